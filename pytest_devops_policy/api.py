@@ -1,0 +1,224 @@
+"""The public policy API: ``@policy``, ``Severity``, ``Violation`` and ``Unknown``.
+
+A policy is a plain function. Its metadata lives on the function (the pluggy
+"marker attaches metadata" idiom), so defining a policy registers nothing; it
+only becomes active when a ``pytest_devops_policy_add_policies`` hook returns it.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "SUBJECT_KINDS",
+    "Policy",
+    "Severity",
+    "Unknown",
+    "Violation",
+    "get_policy",
+    "policy",
+]
+
+
+class Severity(enum.IntEnum):
+    """Ordered severities; ``str()`` gives the lowercase name used in markers and reports."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            choices = ", ".join(str(s) for s in cls)
+            raise ValueError(f"unknown severity {value!r} (expected one of: {choices})") from None
+
+
+PathPart = str | int
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding inside a subject.
+
+    ``path`` is a key path inside the subject (``("spec", "containers", 0)``);
+    the subject's format turns it into ``file:line:col``. ``line`` (and ``col``)
+    pin a source line directly, which is what line-oriented formats such as
+    Dockerfiles use. ``severity`` overrides the policy's severity for this one
+    finding. ``secret`` is a value that must never be printed: every report
+    masks it, including the source excerpt.
+    """
+
+    message: str
+    path: tuple[PathPart, ...] | None = None
+    line: int | None = None
+    col: int | None = None
+    severity: Severity | None = None
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """The policy cannot decide statically (``FROM $BASE`` with no default, ...).
+
+    An item whose policy yields only ``Unknown`` results is skipped with the
+    reason "cannot be checked statically: ...", never passed silently.
+    """
+
+    reason: str
+
+
+# The first parameter name of a policy function names its subject, the way a
+# pytest fixture name selects a fixture.
+SUBJECT_KINDS: dict[str, str] = {
+    "dockerfile": "dockerfile",
+    "k8s_object": "kubernetes",
+    "workflow": "github-actions",
+    "job": "github-actions",
+    "tf_resource": "terraform",
+}
+
+_ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
+_NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A policy function plus its metadata."""
+
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    rationale: str
+    remediation: str
+    subject: str
+    kind: str
+    func: Callable[..., Iterable[Violation | Unknown] | None] = field(compare=False, repr=False)
+    wants_context: bool = False
+    applies: Callable[[Any], bool] | None = field(default=None, compare=False, repr=False)
+    controls: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    example: str = ""
+    use_instead: str = ""
+
+    @property
+    def origin(self) -> str:
+        """Where the function is defined, for duplicate-id errors."""
+        func = inspect.unwrap(self.func)
+        try:
+            file = inspect.getsourcefile(func) or "?"
+            line = inspect.getsourcelines(func)[1]
+        except (OSError, TypeError):
+            return f"{func.__module__}.{func.__qualname__}"
+        return f"{func.__module__}.{func.__qualname__} ({file}:{line})"
+
+    @property
+    def doc_path(self) -> str:
+        return f"policies/{self.id}.md"
+
+    def applies_to(self, subject: Any) -> bool:
+        return self.applies is None or bool(self.applies(subject))
+
+    def evaluate(self, subject: Any, context: Any) -> list[Violation | Unknown]:
+        result = self.func(subject, context) if self.wants_context else self.func(subject)
+        if result is None:
+            return []
+        out = list(result)
+        for r in out:
+            if not isinstance(r, (Violation, Unknown)):
+                raise TypeError(
+                    f"policy {self.id} yielded {type(r).__name__}; "
+                    "policies must yield Violation or Unknown"
+                )
+        return out
+
+
+_ATTR = "__devops_policy__"
+
+
+def policy(
+    *,
+    id: str,
+    name: str,
+    title: str,
+    severity: Severity | str,
+    rationale: str,
+    remediation: str,
+    controls: Iterable[str] = (),
+    references: Iterable[str] = (),
+    applies: Callable[[Any], bool] | None = None,
+    kind: str | None = None,
+    example: str = "",
+    use_instead: str = "",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Attach policy metadata to a function; the function itself is returned unchanged.
+
+    The first parameter's name selects the subject (``dockerfile``, ``k8s_object``,
+    ``workflow``, ``job`` or ``tf_resource``). An optional second parameter
+    receives the run context (settings and cross-object indexes).
+    ``applies`` is a predicate over the subject; where it is false, no item is
+    generated at all (the catalog's N/A).
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        params = list(inspect.signature(func).parameters)
+        if not params or len(params) > 2:
+            raise TypeError(
+                f"policy {id}: {func.__qualname__} must take (subject) or (subject, context)"
+            )
+        subject = params[0]
+        subject_kind = SUBJECT_KINDS.get(subject)
+        if subject_kind is None:
+            known = ", ".join(SUBJECT_KINDS)
+            raise TypeError(
+                f"policy {id}: first parameter {subject!r} names no subject (one of: {known})"
+            )
+        if kind is not None and kind != subject_kind:
+            raise TypeError(f"policy {id}: kind {kind!r} does not match subject {subject!r}")
+        if not _ID_RE.match(id):
+            raise ValueError(f"policy id {id!r} must look like PREFIX-NNN (e.g. ACME-001)")
+        if not _NAME_RE.match(name):
+            raise ValueError(f"policy {id}: name {name!r} must be kebab-case")
+        meta = Policy(
+            id=id,
+            name=name,
+            title=title,
+            severity=Severity.parse(severity),
+            rationale=rationale,
+            remediation=remediation,
+            subject=subject,
+            kind=subject_kind,
+            func=func,
+            wants_context=len(params) == 2,
+            applies=applies,
+            controls=tuple(controls),
+            references=tuple(references),
+            example=example,
+            use_instead=use_instead,
+        )
+        setattr(func, _ATTR, meta)
+        return func
+
+    return decorate
+
+
+def get_policy(obj: Any) -> Policy | None:
+    """The metadata of a decorated policy function (or ``None``)."""
+    if isinstance(obj, Policy):
+        return obj
+    meta = getattr(obj, _ATTR, None)
+    return meta if isinstance(meta, Policy) else None

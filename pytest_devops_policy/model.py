@@ -1,0 +1,86 @@
+"""The format-neutral model every parser produces: a source file, its subjects, parse errors.
+
+Parsers (``formats/*``) know nothing of policies or pytest; they turn a
+``Source`` into a ``ParsedFile`` whose ``subjects`` are what policies judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .api import PathPart
+
+
+@dataclass
+class Source:
+    """The decoded text of one file, with the path shown to users."""
+
+    path: str  # absolute filesystem path
+    relpath: str  # path shown in reports (relative to rootdir, '/' separated)
+    text: str
+    _lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+class ParseError(Exception):
+    """A recognised file that cannot be parsed. ``line``/``col`` are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = max(1, line)
+        self.col = max(1, col)
+
+
+class Subject:
+    """Something a policy judges: a Dockerfile, a Kubernetes object, a job, a resource.
+
+    Deliberately thin: a label for the node id, a position, and a way to turn
+    a key path into a position. Format modules subclass it with their model.
+    """
+
+    kind: ClassVar[str] = ""
+    key: ClassVar[str] = ""  # the policy parameter name that selects this subject
+
+    def __init__(self, source: Source, label: str, line: int, col: int = 1) -> None:
+        self.source = source
+        self.label = label.replace("::", ":")  # '::' would split the node id
+        self.line = line
+        self.col = col
+
+    def locate(self, path: Sequence[PathPart]) -> tuple[int, int] | None:
+        """Position of a key path inside this subject, if the format knows it."""
+        return None
+
+    def waiver_lines(self) -> Iterable[int]:
+        """Lines where an inline waiver covers the whole subject."""
+        return (self.line,)
+
+    def annotation_waivers(self) -> Iterable[tuple[str, dict[str, str]]]:
+        """Waivers declared inside the subject's data (Kubernetes annotations)."""
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.label} {self.source.relpath}:{self.line}>"
+
+
+@dataclass
+class ParsedFile:
+    """The result of parsing one file."""
+
+    source: Source
+    kind: str
+    subjects: list[Subject]
+    # Format-specific extras (documents, module index...) that contexts may read.
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,34 @@
+"""The built-in policies: one module per policy under ``policies/<kind>/``.
+
+Nothing registers on import. ``builtin_policies()`` walks the package and picks
+up every function that carries ``@policy`` metadata, so adding a policy means
+adding one module (plus its golden fixtures), with no list to edit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+from ..api import Policy, get_policy
+
+KIND_PACKAGES = ("dockerfile", "kubernetes", "github_actions", "terraform")
+
+
+@cache
+def builtin_policies() -> tuple[Policy, ...]:
+    found: list[Policy] = []
+    for pkg_name in KIND_PACKAGES:
+        pkg = importlib.import_module(f"{__name__}.{pkg_name}")
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            for value in vars(module).values():
+                meta = get_policy(value)
+                if meta is not None and meta.func.__module__ == module.__name__:
+                    found.append(meta)
+    return tuple(sorted(found, key=lambda p: p.id))
+
+
+def builtin_by_id() -> dict[str, Policy]:
+    return {p.id: p for p in builtin_policies()}

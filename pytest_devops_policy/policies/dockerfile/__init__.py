@@ -1,0 +1,1 @@
+"""Built-in dockerfile policies, one module each."""

@@ -1,0 +1,1 @@
+"""Built-in github_actions policies, one module each."""

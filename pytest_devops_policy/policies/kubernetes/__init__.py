@@ -1,0 +1,1 @@
+"""Built-in kubernetes policies, one module each."""

@@ -1,0 +1,1 @@
+"""Built-in terraform policies, one module each."""
