@@ -97,8 +97,11 @@ class _Walker:
     def walk(
         self, node: yaml.Node, path: tuple[PathPart, ...], doc: Document, record: bool
     ) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+        # Dispatch on node.id, not the class: libyaml's C composer keeps the node classes
+        # of the first 'yaml' import, which differ after a module re-import (pytester).
+        node_id = node.id
+        if node_id == "scalar":
+            return self.scalar(node)  # type: ignore[arg-type]
         key = id(node)
         if key in self.memo:  # an alias of a node we already converted
             return self.memo[key]
@@ -107,7 +110,7 @@ class _Walker:
             raise ParseError("recursive YAML alias", mark.line + 1, mark.column + 1)
         self.active.add(key)
         try:
-            if isinstance(node, yaml.SequenceNode):
+            if node_id == "sequence":
                 seq: list[Any] = []
                 for i, child in enumerate(node.value):
                     p = (*path, i)
@@ -130,7 +133,7 @@ class _Walker:
         for knode, vnode in node.value:
             if knode.tag == _MERGE:
                 # '<<: *base' or '<<: [*a, *b]': explicit keys win, earlier merges win.
-                sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
+                sources = vnode.value if vnode.id == "sequence" else [vnode]
                 for src in sources:
                     val = self.walk(src, path, doc, record=False)
                     if isinstance(val, dict):
@@ -150,7 +153,7 @@ class _Walker:
 
 
 def _key_text(node: yaml.Node) -> str:
-    if isinstance(node, yaml.ScalarNode):
+    if node.id == "scalar":
         return str(node.value)
     # Complex keys are legal YAML but meaningless to our formats; keep them visible.
     return f"<{type(node).__name__}@{node.start_mark.line + 1}>"
@@ -201,18 +204,20 @@ def load_documents(text: str, *, yaml11: bool) -> list[Document]:
             doc.lines[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
             doc.value = _Walker(yaml11).walk(node, (), doc, record=True)
             docs.append(doc)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        col = mark.column + 1 if mark else 1
-        problem = exc.problem or str(exc)
-        if exc.context:
-            problem = f"{exc.context}: {problem}"
-        raise ParseError(f"invalid YAML: {problem}", line, col) from None
-    except yaml.YAMLError as exc:
-        raise ParseError(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise ParseError("YAML nesting is too deep to analyse") from None
+    except Exception as exc:
+        # Matched by module, not class: libyaml raises the classes of the first 'yaml' import.
+        if not type(exc).__module__.startswith("yaml"):
+            raise
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        if context:
+            problem = f"{context}: {problem}"
+        raise ParseError(f"invalid YAML: {problem}", line, col) from None
     return docs
 
 

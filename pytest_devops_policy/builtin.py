@@ -1,0 +1,18 @@
+"""The built-in baseline, as its own ``pytest11`` plugin.
+
+``-p no:devops_policy.builtin`` removes it and leaves only an organisation's
+own policies. Policies are imported only when the hook is called, which only
+happens when the plugin is enabled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def pytest_devops_policy_add_policies(config: pytest.Config) -> list[Any]:
+    from .policies import builtin_policies
+
+    return list(builtin_policies())

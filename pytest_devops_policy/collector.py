@@ -1,0 +1,191 @@
+"""The active plugin: registered in ``pytest_configure`` only when policy checks are enabled.
+
+Keeping collection hooks on this object (the pytest-mypy pattern) means a
+plain ``pytest`` run never calls them, never imports a parser and pays nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import discovery
+from .engine import Context, ParseCache
+from .nodes import ConfigWaivers, PolicyFile
+from .registry import PolicyConflict, PolicySet, build_policy_set
+from .settings import Settings
+from .summary import Tally, WaiverLedger, render
+
+STATE_KEY = pytest.StashKey["DevopsPolicy"]()
+LEDGER_OUTPUT = "devops_policy_ledger"
+
+
+def _policy_props(report: pytest.TestReport) -> dict[str, str] | None:
+    props = report.user_properties
+    if not props or props[0][0] != "policy_id":
+        return None
+    return {str(k): str(v) for k, v in props}
+
+
+class DevopsPolicy:
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.cache = ParseCache(str(config.rootpath))
+        self.context = Context(settings.options, self.cache)
+        self.ledger = WaiverLedger()
+        self.ledger.declare(list(settings.waivers))
+        self.tally = Tally()
+        self.notes: list[str] = []
+        self.deselected = 0
+        self._policies: dict[Path, PolicySet] = {}
+        self._markers: dict[str, pytest.MarkDecorator] = {}
+
+    # -- shared state for nodes --------------------------------------------------------
+
+    def marker(self, name: str) -> pytest.MarkDecorator:
+        mark = self._markers.get(name)
+        if mark is None:
+            mark = self._markers[name] = getattr(pytest.mark, name)
+        return mark
+
+    def policies_for(self, node: pytest.Collector) -> PolicySet:
+        """Hook results through the file's ``ihook``: conftest scoping, cached per directory."""
+        directory = node.path.parent
+        hit = self._policies.get(directory)
+        if hit is None:
+            results = node.ihook.pytest_devops_policy_add_policies(config=self.config)
+            try:
+                hit = build_policy_set(results, self.settings)
+            except PolicyConflict as exc:
+                raise node.CollectError(str(exc)) from None
+            self._policies[directory] = hit
+        return hit
+
+    # -- collection --------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
+        name = collection_path.name
+        if collection_path.is_dir():
+            if name in discovery.SKIP_DIRS:
+                return True
+            if discovery.symlink_loop(collection_path):
+                self.notes.append(f"skipped symlink loop: {self.cache.relpath(str(collection_path))}")
+                return True
+            if name == ".github" and not self._user_ignored(collection_path, config):
+                # pytest's default norecursedirs ('.*') would hide .github/workflows.
+                return False
+            return None
+        if self.settings.only and discovery.classify(collection_path) is None:
+            return True  # --devops-policy-only: never import the user's Python tests
+        return None
+
+    @staticmethod
+    def _user_ignored(path: Path, config: pytest.Config) -> bool:
+        import fnmatch
+
+        for item in config.getoption("ignore") or []:
+            if Path(item).resolve() == path.resolve():
+                return True
+        for glob in config.getoption("ignore_glob") or []:
+            if fnmatch.fnmatch(str(path), str(Path(glob).absolute())):
+                return True
+        return False
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collect_directory(self, path: Path, parent: pytest.Collector) -> Any:
+        if self.settings.only:
+            # A plain Dir, never a Package: a package's __init__.py must not be imported.
+            return pytest.Dir.from_parent(parent, path=path)
+        return None
+
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
+        kind = discovery.classify(file_path)
+        if kind is None:
+            return None
+        return PolicyFile.from_parent(parent, path=file_path, kind=kind)
+
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        if any(not w.valid for w in self.settings.waivers) and self.settings.config_path:
+            holder = ConfigWaivers.from_parent(session, path=Path(self.settings.config_path))
+            items[:0] = list(holder.collect())
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    # -- reporting ---------------------------------------------------------------------
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = _policy_props(report)
+        if props is None:
+            return
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            if report.passed:
+                outcome = "passed"
+            elif report.failed:
+                outcome = "failed"
+            elif hasattr(report, "wasxfail"):
+                outcome = "waived" if "waiver_status" in props else "below-threshold"
+            else:
+                outcome = "skipped"
+            self.tally.add(props, outcome)
+
+    def _full_run(self) -> bool:
+        opt = self.config.option
+        return not (self.deselected or getattr(opt, "lf", False) or getattr(opt, "keyword", "")
+                    or getattr(opt, "markexpr", ""))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.tally.outcomes or self.ledger.declared:
+            terminalreporter.section("devops-policy summary")
+            for line in render(self.tally, self.ledger, self._full_run(),
+                               self.settings.strict_waivers):
+                terminalreporter.line(line)
+        for note in self.notes:
+            terminalreporter.line(f"note: {note}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: hand the ledger to the controller
+            workeroutput[LEDGER_OUTPUT] = self.ledger.to_json()
+            return
+        if self.settings.strict_waivers and self.ledger.unused(self._full_run()):
+            if session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+class ReportTrimmer:
+    """Keeps pytest's failure summary linear in the number of failures.
+
+    pytest prints teardown sections for each failure by scanning every stored
+    passing setup/teardown report (``stats[""]``): failures x reports. Policy
+    items have no teardown output, so their phase reports are dropped first.
+    """
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
+        phase_reports = terminalreporter.stats.get("")
+        if phase_reports:
+            terminalreporter.stats[""] = [
+                r for r in phase_reports if _policy_props(r) is None
+            ]
+        return (yield)
+
+
+class XdistLedger:
+    """Controller side of the ledger hand-over (registered only when xdist is present)."""
+
+    def __init__(self, state: DevopsPolicy) -> None:
+        self.state = state
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        data = getattr(node, "workeroutput", {}).get(LEDGER_OUTPUT)
+        if data:
+            self.state.ledger.merge(data)

@@ -1,0 +1,405 @@
+"""pytest nodes: an infrastructure file, its resources, one item per (resource, policy).
+
+``--collect-only`` therefore reads file -> resource -> policy, and node ids look
+like ``deploy/web.yaml::Deployment/web::K8S-001``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+from _pytest._code.code import ExceptionInfo, ReprFileLocation, TerminalRepr
+from _pytest._io import TerminalWriter
+
+from . import discovery
+from .api import Policy
+from .engine import Finding, ResolvedViolation, decode, evaluate
+from .model import ParseError, Source, Subject
+from .render import excerpt, finding_text, one_line
+from .waivers import FileWaivers, Waiver, annotation_waiver, inline_waivers
+
+if TYPE_CHECKING:
+    from .collector import DevopsPolicy
+
+KIND_MARKERS = {
+    "dockerfile": "dockerfile",
+    "kubernetes": "kubernetes",
+    "github-actions": "github_actions",
+    "gitlab-ci": "gitlab_ci",
+    "terraform": "terraform",
+    "secrets": "secrets",
+    "host": "host",
+}
+
+
+class PolicyFailed(Exception):
+    """Raised by an item to fail with pre-rendered text (never a traceback)."""
+
+    def __init__(self, text: str, crash: str, path: str, line: int) -> None:
+        super().__init__(crash)
+        self.text = text
+        self.crash = crash
+        self.path = path
+        self.line = line
+
+
+class PolicyFailureRepr(TerminalRepr):
+    """Plain failure text; ``reprcrash`` gives JUnit and ``-rf`` a one-line message."""
+
+    def __init__(self, exc: PolicyFailed) -> None:
+        self.text = exc.text
+        self.reprcrash = ReprFileLocation(exc.path, exc.line, exc.crash)
+
+    def toterminal(self, tw: TerminalWriter) -> None:
+        first, _, rest = self.text.partition("\n")
+        tw.line(first, red=True, bold=True)
+        if rest:
+            tw.line(rest)
+
+
+class _Base(pytest.Item):
+    """What every item of this plugin shares: properties, markers, plain failures."""
+
+    policy_id = ""
+
+    def _setup_item(self, kind: str, severity: str, props: list[tuple[str, object]]) -> None:
+        state = _state(self)
+        self.add_marker(state.marker("devops_policy"))
+        self.add_marker(state.marker(severity))
+        if kind in KIND_MARKERS:
+            self.add_marker(state.marker(KIND_MARKERS[kind]))
+        self.user_properties = props
+
+    def repr_failure(
+        self, excinfo: ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        if isinstance(excinfo.value, PolicyFailed):
+            return PolicyFailureRepr(excinfo.value)
+        # A bug in a policy: keep it short but honest about where it happened.
+        return f"internal error while checking {self.nodeid}:\n" + str(
+            excinfo.getrepr(style="short", chain=False)
+        )
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, None, self.name
+
+
+def _state(node: pytest.Item | pytest.Collector) -> DevopsPolicy:
+    from .collector import STATE_KEY
+
+    return node.config.stash[STATE_KEY]
+
+
+def _props(
+    policy_id: str,
+    name: str,
+    severity: str,
+    kind: str,
+    resource: str,
+    relpath: str,
+    line: int,
+    controls: Iterable[str] = (),
+) -> list[tuple[str, object]]:
+    return [
+        ("policy_id", policy_id),
+        ("policy_name", name),
+        ("severity", severity),
+        ("kind", kind),
+        ("resource", resource),
+        ("file", relpath),
+        ("line", str(line)),
+        ("controls", ",".join(controls)),
+    ]
+
+
+class PolicyFile(pytest.File):
+    """One infrastructure file. Parsing happens here, once."""
+
+    kind: str = ""
+
+    @classmethod
+    def from_parent(cls, parent: pytest.Collector, *, path: Any, kind: str) -> PolicyFile:  # type: ignore[override]
+        node: PolicyFile = super().from_parent(parent, path=path)
+        node.kind = kind
+        return node
+
+    def collect(self) -> Iterator[pytest.Item | pytest.Collector]:
+        state = _state(self)
+        path = str(self.path)
+        relpath = state.cache.relpath(path)
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            yield NoteItem.from_parent(self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
+                                       reason=f"cannot read {relpath}: {exc.strerror}")
+            return
+        if size > state.settings.max_file_size:
+            yield NoteItem.from_parent(
+                self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
+                reason=(f"{relpath} is {size:,} bytes, over the {state.settings.max_file_size:,}"
+                        "-byte limit (raise it with --devops-policy-max-file-size)"),
+            )
+            return
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if b"\0" in data[:8192]:
+            yield NoteItem.from_parent(self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
+                                       reason=f"{relpath} is a binary file, not {self.kind}")
+            return
+        if self.kind == discovery.HELM_TEMPLATE:
+            yield NoteItem.from_parent(
+                self, name="K8S-HELM-UNRENDERED", kind="kubernetes", relpath=relpath,
+                reason=(f"{relpath} is a Helm chart template, not YAML; render the chart "
+                        "(helm template <chart-dir> > rendered.yaml) and scan the output"),
+            )
+            return
+        policies = state.policies_for(self)
+        if not policies.kinds() & {self.kind}:
+            return  # nothing selected for this kind: do not even parse
+        text = decode(data)
+        parsed = state.cache.get(path, self.kind, text)
+        if isinstance(parsed, ParseError):
+            yield ParseErrorItem.from_parent(self, name="PARSE-ERROR", kind=self.kind,
+                                             source=Source(path, relpath, text), error=parsed)
+            return
+        skip_reason = parsed.extra.get("skip_reason")
+        if skip_reason:
+            yield NoteItem.from_parent(self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
+                                       reason=f"{relpath}: {skip_reason}")
+            return
+        inline = inline_waivers(text, relpath)
+        file_waivers = FileWaivers(relpath, parsed.source.lines, inline, state.settings.waivers)
+        state.ledger.declare(inline)
+        for w in inline:
+            if not w.valid:
+                yield WaiverErrorItem.from_parent(self, name=f"WAIVER-INVALID-L{w.line}",
+                                                  waiver=w, kind=self.kind)
+        seen: dict[str, int] = {}
+        for subject in parsed.subjects:
+            chosen = [p for p in policies.for_subject(subject.key) if p.applies_to(subject)]
+            annotations = [
+                annotation_waiver(ids, attrs, relpath, subject.line)
+                for ids, attrs in subject.annotation_waivers()
+            ]
+            state.ledger.declare(annotations)
+            for w in annotations:
+                if not w.valid:
+                    yield WaiverErrorItem.from_parent(
+                        self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
+                    )
+            if not chosen:
+                continue
+            label = subject.label
+            count = seen.get(label, 0) + 1
+            seen[label] = count
+            if count > 1:  # formats try to keep labels unique; never collide in node ids
+                label = f"{label}#{count}"
+            yield ResourceNode.from_parent(
+                self, name=label, subject=subject, policies=chosen, waivers=file_waivers,
+                annotation_waivers=[w for w in annotations if w.valid],
+            )
+
+
+class ResourceNode(pytest.Collector):
+    """One resource (a Kubernetes object, a Dockerfile's shipped stage, a job, a TF resource)."""
+
+    def __init__(
+        self,
+        *,
+        subject: Subject,
+        policies: list[Policy],
+        waivers: FileWaivers,
+        annotation_waivers: list[Waiver],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.subject = subject
+        self.policies = policies
+        self.waivers = waivers
+        self.annotation_waivers = annotation_waivers
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for p in self.policies:
+            yield PolicyItem.from_parent(self, name=p.id, policy=p)
+
+
+class PolicyItem(_Base):
+    def __init__(self, *, policy: Policy, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        parent = self.parent
+        assert isinstance(parent, ResourceNode)
+        self.resource: ResourceNode = parent
+        self.policy = policy
+        self.policy_id = policy.id
+        subject = parent.subject
+        self.extra_keyword_matches.add(policy.name)
+        self._setup_item(
+            policy.kind,
+            str(policy.severity),
+            _props(policy.id, policy.name, str(policy.severity), policy.kind, subject.label,
+                   subject.source.relpath, subject.line, policy.controls),
+        )
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, self.resource.subject.line - 1, f"{self.resource.name}::{self.name}"
+
+    def runtest(self) -> None:
+        state = _state(self)
+        subject = self.resource.subject
+        finding = evaluate(self.policy, subject, state.context)
+        if not finding.violations:
+            if finding.unknowns:
+                pytest.skip("cannot be checked statically: " + "; ".join(finding.unknowns))
+            return
+        self._set_prop("line", str(finding.line))
+        self._judge(state, finding)
+
+    def _set_prop(self, key: str, value: str) -> None:
+        self.user_properties = [(k, value if k == key else v) for k, v in self.user_properties]
+
+    def _judge(self, state: DevopsPolicy, finding: Finding) -> NoReturn | None:
+        settings = state.settings
+        policy, subject = self.policy, self.resource.subject
+        whole, scoped = self.resource.waivers.for_item(
+            policy.id, policy.name, subject.label, subject.waiver_lines(),
+            extra=self.resource.annotation_waivers,
+        )
+        notes: list[str] = []
+        expired: list[Waiver] = []
+
+        def live(ws: list[Waiver]) -> list[Waiver]:
+            for w in ws:
+                state.ledger.consider(w)
+            usable = [w for w in ws if w.valid]
+            expired.extend(w for w in usable if w.expired(settings.today))
+            return [w for w in usable if not w.expired(settings.today)]
+
+        active = live(whole)
+        if active:
+            self._waive(state, active[0], finding)
+        remaining: list[ResolvedViolation] = []
+        used: list[Waiver] = []
+        for v in finding.violations:
+            covering = live([w for w in scoped if self.resource.waivers.covers_line(w, v.line)])
+            if covering:
+                used.append(covering[0])
+            else:
+                remaining.append(v)
+        if not remaining:
+            self._waive(state, used[0], finding)
+        for w in used:
+            state.ledger.use(w)
+        if used:
+            notes.append(f"{len(finding.violations) - len(remaining)} other finding(s) waived "
+                         f"by {', '.join(sorted({w.source for w in used}))}")
+        for w in dict.fromkeys(expired):
+            state.ledger.expire(w)
+            assert w.expires is not None
+            notes.append(f"waiver expired on {w.expires.isoformat()}: {w.describe()}")
+            self._waiver_props(w, "expired")
+        severity = max(v.severity for v in remaining)
+        if severity < settings.fail_on and not expired:
+            pytest.xfail(f"below --devops-policy-fail-on={settings.fail_on}: "
+                         + one_line(finding, remaining))
+        text = finding_text(finding, remaining, notes)
+        crash = one_line(finding, remaining)
+        if expired:
+            crash += f" (waiver expired on {expired[0].expires})"
+        raise PolicyFailed(text, crash, str(self.path), remaining[0].line)
+
+    def _waiver_props(self, w: Waiver, status: str) -> None:
+        self.user_properties.extend(
+            [
+                ("waiver_reason", w.reason or ""),
+                ("waiver_expires", w.expires.isoformat() if w.expires else ""),
+                ("waiver_owner", w.owner or ""),
+                ("waiver_source", w.source),
+                ("waiver_status", status),
+            ]
+        )
+
+    def _waive(self, state: DevopsPolicy, w: Waiver, finding: Finding) -> NoReturn:
+        state.ledger.use(w)
+        self._waiver_props(w, "applied")
+        details = [f'reason="{w.reason}"']
+        if w.owner:
+            details.append(f"owner={w.owner}")
+        details.append(f"expires={w.expires.isoformat() if w.expires else 'never'}")
+        pytest.xfail(f"waived by {w.source} ({' '.join(details)}): "
+                     + one_line(finding, finding.violations))
+
+
+class ParseErrorItem(_Base):
+    policy_id = "PARSE-ERROR"
+
+    def __init__(self, *, kind: str, source: Source, error: ParseError, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source, self.error, self.kind = source, error, kind
+        self._setup_item(kind, "high", _props("PARSE-ERROR", "parse-error", "high", kind, "",
+                                              source.relpath, error.line))
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, self.error.line - 1, self.name
+
+    def runtest(self) -> None:
+        e, src = self.error, self.source
+        head = f"PARSE-ERROR [high]: cannot parse {src.relpath} as {self.kind}: {e.message}"
+        lines = [head, f"  --> {src.relpath}:{e.line}:{e.col}", *excerpt(src, e.line)]
+        lines.append("  why: a file that cannot be parsed cannot be checked; "
+                     "the tools that deploy it will reject it too")
+        raise PolicyFailed("\n".join(lines), head, str(self.path), e.line)
+
+
+class NoteItem(_Base):
+    """A file we recognised but will not judge (binary, too large, a Helm template...)."""
+
+    def __init__(self, *, kind: str, relpath: str, reason: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reason = reason
+        self.policy_id = self.name
+        self._setup_item(kind, "low", _props(self.name, self.name.lower(), "low", kind, "",
+                                             relpath, 1))
+
+    def runtest(self) -> None:
+        pytest.skip(self.reason)
+
+
+class WaiverErrorItem(_Base):
+    """A waiver that waives nothing because it is malformed (no reason, bad date...)."""
+
+    policy_id = "WAIVER-INVALID"
+
+    def __init__(self, *, waiver: Waiver, kind: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.waiver = waiver
+        relpath = waiver.source.rsplit(":", 1)[0]
+        self._setup_item(kind, "medium", _props("WAIVER-INVALID", "waiver-invalid", "medium", kind,
+                                                "", relpath, waiver.line or 1))
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, (self.waiver.line or 1) - 1, self.name
+
+    def runtest(self) -> None:
+        w = self.waiver
+        problems = "; ".join(w.problems)
+        head = f"WAIVER-INVALID [medium]: waiver {','.join(w.ids) or '[]'} {problems}"
+        lines = [head, f"  --> {w.source}"]
+        lines.append("  why: a waiver must say why the finding is accepted; "
+                     "until it does, the finding stands")
+        lines.append('  fix: add reason="..." (and expires=YYYY-MM-DD, owner=...)')
+        raise PolicyFailed("\n".join(lines), head, str(self.path), w.line or 1)
+
+
+class ConfigWaivers(pytest.File):
+    """Holds the items for malformed ``[[tool.devops-policy.waivers]]`` entries."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for i, w in enumerate(_state(self).settings.waivers):
+            if not w.valid:
+                yield WaiverErrorItem.from_parent(
+                    self, name=f"WAIVER-INVALID-{w.line or i}", waiver=w, kind="config"
+                )
+

@@ -1,0 +1,112 @@
+"""pytest entry point: options, the hook spec, markers and opt-in activation.
+
+This module stays tiny and imports no parser. The collecting plugin is only
+registered when ``--devops-policy`` (or ``devops_policy = true``) is given.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SEVERITY_MARKERS = ("critical", "high", "medium", "low")
+KIND_MARKER_HELP = {
+    "dockerfile": "Dockerfile",
+    "kubernetes": "Kubernetes manifest",
+    "github_actions": "GitHub Actions workflow",
+    "gitlab_ci": "GitLab CI pipeline",
+    "terraform": "Terraform",
+    "secrets": "secret scanning",
+    "host": "live host (testinfra)",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("devops-policy", "infrastructure policy checks")
+    group.addoption(
+        "--devops-policy",
+        action="store_true",
+        help="collect Dockerfiles, Kubernetes manifests, GitHub Actions workflows and "
+        "Terraform as policy test items",
+    )
+    group.addoption(
+        "--devops-policy-only",
+        action="store_true",
+        help="like --devops-policy, but collect nothing else: Python test modules are neither "
+        "imported nor run",
+    )
+    group.addoption(
+        "--devops-policy-select",
+        action="append",
+        metavar="SPECS",
+        help="only these policies: comma-separated ids, prefixes or names (K8S,DOCKER-001)",
+    )
+    group.addoption(
+        "--devops-policy-ignore",
+        action="append",
+        metavar="SPECS",
+        help="leave out these policies: ids, prefixes or names",
+    )
+    group.addoption(
+        "--devops-policy-fail-on",
+        choices=list(SEVERITY_MARKERS),
+        help="lowest severity that fails (default: low); lower findings are shown as xfail",
+    )
+    group.addoption(
+        "--devops-policy-strict-waivers",
+        action="store_true",
+        help="fail the run when a waiver matches no finding",
+    )
+    group.addoption(
+        "--devops-policy-config",
+        metavar="PATH",
+        help="TOML file with the settings (default: [tool.devops-policy] in pyproject.toml)",
+    )
+    group.addoption(
+        "--devops-policy-max-file-size",
+        metavar="SIZE",
+        help="skip larger files with a note (default: 5MiB)",
+    )
+    group.addoption(
+        "--devops-policy-option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="set a policy knob, e.g. docker.healthcheck=off (same keys as the config tables)",
+    )
+    group.addoption(
+        "--devops-policy-docker-build-arg",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a Dockerfile build arg, used to resolve ARG values (like docker build --build-arg)",
+    )
+    parser.addini("devops_policy", type="bool", default=False,
+                  help="enable the infrastructure policy checks (same as --devops-policy)")
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from . import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "devops_policy: an infrastructure policy check")
+    for sev in SEVERITY_MARKERS:
+        config.addinivalue_line("markers", f"{sev}: a devops-policy finding of severity {sev}")
+    for name, what in KIND_MARKER_HELP.items():
+        config.addinivalue_line("markers", f"{name}: a devops-policy check of a {what}")
+    enabled = (
+        config.getoption("devops_policy")
+        or config.getoption("devops_policy_only")
+        or config.getini("devops_policy")
+    )
+    if not enabled:
+        return
+    from .collector import STATE_KEY, DevopsPolicy, ReportTrimmer, XdistLedger
+    from .settings import build
+
+    state = DevopsPolicy(config, build(config))
+    config.stash[STATE_KEY] = state
+    config.pluginmanager.register(state, "devops_policy_collector")
+    config.pluginmanager.register(ReportTrimmer(), "devops_policy_report_trimmer")
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(XdistLedger(state), "devops_policy_xdist")

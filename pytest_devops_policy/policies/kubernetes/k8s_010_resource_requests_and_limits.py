@@ -1,0 +1,159 @@
+"""K8S-010: every container declares CPU/memory requests and limits.
+
+Not yet honoured: a ``LimitRange`` with ``default``/``defaultRequest`` in the
+same namespace (catalog ``k8s.limitrange_satisfies``). That needs the
+cross-object Kubernetes index, which does not exist yet; until then such
+containers fail here and need a waiver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ...api import PathPart, Severity, Unknown, Violation, policy
+from ...engine import Context
+from ...formats.k8s_quantity import try_parse_quantity
+from ...formats.kubernetes import K8sObject, workloads
+
+_Field = tuple[str, str]  # (section, resource): ("requests", "cpu")
+
+
+def _value(resources: object, section: str, name: str) -> Any:
+    if not isinstance(resources, Mapping):
+        return None
+    part = resources.get(section)
+    return part.get(name) if isinstance(part, Mapping) else None
+
+
+def _effective(resources: object, section: str, name: str) -> Any:
+    """The value the API server ends up with: an unset request defaults to the limit."""
+    value = _value(resources, section, name)
+    if value is None and section == "requests":
+        return _value(resources, "limits", name)
+    return value
+
+
+def _is_zero(value: object) -> bool:
+    quantity = try_parse_quantity(value)
+    # Unparseable values are K8S-011's finding; here they count as set.
+    return quantity is not None and quantity.is_zero
+
+
+@policy(
+    id="K8S-010",
+    name="resource-requests-and-limits",
+    title="Containers must declare CPU and memory requests and limits",
+    severity=Severity.HIGH,
+    rationale=(
+        "Without requests the scheduler packs pods onto nodes blind, so a busy node starves "
+        "its neighbours and pods get the BestEffort class that is evicted first. Without a "
+        "memory limit one leaking container can drive the whole node out of memory; without "
+        "a CPU limit one busy loop steals time from every other pod. Init containers and "
+        "sidecars count: the pod's effective request is computed from them too."
+    ),
+    remediation=(
+        "Give every container, init container and sidecar resources.requests.cpu, "
+        "requests.memory, limits.memory and limits.cpu, all above zero. Set "
+        "k8s.require_cpu_limit = false to make CPU limits optional."
+    ),
+    controls=("NSA-K8s-Resource-Policies", "NIST-800-53-SC-6"),
+    references=(
+        "checkov:CKV_K8S_10",
+        "checkov:CKV_K8S_11",
+        "checkov:CKV_K8S_12",
+        "checkov:CKV_K8S_13",
+        "kube-linter:unset-cpu-requirements",
+        "kube-linter:unset-memory-requirements",
+        "kube-score:container-resources",
+        "polaris:cpuRequestsMissing",
+        "polaris:memoryRequestsMissing",
+        "polaris:cpuLimitsMissing",
+        "polaris:memoryLimitsMissing",
+        "trivy:AVD-KSV-0011",
+        "trivy:AVD-KSV-0015",
+        "trivy:AVD-KSV-0016",
+        "trivy:AVD-KSV-0018",
+    ),
+    applies=workloads,
+    example="""\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:3.2.0
+          resources:
+            requests:
+              memory: 256Mi
+""",
+    use_instead="""\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:3.2.0
+          resources:
+            requests:
+              cpu: 250m
+              memory: 256Mi
+            limits:
+              cpu: "1"
+              memory: 512Mi
+""",
+)
+def resource_requests_and_limits(
+    k8s_object: K8sObject, context: Context
+) -> Iterator[Violation | Unknown]:
+    problem = k8s_object.pod_spec_problem
+    if problem is not None:
+        yield Unknown(problem)
+        return
+    required: list[_Field] = [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")]
+    if context.option("k8s.require_cpu_limit", True):
+        required.append(("limits", "cpu"))
+    # Pod-level resources (PodLevelResources feature gate) may cover what a
+    # container leaves out, but only where the cluster is known to have the gate.
+    pod_resources: object = None
+    if context.option("k8s.pod_level_resources", False):
+        pod_resources = (k8s_object.pod_spec or {}).get("resources")
+
+    for c in k8s_object.containers():
+        resources = c.get("resources")
+        missing: list[str] = []
+        zero: list[str] = []
+        zero_path: tuple[PathPart, ...] | None = None
+        for section, name in required:
+            explicit = _value(resources, section, name)
+            if explicit is not None:
+                if _is_zero(explicit):
+                    zero.append(f"{section}.{name}")
+                    zero_path = zero_path or c.at("resources", section, name)
+                continue
+            value = _effective(resources, section, name)
+            if value is not None:
+                continue  # a request defaulted from the limit; a zero limit is reported once
+            covered = _effective(pod_resources, section, name)
+            if covered is not None and not _is_zero(covered):
+                continue
+            missing.append(f"{section}.{name}")
+        if not missing and not zero:
+            continue
+        parts: list[str] = []
+        if missing:
+            parts.append("sets no resources." + ", resources.".join(missing))
+        if zero:
+            parts.append("sets resources." + ", resources.".join(zero) + " to zero")
+        yield Violation(
+            f"{c.ref} " + " and ".join(parts),
+            path=c.path if missing or zero_path is None else zero_path,
+        )

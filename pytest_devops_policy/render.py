@@ -1,0 +1,81 @@
+"""Failure text: plain lines, no traceback, secrets masked.
+
+    K8S-001 run-as-non-root [high]: container 'web' may run as root
+      --> deploy/web.yaml:14:9
+       |
+    14 |       - name: web
+       |
+      why: ...
+      fix: ...
+      see: policies/K8S-001.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .api import Policy
+from .engine import Finding, ResolvedViolation
+from .masking import redact
+from .model import Source
+
+MAX_EXCERPT_WIDTH = 160
+
+
+def excerpt(source: Source, line: int, secrets: Iterable[str] = ()) -> list[str]:
+    text = source.line_text(line).rstrip()
+    if len(text) > MAX_EXCERPT_WIDTH:
+        text = text[:MAX_EXCERPT_WIDTH] + " …"
+    text = redact(text, secrets)
+    gutter = " " * len(str(line))
+    return [f"{gutter} |", f"{line} | {text}", f"{gutter} |"]
+
+
+def is_builtin(policy: Policy) -> bool:
+    return policy.func.__module__.startswith("pytest_devops_policy.policies.")
+
+
+def headline(policy: Policy, severity: object, message: str) -> str:
+    return f"{policy.id} {policy.name} [{severity}]: {message}"
+
+
+def finding_text(
+    finding: Finding,
+    violations: Sequence[ResolvedViolation],
+    notes: Iterable[str] = (),
+) -> str:
+    """The whole failure block for one item."""
+    policy = finding.policy
+    source = finding.subject.source
+    secrets = finding.secrets
+    out: list[str] = []
+    for i, v in enumerate(violations):
+        if i == 0:
+            out.append(headline(policy, v.severity, v.message))
+        else:
+            out.append(f"  also [{v.severity}]: {v.message}")
+        out.append(f"  --> {source.relpath}:{v.line}:{v.col}")
+        out.extend(excerpt(source, v.line, secrets))
+    out.extend(f"  note: {n}" for n in notes)
+    out.append(f"  why: {policy.rationale}")
+    out.append(f"  fix: {policy.remediation}")
+    if is_builtin(policy):
+        out.append(f"  see: {policy.doc_path}")
+    else:
+        urls = [r for r in policy.references if r.startswith(("http://", "https://"))]
+        if urls:
+            out.append(f"  see: {urls[0]}")
+    return redact("\n".join(out), secrets)
+
+
+def one_line(finding: Finding, violations: Sequence[ResolvedViolation]) -> str:
+    """A single line for xfail reasons, JUnit messages and ``-r`` summaries."""
+    if not violations:
+        return f"{finding.policy.id} {finding.policy.name}"
+    first = violations[0]
+    more = f" (+{len(violations) - 1} more)" if len(violations) > 1 else ""
+    text = (
+        f"{finding.policy.id} {finding.policy.name} [{first.severity}]: "
+        f"{first.message} at {finding.subject.source.relpath}:{first.line}{more}"
+    )
+    return redact(text, finding.secrets)

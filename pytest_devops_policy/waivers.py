@@ -1,0 +1,283 @@
+"""Waivers: one grammar for every kind, and the rules for when one applies.
+
+Forms:
+
+* inline: ``# devops-policy: ignore[K8S-001,K8S-003] reason="..." expires=2027-03-31 owner=...``
+  on the offending line or in the comment lines directly above the resource or
+  the offending line;
+* file-wide: ``# devops-policy: ignore-file[ID] reason="..."``;
+* Kubernetes annotations ``devops-policy.io/ignore`` + ``devops-policy.io/ignore-reason``;
+* config: ``[[tool.devops-policy.waivers]]`` with ``policy``, ``path``, ``resource``,
+  ``reason``, ``expires``, ``owner``, ``ticket``.
+
+A waiver without a reason, or with an unreadable date, is invalid: it waives
+nothing and is reported as a failing item at its own location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+_INLINE = re.compile(
+    r"(?:#|//)\s*devops-policy:\s*(ignore-file|ignore)\s*\[([^\]]*)\]\s*(.*)$", re.IGNORECASE
+)
+_ATTR = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S+)""")
+_KNOWN_ATTRS = {"reason", "expires", "owner", "ticket"}
+
+
+def spec_matches(spec: str, policy_id: str, name: str) -> bool:
+    """A policy spec is an id (``K8S-001``), a prefix (``K8S``, ``K8S-0``) or a name."""
+    spec = spec.strip()
+    if not spec:
+        return False
+    if spec.lower() == name:
+        return True
+    upper = spec.upper()
+    if policy_id == upper:
+        return True
+    if upper[-1].isdigit():
+        return policy_id.startswith(upper)
+    return policy_id.startswith(upper.rstrip("-") + "-")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    ids: tuple[str, ...]
+    origin: str  # "inline", "file", "annotation" or "config"
+    source: str  # where it is written: "deploy/web.yaml:12" or "pyproject.toml:40"
+    path: str | None = None  # file the waiver sits in (relpath); None for config
+    line: int | None = None
+    reason: str | None = None
+    expires: dt.date | None = None
+    owner: str | None = None
+    ticket: str | None = None
+    path_glob: str | None = None  # config waivers only
+    resource_glob: str | None = None
+    problems: tuple[str, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+    def covers_policy(self, policy_id: str, name: str) -> bool:
+        return any(spec_matches(s, policy_id, name) for s in self.ids)
+
+    def describe(self) -> str:
+        parts = [f"{','.join(self.ids)}"]
+        if self.reason:
+            parts.append(f'reason="{self.reason}"')
+        if self.owner:
+            parts.append(f"owner={self.owner}")
+        if self.expires:
+            parts.append(f"expires={self.expires.isoformat()}")
+        if self.ticket:
+            parts.append(f"ticket={self.ticket}")
+        return " ".join(parts) + f" ({self.source})"
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return inner.replace('\\"', '"') if value[0] == '"' else inner
+    return value
+
+
+def _make(
+    ids: Sequence[str],
+    attrs: Mapping[str, Any],
+    *,
+    origin: str,
+    source: str,
+    path: str | None = None,
+    line: int | None = None,
+    path_glob: str | None = None,
+    resource_glob: str | None = None,
+    extra_problems: Iterable[str] = (),
+) -> Waiver:
+    problems = list(extra_problems)
+    clean_ids = tuple(i.strip() for i in ids if i and i.strip())
+    if not clean_ids:
+        problems.append("names no policy id")
+    reason = str(attrs.get("reason") or "").strip() or None
+    if reason is None:
+        problems.append("has no reason (reason=\"...\" is mandatory)")
+    expires: dt.date | None = None
+    raw_expires = attrs.get("expires")
+    if raw_expires not in (None, ""):
+        if isinstance(raw_expires, dt.date):
+            expires = raw_expires
+        else:
+            try:
+                expires = dt.date.fromisoformat(str(raw_expires).strip())
+            except ValueError:
+                problems.append(f"expires={raw_expires!r} is not a date (YYYY-MM-DD)")
+    return Waiver(
+        ids=clean_ids,
+        origin=origin,
+        source=source,
+        path=path,
+        line=line,
+        reason=reason,
+        expires=expires,
+        owner=(str(attrs["owner"]) if attrs.get("owner") else None),
+        ticket=(str(attrs["ticket"]) if attrs.get("ticket") else None),
+        path_glob=path_glob,
+        resource_glob=resource_glob,
+        problems=tuple(problems),
+    )
+
+
+def inline_waivers(text: str, relpath: str) -> list[Waiver]:
+    """Every ``devops-policy: ignore[...]`` comment in a file."""
+    if "devops-policy" not in text:  # the common case costs one substring search
+        return []
+    found: list[Waiver] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if "devops-policy" not in line:
+            continue
+        m = _INLINE.search(line)
+        if not m:
+            continue
+        attrs: dict[str, str] = {}
+        unknown: list[str] = []
+        for am in _ATTR.finditer(m.group(3)):
+            key = am.group(1).lower()
+            if key in _KNOWN_ATTRS:
+                attrs[key] = _unquote(am.group(2))
+            else:
+                unknown.append(key)
+        problems = [f"unknown attribute {k!r}" for k in unknown]
+        found.append(
+            _make(
+                m.group(2).split(","),
+                attrs,
+                origin="file" if m.group(1).lower() == "ignore-file" else "inline",
+                source=f"{relpath}:{n}",
+                path=relpath,
+                line=n,
+                extra_problems=problems,
+            )
+        )
+    return found
+
+
+def annotation_waiver(ids_csv: str, attrs: Mapping[str, str], relpath: str, line: int) -> Waiver:
+    return _make(
+        ids_csv.split(","), attrs, origin="annotation", source=f"{relpath}:{line}", path=relpath,
+        line=line,
+    )
+
+
+def config_waivers(entries: Any, config_path: str) -> list[Waiver]:
+    """``[[tool.devops-policy.waivers]]`` entries, each with the line of its table header."""
+    if not entries:
+        return []
+    if not isinstance(entries, list):
+        entries = [entries]
+    header_lines: list[int] = []
+    try:
+        with open(config_path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if re.match(r"\s*\[\[\s*tool\.devops-policy\.waivers\s*\]\]", line):
+                    header_lines.append(n)
+    except OSError:
+        pass
+    name = os.path.basename(config_path)
+    out: list[Waiver] = []
+    for i, entry in enumerate(entries):
+        line = header_lines[i] if i < len(header_lines) else None
+        source = f"{name}:{line}" if line else f"{name} waivers[{i}]"
+        if not isinstance(entry, dict):
+            out.append(_make([], {}, origin="config", source=source, line=line,
+                             extra_problems=["is not a table"]))
+            continue
+        spec = entry.get("policy", entry.get("id", ""))
+        ids = spec if isinstance(spec, list) else str(spec).split(",")
+        out.append(
+            _make(
+                [str(x) for x in ids],
+                entry,
+                origin="config",
+                source=source,
+                line=line,
+                path_glob=str(entry["path"]) if entry.get("path") else None,
+                resource_glob=str(entry["resource"]) if entry.get("resource") else None,
+            )
+        )
+    return out
+
+
+def _glob_match(pattern: str, relpath: str) -> bool:
+    # fnmatch's '*' already crosses '/', so '**/' only needs to also match nothing.
+    return fnmatch.fnmatchcase(relpath, pattern) or (
+        pattern.startswith("**/") and fnmatch.fnmatchcase(relpath, pattern[3:])
+    )
+
+
+def _comment_block_above(lines: Sequence[str], target: int) -> set[int]:
+    """The target line plus the run of comment-only lines directly above it."""
+    block = {target}
+    n = target - 1
+    while n >= 1:
+        stripped = lines[n - 1].strip() if n - 1 < len(lines) else ""
+        if not stripped.startswith(("#", "//")):
+            break
+        block.add(n)
+        n -= 1
+    return block
+
+
+@dataclass
+class FileWaivers:
+    """The waivers that may apply to the items of one file."""
+
+    relpath: str
+    lines: Sequence[str]
+    inline: list[Waiver] = field(default_factory=list)
+    config: Sequence[Waiver] = ()
+
+    def for_item(
+        self,
+        policy_id: str,
+        name: str,
+        label: str,
+        subject_lines: Iterable[int],
+        extra: Iterable[Waiver] = (),
+    ) -> tuple[list[Waiver], list[Waiver]]:
+        """(waivers covering the whole item, line-scoped waivers to test per finding)."""
+        whole: list[Waiver] = []
+        scoped: list[Waiver] = []
+        anchors: set[int] = set()
+        for line in subject_lines:
+            anchors |= _comment_block_above(self.lines, line)
+        for w in self.inline:
+            if not w.covers_policy(policy_id, name):
+                continue
+            if w.origin == "file" or (w.line is not None and w.line in anchors):
+                whole.append(w)
+            else:
+                scoped.append(w)
+        for w in extra:
+            if w.covers_policy(policy_id, name):
+                whole.append(w)
+        for w in self.config:
+            if not w.covers_policy(policy_id, name):
+                continue
+            if w.path_glob and not _glob_match(w.path_glob, self.relpath):
+                continue
+            if w.resource_glob and not fnmatch.fnmatchcase(label, w.resource_glob):
+                continue
+            whole.append(w)
+        return whole, scoped
+
+    def covers_line(self, waiver: Waiver, line: int) -> bool:
+        return waiver.line is not None and waiver.line in _comment_block_above(self.lines, line)

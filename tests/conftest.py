@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+OWNER_POLICY = '''
+from pytest_devops_policy import policy, Severity, Violation
+
+@policy(id="ACME-001", name="missing-owner-label", title="Object has no owner label",
+        severity=Severity.MEDIUM, rationale="Every object needs an owner to page.",
+        remediation="Add metadata.labels.owner.")
+def missing_owner_label(k8s_object):
+    if "owner" not in k8s_object.labels:
+        yield Violation("metadata.labels.owner is missing", path=("metadata", "labels"))
+
+def pytest_devops_policy_add_policies(config):
+    return [missing_owner_label]
+'''
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  labels:
+    app: {name}
+spec:
+  replicas: 2
+  template:
+    metadata:
+      labels:
+        app: {name}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"""
+
+
+@pytest.fixture(params=[[], ["-n", "2"]], ids=["no-xdist", "xdist"])
+def xdist_args(request: pytest.FixtureRequest) -> list[str]:
+    """Run a test with and without pytest-xdist (the pytest-mypy pattern)."""
+    return list(request.param)
+
+
+@dataclass
+class Case:
+    name: str
+    classname: str
+    outcome: str  # passed | failed | skipped
+    message: str
+    properties: dict[str, str]
+
+
+def parse_junit(path: Path) -> dict[str, Case]:
+    root = ET.parse(path).getroot()
+    cases: dict[str, Case] = {}
+    for tc in root.iter("testcase"):
+        props = {p.get("name", ""): p.get("value", "") for p in tc.iter("property")}
+        outcome, message = "passed", ""
+        for tag in ("failure", "error", "skipped"):
+            el = tc.find(tag)
+            if el is not None:
+                outcome = "failed" if tag != "skipped" else "skipped"
+                message = (el.get("message") or "") + "\n" + (el.text or "")
+        key = f"{tc.get('classname')}::{tc.get('name')}"
+        cases[key] = Case(tc.get("name", ""), tc.get("classname", ""), outcome, message, props)
+    return cases
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Short summary lines are cut to the terminal width; keep them whole for matching.
+    monkeypatch.setenv("COLUMNS", "240")
