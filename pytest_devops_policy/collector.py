@@ -74,7 +74,9 @@ class DevopsPolicy:
             if name in discovery.SKIP_DIRS:
                 return True
             if discovery.symlink_loop(collection_path):
-                self.notes.append(f"skipped symlink loop: {self.cache.relpath(str(collection_path))}")
+                self.notes.append(
+                    f"skipped symlink loop: {self.cache.relpath(str(collection_path))}"
+                )
                 return True
             if name == ".github" and not self._user_ignored(collection_path, config):
                 # pytest's default norecursedirs ('.*') would hide .github/workflows.
@@ -138,14 +140,19 @@ class DevopsPolicy:
 
     def _full_run(self) -> bool:
         opt = self.config.option
-        return not (self.deselected or getattr(opt, "lf", False) or getattr(opt, "keyword", "")
-                    or getattr(opt, "markexpr", ""))
+        return not (
+            self.deselected
+            or getattr(opt, "lf", False)
+            or getattr(opt, "keyword", "")
+            or getattr(opt, "markexpr", "")
+        )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.tally.outcomes or self.ledger.declared:
             terminalreporter.section("devops-policy summary")
-            for line in render(self.tally, self.ledger, self._full_run(),
-                               self.settings.strict_waivers):
+            for line in render(
+                self.tally, self.ledger, self._full_run(), self.settings.strict_waivers
+            ):
                 terminalreporter.line(line)
         for note in self.notes:
             terminalreporter.line(f"note: {note}")
@@ -156,9 +163,9 @@ class DevopsPolicy:
         if workeroutput is not None:  # an xdist worker: hand the ledger to the controller
             workeroutput[LEDGER_OUTPUT] = self.ledger.to_json()
             return
-        if self.settings.strict_waivers and self.ledger.unused(self._full_run()):
-            if session.exitstatus == pytest.ExitCode.OK:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        unused = self.settings.strict_waivers and self.ledger.unused(self._full_run())
+        if unused and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 class ReportTrimmer:
@@ -173,9 +180,7 @@ class ReportTrimmer:
     def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
         phase_reports = terminalreporter.stats.get("")
         if phase_reports:
-            terminalreporter.stats[""] = [
-                r for r in phase_reports if _policy_props(r) is None
-            ]
+            terminalreporter.stats[""] = [r for r in phase_reports if _policy_props(r) is None]
         return (yield)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 
-def pytest_devops_policy_add_policies(config: pytest.Config) -> list[Any] | None:  # type: ignore[empty-body]
+def pytest_devops_policy_add_policies(config: pytest.Config) -> list[Any] | None:
     """Return policy functions (decorated with ``@policy``) to add to the run.
 
     Implement it in a ``conftest.py`` or in a ``pytest11`` plugin. It is called

@@ -133,27 +133,47 @@ class PolicyFile(pytest.File):
         try:
             size = os.stat(path).st_size
         except OSError as exc:
-            yield NoteItem.from_parent(self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
-                                       reason=f"cannot read {relpath}: {exc.strerror}")
+            yield NoteItem.from_parent(
+                self,
+                name="FILE-SKIPPED",
+                kind=self.kind,
+                relpath=relpath,
+                reason=f"cannot read {relpath}: {exc.strerror}",
+            )
             return
         if size > state.settings.max_file_size:
             yield NoteItem.from_parent(
-                self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
-                reason=(f"{relpath} is {size:,} bytes, over the {state.settings.max_file_size:,}"
-                        "-byte limit (raise it with --devops-policy-max-file-size)"),
+                self,
+                name="FILE-SKIPPED",
+                kind=self.kind,
+                relpath=relpath,
+                reason=(
+                    f"{relpath} is {size:,} bytes, over the {state.settings.max_file_size:,}"
+                    "-byte limit (raise it with --devops-policy-max-file-size)"
+                ),
             )
             return
         with open(path, "rb") as fh:
             data = fh.read()
         if b"\0" in data[:8192]:
-            yield NoteItem.from_parent(self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
-                                       reason=f"{relpath} is a binary file, not {self.kind}")
+            yield NoteItem.from_parent(
+                self,
+                name="FILE-SKIPPED",
+                kind=self.kind,
+                relpath=relpath,
+                reason=f"{relpath} is a binary file, not {self.kind}",
+            )
             return
         if self.kind == discovery.HELM_TEMPLATE:
             yield NoteItem.from_parent(
-                self, name="K8S-HELM-UNRENDERED", kind="kubernetes", relpath=relpath,
-                reason=(f"{relpath} is a Helm chart template, not YAML; render the chart "
-                        "(helm template <chart-dir> > rendered.yaml) and scan the output"),
+                self,
+                name="K8S-HELM-UNRENDERED",
+                kind="kubernetes",
+                relpath=relpath,
+                reason=(
+                    f"{relpath} is a Helm chart template, not YAML; render the chart "
+                    "(helm template <chart-dir> > rendered.yaml) and scan the output"
+                ),
             )
             return
         policies = state.policies_for(self)
@@ -162,21 +182,32 @@ class PolicyFile(pytest.File):
         text = decode(data)
         parsed = state.cache.get(path, self.kind, text)
         if isinstance(parsed, ParseError):
-            yield ParseErrorItem.from_parent(self, name="PARSE-ERROR", kind=self.kind,
-                                             source=Source(path, relpath, text), error=parsed)
+            yield ParseErrorItem.from_parent(
+                self,
+                name="PARSE-ERROR",
+                kind=self.kind,
+                source=Source(path, relpath, text),
+                error=parsed,
+            )
             return
         skip_reason = parsed.extra.get("skip_reason")
         if skip_reason:
-            yield NoteItem.from_parent(self, name="FILE-SKIPPED", kind=self.kind, relpath=relpath,
-                                       reason=f"{relpath}: {skip_reason}")
+            yield NoteItem.from_parent(
+                self,
+                name="FILE-SKIPPED",
+                kind=self.kind,
+                relpath=relpath,
+                reason=f"{relpath}: {skip_reason}",
+            )
             return
         inline = inline_waivers(text, relpath)
         file_waivers = FileWaivers(relpath, parsed.source.lines, inline, state.settings.waivers)
         state.ledger.declare(inline)
         for w in inline:
             if not w.valid:
-                yield WaiverErrorItem.from_parent(self, name=f"WAIVER-INVALID-L{w.line}",
-                                                  waiver=w, kind=self.kind)
+                yield WaiverErrorItem.from_parent(
+                    self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
+                )
         seen: dict[str, int] = {}
         for subject in parsed.subjects:
             chosen = [p for p in policies.for_subject(subject.key) if p.applies_to(subject)]
@@ -198,7 +229,11 @@ class PolicyFile(pytest.File):
             if count > 1:  # formats try to keep labels unique; never collide in node ids
                 label = f"{label}#{count}"
             yield ResourceNode.from_parent(
-                self, name=label, subject=subject, policies=chosen, waivers=file_waivers,
+                self,
+                name=label,
+                subject=subject,
+                policies=chosen,
+                waivers=file_waivers,
                 annotation_waivers=[w for w in annotations if w.valid],
             )
 
@@ -239,8 +274,16 @@ class PolicyItem(_Base):
         self._setup_item(
             policy.kind,
             str(policy.severity),
-            _props(policy.id, policy.name, str(policy.severity), policy.kind, subject.label,
-                   subject.source.relpath, subject.line, policy.controls),
+            _props(
+                policy.id,
+                policy.name,
+                str(policy.severity),
+                policy.kind,
+                subject.label,
+                subject.source.relpath,
+                subject.line,
+                policy.controls,
+            ),
         )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
@@ -260,11 +303,14 @@ class PolicyItem(_Base):
     def _set_prop(self, key: str, value: str) -> None:
         self.user_properties = [(k, value if k == key else v) for k, v in self.user_properties]
 
-    def _judge(self, state: DevopsPolicy, finding: Finding) -> NoReturn | None:
+    def _judge(self, state: DevopsPolicy, finding: Finding) -> None:
         settings = state.settings
         policy, subject = self.policy, self.resource.subject
         whole, scoped = self.resource.waivers.for_item(
-            policy.id, policy.name, subject.label, subject.waiver_lines(),
+            policy.id,
+            policy.name,
+            subject.label,
+            subject.waiver_lines(),
             extra=self.resource.annotation_waivers,
         )
         notes: list[str] = []
@@ -293,8 +339,10 @@ class PolicyItem(_Base):
         for w in used:
             state.ledger.use(w)
         if used:
-            notes.append(f"{len(finding.violations) - len(remaining)} other finding(s) waived "
-                         f"by {', '.join(sorted({w.source for w in used}))}")
+            notes.append(
+                f"{len(finding.violations) - len(remaining)} other finding(s) waived "
+                f"by {', '.join(sorted({w.source for w in used}))}"
+            )
         for w in dict.fromkeys(expired):
             state.ledger.expire(w)
             assert w.expires is not None
@@ -302,8 +350,9 @@ class PolicyItem(_Base):
             self._waiver_props(w, "expired")
         severity = max(v.severity for v in remaining)
         if severity < settings.fail_on and not expired:
-            pytest.xfail(f"below --devops-policy-fail-on={settings.fail_on}: "
-                         + one_line(finding, remaining))
+            pytest.xfail(
+                f"below --devops-policy-fail-on={settings.fail_on}: " + one_line(finding, remaining)
+            )
         text = finding_text(finding, remaining, notes)
         crash = one_line(finding, remaining)
         if expired:
@@ -328,8 +377,9 @@ class PolicyItem(_Base):
         if w.owner:
             details.append(f"owner={w.owner}")
         details.append(f"expires={w.expires.isoformat() if w.expires else 'never'}")
-        pytest.xfail(f"waived by {w.source} ({' '.join(details)}): "
-                     + one_line(finding, finding.violations))
+        pytest.xfail(
+            f"waived by {w.source} ({' '.join(details)}): " + one_line(finding, finding.violations)
+        )
 
 
 class ParseErrorItem(_Base):
@@ -338,8 +388,11 @@ class ParseErrorItem(_Base):
     def __init__(self, *, kind: str, source: Source, error: ParseError, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source, self.error, self.kind = source, error, kind
-        self._setup_item(kind, "high", _props("PARSE-ERROR", "parse-error", "high", kind, "",
-                                              source.relpath, error.line))
+        self._setup_item(
+            kind,
+            "high",
+            _props("PARSE-ERROR", "parse-error", "high", kind, "", source.relpath, error.line),
+        )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
         return self.path, self.error.line - 1, self.name
@@ -348,8 +401,10 @@ class ParseErrorItem(_Base):
         e, src = self.error, self.source
         head = f"PARSE-ERROR [high]: cannot parse {src.relpath} as {self.kind}: {e.message}"
         lines = [head, f"  --> {src.relpath}:{e.line}:{e.col}", *excerpt(src, e.line)]
-        lines.append("  why: a file that cannot be parsed cannot be checked; "
-                     "the tools that deploy it will reject it too")
+        lines.append(
+            "  why: a file that cannot be parsed cannot be checked; "
+            "the tools that deploy it will reject it too"
+        )
         raise PolicyFailed("\n".join(lines), head, str(self.path), e.line)
 
 
@@ -360,8 +415,9 @@ class NoteItem(_Base):
         super().__init__(**kwargs)
         self.reason = reason
         self.policy_id = self.name
-        self._setup_item(kind, "low", _props(self.name, self.name.lower(), "low", kind, "",
-                                             relpath, 1))
+        self._setup_item(
+            kind, "low", _props(self.name, self.name.lower(), "low", kind, "", relpath, 1)
+        )
 
     def runtest(self) -> None:
         pytest.skip(self.reason)
@@ -376,8 +432,13 @@ class WaiverErrorItem(_Base):
         super().__init__(**kwargs)
         self.waiver = waiver
         relpath = waiver.source.rsplit(":", 1)[0]
-        self._setup_item(kind, "medium", _props("WAIVER-INVALID", "waiver-invalid", "medium", kind,
-                                                "", relpath, waiver.line or 1))
+        self._setup_item(
+            kind,
+            "medium",
+            _props(
+                "WAIVER-INVALID", "waiver-invalid", "medium", kind, "", relpath, waiver.line or 1
+            ),
+        )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
         return self.path, (self.waiver.line or 1) - 1, self.name
@@ -387,8 +448,10 @@ class WaiverErrorItem(_Base):
         problems = "; ".join(w.problems)
         head = f"WAIVER-INVALID [medium]: waiver {','.join(w.ids) or '[]'} {problems}"
         lines = [head, f"  --> {w.source}"]
-        lines.append("  why: a waiver must say why the finding is accepted; "
-                     "until it does, the finding stands")
+        lines.append(
+            "  why: a waiver must say why the finding is accepted; "
+            "until it does, the finding stands"
+        )
         lines.append('  fix: add reason="..." (and expires=YYYY-MM-DD, owner=...)')
         raise PolicyFailed("\n".join(lines), head, str(self.path), w.line or 1)
 
@@ -402,4 +465,3 @@ class ConfigWaivers(pytest.File):
                 yield WaiverErrorItem.from_parent(
                     self, name=f"WAIVER-INVALID-{w.line or i}", waiver=w, kind="config"
                 )
-

@@ -78,8 +78,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="KEY=VALUE",
         help="a Dockerfile build arg, used to resolve ARG values (like docker build --build-arg)",
     )
-    parser.addini("devops_policy", type="bool", default=False,
-                  help="enable the infrastructure policy checks (same as --devops-policy)")
+    parser.addini(
+        "devops_policy",
+        type="bool",
+        default=False,
+        help="enable the infrastructure policy checks (same as --devops-policy)",
+    )
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:

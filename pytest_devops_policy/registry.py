@@ -25,7 +25,9 @@ class PolicySet:
         return {p.kind for p in self.policies}
 
 
-def build_policy_set(hook_results: Iterable[Iterable[object] | None], settings: Settings) -> PolicySet:
+def build_policy_set(
+    hook_results: Iterable[Iterable[object] | None], settings: Settings
+) -> PolicySet:
     seen: dict[str, Policy] = {}
     for result in hook_results:
         for obj in result or ():
@@ -40,8 +42,7 @@ def build_policy_set(hook_results: Iterable[Iterable[object] | None], settings: 
                 if other.func is meta.func:
                     continue  # the same function offered twice is harmless
                 raise PolicyConflict(
-                    f"duplicate policy id {meta.id}: defined by {other.origin} "
-                    f"and by {meta.origin}"
+                    f"duplicate policy id {meta.id}: defined by {other.origin} and by {meta.origin}"
                 )
             seen[meta.id] = meta
     chosen = tuple(

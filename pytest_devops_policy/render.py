@@ -1,13 +1,13 @@
 """Failure text: plain lines, no traceback, secrets masked.
 
-    K8S-001 run-as-non-root [high]: container 'web' may run as root
-      --> deploy/web.yaml:14:9
-       |
-    14 |       - name: web
-       |
-      why: ...
-      fix: ...
-      see: policies/K8S-001.md
+K8S-001 run-as-non-root [high]: container 'web' may run as root
+  --> deploy/web.yaml:14:9
+   |
+14 |       - name: web
+   |
+  why: ...
+  fix: ...
+  see: policies/K8S-001.md
 """
 
 from __future__ import annotations

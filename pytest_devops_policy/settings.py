@@ -133,9 +133,7 @@ def build(config: pytest.Config) -> Settings:
         options["docker.build_args"] = build_args
 
     enabled = bool(
-        opt("devops_policy")
-        or opt("devops_policy_only")
-        or config.getini("devops_policy")
+        opt("devops_policy") or opt("devops_policy_only") or config.getini("devops_policy")
     )
     fail_on_text = opt("devops_policy_fail_on") or table.get("fail_on") or "low"
     size_text = opt("devops_policy_max_file_size") or table.get("max_file_size")

@@ -111,8 +111,11 @@ def render(
     unused = ledger.unused(full_run)
     lines.append(
         f"waivers: {len(ledger.used)} used, {len(ledger.expired)} expired, {len(unused)} unused"
-        + (" (--devops-policy-strict-waivers: unused waivers fail the run)" if strict and unused
-           else "")
+        + (
+            " (--devops-policy-strict-waivers: unused waivers fail the run)"
+            if strict and unused
+            else ""
+        )
     )
     for source in sorted(ledger.used):
         lines.append(f"  used: {ledger.declared.get(source, source)}")

@@ -109,7 +109,7 @@ def _make(
         problems.append("names no policy id")
     reason = str(attrs.get("reason") or "").strip() or None
     if reason is None:
-        problems.append("has no reason (reason=\"...\" is mandatory)")
+        problems.append('has no reason (reason="..." is mandatory)')
     expires: dt.date | None = None
     raw_expires = attrs.get("expires")
     if raw_expires not in (None, ""):
@@ -172,7 +172,11 @@ def inline_waivers(text: str, relpath: str) -> list[Waiver]:
 
 def annotation_waiver(ids_csv: str, attrs: Mapping[str, str], relpath: str, line: int) -> Waiver:
     return _make(
-        ids_csv.split(","), attrs, origin="annotation", source=f"{relpath}:{line}", path=relpath,
+        ids_csv.split(","),
+        attrs,
+        origin="annotation",
+        source=f"{relpath}:{line}",
+        path=relpath,
         line=line,
     )
 
@@ -186,8 +190,8 @@ def config_waivers(entries: Any, config_path: str) -> list[Waiver]:
     header_lines: list[int] = []
     try:
         with open(config_path, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, start=1):
-                if re.match(r"\s*\[\[\s*tool\.devops-policy\.waivers\s*\]\]", line):
+            for n, text in enumerate(fh, start=1):
+                if re.match(r"\s*\[\[\s*tool\.devops-policy\.waivers\s*\]\]", text):
                     header_lines.append(n)
     except OSError:
         pass
@@ -197,8 +201,16 @@ def config_waivers(entries: Any, config_path: str) -> list[Waiver]:
         line = header_lines[i] if i < len(header_lines) else None
         source = f"{name}:{line}" if line else f"{name} waivers[{i}]"
         if not isinstance(entry, dict):
-            out.append(_make([], {}, origin="config", source=source, line=line,
-                             extra_problems=["is not a table"]))
+            out.append(
+                _make(
+                    [],
+                    {},
+                    origin="config",
+                    source=source,
+                    line=line,
+                    extra_problems=["is not a table"],
+                )
+            )
             continue
         spec = entry.get("policy", entry.get("id", ""))
         ids = spec if isinstance(spec, list) else str(spec).split(",")

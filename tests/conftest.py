@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-OWNER_POLICY = '''
+OWNER_POLICY = """
 from pytest_devops_policy import policy, Severity, Violation
 
 @policy(id="ACME-001", name="missing-owner-label", title="Object has no owner label",
@@ -18,7 +18,7 @@ def missing_owner_label(k8s_object):
 
 def pytest_devops_policy_add_policies(config):
     return [missing_owner_label]
-'''
+"""
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

@@ -68,22 +68,38 @@ def test_only_mode_never_imports_python_tests(pytester: pytest.Pytester) -> None
 
 
 def test_dockerfile_names_and_workflows_found(pytester: pytest.Pytester) -> None:
-    for name in ("Dockerfile", "Dockerfile.prod", "api.Dockerfile", "web.dockerfile",
-                 "Containerfile", "Containerfile.dev", "sub/Dockerfile"):
+    for name in (
+        "Dockerfile",
+        "Dockerfile.prod",
+        "api.Dockerfile",
+        "web.dockerfile",
+        "Containerfile",
+        "Containerfile.dev",
+        "sub/Dockerfile",
+    ):
         p = pytester.path / name
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text("FROM alpine:3.20\nCMD [\"true\"]\n")
+        p.write_text('FROM alpine:3.20\nCMD ["true"]\n')
     (pytester.path / "Dockerfile.dockerignore").write_text("*\n")
     (pytester.path / "README.Dockerfile.md").write_text("# no\n")
     wf = pytester.path / ".github" / "workflows"
     wf.mkdir(parents=True)
-    (wf / "ci.yml").write_text("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
-                               "    steps:\n      - run: echo\n")
-    result = pytester.runpytest("--devops-policy", "--co", "-q",
-                                "--devops-policy-select=DOCKER-003,GHA-001")
+    (wf / "ci.yml").write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+    )
+    result = pytester.runpytest(
+        "--devops-policy", "--co", "-q", "--devops-policy-select=DOCKER-003,GHA-001"
+    )
     out = result.stdout.str()
-    for name in ("Dockerfile", "Dockerfile.prod", "api.Dockerfile", "web.dockerfile",
-                 "Containerfile", "Containerfile.dev", "sub/Dockerfile"):
+    for name in (
+        "Dockerfile",
+        "Dockerfile.prod",
+        "api.Dockerfile",
+        "web.dockerfile",
+        "Containerfile",
+        "Containerfile.dev",
+        "sub/Dockerfile",
+    ):
         assert f"{name}::" in out, name
     assert "dockerignore" not in out and "README" not in out
     assert ".github/workflows/ci.yml::job:t::GHA-001" in out
@@ -93,8 +109,9 @@ def test_skipped_directories_and_ignore_options(pytester: pytest.Pytester) -> No
     pytester.makeconftest(OWNER_POLICY)
     for d in ("node_modules/x", "vendor", ".terraform/m", ".git", "venv", "keep", "ign", "glob"):
         _k8s(pytester, f"{d}/web.yaml")
-    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "--co", "-q",
-                                "--ignore=ign", "--ignore-glob=glob/*")
+    result = pytester.runpytest(
+        *NO_BUILTIN, "--devops-policy", "--co", "-q", "--ignore=ign", "--ignore-glob=glob/*"
+    )
     out = result.stdout.str()
     assert "keep/web.yaml::Deployment/web::ACME-001" in out
     for d in ("node_modules", "vendor", ".terraform", ".git", "venv", "ign/", "glob/"):
@@ -107,7 +124,8 @@ def test_non_kubernetes_yaml_is_not_judged(pytester: pytest.Pytester) -> None:
     (pytester.path / "values.yaml").write_text("image:\n  tag: latest\n")
     (pytester.path / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.0.0\n")
     (pytester.path / "kustomization.yaml").write_text(
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n")
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n"
+    )
     (pytester.path / "docker-compose.yml").write_text("services:\n  web:\n    image: x\n")
     (pytester.path / "broken-config.yaml").write_text("a: [1,\n")
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-q")
@@ -122,7 +140,8 @@ def test_helm_templates_are_skipped_with_a_render_hint(pytester: pytest.Pytester
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.0.0\n")
     (chart / "templates" / "deploy.yaml").write_text(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
-        "{{- if .Values.x }}\nspec: {}\n{{- end }}\n")
+        "{{- if .Values.x }}\nspec: {}\n{{- end }}\n"
+    )
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*Helm chart template*helm template*"])
@@ -154,11 +173,13 @@ def test_node_ids_and_collect_only_tree(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(OWNER_POLICY)
     _k8s(pytester, "deploy/web.yaml", name="billing-api")
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "--co")
-    result.stdout.fnmatch_lines([
-        "*<PolicyFile web.yaml>",
-        "*<ResourceNode Deployment/billing-api>",
-        "*<PolicyItem ACME-001>",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*<PolicyFile web.yaml>",
+            "*<ResourceNode Deployment/billing-api>",
+            "*<PolicyItem ACME-001>",
+        ]
+    )
     ids = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "--co", "-q")
     ids.stdout.fnmatch_lines(["deploy/web.yaml::Deployment/billing-api::ACME-001"])
 
@@ -176,11 +197,18 @@ def test_keyword_selection(pytester: pytest.Pytester, expr: str) -> None:
 def test_markers_and_strict_markers(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(OWNER_POLICY)
     _k8s(pytester, "web.yaml")
-    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "--strict-markers", "-q",
-                                "-m", "devops_policy and medium and kubernetes")
+    result = pytester.runpytest(
+        *NO_BUILTIN,
+        "--devops-policy",
+        "--strict-markers",
+        "-q",
+        "-m",
+        "devops_policy and medium and kubernetes",
+    )
     result.assert_outcomes(failed=1)
-    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "--strict-markers", "-q",
-                                "-m", "critical")
+    result = pytester.runpytest(
+        *NO_BUILTIN, "--devops-policy", "--strict-markers", "-q", "-m", "critical"
+    )
     result.assert_outcomes()
 
 
@@ -189,12 +217,14 @@ def test_last_failed_and_deselect(pytester: pytest.Pytester) -> None:
     _k8s(pytester, "a.yaml", name="a")
     _k8s(pytester, "b.yaml", name="b", extra="")
     (pytester.path / "b.yaml").write_text(
-        DEPLOYMENT.format(name="b").replace("    app: b\n", "    app: b\n    owner: team\n", 1))
+        DEPLOYMENT.format(name="b").replace("    app: b\n", "    app: b\n    owner: team\n", 1)
+    )
     pytester.runpytest(*NO_BUILTIN, "--devops-policy")
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "--lf", "-q")
     result.assert_outcomes(failed=1)
-    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-q",
-                                "--deselect", "a.yaml::Deployment/a::ACME-001")
+    result = pytester.runpytest(
+        *NO_BUILTIN, "--devops-policy", "-q", "--deselect", "a.yaml::Deployment/a::ACME-001"
+    )
     result.assert_outcomes(passed=1)
 
 
@@ -220,16 +250,18 @@ def test_failure_text_has_no_traceback(pytester: pytest.Pytester, xdist_args: li
     _k8s(pytester, "deploy/web.yaml")
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args, "-rf")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "ACME-001 missing-owner-label [medium]: metadata.labels.owner is missing",
-        "  --> deploy/web.yaml:5:3",
-        "*|",
-        "5 |   labels:",
-        "*|",
-        "  why: Every object needs an owner to page.",
-        "  fix: Add metadata.labels.owner.",
-        "FAILED deploy/web.yaml::Deployment/web::ACME-001 - ACME-001 missing-owner-label*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "ACME-001 missing-owner-label [medium]: metadata.labels.owner is missing",
+            "  --> deploy/web.yaml:5:3",
+            "*|",
+            "5 |   labels:",
+            "*|",
+            "  why: Every object needs an owner to page.",
+            "  fix: Add metadata.labels.owner.",
+            "FAILED deploy/web.yaml::Deployment/web::ACME-001 - ACME-001 missing-owner-label*",
+        ]
+    )
     out = result.stdout.str()
     assert "Traceback" not in out and "def missing_owner_label" not in out
 
@@ -240,13 +272,16 @@ def test_parse_error_is_one_item_and_others_still_run(
     pytester.makeconftest(OWNER_POLICY)
     _k8s(pytester, "good.yaml")
     (pytester.path / "bad.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [a,\n")
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [a,\n"
+    )
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args, "-q")
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines([
-        "*PARSE-ERROR [[]high[]]: cannot parse bad.yaml as kubernetes: invalid YAML*",
-        "  --> bad.yaml:*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*PARSE-ERROR [[]high[]]: cannot parse bad.yaml as kubernetes: invalid YAML*",
+            "  --> bad.yaml:*",
+        ]
+    )
 
 
 # -- the hook -----------------------------------------------------------------------------
@@ -273,7 +308,9 @@ def test_builtin_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
 
 
 def test_duplicate_policy_id_names_both_origins(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest(OWNER_POLICY + textwrap.dedent('''
+    pytester.makeconftest(
+        OWNER_POLICY
+        + textwrap.dedent("""
         @policy(id="ACME-001", name="other", title="t", severity="low", rationale="r",
                 remediation="f")
         def other(k8s_object):
@@ -281,11 +318,16 @@ def test_duplicate_policy_id_names_both_origins(pytester: pytest.Pytester) -> No
 
         def pytest_devops_policy_add_policies(config):
             return [missing_owner_label, other]
-        '''))
+        """)
+    )
     _k8s(pytester, "web.yaml")
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-q")
-    result.stdout.fnmatch_lines(["*duplicate policy id ACME-001: defined by conftest.missing_owner_label"
-                                 "*and by conftest.other*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*duplicate policy id ACME-001: defined by conftest.missing_owner_label"
+            "*and by conftest.other*"
+        ]
+    )
     assert result.ret != 0
 
 
@@ -296,8 +338,9 @@ def test_select_ignore_and_pyproject(pytester: pytest.Pytester) -> None:
     (pytester.path / "Dockerfile").write_text("FROM node\nUSER root\n")
     sel = pytester.runpytest("--devops-policy", "--co", "-q", "--devops-policy-select=DOCKER-00")
     assert "DOCKER-001" in sel.stdout.str() and "K8S" not in sel.stdout.str()
-    ign = pytester.runpytest("--devops-policy", "--co", "-q",
-                             "--devops-policy-ignore=final-stage-non-root-user")
+    ign = pytester.runpytest(
+        "--devops-policy", "--co", "-q", "--devops-policy-ignore=final-stage-non-root-user"
+    )
     assert "DOCKER-001" not in ign.stdout.str() and "DOCKER-003" in ign.stdout.str()
     pytester.makepyprojecttoml('[tool.devops-policy]\nselect = ["DOCKER-003"]\n')
     cfg = pytester.runpytest("--devops-policy", "--co", "-q")
@@ -310,8 +353,9 @@ def test_fail_on_turns_lower_findings_into_xfail(
 ) -> None:
     pytester.makeconftest(OWNER_POLICY)
     _k8s(pytester, "web.yaml")
-    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args, "-rx",
-                                "--devops-policy-fail-on=high")
+    result = pytester.runpytest(
+        *NO_BUILTIN, "--devops-policy", *xdist_args, "-rx", "--devops-policy-fail-on=high"
+    )
     result.assert_outcomes(xfailed=1)
     result.stdout.fnmatch_lines(["*below --devops-policy-fail-on=high: ACME-001*owner*"])
     pytester.makepyprojecttoml('[tool.devops-policy]\nfail-on = "critical"\n')
@@ -324,14 +368,16 @@ def test_terminal_summary(pytester: pytest.Pytester, xdist_args: list[str]) -> N
     _k8s(pytester, "a.yaml", name="a")
     _k8s(pytester, "b.yaml", name="b")
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args)
-    result.stdout.fnmatch_lines([
-        "*devops-policy summary*",
-        "items: 2 (0 passed, 2 failed, 0 waived, 0 below threshold, 0 skipped)",
-        "failed by severity: medium 2",
-        "failed by kind: kubernetes 2",
-        "most frequent failures: ACME-001 missing-owner-label ×2",
-        "waivers: 0 used, 0 expired, 0 unused",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*devops-policy summary*",
+            "items: 2 (0 passed, 2 failed, 0 waived, 0 below threshold, 0 skipped)",
+            "failed by severity: medium 2",
+            "failed by kind: kubernetes 2",
+            "most frequent failures: ACME-001 missing-owner-label ×2",
+            "waivers: 0 used, 0 expired, 0 unused",
+        ]
+    )
 
 
 def test_many_failures_report_in_linear_time(pytester: pytest.Pytester) -> None:

@@ -26,20 +26,31 @@ def test_inline_waiver_xfails_with_reason_owner_expiry(
     pytester: pytest.Pytester, where: str, xdist_args: list[str]
 ) -> None:
     pytester.makeconftest(OWNER_POLICY)
-    comment = ('# devops-policy: ignore[ACME-001] reason="legacy, tracked in OPS-12" '
-               "expires=2999-12-31 owner=platform-team")
+    comment = (
+        '# devops-policy: ignore[ACME-001] reason="legacy, tracked in OPS-12" '
+        "expires=2999-12-31 owner=platform-team"
+    )
     _write(pytester, "web.yaml", _deploy_with_comment(comment, where))
     junit = pytester.path / "out.xml"
-    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args, "-rx",
-                                f"--junitxml={junit}", "-o", "junit_family=xunit1")
+    result = pytester.runpytest(
+        *NO_BUILTIN,
+        "--devops-policy",
+        *xdist_args,
+        "-rx",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
+    )
     result.assert_outcomes(xfailed=1)
-    result.stdout.fnmatch_lines([
-        "waivers: 1 used, 0 expired, 0 unused",
-        '  used: ACME-001 reason="legacy, tracked in OPS-12" owner=platform-team '
-        "expires=2999-12-31 (web.yaml:*)",
-        '*waived by web.yaml:* (reason="legacy, tracked in OPS-12" owner=platform-team '
-        "expires=2999-12-31)*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "waivers: 1 used, 0 expired, 0 unused",
+            '  used: ACME-001 reason="legacy, tracked in OPS-12" owner=platform-team '
+            "expires=2999-12-31 (web.yaml:*)",
+            '*waived by web.yaml:* (reason="legacy, tracked in OPS-12" owner=platform-team '
+            "expires=2999-12-31)*",
+        ]
+    )
     (case,) = parse_junit(junit).values()
     assert case.properties["waiver_reason"] == "legacy, tracked in OPS-12"
     assert case.properties["waiver_expires"] == "2999-12-31"
@@ -52,20 +63,28 @@ def test_waiver_without_reason_does_not_waive_and_is_reported(pytester: pytest.P
     _write(pytester, "web.yaml", _deploy_with_comment("# devops-policy: ignore[ACME-001]"))
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-q")
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines([
-        "*WAIVER-INVALID [[]medium[]]: waiver ACME-001 has no reason*",
-        "  --> web.yaml:1",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*WAIVER-INVALID [[]medium[]]: waiver ACME-001 has no reason*",
+            "  --> web.yaml:1",
+        ]
+    )
 
 
 def test_expired_waiver_fails_with_date(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(OWNER_POLICY)
-    _write(pytester, "web.yaml", _deploy_with_comment(
-        '# devops-policy: ignore[ACME-001] reason="temporary" expires=2020-01-31'))
+    _write(
+        pytester,
+        "web.yaml",
+        _deploy_with_comment(
+            '# devops-policy: ignore[ACME-001] reason="temporary" expires=2020-01-31'
+        ),
+    )
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-q")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*note: waiver expired on 2020-01-31*",
-                                 "waivers: 0 used, 1 expired, 0 unused"])
+    result.stdout.fnmatch_lines(
+        ["*note: waiver expired on 2020-01-31*", "waivers: 0 used, 1 expired, 0 unused"]
+    )
 
 
 def test_annotation_waiver(pytester: pytest.Pytester) -> None:
@@ -73,7 +92,9 @@ def test_annotation_waiver(pytester: pytest.Pytester) -> None:
     doc = DEPLOYMENT.format(name="web").replace(
         "  labels:\n",
         '  annotations:\n    devops-policy.io/ignore: "ACME-001"\n'
-        '    devops-policy.io/ignore-reason: "owned by the vendor chart"\n  labels:\n', 1)
+        '    devops-policy.io/ignore-reason: "owned by the vendor chart"\n  labels:\n',
+        1,
+    )
     _write(pytester, "web.yaml", doc)
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-rx")
     result.assert_outcomes(xfailed=1)
@@ -117,7 +138,9 @@ def test_config_waiver_without_reason_is_a_failing_item(pytester: pytest.Pyteste
     result.assert_outcomes(failed=2)
     text = (pytester.path / "pyproject.toml").read_text().splitlines()
     header = next(i for i, line in enumerate(text, 1) if "[[tool.devops-policy.waivers]]" in line)
-    result.stdout.fnmatch_lines(["*WAIVER-INVALID*has no reason*", f"  --> pyproject.toml:{header}"])
+    result.stdout.fnmatch_lines(
+        ["*WAIVER-INVALID*has no reason*", f"  --> pyproject.toml:{header}"]
+    )
 
 
 def test_unused_waivers_listed_and_strict_fails(
@@ -128,20 +151,30 @@ def test_unused_waivers_listed_and_strict_fails(
     _write(pytester, "web.yaml", '# devops-policy: ignore[ACME-001] reason="stale"\n' + doc)
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args)
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["waivers: 0 used, 0 expired, 1 unused",
-                                 '  unused: ACME-001 reason="stale" (web.yaml:1)'])
+    result.stdout.fnmatch_lines(
+        ["waivers: 0 used, 0 expired, 1 unused", '  unused: ACME-001 reason="stale" (web.yaml:1)']
+    )
     assert result.ret == 0
-    strict = pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args,
-                                "--devops-policy-strict-waivers")
+    strict = pytester.runpytest(
+        *NO_BUILTIN, "--devops-policy", *xdist_args, "--devops-policy-strict-waivers"
+    )
     assert strict.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_junit_properties_on_every_testcase(pytester: pytest.Pytester, xdist_args: list[str]) -> None:
+def test_junit_properties_on_every_testcase(
+    pytester: pytest.Pytester, xdist_args: list[str]
+) -> None:
     pytester.makeconftest(OWNER_POLICY)
     _write(pytester, "deploy/web.yaml", DEPLOYMENT.format(name="web"))
     junit = pytester.path / "out.xml"
-    pytester.runpytest(*NO_BUILTIN, "--devops-policy", *xdist_args, f"--junitxml={junit}",
-                       "-o", "junit_family=xunit1")
+    pytester.runpytest(
+        *NO_BUILTIN,
+        "--devops-policy",
+        *xdist_args,
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
+    )
     (case,) = parse_junit(junit).values()
     assert case.properties == {
         "policy_id": "ACME-001",
@@ -161,12 +194,22 @@ def test_builtin_controls_in_junit_and_secret_never_printed(
     pytester: pytest.Pytester, xdist_args: list[str]
 ) -> None:
     secret = "s3cr3t-Very-L0ng-Value-9f8e7d6c"
-    _write(pytester, "Dockerfile",
-           f"FROM python:3.12-slim\nENV API_TOKEN={secret}\nUSER 10001\n"
-           'HEALTHCHECK CMD ["true"]\nCMD ["python"]\n')
+    _write(
+        pytester,
+        "Dockerfile",
+        f"FROM python:3.12-slim\nENV API_TOKEN={secret}\nUSER 10001\n"
+        'HEALTHCHECK CMD ["true"]\nCMD ["python"]\n',
+    )
     junit = pytester.path / "out.xml"
-    result = pytester.runpytest("--devops-policy", *xdist_args, "-rA", "-v",
-                                f"--junitxml={junit}", "-o", "junit_family=xunit1")
+    result = pytester.runpytest(
+        "--devops-policy",
+        *xdist_args,
+        "-rA",
+        "-v",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
+    )
     result.stdout.fnmatch_lines(["*DOCKER-006*API_TOKEN*"])
     assert secret not in result.stdout.str()
     xml = junit.read_text()
@@ -176,6 +219,14 @@ def test_builtin_controls_in_junit_and_secret_never_printed(
     assert docker006.properties["severity"] == "critical"
     assert docker006.properties["line"] == "2"
     for case in cases.values():
-        for key in ("policy_id", "policy_name", "severity", "kind", "resource", "file", "line",
-                    "controls"):
+        for key in (
+            "policy_id",
+            "policy_name",
+            "severity",
+            "kind",
+            "resource",
+            "file",
+            "line",
+            "controls",
+        ):
             assert key in case.properties

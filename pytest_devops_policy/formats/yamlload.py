@@ -94,12 +94,10 @@ class _Walker:
             return _to_float(value)
         return value  # timestamps, custom tags (!Ref, !reference): keep the text
 
-    def walk(
-        self, node: yaml.Node, path: tuple[PathPart, ...], doc: Document, record: bool
-    ) -> Any:
+    def walk(self, node: yaml.Node, path: tuple[PathPart, ...], doc: Document, record: bool) -> Any:
         # Dispatch on node.id, not the class: libyaml's C composer keeps the node classes
         # of the first 'yaml' import, which differ after a module re-import (pytester).
-        node_id = node.id
+        node_id = node.id  # type: ignore[attr-defined]
         if node_id == "scalar":
             return self.scalar(node)  # type: ignore[arg-type]
         key = id(node)
@@ -115,7 +113,9 @@ class _Walker:
                 for i, child in enumerate(node.value):
                     p = (*path, i)
                     if record:
-                        doc.lines.setdefault(p, (child.start_mark.line + 1, child.start_mark.column + 1))
+                        doc.lines.setdefault(
+                            p, (child.start_mark.line + 1, child.start_mark.column + 1)
+                        )
                     seq.append(self.walk(child, p, doc, record))
                 result: Any = seq
             else:
@@ -153,7 +153,7 @@ class _Walker:
 
 
 def _key_text(node: yaml.Node) -> str:
-    if node.id == "scalar":
+    if node.id == "scalar":  # type: ignore[attr-defined]
         return str(node.value)
     # Complex keys are legal YAML but meaningless to our formats; keep them visible.
     return f"<{type(node).__name__}@{node.start_mark.line + 1}>"

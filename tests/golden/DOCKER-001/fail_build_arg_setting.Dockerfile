@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ARG APP_UID=10001
+# expect-next: DOCKER-001
+USER $APP_UID

@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ENV RUNTIME_USER=0
+# expect-next: DOCKER-001
+USER "${RUNTIME_USER}"

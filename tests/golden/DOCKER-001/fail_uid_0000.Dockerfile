@@ -1,0 +1,5 @@
+FROM alpine:3.20
+RUN adduser -D app
+# expect-next: DOCKER-001
+USER 0000
+CMD ["sleep", "infinity"]

@@ -1,0 +1,4 @@
+# expect-unknown: DOCKER-001
+ARG BASE
+FROM ${BASE}
+CMD ["app"]

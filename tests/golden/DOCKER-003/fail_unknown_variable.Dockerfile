@@ -1,0 +1,3 @@
+# expect-unknown: DOCKER-003
+ARG BASE
+FROM ${BASE}

@@ -1,0 +1,3 @@
+# expect-next: DOCKER-003
+FROM node
+CMD ["node"]

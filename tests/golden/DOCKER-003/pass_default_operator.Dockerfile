@@ -1,0 +1,2 @@
+ARG BASE
+FROM ${BASE:-python:3.12-slim}

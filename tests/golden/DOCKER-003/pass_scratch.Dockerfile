@@ -1,0 +1,3 @@
+FROM SCRATCH
+COPY app /app
+ENTRYPOINT ["/app"]

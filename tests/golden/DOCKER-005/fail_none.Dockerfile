@@ -1,0 +1,4 @@
+FROM example/service:1.2
+# expect-next: DOCKER-005
+HEALTHCHECK NONE
+CMD ["service"]

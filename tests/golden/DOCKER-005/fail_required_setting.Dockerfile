@@ -1,0 +1,2 @@
+# expect-next: DOCKER-005
+FROM python:3.12-slim

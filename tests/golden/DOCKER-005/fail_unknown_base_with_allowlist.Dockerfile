@@ -1,0 +1,3 @@
+# expect-unknown: DOCKER-005
+ARG BASE
+FROM $BASE

@@ -1,0 +1,3 @@
+# expect-next: DOCKER-006
+ARG REGISTRY_PASSWORD=hunter2hunter2
+FROM alpine:3.20

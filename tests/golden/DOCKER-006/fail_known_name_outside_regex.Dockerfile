@@ -1,0 +1,5 @@
+FROM rabbitmq:3.13
+# expect-next: DOCKER-006
+ENV RABBITMQ_DEFAULT_PASS=guestguest1
+# expect-next: DOCKER-006
+ENV RAILS_MASTER_KEY=0123456789abcdef0123456789abcdef

@@ -1,0 +1,3 @@
+FROM ruby:3.3
+# expect-next: DOCKER-006
+ENV SECRET_KEY_BASE 6f3c1a9e8b7d2c4f5e6a7b8c9d0e1f2a
