@@ -1,0 +1,48 @@
+resource "aws_s3_bucket" "assets" {
+  bucket = "example-private-assets"
+}
+
+resource "aws_s3_bucket_public_access_block" "assets" {
+  bucket                  = aws_s3_bucket.assets.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_security_group" "web" {
+  name = "web"
+
+  ingress {
+    description = "HTTPS from anywhere"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  ingress {
+    description = "SSH from the VPN only"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.20.0.0/16"]
+  }
+}
+
+resource "aws_db_instance" "main" {
+  identifier                  = "orders"
+  engine                      = "postgres"
+  instance_class              = "db.t3.micro"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  storage_encrypted           = true
+  backup_retention_period     = 14
+  deletion_protection         = true
+  multi_az                    = true
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}

@@ -1,0 +1,49 @@
+"""Every built-in policy is complete, unique, documented by metadata and reachable by the hook."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pytest_devops_policy.api import SUBJECT_KINDS, Severity
+from pytest_devops_policy.policies import KIND_PACKAGES, builtin_policies
+
+CATALOG_PREFIX = {"dockerfile": "DOCKER", "kubernetes": "K8S", "github-actions": "GHA",
+                  "terraform": "TF"}
+PEER_REF = re.compile(r"^[a-z][a-z-]*:\S+$")
+
+
+def test_builtins_are_found() -> None:
+    assert len(builtin_policies()) >= 16
+    assert set(KIND_PACKAGES) == {"dockerfile", "kubernetes", "github_actions", "terraform"}
+
+
+def test_ids_and_names_are_unique() -> None:
+    ids = [p.id for p in builtin_policies()]
+    names = [(p.kind, p.name) for p in builtin_policies()]
+    assert len(ids) == len(set(ids))
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("policy", builtin_policies(), ids=lambda p: p.id)
+def test_metadata_is_complete(policy) -> None:  # type: ignore[no-untyped-def]
+    assert policy.id.startswith(CATALOG_PREFIX[policy.kind] + "-")
+    assert policy.subject in SUBJECT_KINDS
+    assert isinstance(policy.severity, Severity)
+    for field in ("title", "rationale", "remediation", "example", "use_instead"):
+        value = getattr(policy, field)
+        assert isinstance(value, str) and len(value.strip()) >= 10, f"{policy.id}.{field}"
+    assert policy.references, f"{policy.id} cites no peer rule or reference"
+    for ref in policy.references:
+        assert PEER_REF.match(ref) or ref.startswith("https://"), ref
+    assert all(c and "," not in c for c in policy.controls)
+
+
+def test_one_policy_per_module() -> None:
+    modules = [p.func.__module__ for p in builtin_policies()]
+    assert len(modules) == len(set(modules))
+    for p in builtin_policies():
+        stem = p.func.__module__.rsplit(".", 1)[1]
+        assert stem.startswith(p.id.lower().replace("-", "_") + "_"), stem
+        assert stem.endswith(p.name.replace("-", "_")), stem
