@@ -109,7 +109,8 @@ class Policy:
     kind: str
     func: Callable[..., Iterable[Violation | Unknown] | None] = field(compare=False, repr=False)
     wants_context: bool = False
-    applies: Callable[[Any], bool] | None = field(default=None, compare=False, repr=False)
+    applies: Callable[..., bool] | None = field(default=None, compare=False, repr=False)
+    applies_wants_context: bool = False
     controls: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     example: str = ""
@@ -130,8 +131,12 @@ class Policy:
     def doc_path(self) -> str:
         return f"policies/{self.id}.md"
 
-    def applies_to(self, subject: Any) -> bool:
-        return self.applies is None or bool(self.applies(subject))
+    def applies_to(self, subject: Any, context: Any = None) -> bool:
+        if self.applies is None:
+            return True
+        if self.applies_wants_context:
+            return bool(self.applies(subject, context))
+        return bool(self.applies(subject))
 
     def evaluate(self, subject: Any, context: Any) -> list[Violation | Unknown]:
         result = self.func(subject, context) if self.wants_context else self.func(subject)
@@ -160,7 +165,7 @@ def policy(
     remediation: str,
     controls: Iterable[str] = (),
     references: Iterable[str] = (),
-    applies: Callable[[Any], bool] | None = None,
+    applies: Callable[..., bool] | None = None,
     kind: str | None = None,
     example: str = "",
     use_instead: str = "",
@@ -170,8 +175,8 @@ def policy(
     The first parameter's name selects the subject (``dockerfile``, ``k8s_object``,
     ``workflow``, ``job`` or ``tf_resource``). An optional second parameter
     receives the run context (settings and cross-object indexes).
-    ``applies`` is a predicate over the subject; where it is false, no item is
-    generated at all (the catalog's N/A).
+    ``applies`` is a predicate over the subject (and optionally the context, for
+    settings); where it is false, no item is generated at all (the catalog's N/A).
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -205,6 +210,9 @@ def policy(
             func=func,
             wants_context=len(params) == 2,
             applies=applies,
+            applies_wants_context=(
+                applies is not None and len(inspect.signature(applies).parameters) >= 2
+            ),
             controls=tuple(controls),
             references=tuple(references),
             example=example,

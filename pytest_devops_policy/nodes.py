@@ -210,7 +210,11 @@ class PolicyFile(pytest.File):
                 )
         seen: dict[str, int] = {}
         for subject in parsed.subjects:
-            chosen = [p for p in policies.for_subject(subject.key) if p.applies_to(subject)]
+            chosen = [
+                p
+                for p in policies.for_subject(subject.key)
+                if p.applies_to(subject, state.context)
+            ]
             annotations = [
                 annotation_waiver(ids, attrs, relpath, subject.line)
                 for ids, attrs in subject.annotation_waivers()

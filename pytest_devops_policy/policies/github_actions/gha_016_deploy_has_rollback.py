@@ -24,10 +24,10 @@ from ...formats.github_actions import (
 _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
 
 
-def _applies(job: Job) -> bool:
-    # Default patterns only: `applies` sees no settings. Extended patterns are
-    # honoured inside the policy for jobs that reach it.
-    jc = classify_job(job)
+def _applies(job: Job, context: Context) -> bool:
+    # Deploy jobs only, by the configured classifier; terraform-apply jobs roll back
+    # by revert and re-apply, so the catalog makes them N/A.
+    jc = classify_job(job, ClassifierConfig.from_settings(context.settings))
     return jc.is_deploy and not jc.terraform_only
 
 
