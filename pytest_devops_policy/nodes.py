@@ -211,9 +211,7 @@ class PolicyFile(pytest.File):
         seen: dict[str, int] = {}
         for subject in parsed.subjects:
             chosen = [
-                p
-                for p in policies.for_subject(subject.key)
-                if p.applies_to(subject, state.context)
+                p for p in policies.for_subject(subject.key) if p.applies_to(subject, state.context)
             ]
             annotations = [
                 annotation_waiver(ids, attrs, relpath, subject.line)

@@ -20,8 +20,9 @@ def examples(pytester: pytest.Pytester) -> Path:
 
 def _run(pytester: pytest.Pytester, path: str) -> dict[str, object]:
     junit = pytester.path / "out.xml"
-    pytester.runpytest("--devops-policy-only", path, f"--junitxml={junit}",
-                       "-o", "junit_family=xunit1")
+    pytester.runpytest(
+        "--devops-policy-only", path, f"--junitxml={junit}", "-o", "junit_family=xunit1"
+    )
     return parse_junit(junit)  # type: ignore[return-value]
 
 

@@ -9,8 +9,12 @@ import pytest
 from pytest_devops_policy.api import SUBJECT_KINDS, Severity
 from pytest_devops_policy.policies import KIND_PACKAGES, builtin_policies
 
-CATALOG_PREFIX = {"dockerfile": "DOCKER", "kubernetes": "K8S", "github-actions": "GHA",
-                  "terraform": "TF"}
+CATALOG_PREFIX = {
+    "dockerfile": "DOCKER",
+    "kubernetes": "K8S",
+    "github-actions": "GHA",
+    "terraform": "TF",
+}
 PEER_REF = re.compile(r"^[a-z][a-z-]*:\S+$")
 
 
