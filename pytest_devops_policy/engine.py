@@ -111,6 +111,9 @@ class Context:
         return Context(self.settings, self.cache, subject, self._indexes)
 
 
+UNKNOWN_PREFIX = "cannot be checked statically: "
+
+
 @dataclass(frozen=True)
 class ResolvedViolation:
     message: str
@@ -172,5 +175,6 @@ def evaluate(policy: Policy, subject: Subject, context: Context) -> Finding:
         (resolve(policy, subject, r) for r in results if isinstance(r, Violation)),
         key=lambda v: (v.line, v.col),
     )
-    unknowns = [r.reason for r in results if isinstance(r, Unknown)]
+    # The item adds the "cannot be checked statically" preamble; policies need not.
+    unknowns = [r.reason.removeprefix(UNKNOWN_PREFIX) for r in results if isinstance(r, Unknown)]
     return Finding(policy, subject, violations, unknowns)

@@ -16,7 +16,7 @@ from _pytest._io import TerminalWriter
 
 from . import discovery
 from .api import Policy
-from .engine import Finding, ResolvedViolation, decode, evaluate
+from .engine import UNKNOWN_PREFIX, Finding, ResolvedViolation, decode, evaluate
 from .model import ParseError, Source, Subject
 from .render import excerpt, finding_text, one_line
 from .waivers import FileWaivers, Waiver, annotation_waiver, inline_waivers
@@ -84,7 +84,12 @@ class _Base(pytest.Item):
         )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, None, self.name
+        return self.path, 0, self.name  # file-level items point at the top of the file
+
+
+def _skip_here(reason: str) -> NoReturn:
+    """Skip, reported at the item's file:line (``-rs``) rather than at this module."""
+    raise pytest.skip.Exception(reason, _use_item_location=True)
 
 
 def _state(node: pytest.Item | pytest.Collector) -> DevopsPolicy:
@@ -297,7 +302,7 @@ class PolicyItem(_Base):
         finding = evaluate(self.policy, subject, state.context)
         if not finding.violations:
             if finding.unknowns:
-                pytest.skip("cannot be checked statically: " + "; ".join(finding.unknowns))
+                _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(finding.unknowns)))
             return
         self._set_prop("line", str(finding.line))
         self._judge(state, finding)
@@ -422,7 +427,7 @@ class NoteItem(_Base):
         )
 
     def runtest(self) -> None:
-        pytest.skip(self.reason)
+        _skip_here(self.reason)
 
 
 class WaiverErrorItem(_Base):

@@ -160,7 +160,7 @@ def storage_not_public(tf_resource: TfResource, context: Context) -> Findings:
 
 
 def _unknown(name: str, raw: Value, module: TfModule) -> Unknown:
-    return Unknown(f"cannot be checked statically: {name} = {_short(raw)} ({module.explain(raw)})")
+    return Unknown(f"{name} = {_short(raw)} ({module.explain(raw)})")
 
 
 def _short(value: Value) -> str:
@@ -352,13 +352,13 @@ def _bucket_policy(res: TfResource, module: TfModule, attr: str) -> Findings:
     doc = _document(module.resolve(raw))
     if not isinstance(doc, dict):
         reason = "not valid JSON" if isinstance(module.resolve(raw), str) else module.explain(raw)
-        yield Unknown(f"cannot be checked statically: {attr} = {_short(raw)} ({reason})")
+        yield Unknown(f"{attr} = {_short(raw)} ({reason})")
         return
     statements = doc.get("Statement")
     if isinstance(statements, dict):
         statements = [statements]
     if not isinstance(statements, list):
-        yield Unknown(f"cannot be checked statically: {attr} has no readable Statement list")
+        yield Unknown(f"{attr} has no readable Statement list")
         return
     for index, statement in enumerate(statements, start=1):
         verdict, who = _public_statement(statement)
@@ -371,8 +371,7 @@ def _bucket_policy(res: TfResource, module: TfModule, attr: str) -> Findings:
             )
         elif verdict is None:
             yield Unknown(
-                f"cannot be checked statically: {attr} statement {label} has an unresolved "
-                "Effect, Principal or Condition"
+                f"{attr} statement {label} has an unresolved Effect, Principal or Condition"
             )
 
 
@@ -662,10 +661,7 @@ def _azure_network(res: TfResource, module: TfModule) -> Findings:
     if True in verdicts:
         return
     if None in verdicts:
-        yield Unknown(
-            "cannot be checked statically: public_network_access_enabled / "
-            "network_rules.default_action is unresolved"
-        )
+        yield Unknown("public_network_access_enabled / network_rules.default_action is unresolved")
         return
     inline = res.blocks("network_rules", module)
     where: tuple[Any, ...] = ("public_network_access_enabled",)

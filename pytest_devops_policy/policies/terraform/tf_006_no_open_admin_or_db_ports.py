@@ -261,21 +261,15 @@ def _judge(
             open_to = [source.implicit]
         if not open_to:
             if unresolved:
-                yield Unknown(
-                    f"cannot be checked statically: {source.attr} = {hcl(source.raw)} "
-                    f"({module.explain(source.raw)})"
-                )
+                yield Unknown(f"{source.attr} = {hcl(source.raw)} ({module.explain(source.raw)})")
             continue
         if rule.unknown:
-            yield Unknown(f"cannot be checked statically: {rule.unknown}")
+            yield Unknown(f"{rule.unknown}")
             continue
         for origin in open_to:
             remaining = [h for h in hits if not _shadowed(h, origin, rule.shadowing)]
             if any(not d.decided for d in rule.shadowing) and remaining:
-                yield Unknown(
-                    f"cannot be checked statically: an earlier deny entry of {rule.what} is "
-                    "unresolved"
-                )
+                yield Unknown(f"an earlier deny entry of {rule.what} is unresolved")
                 continue
             who = f"{rule.what} from {origin}"
             if remaining:
@@ -290,7 +284,7 @@ def _judge(
                         path=source.path,
                     )
                 else:
-                    yield Unknown(f"cannot be checked statically: {rule.reach_unknown}")
+                    yield Unknown(f"{rule.reach_unknown}")
 
 
 def _internet(value: Value, azure: bool) -> tuple[list[str], bool]:

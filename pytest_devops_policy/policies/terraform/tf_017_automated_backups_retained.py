@@ -127,7 +127,7 @@ def _min_days(value: Any) -> int:
 
 
 def _unknown(name: str, raw: Value, module: TfModule) -> Unknown:
-    return Unknown(f"cannot be checked statically: {name} = {hcl(raw)} ({module.explain(raw)})")
+    return Unknown(f"{name} = {hcl(raw)} ({module.explain(raw)})")
 
 
 def _number(value: Value) -> float | None:
@@ -421,10 +421,7 @@ def _azure_vm(res: TfResource, module: TfModule, minimum: int) -> Findings:
     if protected:
         return
     if module.unlinked(("azurerm_backup_protected_vm",), "source_vm_id"):
-        yield Unknown(
-            "cannot be checked statically: an azurerm_backup_protected_vm targets an "
-            "unresolved VM id"
-        )
+        yield Unknown("an azurerm_backup_protected_vm targets an unresolved VM id")
         return
     yield Violation(
         "VM is tagged stateful but no azurerm_backup_protected_vm protects it",
