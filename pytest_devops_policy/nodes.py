@@ -131,54 +131,39 @@ class PolicyFile(pytest.File):
         node.kind = kind
         return node
 
+    def _note(self, reason: str, name: str = "FILE-SKIPPED", kind: str = "") -> NoteItem:
+        relpath = _state(self).cache.relpath(str(self.path))
+        return NoteItem.from_parent(
+            self, name=name, kind=kind or self.kind, relpath=relpath, reason=reason
+        )
+
     def collect(self) -> Iterator[pytest.Item | pytest.Collector]:
         state = _state(self)
         path = str(self.path)
         relpath = state.cache.relpath(path)
+        limit = state.settings.max_file_size
         try:
             size = os.stat(path).st_size
         except OSError as exc:
-            yield NoteItem.from_parent(
-                self,
-                name="FILE-SKIPPED",
-                kind=self.kind,
-                relpath=relpath,
-                reason=f"cannot read {relpath}: {exc.strerror}",
-            )
+            yield self._note(f"cannot read {relpath}: {exc.strerror}")
             return
-        if size > state.settings.max_file_size:
-            yield NoteItem.from_parent(
-                self,
-                name="FILE-SKIPPED",
-                kind=self.kind,
-                relpath=relpath,
-                reason=(
-                    f"{relpath} is {size:,} bytes, over the {state.settings.max_file_size:,}"
-                    "-byte limit (raise it with --devops-policy-max-file-size)"
-                ),
+        if size > limit:
+            yield self._note(
+                f"{relpath} is {size:,} bytes, over the {limit:,}-byte limit "
+                "(raise it with --devops-policy-max-file-size)"
             )
             return
         with open(path, "rb") as fh:
             data = fh.read()
         if b"\0" in data[:8192]:
-            yield NoteItem.from_parent(
-                self,
-                name="FILE-SKIPPED",
-                kind=self.kind,
-                relpath=relpath,
-                reason=f"{relpath} is a binary file, not {self.kind}",
-            )
+            yield self._note(f"{relpath} is a binary file, not {self.kind}")
             return
         if self.kind == discovery.HELM_TEMPLATE:
-            yield NoteItem.from_parent(
-                self,
+            yield self._note(
+                f"{relpath} is a Helm chart template, not YAML; render the chart "
+                "(helm template <chart-dir> > rendered.yaml) and scan the output",
                 name="K8S-HELM-UNRENDERED",
                 kind="kubernetes",
-                relpath=relpath,
-                reason=(
-                    f"{relpath} is a Helm chart template, not YAML; render the chart "
-                    "(helm template <chart-dir> > rendered.yaml) and scan the output"
-                ),
             )
             return
         policies = state.policies_for(self)
@@ -197,13 +182,7 @@ class PolicyFile(pytest.File):
             return
         skip_reason = parsed.extra.get("skip_reason")
         if skip_reason:
-            yield NoteItem.from_parent(
-                self,
-                name="FILE-SKIPPED",
-                kind=self.kind,
-                relpath=relpath,
-                reason=f"{relpath}: {skip_reason}",
-            )
+            yield self._note(f"{relpath}: {skip_reason}")
             return
         inline = inline_waivers(text, relpath)
         file_waivers = FileWaivers(relpath, parsed.source.lines, inline, state.settings.waivers)
