@@ -1178,6 +1178,18 @@ def classify_job(
     settings: Mapping[str, Any] | ClassifierConfig | None = None,
     resolve: Callable[[UsesRef], Workflow | None] | None = None,
 ) -> JobClass:
-    """Classify a GitHub Actions job. ``settings`` is ``context.settings`` (or a config)."""
+    """Classify a GitHub Actions job. ``settings`` is ``context.settings`` (or a config).
+
+    Without ``resolve`` the verdict is memoised on the job; configs are interned by
+    ``ClassifierConfig.from_settings``, so identity is the right key.
+    """
     cfg = _config(settings)
-    return classify(gha_job_facts(job, cfg, resolve), cfg)
+    if resolve is not None:
+        return classify(gha_job_facts(job, cfg, resolve), cfg)
+    hit = job.classified
+    if hit is not None and hit[0] is cfg:
+        result: JobClass = hit[1]
+        return result
+    result = classify(gha_job_facts(job, cfg, None), cfg)
+    job.classified = (cfg, result)
+    return result

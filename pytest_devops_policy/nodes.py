@@ -184,7 +184,7 @@ class PolicyFile(pytest.File):
         if skip_reason:
             yield self._note(f"{relpath}: {skip_reason}")
             return
-        inline = inline_waivers(text, relpath)
+        inline = inline_waivers(parsed.source)
         file_waivers = FileWaivers(relpath, parsed.source.lines, inline, state.settings.waivers)
         state.ledger.declare(inline)
         for w in inline:

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .model import Source
+
 _INLINE = re.compile(
     r"(?:#|//)\s*devops-policy:\s*(ignore-file|ignore)\s*\[([^\]]*)\]\s*(.*)$", re.IGNORECASE
 )
@@ -136,12 +138,13 @@ def _make(
     )
 
 
-def inline_waivers(text: str, relpath: str) -> list[Waiver]:
+def inline_waivers(source: Source) -> list[Waiver]:
     """Every ``devops-policy: ignore[...]`` comment in a file."""
-    if "devops-policy" not in text:  # the common case costs one substring search
+    if "devops-policy" not in source.text:  # the common case costs one substring search
         return []
+    relpath = source.relpath
     found: list[Waiver] = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(source.lines, start=1):
         if "devops-policy" not in line:
             continue
         m = _INLINE.search(line)

@@ -1125,6 +1125,9 @@ class Job(Subject):
         self.services: Mapping[str, Any] = _mapping(raw.get("services"))
         self.outputs: Mapping[str, Any] = _mapping(raw.get("outputs"))
         self.steps = self._steps(raw.get("steps"))
+        # (classifier config, its verdict): set by ci_classify.classify_job, so a job is
+        # classified once per run however many policies and other jobs ask.
+        self.classified: tuple[Any, Any] | None = None
 
     # -- construction helpers
 
