@@ -6,6 +6,7 @@ plain ``pytest`` run never calls them, never imports a parser and pays nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,19 @@ from typing import Any
 import pytest
 
 from . import discovery
-from .engine import Context, ParseCache
+from .analysis import FileResult, analyse
+from .engine import Context, ParseCache, format_module
+from .model import ParseError
 from .nodes import ConfigWaivers, PolicyFile
 from .registry import PolicyConflict, PolicySet, build_policy_set
+from .resultcache import ResultCache, settings_key
 from .settings import Settings
 from .summary import Tally, WaiverLedger, render
 
 STATE_KEY = pytest.StashKey["DevopsPolicy"]()
+# How long an xdist worker waits for a result its peer is analysing before it
+# stops sharing and analyses everything itself (the peer crashed or diverged).
+SHARD_TIMEOUT = 60.0
 LEDGER_OUTPUT = "devops_policy_ledger"
 
 
@@ -43,6 +50,64 @@ class DevopsPolicy:
         self.deselected = 0
         self._policies: dict[Path, PolicySet] = {}
         self._markers: dict[str, pytest.MarkDecorator] = {}
+        self.results = self._result_cache(config, settings)
+        # xdist: (this worker's index, worker count) while workers share analysis.
+        self.shard: tuple[int, int] | None = None
+        self._files_seen = 0
+        workerinput = getattr(config, "workerinput", None)
+        if workerinput is not None and self.results is not None:
+            worker = str(workerinput.get("workerid", ""))
+            count = int(workerinput.get("workercount", 1) or 1)
+            if worker.startswith("gw") and worker[2:].isdigit() and count > 1:
+                self.shard = (int(worker[2:]), count)
+
+    @staticmethod
+    def _result_cache(config: pytest.Config, settings: Settings) -> ResultCache | None:
+        cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
+        if cache is None or not settings.cache:
+            return None
+        try:
+            directory = cache.mkdir("devops-policy")
+        except OSError:
+            return None
+        hcl = os.environ.get("DEVOPS_POLICY_HCL_PARSER", "")
+        return ResultCache(directory, settings_key(dict(settings.options), [f"hcl={hcl}"]))
+
+    # -- analysis: parse once, evaluate once, reuse across runs and workers --------------
+
+    def analyse(
+        self, path: str, relpath: str, kind: str, data: bytes, text: str, policies: PolicySet
+    ) -> FileResult:
+        module = format_module(kind)
+        indexed = hasattr(module, "build_index")
+        dependencies = getattr(module, "dependencies", None)
+        results = self.results
+        # A kind with a cross-file index is cached only if it names the files it reads.
+        key = None
+        if results is not None and (dependencies is not None or not indexed):
+            deps = dependencies(path) if dependencies is not None else ()
+            key = results.key(kind, relpath, data, policies, deps)
+        if key is not None and results is not None:
+            index = self._files_seen
+            self._files_seen += 1
+            hit = results.load(key, kind, text)
+            if hit is not None:
+                return hit
+            if self.shard is not None and index % self.shard[1] != self.shard[0]:
+                hit = results.wait(key, kind, text, SHARD_TIMEOUT)
+                if hit is not None:
+                    return hit
+                self.shard = None  # the owner did not deliver: analyse everything here
+        parsed = self.cache.get(path, kind, text)
+        if isinstance(parsed, ParseError):
+            result = FileResult(kind, parse_error=(parsed.message, parsed.line, parsed.col))
+        else:
+            result = analyse(parsed, policies, self.context)
+        if key is not None and results is not None:
+            results.store(key, result, text)
+        if not indexed:
+            self.cache.release(path, kind)  # nothing else reads it: free the documents
+        return result
 
     # -- shared state for nodes --------------------------------------------------------
 

@@ -77,6 +77,9 @@ class ParseCache:
             self._files[key] = hit
         return hit
 
+    def release(self, path: str, kind: str) -> None:
+        self._files.pop((path, kind), None)
+
 
 @dataclass
 class Context:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from .api import PathPart
 
@@ -31,6 +31,48 @@ class Source:
     def line_text(self, line: int) -> str:
         lines = self.lines
         return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+class FileText(Sequence[str]):
+    """A file's lines, read again only if a failure or a waiver needs them.
+
+    Items keep this instead of the text, so a run does not hold every file in
+    memory; the last file read is kept, since a file's failures come together.
+    """
+
+    _last: ClassVar[tuple[str, Source] | None] = None
+
+    def __init__(self, path: str, relpath: str, text: str | None = None) -> None:
+        self.path = path
+        self.relpath = relpath
+        if text is not None:
+            FileText._last = (path, Source(path, relpath, text))
+
+    @property
+    def source(self) -> Source:
+        last = FileText._last
+        if last is not None and last[0] == self.path:
+            return last[1]
+        from .engine import decode  # engine imports this module
+
+        try:
+            with open(self.path, "rb") as fh:
+                text = decode(fh.read())
+        except OSError:
+            text = ""
+        source = Source(self.path, self.relpath, text)
+        FileText._last = (self.path, source)
+        return source
+
+    def __len__(self) -> int:
+        return len(self.source.lines)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self.source.lines[index]
 
 
 class ParseError(Exception):

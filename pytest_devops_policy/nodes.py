@@ -7,7 +7,7 @@ like ``deploy/web.yaml::Deployment/web::K8S-001``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -15,9 +15,10 @@ from _pytest._code.code import ExceptionInfo, ReprFileLocation, TerminalRepr
 from _pytest._io import TerminalWriter
 
 from . import discovery
+from .analysis import Outcome, ResourceResult
 from .api import Policy
-from .engine import UNKNOWN_PREFIX, Finding, ResolvedViolation, decode, evaluate
-from .model import ParseError, Source, Subject
+from .engine import UNKNOWN_PREFIX, ResolvedViolation, decode
+from .model import FileText, ParseError, Source
 from .render import excerpt, finding_text, one_line
 from .waivers import FileWaivers, Waiver, annotation_waiver, inline_waivers
 
@@ -44,6 +45,10 @@ class PolicyFailed(Exception):
         self.crash = crash
         self.path = path
         self.line = line
+
+
+class PolicyError(Exception):
+    """A policy raised while it was evaluated at collection; carries its short traceback."""
 
 
 class PolicyFailureRepr(TerminalRepr):
@@ -78,6 +83,8 @@ class _Base(pytest.Item):
     ) -> str | TerminalRepr:
         if isinstance(excinfo.value, PolicyFailed):
             return PolicyFailureRepr(excinfo.value)
+        if isinstance(excinfo.value, PolicyError):
+            return f"internal error while checking {self.nodeid}:\n{excinfo.value}"
         # A bug in a policy: keep it short but honest about where it happened.
         return f"internal error while checking {self.nodeid}:\n" + str(
             excinfo.getrepr(style="short", chain=False)
@@ -170,36 +177,35 @@ class PolicyFile(pytest.File):
         if not policies.kinds() & {self.kind}:
             return  # nothing selected for this kind: do not even parse
         text = decode(data)
-        parsed = state.cache.get(path, self.kind, text)
-        if isinstance(parsed, ParseError):
+        result = state.analyse(path, relpath, self.kind, data, text, policies)
+        if result.parse_error is not None:
+            message, line, col = result.parse_error
             yield ParseErrorItem.from_parent(
                 self,
                 name="PARSE-ERROR",
                 kind=self.kind,
                 source=Source(path, relpath, text),
-                error=parsed,
+                error=ParseError(message, line, col),
             )
             return
-        skip_reason = parsed.extra.get("skip_reason")
-        if skip_reason:
-            yield self._note(f"{relpath}: {skip_reason}")
+        if result.skip_reason:
+            yield self._note(f"{relpath}: {result.skip_reason}")
             return
-        inline = inline_waivers(parsed.source)
-        file_waivers = FileWaivers(relpath, parsed.source.lines, inline, state.settings.waivers)
+        inline = inline_waivers(Source(path, relpath, text))
+        # Only failing items read the lines again; the text is not kept.
+        file_text = FileText(path, relpath)
+        file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)
         state.ledger.declare(inline)
         for w in inline:
             if not w.valid:
                 yield WaiverErrorItem.from_parent(
                     self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
                 )
-        seen: dict[str, int] = {}
-        for subject in parsed.subjects:
-            chosen = [
-                p for p in policies.for_subject(subject.key) if p.applies_to(subject, state.context)
-            ]
+        by_id = {p.id: p for p in policies.policies}
+        for resource in result.resources:
             annotations = [
-                annotation_waiver(ids, attrs, relpath, subject.line)
-                for ids, attrs in subject.annotation_waivers()
+                annotation_waiver(ids, attrs, relpath, resource.line)
+                for ids, attrs in resource.annotations
             ]
             state.ledger.declare(annotations)
             for w in annotations:
@@ -207,18 +213,14 @@ class PolicyFile(pytest.File):
                     yield WaiverErrorItem.from_parent(
                         self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
                     )
-            if not chosen:
+            if not resource.outcomes:
                 continue
-            label = subject.label
-            count = seen.get(label, 0) + 1
-            seen[label] = count
-            if count > 1:  # formats try to keep labels unique; never collide in node ids
-                label = f"{label}#{count}"
             yield ResourceNode.from_parent(
                 self,
-                name=label,
-                subject=subject,
-                policies=chosen,
+                name=resource.name,
+                result=resource,
+                policies=by_id,
+                file_text=file_text,
                 waivers=file_waivers,
                 annotation_waivers=[w for w in annotations if w.valid],
             )
@@ -230,32 +232,40 @@ class ResourceNode(pytest.Collector):
     def __init__(
         self,
         *,
-        subject: Subject,
-        policies: list[Policy],
+        result: ResourceResult,
+        policies: Mapping[str, Policy],
+        file_text: FileText,
         waivers: FileWaivers,
         annotation_waivers: list[Waiver],
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.subject = subject
+        self.result = result
         self.policies = policies
+        self.file_text = file_text
         self.waivers = waivers
         self.annotation_waivers = annotation_waivers
 
     def collect(self) -> Iterator[pytest.Item]:
-        for p in self.policies:
-            yield PolicyItem.from_parent(self, name=p.id, policy=p)
+        for outcome in self.result.outcomes:
+            yield PolicyItem.from_parent(
+                self,
+                name=outcome.policy_id,
+                policy=self.policies[outcome.policy_id],
+                outcome=outcome,
+            )
 
 
 class PolicyItem(_Base):
-    def __init__(self, *, policy: Policy, **kwargs: Any) -> None:
+    def __init__(self, *, policy: Policy, outcome: Outcome, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         parent = self.parent
         assert isinstance(parent, ResourceNode)
         self.resource: ResourceNode = parent
         self.policy = policy
+        self.outcome = outcome
         self.policy_id = policy.id
-        subject = parent.subject
+        result = parent.result
         self.extra_keyword_matches.add(policy.name)
         self._setup_item(
             policy.kind,
@@ -265,38 +275,38 @@ class PolicyItem(_Base):
                 policy.name,
                 str(policy.severity),
                 policy.kind,
-                subject.label,
-                subject.source.relpath,
-                subject.line,
+                result.label,
+                parent.file_text.relpath,
+                result.line,
                 policy.controls,
             ),
         )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, self.resource.subject.line - 1, f"{self.resource.name}::{self.name}"
+        return self.path, self.resource.result.line - 1, f"{self.resource.name}::{self.name}"
 
     def runtest(self) -> None:
-        state = _state(self)
-        subject = self.resource.subject
-        finding = evaluate(self.policy, subject, state.context)
-        if not finding.violations:
-            if finding.unknowns:
-                _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(finding.unknowns)))
+        outcome = self.outcome
+        if outcome.error is not None:
+            raise PolicyError(outcome.error)
+        if not outcome.violations:
+            if outcome.unknowns:
+                _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns)))
             return
-        self._set_prop("line", str(finding.line))
-        self._judge(state, finding)
+        self._set_prop("line", str(outcome.violations[0].line))
+        self._judge(_state(self), outcome)
 
     def _set_prop(self, key: str, value: str) -> None:
         self.user_properties = [(k, value if k == key else v) for k, v in self.user_properties]
 
-    def _judge(self, state: DevopsPolicy, finding: Finding) -> None:
+    def _judge(self, state: DevopsPolicy, outcome: Outcome) -> None:
         settings = state.settings
-        policy, subject = self.policy, self.resource.subject
+        policy, resource = self.policy, self.resource.result
         whole, scoped = self.resource.waivers.for_item(
             policy.id,
             policy.name,
-            subject.label,
-            subject.waiver_lines(),
+            resource.label,
+            resource.waiver_lines,
             extra=self.resource.annotation_waivers,
         )
         notes: list[str] = []
@@ -309,24 +319,26 @@ class PolicyItem(_Base):
             expired.extend(w for w in usable if w.expired(settings.today))
             return [w for w in usable if not w.expired(settings.today)]
 
+        relpath = self.resource.file_text.relpath
+        secrets = outcome.secrets
         active = live(whole)
         if active:
-            self._waive(state, active[0], finding)
+            self._waive(state, active[0], one_line(policy, relpath, outcome.violations, secrets))
         remaining: list[ResolvedViolation] = []
         used: list[Waiver] = []
-        for v in finding.violations:
+        for v in outcome.violations:
             covering = live([w for w in scoped if self.resource.waivers.covers_line(w, v.line)])
             if covering:
                 used.append(covering[0])
             else:
                 remaining.append(v)
         if not remaining:
-            self._waive(state, used[0], finding)
+            self._waive(state, used[0], one_line(policy, relpath, outcome.violations, secrets))
         for w in used:
             state.ledger.use(w)
         if used:
             notes.append(
-                f"{len(finding.violations) - len(remaining)} other finding(s) waived "
+                f"{len(outcome.violations) - len(remaining)} other finding(s) waived "
                 f"by {', '.join(sorted({w.source for w in used}))}"
             )
         for w in dict.fromkeys(expired):
@@ -335,12 +347,10 @@ class PolicyItem(_Base):
             notes.append(f"waiver expired on {w.expires.isoformat()}: {w.describe()}")
             self._waiver_props(w, "expired")
         severity = max(v.severity for v in remaining)
+        crash = one_line(policy, relpath, remaining, secrets)
         if severity < settings.fail_on and not expired:
-            pytest.xfail(
-                f"below --devops-policy-fail-on={settings.fail_on}: " + one_line(finding, remaining)
-            )
-        text = finding_text(finding, remaining, notes)
-        crash = one_line(finding, remaining)
+            pytest.xfail(f"below --devops-policy-fail-on={settings.fail_on}: " + crash)
+        text = finding_text(policy, self.resource.file_text.source, remaining, secrets, notes)
         if expired:
             crash += f" (waiver expired on {expired[0].expires})"
         raise PolicyFailed(text, crash, str(self.path), remaining[0].line)
@@ -356,16 +366,14 @@ class PolicyItem(_Base):
             ]
         )
 
-    def _waive(self, state: DevopsPolicy, w: Waiver, finding: Finding) -> NoReturn:
+    def _waive(self, state: DevopsPolicy, w: Waiver, summary: str) -> NoReturn:
         state.ledger.use(w)
         self._waiver_props(w, "applied")
         details = [f'reason="{w.reason}"']
         if w.owner:
             details.append(f"owner={w.owner}")
         details.append(f"expires={w.expires.isoformat() if w.expires else 'never'}")
-        pytest.xfail(
-            f"waived by {w.source} ({' '.join(details)}): " + one_line(finding, finding.violations)
-        )
+        pytest.xfail(f"waived by {w.source} ({' '.join(details)}): " + summary)
 
 
 class ParseErrorItem(_Base):

@@ -78,6 +78,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="KEY=VALUE",
         help="a Dockerfile build arg, used to resolve ARG values (like docker build --build-arg)",
     )
+    group.addoption(
+        "--devops-policy-no-cache",
+        action="store_true",
+        help="analyse every file again instead of reusing results cached by content "
+        "(they live under pytest's cache directory; --cache-clear also empties them)",
+    )
+    group.addoption(
+        "--devops-policy-protocol",
+        choices=["lean", "standard"],
+        help="how policy items run: 'lean' (default) reports them without pytest's "
+        "setup/call/teardown hooks; 'standard' uses the full runtest protocol",
+    )
     parser.addini(
         "devops_policy",
         type="bool",
@@ -108,9 +120,14 @@ def pytest_configure(config: pytest.Config) -> None:
     from .collector import STATE_KEY, DevopsPolicy, ReportTrimmer, XdistLedger
     from .settings import build
 
-    state = DevopsPolicy(config, build(config))
+    settings = build(config)
+    state = DevopsPolicy(config, settings)
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "devops_policy_collector")
     config.pluginmanager.register(ReportTrimmer(), "devops_policy_report_trimmer")
+    if settings.lean:
+        from .protocol import LeanProtocol
+
+        config.pluginmanager.register(LeanProtocol(config), "devops_policy_protocol")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistLedger(state), "devops_policy_xdist")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .api import Policy
-from .engine import Finding, ResolvedViolation
+from .engine import ResolvedViolation
 from .masking import redact
 from .model import Source
 
@@ -40,14 +40,13 @@ def headline(policy: Policy, severity: object, message: str) -> str:
 
 
 def finding_text(
-    finding: Finding,
+    policy: Policy,
+    source: Source,
     violations: Sequence[ResolvedViolation],
+    secrets: Sequence[str],
     notes: Iterable[str] = (),
 ) -> str:
     """The whole failure block for one item."""
-    policy = finding.policy
-    source = finding.subject.source
-    secrets = finding.secrets
     out: list[str] = []
     for i, v in enumerate(violations):
         if i == 0:
@@ -68,14 +67,16 @@ def finding_text(
     return redact("\n".join(out), secrets)
 
 
-def one_line(finding: Finding, violations: Sequence[ResolvedViolation]) -> str:
+def one_line(
+    policy: Policy, relpath: str, violations: Sequence[ResolvedViolation], secrets: Sequence[str]
+) -> str:
     """A single line for xfail reasons, JUnit messages and ``-r`` summaries."""
     if not violations:
-        return f"{finding.policy.id} {finding.policy.name}"
+        return f"{policy.id} {policy.name}"
     first = violations[0]
     more = f" (+{len(violations) - 1} more)" if len(violations) > 1 else ""
     text = (
-        f"{finding.policy.id} {finding.policy.name} [{first.severity}]: "
-        f"{first.message} at {finding.subject.source.relpath}:{first.line}{more}"
+        f"{policy.id} {policy.name} [{first.severity}]: "
+        f"{first.message} at {relpath}:{first.line}{more}"
     )
-    return redact(text, finding.secrets)
+    return redact(text, secrets)

@@ -42,6 +42,8 @@ class Settings:
     # Per-kind knobs flattened to dotted keys: {"docker.healthcheck": "off", ...}
     options: Mapping[str, Any] = field(default_factory=dict)
     config_path: str | None = None
+    cache: bool = True  # reuse file results from pytest's cache directory
+    lean: bool = True  # the lean runtest protocol for policy items (protocol.py)
     today: dt.date = field(default_factory=dt.date.today)
 
     def selects(self, policy_id: str, name: str) -> bool:
@@ -156,6 +158,8 @@ def build(config: pytest.Config) -> Settings:
         ignore=ignore,
         fail_on=fail_on,
         strict_waivers=bool(opt("devops_policy_strict_waivers") or table.get("strict_waivers")),
+        cache=not opt("devops_policy_no_cache") and table.get("cache", True) is not False,
+        lean=(opt("devops_policy_protocol") or table.get("protocol") or "lean") == "lean",
         max_file_size=max_size,
         waivers=tuple(waivers),
         options=options,

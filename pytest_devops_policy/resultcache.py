@@ -1,0 +1,158 @@
+"""A content-addressed cache of file results under pytest's cache directory.
+
+A file's entry is keyed by everything its outcomes depend on: its bytes and
+path, the bytes of the files its cross-file index reads (a Terraform module's
+siblings), the policies that ran (builtin code, plugin and conftest modules),
+the settings, and the parser backend. A changed input is therefore a miss,
+never a stale hit. Entries are JSON written atomically; a missing, partial or
+corrupt entry is a miss. ``pytest --cache-clear`` empties it.
+
+The same directory lets xdist workers share the work: worker k analyses the
+files whose collection index is k modulo the worker count, and reads the
+others' results as they appear.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .analysis import FORMAT_VERSION, FileResult, from_json, to_json
+from .api import Policy
+from .registry import PolicySet
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _file_digest(path: str | Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return _digest(fh.read())
+    except OSError:
+        return "missing"
+
+
+def package_digest() -> str:
+    """The plugin's own code: any edit to a policy or parser invalidates results."""
+    parts = [f"format={FORMAT_VERSION}", f"python={sys.version_info[:2]}"]
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        parts.append(f"{path.relative_to(_PACKAGE_DIR).as_posix()}={_file_digest(path)}")
+    return _digest(*parts)
+
+
+def _policy_origin(policy: Policy) -> str:
+    module = sys.modules.get(policy.func.__module__)
+    if module is not None and module.__name__.startswith("pytest_devops_policy."):
+        return "builtin"  # covered by package_digest
+    try:
+        source = inspect.getsourcefile(policy.func)
+    except TypeError:
+        source = None
+    if source is None:
+        return f"uncacheable:{os.getpid()}:{time.time_ns()}"  # never the same key twice
+    return _file_digest(source)
+
+
+class ResultCache:
+    def __init__(self, directory: Path, settings_key: str) -> None:
+        self.base = _digest(package_digest(), settings_key)
+        self.directory = directory / self.base[:16]
+        self._policy_keys: dict[int, str] = {}
+        self._digests: dict[str, str] = {}
+        self.hits = 0
+        self.stores = 0
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for other in directory.iterdir():  # results of older code or other settings
+                if other != self.directory and other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            pass
+
+    def _policies_key(self, policies: PolicySet) -> str:
+        key = self._policy_keys.get(id(policies))
+        if key is None:
+            key = _digest(*(f"{p.id}:{_policy_origin(p)}" for p in policies.policies))
+            self._policy_keys[id(policies)] = key
+        return key
+
+    def _dep_digest(self, path: str) -> str:
+        hit = self._digests.get(path)
+        if hit is None:
+            hit = self._digests[path] = _file_digest(path)
+        return hit
+
+    def key(
+        self,
+        kind: str,
+        relpath: str,
+        data: bytes,
+        policies: PolicySet,
+        dependencies: Iterable[str] = (),
+    ) -> str:
+        deps = [f"{os.path.basename(p)}={self._dep_digest(p)}" for p in dependencies]
+        return _digest(self._policies_key(policies), kind, relpath, data, *deps)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def load(self, key: str, kind: str, text: str) -> FileResult | None:
+        try:
+            with open(self._path(key), "rb") as fh:
+                data: Any = json.loads(fh.read())
+            result = from_json(data, text)
+        except Exception:  # absent, partial or corrupt: analyse again
+            return None
+        if result.kind != kind:
+            return None
+        self.hits += 1
+        return result
+
+    def store(self, key: str, result: FileResult, text: str) -> None:
+        path = self._path(key)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            payload = json.dumps(to_json(result, text), separators=(",", ":"))
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+            os.replace(tmp, path)  # readers see the whole entry or none
+            self.stores += 1
+        except (OSError, ValueError, TypeError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def wait(self, key: str, kind: str, text: str, timeout: float) -> FileResult | None:
+        """Poll for an entry another worker is writing; None on timeout."""
+        deadline = time.monotonic() + timeout
+        delay = 0.0002
+        path = self._path(key)
+        while True:
+            if path.exists():
+                return self.load(key, kind, text)
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
+
+
+def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
+    """What of the settings can change an outcome (waivers are applied later, per run)."""
+    return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
