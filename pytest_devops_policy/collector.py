@@ -30,11 +30,15 @@ SHARD_TIMEOUT = 60.0
 LEDGER_OUTPUT = "devops_policy_ledger"
 
 
-def _policy_props(report: pytest.TestReport) -> dict[str, str] | None:
+def _is_policy_report(report: pytest.TestReport) -> bool:
     props = report.user_properties
-    if not props or props[0][0] != "policy_id":
+    return bool(props) and props[0][0] == "policy_id"
+
+
+def _policy_props(report: pytest.TestReport) -> dict[str, str] | None:
+    if not _is_policy_report(report):
         return None
-    return {str(k): str(v) for k, v in props}
+    return {str(k): str(v) for k, v in report.user_properties}
 
 
 class DevopsPolicy:
@@ -189,19 +193,20 @@ class DevopsPolicy:
     # -- reporting ---------------------------------------------------------------------
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and (report.when != "setup" or report.passed):
+            return  # the cheap test first: this runs three times per item
         props = _policy_props(report)
         if props is None:
             return
-        if report.when == "call" or (report.when == "setup" and not report.passed):
-            if report.passed:
-                outcome = "passed"
-            elif report.failed:
-                outcome = "failed"
-            elif hasattr(report, "wasxfail"):
-                outcome = "waived" if "waiver_status" in props else "below-threshold"
-            else:
-                outcome = "skipped"
-            self.tally.add(props, outcome)
+        if report.passed:
+            outcome = "passed"
+        elif report.failed:
+            outcome = "failed"
+        elif hasattr(report, "wasxfail"):
+            outcome = "waived" if "waiver_status" in props else "below-threshold"
+        else:
+            outcome = "skipped"
+        self.tally.add(props, outcome)
 
     def _full_run(self) -> bool:
         opt = self.config.option
@@ -245,7 +250,7 @@ class ReportTrimmer:
     def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:
         phase_reports = terminalreporter.stats.get("")
         if phase_reports:
-            terminalreporter.stats[""] = [r for r in phase_reports if _policy_props(r) is None]
+            terminalreporter.stats[""] = [r for r in phase_reports if not _is_policy_report(r)]
         return (yield)
 
 

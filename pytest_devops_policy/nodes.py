@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -93,6 +94,34 @@ class _Base(pytest.Item):
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
         return self.path, 0, self.name  # file-level items point at the top of the file
 
+    # pytest computes these per item; every item of a file shares them, so ask the file.
+    @cached_property
+    def location(self) -> tuple[str, int | None, str]:
+        _, line, domain = self.reportinfo()
+        return (_file_node(self).relfspath, line, domain)
+
+    @property
+    def ihook(self) -> Any:
+        return _file_node(self).ihook
+
+
+def _file_node(node: pytest.Item | pytest.Collector) -> _FileBase:
+    parent = node.parent
+    while not isinstance(parent, _FileBase):
+        assert parent is not None
+        parent = parent.parent
+    return parent
+
+
+class _FileBase(pytest.File):
+    @cached_property
+    def relfspath(self) -> str:
+        return self.session._node_location_to_relpath(self.path)
+
+    @cached_property
+    def ihook(self) -> Any:  # the conftests of a directory are loaded before its files
+        return self.session.gethookproxy(self.path)
+
 
 def _skip_here(reason: str) -> NoReturn:
     """Skip, reported at the item's file:line (``-rs``) rather than at this module."""
@@ -127,7 +156,7 @@ def _props(
     ]
 
 
-class PolicyFile(pytest.File):
+class PolicyFile(_FileBase):
     """One infrastructure file. Parsing happens here, once."""
 
     kind: str = ""
@@ -450,7 +479,7 @@ class WaiverErrorItem(_Base):
         raise PolicyFailed("\n".join(lines), head, str(self.path), w.line or 1)
 
 
-class ConfigWaivers(pytest.File):
+class ConfigWaivers(_FileBase):
     """Holds the items for malformed ``[[tool.devops-policy.waivers]]`` entries."""
 
     def collect(self) -> Iterator[pytest.Item]:
