@@ -1,8 +1,9 @@
 """Terraform (HCL2): a parser-neutral model of blocks, attributes and values.
 
 The model (``Block``, ``Attribute``, ``Expr``, ``Template``) knows nothing of the
-parser. One adapter (``_Hcl2Adapter``) turns python-hcl2's rule tree into it, so
-another backend (tree-sitter) only has to produce the same dataclasses.
+parser. Two adapters produce the same dataclasses: ``hcl_treesitter.TreeSitterAdapter``
+(tree-sitter-hcl, the default) and ``_Hcl2Adapter`` (python-hcl2, selected with
+``DEVOPS_POLICY_HCL_PARSER=hcl2``; see ``_LazyBackend``).
 
 Values are what a policy compares:
 
@@ -27,7 +28,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeAlias
 
 from ..api import PathPart
 from ..model import ParsedFile, ParseError, Source, Subject
@@ -45,10 +46,12 @@ __all__ = [
     "Value",
     "Variable",
     "build_index",
+    "dependencies",
     "hcl",
     "index_scope",
     "is_internet_cidr",
     "is_literal",
+    "module_files",
     "parse",
 ]
 
@@ -676,7 +679,7 @@ class _Hcl2Adapter:
         except RecursionError:
             raise ParseError("nesting too deep to parse", 1, 1) from None
         try:
-            return self._body(tree.body)
+            return self._body(tree.body, text)
         except ParseError:
             raise
         except RecursionError:
@@ -717,7 +720,7 @@ class _Hcl2Adapter:
 
     # -- structure
 
-    def _body(self, body: Any) -> tuple[dict[str, Attribute], list[Block]]:
+    def _body(self, body: Any, text: str) -> tuple[dict[str, Attribute], list[Block]]:
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
         for child in body.children:
@@ -730,11 +733,12 @@ class _Hcl2Adapter:
                         line,
                         col,
                     )
+                end = self._end_line(child.expression, text, end)
                 attributes[name] = Attribute(name, self._value(child.expression), line, col, end)
             elif isinstance(child, self.base.BlockRule):
                 labels = child.labels
                 line, col, end = self._pos(child)
-                attrs, nested = self._body(child.body)
+                attrs, nested = self._body(child.body, text)
                 blocks.append(
                     Block(
                         type=str(labels[0].serialize()),
@@ -747,6 +751,28 @@ class _Hcl2Adapter:
                     )
                 )
         return attributes, blocks
+
+    @staticmethod
+    def _end_line(rule: Any, text: str, default: int) -> int:
+        """The line of a value's last character. A binary operation's rule also owns the
+        newlines and comments after it, and a heredoc token its final newline: descend
+        to the last real child and step back over trailing whitespace."""
+        node = rule
+        while True:
+            children = getattr(node, "children", None) or ()
+            last = next((c for c in reversed(children) if c is not None), None)
+            if last is None or getattr(last, "_meta", None) is None:
+                break
+            node = last
+        meta = getattr(node, "_meta", None)
+        end_pos = getattr(meta, "end_pos", None)
+        end_line = getattr(meta, "end_line", None)
+        if not isinstance(end_pos, int) or not isinstance(end_line, int):
+            return default
+        end = end_pos
+        while end > 0 and text[end - 1] in " \t\r\n":
+            end -= 1
+        return end_line - text.count("\n", end, end_pos)
 
     @staticmethod
     def _pos(rule: Any) -> tuple[int, int, int]:
@@ -908,15 +934,55 @@ def _expected_hint(expected: set[str], found: str = "") -> str:
     return ""
 
 
-class _LazyBackend:
-    """Import python-hcl2 on first parse, not on import of this module."""
+class _Adapter(Protocol):
+    def parse(self, text: str) -> tuple[dict[str, Attribute], list[Block]]: ...
 
-    _adapter: _Hcl2Adapter | None = None
+
+PARSER_ENV = "DEVOPS_POLICY_HCL_PARSER"
+_TREE_SITTER_PINS = "'tree-sitter>=0.24,<0.27' 'tree-sitter-hcl>=1.2,<1.3'"
+
+
+class _LazyBackend:
+    """Pick and import the HCL parser on first parse, not on import of this module.
+
+    tree-sitter-hcl by default; ``DEVOPS_POLICY_HCL_PARSER=hcl2`` selects python-hcl2
+    (kept as a fallback and as the oracle of the differential tests). The variable
+    is read on every parse so a test can switch; each adapter is built once.
+    """
+
+    def __init__(self) -> None:
+        self._adapters: dict[str, _Adapter] = {}
 
     def parse(self, text: str) -> tuple[dict[str, Attribute], list[Block]]:
-        if self._adapter is None:
-            self._adapter = _Hcl2Adapter()
-        return self._adapter.parse(text)
+        choice = os.environ.get(PARSER_ENV, "").strip().lower() or "tree-sitter"
+        adapter = self._adapters.get(choice)
+        if adapter is None:
+            adapter = self._adapters[choice] = _make_adapter(choice)
+        return adapter.parse(text)
+
+
+def _make_adapter(choice: str) -> _Adapter:
+    if choice in ("hcl2", "python-hcl2"):
+        try:
+            return _Hcl2Adapter()
+        except ImportError:
+            raise ParseError(
+                f"{PARSER_ENV}={choice} needs python-hcl2: pip install 'python-hcl2>=8.1,<9'"
+            ) from None
+    if choice not in ("tree-sitter", "treesitter"):
+        raise ParseError(f"{PARSER_ENV}={choice!r} is not a parser: use 'tree-sitter' or 'hcl2'")
+    try:
+        from .hcl_treesitter import TreeSitterAdapter
+
+        return TreeSitterAdapter()
+    except (ImportError, ValueError, TypeError) as exc:  # missing, or a grammar ABI mismatch
+        reason = str(exc) or type(exc).__name__
+    try:
+        return _Hcl2Adapter()
+    except ImportError:
+        raise ParseError(
+            f"cannot load the Terraform parser ({reason}): pip install {_TREE_SITTER_PINS}"
+        ) from None
 
 
 _BACKEND = _LazyBackend()
@@ -1533,21 +1599,29 @@ def index_scope(subject: Subject) -> str:
     return os.path.dirname(subject.source.path)
 
 
-def build_index(scope: str, cache: ParseCache) -> TfModule:
-    """Parse every ``*.tf`` (plus ``terraform.tfvars``/``*.auto.tfvars``) in ``scope``
-    once through the shared cache; files that fail to parse are skipped (they get
-    their own PARSE-ERROR item)."""
+def module_files(scope: str) -> list[str]:
+    """Every ``*.tf`` plus ``terraform.tfvars``/``*.auto.tfvars`` of a module directory.
+
+    Later files win, as in Terraform: terraform.tfvars, then *.auto.tfvars in order.
+    """
     paths = sorted(glob.glob(os.path.join(glob.escape(scope), "*.tf")))
     tfvars = os.path.join(scope, "terraform.tfvars")
-    auto = sorted(glob.glob(os.path.join(glob.escape(scope), "*.auto.tfvars")))
-    # Later files win, as in Terraform: terraform.tfvars, then *.auto.tfvars in order.
     if os.path.isfile(tfvars):
         paths.append(tfvars)
-    paths.extend(auto)
+    paths.extend(sorted(glob.glob(os.path.join(glob.escape(scope), "*.auto.tfvars"))))
+    return [p for p in paths if os.path.isfile(p)]
+
+
+def dependencies(path: str) -> list[str]:
+    """The files whose content a file's outcomes depend on: its whole module (result cache)."""
+    return module_files(os.path.dirname(path))
+
+
+def build_index(scope: str, cache: ParseCache) -> TfModule:
+    """Parse the module's files (``module_files``) once through the shared cache;
+    files that fail to parse are skipped (they get their own PARSE-ERROR item)."""
     files: list[ParsedFile] = []
-    for path in paths:
-        if not os.path.isfile(path):
-            continue
+    for path in module_files(scope):
         parsed = cache.get(path, "terraform")
         if isinstance(parsed, ParsedFile):
             files.append(parsed)
