@@ -79,8 +79,11 @@ class ResultCache:
         self._digests: dict[str, str] = {}
         self.hits = 0
         self.stores = 0
+        # One listing instead of a failed open per file on a cold run.
+        self._present: set[str] = set()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            self._present = {name[:-5] for name in os.listdir(self.directory)}
             for other in directory.iterdir():  # results of older code or other settings
                 if other != self.directory and other.is_dir():
                     shutil.rmtree(other, ignore_errors=True)
@@ -114,7 +117,10 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
 
-    def load(self, key: str, kind: str, text: str) -> FileResult | None:
+    def load(self, key: str, kind: str, text: str, *, listed: bool = True) -> FileResult | None:
+        """The entry for ``key``; ``listed=False`` looks even if it was not there at start."""
+        if listed and key not in self._present:
+            return None
         try:
             with open(self._path(key), "rb") as fh:
                 data: Any = json.loads(fh.read())
@@ -146,7 +152,7 @@ class ResultCache:
         path = self._path(key)
         while True:
             if path.exists():
-                return self.load(key, kind, text)
+                return self.load(key, kind, text, listed=False)
             if time.monotonic() > deadline:
                 return None
             time.sleep(delay)

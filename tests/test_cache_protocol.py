@@ -227,3 +227,24 @@ def test_xdist_workers_share_analysis_and_agree_with_a_serial_run(
     assert _outcomes(serial) == _outcomes(parallel) == {"failed": 8, "passed": 4}
     # Each file was analysed once, by one of the two workers.
     assert len(_entries(pytester)) == 12
+
+
+def test_every_indexed_format_names_its_dependencies() -> None:
+    # Without ``dependencies`` a kind with a cross-file index is never cached (safe, but slow).
+    from pytest_devops_policy.engine import FORMAT_MODULES, format_module
+
+    for kind in FORMAT_MODULES:
+        module = format_module(kind)
+        if hasattr(module, "build_index"):
+            assert callable(getattr(module, "dependencies", None)), kind
+
+
+def test_workflow_dependencies_are_the_repository_workflows(tmp_path: Path) -> None:
+    from pytest_devops_policy.formats import github_actions
+
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    for name in ("b.yml", "a.yaml", "notes.txt"):
+        (wf / name).write_text("on: push\n")
+    deps = github_actions.dependencies(str(wf / "b.yml"))
+    assert [Path(p).name for p in deps] == ["a.yaml", "b.yml"]

@@ -1312,7 +1312,11 @@ class WorkflowIndex:
 
 def index_scope(subject: Subject) -> str:
     """The repository root: the directory holding ``.github`` (else the file's directory)."""
-    path = os.path.abspath(subject.source.path)
+    return _scope_of(subject.source.path)
+
+
+def _scope_of(source_path: str) -> str:
+    path = os.path.abspath(source_path)
     parts = path.replace(os.sep, "/").split("/")
     for i in range(len(parts) - 2, 0, -1):
         if parts[i] == ".github":
@@ -1320,20 +1324,28 @@ def index_scope(subject: Subject) -> str:
     return os.path.dirname(path)
 
 
-def build_index(scope: str, cache: Any) -> WorkflowIndex:
-    """Parse (through the shared cache) every workflow directly in ``<scope>/.github/workflows``."""
-    index = WorkflowIndex(scope)
+def workflow_files(scope: str) -> list[str]:
+    """Every workflow directly in ``<scope>/.github/workflows``, sorted."""
     wf_dir = os.path.join(scope, ".github", "workflows")
     try:
         names = sorted(os.listdir(wf_dir))
     except OSError:
-        return index
-    for name in names:
-        if not name.endswith((".yml", ".yaml")):
-            continue
-        path = os.path.join(wf_dir, name)
-        if not os.path.isfile(path):
-            continue
+        return []
+    paths = (os.path.join(wf_dir, n) for n in names if n.endswith((".yml", ".yaml")))
+    return [p for p in paths if os.path.isfile(p)]
+
+
+def dependencies(path: str) -> list[str]:
+    """The files a workflow's outcomes depend on (reusable workflows it calls): the result
+    cache keys on their content too."""
+    return workflow_files(_scope_of(path))
+
+
+def build_index(scope: str, cache: Any) -> WorkflowIndex:
+    """Parse (through the shared cache) every workflow directly in ``<scope>/.github/workflows``."""
+    index = WorkflowIndex(scope)
+    for path in workflow_files(scope):
+        name = os.path.basename(path)
         parsed = cache.get(path, KIND)
         if isinstance(parsed, ParseError):
             continue

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -221,8 +221,28 @@ def load_documents(text: str, *, yaml11: bool) -> list[Document]:
     return docs
 
 
+class _MemoLoader(_Loader):
+    """libyaml composes in C but calls the Python resolver for every scalar; manifests
+    repeat the same keys and values, so remember each (value, implicit) -> tag."""
+
+    _memo: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        key = (value, implicit)
+        memo = _MemoLoader._memo
+        tag = memo.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            if len(memo) > 200_000:  # bound memory on huge, varied files
+                memo.clear()
+            memo[key] = tag
+        return tag
+
+
 def _compose_all(text: str) -> Iterator[yaml.Node | None]:
-    loader = _Loader(text)
+    loader = _MemoLoader(text)
     try:
         while loader.check_node():
             yield loader.get_node()
