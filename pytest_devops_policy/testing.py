@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,19 @@ _EXPECT = re.compile(r"(?:#|//)\s*expect(-next|-unknown)?:\s*([A-Z0-9, -]+?)\s*$
 class GoldenResult:
     violations: frozenset[tuple[int, str]]
     unknown: frozenset[str]
+
+
+def case_settings(case: str | os.PathLike[str]) -> dict[str, Any]:
+    """Optional per-case settings: a sibling ``<case>.toml`` with flat, quoted keys."""
+    cfg = os.fspath(case) + ".toml"
+    if not os.path.exists(cfg):
+        return {}
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    with open(cfg, "rb") as fh:
+        return tomllib.load(fh)
 
 
 def expected(text: str) -> GoldenResult:

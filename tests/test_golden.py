@@ -11,29 +11,17 @@ from pathlib import Path
 import pytest
 
 from pytest_devops_policy.policies import builtin_by_id
-from pytest_devops_policy.testing import actual, expected
+from pytest_devops_policy.testing import actual, case_settings, expected
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.glob("*/*") if p.is_file() and not p.name.endswith(".toml"))
-
-
-def _settings(case: Path) -> dict[str, object]:
-    """Optional per-case settings: a sibling ``<case>.toml`` with flat keys."""
-    cfg = case.with_name(case.name + ".toml")
-    if not cfg.exists():
-        return {}
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    return tomllib.loads(cfg.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_golden(case: Path) -> None:
     policy = builtin_by_id()[case.parent.name]
     want = expected(case.read_text(encoding="utf-8"))
-    got = actual(case, policy, _settings(case))
+    got = actual(case, policy, case_settings(case))
     if case.name.startswith("pass"):
         assert not want.violations, "pass fixtures carry no expect annotations"
     else:

@@ -26,6 +26,7 @@ from pytest_devops_policy.formats.hcl_treesitter import TreeSitterAdapter
 from pytest_devops_policy.formats.terraform import Attribute, Block, Expr, Template
 from pytest_devops_policy.model import ParseError
 from pytest_devops_policy.policies import builtin_policies
+from pytest_devops_policy.testing import case_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HCL_FILES = sorted(
@@ -150,24 +151,13 @@ def test_a_kitchen_sink_builds_the_same_model(hcl2_adapter: Any) -> None:
 # --------------------------------------------------------------------------- comparing findings
 
 
-def _settings(case: Path) -> dict[str, Any]:
-    cfg = case.with_name(case.name + ".toml")
-    if not cfg.exists():
-        return {}
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    return tomllib.loads(cfg.read_text(encoding="utf-8"))
-
-
 def _findings(path: Path) -> Iterator[tuple[object, ...]]:
     cache = ParseCache(str(path.parent))
     parsed = cache.get(str(path), "terraform")
     if isinstance(parsed, ParseError):
         yield ("PARSE-ERROR", parsed.line, parsed.col, parsed.message)
         return
-    context = Context(_settings(path), cache)
+    context = Context(case_settings(path), cache)
     for policy in builtin_policies():
         if policy.kind != "terraform":
             continue
