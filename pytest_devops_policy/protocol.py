@@ -53,7 +53,14 @@ class LeanProtocol:
         keywords[item.name] = 1
         ihook.pytest_runtest_logstart(nodeid=nodeid, location=location)
 
-        def report(when: str, outcome: str, longrepr: Any, start: float, took: float) -> Any:
+        def report(
+            when: str,
+            outcome: str,
+            longrepr: Any,
+            start: float,
+            took: float,
+            wasxfail: str | None = None,
+        ) -> None:
             rep = pytest.TestReport(
                 nodeid,
                 location,
@@ -67,8 +74,9 @@ class LeanProtocol:
                 stop=start + took,
                 user_properties=item.user_properties,
             )
+            if wasxfail is not None:  # what the skipping plugin does for pytest.xfail()
+                rep.wasxfail = wasxfail
             ihook.pytest_runtest_logreport(report=rep)
-            return rep
 
         now = time.time()
         report("setup", "passed", None, now, 0.0)
@@ -87,24 +95,7 @@ class LeanProtocol:
             outcome = "failed"
             longrepr = item.repr_failure(ExceptionInfo.from_exception(exc))
         took = time.perf_counter() - began
-        if xfail_reason is not None:
-            rep = pytest.TestReport(
-                nodeid,
-                location,
-                keywords,
-                "skipped",
-                None,
-                "call",
-                (),
-                took,
-                start=now,
-                stop=now + took,
-                user_properties=item.user_properties,
-            )
-            rep.wasxfail = xfail_reason
-            ihook.pytest_runtest_logreport(report=rep)
-        else:
-            report("call", outcome, longrepr, now, took)
+        report("call", outcome, longrepr, now, took, xfail_reason)
         # Tear down what an earlier Python test left that the next item does not share
         # (pytest's standard teardown step); policy items themselves set nothing up.
         teardown_outcome, teardown_repr = "passed", None
