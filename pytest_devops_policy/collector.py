@@ -7,6 +7,7 @@ plain ``pytest`` run never calls them, never imports a parser and pays nothing.
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 from collections.abc import Generator
 from pathlib import Path
@@ -59,6 +60,7 @@ class DevopsPolicy:
         # xdist: (this worker's index, worker count) while workers share analysis.
         self.shard: tuple[int, int] | None = None
         self._files_seen = 0
+        self._dependency_arity: dict[Any, bool] = {}
         workerinput = getattr(config, "workerinput", None)
         if workerinput is not None and self.results is not None:
             worker = str(workerinput.get("workerid", ""))
@@ -90,19 +92,21 @@ class DevopsPolicy:
         # A kind with a cross-file index is cached only if it names the files it reads.
         key = None
         if results is not None and (dependencies is not None or not indexed):
-            deps = dependencies(path) if dependencies is not None else ()
-            key = results.key(kind, relpath, data, policies, deps)
+            deps = self._dependencies(dependencies, path)
+            if deps is not None:
+                key = results.key(kind, relpath, data, policies, deps)
         if key is not None and results is not None:
             index = self._files_seen
             self._files_seen += 1
             hit = results.load(key, kind, text)
-            if hit is not None:
-                return hit
-            if self.shard is not None and index % self.shard[1] != self.shard[0]:
+            if hit is None and self.shard is not None and index % self.shard[1] != self.shard[0]:
                 hit = results.wait(key, kind, text, SHARD_TIMEOUT)
-                if hit is not None:
-                    return hit
-                self.shard = None  # the owner did not deliver: analyse everything here
+                if hit is None:
+                    self.shard = None  # the owner did not deliver: analyse everything here
+            if hit is not None:
+                if not indexed:
+                    self.cache.release(path, kind)  # ``dependencies`` may have parsed it
+                return hit
         # Parsing allocates many small acyclic objects; the cyclic GC would rescan the
         # whole (growing) heap again and again meanwhile (~15% of a cold run).
         paused = gc.isenabled()
@@ -122,6 +126,26 @@ class DevopsPolicy:
         if not indexed:
             self.cache.release(path, kind)  # nothing else reads it: free the documents
         return result
+
+    def _dependencies(self, function: Any, path: str) -> list[str] | None:
+        """The other files and directories a file's outcomes depend on (none without a
+        ``dependencies`` function; None: not cacheable). A two-parameter ``dependencies``
+        also receives the run context, for dependencies that follow settings (the build
+        context of a Dockerfile follows ``docker.context``)."""
+        if function is None:
+            return []
+        wants_context = self._dependency_arity.get(function)
+        if wants_context is None:
+            try:
+                wants_context = len(inspect.signature(function).parameters) >= 2
+            except (TypeError, ValueError):
+                wants_context = False
+            self._dependency_arity[function] = wants_context
+        try:
+            found = function(path, self.context) if wants_context else function(path)
+            return [str(p) for p in found]
+        except Exception:  # a broken reader must not break collection: analyse, uncached
+            return None
 
     # -- shared state for nodes --------------------------------------------------------
 

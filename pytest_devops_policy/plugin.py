@@ -90,6 +90,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="how policy items run: 'lean' (default) reports them without pytest's "
         "setup/call/teardown hooks; 'standard' uses the full runtest protocol",
     )
+    group.addoption(
+        "--devops-policy-explain",
+        metavar="ID",
+        help="print the reference page of one policy (an id or a name; built-in, plugin or "
+        "conftest.py policies) and exit without running tests",
+    )
     parser.addini(
         "devops_policy",
         type="bool",
@@ -102,6 +108,47 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     from . import hookspecs
 
     pluginmanager.add_hookspecs(hookspecs)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    spec = config.getoption("devops_policy_explain")
+    if spec is None:
+        return None
+    return explain(config, spec)
+
+
+def explain(config: pytest.Config, spec: str) -> int:
+    """``--devops-policy-explain``: the page of one policy, like ``ruff rule``.
+
+    The policies are those the hook returns here: built-ins, pytest11 plugins and the
+    conftest.py files pytest has loaded for the rootdir and the given paths. A policy from a
+    deeper conftest.py is found when its directory is named on the command line.
+    """
+    import sys
+
+    from .docs import explain as render
+    from .registry import PolicyConflict, build_policy_set
+    from .settings import Settings
+
+    # Settings(): select/ignore do not apply; an ignored policy can still be explained.
+    try:
+        results = config.hook.pytest_devops_policy_add_policies(config=config)
+        policies = build_policy_set(results, Settings()).policies
+    except PolicyConflict as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return int(pytest.ExitCode.USAGE_ERROR)
+    text, found = render(spec, policies)
+    if not found:
+        hint = (
+            "\n(a policy from a conftest.py deeper in the tree is found when its directory "
+            f"is given: pytest --devops-policy-explain={spec} path/to/dir)"
+        )
+        sys.stderr.write(f"ERROR: {text}{hint}\n")
+        return int(pytest.ExitCode.USAGE_ERROR)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return int(pytest.ExitCode.OK)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -7,7 +7,7 @@ K8S-001 run-as-non-root [high]: container 'web' may run as root
    |
   why: ...
   fix: ...
-  see: policies/K8S-001.md
+  see: policies/K8S-001.md (or: pytest --devops-policy-explain=K8S-001)
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def finding_text(
     out.append(f"  why: {policy.rationale}")
     out.append(f"  fix: {policy.remediation}")
     if is_builtin(policy):
-        out.append(f"  see: {policy.doc_path}")
+        # The page lives in this project's repository; the option prints it anywhere.
+        out.append(f"  see: {policy.doc_path} (or: pytest --devops-policy-explain={policy.id})")
     else:
         urls = [r for r in policy.references if r.startswith(("http://", "https://"))]
         if urls:

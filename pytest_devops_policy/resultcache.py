@@ -2,10 +2,12 @@
 
 A file's entry is keyed by everything its outcomes depend on: its bytes and
 path, the bytes of the files its cross-file index reads (a Terraform module's
-siblings), the policies that ran (builtin code, plugin and conftest modules),
-the settings, and the parser backend. A changed input is therefore a miss,
-never a stale hit. Entries are JSON written atomically; a missing, partial or
-corrupt entry is a miss. ``pytest --cache-clear`` empties it.
+siblings) or the listings of the directories it looked into (a Dockerfile's
+build context, digested by entry names), the policies that ran (builtin code,
+plugin and conftest modules), the settings, and the parser backend. A changed
+input is therefore a miss, never a stale hit. Entries are JSON written
+atomically; a missing, partial or corrupt entry is a miss. ``pytest
+--cache-clear`` empties it.
 
 The same directory lets xdist workers share the work: worker k analyses the
 files whose collection index is k modulo the worker count, and reads the
@@ -20,6 +22,7 @@ import inspect
 import json
 import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Iterable
@@ -48,6 +51,42 @@ def _file_digest(path: str | Path) -> str:
             return _digest(fh.read())
     except OSError:
         return "missing"
+
+
+def _listing_digest(path: str | Path) -> str:
+    """A directory by its sorted entry names (and kinds), not their content: what a glob
+    expansion or a directory walk saw."""
+    names: list[str] = []
+    try:
+        with os.scandir(path) as it:
+            for entry in it:
+                try:
+                    if entry.is_symlink():
+                        mark = "@"
+                    elif entry.is_dir(follow_symlinks=False):
+                        mark = "/"
+                    else:
+                        mark = ""
+                except OSError:
+                    mark = "?"
+                names.append(entry.name + mark)
+    except OSError:
+        return "unlistable"
+    return _digest("dir", *sorted(names))
+
+
+def dependency_digest(path: str | Path) -> str:
+    """A dependency of a file's outcome: a directory by its listing, a file by its bytes.
+    Anything else (a FIFO, a device) only by its type: opening it could block."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISDIR(mode):
+        return _listing_digest(path)
+    if stat.S_ISREG(mode):
+        return _file_digest(path)
+    return f"special:{stat.S_IFMT(mode)}"
 
 
 def package_digest() -> str:
@@ -100,7 +139,7 @@ class ResultCache:
     def _dep_digest(self, path: str) -> str:
         hit = self._digests.get(path)
         if hit is None:
-            hit = self._digests[path] = _file_digest(path)
+            hit = self._digests[path] = dependency_digest(path)
         return hit
 
     def key(

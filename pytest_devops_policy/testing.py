@@ -8,6 +8,14 @@ Annotations (comments in the fixture file):
 * ``# expect-unknown: DOCKER-003`` anywhere: the policy must answer "cannot be
   checked statically" (a skip) and report no violation.
 
+A case is a file (``pass_<case>.Dockerfile``) or a directory (``pass_<case>/``) holding a
+small tree, for policies that read other files (a Dockerfile's build context and its
+``.dockerignore``). In a directory case the checked file is the one named by the key
+``case`` of the sibling ``<case>.toml`` (a path inside the directory), by default
+``Dockerfile``; annotations go in that file, and the directory is the rootdir (what
+``docker.context`` is relative to). Per-case settings live in the sibling ``<case>.toml``
+(``pass_<case>.Dockerfile.toml`` for a file case) as flat, quoted keys.
+
 Organisation policies can use these helpers for their own fixtures.
 """
 
@@ -18,6 +26,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .api import Policy, get_policy
@@ -46,6 +55,50 @@ def case_settings(case: str | os.PathLike[str]) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+DEFAULT_CASE_FILE = "Dockerfile"
+CASE_KEY = "case"
+
+
+@dataclass(frozen=True)
+class GoldenCase:
+    """One golden case: the file to check, its settings and the rootdir to check it from."""
+
+    path: Path  # the case as found: a file, or a directory holding a small tree
+    checked: Path  # the file the policy judges (and that carries the annotations)
+    settings: dict[str, Any]
+    rootdir: Path
+
+    @property
+    def passing(self) -> bool:
+        return self.path.name.startswith("pass")
+
+
+def golden_case(case: str | os.PathLike[str]) -> GoldenCase:
+    """Resolve a file or directory case (see the module docstring)."""
+    path = Path(case)
+    settings = case_settings(path)
+    if not path.is_dir():
+        return GoldenCase(path, path, settings, path.parent)
+    name = settings.pop(CASE_KEY, DEFAULT_CASE_FILE)
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"{path}.toml: {CASE_KEY!r} must name a file inside the case")
+    checked = path / name
+    if not checked.is_file():
+        raise FileNotFoundError(f"golden case {path} has no {name} to check")
+    return GoldenCase(path, checked, settings, path)
+
+
+def golden_cases(directory: str | os.PathLike[str]) -> list[Path]:
+    """The ``pass_*``/``fail_*`` cases under ``directory/<ID>/``: files and directories."""
+    root = Path(directory)
+    return sorted(
+        p
+        for p in root.glob("*/*")
+        if p.name.startswith(("pass", "fail"))
+        and (p.is_dir() or (p.is_file() and not p.name.endswith(".toml")))
+    )
+
+
 def expected(text: str) -> GoldenResult:
     lines = text.splitlines()
     found: set[tuple[int, str]] = set()
@@ -68,13 +121,18 @@ def expected(text: str) -> GoldenResult:
 
 
 def actual(
-    path: str | os.PathLike[str], policy: Any, settings: Mapping[str, Any] | None = None
+    path: str | os.PathLike[str],
+    policy: Any,
+    settings: Mapping[str, Any] | None = None,
+    rootdir: str | os.PathLike[str] | None = None,
 ) -> GoldenResult:
+    """Run ``policy`` on the file ``path``; ``rootdir`` defaults to the file's directory."""
     meta = get_policy(policy)
     if meta is None:
         raise TypeError(f"{policy!r} is not a policy")
-    path = os.fspath(path)
-    cache = ParseCache(os.path.dirname(path))
+    path = os.path.abspath(os.fspath(path))
+    root = os.path.abspath(os.fspath(rootdir)) if rootdir is not None else os.path.dirname(path)
+    cache = ParseCache(root)
     parsed = cache.get(path, meta.kind)
     if isinstance(parsed, ParseError):
         raise AssertionError(f"{path}:{parsed.line}:{parsed.col}: {parsed.message}")

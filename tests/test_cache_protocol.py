@@ -248,3 +248,84 @@ def test_workflow_dependencies_are_the_repository_workflows(tmp_path: Path) -> N
         (wf / name).write_text("on: push\n")
     deps = github_actions.dependencies(str(wf / "b.yml"))
     assert [Path(p).name for p in deps] == ["a.yaml", "b.yml"]
+
+
+# -- Dockerfiles read their build context ----------------------------------------------------
+
+PROTECTIVE = ".git\n.env*\n*.pem\n*.key\n"
+
+
+@pytest.fixture
+def docker_dependencies() -> None:
+    """The dockerfile kind names its build-context dependencies (a lazy wrapper, since
+    ``docker_context`` imports ``dockerfile``)."""
+    from pytest_devops_policy.formats import dockerfile
+
+    assert callable(getattr(dockerfile, "dependencies", None))
+
+
+def _docker_run(pytester: pytest.Pytester, policy_id: str, *extra: str) -> dict[str, int]:
+    args = ("--devops-policy-only", "--devops-policy-select", policy_id, *extra)
+    return _outcomes(pytester.runpytest(*args))
+
+
+def test_a_changed_dockerignore_invalidates_the_cached_result(
+    pytester: pytest.Pytester, docker_dependencies: None
+) -> None:
+    pytester.makefile("", Dockerfile="FROM python:3.12-slim\nCOPY . /app\n")
+    ignore = pytester.path / ".dockerignore"
+    ignore.write_text(PROTECTIVE)
+    assert _docker_run(pytester, "DOCKER-008") == {"passed": 1}
+    assert _docker_run(pytester, "DOCKER-008") == {"passed": 1}
+    assert len(_entries(pytester)) == 1  # the unchanged second run was a hit
+    ignore.write_text(PROTECTIVE + "!server.key\n")
+    assert _docker_run(pytester, "DOCKER-008") == {"failed": 1}
+    ignore.unlink()
+    assert _docker_run(pytester, "DOCKER-008") == {"failed": 1}
+    ignore.write_text(PROTECTIVE)
+    assert _docker_run(pytester, "DOCKER-008") == {"passed": 1}
+    # The Dockerfile-specific ignore file appears and wins over .dockerignore.
+    (pytester.path / "Dockerfile.dockerignore").write_text(".git\n")
+    assert _docker_run(pytester, "DOCKER-008") == {"failed": 1}
+
+
+def test_a_new_secret_file_matching_a_copy_glob_invalidates(
+    pytester: pytest.Pytester, docker_dependencies: None
+) -> None:
+    pytester.makefile("", Dockerfile="FROM python:3.12-slim\nCOPY config/*.json /etc/app/\n")
+    config = pytester.path / "config"
+    config.mkdir()
+    (config / "app.json").write_text("{}\n")
+    assert _docker_run(pytester, "DOCKER-007") == {"passed": 1}
+    assert _docker_run(pytester, "DOCKER-007") == {"passed": 1}
+    assert len(_entries(pytester)) == 1
+    (config / "credentials.json").write_text("{}\n")  # same bytes everywhere else
+    assert _docker_run(pytester, "DOCKER-007") == {"failed": 1}
+    (config / "credentials.json").unlink()
+    assert _docker_run(pytester, "DOCKER-007") == {"passed": 1}
+
+
+def test_a_new_secret_file_deep_in_a_copied_directory_invalidates(
+    pytester: pytest.Pytester, docker_dependencies: None
+) -> None:
+    pytester.makefile("", Dockerfile="FROM python:3.12-slim\nCOPY src/ /app/\n")
+    (pytester.path / "src" / "pkg").mkdir(parents=True)
+    (pytester.path / "src" / "pkg" / "main.py").write_text("")
+    assert _docker_run(pytester, "DOCKER-007") == {"passed": 1}
+    (pytester.path / "src" / "pkg" / ".env").write_text("A=1\n")
+    assert _docker_run(pytester, "DOCKER-007") == {"failed": 1}
+
+
+def test_dockerfile_dependencies_follow_the_context_setting(
+    pytester: pytest.Pytester, docker_dependencies: None
+) -> None:
+    docker = pytester.path / "docker"
+    docker.mkdir()
+    (docker / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . /app\n")
+    ignore = pytester.path / ".dockerignore"
+    ignore.write_text(PROTECTIVE)
+    args = ("--devops-policy-option", "docker.context=.")
+    assert _docker_run(pytester, "DOCKER-008", *args) == {"passed": 1}
+    assert _docker_run(pytester, "DOCKER-008") == {"failed": 1}  # context: docker/
+    ignore.write_text(".git\n")
+    assert _docker_run(pytester, "DOCKER-008", *args) == {"failed": 1}

@@ -9,13 +9,17 @@ import pytest
 
 from pytest_devops_policy.engine import decode
 from pytest_devops_policy.formats.dockerfile import (
+    RESERVED_STAGE_NAMES,
+    UNRESOLVED_MARK,
     Dockerfile,
     DockerSettings,
     Unresolved,
     expand,
     image_matches,
+    is_absolute_path,
     is_root_user,
     is_windows_image,
+    json_form_hint,
     parse,
     parse_mount,
 )
@@ -280,9 +284,10 @@ def test_unterminated_heredoc_is_an_error() -> None:
         ("[]", ()),
         ("['node', 'server.js']", None),  # single quotes: not JSON
         ('["node", "server.js",]', None),  # trailing comma
-        ('["node", 1]', None),  # not all strings
         ("node server.js", None),
         ('["unterminated"', None),
+        ('["node"] server.js', None),  # text after the array
+        ('["say \\"hi\\"", "C:\\\\app"]', ('say "hi"', "C:\\app")),  # JSON escapes
     ],
 )
 def test_exec_form_only_for_valid_json_arrays_of_strings(
@@ -484,9 +489,16 @@ def test_env_wins_over_arg() -> None:
 
 
 def test_stage_name_and_from_errors() -> None:
-    assert error("FROM alpine AS 1abc\n").line == 1
     assert "one or three" in error("FROM a:1\nFROM alpine b c d\n").message
     assert error("FROM a:1\nFROM a AS\n").line == 2
+
+
+def test_invalid_stage_names_are_kept_for_docker_020() -> None:
+    # BuildKit refuses them; the parser keeps them so DOCKER-020 can report them.
+    d = df("FROM alpine:3.20 AS 1abc\nFROM a:1 AS Build.Stage_2-x\nFROM b:1 AS x@y\nFROM c:1\n")
+    assert [s.name for s in d.stages] == ["1abc", "build.stage_2-x", "x@y", None]
+    assert [s.valid_name for s in d.stages] == [False, True, False, True]
+    assert d.stage("1abc") is d.stages[0]
 
 
 def test_instructions_before_from_are_kept() -> None:
@@ -861,3 +873,256 @@ def test_allowed_names(name: str, value: str | None, allowed: bool) -> None:
 )
 def test_placeholders(value: str, placeholder: bool) -> None:
     assert is_placeholder(value) is placeholder
+
+
+# --------------------------------------------------------------------------- more parsing cases
+
+
+def test_shebang_keeps_syntax_but_ends_other_directives() -> None:
+    # The frontend selection skips a "#!" line; the parser itself stops reading directives.
+    d = df("#!/usr/bin/env docker-build\n# syntax=acme/frontend:1\n# escape=`\nFROM a:1\n")
+    assert d.directives == {"syntax": "acme/frontend:1"}
+    assert d.directive("syntax") == ("acme/frontend:1", 2)
+    assert d.escape == "\\"
+    assert [line for line, _ in d.comments] == [1, 2, 3]
+    assert df("#!/bin/sh\nFROM a:1\n").directives == {}
+
+
+def test_directive_accessor() -> None:
+    d = df("# SYNTAX=docker/dockerfile:1 --opt=x\n# check=error=true\nFROM a:1\n")
+    assert d.directive("syntax") == ("docker/dockerfile:1 --opt=x", 1)
+    assert d.directive("Check") == ("error=true", 2)
+    assert d.directive("escape") is None
+
+
+def test_bom_crlf_directives_and_chomped_heredoc() -> None:
+    raw = (
+        b'\xef\xbb\xbf# escape=`\r\nFROM a:1\r\nRUN <<-EOT\r\n\t\techo `\r\n\tEOT\r\nCMD ["x"]\r\n'
+    )
+    d = df(decode(raw), dedent=False)
+    assert d.escape == "`"
+    assert keywords(d) == [("FROM", 2, 2), ("RUN", 3, 5), ("CMD", 6, 6)]
+    (run, _cmd) = d.final_stage.instructions
+    assert run.heredocs[0].body == "echo `\n"  # the body is not a continued line
+
+
+def test_backtick_continuation_with_comments_and_blank_lines() -> None:
+    d = df(
+        "# escape=`\n"
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+        "RUN Write-Host one; `\n"
+        "    # dropped comment `\n"
+        "\n"
+        "    Write-Host C:\\path\\\n"
+        'COPY ["C:\\\\src\\\\app", "C:\\\\dst\\\\"]\n',
+        dedent=False,
+    )
+    assert keywords(d) == [("FROM", 2, 2), ("RUN", 3, 6), ("COPY", 7, 7)]
+    run, copy = d.final_stage.instructions
+    assert run.args == "Write-Host one;     Write-Host C:\\path\\"
+    assert copy.exec_form == ("C:\\src\\app", "C:\\dst\\")
+    paths = d.copy_paths(copy)
+    assert [s.raw for s in paths.sources] == ["C:\\src\\app"] and paths.dest == "C:\\dst\\"
+
+
+def test_heredoc_forms_on_run_copy_and_add() -> None:
+    d = df(
+        """\
+        FROM python:3.12-slim
+        RUN python3 <<EOF
+        print("$HOME")
+        EOF
+        RUN <<A <<"B"
+        echo a
+        A
+        echo $b
+        B
+        ADD --chmod=755 <<'SCRIPT' /usr/local/bin/run
+        #!/bin/sh
+        exec "$@"
+        SCRIPT
+        """
+    )
+    py, two, add = d.final_stage.instructions
+    assert py.args == "python3 <<EOF" and py.heredocs[0].body == 'print("$HOME")\n'
+    assert [(h.name, h.expand) for h in two.heredocs] == [("A", True), ("B", False)]
+    assert (two.line, two.end_line) == (5, 9)
+    assert add.heredocs[0].body == '#!/bin/sh\nexec "$@"\n' and not add.heredocs[0].expand
+    assert d.comments == ()  # "#!/bin/sh" is heredoc content, not a comment
+
+
+def test_lowercase_everything() -> None:
+    d = df(
+        """\
+        from alpine:3.20 as base
+        onbuild run echo child
+        healthcheck --interval=5s cmd ["/bin/true"]
+        from base
+        copy --from=base /a /b
+        entrypoint ["/app"]
+        """
+    )
+    assert [i.keyword for i in d.instructions] == [
+        "FROM", "ONBUILD", "HEALTHCHECK", "FROM", "COPY", "ENTRYPOINT",
+    ]  # fmt: skip
+    assert d.stages[0].triggers[0].keyword == "RUN"
+    assert d.stages[0].instructions[1].exec_form == ("/bin/true",)
+    assert d.final_stage.parent == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['CMD ["node", 1]', "COPY [1, 2]", 'HEALTHCHECK CMD ["curl", null]', 'RUN ["a", ["b"]]'],
+)
+def test_json_arrays_of_non_strings_are_errors(line: str) -> None:
+    err = error(f"FROM a:1\n{line}\n")
+    assert err.line == 2 and "string" in err.message
+
+
+@pytest.mark.parametrize(
+    "line", ["COPY onlyone", "ADD https://example.com/x", 'COPY ["only"]', "COPY --from=x /a"]
+)
+def test_copy_and_add_need_a_destination(line: str) -> None:
+    err = error(f"FROM a:1\n{line}\n")
+    assert err.line == 2 and "destination" in err.message
+
+
+def test_more_flags() -> None:
+    d = df(
+        """\
+        FROM a:1
+        ADD --unpack=false --checksum="sha256:abc" --link a.tar.gz /x/
+        COPY --chown="app user:staff" -- --weird-name /dst/
+        """
+    )
+    add, copy = d.final_stage.instructions
+    assert add.flag("unpack") == "false" and add.flag("checksum") == "sha256:abc"
+    assert add.has_flag("link") and add.args == "a.tar.gz /x/"
+    assert copy.flag("chown") == "app user:staff" and copy.args == "--weird-name /dst/"
+
+
+# --------------------------------------------------------------------------- model helpers
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        ('["node", "a.js"]', None),
+        ("node a.js", None),
+        ("['node', 'a.js']", "single quotes"),
+        ('["node", "a.js",]', "trailing comma"),
+        ('["node", "a.js"] extra', "closing bracket"),
+        ('["node", "a.js"', "closing bracket"),
+    ],
+)
+def test_json_form_hint(args: str, hint: str | None) -> None:
+    got = json_form_hint(args)
+    if hint is None:
+        assert got is None
+    else:
+        assert got is not None and hint in got and "shell form" in got
+
+
+def test_expansion_marks_unresolved_parts() -> None:
+    values: dict[str, str | Unresolved] = {"A": "/srv", "U": Unresolved.UNSET}
+    e = expand("$A/${X}/$U", _lookup(values))
+    assert e.text == "/srv/${X}/$U" and e.unresolved == ("X", "U")
+    assert e.marked == f"/srv/{UNRESOLVED_MARK}/{UNRESOLVED_MARK}"
+    assert e.known_prefix == "/srv/"
+    resolved = expand("$A/x", _lookup(values))
+    assert resolved.marked is None and resolved.known_prefix == "/srv/x"
+    assert expand("${X:-/d}/y", _lookup(values)).known_prefix == ""
+    assert expand("${U:-/d}/${X#p}", _lookup(values)).known_prefix == "/d/"
+
+
+@pytest.mark.parametrize(
+    ("path", "absolute"),
+    [
+        ("/app", True),
+        ("  /app", True),
+        ("C:\\app", True),
+        ("c:/app", True),
+        ("C:", True),
+        ("\\app", True),
+        ("\\\\server\\share", True),
+        ("app", False),
+        ("./app", False),
+        (".", False),
+        ("", False),
+        ("C:app", False),
+        ("~/app", False),
+    ],
+)
+def test_is_absolute_path(path: str, absolute: bool) -> None:
+    assert is_absolute_path(path) is absolute
+
+
+def test_copy_paths() -> None:
+    d = df(
+        """\
+        FROM a:1
+        COPY --chown=app a.txt "b.txt" /dst/
+        COPY <<one.txt <<'two.txt' /etc/
+        1
+        one.txt
+        2
+        two.txt
+        ADD ["https://example.com/x.tgz", "/opt/"]
+        RUN true
+        ONBUILD COPY x y
+        """
+    )
+    copy, heredocs, add, run, onbuild = d.final_stage.instructions
+    paths = d.copy_paths(copy)
+    assert [s.raw for s in paths.sources] == ["a.txt", '"b.txt"'] and paths.dest == "/dst/"
+    assert d.resolve(paths.sources[1].raw, copy).text == "b.txt"
+    assert all(s.heredoc is None for s in paths.sources)
+    hd = d.copy_paths(heredocs)
+    assert [(s.raw, s.heredoc.name if s.heredoc else None) for s in hd.sources] == [
+        ("<<one.txt", "one.txt"),
+        ("<<'two.txt'", "two.txt"),
+    ]
+    assert d.copy_paths(add).dest == "/opt/"
+    assert onbuild.trigger is not None and d.copy_paths(onbuild.trigger).dest == "y"
+    with pytest.raises(ValueError, match="not COPY or ADD"):
+        d.copy_paths(run)
+
+
+def test_container_command_follows_buildkit() -> None:
+    d = df(
+        """\
+        FROM a:1 AS base
+        CMD ["serve"]
+        FROM base AS ep
+        ENTRYPOINT ["/app"]
+        FROM base AS both
+        CMD ["run"]
+        ENTRYPOINT ["/app"]
+        FROM ep AS cleared
+        ENTRYPOINT []
+        FROM base AS onbuild
+        ONBUILD CMD ["child"]
+        FROM a:1 AS empty
+        CMD
+        """
+    )
+    base, ep, both, cleared, onbuild, empty = d.stages
+    c = d.container_command(base)
+    assert c.entrypoint is None and c.cmd is not None and c.cmd.args == '["serve"]'
+    c = d.container_command(ep)  # an ENTRYPOINT drops the CMD inherited from the parent
+    assert c.entrypoint is not None and c.cmd is None
+    c = d.container_command(both)  # ... but not one set earlier in its own stage
+    assert c.entrypoint is not None and c.cmd is not None and c.cmd.args == '["run"]'
+    c = d.container_command(cleared)  # ENTRYPOINT [] clears it
+    assert c.entrypoint is None and c.cmd is None
+    c = d.container_command(onbuild)  # a trigger sets nothing in this build
+    assert c.cmd is base.instructions[0]
+    assert d.container_command(empty).cmd is None
+
+
+def test_stage_titles_and_reserved_names() -> None:
+    one = df("FROM a:1\n")
+    assert one.stage_title(one.final_stage) == "the image"
+    d = df("FROM a:1 AS build\nFROM b:1\n")
+    assert [d.stage_title(s) for s in d.stages] == ["stage 'build'", "stage #1"]
+    assert {"scratch", "context"} == RESERVED_STAGE_NAMES

@@ -1,7 +1,8 @@
-"""Golden fixtures: each file under tests/golden/<POLICY-ID>/ is checked against its annotations.
+"""Golden fixtures: each case under tests/golden/<POLICY-ID>/ is checked against its annotations.
 
-``pass_*`` files must produce no finding for their policy; ``fail_*`` files must
-produce exactly the annotated (line, id) pairs. See ``pytest_devops_policy.testing``.
+A case is a file, or a directory holding a small tree (a Dockerfile with its build context);
+``pass_*`` cases must produce no finding for their policy, ``fail_*`` cases exactly the
+annotated (line, id) pairs. See ``pytest_devops_policy.testing``.
 """
 
 from __future__ import annotations
@@ -11,21 +12,22 @@ from pathlib import Path
 import pytest
 
 from pytest_devops_policy.policies import builtin_by_id
-from pytest_devops_policy.testing import actual, case_settings, expected
+from pytest_devops_policy.testing import actual, expected, golden_case, golden_cases
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = sorted(p for p in GOLDEN.glob("*/*") if p.is_file() and not p.name.endswith(".toml"))
+CASES = golden_cases(GOLDEN)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_golden(case: Path) -> None:
     policy = builtin_by_id()[case.parent.name]
-    want = expected(case.read_text(encoding="utf-8"))
-    got = actual(case, policy, case_settings(case))
-    if case.name.startswith("pass"):
+    golden = golden_case(case)
+    want = expected(golden.checked.read_text(encoding="utf-8"))
+    got = actual(golden.checked, policy, golden.settings, golden.rootdir)
+    if golden.passing:
         assert not want.violations, "pass fixtures carry no expect annotations"
     else:
-        assert case.name.startswith("fail"), "golden files are named pass_* or fail_*"
+        assert case.name.startswith("fail"), "golden cases are named pass_* or fail_*"
         assert want.violations or want.unknown, "fail fixtures need expect annotations"
     assert sorted(got.violations) == sorted(want.violations)
     assert sorted(got.unknown) == sorted(want.unknown)
@@ -33,6 +35,15 @@ def test_golden(case: Path) -> None:
 
 def test_every_builtin_has_pass_and_fail_fixtures() -> None:
     for pid in builtin_by_id():
-        names = [p.name for p in (GOLDEN / pid).glob("*")]
+        names = [p.name for p in golden_cases(GOLDEN) if p.parent.name == pid]
         assert any(n.startswith("pass") for n in names), f"{pid} has no pass_* fixture"
         assert any(n.startswith("fail") for n in names), f"{pid} has no fail_* fixture"
+
+
+def test_every_case_is_named_pass_or_fail() -> None:
+    strays = [
+        p
+        for p in GOLDEN.glob("*/*")
+        if not p.name.startswith(("pass", "fail")) and p.suffix != ".toml"
+    ]
+    assert not strays, f"golden cases must be named pass_* or fail_*: {strays}"

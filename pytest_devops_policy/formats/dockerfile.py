@@ -2,11 +2,14 @@
 
 Our own small parser, following BuildKit's (the reference implementation) rules:
 
-* parser directives (``# syntax=``, ``# escape=``, ``# check=``) count only at the very top;
+* parser directives (``# syntax=``, ``# escape=``, ``# check=``) count only at the very top
+  (after a ``#!`` first line only ``# syntax=`` still counts, as in BuildKit's frontend
+  selection);
 * the escape character at the end of a line (even followed by blanks) continues it; comment
   lines and empty lines inside a continued instruction are dropped;
 * heredocs (``<<EOF``, ``<<-EOF``, ``<<'EOF'``, several per instruction) on RUN, COPY and ADD;
-* JSON exec form only for a valid JSON array of strings, anything else is shell form;
+* JSON exec form only for a valid JSON array, anything else is shell form (an array with a
+  non-string element does not build: a parse error);
 * leading ``--flags`` are parsed out of every instruction.
 
 Nothing in the file is ever executed. Variables are expanded statically: a value that depends
@@ -32,6 +35,11 @@ from ..model import ParsedFile, ParseError, Source, Subject
 __all__ = [
     "AUTOMATIC_ARGS",
     "INSTRUCTIONS",
+    "RESERVED_STAGE_NAMES",
+    "UNRESOLVED_MARK",
+    "ContainerCommand",
+    "CopyPaths",
+    "CopySource",
     "DockerSettings",
     "Dockerfile",
     "Expansion",
@@ -43,10 +51,13 @@ __all__ = [
     "Stage",
     "Unresolved",
     "User",
+    "dependencies",
     "expand",
     "image_matches",
+    "is_absolute_path",
     "is_root_user",
     "is_windows_image",
+    "json_form_hint",
     "parse",
     "parse_mount",
 ]
@@ -104,6 +115,11 @@ _PRAGMA_TARGET = re.compile(r"^#\s*devops-policy:\s*target\s*=\s*(\S+)\s*$", re.
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 _WINDOWS_PATTERNS = ("mcr.microsoft.com/windows*", "*nanoserver*", "*servercore*")
+# Stands for the unknown value of an unresolved variable in ``Expansion.marked``.
+UNRESOLVED_MARK = "\x00"
+# Stage names BuildKit reserves: ``scratch`` is the empty image, ``context`` the build context.
+RESERVED_STAGE_NAMES = frozenset({"scratch", "context"})
+_DRIVE_PATH = re.compile(r"^[A-Za-z]:(?:[\\/]|$)")
 _ROOT_USERS = frozenset({"root", "containeradministrator", "administrator"})
 
 
@@ -212,6 +228,11 @@ class Stage:
         return self.from_instruction.line
 
     @property
+    def valid_name(self) -> bool:
+        """BuildKit accepts ``[a-z][a-z0-9-_.]*`` after lower-casing; anything else fails."""
+        return self.name is None or bool(_STAGE_NAME.match(self.name))
+
+    @property
     def label(self) -> str:
         return self.name if self.name is not None else str(self.index)
 
@@ -248,10 +269,22 @@ class Expansion:
     text: str
     references: tuple[str, ...] = ()  # every variable name looked up
     unresolved: tuple[str, ...] = ()  # names whose value is not known statically
+    # ``text`` with every unresolved reference replaced by UNRESOLVED_MARK (None: resolved)
+    marked: str | None = None
 
     @property
     def resolved(self) -> bool:
         return not self.unresolved
+
+    @property
+    def known_prefix(self) -> str:
+        """The text before the first unresolved reference (all of it when resolved).
+
+        ``/srv/$APP`` starts with ``/`` whatever APP is; ``$HOME/app`` may not.
+        """
+        if self.marked is None:
+            return self.text
+        return self.marked.split(UNRESOLVED_MARK, 1)[0]
 
 
 @dataclass
@@ -327,6 +360,31 @@ class ImageReference:
         return f"RUN --mount from={shown}"
 
 
+@dataclass(frozen=True)
+class CopySource:
+    """One source of COPY/ADD: a path, glob or URL as written, or a here-document."""
+
+    raw: str  # as written (shell form keeps quotes; ``dockerfile.resolve`` removes them)
+    heredoc: Heredoc | None = None  # ``COPY <<EOF /dst``: inline content, not a path
+
+
+@dataclass(frozen=True)
+class CopyPaths:
+    """The sources and the destination of a COPY or ADD instruction."""
+
+    sources: tuple[CopySource, ...]
+    dest: str  # as written
+
+
+@dataclass(frozen=True)
+class ContainerCommand:
+    """What a container of a stage runs: the ENTRYPOINT and CMD in effect (None: none in
+    this Dockerfile, so whatever the base image has, if anything)."""
+
+    entrypoint: Instruction | None
+    cmd: Instruction | None
+
+
 class _HasOptions(Protocol):
     def option(self, name: str, default: Any = None) -> Any: ...
 
@@ -386,6 +444,13 @@ def is_root_user(user: str) -> bool:
     return u.lower() in _ROOT_USERS
 
 
+def is_absolute_path(path: str) -> bool:
+    """``/app``, or a Windows ``C:\\app``, ``C:/app``, ``\\app`` (no image mixes the two,
+    so a Windows spelling is accepted whatever the base image)."""
+    p = path.strip()
+    return p.startswith(("/", "\\")) or bool(_DRIVE_PATH.match(p))
+
+
 def is_windows_image(text: str) -> bool:
     low = text.strip().lower()
     return any(fnmatch.fnmatchcase(low, p) for p in _WINDOWS_PATTERNS)
@@ -419,14 +484,21 @@ def image_matches(image: ImageRef, pattern: str) -> bool:
 class _Expander:
     """Shell-word processing as BuildKit does it for FROM, USER, ENV...: quotes, escapes, $VAR."""
 
-    __slots__ = ("escape", "lookup", "references", "unresolved", "variables")
+    __slots__ = ("escape", "lookup", "marker", "references", "unresolved", "variables")
 
-    def __init__(self, lookup: Lookup, escape: str, variables: bool = True) -> None:
+    def __init__(
+        self, lookup: Lookup, escape: str, variables: bool = True, marker: str | None = None
+    ) -> None:
         self.lookup = lookup
         self.escape = escape
         self.variables = variables
+        self.marker = marker  # replaces unresolved references in the output when set
         self.references: list[str] = []
         self.unresolved: list[str] = []
+
+    def _keep(self, name: str, raw: str) -> str:
+        self.unresolved.append(name)
+        return raw if self.marker is None else self.marker
 
     def run(self, text: str) -> str:
         out: list[str] = []
@@ -490,8 +562,7 @@ class _Expander:
             if isinstance(value, str):
                 out.append(value)
             else:
-                self.unresolved.append(name)
-                out.append(text[i:j])
+                out.append(self._keep(name, text[i:j]))
             return j
         out.append("$")
         return i + 1
@@ -530,18 +601,15 @@ class _Expander:
         if rest == "":
             if isinstance(value, str):
                 return value
-            self.unresolved.append(name)
-            return raw
+            return self._keep(name, raw)
         for op in (":-", ":+", ":?", "-", "+", "?"):
             if rest.startswith(op):
                 word = rest[len(op) :]
                 break
         else:  # ${VAR#pat}, ${VAR%pat}, ${VAR/a/b}...: not evaluated statically
-            self.unresolved.append(name)
-            return raw
+            return self._keep(name, raw)
         if unknown:
-            self.unresolved.append(name)
-            return raw
+            return self._keep(name, raw)
         # value is now a string, or UNSET (declared without a value).
         is_set = isinstance(value, str)
         non_empty = isinstance(value, str) and value != ""
@@ -556,8 +624,7 @@ class _Expander:
         # ${VAR:?msg} / ${VAR?msg}: the build fails unless VAR is given.
         if isinstance(value, str) and (op == "?" or value):
             return value
-        self.unresolved.append(name)
-        return raw
+        return self._keep(name, raw)
 
 
 def expand(text: str, lookup: Lookup, escape: str = "\\") -> Expansion:
@@ -569,8 +636,14 @@ def expand(text: str, lookup: Lookup, escape: str = "\\") -> Expansion:
     """
     ex = _Expander(lookup, escape)
     text_out = ex.run(text)
+    marked = None
+    if ex.unresolved:  # a second pass only where it matters: most values resolve
+        marked = _Expander(lookup, escape, marker=UNRESOLVED_MARK).run(text)
     return Expansion(
-        text_out, tuple(dict.fromkeys(ex.references)), tuple(dict.fromkeys(ex.unresolved))
+        text_out,
+        tuple(dict.fromkeys(ex.references)),
+        tuple(dict.fromkeys(ex.unresolved)),
+        marked,
     )
 
 
@@ -670,8 +743,14 @@ def _freeze(flags: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in flags.items()}
 
 
+class _NotStringArray(ValueError):
+    """Valid JSON, but not an array of strings: BuildKit refuses the instruction."""
+
+
 def _maybe_json(text: str) -> tuple[str, ...] | None:
-    """Exec form only for a valid JSON array of strings; anything else is shell form."""
+    """Exec form only for a valid JSON array (double quotes, no trailing comma, nothing
+    after the ``]``); anything else is shell form. Raises _NotStringArray for a valid JSON
+    array with a non-string element (``["node", 1]``), which does not build."""
     stripped = text.strip()
     if not stripped.startswith("["):
         return None
@@ -679,9 +758,39 @@ def _maybe_json(text: str) -> tuple[str, ...] | None:
         value = json.loads(stripped)
     except ValueError:
         return None
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
+    if not isinstance(value, list):  # pragma: no cover - "[" starts an array or nothing
+        return None
+    if not all(isinstance(v, str) for v in value):
+        raise _NotStringArray("when using JSON array syntax, every element must be a string")
+    return tuple(value)
+
+
+def json_form_hint(args: str) -> str | None:
+    """Why ``args`` that look like a JSON array are shell form after all (None: they do not
+    look like one, or they are valid). For messages: Docker silently runs such a line
+    through ``/bin/sh -c``, brackets and quotes included."""
+    stripped = args.strip()
+    if not stripped.startswith("[") or _maybe_json_quiet(stripped) is not None:
+        return None
+    reasons: list[str] = []
+    if "'" in stripped and '"' not in stripped:
+        reasons.append("it uses single quotes")
+    if re.search(r",\s*\]\s*$", stripped):
+        reasons.append("it has a trailing comma")
+    if not stripped.endswith("]"):
+        reasons.append("text follows the closing bracket, or there is none")
+    detail = "; ".join(reasons) if reasons else "it does not parse"
+    return (
+        f"the brackets are not valid JSON ({detail}), so Docker runs the line in shell form; "
+        "JSON needs double quotes and no trailing comma"
+    )
+
+
+def _maybe_json_quiet(text: str) -> tuple[str, ...] | None:
+    try:
+        return _maybe_json(text)
+    except _NotStringArray:
+        return None
 
 
 # --------------------------------------------------------------------------- parser
@@ -717,6 +826,9 @@ class _Parser:
     # -- directives and logical lines
 
     def read_directives(self) -> None:
+        if self.lines and self.lines[0].startswith("#!"):
+            self._syntax_after_shebang()
+            return
         while self.i < len(self.lines):
             stripped = self.lines[self.i].strip()
             m = _DIRECTIVE.match(stripped)
@@ -733,6 +845,19 @@ class _Parser:
             self.directive_lines[key] = lineno
             self.comments.append((lineno, self.lines[self.i]))
             self.i += 1
+
+    def _syntax_after_shebang(self) -> None:
+        """A ``#!`` first line ends the parser directives for the parser (so ``escape`` and
+        ``check`` after it are plain comments), but the frontend selection skips it and
+        still honours ``# syntax=`` on the following lines. Recorded, because that image
+        runs the build (DOCKER-021); the lines stay comments."""
+        for n in range(1, len(self.lines)):
+            m = _DIRECTIVE.match(self.lines[n].strip())
+            if not m or m.group(1).lower() not in _DIRECTIVE_KEYS:
+                return
+            if m.group(1).lower() == "syntax" and "syntax" not in self.directives:
+                self.directives["syntax"] = m.group(2)
+                self.directive_lines["syntax"] = n + 1
 
     def _trim_continuation(self, line: str) -> tuple[str, bool]:
         """(line without the trailing escape, whether the instruction continues)."""
@@ -833,12 +958,22 @@ class _Parser:
             )
 
         exec_form: tuple[str, ...] | None = None
-        if keyword in _JSON_CAPABLE:
-            exec_form = _maybe_json(args)
-            if keyword == "SHELL" and exec_form is None:
-                raise ParseError("SHELL requires the arguments to be a JSON array", line)
-        elif keyword == "HEALTHCHECK":
-            exec_form = self._healthcheck(args, line)
+        try:
+            if keyword in _JSON_CAPABLE:
+                exec_form = _maybe_json(args)
+                if keyword == "SHELL" and exec_form is None:
+                    raise ParseError("SHELL requires the arguments to be a JSON array", line)
+            elif keyword == "HEALTHCHECK":
+                exec_form = self._healthcheck(args, line)
+        except _NotStringArray as exc:
+            raise ParseError(f"{keyword}: {exc}", line) from None
+        if keyword in ("COPY", "ADD"):
+            count = len(exec_form) if exec_form is not None else len(_WS_SPLIT.split(args))
+            if count < 2:
+                raise ParseError(
+                    f"{keyword} needs a source and a destination; only one argument is given",
+                    line,
+                )
 
         heredocs: tuple[Heredoc, ...] = ()
         if keyword in _HEREDOC_CAPABLE and exec_form is None and "<<" in args:
@@ -942,13 +1077,9 @@ class _Parser:
         words = _split_words(ins.args, self.escape)
         name: str | None = None
         if len(words) == 3 and words[1].lower() == "as":
+            # An invalid name (``AS 1st``) does not build; it is kept so that DOCKER-020 can
+            # report it with the other stage-reference mistakes instead of a bare parse error.
             name = words[2].lower()
-            if not _STAGE_NAME.match(name):
-                raise ParseError(
-                    f"invalid stage name {words[2]!r}: it must start with a letter and "
-                    "contain only letters, digits, '-', '_' and '.'",
-                    ins.line,
-                )
         elif len(words) != 1:
             raise ParseError("FROM requires either one or three arguments", ins.line)
         ins = dataclasses.replace(ins, stage=index)
@@ -996,6 +1127,14 @@ def _arg_value(
     if kv.name in AUTOMATIC_ARGS:
         return Unresolved.UNKNOWN
     return Unresolved.UNSET
+
+
+def dependencies(path: str, context: Any = None) -> list[str]:
+    """Files and directories outside the Dockerfile that its results depend on (the
+    .dockerignore, globbed directories): the result cache is keyed on them too."""
+    from .docker_context import dependencies as context_dependencies  # imports this module
+
+    return context_dependencies(path, context)
 
 
 def parse(source: Source) -> ParsedFile:
@@ -1087,6 +1226,13 @@ class Dockerfile(Subject):
         if stage.name is None and len(self.stages) == 1:
             return "the image"
         return f"final stage {stage.display}"
+
+    def stage_title(self, stage: Stage) -> str:
+        """How messages name any stage: ``stage 'build'``, ``stage #0``, or ``the image``
+        for a single unnamed stage."""
+        if stage.name is None and len(self.stages) == 1:
+            return "the image"
+        return f"stage {stage.display}"
 
     def parent(self, stage: Stage, build_args: Mapping[str, str] | None = None) -> Stage | None:
         """The earlier stage ``stage`` is FROM, if any."""
@@ -1255,6 +1401,56 @@ class Dockerfile(Subject):
             target = self.stage(exp.text.strip())
         return ImageReference(ins, source, value, exp, target)
 
+    def directive(self, name: str) -> tuple[str, int] | None:
+        """A parser directive's value and line: ``directive("syntax")``."""
+        key = name.lower()
+        if key not in self.directives:
+            return None
+        return self.directives[key], self.directive_lines[key]
+
+    def copy_paths(self, ins: Instruction) -> CopyPaths:
+        """The sources and destination of a COPY or ADD (its own, or an ONBUILD trigger's)."""
+        if ins.keyword not in ("COPY", "ADD"):
+            raise ValueError(f"{ins.keyword} (line {ins.line}) is not COPY or ADD")
+        if ins.exec_form is not None:
+            words = list(ins.exec_form)
+            return CopyPaths(tuple(CopySource(w) for w in words[:-1]), words[-1])
+        # BuildKit splits the shell form of COPY/ADD on blanks only, quotes or not (paths
+        # with blanks need the JSON form); quotes are removed per word when expanding.
+        words = _WS_SPLIT.split(ins.args.strip())
+        pending = list(ins.heredocs)
+        sources: list[CopySource] = []
+        for word in words[:-1]:
+            m = _HEREDOC_WORD.match(word)
+            doc = None
+            # The heredocs were read in the order their words appear on the line.
+            if m and pending and _unquote(m.group(3), self.escape) == pending[0].name:
+                doc = pending.pop(0)
+            sources.append(CopySource(word, doc))
+        return CopyPaths(tuple(sources), words[-1])
+
+    def container_command(
+        self, stage: Stage, build_args: Mapping[str, str] | None = None
+    ) -> ContainerCommand:
+        """The ENTRYPOINT and CMD a container of ``stage`` runs, through its parent chain.
+
+        The last of each wins, except that an ENTRYPOINT drops the CMD inherited from the
+        parent (stage or image) unless its own stage set a CMD before it, as BuildKit does.
+        An empty exec form (``ENTRYPOINT []``) clears the value.
+        """
+        entrypoint: Instruction | None = None
+        cmd: Instruction | None = None
+        for st in self.chain(stage, build_args):
+            cmd_set_here = False
+            for ins in st.instructions:
+                if ins.keyword == "CMD":
+                    cmd, cmd_set_here = ins, True
+                elif ins.keyword == "ENTRYPOINT":
+                    entrypoint = ins
+                    if not cmd_set_here:
+                        cmd = None
+        return ContainerCommand(_unless_empty(entrypoint), _unless_empty(cmd))
+
     # -- internals
 
     def _pragma_target(self) -> Stage | None:
@@ -1268,3 +1464,10 @@ class Dockerfile(Subject):
                     )
                 return found
         return None
+
+
+def _unless_empty(ins: Instruction | None) -> Instruction | None:
+    """``CMD []`` / ``ENTRYPOINT []`` (or no arguments at all) set nothing to run."""
+    if ins is None or ins.exec_form == () or not ins.args.strip():
+        return None
+    return ins

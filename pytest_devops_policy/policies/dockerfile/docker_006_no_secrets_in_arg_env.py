@@ -9,6 +9,7 @@ from ...api import Severity, Violation, policy
 from ...formats.dockerfile import Dockerfile, Instruction, KeyValue
 from ...masking import mask
 from ...secretnames import is_allowed_name, is_known_secret_name, is_placeholder, is_secret_name
+from ...secretvalues import detect_secrets
 
 
 def _strip_quotes(value: str) -> str:
@@ -46,7 +47,7 @@ def _check(
     """``later`` is None for global ARGs (before the first FROM), which no RUN can read."""
     name, keyword = kv.name, ins.keyword
     if not is_secret_name(name):
-        return None
+        return _by_value(ins, kv)
     where = f"{keyword} {name} (line {ins.line})"
     expansion = dockerfile.resolve(kv.value, ins) if kv.value is not None else None
 
@@ -104,6 +105,22 @@ def _check(
         f"{where} has a literal value {shown}, {persisted}",
         line=ins.line,
         secret=raw,
+    )
+
+
+def _by_value(ins: Instruction, kv: KeyValue) -> Violation | None:
+    """Any name: a literal value in a well-known credential format (catalog SECRET-001..008)."""
+    if kv.value is None:
+        return None
+    hits = detect_secrets(_strip_quotes(kv.value))
+    if not hits:
+        return None
+    hit = hits[0]
+    return Violation(
+        f"{ins.keyword} {kv.name} (line {ins.line}) holds a {hit.label} ({hit.detector}): "
+        f"{mask(hit.match)}",
+        line=ins.line,
+        secret=hit.match,
     )
 
 

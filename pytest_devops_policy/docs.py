@@ -1,0 +1,553 @@
+"""Policy reference pages, generated from the ``@policy`` metadata.
+
+``policies/<ID>.md`` holds one page per built-in policy and ``policies/README.md``
+an index table. The pages are a pure function of the metadata (no dates, stable
+order, LF line endings), so a test can tell when they are out of date:
+
+    python -m pytest_devops_policy.docs [DIR]          # write the pages (default: policies)
+    python -m pytest_devops_policy.docs --check [DIR]  # exit 1 and list stale pages
+
+``pytest --devops-policy-explain=ID`` prints the same page for any policy,
+built-in or custom, without a checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePosixPath
+
+from .api import _ID_RE, Policy
+
+__all__ = [
+    "INDEX_NAME",
+    "expected_pages",
+    "explain",
+    "find_policies",
+    "main",
+    "node_id_example",
+    "render_index",
+    "render_page",
+    "stale_pages",
+    "write_pages",
+]
+
+INDEX_NAME = "README.md"
+GENERATOR = "python -m pytest_devops_policy.docs"
+
+KIND_TITLES: Mapping[str, str] = {
+    "dockerfile": "Dockerfile",
+    "kubernetes": "Kubernetes",
+    "github-actions": "GitHub Actions",
+    "gitlab-ci": "GitLab CI",
+    "terraform": "Terraform",
+    "secrets": "Secrets",
+}
+FENCE_LANGUAGES: Mapping[str, str] = {
+    "dockerfile": "dockerfile",
+    "kubernetes": "yaml",
+    "github-actions": "yaml",
+    "gitlab-ci": "yaml",
+    "terraform": "hcl",
+}
+
+# What the resource part of a node id looks like, per subject (the labels the formats give).
+_NODE_IDS: Mapping[str, str] = {
+    "dockerfile": "Dockerfile::stage:<stage>::{id}",
+    "k8s_object": "deploy/web.yaml::<Kind>/<name>::{id}",
+    "workflow": ".github/workflows/<file>.yml::workflow::{id}",
+    "job": ".github/workflows/<file>.yml::job:<job-id>::{id}",
+    "tf_resource": "infra/main.tf::<type>.<name>::{id}",
+}
+
+# Peer tool prefixes of ``references`` ("hadolint:DL3002") and how the tools spell their names.
+PEER_TOOLS: Mapping[str, str] = {
+    "hadolint": "hadolint",
+    "checkov": "Checkov",
+    "trivy": "Trivy",
+    "kube-linter": "kube-linter",
+    "kube-score": "kube-score",
+    "polaris": "Polaris",
+    "zizmor": "zizmor",
+    "actionlint": "actionlint",
+    "scorecard": "OpenSSF Scorecard",
+    "gitleaks": "gitleaks",
+    "detect-secrets": "detect-secrets",
+}
+
+# Control id prefixes (as used in ``controls`` and the JUnit property) and their documents.
+_CONTROL_FAMILIES: Sequence[tuple[str, str, bool]] = (
+    # (prefix, document, whether "-" in the rest separates words)
+    ("CIS-Docker-", "CIS Docker Benchmark", False),
+    ("CIS-K8s-", "CIS Kubernetes Benchmark", False),
+    ("CIS-AWS-", "CIS AWS Foundations Benchmark", False),
+    ("CIS-GCP-", "CIS Google Cloud Platform Foundation Benchmark", False),
+    ("CIS-Azure-", "CIS Microsoft Azure Foundations Benchmark", False),
+    ("NIST-800-53-", "NIST SP 800-53", False),
+    ("NSA-K8s-", "NSA/CISA Kubernetes Hardening Guidance:", True),
+    ("PSS-Baseline-", "Kubernetes Pod Security Standards, Baseline:", True),
+    ("PSS-Restricted-", "Kubernetes Pod Security Standards, Restricted:", True),
+    ("OpenSSF-Scorecard-", "OpenSSF Scorecard check", False),
+)
+
+# The same key as formats.kubernetes.ANNOTATION_PREFIX; not imported so that rendering a page
+# never loads a parser (a test keeps the two equal).
+_ANNOTATION_PREFIX = "devops-policy.io/"
+_WAIVER_ATTRS = 'reason="why the risk is accepted here" owner=platform-team expires=2027-12-31'
+# Config waivers: a path glob that fits the kind.
+_WAIVER_PATHS: Mapping[str, str] = {
+    "dockerfile": "services/legacy/Dockerfile",
+    "kubernetes": "deploy/legacy/*.yaml",
+    "github-actions": ".github/workflows/legacy.yml",
+    "terraform": "infra/legacy/*.tf",
+}
+_PAGE_NAME = re.compile(r"^(?P<id>.+)\.md$")
+
+
+# -- Markdown helpers -------------------------------------------------------------------------
+
+
+def _text(value: str) -> str:
+    """Metadata prose as Markdown: dedented, and literal where Markdown would reinterpret it."""
+    text = textwrap.dedent(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("<", "\\<")
+    # An intraword "_" (docker.healthcheck_inherited) never emphasises; only the others can.
+    text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+    text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
+    return re.sub(r"(?m)^(\s*)([#>])", r"\1\\\2", text)
+
+
+def _cell(value: str) -> str:
+    return " ".join(_text(value).split()).replace("|", "\\|")
+
+
+def _sentence(value: str) -> str:
+    text = _text(value)
+    return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
+def _fenced(code: str, language: str) -> list[str]:
+    body = code.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{language}", *body.split("\n"), fence]
+
+
+def _inline_code(value: str) -> str:
+    ticks = "``" if "`" in value else "`"
+    pad = " " if ticks == "``" else ""
+    return f"{ticks}{pad}{value}{pad}{ticks}"
+
+
+# -- one page ---------------------------------------------------------------------------------
+
+
+def kind_title(kind: str) -> str:
+    return KIND_TITLES.get(kind, kind)
+
+
+def kind_marker(kind: str) -> str:
+    # nodes.KIND_MARKERS spells "github-actions" as "github_actions"; a test keeps them equal.
+    return kind.replace("-", "_")
+
+
+def node_id_example(policy: Policy) -> str:
+    """A node id of one of the policy's items, with placeholders for file and resource.
+
+    Items are named by the policy id (nodes.ResourceNode); the kebab-case name is an extra
+    ``-k`` keyword of every item.
+    """
+    pattern = _NODE_IDS.get(policy.subject, "<file>::<resource>::{id}")
+    return pattern.format(id=policy.id)
+
+
+def _facts(policy: Policy) -> list[str]:
+    sev = str(policy.severity)
+    marker = kind_marker(policy.kind)
+    return [
+        f"- **Kind:** {kind_title(policy.kind)} (pytest marker `{marker}`)",
+        f"- **Severity:** {sev} (pytest marker `{sev}`)",
+        f"- **Node id:** `{node_id_example(policy)}`; `-k {policy.id}` or `-k {policy.name}` "
+        "selects its items",
+        f"- **Leave it out:** `--devops-policy-ignore={policy.id}`, or "
+        f'`ignore = ["{policy.id}"]` in `[tool.devops-policy]`',
+    ]
+
+
+def _example_lines(policy: Policy, pattern: str) -> list[str]:
+    """Top-level lines of the policy's example that match ``pattern``, stripped."""
+    rx = re.compile(pattern)
+    return [line.rstrip() for line in policy.example.splitlines() if rx.match(line)]
+
+
+def _inline_waiver(policy: Policy) -> list[str]:
+    """Where an inline waiver goes for this subject, and a snippet showing it."""
+    comment = f"# devops-policy: ignore[{policy.id}] {_WAIVER_ATTRS}"
+    lang = FENCE_LANGUAGES.get(policy.kind, "")
+    subject = policy.subject
+    if subject == "dockerfile":
+        where = (
+            # Docker has no trailing comments: "USER root # ..." would make the comment an argument.
+            "Put the comment in the comment lines directly above the offending instruction, or "
+            "directly above the `FROM` of the shipped stage. Placed before the first `FROM` it "
+            "covers the whole file."
+        )
+        # The example's last FROM is its shipped stage.
+        froms = _example_lines(policy, r"(?i)FROM\s+\S")
+        snippet = [comment, froms[-1] if froms else "FROM registry.example.com/base:1.4.2"]
+    elif subject == "k8s_object":
+        where = (
+            "Put the comment on the offending line or in the comment lines directly above it, "
+            "or directly above the object (its first line, `kind:` or `metadata.name`)."
+        )
+        apis = _example_lines(policy, r"apiVersion:\s*\S")
+        kinds = _example_lines(policy, r"kind:\s*\S")
+        snippet = [
+            comment,
+            *(apis[:1] or ["apiVersion: apps/v1"]),
+            *(kinds[:1] or ["kind: Deployment"]),
+        ]
+    elif subject == "job":
+        where = (
+            "Put the comment on the offending line or in the comment lines directly above it, "
+            "directly above the job's key, or directly above `jobs:` for every job of the "
+            "workflow."
+        )
+        snippet = ["jobs:", f"  {comment}", "  deploy:"]
+    elif subject == "workflow":
+        where = (
+            "Put the comment on the offending line or in the comment lines directly above it, "
+            "or directly above `jobs:`."
+        )
+        snippet = [comment, "jobs:"]
+    elif subject == "tf_resource":
+        where = (
+            "Put the comment anywhere inside the block, or in the comment lines directly above it."
+        )
+        blocks = _example_lines(policy, r'resource\s+"[^"]+"\s+"[^"]+"\s*\{')
+        first = blocks[0] if blocks else 'resource "aws_s3_bucket" "assets" {'
+        snippet = [first, f"  {comment}", "  # ...", "}"]
+    else:
+        where = "Put the comment on the offending line or in the comment lines directly above it."
+        snippet = [comment]
+    return [where, "", *_fenced("\n".join(snippet), lang)]
+
+
+def _waivers(policy: Policy) -> list[str]:
+    lines = [
+        'A waiver needs a reason (`reason="..."`); `owner`, `expires` (YYYY-MM-DD) and `ticket` '
+        "are optional. A waived finding is reported as xfail with its reason; after `expires` "
+        "the waiver no longer applies and the finding fails again.",
+        "",
+        *_inline_waiver(policy),
+        "",
+        f'For the whole file: `# devops-policy: ignore-file[{policy.id}] reason="..."`.',
+    ]
+    if policy.subject == "k8s_object":
+        a = _ANNOTATION_PREFIX
+        lines += [
+            "",
+            "As annotations of the object (the only way in a JSON manifest):",
+            "",
+            *_fenced(
+                "metadata:\n"
+                "  annotations:\n"
+                f'    {a}ignore: "{policy.id}"\n'
+                f'    {a}ignore-reason: "why the risk is accepted here"\n'
+                f'    {a}ignore-owner: "platform-team"\n'
+                f'    {a}ignore-expires: "2027-12-31"',
+                "yaml",
+            ),
+        ]
+    lines += [
+        "",
+        "In `pyproject.toml`, for paths (and optionally resources) matched by globs:",
+        "",
+        *_fenced(
+            "[[tool.devops-policy.waivers]]\n"
+            f'policy = "{policy.id}"\n'
+            f'path = "{_WAIVER_PATHS.get(policy.kind, "**/*")}"\n'
+            'reason = "why the risk is accepted here"\n'
+            'owner = "platform-team"\n'
+            "expires = 2027-12-31",
+            "toml",
+        ),
+    ]
+    return lines
+
+
+def _control(control: str) -> str:
+    for prefix, document, words in _CONTROL_FAMILIES:
+        if control.startswith(prefix) and len(control) > len(prefix):
+            rest = control[len(prefix) :]
+            rest = rest.replace("-", " ") if words else rest
+            return f"{_text(document)} {_text(rest)} (`{control}`)"
+    return _inline_code(control)
+
+
+def _link(url: str) -> str:
+    if re.search(r"[\s<>]", url):
+        return _inline_code(url)
+    return f"<{url}>"
+
+
+def _references(policy: Policy) -> list[str]:
+    lines: list[str] = []
+    if policy.controls:
+        lines += ["Controls:", "", *(f"- {_control(c)}" for c in policy.controls), ""]
+    peers: dict[str, list[str]] = {}
+    urls: list[str] = []
+    other: list[str] = []
+    for ref in policy.references:
+        tool, sep, rule = ref.partition(":")
+        if ref.startswith(("http://", "https://")):
+            urls.append(ref)
+        elif sep and tool in PEER_TOOLS and rule:
+            peers.setdefault(tool, []).append(rule)
+        else:
+            other.append(ref)
+    if peers:
+        lines += ["The same or a related check in other tools:", "", "| Tool | Rule |", "|---|---|"]
+        for tool, rules in peers.items():
+            lines.append(f"| {PEER_TOOLS[tool]} | {', '.join(_inline_code(r) for r in rules)} |")
+        lines.append("")
+    if urls or other:
+        lines += ["Further reading:", ""]
+        lines += [f"- {_link(u)}" for u in urls]
+        lines += [f"- {_text(o)}" for o in other]
+        lines.append("")
+    return lines[:-1] if lines else ["None."]
+
+
+def render_page(policy: Policy) -> str:
+    """The Markdown page of one policy."""
+    lang = FENCE_LANGUAGES.get(policy.kind, "")
+    out = [
+        f"# {policy.id} {policy.name}",
+        "",
+        _sentence(policy.title),
+        "",
+        *_facts(policy),
+        "",
+        "## Why",
+        "",
+        _text(policy.rationale),
+        "",
+    ]
+    if policy.example.strip():
+        out += ["## Example", "", *_fenced(policy.example, lang), ""]
+    if policy.use_instead.strip():
+        out += ["## Use instead", "", *_fenced(policy.use_instead, lang), ""]
+    out += [
+        "## How to fix",
+        "",
+        _text(policy.remediation),
+        "",
+        "## Waive it",
+        "",
+        *_waivers(policy),
+        "",
+        "## References",
+        "",
+        *_references(policy),
+    ]
+    return "\n".join(out) + "\n"
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+def _unique(policies: Iterable[Policy]) -> list[Policy]:
+    by_id: dict[str, Policy] = {}
+    for p in policies:
+        other = by_id.get(p.id)
+        if other is not None and other.func is not p.func:
+            raise ValueError(f"two policies share the id {p.id}: {other.origin} and {p.origin}")
+        by_id[p.id] = p
+    return [by_id[i] for i in sorted(by_id)]
+
+
+def _page_name(policy: Policy) -> str:
+    return PurePosixPath(policy.doc_path).name
+
+
+def render_index(policies: Iterable[Policy]) -> str:
+    """``README.md`` of the pages directory: one table row per policy, sorted by id."""
+    chosen = _unique(policies)
+    counts: dict[str, int] = {}
+    for p in chosen:
+        counts[p.kind] = counts.get(p.kind, 0) + 1
+    summary = ", ".join(f"{kind_title(k)} {n}" for k, n in sorted(counts.items()))
+    out = [
+        "# Policies",
+        "",
+        f"One page per built-in policy, generated from the policy metadata by `{GENERATOR}`; "
+        "edit the policy module, not these pages. `pytest --devops-policy-explain=ID` prints "
+        "the same page for any policy, custom ones included.",
+        "",
+        f"{len(chosen)} policies" + (f" ({summary})." if summary else "."),
+        "",
+        "| Id | Name | Severity | Kind | Title |",
+        "|---|---|---|---|---|",
+    ]
+    for p in chosen:
+        out.append(
+            f"| [{p.id}]({_page_name(p)}) | {p.name} | {p.severity} | {kind_title(p.kind)} "
+            f"| {_cell(p.title)} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def _builtin() -> tuple[Policy, ...]:
+    from .policies import builtin_policies
+
+    return builtin_policies()
+
+
+def expected_pages(policies: Iterable[Policy] | None = None) -> dict[str, str]:
+    """File name -> content of every file the pages directory must hold."""
+    chosen = _unique(_builtin() if policies is None else policies)
+    pages = {_page_name(p): render_page(p) for p in chosen}
+    pages[INDEX_NAME] = render_index(chosen)
+    return pages
+
+
+def _display(directory: Path, name: str) -> str:
+    return (directory / name).as_posix()
+
+
+def _orphans(directory: Path, expected: Mapping[str, str]) -> list[str]:
+    """Page-shaped files (``<ID>.md``) for which no policy exists; other files are left alone."""
+    if not directory.is_dir():
+        return []
+    out = []
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        m = _PAGE_NAME.match(entry.name)
+        if m and _ID_RE.match(m["id"]) and entry.name not in expected and entry.is_file():
+            out.append(entry.name)
+    return out
+
+
+def _current(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    # A checkout with core.autocrlf turns LF into CRLF; the content is what must match.
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def stale_pages(
+    directory: str | Path = "policies", policies: Iterable[Policy] | None = None
+) -> list[str]:
+    """Problems that make the pages differ from the metadata: missing, outdated, orphaned."""
+    directory = Path(directory)
+    expected = expected_pages(policies)
+    problems: list[str] = []
+    for name in sorted(expected):
+        current = _current(directory / name)
+        if current is None:
+            problems.append(f"{_display(directory, name)}: missing")
+        elif current != expected[name]:
+            problems.append(f"{_display(directory, name)}: out of date")
+    for name in _orphans(directory, expected):
+        problems.append(
+            f"{_display(directory, name)}: orphaned (no policy {name[:-3]} exists any more)"
+        )
+    return problems
+
+
+def write_pages(
+    directory: str | Path = "policies", policies: Iterable[Policy] | None = None
+) -> list[str]:
+    """Bring the directory up to date; returns what changed ("wrote ...", "removed ...")."""
+    directory = Path(directory)
+    expected = expected_pages(policies)
+    directory.mkdir(parents=True, exist_ok=True)
+    changes: list[str] = []
+    for name in sorted(expected):
+        path = directory / name
+        data = expected[name].encode("utf-8")
+        try:
+            unchanged = path.read_bytes() == data
+        except FileNotFoundError:
+            unchanged = False
+        if not unchanged:  # untouched files keep their mtime
+            path.write_bytes(data)
+            changes.append(f"wrote {_display(directory, name)}")
+    for name in _orphans(directory, expected):
+        (directory / name).unlink()
+        changes.append(f"removed {_display(directory, name)}")
+    return changes
+
+
+# -- pytest --devops-policy-explain -----------------------------------------------------------
+
+
+def find_policies(spec: str, policies: Iterable[Policy]) -> list[Policy]:
+    """The policies an explain spec names: an id (any case) or a kebab-case name."""
+    wanted = spec.strip()
+    chosen = _unique(policies)
+    by_id = [p for p in chosen if p.id == wanted.upper()]
+    # Names are unique per kind only, so a name may name several policies.
+    return by_id or [p for p in chosen if p.name == wanted.lower()]
+
+
+def explain(spec: str, policies: Iterable[Policy]) -> tuple[str, bool]:
+    """(text, found): the page(s) for ``spec``, or an error naming close matches."""
+    import difflib
+
+    chosen = _unique(policies)
+    found = find_policies(spec, chosen)
+    if found:
+        return "\n".join(render_page(p) for p in found), True
+    wanted = spec.strip()
+    close = difflib.get_close_matches(wanted.upper(), [p.id for p in chosen], n=3)
+    close += difflib.get_close_matches(wanted.lower(), [p.name for p in chosen], n=3)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    return f"no policy {wanted!r} among the {len(chosen)} policies found.{hint}", False
+
+
+# -- command line -----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog=GENERATOR,
+        description="Write one Markdown page per built-in policy, plus an index table.",
+    )
+    parser.add_argument(
+        "directory", nargs="?", default="policies", help="where the pages go (default: policies)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and list the pages that are missing, outdated or orphaned",
+    )
+    args = parser.parse_args(argv)
+    directory = Path(args.directory)
+    if args.check:
+        problems = stale_pages(directory)
+        if not problems:
+            print(f"{directory.as_posix()}: all pages up to date")
+            return 0
+        print(f"{directory.as_posix()}/ is out of date with the policies:")
+        for problem in problems:
+            print(f"  {problem}")
+        print(f"run: {GENERATOR} {directory.as_posix()}")
+        return 1
+    for change in write_pages(directory):
+        print(change)
+    count = len(expected_pages()) - 1
+    print(f"{directory.as_posix()}: {count} policy pages and {INDEX_NAME} up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

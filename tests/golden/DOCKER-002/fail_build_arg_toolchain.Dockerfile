@@ -1,0 +1,6 @@
+FROM debian:12.5-slim
+ARG EXTRA_PACKAGES
+# docker.build_args names a compiler.
+# expect-next: DOCKER-002
+RUN apt-get update && apt-get install -y --no-install-recommends $EXTRA_PACKAGES \
+ && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,3 @@
+# The digest comes from docker.build_args.
+ARG BASE_IMAGE
+FROM ${BASE_IMAGE}

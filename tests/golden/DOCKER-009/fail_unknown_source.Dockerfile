@@ -1,0 +1,4 @@
+FROM alpine:3.20
+# expect-unknown: DOCKER-009
+ARG SOURCE
+ADD ${SOURCE} /opt/

@@ -1,0 +1,6 @@
+# expect-unknown: DOCKER-011
+FROM node:20.11-alpine
+ARG NODE_TLS_REJECT_UNAUTHORIZED
+ARG STRICT
+ENV NPM_CONFIG_STRICT_SSL=${STRICT}
+RUN npm ci --omit=dev

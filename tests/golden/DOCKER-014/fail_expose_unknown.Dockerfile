@@ -1,0 +1,4 @@
+FROM ubuntu:24.04
+ARG ADMIN_PORT
+# expect-unknown: DOCKER-014
+EXPOSE $ADMIN_PORT

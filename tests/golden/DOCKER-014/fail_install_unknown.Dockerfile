@@ -1,0 +1,4 @@
+FROM debian:12.5-slim
+ARG EXTRA_PACKAGES
+# expect-unknown: DOCKER-014
+RUN apt-get update && apt-get install -y $EXTRA_PACKAGES && rm -rf /var/lib/apt/lists/*

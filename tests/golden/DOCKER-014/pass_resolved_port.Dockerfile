@@ -1,0 +1,3 @@
+FROM node:20.11-alpine
+ARG PORT=3000
+EXPOSE ${PORT}

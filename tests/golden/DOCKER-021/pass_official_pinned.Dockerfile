@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1.7@sha256:06ef933a552057e0b6825a2de66c5d0bc710f8a91cdda854ab3884fe95378a4a
+FROM alpine:3.20
+RUN --network=none --security=sandbox echo ok

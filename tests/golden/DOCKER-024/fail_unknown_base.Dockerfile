@@ -1,0 +1,4 @@
+ARG RUNTIME_IMAGE
+# expect-unknown: DOCKER-024
+FROM $RUNTIME_IMAGE
+COPY app /app

@@ -1,0 +1,3 @@
+FROM alpine:3.20
+ARG APP_UID
+USER ${APP_UID}
