@@ -310,16 +310,28 @@ def package_ops(dockerfile: Dockerfile, runs: Iterable[RunScript],
     """Every package-manager command of ``runs``, in order."""
     out: list[PackageOp] = []
     for run in runs:
-        for index, (command, line) in enumerate(run.commands):
-            words = command.words
-            if any("$" in w for w in words):
-                words = tuple(_expand(dockerfile, run.instruction, words, build_args))
-                command = dataclasses.replace(command, words=words)
-            install = parse_install(command)
-            if install is None:
-                continue
-            unresolved = tuple(p.raw for p in install.packages if p.dynamic)
-            out.append(PackageOp(run, index, line, install, unresolved))
+        memo = dockerfile.memo
+        key = ("package_ops", id(run), tuple(sorted(build_args.items())) if build_args else ())
+        hit: list[PackageOp] | None = memo.get(key)
+        if hit is None:
+            hit = memo[key] = _run_package_ops(dockerfile, run, build_args)
+        out.extend(hit)
+    return out
+
+
+def _run_package_ops(dockerfile: Dockerfile, run: RunScript,
+                     build_args: Mapping[str, str] | None) -> list[PackageOp]:  # fmt: skip
+    out: list[PackageOp] = []
+    for index, (command, line) in enumerate(run.commands):
+        words = command.words
+        if any("$" in w for w in words):
+            words = tuple(_expand(dockerfile, run.instruction, words, build_args))
+            command = dataclasses.replace(command, words=words)
+        install = parse_install(command)
+        if install is None:
+            continue
+        unresolved = tuple(p.raw for p in install.packages if p.dynamic)
+        out.append(PackageOp(run, index, line, install, unresolved))
     return out
 
 

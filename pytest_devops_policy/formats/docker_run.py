@@ -322,7 +322,13 @@ def stage_run_scripts(
     dockerfile: Dockerfile, stage: Stage, build_args: Mapping[str, str] | None = None
 ) -> list[RunScript]:
     """The RUN instructions of one stage (ONBUILD triggers excluded: they run elsewhere)."""
-    return [_build(dockerfile, ins, stage, build_args) for ins in stage.find("RUN")]
+    # Most Dockerfile policies read the RUNs: build them once per file.
+    key = ("runs", stage.index, tuple(sorted(build_args.items())) if build_args else ())
+    hit: list[RunScript] | None = dockerfile.memo.get(key)
+    if hit is None:
+        hit = [_build(dockerfile, ins, stage, build_args) for ins in stage.find("RUN")]
+        dockerfile.memo[key] = hit
+    return list(hit)
 
 
 def run_scripts(

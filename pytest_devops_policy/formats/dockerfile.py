@@ -1129,6 +1129,10 @@ def _arg_value(
     return Unresolved.UNSET
 
 
+def _args_key(build_args: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(build_args.items())) if build_args else ()
+
+
 def dependencies(path: str, context: Any = None) -> list[str]:
     """Files and directories outside the Dockerfile that its results depend on (the
     .dockerignore, globbed directories): the result cache is keyed on them too."""
@@ -1174,6 +1178,9 @@ class Dockerfile(Subject):
         self.stages = tuple(stages)
         self.comments = tuple(comments)  # (line, text) of whole-line comments
         self._global_default = _global_scope(self.global_args, {}, escape)
+        # Derived analyses shared by the policies of one run (scopes, RUN scripts): every
+        # policy evaluates the same file, so each is computed once per file.
+        self.memo: dict[Any, Any] = {}
         self.pragma_target = self._pragma_target()
         shipped = self.target_stage()
         super().__init__(source, f"stage:{shipped.label}", shipped.from_line)
@@ -1313,7 +1320,11 @@ class Dockerfile(Subject):
         build_args: Mapping[str, str] | None = None,
     ) -> Expansion:
         """Expand ``text`` with the ARG/ENV values visible at ``at`` (see ``scope``)."""
-        return expand(text, self.scope(at, build_args).lookup, self.escape)
+        key = ("scope", id(at), _args_key(build_args))
+        scope = self.memo.get(key)
+        if scope is None:
+            scope = self.memo[key] = self.scope(at, build_args)
+        return expand(text, scope.lookup, self.escape)
 
     # -- images and users
 

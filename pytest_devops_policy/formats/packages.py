@@ -486,7 +486,8 @@ def cleans_cache(command: Command, cache: str) -> bool:
 
     ``rm -rf /var/lib/apt/lists/*`` cleans apt; ``dnf clean all``, ``zypper clean``/``cc``,
     ``pip cache purge`` and ``find <dir> -delete`` clean their own caches. ``apt-get clean``
-    does *not* clean apt: it removes downloaded .debs, not the package lists.
+    does *not* clean apt: it removes downloaded .debs, not the package lists; apt 2.7's
+    ``apt-get dist-clean`` (Debian trixie, Ubuntu 24.04) removes the lists as well.
     """
     name = command.name
     roots = CACHE_CLEANUP_PATHS.get(cache, ())
@@ -513,4 +514,6 @@ def cleans_cache(command: Command, cache: str) -> bool:
         return inst.manager == "apk" and positionals[:2] in (["cache", "clean"], ["cache", "purge"])
     if cache == "pip":
         return inst.manager == "pip" and positionals[-2:] == ["cache", "purge"]
+    if cache == "apt":
+        return inst.family == "apt" and inst.action == "dist-clean"
     return False

@@ -68,7 +68,8 @@ def multi_stage_build(dockerfile: Dockerfile, context: Context) -> Iterator[Viol
     where = dockerfile.shipped_title(stage)
     scan = scan_build(dockerfile, stage_run_scripts(dockerfile, stage, build_args), build_args)
     if scan.steps:
-        listing = ", ".join(step.describe() for step in scan.steps)
+        # "make (line 28)" three times says nothing more than once
+        listing = ", ".join(dict.fromkeys(step.describe() for step in scan.steps))
         yield Violation(
             f"{where} builds in its only stage: {listing}; the toolchain and build inputs "
             "ship with it",

@@ -173,8 +173,9 @@ def _apk_pip_findings(
     for op in ops:
         inst = op.install
         if inst.family == "apk" and inst.action in ("add", "upgrade", "update"):
+            # --no-network installs from what is already there and fetches no index
             if not (
-                inst.has_option("--no-cache")
+                inst.has_option("--no-cache", "--no-network")
                 or mounted_cache(op.run, "/var/cache/apk", "/etc/apk/cache")
                 or _cleaned_later(op, "apk")
             ):
