@@ -1373,6 +1373,34 @@ class Dockerfile(Subject):
             return current
         return ("cmd", "/S", "/C") if self.is_windows(stage, build_args) else ("/bin/sh", "-c")
 
+    def pulled_images(
+        self, build_args: Mapping[str, str] | None = None
+    ) -> Iterator[tuple[ImageReference, ImageRef | None, str | None]]:
+        """Every image the build pulls from a registry (not scratch, not an earlier stage),
+        as (reference, parsed image, why it cannot be checked statically or None)."""
+        for ref in self.image_references(build_args):
+            if ref.stage is not None:  # an earlier build stage, not a pulled image
+                continue
+            line = ref.instruction.line
+            if not ref.expansion.resolved:
+                names = ", ".join(ref.expansion.unresolved)
+                yield (
+                    ref,
+                    None,
+                    (
+                        f"{ref.describe()} (line {line}) depends on {names}, which has no default "
+                        "(docker.build_args can supply one)"
+                    ),
+                )
+                continue
+            if ref.is_scratch:
+                continue
+            image = ref.image
+            if image is None:  # resolves to an empty string: the build itself would fail
+                yield ref, None, f"{ref.describe()} (line {line}) resolves to an empty image name"
+                continue
+            yield ref, image, None
+
     def image_references(self, build_args: Mapping[str, str] | None = None) -> list[ImageReference]:
         """Every image named by FROM, ``COPY --from`` and ``RUN --mount=...,from=``, in order.
 

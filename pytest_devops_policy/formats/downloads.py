@@ -1015,13 +1015,7 @@ def tls_bypass_in_config(path: str, text: str) -> str | None:
             if hosts:
                 return f"makes pip trust {', '.join(hosts)} without TLS checks (trusted-host)"
         return None
-    for path_re, line_re, why in _CONFIG_TLS_RULES:
-        if not path_re.search(path):
-            continue
-        for line in text.splitlines():
-            if line_re.search(line):
-                return f"{why} ({line.strip()})"
-    return None
+    return _config_rule(_CONFIG_TLS_RULES, path, text)
 
 
 _PIP_CONF = re.compile(r"(^|/)pip\.(conf|ini)$")
@@ -1117,7 +1111,15 @@ _CONFIG_SIGNATURE_RULES: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...
 def signature_bypass_in_config(path: str, text: str) -> str | None:
     """Why writing ``text`` into ``path`` turns package signature checks off (None: it
     does not). APT sources (``[trusted=yes]``) are :func:`apt_sources`' business."""
-    for path_re, line_re, why in _CONFIG_SIGNATURE_RULES:
+    return _config_rule(_CONFIG_SIGNATURE_RULES, path, text)
+
+
+def _config_rule(
+    rules: Sequence[tuple[re.Pattern[str], re.Pattern[str], str]], path: str, text: str
+) -> str | None:
+    """The first rule whose file pattern matches ``path`` and whose line pattern a line of
+    ``text`` matches, as "why (the line)"."""
+    for path_re, line_re, why in rules:
         if not path_re.search(path):
             continue
         for line in text.splitlines():

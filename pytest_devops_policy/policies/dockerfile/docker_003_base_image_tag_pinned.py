@@ -54,23 +54,11 @@ def base_image_tag_pinned(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
     build_args = DockerSettings.from_context(context).build_args
-    for ref in dockerfile.image_references(build_args):
-        if ref.stage is not None:  # an earlier build stage, not a pulled image
+    for ref, image, unknown in dockerfile.pulled_images(build_args):
+        if image is None:
+            yield Unknown(unknown or ref.describe())
             continue
         line = ref.instruction.line
-        if not ref.expansion.resolved:
-            names = ", ".join(ref.expansion.unresolved)
-            yield Unknown(
-                f"{ref.describe()} (line {line}) depends on {names}, which has no default "
-                "(docker.build_args can supply one)"
-            )
-            continue
-        if ref.is_scratch:
-            continue
-        image = ref.image
-        if image is None:  # resolves to an empty string: the build itself would fail
-            yield Unknown(f"{ref.describe()} (line {line}) resolves to an empty image name")
-            continue
         if image.digest:
             continue
         if image.tag is None:

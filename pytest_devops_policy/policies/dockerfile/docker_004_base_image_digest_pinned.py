@@ -62,23 +62,11 @@ def base_image_digest_pinned(
     build_args = DockerSettings.from_context(context).build_args
     # One finding per instruction: a RUN may mount several images.
     problems: dict[Instruction, list[str]] = {}
-    for ref in dockerfile.image_references(build_args):
-        if ref.stage is not None:  # an earlier build stage, not a pulled image
+    for ref, image, unknown in dockerfile.pulled_images(build_args):
+        if image is None:
+            yield Unknown(unknown or ref.describe())
             continue
         line = ref.instruction.line
-        if not ref.expansion.resolved:
-            names = ", ".join(ref.expansion.unresolved)
-            yield Unknown(
-                f"{ref.describe()} (line {line}) depends on {names}, which has no default "
-                "(docker.build_args can supply one)"
-            )
-            continue
-        if ref.is_scratch:
-            continue
-        image = ref.image
-        if image is None:  # resolves to an empty string: the build itself would fail
-            yield Unknown(f"{ref.describe()} (line {line}) resolves to an empty image name")
-            continue
         if image.has_sha256_digest:
             continue
         if image.digest:
