@@ -17,7 +17,7 @@ import pytest
 
 from . import discovery
 from .analysis import FileResult, analyse
-from .engine import Context, ParseCache, format_module
+from .engine import Context, ParseCache, contextualise, format_module
 from .model import ParseError
 from .nodes import ConfigWaivers, PolicyFile
 from .registry import PolicyConflict, PolicySet, build_policy_set
@@ -47,7 +47,8 @@ class DevopsPolicy:
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
-        self.cache = ParseCache(str(config.rootpath))
+        self.results = self._result_cache(config, settings)
+        self.cache = ParseCache(str(config.rootpath), _run_roots(config), self.results)
         self.context = Context(settings.options, self.cache)
         self.ledger = WaiverLedger()
         self.ledger.declare(list(settings.waivers))
@@ -56,7 +57,6 @@ class DevopsPolicy:
         self.deselected = 0
         self._policies: dict[Path, PolicySet] = {}
         self._markers: dict[str, pytest.MarkDecorator] = {}
-        self.results = self._result_cache(config, settings)
         # xdist: (this worker's index, worker count) while workers share analysis.
         self.shard: tuple[int, int] | None = None
         self._files_seen = 0
@@ -86,15 +86,21 @@ class DevopsPolicy:
         self, path: str, relpath: str, kind: str, data: bytes, text: str, policies: PolicySet
     ) -> FileResult:
         module = format_module(kind)
-        indexed = hasattr(module, "build_index")
         dependencies = getattr(module, "dependencies", None)
+        token_of = getattr(module, "cache_token", None)
+        # Formats whose index keeps parsed files (Terraform modules) must not free them;
+        # a facts-based index (Kubernetes) has already taken what it needs.
+        indexed = hasattr(module, "build_index") and token_of is None
         results = self.results
-        # A kind with a cross-file index is cached only if it names the files it reads.
+        # A kind with a cross-file index is cached only if it names what it reads.
         key = None
-        if results is not None and (dependencies is not None or not indexed):
+        if results is not None and (
+            dependencies is not None or token_of is not None or not indexed
+        ):
             deps = self._dependencies(dependencies, path)
-            if deps is not None:
-                key = results.key(kind, relpath, data, policies, deps)
+            token = self._token(token_of, path)
+            if deps is not None and token is not None:
+                key = results.key(kind, relpath, data, policies, deps, token)
         if key is not None and results is not None:
             index = self._files_seen
             self._files_seen += 1
@@ -117,7 +123,7 @@ class DevopsPolicy:
             if isinstance(parsed, ParseError):
                 result = FileResult(kind, parse_error=(parsed.message, parsed.line, parsed.col))
             else:
-                result = analyse(parsed, policies, self.context)
+                result = analyse(contextualise(parsed, self.context), policies, self.context)
         finally:
             if paused:
                 gc.enable()
@@ -126,6 +132,16 @@ class DevopsPolicy:
         if not indexed:
             self.cache.release(path, kind)  # nothing else reads it: free the documents
         return result
+
+    def _token(self, function: Any, path: str) -> list[str] | None:
+        """A format's ``cache_token(path, context)``: run-wide inputs of a file's outcome
+        (the Kubernetes index); [] without one, None when it cannot be computed."""
+        if function is None:
+            return []
+        try:
+            return [str(function(path, self.context))]
+        except Exception:  # analyse uncached rather than fail collection
+            return None
 
     def _dependencies(self, function: Any, path: str) -> list[str] | None:
         """The other files and directories a file's outcomes depend on (none without a
@@ -270,6 +286,18 @@ class DevopsPolicy:
         unused = self.settings.strict_waivers and self.ledger.unused(self._full_run())
         if unused and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _run_roots(config: pytest.Config) -> list[str]:
+    """The paths this run checks (pytest's arguments without ``::`` node parts)."""
+    roots = []
+    for arg in config.args or ():
+        path = Path(str(arg).split("::", 1)[0])
+        if not path.is_absolute():
+            path = Path(config.invocation_params.dir) / path
+        if path.exists():
+            roots.append(str(path))
+    return roots or [str(config.rootpath)]
 
 
 class ReportTrimmer:

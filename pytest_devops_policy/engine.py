@@ -6,12 +6,14 @@ this module, so what the tests check is exactly what users run.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import inspect
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from .api import Policy, Severity, Unknown, Violation
 from .model import ParsedFile, ParseError, Source, Subject
@@ -46,11 +48,29 @@ def parse_source(source: Source, kind: str) -> ParsedFile:
     return parsed
 
 
-class ParseCache:
-    """Parse each file once per process; cross-file indexes read from here too."""
+class FactStore(Protocol):
+    """Where per-file facts for cross-file indexes persist between runs (``resultcache``)."""
 
-    def __init__(self, rootdir: str) -> None:
+    def load_facts(self, key: str) -> Any: ...
+
+    def store_facts(self, key: str, value: Any) -> None: ...
+
+
+class ParseCache:
+    """Parse each file once per process; cross-file indexes read from here too.
+
+    ``roots`` are the paths the run was asked to check (pytest's arguments):
+    run-wide indexes walk them. ``shared`` holds such run-wide structures, so
+    they are built once per process whatever asks first.
+    """
+
+    def __init__(
+        self, rootdir: str, roots: Sequence[str] = (), facts: FactStore | None = None
+    ) -> None:
         self.rootdir = rootdir
+        self.roots = list(roots) or [rootdir]
+        self.fact_store = facts
+        self.shared: dict[Any, Any] = {}
         self._files: dict[tuple[str, str], ParsedFile | ParseError] = {}
 
     def relpath(self, path: str) -> str:
@@ -80,6 +100,32 @@ class ParseCache:
     def release(self, path: str, kind: str) -> None:
         self._files.pop((path, kind), None)
 
+    def facts(
+        self, path: str, kind: str, name: str, extract: Callable[[ParsedFile | ParseError], Any]
+    ) -> Any:
+        """``extract(parsed file)``, remembered by file content across runs when a
+        fact store is set: a warm run reads facts without parsing."""
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return extract(ParseError(f"cannot read {path}"))
+        key = None
+        if self.fact_store is not None:
+            h = hashlib.blake2b(digest_size=20)
+            for part in (name, kind, self.relpath(path), data):
+                raw = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
+                h.update(len(raw).to_bytes(8, "little"))
+                h.update(raw)
+            key = h.hexdigest()
+            hit = self.fact_store.load_facts(key)
+            if hit is not None:
+                return hit
+        value = extract(self.get(path, kind, decode(data)))
+        if key is not None and self.fact_store is not None:
+            self.fact_store.store_facts(key, value)
+        return value
+
 
 @dataclass
 class Context:
@@ -98,20 +144,47 @@ class Context:
         return self.settings.get(name, default)
 
     def index(self, subject: Subject) -> Any:
-        """The cross-object index of the subject's kind and scope (built lazily, once)."""
+        """The cross-object index of the subject's kind and scope (built lazily, once).
+
+        A format's ``index_scope(subject[, context])`` names the scope and
+        ``build_index(scope, cache[, context])`` builds it; the optional context
+        parameter lets scopes follow settings (``k8s.scope``).
+        """
         module = format_module(subject.kind)
-        scope_of: Callable[[Subject], str] | None = getattr(module, "index_scope", None)
+        scope_of: Callable[..., str] | None = getattr(module, "index_scope", None)
         build: Callable[..., Any] | None = getattr(module, "build_index", None)
         if scope_of is None or build is None:
             return None
-        scope = scope_of(subject)
+        scope = scope_of(subject, self) if _arity(scope_of) >= 2 else scope_of(subject)
         key = (subject.kind, scope)
         if key not in self._indexes:
-            self._indexes[key] = build(scope, self.cache)
+            if _arity(build) >= 3:
+                self._indexes[key] = build(scope, self.cache, self)
+            else:
+                self._indexes[key] = build(scope, self.cache)
         return self._indexes[key]
 
     def for_subject(self, subject: Subject) -> Context:
         return Context(self.settings, self.cache, subject, self._indexes)
+
+
+_ARITY: dict[Any, int] = {}
+
+
+def _arity(function: Callable[..., Any]) -> int:
+    n = _ARITY.get(function)
+    if n is None:
+        n = _ARITY[function] = len(inspect.signature(function).parameters)
+    return n
+
+
+def contextualise(parsed: ParsedFile, context: Context) -> ParsedFile:
+    """Let the format adjust a parsed file to the run (a Kubernetes patch file named by
+    a kustomization is not judged; its namespace comes from the kustomization)."""
+    adjust: Callable[[ParsedFile, Context], ParsedFile] | None = getattr(
+        format_module(parsed.kind), "contextualise", None
+    )
+    return adjust(parsed, context) if adjust is not None else parsed
 
 
 UNKNOWN_PREFIX = "cannot be checked statically: "

@@ -149,8 +149,12 @@ class ResultCache:
         data: bytes,
         policies: PolicySet,
         dependencies: Iterable[str] = (),
+        tokens: Iterable[str] = (),
     ) -> str:
+        """``dependencies`` are paths (digested here); ``tokens`` are digests the
+        format computed itself (the Kubernetes index of the file's scope)."""
         deps = [f"{os.path.basename(p)}={self._dep_digest(p)}" for p in dependencies]
+        deps += [f"token={t}" for t in tokens]
         return _digest(self._policies_key(policies), kind, relpath, data, *deps)
 
     def _path(self, key: str) -> Path:
@@ -180,6 +184,29 @@ class ResultCache:
                 fh.write(payload)
             os.replace(tmp, path)  # readers see the whole entry or none
             self.stores += 1
+        except (OSError, ValueError, TypeError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    # -- facts: what a file contributes to a run-wide index (engine.FactStore) ---------
+
+    def load_facts(self, key: str) -> Any:
+        name = f"facts-{key}"
+        if name not in self._present:
+            return None
+        try:
+            with open(self.directory / f"{name}.json", "rb") as fh:
+                return json.loads(fh.read())
+        except Exception:  # absent, partial or corrupt: extract again
+            return None
+
+    def store_facts(self, key: str, value: Any) -> None:
+        path = self.directory / f"facts-{key}.json"
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(value, separators=(",", ":"), default=str))
+            os.replace(tmp, path)
         except (OSError, ValueError, TypeError):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import Policy, get_policy
-from .engine import Context, ParseCache, evaluate
+from .engine import Context, ParseCache, contextualise, evaluate
 from .model import ParseError
 
 _EXPECT = re.compile(r"(?:#|//)\s*expect(-next|-unknown)?:\s*([A-Z0-9, -]+?)\s*$")
@@ -125,18 +125,26 @@ def actual(
     policy: Any,
     settings: Mapping[str, Any] | None = None,
     rootdir: str | os.PathLike[str] | None = None,
+    roots: Iterable[str | os.PathLike[str]] = (),
 ) -> GoldenResult:
-    """Run ``policy`` on the file ``path``; ``rootdir`` defaults to the file's directory."""
+    """Run ``policy`` on the file ``path``; ``rootdir`` defaults to the file's directory.
+
+    ``roots`` are the paths of the "run" that run-wide indexes see (default: the
+    rootdir); a golden file case passes itself, so cases do not see each other.
+    """
     meta = get_policy(policy)
     if meta is None:
         raise TypeError(f"{policy!r} is not a policy")
     path = os.path.abspath(os.fspath(path))
     root = os.path.abspath(os.fspath(rootdir)) if rootdir is not None else os.path.dirname(path)
-    cache = ParseCache(root)
+    cache = ParseCache(root, [os.path.abspath(os.fspath(r)) for r in roots])
     parsed = cache.get(path, meta.kind)
     if isinstance(parsed, ParseError):
         raise AssertionError(f"{path}:{parsed.line}:{parsed.col}: {parsed.message}")
     context = Context(settings or {}, cache)
+    parsed = contextualise(parsed, context)
+    if parsed.extra.get("skip_reason"):
+        return GoldenResult(frozenset(), frozenset())
     return _run(meta, parsed.subjects, context)
 
 

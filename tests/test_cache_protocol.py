@@ -19,8 +19,10 @@ USER 10001
 
 
 def _entries(pytester: pytest.Pytester) -> list[Path]:
+    """Result entries (not the per-file facts of the Kubernetes index)."""
     root = pytester.path / ".pytest_cache" / "d" / "devops-policy"
-    return sorted(root.glob("*/*.json")) if root.is_dir() else []
+    found = root.glob("*/*.json") if root.is_dir() else ()
+    return sorted(p for p in found if not p.name.startswith("facts-"))
 
 
 def _outcomes(result: pytest.RunResult) -> dict[str, int]:
@@ -230,13 +232,15 @@ def test_xdist_workers_share_analysis_and_agree_with_a_serial_run(
 
 
 def test_every_indexed_format_names_its_dependencies() -> None:
-    # Without ``dependencies`` a kind with a cross-file index is never cached (safe, but slow).
+    # Without ``dependencies`` or a ``cache_token`` a kind with a cross-file index is never
+    # cached (safe, but slow).
     from pytest_devops_policy.engine import FORMAT_MODULES, format_module
 
     for kind in FORMAT_MODULES:
         module = format_module(kind)
         if hasattr(module, "build_index"):
-            assert callable(getattr(module, "dependencies", None)), kind
+            named = getattr(module, "dependencies", None) or getattr(module, "cache_token", None)
+            assert callable(named), kind
 
 
 def test_workflow_dependencies_are_the_repository_workflows(tmp_path: Path) -> None:

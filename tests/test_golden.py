@@ -23,7 +23,7 @@ def test_golden(case: Path) -> None:
     policy = builtin_by_id()[case.parent.name]
     golden = golden_case(case)
     want = expected(golden.checked.read_text(encoding="utf-8"))
-    got = actual(golden.checked, policy, golden.settings, golden.rootdir)
+    got = actual(golden.checked, policy, golden.settings, golden.rootdir, [golden.path])
     if golden.passing:
         assert not want.violations, "pass fixtures carry no expect annotations"
     else:

@@ -15,6 +15,7 @@ of it: which kinds carry a pod template and where, which containers a pod runs
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,10 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from ..api import PathPart
+from ..engine import Context, ParseCache
 from ..model import ParsedFile, ParseError, Source, Subject
+from .k8s_index import K8sIndex, file_facts, kustomize_map, run_files
+from .kustomize import KustomizeMap
 from .yamlload import Document, load_documents
 
 __all__ = [
@@ -236,6 +240,9 @@ class K8sObject(Subject, Mapping[str, Any]):
         self.value = value
         self.document = document
         self.base = base  # path of this object inside its document (List items)
+        # Set by ``contextualise``: the namespace a kustomization (or
+        # k8s.default_namespace) gives the object when metadata has none.
+        self.default_namespace: str | None = None
 
     # -- Mapping --------------------------------------------------------------
 
@@ -311,6 +318,11 @@ class K8sObject(Subject, Mapping[str, Any]):
     @property
     def namespace(self) -> str | None:
         return _text(self.metadata.get("namespace"))
+
+    @property
+    def effective_namespace(self) -> str | None:
+        """``metadata.namespace``, else the kustomization's or configured default, else None."""
+        return self.namespace or self.default_namespace
 
     @property
     def labels(self) -> Mapping[str, Any]:
@@ -587,4 +599,113 @@ def parse(source: Source) -> ParsedFile:
         kind="kubernetes",
         subjects=subjects,
         extra={"recognised": True, "documents": documents, "unjudged": unjudged},
+    )
+
+
+# -- the run: kustomizations and the cross-object index -------------------------
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _run(cache: ParseCache) -> tuple[list[str], KustomizeMap]:
+    """The run's manifest candidates and kustomizations, found once per process."""
+    hit: tuple[list[str], KustomizeMap] | None = cache.shared.get("k8s-run")
+    if hit is None:
+        manifests, kustomizations = run_files(cache.roots)
+        hit = cache.shared["k8s-run"] = (manifests, kustomize_map(kustomizations, _read_text))
+    return hit
+
+
+def _default_namespace(context: Context) -> str | None:
+    value = context.option("k8s.default_namespace", "")
+    return str(value) if value else None
+
+
+def run_index(cache: ParseCache, context: Context) -> K8sIndex:
+    """Every object of the run, built once from per-file facts (cached by content)."""
+    default_ns = _default_namespace(context)
+    key = ("k8s-index", default_ns)
+    hit: K8sIndex | None = cache.shared.get(key)
+    if hit is None:
+        manifests, kustomize = _run(cache)
+        files = [
+            (path, cache.relpath(path), cache.facts(path, "kubernetes", "k8s-facts", file_facts))
+            for path in manifests
+        ]
+        hit = cache.shared[key] = K8sIndex.build(files, kustomize, default_ns)
+    return hit
+
+
+def _scope(path: str, context: Context) -> str:
+    scope = str(context.option("k8s.scope", "session"))
+    if scope == "file":
+        return "file:" + path
+    if scope == "dir":
+        return "dir:" + os.path.dirname(path)
+    return "session"
+
+
+def index_scope(subject: Subject, context: Context) -> str:
+    """``k8s.scope``: the whole run (default), the subject's directory, or its file."""
+    return _scope(subject.source.path, context)
+
+
+def build_index(scope: str, cache: ParseCache, context: Context) -> K8sIndex:
+    full = run_index(cache, context)
+    kind, _, where = scope.partition(":")
+    if kind not in ("file", "dir"):
+        return full
+    key = ("k8s-view", full.default_namespace, scope)
+    view: K8sIndex | None = cache.shared.get(key)
+    if view is None:
+        if kind == "file":
+            view = full.restricted(lambda p: p == where)
+        else:
+            view = full.restricted(lambda p: os.path.dirname(p) == where)
+        cache.shared[key] = view
+    return view
+
+
+def contextualise(parsed: ParsedFile, context: Context) -> ParsedFile:
+    """Patch files named by a kustomization are fragments: not judged as objects.
+    Other objects take the kustomization's namespace when they name none."""
+    if not parsed.subjects:
+        return parsed
+    _, kustomize = _run(context.cache)
+    path = parsed.source.path
+    owner = kustomize.patch(path)
+    if owner is not None:
+        where = context.cache.relpath(owner)
+        parsed.extra["skip_reason"] = (
+            f"a kustomize patch applied by {where}: a fragment, judged as part of the "
+            "kustomize output rather than as whole objects "
+            "(run kustomize build and scan the output to check the result)"
+        )
+        return parsed
+    namespace = kustomize.namespace(path) or _default_namespace(context)
+    if namespace is not None:
+        for subject in parsed.subjects:
+            if isinstance(subject, K8sObject):
+                subject.default_namespace = namespace
+    return parsed
+
+
+def cache_token(path: str, context: Context) -> str:
+    """What besides the file itself its outcomes depend on (the result-cache key):
+    how kustomize treats it, and the cross-object index of its scope."""
+    _, kustomize = _run(context.cache)
+    index = build_index(_scope(path, context), context.cache, context)
+    return "|".join(
+        (
+            str(kustomize.patch(path)),
+            str(kustomize.namespace(path)),
+            str(_default_namespace(context)),
+            index.facts_digest,
+        )
     )

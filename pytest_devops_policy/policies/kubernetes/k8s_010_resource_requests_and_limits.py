@@ -1,9 +1,10 @@
 """K8S-010: every container declares CPU/memory requests and limits.
 
-Not yet honoured: a ``LimitRange`` with ``default``/``defaultRequest`` in the
-same namespace (catalog ``k8s.limitrange_satisfies``). That needs the
-cross-object Kubernetes index, which does not exist yet; until then such
-containers fail here and need a waiver.
+A ``LimitRange`` of type ``Container`` in the object's namespace (from the
+run-wide index) supplies what a container leaves out, with the API server's
+defaulting: a missing ``default`` comes from ``max``, a missing
+``defaultRequest`` from ``default`` and then ``min``. Turn that off with
+``k8s.limitrange_satisfies = false``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
+from ...formats.k8s_index import K8sIndex
 from ...formats.k8s_quantity import try_parse_quantity
 from ...formats.kubernetes import K8sObject, workloads
 
@@ -32,6 +34,34 @@ def _effective(resources: object, section: str, name: str) -> Any:
     if value is None and section == "requests":
         return _value(resources, "limits", name)
     return value
+
+
+# Where admission finds a container's default limit and request: defaultRequest falls
+# back to default, default falls back to max, and a request may also come from min.
+_LIMIT_RANGE_SOURCES = {
+    "limits": ("default", "max"),
+    "requests": ("defaultRequest", "default", "max", "min"),
+}
+
+
+def limit_range_defaults(index: K8sIndex, namespace: str | None) -> dict[_Field, str]:
+    """What LimitRanges in ``namespace`` give a container that sets nothing:
+    ``(section, resource) -> the LimitRange that supplies it``."""
+    found: dict[_Field, str] = {}
+    for entry in index.objects("LimitRange", namespace):
+        limits = entry.spec.get("limits")
+        for item in limits if isinstance(limits, list) else ():
+            if not isinstance(item, Mapping) or item.get("type") != "Container":
+                continue
+            for section, sources in _LIMIT_RANGE_SOURCES.items():
+                for source in sources:
+                    values = item.get(source)
+                    if not isinstance(values, Mapping):
+                        continue
+                    for name, value in values.items():
+                        if value is not None and not _is_zero(value):
+                            found.setdefault((section, str(name)), entry.ref)
+    return found
 
 
 def _is_zero(value: object) -> bool:
@@ -54,7 +84,8 @@ def _is_zero(value: object) -> bool:
     ),
     remediation=(
         "Give every container, init container and sidecar resources.requests.cpu, "
-        "requests.memory, limits.memory and limits.cpu, all above zero. Set "
+        "requests.memory, limits.memory and limits.cpu, all above zero, or give the "
+        "namespace a LimitRange with default and defaultRequest values. Set "
         "k8s.require_cpu_limit = false to make CPU limits optional."
     ),
     controls=("NSA-K8s-Resource-Policies", "NIST-800-53-SC-6"),
@@ -126,6 +157,11 @@ def resource_requests_and_limits(
     pod_resources: object = None
     if context.option("k8s.pod_level_resources", False):
         pod_resources = (k8s_object.pod_spec or {}).get("resources")
+    defaults: dict[_Field, str] = {}
+    if context.option("k8s.limitrange_satisfies", True):
+        index = context.index(k8s_object)
+        if index is not None:
+            defaults = limit_range_defaults(index, index.namespace_of(k8s_object))
 
     for c in k8s_object.containers():
         resources = c.get("resources")
@@ -145,6 +181,8 @@ def resource_requests_and_limits(
             covered = _effective(pod_resources, section, name)
             if covered is not None and not _is_zero(covered):
                 continue
+            if (section, name) in defaults:
+                continue  # the namespace's LimitRange defaults it at admission
             missing.append(f"{section}.{name}")
         if not missing and not zero:
             continue

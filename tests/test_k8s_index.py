@@ -1,0 +1,302 @@
+"""The run-wide Kubernetes index: selectors, kustomize facts, scopes, caching and xdist."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pytest_devops_policy.engine import Context, ParseCache
+from pytest_devops_policy.formats import kubernetes
+from pytest_devops_policy.formats.k8s_selectors import (
+    label_selector_matches,
+    map_selector_matches,
+    selector_text,
+)
+from pytest_devops_policy.formats.kustomize import read_kustomization
+
+pytest_plugins = ["pytester"]
+
+WEB = {"app": "web", "tier": "front"}
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "expected"),
+    [
+        ({"app": "web"}, WEB, True),
+        ({"app": "web", "tier": "back"}, WEB, False),
+        ({}, WEB, False),  # an empty Service selector selects nothing
+        (None, WEB, False),
+        ({"enabled": True}, {"enabled": "true"}, True),  # YAML 1.1 booleans are label text
+    ],
+)
+def test_map_selectors(selector: object, labels: dict[str, str], expected: bool) -> None:
+    assert map_selector_matches(selector, labels) is expected
+
+
+@pytest.mark.parametrize(
+    ("selector", "empty", "expected"),
+    [
+        ({}, True, True),
+        ({}, False, False),
+        (None, True, True),
+        ({"matchLabels": {"app": "web"}}, True, True),
+        ({"matchLabels": {"app": "api"}}, True, False),
+        ({"matchExpressions": [{"key": "app", "operator": "In", "values": ["web"]}]}, True, True),
+        (
+            {"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["web"]}]},
+            True,
+            False,
+        ),
+        ({"matchExpressions": [{"key": "gone", "operator": "NotIn", "values": ["x"]}]}, True, True),
+        ({"matchExpressions": [{"key": "tier", "operator": "Exists"}]}, True, True),
+        ({"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}]}, True, False),
+        ({"matchExpressions": [{"key": "tier", "operator": "Gt", "values": ["1"]}]}, True, False),
+        (
+            {
+                "matchLabels": {"app": "web"},
+                "matchExpressions": [{"key": "tier", "operator": "In", "values": ["back"]}],
+            },
+            True,
+            False,
+        ),
+        ({"matchLabels": "app=web"}, True, False),  # malformed: selects nothing
+    ],
+)
+def test_label_selectors(selector: object, empty: bool, expected: bool) -> None:
+    assert label_selector_matches(selector, WEB, empty_matches=empty) is expected
+
+
+def test_selector_text() -> None:
+    assert selector_text({"app": "web"}) == "app=web"
+    expr = {"matchExpressions": [{"key": "tier", "operator": "Exists"}]}
+    assert selector_text({"matchLabels": {"app": "web"}, **expr}) == "app=web,tier Exists"
+    assert selector_text({}) == "{}"
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  replicas: 3
+  template:
+    metadata:
+      labels: {{app: {name}}}
+    spec:
+      containers:
+        - name: {name}
+          image: registry.example.com/{name}:1.0.0
+"""
+PDB = """\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {name}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {{app: {name}}}
+"""
+
+
+def test_kustomization_facts(tmp_path: Path) -> None:
+    path = tmp_path / "overlays" / "prod" / "kustomization.yaml"
+    text = """\
+namespace: prod
+resources: [../../base, extra.yaml, https://example.com/remote.yaml]
+patches:
+  - path: replicas.yaml
+  - patch: |-
+      - op: replace
+patchesStrategicMerge: [memory.yaml]
+patchesJson6902:
+  - path: json.yaml
+"""
+    k = read_kustomization(str(path), text)
+    assert k is not None
+    assert k.namespace == "prod"
+    d = str(path.parent)
+    assert k.resources == (str(tmp_path / "base"), f"{d}/extra.yaml")
+    assert sorted(k.patches) == sorted(
+        f"{d}/{n}" for n in ("replicas.yaml", "memory.yaml", "json.yaml")
+    )
+    assert read_kustomization(str(path), ": : broken") is None
+    assert read_kustomization(str(path), "- a list") is None
+
+
+def _index(root: Path, **settings: object) -> tuple[kubernetes.K8sIndex, ParseCache, Context]:
+    cache = ParseCache(str(root))
+    context = Context(dict(settings), cache)
+    return kubernetes.run_index(cache, context), cache, context
+
+
+def test_outer_kustomization_namespace_wins_and_ambiguity_is_unset(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "base/kustomization.yaml": "namespace: base\nresources: [web.yaml]\n",
+            "base/web.yaml": DEPLOY.format(name="web"),
+            "prod/kustomization.yaml": "namespace: prod\nresources: [../base]\n",
+            "solo/kustomization.yaml": "namespace: solo\nresources: [api.yaml]\n",
+            "solo/api.yaml": DEPLOY.format(name="api"),
+        },
+    )
+    index, _, _ = _index(tmp_path)
+    by_name = {e.name: e for e in index.objects("Deployment")}
+    assert by_name["api"].namespace == "solo"
+    # base/web.yaml is "base" through its own kustomization and "prod" through the overlay.
+    assert by_name["web"].namespace is None
+
+
+def test_patch_files_are_not_indexed_and_not_judged(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "kustomization.yaml": "resources: [web.yaml]\npatches:\n  - path: patch.yaml\n",
+            "web.yaml": DEPLOY.format(name="web"),
+            "patch.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+            "spec: {replicas: 5}\n",
+        },
+    )
+    index, cache, context = _index(tmp_path)
+    assert [e.relpath for e in index.objects()] == ["web.yaml"]
+    parsed = cache.get(str(tmp_path / "patch.yaml"), "kubernetes")
+    assert not isinstance(parsed, Exception)
+    adjusted = kubernetes.contextualise(parsed, context)
+    assert "kustomize patch applied by kustomization.yaml" in adjusted.extra["skip_reason"]
+
+
+def test_queries_follow_namespaces_and_selectors(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "web.yaml": DEPLOY.format(name="web").replace(
+                "name: web\n", "name: web\n  namespace: a\n", 1
+            ),
+            "pdb.yaml": PDB.format(name="web"),  # no namespace: matches any
+            "other.yaml": PDB.format(name="web").replace(
+                "name: web\n", "name: x\n  namespace: b\n", 1
+            ),
+            "beta.yaml": "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\n"
+            "metadata: {name: all, namespace: a}\nspec: {selector: {}, minAvailable: 1}\n",
+            "svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: a}\n"
+            "spec: {selector: {app: web}, ports: [{port: 80}]}\n",
+            "hpa.yaml": "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+            "metadata: {name: web, namespace: a}\n"
+            "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, "
+            "minReplicas: 2, maxReplicas: 5}\n",
+        },
+    )
+    index, cache, _ = _index(tmp_path)
+    parsed = cache.get(str(tmp_path / "web.yaml"), "kubernetes")
+    assert not isinstance(parsed, Exception)
+    web = parsed.subjects[0]
+    assert index.namespace_of(web) == "a"
+    assert [p.name for p in index.pdbs_selecting(web)] == ["web"]  # not b, not v1beta1 {}
+    assert [s.ref for s in index.services_selecting(web)] == ["Service/web (svc.yaml:1)"]
+    assert [h.name for h in index.hpas_targeting(web)] == ["web"]
+    entry = index.entry_for(web)
+    assert entry is not None and entry.replicas == 3 and entry.pod_labels == {"app": "web"}
+    pdb = next(p for p in index.objects("PodDisruptionBudget") if p.name == "web")
+    assert [w.name for w in index.workloads_selected_by(pdb)] == ["web"]
+
+
+def test_scopes_restrict_the_view(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "app/web.yaml": DEPLOY.format(name="web"),
+            "app/pdb.yaml": PDB.format(name="web"),
+            "other/pdb.yaml": PDB.format(name="api"),
+        },
+    )
+    cache = ParseCache(str(tmp_path))
+    web = cache.get(str(tmp_path / "app/web.yaml"), "kubernetes")
+    assert not isinstance(web, Exception)
+    subject = web.subjects[0]
+    counts = {}
+    for scope in ("session", "dir", "file"):
+        context = Context({"k8s.scope": scope}, cache)
+        counts[scope] = len(list(context.index(subject).objects("PodDisruptionBudget")))
+    assert counts == {"session": 2, "dir": 1, "file": 0}
+
+
+CROSS_POLICY = """
+from pytest_devops_policy import Severity, Violation, policy
+from pytest_devops_policy.formats.kubernetes import workloads
+
+@policy(id="ACME-010", name="needs-pdb", title="t", severity=Severity.MEDIUM,
+        rationale="r", remediation="m", applies=workloads)
+def needs_pdb(k8s_object, context):
+    if not context.index(k8s_object).pdbs_selecting(k8s_object):
+        yield Violation("no PodDisruptionBudget selects the pods")
+
+def pytest_devops_policy_add_policies(config):
+    return [needs_pdb]
+"""
+NO_BUILTIN = ("-p", "no:devops_policy.builtin")
+
+
+def _outcomes(result: pytest.RunResult) -> dict[str, int]:
+    return {k: v for k, v in result.parseoutcomes().items() if k in ("passed", "failed")}
+
+
+def test_warm_run_sees_a_change_in_another_file(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CROSS_POLICY)
+    _write(pytester.path, {"web.yaml": DEPLOY.format(name="web")})
+    cold = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+    assert _outcomes(cold) == {"failed": 1}
+    # Same web.yaml, new PDB elsewhere: the cached result of web.yaml must not be reused.
+    _write(pytester.path, {"pdb.yaml": PDB.format(name="web")})
+    warm = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+    assert _outcomes(warm) == {"passed": 1}
+    # An unrelated edit (the image) keeps the index digest: still correct.
+    text = (pytester.path / "web.yaml").read_text().replace("1.0.0", "1.0.1")
+    (pytester.path / "web.yaml").write_text(text)
+    again = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+    assert _outcomes(again) == {"passed": 1}
+
+
+def test_index_covers_the_paths_given(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CROSS_POLICY)
+    _write(
+        pytester.path,
+        {"a/web.yaml": DEPLOY.format(name="web"), "b/pdb.yaml": PDB.format(name="web")},
+    )
+    whole = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "-p", "no:cacheprovider")
+    assert _outcomes(whole) == {"passed": 1}
+    only_a = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "a", "-p", "no:cacheprovider")
+    assert _outcomes(only_a) == {"failed": 1}
+    dir_scope = pytester.runpytest(
+        *NO_BUILTIN,
+        "--devops-policy-only",
+        "--devops-policy-option",
+        "k8s.scope=dir",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert _outcomes(dir_scope) == {"failed": 1}
+
+
+def test_xdist_workers_build_the_same_index(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    pytester.makeconftest(CROSS_POLICY)
+    files = {}
+    for i in range(8):
+        files[f"d{i}.yaml"] = DEPLOY.format(name=f"w{i}")
+        if i % 2:
+            files[f"p{i}.yaml"] = PDB.format(name=f"w{i}")
+    _write(pytester.path, files)
+    serial = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "--devops-policy-no-cache")
+    parallel = pytester.runpytest_subprocess(*NO_BUILTIN, "--devops-policy-only", "-n", "2")
+    assert _outcomes(serial) == _outcomes(parallel) == {"failed": 4, "passed": 4}
