@@ -23,6 +23,8 @@ FORMAT_MODULES: dict[str, str] = {
     "kubernetes": "pytest_devops_policy.formats.kubernetes",
     "github-actions": "pytest_devops_policy.formats.github_actions",
     "terraform": "pytest_devops_policy.formats.terraform",
+    # a Helm template as helm rendered it (formats/helm.py), judged as Kubernetes
+    "helm-rendered": "pytest_devops_policy.formats.helm",
 }
 
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
+
+# Below this length a secret is also an ordinary word ("mysql", "admin"):
+# it is masked only where it stands alone, not inside a path, name or word,
+# or every file path and container name that shares it would be garbled.
+_SHORT = 8
 
 
 def mask(value: str) -> str:
@@ -19,8 +25,14 @@ def mask(value: str) -> str:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret in ``text`` by its mask."""
+    """Replace each occurrence of each secret in ``text`` by its mask (short
+    secrets only where they are not part of a longer word or path)."""
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        if secret in text:
+        if secret not in text:
+            continue
+        if len(secret) >= _SHORT:
             text = text.replace(secret, mask(secret))
+        else:
+            standalone = re.compile(r"(?<![\w./-])" + re.escape(secret) + r"(?![\w./-])")
+            text = standalone.sub(mask(secret).replace("\\", "\\\\"), text)
     return text

@@ -173,6 +173,37 @@ class PolicyFile(_FileBase):
             self, name=name, kind=kind or self.kind, relpath=relpath, reason=reason
         )
 
+    def _render(self, state: DevopsPolicy, path: str, relpath: str) -> str | NoteItem:
+        """A Helm template's rendered text, or the note saying why it stays unjudged."""
+        from .formats import helm
+
+        name = "K8S-HELM-UNRENDERED"
+        if not state.context.option("k8s.helm_render", False):
+            return self._note(
+                f"{relpath} is a Helm chart template, not YAML; render the chart "
+                "(helm template <chart-dir> > rendered.yaml) and scan the output, "
+                "or pass --devops-policy-helm-render",
+                name=name,
+                kind="kubernetes",
+            )
+        rendered = helm.rendered_template(path, state.context)
+        if rendered is None:
+            return self._note(
+                f"{relpath} is a Helm chart template; --devops-policy-helm-render needs the "
+                "helm binary, which is not on PATH",
+                name=name,
+                kind="kubernetes",
+            )
+        if not isinstance(rendered, str):
+            return self._note(f"{relpath}: {rendered.error}", name=name, kind="kubernetes")
+        if not rendered.strip():
+            return self._note(
+                f"{relpath} renders no objects with the chart's default values",
+                name=name,
+                kind="kubernetes",
+            )
+        return rendered
+
     def collect(self) -> Iterator[pytest.Item | pytest.Collector]:
         state = _state(self)
         path = str(self.path)
@@ -194,19 +225,23 @@ class PolicyFile(_FileBase):
         if b"\0" in data[:8192]:
             yield self._note(f"{relpath} is a binary file, not {self.kind}")
             return
+        analysed_as = self.kind
+        file_text_now = decode(data)
+        text = file_text_now
         if self.kind == discovery.HELM_TEMPLATE:
-            yield self._note(
-                f"{relpath} is a Helm chart template, not YAML; render the chart "
-                "(helm template <chart-dir> > rendered.yaml) and scan the output",
-                name="K8S-HELM-UNRENDERED",
-                kind="kubernetes",
-            )
-            return
+            rendered = self._render(state, path, relpath)
+            if not isinstance(rendered, str):
+                yield rendered
+                return
+            # Judged as the Kubernetes objects helm made of it, positioned on the template.
+            self.kind = discovery.KUBERNETES
+            analysed_as = "helm-rendered"
+            text = rendered
+            data = rendered.encode("utf-8", "surrogatepass")
         policies = state.policies_for(self)
         if not policies.kinds() & {self.kind}:
             return  # nothing selected for this kind: do not even parse
-        text = decode(data)
-        result = state.analyse(path, relpath, self.kind, data, text, policies)
+        result = state.analyse(path, relpath, analysed_as, data, text, policies)
         if result.parse_error is not None:
             message, line, col = result.parse_error
             yield ParseErrorItem.from_parent(
@@ -220,7 +255,7 @@ class PolicyFile(_FileBase):
         if result.skip_reason:
             yield self._note(f"{relpath}: {result.skip_reason}")
             return
-        inline = inline_waivers(Source(path, relpath, text))
+        inline = inline_waivers(Source(path, relpath, file_text_now))
         # Only failing items read the lines again; the text is not kept.
         file_text = FileText(path, relpath)
         file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)

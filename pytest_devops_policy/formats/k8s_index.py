@@ -147,19 +147,24 @@ def file_facts(parsed: ParsedFile | ParseError) -> list[dict[str, Any]]:
 _NORECURSE = ("build", "dist")
 
 
-def run_files(roots: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(Kubernetes candidate files, kustomization files) under ``roots``, sorted.
+def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+    """(Kubernetes candidate files, kustomization files, Helm chart directories)
+    under ``roots``, sorted.
 
     Mirrors collection: the discovery name rules, pytest's default
     ``norecursedirs`` (dot-directories, build, dist), no symlink loops.
     """
     manifests: set[str] = set()
     kustomizations: set[str] = set()
+    charts: set[str] = set()
     seen_dirs: set[str] = set()
 
     def visit_file(path: str) -> None:
         name = os.path.basename(path)
-        if is_kustomization_name(name):
+        if name == "Chart.yaml":
+            if os.path.isdir(os.path.join(os.path.dirname(path), "templates")):
+                charts.add(os.path.dirname(path))
+        elif is_kustomization_name(name):
             kustomizations.add(path)
         elif discovery.classify(Path(path)) == discovery.KUBERNETES:
             try:
@@ -190,7 +195,9 @@ def run_files(roots: Iterable[str]) -> tuple[list[str], list[str]]:
             )
             for name in filenames:
                 visit_file(os.path.join(dirpath, name))
-    return sorted(manifests), sorted(kustomizations)
+    # Vendored subcharts render as part of their parent.
+    top = {c for c in charts if not any(c.startswith(o + os.sep) for o in charts if o != c)}
+    return sorted(manifests), sorted(kustomizations), sorted(top)
 
 
 # -- the index -------------------------------------------------------------------

@@ -617,9 +617,32 @@ def _run(cache: ParseCache) -> tuple[list[str], KustomizeMap]:
     """The run's manifest candidates and kustomizations, found once per process."""
     hit: tuple[list[str], KustomizeMap] | None = cache.shared.get("k8s-run")
     if hit is None:
-        manifests, kustomizations = run_files(cache.roots)
+        manifests, kustomizations, charts = run_files(cache.roots)
+        cache.shared["k8s-charts"] = charts
         hit = cache.shared["k8s-run"] = (manifests, kustomize_map(kustomizations, _read_text))
     return hit
+
+
+def _rendered_facts(cache: ParseCache, context: Context) -> list[tuple[str, str, Any]]:
+    """Objects of the run's Helm charts, when the user asked to render them."""
+    if not context.option("k8s.helm_render", False):
+        return []
+    from . import helm  # helm.py imports this module
+
+    found: list[tuple[str, str, Any]] = []
+    for chart in cache.shared.get("k8s-charts", ()):
+        rendered = helm.rendered_chart(cache, chart)
+        if rendered is None or rendered.error:
+            continue
+        for template in sorted(rendered.documents):
+            text = rendered.text_for(template) or ""
+            source = Source(template, cache.relpath(template), text)
+            try:
+                facts = file_facts(helm.parse(source))
+            except ParseError:
+                continue
+            found.append((template, source.relpath, facts))
+    return found
 
 
 def _default_namespace(context: Context) -> str | None:
@@ -638,6 +661,7 @@ def run_index(cache: ParseCache, context: Context) -> K8sIndex:
             (path, cache.relpath(path), cache.facts(path, "kubernetes", "k8s-facts", file_facts))
             for path in manifests
         ]
+        files += _rendered_facts(cache, context)
         hit = cache.shared[key] = K8sIndex.build(files, kustomize, default_ns)
     return hit
 

@@ -1,49 +1,17 @@
 """K8S-012: long-running containers and native sidecars declare a valid readiness probe.
 
-Not yet honoured: ``k8s.readiness_only_if_service`` (limit the check to pods
-selected by a Service), which needs the cross-object Kubernetes index.
+``k8s.readiness_only_if_service = true`` limits the check to pods a Service in
+the run selects (kube-score's behaviour); by default every long-running
+workload is judged, because traffic also arrives through meshes and ingresses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from ...api import Severity, Unknown, Violation, policy
-from ...formats.kubernetes import Container, K8sObject, long_running_workloads
-
-_HANDLERS = ("httpGet", "tcpSocket", "exec", "grpc")
-
-
-def _port_names(c: Container) -> set[str]:
-    ports = c.get("ports")
-    if not isinstance(ports, list):
-        return set()
-    return {p["name"] for p in ports if isinstance(p, Mapping) and isinstance(p.get("name"), str)}
-
-
-def _port_problems(c: Container, probe: Mapping[str, object]) -> Iterator[Violation]:
-    for handler in ("httpGet", "tcpSocket", "grpc"):
-        action = probe.get(handler)
-        if not isinstance(action, Mapping):
-            continue
-        where = c.at("readinessProbe", handler, "port")
-        port = action.get("port")
-        if port is None:
-            yield Violation(f"{c.ref} readinessProbe {handler} has no port", path=where)
-        elif isinstance(port, str) and handler == "grpc":
-            yield Violation(
-                f"{c.ref} readinessProbe grpc.port {port!r} must be a number", path=where
-            )
-        elif isinstance(port, str) and port not in _port_names(c):
-            hint = (
-                f"; write the number {port} without quotes"
-                if port.isdigit()
-                else ": no ports[] entry of this container has that name"
-            )
-            yield Violation(
-                f"{c.ref} readinessProbe {handler}.port {port!r} does not resolve{hint}",
-                path=where,
-            )
+from ...formats.k8s_probes import probe_problems, probe_scope
+from ...formats.kubernetes import K8sObject
 
 
 @policy(
@@ -69,7 +37,7 @@ def _port_problems(c: Container, probe: Mapping[str, object]) -> Iterator[Violat
         "kube-score:pod-probes",
         "polaris:readinessProbeMissing",
     ),
-    applies=long_running_workloads,
+    applies=probe_scope,
     example="""\
 apiVersion: apps/v1
 kind: Deployment
@@ -113,26 +81,7 @@ def readiness_probe(k8s_object: K8sObject) -> Iterator[Violation | Unknown]:
         return
     # Plain init containers run to completion; the API rejects probes on them.
     for c in k8s_object.containers(kinds=("container", "sidecar")):
-        probe = c.get("readinessProbe")
-        if probe is None:
+        if c.get("readinessProbe") is None:
             yield Violation(f"{c.ref} has no readinessProbe", path=c.path)
             continue
-        if not isinstance(probe, Mapping):
-            yield Violation(
-                f"{c.ref} readinessProbe is not a mapping (type mismatch)",
-                path=c.at("readinessProbe"),
-            )
-            continue
-        handlers = [h for h in _HANDLERS if probe.get(h) is not None]
-        if not handlers:
-            yield Violation(
-                f"{c.ref} readinessProbe has no handler (one of {', '.join(_HANDLERS)})",
-                path=c.at("readinessProbe"),
-            )
-        elif len(handlers) > 1:
-            yield Violation(
-                f"{c.ref} readinessProbe has {len(handlers)} handlers"
-                f" ({', '.join(handlers)}); exactly one is allowed",
-                path=c.at("readinessProbe"),
-            )
-        yield from _port_problems(c, probe)
+        yield from probe_problems(c, "readinessProbe")
