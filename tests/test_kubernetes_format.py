@@ -743,3 +743,22 @@ def test_is_windows() -> None:
     win = _workload("v1", "Pod", "spec:\n  os: {name: windows}\n  containers: []\n")
     linux = _workload("v1", "Pod", "spec:\n  os: {name: linux}\n  containers: []\n")
     assert win.is_windows and not linux.is_windows
+
+
+def test_scalars_keep_their_types_after_yaml_is_imported_again() -> None:
+    # pytester and IDE runners re-import modules; libyaml keeps the node classes of the
+    # first import, and integers once came back as strings after a second import.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pytest_devops_policy.formats.yamlload import load_documents\n"
+        "for m in list(sys.modules):\n"
+        "    if m.split('.')[0] in ('yaml', 'pytest_devops_policy'):\n"
+        "        del sys.modules[m]\n"
+        "from pytest_devops_policy.formats.yamlload import load_documents\n"
+        "print(load_documents('a: 10001\\nb: [1, yes]\\n', yaml11=True)[0].value)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "{'a': 10001, 'b': [1, True]}"

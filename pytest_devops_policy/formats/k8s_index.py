@@ -14,8 +14,9 @@ The files of the run are found by walking the paths pytest was given
 policy sees (catalog ``k8s.scope``) is a view of that one index: the whole run
 (``session``), the subject's directory (``dir``) or its own file (``file``).
 
-Namespaces: ``metadata.namespace``, else the namespace a kustomization gives
-the file, else ``k8s.default_namespace``, else unset. An unset namespace
+Namespaces: the namespace a kustomization gives the file (kustomize overrides
+the objects' own), else ``metadata.namespace``, else ``k8s.default_namespace``,
+else unset. An unset namespace
 matches any namespace: manifests without one are applied wherever the
 deploy points them, and a coverage check must not fail on a guess.
 """
@@ -250,9 +251,11 @@ class K8sIndex:
         for path, relpath, facts in files:
             if kustomize.patch(path) is not None:
                 continue
-            file_ns = kustomize.namespace(path) or default_namespace
+            # kustomize's namespace overrides the objects' own (its namespace transformer).
+            override = kustomize.namespace(path)
+            file_ns = override or default_namespace
             for fact in facts:
-                entry = _entry(fact, path, relpath, file_ns)
+                entry = _entry(fact, path, relpath, override, default_namespace)
                 if entry is not None:
                     entries.append(entry)
             digests[relpath] = _digest(
@@ -271,10 +274,8 @@ class K8sIndex:
 
     def namespace_of(self, obj: Any) -> str | None:
         """The effective namespace of a ``K8sObject`` (see the module docstring)."""
-        ns = obj.namespace
-        if ns:
-            return str(ns)
-        return self.kustomize.namespace(obj.source.path) or self.default_namespace
+        override = self.kustomize.namespace(obj.source.path)
+        return override or (str(obj.namespace) if obj.namespace else self.default_namespace)
 
     # -- queries ----------------------------------------------------------------
 
@@ -364,9 +365,15 @@ def pdb_selects(pdb: Entry, labels: Mapping[str, Any]) -> bool:
     )
 
 
-def _entry(fact: Mapping[str, Any], path: str, relpath: str, file_ns: str | None) -> Entry | None:
+def _entry(
+    fact: Mapping[str, Any],
+    path: str,
+    relpath: str,
+    override: str | None,
+    default: str | None,
+) -> Entry | None:
     try:
-        ns = fact.get("namespace") or file_ns
+        ns = override or fact.get("namespace") or default
         pod_labels = fact.get("pod_labels")
         replicas = fact.get("replicas")
         return Entry(

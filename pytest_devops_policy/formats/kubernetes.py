@@ -240,8 +240,9 @@ class K8sObject(Subject, Mapping[str, Any]):
         self.value = value
         self.document = document
         self.base = base  # path of this object inside its document (List items)
-        # Set by ``contextualise``: the namespace a kustomization (or
-        # k8s.default_namespace) gives the object when metadata has none.
+        # Set by ``contextualise``: the namespace a kustomization gives the object
+        # (it overrides metadata.namespace) and k8s.default_namespace.
+        self.kustomize_namespace: str | None = None
         self.default_namespace: str | None = None
 
     # -- Mapping --------------------------------------------------------------
@@ -321,8 +322,9 @@ class K8sObject(Subject, Mapping[str, Any]):
 
     @property
     def effective_namespace(self) -> str | None:
-        """``metadata.namespace``, else the kustomization's or configured default, else None."""
-        return self.namespace or self.default_namespace
+        """The kustomization's namespace, else ``metadata.namespace``, else the configured
+        default, else None."""
+        return self.kustomize_namespace or self.namespace or self.default_namespace
 
     @property
     def labels(self) -> Mapping[str, Any]:
@@ -698,7 +700,7 @@ def build_index(scope: str, cache: ParseCache, context: Context) -> K8sIndex:
 
 def contextualise(parsed: ParsedFile, context: Context) -> ParsedFile:
     """Patch files named by a kustomization are fragments: not judged as objects.
-    Other objects take the kustomization's namespace when they name none."""
+    Other objects take the kustomization's namespace (which overrides their own)."""
     if not parsed.subjects:
         return parsed
     _, kustomize = _run(context.cache)
@@ -712,11 +714,12 @@ def contextualise(parsed: ParsedFile, context: Context) -> ParsedFile:
             "(run kustomize build and scan the output to check the result)"
         )
         return parsed
-    namespace = kustomize.namespace(path) or _default_namespace(context)
-    if namespace is not None:
+    override, default = kustomize.namespace(path), _default_namespace(context)
+    if override or default:
         for subject in parsed.subjects:
             if isinstance(subject, K8sObject):
-                subject.default_namespace = namespace
+                subject.kustomize_namespace = override
+                subject.default_namespace = default
     return parsed
 
 

@@ -221,6 +221,9 @@ def load_documents(text: str, *, yaml11: bool) -> list[Document]:
     return docs
 
 
+_COLLECTIONS: dict[Any, Any] = {"sequence": yaml.SequenceNode, "mapping": yaml.MappingNode}
+
+
 class _MemoLoader(_Loader):
     """libyaml composes in C but calls the Python resolver for every scalar; manifests
     repeat the same keys and values, so remember each (value, implicit) -> tag."""
@@ -228,13 +231,18 @@ class _MemoLoader(_Loader):
     _memo: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        # libyaml passes the node classes of the first 'yaml' import; after a re-import
+        # (pytester, IDE runners) an identity test against yaml.ScalarNode would fail and
+        # every scalar would resolve to a string. Compare by the class's id instead.
+        node_id = getattr(kind, "id", None)
+        if node_id != "scalar":
+            current = _COLLECTIONS.get(node_id, kind)
+            return super().resolve(current, value, implicit)  # type: ignore[no-untyped-call]
         key = (value, implicit)
         memo = _MemoLoader._memo
         tag = memo.get(key)
         if tag is None:
-            tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+            tag = super().resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
             if len(memo) > 200_000:  # bound memory on huge, varied files
                 memo.clear()
             memo[key] = tag

@@ -1,0 +1,168 @@
+"""K8S-019: every workload's pods are selected by a NetworkPolicy that governs ingress.
+
+A NetworkPolicy governs ingress when its ``policyTypes`` lists ``Ingress``, or
+when ``policyTypes`` is absent or empty: the API then always sets ``Ingress``
+(and adds ``Egress`` only when egress rules are given). A policy that lists
+only ``Egress`` leaves the pods open to every inbound connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ...api import Severity, Unknown, Violation, policy
+from ...engine import Context
+from ...formats.k8s_index import Entry, K8sIndex
+from ...formats.k8s_selectors import label_selector_matches
+from ...formats.k8s_workloads import pod_labels_path
+from ...formats.kubernetes import K8sObject, is_true, workloads
+
+_EXEMPT_NAMESPACES = frozenset({"kube-system"})
+
+
+def _namespace(subject: K8sObject, context: Context | None) -> str | None:
+    index: K8sIndex | None = context.index(subject) if context is not None else None
+    return index.namespace_of(subject) if index is not None else subject.effective_namespace
+
+
+def _scope(subject: object, context: Context | None) -> bool:
+    if not isinstance(subject, K8sObject) or not workloads(subject):
+        return False
+    if _namespace(subject, context) in _EXEMPT_NAMESPACES:
+        return False
+    # NetworkPolicies do not apply to host-network pods (they use the node's
+    # network namespace); K8S-006 is the finding for those.
+    return not is_true((subject.pod_spec or {}).get("hostNetwork"))
+
+
+def governs_ingress(entry: Entry) -> bool:
+    types = entry.spec.get("policyTypes")
+    if types is None or types == []:
+        return True
+    return isinstance(types, list) and "Ingress" in types
+
+
+def _why_not(entry: Entry) -> str:
+    """Why a NetworkPolicy that selects the pods does not isolate their ingress."""
+    types = entry.spec.get("policyTypes")
+    if isinstance(types, list):
+        return f"{entry.ref} selects them for {', '.join(map(str, types))} only"
+    return f"{entry.ref} has policyTypes {types!r}, not a list (the API rejects it)"
+
+
+def _labels_text(labels: Mapping[str, object]) -> str:
+    return "{" + ", ".join(f"{k}={v}" for k, v in labels.items()) + "}"
+
+
+@policy(
+    id="K8S-019",
+    name="network-policy-coverage",
+    title="Every workload must be covered by an ingress NetworkPolicy",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "Pods no NetworkPolicy selects accept connections from every pod in the cluster, in "
+        "every namespace. One compromised or misbehaving workload can then reach databases, "
+        "admin endpoints and internal APIs that were never meant to be reachable from it, "
+        "and nothing stops lateral movement. Isolation starts when a policy selects the pods "
+        "for Ingress; from then on only what it allows gets in."
+    ),
+    remediation=(
+        "Add a NetworkPolicy in the workload's namespace whose podSelector matches the pod "
+        "template labels (or a namespace-wide default-deny with podSelector: {} and "
+        "policyTypes: [Ingress]), then allow only the sources the workload needs."
+    ),
+    controls=("CIS-K8s-5.3.2", "NSA-K8s-Network-Policies"),
+    references=(
+        "checkov:CKV2_K8S_6",
+        "kube-linter:non-isolated-pod",
+        "kube-score:pod-networkpolicy",
+        "polaris:missingNetworkPolicy",
+        "trivy:AVD-KSV-0038",
+    ),
+    applies=_scope,
+    example="""\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.4.2
+""",
+    use_instead="""\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.4.2
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels: {kubernetes.io/metadata.name: ingress-nginx}
+      ports:
+        - port: 8080
+""",
+)
+def network_policy_coverage(
+    k8s_object: K8sObject, context: Context
+) -> Iterator[Violation | Unknown]:
+    problem = k8s_object.pod_spec_problem
+    if problem is not None:
+        yield Unknown(problem)
+        return
+    index: K8sIndex | None = context.index(k8s_object)
+    if index is None:
+        yield Unknown("no cross-object index to look NetworkPolicies up in")
+        return
+    selecting = index.network_policies_selecting(k8s_object)
+    if any(governs_ingress(p) for p in selecting):
+        return
+    labels = k8s_object.pod_template_metadata.get("labels")
+    labels = labels if isinstance(labels, Mapping) else {}
+    ns = index.namespace_of(k8s_object)
+    where = f"namespace {ns}" if ns else "its namespace"
+    pods = f"the pod labels {_labels_text(labels)}" if labels else "its pods (they have no labels)"
+    message = f"no NetworkPolicy in {where} selects {pods} for Ingress"
+    notes = [_why_not(p) for p in selecting]
+    # Policies that would match but live in another namespace are a common slip.
+    notes += [
+        f"{p.ref} matches them but is in namespace {p.namespace}"
+        for p in index.objects("NetworkPolicy")
+        if p.group == "networking.k8s.io"
+        and p.namespace != ns
+        and ns is not None
+        and p.namespace is not None
+        and label_selector_matches(p.spec.get("podSelector"), labels)
+        and governs_ingress(p)
+    ]
+    if notes:
+        message += " (" + "; ".join(notes) + ")"
+    yield Violation(message, path=pod_labels_path(k8s_object))
