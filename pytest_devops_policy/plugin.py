@@ -79,6 +79,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a Dockerfile build arg, used to resolve ARG values (like docker build --build-arg)",
     )
     group.addoption(
+        "--devops-policy-k8s-scope",
+        choices=["session", "dir", "file"],
+        help="which objects Kubernetes cross-object policies see: the whole run (default), "
+        "the manifest's directory, or its own file (k8s.scope)",
+    )
+    group.addoption(
+        "--devops-policy-helm-render",
+        action="store_true",
+        help="render Helm charts with the helm binary (helm template, default values) and "
+        "check the output, attributed to the templates (k8s.helm_render)",
+    )
+    group.addoption(
         "--devops-policy-no-cache",
         action="store_true",
         help="analyse every file again instead of reusing results cached by content "

@@ -123,6 +123,13 @@ def build(config: pytest.Config) -> Settings:
         if not sep:
             raise pytest.UsageError(f"--devops-policy-option expects KEY=VALUE, got {item!r}")
         options[key.strip()] = _scalar(value.strip())
+    if opt("devops_policy_k8s_scope"):
+        options["k8s.scope"] = opt("devops_policy_k8s_scope")
+    if opt("devops_policy_helm_render"):
+        options["k8s.helm_render"] = True
+    scope = options.get("k8s.scope", "session")
+    if scope not in ("session", "dir", "file"):
+        raise pytest.UsageError(f"k8s.scope must be session, dir or file, not {scope!r}")
     build_args = dict(options.get("docker.build_args", {}) or {})
     for item in opt("devops_policy_docker_build_arg") or []:
         key, sep, value = item.partition("=")

@@ -70,7 +70,7 @@ def _fake_helm(bindir: Path, output: str, status: int = 0) -> None:
 
 
 RUN = ("--devops-policy-only", "-p", "no:cacheprovider", "-rs")
-RENDER = ("--devops-policy-option", "k8s.helm_render=true")
+RENDER = ("--devops-policy-helm-render",)
 
 
 def test_templates_are_skipped_with_how_to_render(pytester: pytest.Pytester) -> None:
@@ -145,3 +145,34 @@ def test_chart_root(tmp_path: Path) -> None:
     chart = _chart(tmp_path)
     assert chart_root(str(chart / "templates" / "deploy.yaml")) == str(chart)
     assert chart_root(str(tmp_path / "templates" / "x.yaml")) is None
+
+
+PDB_RENDERED = """\
+---
+# Source: shop/templates/pdb.yaml
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: release-shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: shop}
+"""
+
+
+def test_rendered_objects_join_the_cross_object_index(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chart = _chart(pytester.path)
+    (chart / "templates" / "pdb.yaml").write_text("{{- if .Values.pdb }}\n...\n{{- end }}\n")
+    labelled = RENDERED.replace(
+        "  template:\n", "  template:\n    metadata:\n      labels: {app: shop}\n"
+    )
+    _fake_helm(pytester.path / "bin", labelled + PDB_RENDERED)
+    monkeypatch.setenv("PATH", f"{pytester.path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    result = pytester.runpytest(*RUN, *RENDER, "--devops-policy-select", "K8S-026")
+    result.assert_outcomes(passed=1)  # the Deployment's PDB comes from another template
+    _fake_helm(pytester.path / "bin", labelled)
+    result = pytester.runpytest(*RUN, *RENDER, "--devops-policy-select", "K8S-026")
+    result.assert_outcomes(failed=1, skipped=1)  # pdb.yaml now renders nothing: a note

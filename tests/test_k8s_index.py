@@ -280,8 +280,7 @@ def test_index_covers_the_paths_given(pytester: pytest.Pytester) -> None:
     dir_scope = pytester.runpytest(
         *NO_BUILTIN,
         "--devops-policy-only",
-        "--devops-policy-option",
-        "k8s.scope=dir",
+        "--devops-policy-k8s-scope=dir",
         "-p",
         "no:cacheprovider",
     )
@@ -300,3 +299,9 @@ def test_xdist_workers_build_the_same_index(pytester: pytest.Pytester) -> None:
     serial = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "--devops-policy-no-cache")
     parallel = pytester.runpytest_subprocess(*NO_BUILTIN, "--devops-policy-only", "-n", "2")
     assert _outcomes(serial) == _outcomes(parallel) == {"failed": 4, "passed": 4}
+
+
+def test_an_unknown_scope_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--devops-policy-only", "--devops-policy-option", "k8s.scope=repo")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*k8s.scope must be session, dir or file*"])
