@@ -76,6 +76,8 @@ PEER_TOOLS: Mapping[str, str] = {
     "scorecard": "OpenSSF Scorecard",
     "gitleaks": "gitleaks",
     "detect-secrets": "detect-secrets",
+    "kubeconform": "kubeconform",
+    "kubectl": "kubectl",
 }
 
 # Control id prefixes (as used in ``controls`` and the JUnit property) and their documents.

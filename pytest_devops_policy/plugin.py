@@ -85,6 +85,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "the manifest's directory, or its own file (k8s.scope)",
     )
     group.addoption(
+        "--devops-policy-k8s-version",
+        metavar="VERSION",
+        help="Kubernetes version whose API schemas K8S-031 validates against (default 1.35; "
+        "k8s.version)",
+    )
+    group.addoption(
         "--devops-policy-helm-render",
         action="store_true",
         help="render Helm charts with the helm binary (helm template, default values) and "

@@ -125,6 +125,8 @@ def build(config: pytest.Config) -> Settings:
         options[key.strip()] = _scalar(value.strip())
     if opt("devops_policy_k8s_scope"):
         options["k8s.scope"] = opt("devops_policy_k8s_scope")
+    if opt("devops_policy_k8s_version"):
+        options["k8s.version"] = opt("devops_policy_k8s_version")
     if opt("devops_policy_helm_render"):
         options["k8s.helm_render"] = True
     scope = options.get("k8s.scope", "session")
