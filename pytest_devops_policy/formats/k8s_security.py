@@ -6,10 +6,9 @@ some securityContext fields (K8S-003, -004, -005, -008) and template detection.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from .kubernetes import K8sObject
+from .kubernetes import K8sObject, is_templated
 
 __all__ = [
     "DANGEROUS_CAPABILITIES",
@@ -20,15 +19,6 @@ __all__ = [
     "normalise_host_path",
     "path_within",
 ]
-
-# Helm/Go templates, envsubst and shell-style substitutions: the real value is only
-# known after rendering.
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
-
-
-def is_templated(value: object) -> bool:
-    """A string holding a template expression (``{{ .Values.x }}``, ``${VAR}``)."""
-    return isinstance(value, str) and _TEMPLATED.search(value) is not None
 
 
 def linux_workloads(subject: object) -> bool:

@@ -17,14 +17,13 @@ policies turn that into Unknown rather than guess.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..api import PathPart
 from .k8s_index import Entry, K8sIndex
-from .kubernetes import K8sObject
+from .kubernetes import K8sObject, is_templated
 
 __all__ = [
     "REPLICATED_KINDS",
@@ -52,15 +51,6 @@ REPLICATED_KINDS = frozenset(
         "Rollout",
     }
 )
-
-# Helm/Go templates, envsubst and shell-style substitutions: the real value is only
-# known after rendering.
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
-
-
-def is_templated(value: object) -> bool:
-    """A string holding a template expression (``{{ .Values.x }}``, ``${VAR}``)."""
-    return isinstance(value, str) and _TEMPLATED.search(value) is not None
 
 
 def _is_int(value: object) -> bool:

@@ -36,6 +36,7 @@ __all__ = [
     "POD_ONLY_FIELDS",
     "Container",
     "K8sObject",
+    "is_templated",
     "is_true",
     "long_running_workloads",
     "looks_like_kubernetes",
@@ -130,6 +131,16 @@ def workloads(subject: object) -> bool:
 def long_running_workloads(subject: object) -> bool:
     """``applies=`` predicate: workloads whose pods keep running (catalog "LR")."""
     return isinstance(subject, K8sObject) and subject.is_long_running
+
+
+# Helm/Go templates, envsubst and shell-style substitutions: the real value is only
+# known after rendering, so policies answer Unknown rather than judge the placeholder.
+_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
+
+
+def is_templated(value: object) -> bool:
+    """A string holding a template expression (``{{ .Values.x }}``, ``${VAR}``)."""
+    return isinstance(value, str) and _TEMPLATED.search(value) is not None
 
 
 def is_true(value: object) -> bool:

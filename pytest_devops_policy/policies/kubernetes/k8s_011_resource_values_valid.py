@@ -3,20 +3,18 @@ what their author meant."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_quantity import InvalidQuantity, Quantity, parse_quantity, try_parse_quantity
-from ...formats.kubernetes import K8sObject, workloads
+from ...formats.kubernetes import K8sObject, is_templated, workloads
 
 Path = tuple[PathPart, ...]
 
 _SECTIONS = ("requests", "limits")
 # Helm/Go templates, envsubst and shell-style substitutions.
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
 _MEBIBYTE = Decimal(2**20)
 _DEFAULT_MAX_CPU = Decimal(64)
 # Sub-byte suffixes: 128m is 0.128 bytes, not 128 MiB.
@@ -105,7 +103,7 @@ def _check_resources(
                     path=where,
                 )
                 continue
-            if isinstance(raw, str) and _TEMPLATED.search(raw):
+            if is_templated(raw):
                 yield Unknown(f"{field} {raw!r} is a template expression")
                 continue
             if isinstance(raw, bool):

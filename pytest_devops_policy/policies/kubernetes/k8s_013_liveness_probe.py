@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from ...api import Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_probes import probe_handlers, probe_problems, probe_scope, probe_target
-from ...formats.kubernetes import Container, K8sObject
+from ...formats.kubernetes import Container, K8sObject, is_templated
 
 # Helm/Go templates, envsubst and shell-style substitutions.
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
 # The API server turns 0 (and absent) into these defaults.
 _TIMING_DEFAULTS = (("initialDelaySeconds", 0), ("periodSeconds", 10), ("failureThreshold", 3))
 _DEFAULT_GRACE = 30
@@ -74,7 +72,7 @@ def _grace(
         if raw is None:
             values[name] = default
             continue
-        if isinstance(raw, str) and _TEMPLATED.search(raw):
+        if is_templated(raw):
             yield Unknown(f"{c.ref} livenessProbe.{name} {raw!r} is a template expression")
             return
         value = _int(raw)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...api import Severity, Unknown, Violation, policy
 from ...engine import Context
-from ...formats.kubernetes import K8sObject, workloads
+from ...formats.kubernetes import K8sObject, is_templated, workloads
 from ...images import is_valid_digest, parse_image
 
 # Helm/Go templates, envsubst and shell-style substitutions: the real image is
 # only known after rendering.
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
 
 
 @policy(
@@ -90,7 +88,7 @@ def image_pinned(k8s_object: K8sObject, context: Context) -> Iterator[Violation 
         if not isinstance(image, str):
             yield Violation(f"{c.ref} image {image!r} is not a string (type mismatch)", path=where)
             continue
-        if _TEMPLATED.search(image):
+        if is_templated(image):
             yield Unknown(f"{c.ref} image {image!r} is a template expression")
             continue
         ref = parse_image(image)

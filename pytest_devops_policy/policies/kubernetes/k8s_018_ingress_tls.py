@@ -12,20 +12,18 @@ Anything else is a low "renewal not automated" finding.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_index import K8sIndex
-from ...formats.kubernetes import K8sObject
+from ...formats.kubernetes import K8sObject, is_templated
 
 _INGRESS_GROUPS = frozenset({"networking.k8s.io", "extensions"})
 _GATEWAY_GROUP = "gateway.networking.k8s.io"
 _CERT_MANAGER_GROUP = "cert-manager.io"
 _ISSUER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
 
 # Annotations that switch the HTTP -> HTTPS redirect off when set to "false". ingress-nginx
 # (the catalog's), plus the same switch of haproxy-ingress (whose legacy prefix Traefik 1.x
@@ -54,10 +52,6 @@ def ingresses_and_gateways(subject: object) -> bool:
     return (kind == "Ingress" and group in _INGRESS_GROUPS) or (
         kind == "Gateway" and group == _GATEWAY_GROUP
     )
-
-
-def _templated(value: object) -> bool:
-    return isinstance(value, str) and _TEMPLATED.search(value) is not None
 
 
 def _annotation_path(key: str) -> tuple[PathPart, ...]:
@@ -127,7 +121,7 @@ def _traefik(annotations: Mapping[str, Any]) -> tuple[bool, list[Violation | Unk
             )
         )
     entrypoints = annotations.get(_TRAEFIK_ENTRYPOINTS)
-    if _templated(entrypoints):
+    if is_templated(entrypoints):
         found.append(Unknown(f"{_TRAEFIK_ENTRYPOINTS} is templated ({entrypoints})"))
     elif isinstance(entrypoints, str):
         names = {e.strip() for e in entrypoints.split(",") if e.strip()}
@@ -156,7 +150,7 @@ def _coverage(spec: Mapping[str, Any], tls: list[Any]) -> Iterator[Violation | U
             catch_all = True
             continue
         for host in _strings(hosts):
-            if _templated(host):
+            if is_templated(host):
                 templated_tls = True
             elif isinstance(host, str):
                 tls_hosts.append(host)
@@ -183,7 +177,7 @@ def _coverage(spec: Mapping[str, Any], tls: list[Any]) -> Iterator[Violation | U
             continue
         if not isinstance(host, str):
             continue
-        if _templated(host):
+        if is_templated(host):
             yield Unknown(f"rules[{i}].host is templated ({host})")
             continue
         if any(host_covered(host, t) for t in tls_hosts):
@@ -237,7 +231,7 @@ def _renewal(
         # No secretName: the controller's default certificate, managed with the controller.
         if secret is None or secret == "":
             continue
-        if _templated(secret):
+        if is_templated(secret):
             yield Unknown(f"tls[{i}].secretName is templated ({secret})")
             continue
         if secret in certificates:
@@ -316,7 +310,7 @@ def _gateway_renewal(
     index: K8sIndex | None = context.index(k8s_object)
     own = index.namespace_of(k8s_object) if index is not None else k8s_object.effective_namespace
     for path, label, namespace, secret in _gateway_secrets(listeners):
-        if _templated(secret):
+        if is_templated(secret):
             yield Unknown(f"{label}.name is templated ({secret})")
             continue
         if not isinstance(secret, str) or not secret:
@@ -340,7 +334,7 @@ def _gateway(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Un
     protocols: list[tuple[int, str]] = []
     for i, listener in enumerate(listeners):
         protocol = listener.get("protocol") if isinstance(listener, Mapping) else None
-        if _templated(protocol):
+        if is_templated(protocol):
             yield Unknown(f"listeners[{i}].protocol is templated ({protocol})")
             return
         if isinstance(protocol, str):

@@ -17,7 +17,6 @@ aggregating role that selects it is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -25,12 +24,11 @@ from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_index import Entry, K8sIndex
 from ...formats.k8s_selectors import label_selector_matches
-from ...formats.kubernetes import K8sObject
+from ...formats.kubernetes import K8sObject, is_templated
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 _ROLE_KINDS = frozenset({"Role", "ClusterRole"})
 _BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
 
 # Everyone: these subjects make any grant exploitable as written.
 DANGEROUS_SUBJECTS = frozenset(
@@ -54,10 +52,6 @@ def rbac_objects(subject: object) -> bool:
         and subject.kind_name in _ROLE_KINDS | _BINDING_KINDS
         and subject.group == RBAC_GROUP
     )
-
-
-def _templated(value: object) -> bool:
-    return isinstance(value, str) and _TEMPLATED.search(value) is not None
 
 
 def _list(value: object) -> list[Any]:
@@ -310,7 +304,7 @@ def _binding(k8s_object: K8sObject, index: K8sIndex | None) -> Iterator[Violatio
     if not isinstance(ref, Mapping):
         return
     role_kind, role_name = ref.get("kind"), ref.get("name")
-    if _templated(role_name):
+    if is_templated(role_name):
         yield Unknown(f"roleRef.name is templated ({role_name})")
         return
     if not isinstance(role_name, str):

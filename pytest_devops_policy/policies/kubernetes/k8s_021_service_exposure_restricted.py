@@ -12,16 +12,14 @@ expose 80 and 443.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...formats.kubernetes import ANNOTATION_PREFIX, K8sObject
+from ...formats.kubernetes import ANNOTATION_PREFIX, K8sObject, is_templated
 
 _PUBLIC = ANNOTATION_PREFIX + "public"
 _SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
-_TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
 
 # annotation -> the values that make the cloud provider's load balancer internal
 # (compared case-insensitively); None: any value but "false" does, as in the AWS
@@ -54,17 +52,13 @@ def _yaml(value: object) -> str:
     return repr(value)
 
 
-def _templated(value: object) -> bool:
-    return isinstance(value, str) and _TEMPLATED.search(value) is not None
-
-
 def _internal_lb(annotations: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """``("internal" | "templated" | "other", detail)`` per internal-LB annotation."""
     for key, wanted in _INTERNAL_LB.items():
         if key not in annotations:
             continue
         value = annotations[key]
-        if _templated(value):
+        if is_templated(value):
             yield "templated", f"{key} is templated ({value})"
         elif not isinstance(value, str):
             # Annotation values are strings: the API rejects an unquoted true.
@@ -82,7 +76,7 @@ def _ranges(
 ) -> Iterator[Violation | Unknown]:
     for i, cidr in enumerate(ranges):
         where = f"{label}[{i}]"
-        if _templated(cidr):
+        if is_templated(cidr):
             yield Unknown(f"{where} is templated ({cidr})")
             continue
         if not isinstance(cidr, str):
@@ -111,7 +105,7 @@ def _load_balancer(k8s_object: K8sObject, spec: Mapping[str, Any]) -> Iterator[V
         # Whether port 80 only redirects to HTTPS is K8S-018's question (Ingress side).
         yield from _public_ports(spec)
         return
-    if _templated(public):
+    if is_templated(public):
         yield Unknown(f"{_PUBLIC} is templated ({public})")
         return
     found = list(_internal_lb(annotations))
@@ -156,7 +150,7 @@ def _ports(spec: Mapping[str, Any]) -> Iterator[tuple[int, Mapping[str, Any]]]:
 def _public_ports(spec: Mapping[str, Any]) -> Iterator[Violation | Unknown]:
     for i, port in _ports(spec):
         number = port.get("port")
-        if _templated(number):
+        if is_templated(number):
             yield Unknown(f"spec.ports[{i}].port is templated ({number})")
             continue
         if isinstance(number, int) and not isinstance(number, bool) and number in _PUBLIC_PORTS:
@@ -249,7 +243,7 @@ def service_exposure_restricted(k8s_object: K8sObject) -> Iterator[Violation | U
     if not isinstance(spec, Mapping):
         return
     service_type = spec.get("type", "ClusterIP")
-    if _templated(service_type):
+    if is_templated(service_type):
         yield Unknown(f"spec.type is templated ({service_type})")
     elif service_type == "NodePort":
         yield Violation(

@@ -11,19 +11,16 @@ patching) hangs until someone deletes the budget by hand.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
 from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_index import Entry, K8sIndex
+from ...formats.k8s_rollout import IntOrPercent, Templated, int_or_percent
 from ...formats.k8s_selectors import selector_text
 from ...formats.k8s_workloads import Replicas, entry_replicas, is_templated
 from ...formats.kubernetes import K8sObject
 
-_PERCENT = re.compile(r"^([0-9]+)%$")
 _EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
 
 
@@ -35,30 +32,14 @@ def _scope(subject: object) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Budget:
-    """``minAvailable``/``maxUnavailable`` as the API reads an IntOrString."""
-
-    number: int
-    percent: bool
-
-    def __str__(self) -> str:
-        return f"{self.number}%" if self.percent else str(self.number)
-
-
-def _budget(field: str, raw: object) -> _Budget | Unknown | str:
+def _budget(field: str, raw: object) -> IntOrPercent | Unknown | str:
     """The parsed value, Unknown for a template, or why the API rejects it."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return _Budget(raw, False) if raw >= 0 else f"{field} {raw} is negative"
-    if is_templated(raw):
+    value = int_or_percent(field, raw)
+    if isinstance(value, Templated):
         return Unknown(f"spec.{field} is templated ({raw!r}); render it first")
-    if isinstance(raw, str):
-        m = _PERCENT.match(raw)
-        if m is None:
-            return f'{field} {raw!r} is neither an integer nor a percentage such as "50%"'
-        value = int(m.group(1))
-        return _Budget(value, True) if value <= 100 else f"{field} {raw!r} is above 100%"
-    return f"{field} {raw!r} is neither an integer nor a percentage (type mismatch)"
+    if isinstance(value, IntOrPercent) and value.percent and value.number > 100:
+        return f"{field} {raw!r} is above 100%"
+    return value
 
 
 def _pods(workloads: Sequence[tuple[Entry, Replicas]]) -> str:
@@ -66,7 +47,7 @@ def _pods(workloads: Sequence[tuple[Entry, Replicas]]) -> str:
 
 
 def _min_available(
-    budget: _Budget, matched: Sequence[tuple[Entry, Replicas]], path: tuple[PathPart, ...]
+    budget: IntOrPercent, matched: Sequence[tuple[Entry, Replicas]], path: tuple[PathPart, ...]
 ) -> Iterator[Violation | Unknown]:
     if budget.percent and budget.number >= 100:
         yield Violation(
@@ -85,7 +66,7 @@ def _min_available(
 
     def desired(pods: int) -> int:
         # The disruption controller rounds a percentage minAvailable up.
-        return math.ceil(budget.number * pods / 100) if budget.percent else budget.number
+        return budget.scaled(pods, round_up=True)
 
     # More pods only make room: if the known ones leave some, all of them do.
     if desired(total) < total:
