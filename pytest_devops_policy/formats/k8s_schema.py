@@ -2,9 +2,10 @@
 
 ``kubernetes_validate.validate()`` reads and compiles the schema on every call
 (12-19 ms per object) and stops at the first error. We read the same files
-once: one ``Draft202012Validator`` per (version, strict, apiVersion, kind),
-sharing one registry of the ~1.5 MB definitions file per (version, strict),
-which brings a cached validation under a millisecond and yields every error
+once: the ~1.5 MB definitions file per (version, strict), stripped to the
+validating keywords and with every ``$ref`` replaced by the definition itself,
+and one ``Draft202012Validator`` per (version, strict, apiVersion, kind) over
+it. A cached validation then costs about a millisecond and yields every error
 with its path. Nothing is fetched: a kind without a shipped schema (a custom
 resource) is reported as such, never guessed.
 """
@@ -23,7 +24,6 @@ from typing import Any
 # Imported with this module, not lazily: the validators cached below hold their
 # classes, which must stay the ones every later call uses.
 import jsonschema
-from referencing import Registry, Resource
 
 __all__ = [
     "DEFAULT_VERSION",
@@ -89,21 +89,90 @@ def _directory(version: str, strict: bool) -> Path | None:
     return path if path.is_dir() else None
 
 
+# The keywords these schemas validate with. Descriptions, formats (no format checker
+# runs, as with kubectl's client-side validation) and x-kubernetes-* annotations are
+# dropped when a schema is loaded: fewer keys per sub-schema is less work per node.
+_VALIDATING = frozenset(
+    {"type", "$ref", "additionalProperties", "properties", "items", "required", "enum"}
+    | {"oneOf", "anyOf", "allOf", "not"}
+)
+_DEFS = "$defs/"
+
+
+def _strip(schema: Any, names: bool = False) -> Any:
+    """A copy of ``schema`` with the validating keywords only (``names``: the value is
+    a ``properties`` mapping, whose keys are field names, not keywords)."""
+    if isinstance(schema, list):
+        return [_strip(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if names:
+        return {key: _strip(value) for key, value in schema.items()}
+    return {
+        key: _strip(value, key == "properties")
+        for key, value in schema.items()
+        if key in _VALIDATING
+    }
+
+
+def _link(schema: Any, definitions: dict[str, Any], seen: set[int]) -> Any:
+    """Replace every ``{"$ref": ".../$defs/X"}`` with the definition object itself.
+
+    jsonschema then descends plain dicts instead of resolving a reference at
+    every node, which halves the cost of a validation. Recursive definitions
+    become cycles of dicts; validation only follows them as deep as the object.
+    """
+    if isinstance(schema, list):
+        for i, item in enumerate(schema):
+            schema[i] = _link(item, definitions, seen)
+        return schema
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref")
+    if ref is not None:
+        target = definitions.get(ref.split(_DEFS, 1)[-1]) if isinstance(ref, str) else None
+        if target is None:
+            raise LookupError(f"unresolvable schema reference {ref!r}")
+        if len(schema) == 1:
+            return target
+        siblings = {k: _link(v, definitions, seen) for k, v in schema.items() if k != "$ref"}
+        return {"allOf": [target, siblings]}
+    if id(schema) in seen:
+        return schema
+    seen.add(id(schema))
+    for key, value in schema.items():
+        if key == "properties" and isinstance(value, dict):
+            for name, sub in value.items():
+                value[name] = _link(sub, definitions, seen)
+        else:
+            schema[key] = _link(value, definitions, seen)
+    return schema
+
+
 @lru_cache(maxsize=8)
-def _registry(version: str, strict: bool) -> Any:
+def _definitions(version: str, strict: bool) -> dict[str, Any] | None:
+    """The shared definitions of one schema set, stripped and linked."""
     directory = _directory(version, strict)
     if directory is None:
         return None
     with open(directory / "_definitions.json", encoding="utf-8") as fh:
-        definitions = Resource.from_contents(json.load(fh))
-    return definitions @ Registry()
+        raw = json.load(fh).get("$defs", {})
+    definitions: dict[str, Any] = {name: _strip(sub) for name, sub in raw.items()}
+    seen: set[int] = set()
+    try:
+        for name in definitions:
+            definitions[name] = _link(definitions[name], definitions, seen)
+    except LookupError:
+        return None
+    return definitions
 
 
 @lru_cache(maxsize=1024)
 def validator_for(version: str, strict: bool, api_version: str, kind: str) -> Any:
     """The compiled validator for one kind, or None when no schema ships for it."""
     directory = _directory(version, strict)
-    if directory is None or not kind or "/" in kind:
+    definitions = _definitions(version, strict)
+    if directory is None or definitions is None or not kind or "/" in kind:
         return None
     group_version = _GROUP_DOMAIN.sub(r"\1-", api_version)
     name = f"{kind.lower()}-{group_version}.json"
@@ -117,8 +186,11 @@ def validator_for(version: str, strict: bool, api_version: str, kind: str) -> An
     accepted = schema.get("properties", {}).get("apiVersion", {}).get("enum")
     if isinstance(accepted, list) and api_version not in accepted:
         return None
-    registry = Resource.from_contents(schema) @ _registry(version, strict)
-    return jsonschema.Draft202012Validator(schema, registry=registry)
+    try:
+        linked = _link(_strip(schema), definitions, set())
+    except LookupError:
+        return None  # a schema we cannot read whole is no schema: skipped, never guessed
+    return jsonschema.Draft202012Validator(linked)
 
 
 def _type_name(value: object) -> str:
