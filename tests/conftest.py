@@ -1,10 +1,29 @@
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+import pytest_devops_policy
+
+
+def _import_plugin_modules() -> None:
+    """Import every plugin module before the first in-process pytester run.
+
+    pytester restores ``sys.modules`` after each in-process run, so a module first
+    imported inside one (the plugin loads formats and policies lazily) is imported
+    again afterwards, and isinstance checks between the two copies' classes fail
+    depending on test order.
+    """
+    for info in pkgutil.walk_packages(pytest_devops_policy.__path__, "pytest_devops_policy."):
+        importlib.import_module(info.name)
+
+
+_import_plugin_modules()
 
 OWNER_POLICY = """
 from pytest_devops_policy import policy, Severity, Violation
