@@ -24,6 +24,7 @@ deploy points them, and a coverage check must not fail on a guess.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import stat
@@ -232,9 +233,21 @@ class K8sIndex:
             [f"v{FACTS_VERSION}", f"ns={default_namespace}"]
             + [f"{p}={d}" for p, d in sorted(self.file_digests.items())]
         )
+        # Buckets so a query reads its namespace, not the whole run: a run-wide scan
+        # per object would make the cross-object policies quadratic in the repo size.
         self._by_kind: dict[str, list[Entry]] = {}
+        self._by_kind_ns: dict[tuple[str | None, str | None], list[Entry]] = {}
         for e in entries:
             self._by_kind.setdefault(e.kind, []).append(e)
+            self._by_kind_ns.setdefault((e.kind, e.namespace), []).append(e)
+            if e.pod_labels is not None:
+                self._by_kind_ns.setdefault((None, e.namespace), []).append(e)
+        self._workloads = [e for e in entries if e.pod_labels is not None]
+        self._position = {id(e): i for i, e in enumerate(entries)}
+
+    def _merged(self, a: Iterable[Entry], b: Iterable[Entry]) -> Iterator[Entry]:
+        """Two buckets in run order (messages list objects as the files do)."""
+        return heapq.merge(a, b, key=lambda e: self._position[id(e)])
 
     # -- building ---------------------------------------------------------------
 
@@ -281,8 +294,22 @@ class K8sIndex:
 
     def objects(self, kind: str | None = None, namespace: str | None = None) -> Iterator[Entry]:
         """Objects of ``kind`` (all kinds when None) that may share ``namespace``."""
-        pool = self.entries if kind is None else self._by_kind.get(kind, [])
-        return (e for e in pool if same_namespace(e.namespace, namespace))
+        if namespace is None:
+            return iter(self.entries if kind is None else self._by_kind.get(kind, ()))
+        if kind is None:
+            return (e for e in self.entries if same_namespace(e.namespace, namespace))
+        # An object without a namespace may be in any, so it joins every bucket's answer.
+        return self._merged(
+            self._by_kind_ns.get((kind, namespace), ()), self._by_kind_ns.get((kind, None), ())
+        )
+
+    def workloads(self, namespace: str | None = None) -> Iterator[Entry]:
+        """Objects with a pod template (or bare pods) that may share ``namespace``."""
+        if namespace is None:
+            return iter(self._workloads)
+        return self._merged(
+            self._by_kind_ns.get((None, namespace), ()), self._by_kind_ns.get((None, None), ())
+        )
 
     def entry_for(self, obj: Any) -> Entry | None:
         """The index's own entry for a ``K8sObject`` (same file and line)."""
@@ -331,7 +358,7 @@ class K8sIndex:
         """Workloads in the PDB's namespace whose pods the PDB's selector matches."""
         return [
             w
-            for w in self.objects(None, pdb.namespace)
+            for w in self.workloads(pdb.namespace)
             if w.pod_labels is not None and pdb_selects(pdb, w.pod_labels)
         ]
 
