@@ -211,6 +211,57 @@ def test_queries_follow_namespaces_and_selectors(tmp_path: Path) -> None:
     assert [w.name for w in index.workloads_selected_by(pdb)] == ["web"]
 
 
+def test_buckets_keep_run_order_and_unset_namespaces_match_any(tmp_path: Path) -> None:
+    np = (
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata: {{name: {name}{ns}}}\nspec: {{podSelector: {{matchLabels: {{app: web}}}}}}\n"
+    )
+    _write(
+        tmp_path,
+        {
+            "a1.yaml": np.format(name="a1", ns=", namespace: a"),
+            "b1.yaml": np.format(name="b1", ns=", namespace: b"),
+            "c1.yaml": np.format(name="any", ns=""),
+            "d1.yaml": np.format(name="a2", ns=", namespace: a"),
+        },
+    )
+    index, _, _ = _index(tmp_path)
+    assert [p.name for p in index.objects("NetworkPolicy", "a")] == ["a1", "any", "a2"]
+    assert [p.name for p in index.objects("NetworkPolicy")] == ["a1", "b1", "any", "a2"]
+    assert index.memo("k", lambda i: len(i.entries)) == 4
+    assert index.memo("k", lambda i: 0) == 4  # computed once
+
+
+def test_network_policy_hint_names_policies_in_other_namespaces(tmp_path: Path) -> None:
+    from pytest_devops_policy.api import get_policy
+    from pytest_devops_policy.engine import evaluate
+    from pytest_devops_policy.policies.kubernetes import k8s_019_network_policy_coverage as k019
+
+    deploy = DEPLOY.format(name="web").replace("name: web\n", "name: web\n  namespace: a\n", 1)
+    np = (
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+        "metadata: {{name: {name}, namespace: {ns}}}\n"
+        "spec: {{podSelector: {{matchLabels: {{{labels}}}}}}}\n"
+    )
+    _write(
+        tmp_path,
+        {
+            "web.yaml": deploy,
+            "x.yaml": np.format(name="x", ns="b", labels="app: web"),
+            "y.yaml": np.format(name="y", ns="c", labels="app: other"),
+            "z.yaml": np.format(name="z", ns="d", labels="app: web, tier: db"),
+        },
+    )
+    _, cache, context = _index(tmp_path)
+    parsed = cache.get(str(tmp_path / "web.yaml"), "kubernetes")
+    assert not isinstance(parsed, Exception)
+    meta = get_policy(k019.network_policy_coverage)
+    assert meta is not None
+    (violation,) = evaluate(meta, parsed.subjects[0], context).violations
+    assert "NetworkPolicy/x (x.yaml:1) matches them but is in namespace b" in violation.message
+    assert "/y" not in violation.message and "/z" not in violation.message
+
+
 def test_scopes_restrict_the_view(tmp_path: Path) -> None:
     _write(
         tmp_path,

@@ -31,7 +31,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import discovery
 from ..model import ParsedFile, ParseError
@@ -214,6 +214,9 @@ def _digest(parts: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+_T = TypeVar("_T")
+
+
 class K8sIndex:
     """The objects of one scope, with the queries cross-object policies ask."""
 
@@ -244,6 +247,18 @@ class K8sIndex:
                 self._by_kind_ns.setdefault((None, e.namespace), []).append(e)
         self._workloads = [e for e in entries if e.pod_labels is not None]
         self._position = {id(e): i for i, e in enumerate(entries)}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[K8sIndex], _T]) -> _T:
+        """A value derived from this index (a lookup table a policy needs for every
+        object), computed once per index and shared by all its queries."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        value: _T = self._memo[key]
+        return value
+
+    def in_run_order(self, entries: Iterable[Entry]) -> list[Entry]:
+        return sorted(entries, key=lambda e: self._position.get(id(e), 0))
 
     def _merged(self, a: Iterable[Entry], b: Iterable[Entry]) -> Iterator[Entry]:
         """Two buckets in run order (messages list objects as the files do)."""

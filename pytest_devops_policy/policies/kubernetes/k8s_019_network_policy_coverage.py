@@ -50,6 +50,42 @@ def _why_not(entry: Entry) -> str:
     return f"{entry.ref} has policyTypes {types!r}, not a list (the API rejects it)"
 
 
+_Lookup = tuple[dict[tuple[str, str], list[Entry]], list[Entry]]
+
+
+def _ingress_policies(index: K8sIndex) -> _Lookup:
+    """Ingress NetworkPolicies with a namespace, by one of their matchLabels pairs
+    (a policy can only select pods that carry every pair), plus those without
+    matchLabels. Built once per index: the cross-namespace hint below would
+    otherwise scan every policy of the run for every uncovered workload."""
+    by_pair: dict[tuple[str, str], list[Entry]] = {}
+    rest: list[Entry] = []
+    for p in index.objects("NetworkPolicy"):
+        if p.group != "networking.k8s.io" or p.namespace is None or not governs_ingress(p):
+            continue
+        selector = p.spec.get("podSelector")
+        pairs = selector.get("matchLabels") if isinstance(selector, Mapping) else None
+        if isinstance(pairs, Mapping) and pairs:
+            key, value = next(iter(pairs.items()))
+            by_pair.setdefault((str(key), str(value)), []).append(p)
+        else:
+            rest.append(p)
+    return by_pair, rest
+
+
+def _elsewhere(index: K8sIndex, labels: Mapping[str, object], ns: str) -> list[Entry]:
+    """Ingress policies in other namespaces whose selector matches ``labels``."""
+    by_pair, rest = index.memo("K8S-019/ingress-policies", _ingress_policies)
+    candidates = list(rest)
+    for key, value in labels.items():
+        candidates += by_pair.get((str(key), str(value)), ())
+    return index.in_run_order(
+        p
+        for p in candidates
+        if p.namespace != ns and label_selector_matches(p.spec.get("podSelector"), labels)
+    )
+
+
 def _labels_text(labels: Mapping[str, object]) -> str:
     return "{" + ", ".join(f"{k}={v}" for k, v in labels.items()) + "}"
 
@@ -153,16 +189,11 @@ def network_policy_coverage(
     message = f"no NetworkPolicy in {where} selects {pods} for Ingress"
     notes = [_why_not(p) for p in selecting]
     # Policies that would match but live in another namespace are a common slip.
-    notes += [
-        f"{p.ref} matches them but is in namespace {p.namespace}"
-        for p in index.objects("NetworkPolicy")
-        if p.group == "networking.k8s.io"
-        and p.namespace != ns
-        and ns is not None
-        and p.namespace is not None
-        and label_selector_matches(p.spec.get("podSelector"), labels)
-        and governs_ingress(p)
-    ]
+    if ns is not None:
+        notes += [
+            f"{p.ref} matches them but is in namespace {p.namespace}"
+            for p in _elsewhere(index, labels, ns)
+        ]
     if notes:
         message += " (" + "; ".join(notes) + ")"
     yield Violation(message, path=pod_labels_path(k8s_object))
