@@ -23,7 +23,7 @@ from typing import Any
 
 from ..api import PathPart
 from .k8s_index import Entry, K8sIndex
-from .kubernetes import K8sObject, is_templated
+from .kubernetes import REPLICATED_KINDS, K8sObject, is_templated
 
 __all__ = [
     "REPLICATED_KINDS",
@@ -39,18 +39,6 @@ __all__ = [
 ]
 
 Path = tuple[PathPart, ...]
-
-# Kinds whose replica count is spec.replicas (default 1).
-REPLICATED_KINDS = frozenset(
-    {
-        "Deployment",
-        "StatefulSet",
-        "ReplicaSet",
-        "ReplicationController",
-        "DeploymentConfig",
-        "Rollout",
-    }
-)
 
 
 def _is_int(value: object) -> bool:

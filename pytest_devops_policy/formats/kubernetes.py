@@ -34,6 +34,7 @@ __all__ = [
     "CONTAINER_ONLY_FIELDS",
     "INHERITED_FIELDS",
     "POD_ONLY_FIELDS",
+    "REPLICATED_KINDS",
     "Container",
     "K8sObject",
     "is_templated",
@@ -92,7 +93,7 @@ _LONG_RUNNING = frozenset(
     }
 )
 # Kinds whose replica count defaults to 1 when spec.replicas is absent.
-_REPLICATED = frozenset(
+REPLICATED_KINDS = frozenset(
     {
         "Deployment",
         "StatefulSet",
@@ -420,7 +421,7 @@ class K8sObject(Subject, Mapping[str, Any]):
         kind = self.kind_name
         if kind == "Pod" and self.is_workload:
             return 1
-        if self._table_path is None or kind not in _REPLICATED:
+        if self._table_path is None or kind not in REPLICATED_KINDS:
             return None
         spec = _mapping(self.value.get("spec"))
         if "replicas" not in spec or spec["replicas"] is None:
