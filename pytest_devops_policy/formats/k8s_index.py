@@ -70,7 +70,8 @@ INDEXED_KINDS = frozenset(
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
+def as_mapping(value: object) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (manifests hold anything anywhere)."""
     return value if isinstance(value, Mapping) else {}
 
 
@@ -101,7 +102,7 @@ class Entry:
 
     @property
     def spec(self) -> Mapping[str, Any]:
-        return _mapping(self.value.get("spec"))
+        return as_mapping(self.value.get("spec"))
 
     @property
     def ref(self) -> str:
@@ -136,7 +137,7 @@ def file_facts(parsed: ParsedFile | ParseError) -> list[dict[str, Any]]:
             "line": subject.line,
         }
         if subject.is_workload:
-            fact["pod_labels"] = dict(_mapping(subject.pod_template_metadata.get("labels")))
+            fact["pod_labels"] = dict(as_mapping(subject.pod_template_metadata.get("labels")))
             fact["replicas"] = subject.replicas
         if kind in INDEXED_KINDS:
             fact["value"] = dict(subject.value)
@@ -335,7 +336,7 @@ class K8sIndex:
 
     def services_selecting(self, obj: Any) -> list[Entry]:
         """Core Services in the namespace whose selector matches the pod template labels."""
-        labels = _mapping(obj.pod_template_metadata.get("labels"))
+        labels = as_mapping(obj.pod_template_metadata.get("labels"))
         ns = self.namespace_of(obj)
         return [
             s
@@ -344,7 +345,7 @@ class K8sIndex:
         ]
 
     def network_policies_selecting(self, obj: Any) -> list[Entry]:
-        labels = _mapping(obj.pod_template_metadata.get("labels"))
+        labels = as_mapping(obj.pod_template_metadata.get("labels"))
         ns = self.namespace_of(obj)
         return [
             p
@@ -355,7 +356,7 @@ class K8sIndex:
         ]
 
     def pdbs_selecting(self, obj: Any) -> list[Entry]:
-        labels = _mapping(obj.pod_template_metadata.get("labels"))
+        labels = as_mapping(obj.pod_template_metadata.get("labels"))
         ns = self.namespace_of(obj)
         return [p for p in self.objects("PodDisruptionBudget", ns) if pdb_selects(p, labels)]
 
@@ -364,7 +365,7 @@ class K8sIndex:
         ns = self.namespace_of(obj)
         found = []
         for h in self.objects("HorizontalPodAutoscaler", ns):
-            ref = _mapping(h.spec.get("scaleTargetRef"))
+            ref = as_mapping(h.spec.get("scaleTargetRef"))
             if ref.get("kind") == obj.kind_name and ref.get("name") == obj.name:
                 found.append(h)
         return found
@@ -380,7 +381,7 @@ class K8sIndex:
     def hpas_for(self, workload: Entry) -> list[Entry]:
         found = []
         for h in self.objects("HorizontalPodAutoscaler", workload.namespace):
-            ref = _mapping(h.spec.get("scaleTargetRef"))
+            ref = as_mapping(h.spec.get("scaleTargetRef"))
             if ref.get("kind") == workload.kind and ref.get("name") == workload.name:
                 found.append(h)
         return found
@@ -423,10 +424,10 @@ def _entry(
             api_version=str(fact["apiVersion"]),
             name=fact.get("name"),
             namespace=str(ns) if ns else None,
-            labels=_mapping(fact.get("labels")),
-            pod_labels=_mapping(pod_labels) if "pod_labels" in fact else None,
+            labels=as_mapping(fact.get("labels")),
+            pod_labels=as_mapping(pod_labels) if "pod_labels" in fact else None,
             replicas=replicas if isinstance(replicas, int) else None,
-            value=_mapping(fact.get("value")),
+            value=as_mapping(fact.get("value")),
             path=path,
             relpath=relpath,
             line=int(fact.get("line", 1)),

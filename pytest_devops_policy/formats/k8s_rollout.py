@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api import PathPart
-from .kubernetes import K8sObject, is_templated
+from .kubernetes import K8sObject, as_mapping, is_templated
 
 __all__ = [
     "IntOrPercent",
@@ -125,10 +125,6 @@ class RollingUpdate:
         return self.rules.surge_default is not None
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _nearest(root: Mapping[str, Any], path: Path) -> Path:
     """The longest written prefix of ``path`` (so a line number exists for it)."""
     node: object = root
@@ -143,7 +139,7 @@ def rolling_update(obj: K8sObject) -> RollingUpdate | None:
     """The rolling-update parameters of a workload that rolls pods in place, or
     None when its strategy does not (Recreate, OnDelete, blue-green, a kind
     without a strategy)."""
-    spec = _mapping(obj.value.get("spec"))
+    spec = as_mapping(obj.value.get("spec"))
     kind = obj.kind_name
     if kind == "Deployment":
         strategy, key, rules = "strategy", "RollingUpdate", _DEPLOYMENT
@@ -152,16 +148,16 @@ def rolling_update(obj: K8sObject) -> RollingUpdate | None:
     elif kind == "StatefulSet":
         strategy, key, rules = "updateStrategy", "RollingUpdate", _STATEFULSET
     elif kind == "Rollout" and obj.group == "argoproj.io":
-        canary = _mapping(spec.get("strategy")).get("canary")
+        canary = as_mapping(spec.get("strategy")).get("canary")
         if not isinstance(canary, Mapping):
             return None
         path: Path = ("spec", "strategy", "canary")
         return RollingUpdate(path, canary, _DEPLOYMENT)
     else:
         return None
-    block = _mapping(spec.get(strategy))
+    block = as_mapping(spec.get(strategy))
     # An absent or empty type defaults to RollingUpdate.
     if block.get("type") not in (None, "", key):
         return None
     path = _nearest(obj.value, ("spec", strategy, "rollingUpdate"))
-    return RollingUpdate(path or ("spec",), _mapping(block.get("rollingUpdate")), rules)
+    return RollingUpdate(path or ("spec",), as_mapping(block.get("rollingUpdate")), rules)

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from ..api import PathPart
 from ..engine import Context, ParseCache
 from ..model import ParsedFile, ParseError, Source, Subject
-from .k8s_index import K8sIndex, file_facts, kustomize_map, run_files
+from .k8s_index import K8sIndex, as_mapping, file_facts, kustomize_map, run_files
 from .kustomize import KustomizeMap
 from .yamlload import Document, load_documents
 
@@ -37,6 +37,7 @@ __all__ = [
     "REPLICATED_KINDS",
     "Container",
     "K8sObject",
+    "as_mapping",
     "is_templated",
     "is_true",
     "long_running_workloads",
@@ -152,10 +153,6 @@ def is_true(value: object) -> bool:
 def looks_like_kubernetes(text: str) -> bool:
     """The cheap raw-text test: both ``apiVersion:`` and ``kind:`` keys appear."""
     return _API_VERSION.search(text) is not None and _KIND.search(text) is not None
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _text(value: object) -> str | None:
@@ -322,7 +319,7 @@ class K8sObject(Subject, Mapping[str, Any]):
 
     @property
     def metadata(self) -> Mapping[str, Any]:
-        return _mapping(self.value.get("metadata"))
+        return as_mapping(self.value.get("metadata"))
 
     @property
     def name(self) -> str | None:
@@ -340,11 +337,11 @@ class K8sObject(Subject, Mapping[str, Any]):
 
     @property
     def labels(self) -> Mapping[str, Any]:
-        return _mapping(self.metadata.get("labels"))
+        return as_mapping(self.metadata.get("labels"))
 
     @property
     def annotations(self) -> Mapping[str, Any]:
-        return _mapping(self.metadata.get("annotations"))
+        return as_mapping(self.metadata.get("annotations"))
 
     @property
     def document_index(self) -> int:
@@ -390,14 +387,14 @@ class K8sObject(Subject, Mapping[str, Any]):
         path = self.pod_spec_path
         if path is None:
             return {}
-        return _mapping(_get(self.value, (*path[:-1], "metadata")))
+        return as_mapping(_get(self.value, (*path[:-1], "metadata")))
 
     @property
     def pod_spec_problem(self) -> str | None:
         """Why a workload's pod spec cannot be read statically, or None."""
         if not self.is_workload or self.pod_spec is not None:
             return None
-        if self.kind_name == "Rollout" and "workloadRef" in _mapping(self.value.get("spec")):
+        if self.kind_name == "Rollout" and "workloadRef" in as_mapping(self.value.get("spec")):
             return "the Rollout takes its pod template from spec.workloadRef (another object)"
         where = ".".join(str(p) for p in self.pod_spec_path or ())
         return f"no pod spec at {where} (a partial manifest or kustomize patch?)"
@@ -409,7 +406,7 @@ class K8sObject(Subject, Mapping[str, Any]):
             return False
         kind = self.kind_name
         if kind == "Pod":
-            restart = _mapping(self.value.get("spec")).get("restartPolicy")
+            restart = as_mapping(self.value.get("spec")).get("restartPolicy")
             return restart is None or restart == "Always"
         # Unknown kinds found by the fallback are not assumed to keep pods running.
         return kind in _LONG_RUNNING and self._table_path is not None
@@ -423,7 +420,7 @@ class K8sObject(Subject, Mapping[str, Any]):
             return 1
         if self._table_path is None or kind not in REPLICATED_KINDS:
             return None
-        spec = _mapping(self.value.get("spec"))
+        spec = as_mapping(self.value.get("spec"))
         if "replicas" not in spec or spec["replicas"] is None:
             return 1
         value = spec["replicas"]
@@ -431,7 +428,7 @@ class K8sObject(Subject, Mapping[str, Any]):
 
     @property
     def is_windows(self) -> bool:
-        return _mapping(_mapping(self.pod_spec).get("os")).get("name") == "windows"
+        return as_mapping(as_mapping(self.pod_spec).get("os")).get("name") == "windows"
 
     def containers(
         self, kinds: Collection[str] = ("container", "init", "sidecar")
@@ -449,7 +446,7 @@ class K8sObject(Subject, Mapping[str, Any]):
         spec, spec_path = self.pod_spec, self.pod_spec_path
         if spec is None or spec_path is None:
             return ()
-        pod_sc = _mapping(spec.get("securityContext"))
+        pod_sc = as_mapping(spec.get("securityContext"))
         pod_sc_path = (*spec_path, "securityContext")
         found: list[Container] = []
         for list_name in ("containers", "initContainers"):
@@ -486,7 +483,7 @@ def _effective_security_context(
     container: Mapping[str, Any],
     container_path: Path,
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    own = _mapping(container.get("securityContext"))
+    own = as_mapping(container.get("securityContext"))
     own_path = (*container_path, "securityContext")
     out: dict[str, Any] = {}
     sources: dict[str, Path] = {}
@@ -549,7 +546,7 @@ def _objects(value: Mapping[str, Any], base: Path) -> Iterator[tuple[Mapping[str
 
 
 def _label(value: Mapping[str, Any]) -> str:
-    meta = _mapping(value.get("metadata"))
+    meta = as_mapping(value.get("metadata"))
     name = _text(meta.get("name")) or "~"
     namespace = _text(meta.get("namespace"))
     kind = value["kind"] or "~"

@@ -17,7 +17,7 @@ from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_index import K8sIndex
 from ...formats.k8s_workloads import replica_count
-from ...formats.kubernetes import K8sObject, is_templated
+from ...formats.kubernetes import K8sObject, as_mapping, is_templated
 
 Path = tuple[PathPart, ...]
 
@@ -46,12 +46,8 @@ def _scope(subject: object) -> bool:
     return subject.kind_name in _STRATEGIES and subject.group in ("apps", "extensions")
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _argo(spec: Mapping[str, Any]) -> Iterator[Violation]:
-    strategy = _mapping(spec.get("strategy"))
+    strategy = as_mapping(spec.get("strategy"))
     if isinstance(strategy.get("canary"), Mapping) or isinstance(
         strategy.get("blueGreen"), Mapping
     ):
@@ -80,7 +76,7 @@ def _volume_hint(k8s_object: K8sObject) -> str:
 def _partition(
     k8s_object: K8sObject, spec: Mapping[str, Any], context: Context
 ) -> Iterator[Violation | Unknown]:
-    rolling = _mapping(_mapping(spec.get("updateStrategy")).get("rollingUpdate"))
+    rolling = as_mapping(as_mapping(spec.get("updateStrategy")).get("rollingUpdate"))
     if "partition" not in rolling:
         return
     raw = rolling["partition"]
@@ -203,13 +199,13 @@ spec:
 def rolling_update_strategy(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
-    spec = _mapping(k8s_object.value.get("spec"))
+    spec = as_mapping(k8s_object.value.get("spec"))
     kind = k8s_object.kind_name
     if kind == "Rollout":
         yield from _argo(spec)
         return
     field, rolling, accepted = _STRATEGIES[kind]
-    strategy = _mapping(spec.get(field))
+    strategy = as_mapping(spec.get(field))
     raw = strategy.get("type")
     path: Path = ("spec", field, "type")
     if raw is None or raw == "" or raw == rolling:

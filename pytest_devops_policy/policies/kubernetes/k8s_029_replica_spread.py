@@ -20,15 +20,11 @@ from ...engine import Context
 from ...formats.k8s_index import K8sIndex
 from ...formats.k8s_selectors import label_selector_matches, selector_text
 from ...formats.k8s_workloads import replica_count, replicated_workloads
-from ...formats.kubernetes import K8sObject
+from ...formats.kubernetes import K8sObject, as_mapping
 
 _HOST = "kubernetes.io/hostname"
 _ZONE = "topology.kubernetes.io/zone"
 _Path = tuple[PathPart, ...]
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _list(value: object) -> list[Any]:
@@ -68,7 +64,7 @@ def _misses_own_pods(
 def _anti_affinity_terms(
     spec: Mapping[str, Any], spec_path: _Path
 ) -> Iterator[tuple[str, _Path, Mapping[str, Any]]]:
-    anti = _mapping(_mapping(spec.get("affinity")).get("podAntiAffinity"))
+    anti = as_mapping(as_mapping(spec.get("affinity")).get("podAntiAffinity"))
     base = (*spec_path, "affinity", "podAntiAffinity")
     field = "requiredDuringSchedulingIgnoredDuringExecution"
     for i, term in enumerate(_list(anti.get(field))):
@@ -76,7 +72,7 @@ def _anti_affinity_terms(
             yield f"podAntiAffinity required term {i}", (*base, field, i), term
     field = "preferredDuringSchedulingIgnoredDuringExecution"
     for i, weighted in enumerate(_list(anti.get(field))):
-        term = _mapping(weighted).get("podAffinityTerm")
+        term = as_mapping(weighted).get("podAffinityTerm")
         if isinstance(term, Mapping):
             where = (*base, field, i, "podAffinityTerm")
             yield f"podAntiAffinity preferred term {i}", where, term
@@ -160,7 +156,7 @@ def replica_spread(k8s_object: K8sObject, context: Context) -> Iterator[Violatio
     if spec is None or spec_path is None:
         yield Unknown(k8s_object.pod_spec_problem or "the pod spec cannot be read")
         return
-    labels = _mapping(k8s_object.pod_template_metadata.get("labels"))
+    labels = as_mapping(k8s_object.pod_template_metadata.get("labels"))
     namespace = index.namespace_of(k8s_object) if index is not None else None
     near: list[tuple[str, _Path]] = []
     for what, where, term in _anti_affinity_terms(spec, spec_path):

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...formats.kubernetes import K8sObject, is_templated
+from ...formats.kubernetes import K8sObject, as_mapping, is_templated
 
 Path = tuple[PathPart, ...]
 Finding = Violation | Unknown
@@ -51,10 +51,6 @@ def _scope(subject: object) -> bool:
 
 def _dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _shown(raw: object) -> str:
@@ -136,7 +132,7 @@ def _ttl(
 
 def _restart_policy(kind: str, obj: K8sObject) -> Iterator[Finding]:
     pod_path = obj.pod_spec_path or ()
-    pod = _mapping(obj.pod_spec)
+    pod = as_mapping(obj.pod_spec)
     raw = pod.get("restartPolicy")
     shown, at = _dotted((*pod_path, "restartPolicy")), (*pod_path, "restartPolicy")
     if raw is None:
@@ -206,7 +202,7 @@ def _starting_deadline(spec: Mapping[str, Any]) -> Iterator[Finding]:
 
 def _job(obj: K8sObject) -> Iterator[Finding]:
     # A top-level Job is standalone: nothing else deletes it once it finishes.
-    spec = _mapping(obj.value.get("spec"))
+    spec = as_mapping(obj.value.get("spec"))
     base: Path = ("spec",)
     yield from _deadline("Job", spec, base)
     yield from _backoff("Job", spec, base, required=True)
@@ -215,8 +211,8 @@ def _job(obj: K8sObject) -> Iterator[Finding]:
 
 
 def _cronjob(obj: K8sObject) -> Iterator[Finding]:
-    spec = _mapping(obj.value.get("spec"))
-    job_spec = _mapping(_mapping(spec.get("jobTemplate")).get("spec"))
+    spec = as_mapping(obj.value.get("spec"))
+    job_spec = as_mapping(as_mapping(spec.get("jobTemplate")).get("spec"))
     base: Path = ("spec", "jobTemplate", "spec")
     yield from _starting_deadline(spec)
     yield from _concurrency(spec)
