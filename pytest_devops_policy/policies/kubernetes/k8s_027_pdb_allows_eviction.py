@@ -17,7 +17,7 @@ from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_index import Entry, K8sIndex
 from ...formats.k8s_rollout import IntOrPercent, Templated, int_or_percent
-from ...formats.k8s_selectors import selector_text
+from ...formats.k8s_selectors import label_selector_matches, selector_text
 from ...formats.k8s_workloads import Replicas, entry_replicas, is_templated
 from ...formats.kubernetes import K8sObject
 
@@ -40,6 +40,25 @@ def _budget(field: str, raw: object) -> IntOrPercent | Unknown | str:
     if isinstance(value, IntOrPercent) and value.percent and value.number > 100:
         return f"{field} {raw!r} is above 100%"
     return value
+
+
+def _custom_resource(entry: Entry) -> bool:
+    # Built-in API groups are "" (core), dot-less (apps, batch, policy...) or *.k8s.io.
+    return "." in entry.group and not entry.group.endswith(".k8s.io")
+
+
+def _operated_by(index: K8sIndex, selector: object, namespace: str | None) -> list[Entry]:
+    """Custom resources in the namespace whose own labels the selector matches.
+
+    Operators (Prometheus, Alertmanager, Kafka, databases...) create the pods of a
+    custom resource and commonly copy its labels onto them; a budget written for
+    those pods selects nothing among the manifests, yet protects real pods.
+    """
+    return [
+        e
+        for e in index.objects(None, namespace)
+        if _custom_resource(e) and label_selector_matches(selector, e.labels, empty_matches=False)
+    ]
 
 
 def _pods(workloads: Sequence[tuple[Entry, Replicas]]) -> str:
@@ -208,20 +227,30 @@ def pdb_allows_eviction(k8s_object: K8sObject, context: Context) -> Iterator[Vio
     # A budget over nothing: no workload to protect (low, the catalog's "warning").
     selector = spec.get("selector")
     if not workloads and not is_templated(selector):
+        ns = index.namespace_of(k8s_object)
+        operated = _operated_by(index, selector, ns)
         if k8s_object.api_version == "policy/v1beta1" and not (
             isinstance(selector, Mapping)
             and (selector.get("matchLabels") or selector.get("matchExpressions"))
         ):
-            why = "policy/v1beta1 reads an empty selector as selecting no pods"
+            yield Violation(
+                "policy/v1beta1 reads an empty selector as selecting no pods",
+                path=("spec", "selector") if "selector" in spec else ("spec",),
+                severity=Severity.LOW,
+            )
+        elif operated:
+            yield Unknown(
+                f"selector {selector_text(selector)} matches no workload in the run, but "
+                f"{', '.join(e.ref for e in operated[:3])} carries those labels: its operator "
+                "creates the pods, which only exist in the cluster"
+            )
         else:
-            ns = index.namespace_of(k8s_object)
             where = f"namespace {ns}" if ns else "its namespace"
-            why = f"selector {selector_text(selector)} matches no workload's pods in {where}"
-        yield Violation(
-            why,
-            path=("spec", "selector") if "selector" in spec else ("spec",),
-            severity=Severity.LOW,
-        )
+            yield Violation(
+                f"selector {selector_text(selector)} matches no workload's pods in {where}",
+                path=("spec", "selector") if "selector" in spec else ("spec",),
+                severity=Severity.LOW,
+            )
 
     eviction = spec.get("unhealthyPodEvictionPolicy")
     if k8s_object.api_version == "policy/v1beta1":
