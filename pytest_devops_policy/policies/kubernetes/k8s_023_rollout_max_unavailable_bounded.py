@@ -148,7 +148,7 @@ def rollout_max_unavailable_bounded(
         if isinstance(value, Templated):
             yield Unknown(f"{name} is templated ({value!r}); render it first")
         elif isinstance(value, str):
-            yield Violation(f"{value} (the API rejects it)", path=path)
+            yield Violation(f"{value}; the API rejects it", path=path)
         elif value is not None:
             if value.percent and value.number > 100:
                 yield Violation(f"{name} {value} is above 100% (the API rejects it)", path=path)
