@@ -10,6 +10,12 @@ from collections.abc import Iterable
 # it is masked only where it stands alone, not inside a path, name or word,
 # or every file path and container name that shares it would be garbled.
 _SHORT = 8
+_TINY = 4
+# Lowercase words, hyphenated or with a few trailing digits ("migration", "admin-2024"),
+# are ordinary words however long: they too are masked only where they stand alone
+# (a password "migration" must not garble databases/backup-migration/...). A random
+# token (mixed case, digits inside) is masked wherever it appears.
+_WORDLIKE = re.compile(r"[a-z]+(?:[-_][a-z]+)*[0-9]{0,4}")
 
 
 def mask(value: str) -> str:
@@ -24,15 +30,36 @@ def mask(value: str) -> str:
     return f"{head}…({len(value)} chars, sha256:{digest})"
 
 
+# A mask already in the text (a message built with ``mask()``): left as it is, so a
+# short secret such as "1" is not masked again inside "(1 chars, ...)".
+_MASK = r"…\(\d+ chars, sha256:[0-9a-f]{8}\)"
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace each occurrence of each secret in ``text`` by its mask (short
-    secrets only where they are not part of a longer word or path)."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        if secret not in text:
-            continue
-        if len(secret) >= _SHORT:
-            text = text.replace(secret, mask(secret))
-        else:
-            standalone = re.compile(r"(?<![\w./-])" + re.escape(secret) + r"(?![\w./-])")
-            text = standalone.sub(mask(secret).replace("\\", "\\\\"), text)
-    return text
+    """Replace each occurrence of each secret in ``text`` by its mask (short and
+    word-like secrets only where they are not part of a longer word or path).
+
+    One pass over the text: masks, inserted or already present, are never
+    searched again.
+    """
+    # One to three characters ("1", "yes") protect nothing and collide with every line
+    # number and word: policies never print them (they show mask()), and free text is
+    # not searched for them.
+    wanted = sorted({s for s in secrets if len(s) >= _TINY and s in text}, key=len, reverse=True)
+    if not wanted:
+        return text
+    anywhere = [re.escape(s) for s in wanted if len(s) >= _SHORT and not _WORDLIKE.fullmatch(s)]
+    alone = [re.escape(s) for s in wanted if len(s) < _SHORT or _WORDLIKE.fullmatch(s)]
+    parts = [f"(?P<mask>{_MASK})"]
+    if anywhere:
+        parts.append("(?P<any>" + "|".join(anywhere) + ")")
+    if alone:
+        parts.append(r"(?<![\w./-])(?P<alone>" + "|".join(alone) + r")(?![\w./-])")
+    pattern = re.compile("|".join(parts))
+
+    def replace(m: re.Match[str]) -> str:
+        if m.group("mask") is not None:
+            return m.group(0)
+        return mask(m.group(0))
+
+    return pattern.sub(replace, text)

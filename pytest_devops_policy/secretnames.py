@@ -130,7 +130,8 @@ KNOWN_SECRET_NAMES = frozenset(
 
 # Variables whose value is by definition a file path, although the name matches the regex.
 _PATH_VALUED = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "AWS_SHARED_CREDENTIALS_FILE"})
-_POINTER_SUFFIXES = ("_FILE", "_PATH", "_DIR")
+# A file, a directory, or which version of a stored secret to read (SECRET_VERSION=latest).
+_POINTER_SUFFIXES = ("_FILE", "_PATH", "_DIR", "_VERSION")
 _URL_SUFFIXES = ("_URL", "_URI")
 # Settings *about* a secret, not the secret: PASSWORD_MIN_LENGTH=12, TOKEN_TTL=3600.
 _NUMERIC_SUFFIXES = (
@@ -151,6 +152,17 @@ _NUMERIC_SUFFIXES = (
     "_LIFETIME",
     "_INTERVAL",
 )
+# Counts and limits that merely mention a secret word: MAX_TOTAL_TOKENS=4096 and
+# MAX_INPUT_TOKENS (LLM servers count tokens), MIN_PASSWORD_LENGTH, NUM_KEYS.
+_NUMERIC_PREFIXES = ("MAX_", "MIN_", "NUM_", "TOTAL_")
+_COUNTED = re.compile(r"(?:^|_)TOKENS(?:_|$)")
+# Switches about a secret, not a secret: MYSQL_ALLOW_EMPTY_PASSWORD=1,
+# MYSQL_RANDOM_ROOT_PASSWORD=yes, REDIS_PASSWORD_ENABLED=true.
+_FLAG_WORD = re.compile(
+    r"(?:^|_)(?:ALLOW|ALLOWED|ENABLE|ENABLED|DISABLE|DISABLED|USE|RANDOM|GENERATE|REQUIRE|"
+    r"REQUIRED|SKIP|EMPTY|IS)(?:_|$)"
+)
+_BOOLEAN = re.compile(r"(?i)^(?:0|1|true|false|yes|no|on|off|y|n)$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?(?:ms|s|m|h|d|w)?$", re.I)
 _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#\s]*@", re.I)
 _REFERENCE = re.compile(r"^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^{}]*\}|\$\{\{.*\}\}|\$\(.*\))$", re.S)
@@ -180,7 +192,8 @@ def is_allowed_name(name: str, value: str | None = None) -> bool:
     """The variable points at or configures a secret rather than holding one.
 
     ``value`` refines two cases: a ``*_URL`` is allowed only without ``user[:pass]@``,
-    and a numeric setting (``TOKEN_TTL``) only with a number (or no value at all).
+    a numeric setting (``TOKEN_TTL``) only with a number (or no value at all), and a
+    count (``MAX_TOTAL_TOKENS``, ``MIN_PASSWORD_LENGTH``) only with a number.
     """
     n = _norm(name)
     if n == "AWS_ACCESS_KEY_ID":  # an id, but half of a credential pair
@@ -191,6 +204,10 @@ def is_allowed_name(name: str, value: str | None = None) -> bool:
         return value is None or not _USERINFO.search(value.strip())
     if n.endswith(_NUMERIC_SUFFIXES):
         return value is None or bool(_NUMBER.match(value.strip()))
+    if value is not None and _FLAG_WORD.search(n) and _BOOLEAN.match(value.strip()):
+        return True
+    if n.startswith(_NUMERIC_PREFIXES) or _COUNTED.search(n):
+        return value is not None and bool(_NUMBER.match(value.strip()))
     return False
 
 

@@ -19,6 +19,30 @@ def test_short_secrets_are_masked_only_where_they_stand_alone() -> None:
     assert " mysql " not in out and "(mysql)" not in out
 
 
+def test_word_like_secrets_do_not_garble_paths() -> None:
+    text = (
+        "env[MYSQL_ROOT_PASSWORD] has value migration at "
+        "databases/backup-migration/manifests/mysql-client.yaml, --password=migration"
+    )
+    out = redact(text, ["migration"])
+    assert "databases/backup-migration/manifests/mysql-client.yaml" in out
+    assert out.count(mask("migration")) == 2
+    assert "value migration" not in out and "=migration" not in out
+    token = "Qx7pLmN2vB8rT5yZ"  # random-looking: masked even inside a path
+    assert token not in redact(f"at deploy/{token}/app.yaml", [token])
+
+
+def test_secrets_are_not_masked_inside_masks() -> None:
+    message = f"env[X_PASSWORD] has a literal value {mask('chars')}: at x.yaml:1"
+    assert redact(message, ["chars"]) == message
+    assert redact("value chars here", ["chars"]) == f"value {mask('chars')} here"
+
+
+def test_tiny_values_do_not_garble_line_numbers() -> None:
+    message = f"env[FLAG_PASSWORD] has a literal value {mask('1')} at x.yaml:1"
+    assert redact(message, ["1"]) == message
+
+
 def test_masks_show_no_clear_text_for_short_values() -> None:
     assert mask("abc").startswith("…(3 chars")
     assert mask("0123456789abcdef").startswith("0123…(16 chars")
