@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ..api import Violation
+from ..api import Unknown, Violation
 from ..engine import Context
-from .kubernetes import Container, K8sObject, long_running_workloads
+from .kubernetes import Container, K8sObject, is_templated, long_running_workloads
 
 __all__ = [
     "PROBE_HANDLERS",
@@ -46,8 +46,11 @@ def probe_handlers(probe: Mapping[str, object]) -> list[str]:
     return [h for h in PROBE_HANDLERS if probe.get(h) is not None]
 
 
-def port_problems(c: Container, field: str, probe: Mapping[str, object]) -> Iterator[Violation]:
-    """Missing ports, named ports that do not resolve, and named gRPC ports."""
+def port_problems(
+    c: Container, field: str, probe: Mapping[str, object]
+) -> Iterator[Violation | Unknown]:
+    """Missing ports, named ports that do not resolve, and named gRPC ports; a
+    templated port (``${PORT:-9003}``) is only known after rendering."""
     for handler in _PORT_HANDLERS:
         action = probe.get(handler)
         if not isinstance(action, Mapping):
@@ -56,6 +59,10 @@ def port_problems(c: Container, field: str, probe: Mapping[str, object]) -> Iter
         port = action.get("port")
         if port is None:
             yield Violation(f"{c.ref} {field} {handler} has no port", path=where)
+        elif is_templated(port):
+            yield Unknown(
+                f"{c.ref} {field} {handler}.port is templated ({port!r}); render it first"
+            )
         elif isinstance(port, str) and handler == "grpc":
             yield Violation(f"{c.ref} {field} grpc.port {port!r} must be a number", path=where)
         elif isinstance(port, str) and port not in named_ports(c):
@@ -69,7 +76,7 @@ def port_problems(c: Container, field: str, probe: Mapping[str, object]) -> Iter
             )
 
 
-def probe_problems(c: Container, field: str) -> Iterator[Violation]:
+def probe_problems(c: Container, field: str) -> Iterator[Violation | Unknown]:
     """What is wrong with the container's probe ``field``, which must be present (not None)."""
     probe = c.get(field)
     if not isinstance(probe, Mapping):

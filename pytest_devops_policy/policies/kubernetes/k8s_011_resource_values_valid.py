@@ -14,7 +14,6 @@ from ...formats.kubernetes import K8sObject, is_templated, workloads
 Path = tuple[PathPart, ...]
 
 _SECTIONS = ("requests", "limits")
-# Helm/Go templates, envsubst and shell-style substitutions.
 _MEBIBYTE = Decimal(2**20)
 _DEFAULT_MAX_CPU = Decimal(64)
 # Sub-byte suffixes: 128m is 0.128 bytes, not 128 MiB.

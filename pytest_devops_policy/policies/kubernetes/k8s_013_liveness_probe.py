@@ -9,7 +9,6 @@ from ...engine import Context
 from ...formats.k8s_probes import probe_handlers, probe_problems, probe_scope, probe_target
 from ...formats.kubernetes import Container, K8sObject, is_templated
 
-# Helm/Go templates, envsubst and shell-style substitutions.
 # The API server turns 0 (and absent) into these defaults.
 _TIMING_DEFAULTS = (("initialDelaySeconds", 0), ("periodSeconds", 10), ("failureThreshold", 3))
 _DEFAULT_GRACE = 30

@@ -9,9 +9,6 @@ from ...engine import Context
 from ...formats.kubernetes import K8sObject, is_templated, workloads
 from ...images import is_valid_digest, parse_image
 
-# Helm/Go templates, envsubst and shell-style substitutions: the real image is
-# only known after rendering.
-
 
 @policy(
     id="K8S-015",
