@@ -168,7 +168,7 @@ _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#\s]*@", re.I)
 _REFERENCE = re.compile(r"^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^{}]*\}|\$\{\{.*\}\}|\$\(.*\))$", re.S)
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:change[-_]?me|example|dummy|sample|placeholder|redacted|todo|tbd|none|null|"
-    r"x{3,}|\*+|\.{3}|<[^<>]*>|your[-_].*)$"
+    r"x{3,}|\*+|\.{3}|<[^<>]*>|your[-_].*|your(?:own)?[a-z]*(?:pass(?:word)?|secret|key|token))$"
 )
 
 

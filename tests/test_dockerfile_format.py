@@ -882,6 +882,9 @@ def test_allowed_names(name: str, value: str | None, allowed: bool) -> None:
         ("ghp_realLookingToken123", False),
         ("changeme-later-9f8e", False),
         ("x", False),
+        ("yourpassword", True),
+        ("YourSecretKey", True),
+        ("yourpassword9f8e7d", False),
     ],
 )
 def test_placeholders(value: str, placeholder: bool) -> None:
