@@ -163,6 +163,7 @@ _FLAG_WORD = re.compile(
     r"REQUIRED|SKIP|EMPTY|IS)(?:_|$)"
 )
 _BOOLEAN = re.compile(r"(?i)^(?:0|1|true|false|yes|no|on|off|y|n)$")
+_CAPITALS = re.compile(r"[A-Z][A-Z0-9_]*")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?(?:ms|s|m|h|d|w)?$", re.I)
 _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#\s]*@", re.I)
 _REFERENCE = re.compile(r"^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^{}]*\}|\$\{\{.*\}\}|\$\(.*\))$", re.S)
@@ -221,7 +222,13 @@ def is_reference(value: str) -> bool:
     return bool(_REFERENCE.match(value.strip()))
 
 
-def is_placeholder(value: str) -> bool:
-    """Empty, a dummy word, an ``<angle-bracket>`` hint, or a reference: not a real secret."""
+def is_placeholder(value: str, name: str | None = None) -> bool:
+    """Empty, a dummy word, an ``<angle-bracket>`` hint, or a reference: not a real secret.
+
+    With the variable's ``name``, also its own name in capitals, alone or with a suffix
+    (``GOOGLE_API_KEY=GOOGLE_API_KEY_VAL``): a marker that a deploy script replaces.
+    """
     v = value.strip().strip("'\"").strip()
-    return v == "" or bool(_PLACEHOLDER.match(v)) or is_reference(v)
+    if v == "" or _PLACEHOLDER.match(v) or is_reference(v):
+        return True
+    return name is not None and _CAPITALS.fullmatch(v) is not None and v.startswith(_norm(name))

@@ -891,6 +891,20 @@ def test_placeholders(value: str, placeholder: bool) -> None:
     assert is_placeholder(value) is placeholder
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "placeholder"),
+    [
+        ("GOOGLE_API_KEY", "GOOGLE_API_KEY_VAL", True),
+        ("DB_PASSWORD", "DB_PASSWORD", True),
+        ("db-password", "DB_PASSWORD_HERE", True),
+        ("DB_PASSWORD", "DB_PASSWORD_9f8E7d", False),
+        ("DB_PASSWORD", "OTHER_VALUE", False),
+    ],
+)
+def test_the_variables_own_name_is_a_placeholder(name: str, value: str, placeholder: bool) -> None:
+    assert is_placeholder(value, name) is placeholder
+
+
 # --------------------------------------------------------------------------- more parsing cases
 
 

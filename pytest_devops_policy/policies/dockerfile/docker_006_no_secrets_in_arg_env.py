@@ -81,7 +81,7 @@ def _check(
     if is_allowed_name(name, literal):
         return None
     raw = _strip_quotes(kv.value or "")
-    if is_placeholder(literal):
+    if is_placeholder(literal, name):
         # A placeholder is no leak, but a well-known credential variable declared in the
         # image invites the real value to be passed the same way. (Catalog: placeholders
         # downgrade to medium only for known names; other names with one pass.)

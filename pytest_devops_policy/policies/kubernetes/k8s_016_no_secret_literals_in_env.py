@@ -61,7 +61,7 @@ def _literal(c: Container, i: int, name: str, raw: object) -> Violation | Unknow
         return Unknown(
             f"{field} is set from a template expression; the rendered value is a literal"
         )
-    if is_placeholder(value):
+    if is_placeholder(value, name):
         return None
     return Violation(
         f"{field} has a literal value {mask(value)}: anyone who can read the workload (or"
