@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..api import PathPart
+from ..api import PathPart, Unknown
 from ..engine import Context, ParseCache
 from ..model import ParsedFile, ParseError, Source, Subject
 from .k8s_index import K8sIndex, as_mapping, file_facts, kustomize_map, run_files
@@ -42,6 +42,7 @@ __all__ = [
     "is_true",
     "long_running_workloads",
     "looks_like_kubernetes",
+    "non_negative_int",
     "parse",
     "workloads",
 ]
@@ -143,6 +144,25 @@ _TEMPLATED = re.compile(r"\{\{|\$\(|\$\{")
 def is_templated(value: object) -> bool:
     """A string holding a template expression (``{{ .Values.x }}``, ``${VAR}``)."""
     return isinstance(value, str) and _TEMPLATED.search(value) is not None
+
+
+def _as_written(raw: object) -> str:
+    """A value as the manifest spells it (``true``, not Python's ``True``)."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    return repr(raw)
+
+
+def non_negative_int(where: str, raw: object) -> int | Unknown | str:
+    """A count or a number of seconds as the API reads it: the value, Unknown for a
+    template, or why the API rejects it (``where`` names the field in messages)."""
+    if is_templated(raw):
+        return Unknown(f"{where} is templated ({raw!r}); render it first")
+    if not isinstance(raw, int) or isinstance(raw, bool):
+        return f"{where} {_as_written(raw)} is not an integer (type mismatch; the API rejects it)"
+    if raw < 0:
+        return f"{where} {raw} is negative (the API rejects it)"
+    return raw
 
 
 def is_true(value: object) -> bool:

@@ -17,7 +17,7 @@ from ...api import PathPart, Severity, Unknown, Violation, policy
 from ...engine import Context
 from ...formats.k8s_index import K8sIndex
 from ...formats.k8s_workloads import replica_count
-from ...formats.kubernetes import K8sObject, as_mapping, is_templated
+from ...formats.kubernetes import K8sObject, as_mapping, is_templated, non_negative_int
 
 Path = tuple[PathPart, ...]
 
@@ -79,16 +79,13 @@ def _partition(
     rolling = as_mapping(as_mapping(spec.get("updateStrategy")).get("rollingUpdate"))
     if "partition" not in rolling:
         return
-    raw = rolling["partition"]
+    raw = non_negative_int("rollingUpdate.partition", rolling["partition"])
     path: Path = ("spec", "updateStrategy", "rollingUpdate", "partition")
-    if is_templated(raw):
-        yield Unknown(f"rollingUpdate.partition is templated ({raw!r}); render it first")
+    if isinstance(raw, Unknown):
+        yield raw
         return
-    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
-        yield Violation(
-            f"rollingUpdate.partition {raw!r} is not a non-negative integer (the API rejects it)",
-            path=path,
-        )
+    if isinstance(raw, str):
+        yield Violation(raw, path=path)
         return
     if raw == 0:
         return

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 
 from ...api import Severity, Unknown, Violation, policy
 from ...engine import Context
-from ...formats.kubernetes import K8sObject, is_templated
+from ...formats.kubernetes import K8sObject, non_negative_int
 
 _KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 
@@ -92,22 +92,14 @@ def revision_history_retained(
     spec = k8s_object.value.get("spec")
     if not isinstance(spec, Mapping) or spec.get("revisionHistoryLimit") is None:
         return  # the API default (10) is enough
-    raw = spec["revisionHistoryLimit"]
+    raw = non_negative_int("spec.revisionHistoryLimit", spec["revisionHistoryLimit"])
     floor = int(context.option("k8s.min_revision_history", 2))
     path = ("spec", "revisionHistoryLimit")
     kind = k8s_object.kind_name
-    if is_templated(raw):
-        yield Unknown(f"spec.revisionHistoryLimit is templated ({raw!r}); render it first")
-    elif not isinstance(raw, int) or isinstance(raw, bool):
-        yield Violation(
-            f"spec.revisionHistoryLimit {raw!r} is not an integer (type mismatch; the API "
-            "rejects it)",
-            path=path,
-        )
-    elif raw < 0:
-        yield Violation(
-            f"spec.revisionHistoryLimit {raw} is negative (the API rejects it)", path=path
-        )
+    if isinstance(raw, Unknown):
+        yield raw
+    elif isinstance(raw, str):
+        yield Violation(raw, path=path)
     elif raw == 0:
         kept = "ControllerRevisions" if kind in ("StatefulSet", "DaemonSet") else "ReplicaSets"
         yield Violation(

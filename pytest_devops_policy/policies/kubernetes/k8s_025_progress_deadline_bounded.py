@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 
 from ...api import Severity, Unknown, Violation, policy
 from ...engine import Context
-from ...formats.kubernetes import K8sObject, is_templated, is_true
+from ...formats.kubernetes import K8sObject, is_true, non_negative_int
 
 DEFAULT_DEADLINE = 600
 NO_DEADLINE = 2147483647  # math.MaxInt32: the controller never reports a stalled rollout
@@ -34,15 +34,7 @@ def _scope(subject: object) -> bool:
 
 def _seconds(spec: Mapping[str, object], field: str, default: int) -> int | Unknown | str:
     raw = spec.get(field)
-    if raw is None:
-        return default
-    if is_templated(raw):
-        return Unknown(f"spec.{field} is templated ({raw!r}); render it first")
-    if not isinstance(raw, int) or isinstance(raw, bool):
-        return f"spec.{field} {raw!r} is not an integer (type mismatch; the API rejects it)"
-    if raw < 0:
-        return f"spec.{field} {raw} is negative (the API rejects it)"
-    return raw
+    return default if raw is None else non_negative_int(f"spec.{field}", raw)
 
 
 @policy(

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...formats.kubernetes import K8sObject, as_mapping, is_templated
+from ...formats.kubernetes import K8sObject, as_mapping, is_templated, non_negative_int
 
 Path = tuple[PathPart, ...]
 Finding = Violation | Unknown
@@ -53,28 +53,13 @@ def _dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _shown(raw: object) -> str:
-    """A value as the manifest spells it (``true``, not Python's ``True``)."""
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    return repr(raw)
-
-
 def _seconds(spec: Mapping[str, Any], base: Path, field: str) -> int | Finding | None:
     """A non-negative integer field: its value, None when unset, or why it is unusable."""
     raw = spec.get(field)
     if raw is None:
         return None
-    shown, at = _dotted((*base, field)), (*base, field)
-    if is_templated(raw):
-        return Unknown(f"{shown} is templated ({raw!r}); render it first")
-    if not isinstance(raw, int) or isinstance(raw, bool):
-        return Violation(
-            f"{shown} {_shown(raw)} is not an integer (type mismatch; the API rejects it)", path=at
-        )
-    if raw < 0:
-        return Violation(f"{shown} {raw} is negative (the API rejects it)", path=at)
-    return raw
+    value = non_negative_int(_dotted((*base, field)), raw)
+    return Violation(value, path=(*base, field)) if isinstance(value, str) else value
 
 
 def _deadline(kind: str, spec: Mapping[str, Any], base: Path) -> Iterator[Finding]:
