@@ -68,7 +68,7 @@ def _is_tfvars(name: str) -> bool:
 def discover(tree: Path) -> Iterator[tuple[Path, str]]:
     """(path, kind) of every file the plugin parses, in a stable order."""
     from pytest_devops_policy import discovery
-    from pytest_devops_policy.engine import FORMAT_MODULES
+    from pytest_devops_policy.engine.evaluate import FORMAT_MODULES
 
     for dirpath, dirnames, filenames in os.walk(tree):
         dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d, discovery.SKIP_DIRS))
@@ -84,7 +84,7 @@ def discover(tree: Path) -> Iterator[tuple[Path, str]]:
 def parse_all(tree: Path) -> dict[str, object]:
     """Import the parsers, then parse every discovered file once; times in seconds."""
     start = time.perf_counter()
-    from pytest_devops_policy.engine import FORMAT_MODULES, decode, format_module
+    from pytest_devops_policy.engine.evaluate import FORMAT_MODULES, decode, format_module
     from pytest_devops_policy.model import ParseError, Source
 
     modules = {kind: format_module(kind) for kind in FORMAT_MODULES}

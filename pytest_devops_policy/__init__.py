@@ -7,7 +7,7 @@ The public API for writing policies::
 
 from __future__ import annotations
 
-from .api import Policy, Severity, Unknown, Violation, get_policy, policy
+from pytest_devops_policy.api import Policy, Severity, Unknown, Violation, get_policy, policy
 
 __all__ = ["Policy", "Severity", "Unknown", "Violation", "get_policy", "policy"]
 __version__ = "0.1.0"

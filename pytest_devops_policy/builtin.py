@@ -13,6 +13,6 @@ import pytest
 
 
 def pytest_devops_policy_add_policies(config: pytest.Config) -> list[Any]:
-    from .policies import builtin_policies
+    from pytest_devops_policy.policies import builtin_policies
 
     return list(builtin_policies())

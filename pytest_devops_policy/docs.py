@@ -20,7 +20,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from .api import _ID_RE, Policy
+from pytest_devops_policy.api import _ID_RE, Policy
 
 __all__ = [
     "INDEX_NAME",
@@ -407,7 +407,7 @@ def render_index(policies: Iterable[Policy]) -> str:
 
 
 def _builtin() -> tuple[Policy, ...]:
-    from .policies import builtin_policies
+    from pytest_devops_policy.policies import builtin_policies
 
     return builtin_policies()
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, overload
 
-from .api import PathPart
+from pytest_devops_policy.api import PathPart
 
 
 @dataclass
@@ -53,7 +53,7 @@ class FileText(Sequence[str]):
         last = FileText._last
         if last is not None and last[0] == self.path:
             return last[1]
-        from .engine import decode  # engine imports this module
+        from pytest_devops_policy.engine.evaluate import decode  # engine imports this module
 
         try:
             with open(self.path, "rb") as fh:

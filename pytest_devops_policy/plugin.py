@@ -123,7 +123,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    from . import hookspecs
+    from pytest_devops_policy import hookspecs
 
     pluginmanager.add_hookspecs(hookspecs)
 
@@ -145,9 +145,9 @@ def explain(config: pytest.Config, spec: str) -> int:
     """
     import sys
 
-    from .docs import explain as render
-    from .registry import PolicyConflict, build_policy_set
-    from .settings import Settings
+    from pytest_devops_policy.docs import explain as render
+    from pytest_devops_policy.engine.registry import PolicyConflict, build_policy_set
+    from pytest_devops_policy.settings import Settings
 
     # Settings(): select/ignore do not apply; an ignored policy can still be explained.
     try:
@@ -182,8 +182,13 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not enabled:
         return
-    from .collector import STATE_KEY, DevopsPolicy, ReportTrimmer, XdistLedger
-    from .settings import build
+    from pytest_devops_policy.pytest_layer.collector import (
+        STATE_KEY,
+        DevopsPolicy,
+        ReportTrimmer,
+        XdistLedger,
+    )
+    from pytest_devops_policy.settings import build
 
     settings = build(config)
     state = DevopsPolicy(config, settings)
@@ -191,7 +196,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(state, "devops_policy_collector")
     config.pluginmanager.register(ReportTrimmer(), "devops_policy_report_trimmer")
     if settings.lean:
-        from .protocol import LeanProtocol
+        from pytest_devops_policy.pytest_layer.protocol import LeanProtocol
 
         config.pluginmanager.register(LeanProtocol(config), "devops_policy_protocol")
     if config.pluginmanager.hasplugin("xdist"):

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from .api import Severity
-from .waivers import Waiver, config_waivers, spec_matches
+from pytest_devops_policy.api import Severity
+from pytest_devops_policy.waivers import Waiver, config_waivers, spec_matches
 
 if sys.version_info >= (3, 11):
     import tomllib

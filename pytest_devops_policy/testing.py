@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .api import Policy, get_policy
-from .engine import Context, ParseCache, contextualise, evaluate
-from .model import ParseError
+from pytest_devops_policy.api import Policy, get_policy
+from pytest_devops_policy.engine.evaluate import Context, ParseCache, contextualise, evaluate
+from pytest_devops_policy.model import ParseError
 
 _EXPECT = re.compile(r"(?:#|//)\s*expect(-next|-unknown)?:\s*([A-Z0-9, -]+?)\s*$")
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Source
+from pytest_devops_policy.model import Source
 
 _INLINE = re.compile(
     r"(?:#|//)\s*devops-policy:\s*(ignore-file|ignore)\s*\[([^\]]*)\]\s*(.*)$", re.IGNORECASE

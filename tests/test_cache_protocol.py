@@ -234,7 +234,7 @@ def test_xdist_workers_share_analysis_and_agree_with_a_serial_run(
 def test_every_indexed_format_names_its_dependencies() -> None:
     # Without ``dependencies`` or a ``cache_token`` a kind with a cross-file index is never
     # cached (safe, but slow).
-    from pytest_devops_policy.engine import FORMAT_MODULES, format_module
+    from pytest_devops_policy.engine.evaluate import FORMAT_MODULES, format_module
 
     for kind in FORMAT_MODULES:
         module = format_module(kind)
@@ -244,7 +244,7 @@ def test_every_indexed_format_names_its_dependencies() -> None:
 
 
 def test_workflow_dependencies_are_the_repository_workflows(tmp_path: Path) -> None:
-    from pytest_devops_policy.formats import github_actions
+    from pytest_devops_policy.formats.github_actions import workflow as github_actions
 
     wf = tmp_path / ".github" / "workflows"
     wf.mkdir(parents=True)
@@ -263,7 +263,7 @@ PROTECTIVE = ".git\n.env*\n*.pem\n*.key\n"
 def docker_dependencies() -> None:
     """The dockerfile kind names its build-context dependencies (a lazy wrapper, since
     ``docker_context`` imports ``dockerfile``)."""
-    from pytest_devops_policy.formats import dockerfile
+    from pytest_devops_policy.formats.dockerfile import parser as dockerfile
 
     assert callable(getattr(dockerfile, "dependencies", None))
 

@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from pytest_devops_policy.ci_classify import (
+from pytest_devops_policy.formats.github_actions.workflow import Job, parse
+from pytest_devops_policy.knowledge.ci.classify import (
     ClassifierConfig,
     JobClass,
     JobFacts,
@@ -18,7 +19,6 @@ from pytest_devops_policy.ci_classify import (
     match_commands,
     shell_rollback,
 )
-from pytest_devops_policy.formats.github_actions import Job, parse
 from pytest_devops_policy.model import Source
 
 DEFAULT = ClassifierConfig.from_settings(None)

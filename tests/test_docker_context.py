@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.engine import Context, ParseCache
-from pytest_devops_policy.formats import docker_context as dc
-from pytest_devops_policy.formats.dockerfile import Dockerfile
-from pytest_devops_policy.secretfiles import secret_file_kind
+from pytest_devops_policy.engine.evaluate import Context, ParseCache
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
+from pytest_devops_policy.indexes import docker_context as dc
+from pytest_devops_policy.knowledge.secrets.files import secret_file_kind
 
 # --------------------------------------------------------------------------- .dockerignore
 

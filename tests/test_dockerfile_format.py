@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from pytest_devops_policy.engine import decode
-from pytest_devops_policy.formats.dockerfile import (
+from pytest_devops_policy.engine.evaluate import decode
+from pytest_devops_policy.formats.dockerfile.parser import (
     RESERVED_STAGE_NAMES,
     UNRESOLVED_MARK,
     Dockerfile,
@@ -23,15 +23,15 @@ from pytest_devops_policy.formats.dockerfile import (
     parse,
     parse_mount,
 )
-from pytest_devops_policy.images import parse_image
-from pytest_devops_policy.model import ParseError, Source
-from pytest_devops_policy.secretnames import (
+from pytest_devops_policy.formats.images import parse_image
+from pytest_devops_policy.knowledge.secrets.names import (
     is_allowed_name,
     is_known_secret_name,
     is_placeholder,
     is_secret_like,
     is_secret_name,
 )
+from pytest_devops_policy.model import ParseError, Source
 
 
 def df(text: str, dedent: bool = True) -> Dockerfile:

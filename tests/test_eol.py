@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from pytest_devops_policy.api import get_policy
-from pytest_devops_policy.eol import (
+from pytest_devops_policy.formats.images import parse_image
+from pytest_devops_policy.knowledge.eol import (
     EolCycle,
     as_of_date,
     family_name,
@@ -19,7 +20,6 @@ from pytest_devops_policy.eol import (
     lookup_all,
     parse_table,
 )
-from pytest_devops_policy.images import parse_image
 from pytest_devops_policy.policies import builtin_by_id
 from pytest_devops_policy.testing import actual
 

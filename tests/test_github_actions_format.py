@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from pytest_devops_policy.api import Severity
-from pytest_devops_policy.ci_classify import classify_job
-from pytest_devops_policy.engine import Context, ParseCache, evaluate
-from pytest_devops_policy.formats.github_actions import (
+from pytest_devops_policy.engine.evaluate import Context, ParseCache, evaluate
+from pytest_devops_policy.formats.github_actions.workflow import (
     FAILED,
     SUCCEEDED,
     Ctx,
@@ -27,6 +26,7 @@ from pytest_devops_policy.formats.github_actions import (
     parse_expression,
     parse_uses,
 )
+from pytest_devops_policy.knowledge.ci.classify import classify_job
 from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.policies import builtin_by_id
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from pytest_devops_policy.engine import Context, ParseCache, evaluate
-from pytest_devops_policy.formats import terraform as tf
-from pytest_devops_policy.formats.hcl_treesitter import TreeSitterAdapter
-from pytest_devops_policy.formats.terraform import Attribute, Block, Expr, Template
+from pytest_devops_policy.engine.evaluate import Context, ParseCache, evaluate
+from pytest_devops_policy.formats.terraform import model as tf
+from pytest_devops_policy.formats.terraform.hcl_treesitter import TreeSitterAdapter
+from pytest_devops_policy.formats.terraform.model import Attribute, Block, Expr, Template
 from pytest_devops_policy.model import ParseError
 from pytest_devops_policy.policies import builtin_policies
 from pytest_devops_policy.testing import case_settings
@@ -188,7 +188,7 @@ def test_tree_sitter_is_the_default_and_hcl2_is_not_imported() -> None:
     code = textwrap.dedent(
         """
         import sys
-        from pytest_devops_policy.formats import terraform as tf
+        from pytest_devops_policy.formats.terraform import model as tf
         from pytest_devops_policy.model import Source
         assert "tree_sitter" not in sys.modules, "imported at module import"
         parsed = tf.parse(Source(path="m.tf", relpath="m.tf", text='resource "a" "b" {}\\n'))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.formats.helm import _split, align, chart_root
+from pytest_devops_policy.formats.kubernetes.helm import _split, align, chart_root
 
 TEMPLATE = """\
 apiVersion: apps/v1

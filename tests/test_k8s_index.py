@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.engine import Context, ParseCache
-from pytest_devops_policy.formats import kubernetes
-from pytest_devops_policy.formats.k8s_selectors import (
+from pytest_devops_policy.engine.evaluate import Context, ParseCache
+from pytest_devops_policy.formats.kubernetes import objects as kubernetes
+from pytest_devops_policy.formats.kubernetes.kustomize import read_kustomization
+from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     map_selector_matches,
     selector_text,
 )
-from pytest_devops_policy.formats.kustomize import read_kustomization
 
 pytest_plugins = ["pytester"]
 
@@ -234,7 +234,7 @@ def test_buckets_keep_run_order_and_unset_namespaces_match_any(tmp_path: Path) -
 
 def test_network_policy_hint_names_policies_in_other_namespaces(tmp_path: Path) -> None:
     from pytest_devops_policy.api import get_policy
-    from pytest_devops_policy.engine import evaluate
+    from pytest_devops_policy.engine.evaluate import evaluate
     from pytest_devops_policy.policies.kubernetes import k8s_019_network_policy_coverage as k019
 
     deploy = DEPLOY.format(name="web").replace("name: web\n", "name: web\n  namespace: a\n", 1)
@@ -284,7 +284,7 @@ def test_scopes_restrict_the_view(tmp_path: Path) -> None:
 
 CROSS_POLICY = """
 from pytest_devops_policy import Severity, Violation, policy
-from pytest_devops_policy.formats.kubernetes import workloads
+from pytest_devops_policy.formats.kubernetes.objects import workloads
 
 @policy(id="ACME-010", name="needs-pdb", title="t", severity=Severity.MEDIUM,
         rationale="r", remediation="m", applies=workloads)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pytest_devops_policy.formats.k8s_quantity import (
+from pytest_devops_policy.knowledge.kubernetes.quantity import (
     InvalidQuantity,
     parse_quantity,
     try_parse_quantity,

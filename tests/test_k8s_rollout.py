@@ -6,13 +6,13 @@ import textwrap
 
 import pytest
 
-from pytest_devops_policy.formats.k8s_rollout import (
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, parse
+from pytest_devops_policy.knowledge.kubernetes.rollout import (
     IntOrPercent,
     Templated,
     int_or_percent,
     rolling_update,
 )
-from pytest_devops_policy.formats.kubernetes import K8sObject, parse
 from pytest_devops_policy.model import Source
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_devops_policy.formats import k8s_schema
-from pytest_devops_policy.formats.k8s_schema import (
+from pytest_devops_policy.knowledge.kubernetes import schema as k8s_schema
+from pytest_devops_policy.knowledge.kubernetes.schema import (
     resolve_version,
     schema_errors,
     supported_versions,

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from pytest_devops_policy.formats.kubernetes import (
+from pytest_devops_policy.formats.kubernetes.objects import (
     Container,
     K8sObject,
     is_true,

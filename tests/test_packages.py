@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from pytest_devops_policy.formats.docker_build import (
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Unresolved, parse
+from pytest_devops_policy.knowledge.docker.build import (
     build_command,
     env_value,
     is_toolchain_package,
@@ -17,16 +18,15 @@ from pytest_devops_policy.formats.docker_build import (
     toolchain_image,
     unresolved_names,
 )
-from pytest_devops_policy.formats.docker_run import run_scripts
-from pytest_devops_policy.formats.dockerfile import Dockerfile, Unresolved, parse
-from pytest_devops_policy.formats.packages import (
+from pytest_devops_policy.knowledge.docker.run import run_scripts
+from pytest_devops_policy.knowledge.packages import (
     Install,
     cleans_cache,
     is_ssh_server_package,
     option_values,
     parse_install,
 )
-from pytest_devops_policy.formats.shell import Command, parse_script
+from pytest_devops_policy.knowledge.shell import Command, parse_script
 from pytest_devops_policy.model import Source
 
 

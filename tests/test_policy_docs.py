@@ -189,8 +189,8 @@ def _policy_for(subject: str) -> Policy:
 
 
 def test_kind_markers_and_annotation_prefix_match_the_plugin() -> None:
-    from pytest_devops_policy.formats.kubernetes import ANNOTATION_PREFIX
-    from pytest_devops_policy.nodes import KIND_MARKERS
+    from pytest_devops_policy.formats.kubernetes.objects import ANNOTATION_PREFIX
+    from pytest_devops_policy.pytest_layer.nodes import KIND_MARKERS
 
     for kind, marker in KIND_MARKERS.items():
         assert docs.kind_marker(kind) == marker

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_devops_policy.secretvalues import detect_secrets
+from pytest_devops_policy.knowledge.secrets.values import detect_secrets
 
 JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl"
 

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from pytest_devops_policy.formats.docker_run import run_scripts, written_files
-from pytest_devops_policy.formats.dockerfile import Dockerfile, parse
-from pytest_devops_policy.formats.downloads import (
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, parse
+from pytest_devops_policy.knowledge.docker.run import run_scripts, written_files
+from pytest_devops_policy.knowledge.downloads import (
     apt_sources,
     command_downloads,
     downloaded_then_run,
@@ -25,7 +25,7 @@ from pytest_devops_policy.formats.downloads import (
     tls_bypass_setting,
     verification,
 )
-from pytest_devops_policy.formats.shell import (
+from pytest_devops_policy.knowledge.shell import (
     Command,
     command_substitutions,
     parse_argv,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.engine import Context, ParseCache
-from pytest_devops_policy.formats import terraform as tf
-from pytest_devops_policy.formats.terraform import Expr, Template, TfModule, TfResource
+from pytest_devops_policy.engine.evaluate import Context, ParseCache
+from pytest_devops_policy.formats.terraform import model as tf
+from pytest_devops_policy.formats.terraform.model import Expr, Template, TfModule, TfResource
 from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.policies import builtin_by_id
 from pytest_devops_policy.testing import actual

@@ -24,8 +24,8 @@ from typing import Any, ClassVar
 
 import yaml
 
-from ..api import PathPart
-from ..model import ParseError
+from pytest_devops_policy.api import PathPart
+from pytest_devops_policy.model import ParseError
 
 try:
     from yaml import CSafeLoader as _Loader

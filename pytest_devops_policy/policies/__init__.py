@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from ..api import Policy, get_policy
+from pytest_devops_policy.api import Policy, get_policy
 
 KIND_PACKAGES = ("dockerfile", "kubernetes", "github_actions", "terraform")
 

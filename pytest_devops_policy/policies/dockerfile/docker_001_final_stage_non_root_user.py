@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.dockerfile import Dockerfile, DockerSettings, image_matches, is_root_user
-from ...images import parse_image
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
+    Dockerfile,
+    DockerSettings,
+    image_matches,
+    is_root_user,
+)
+from pytest_devops_policy.formats.images import parse_image
 
 # Base images that already run as a non-root user. A leading "!" excludes: the
 # Chainguard "-dev" variants add a shell and package manager and run as root.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_build import scan_build, unresolved_names
-from ...formats.docker_run import stage_run_scripts
-from ...formats.dockerfile import Dockerfile, DockerSettings
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings
+from pytest_devops_policy.knowledge.docker.build import scan_build, unresolved_names
+from pytest_devops_policy.knowledge.docker.run import stage_run_scripts
 
 
 @policy(

@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ...api import Severity, Violation, policy
-from ...formats.dockerfile import Dockerfile, Instruction, KeyValue
-from ...masking import mask
-from ...secretnames import is_allowed_name, is_known_secret_name, is_placeholder, is_secret_name
-from ...secretvalues import detect_secrets
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Instruction, KeyValue
+from pytest_devops_policy.knowledge.secrets.names import (
+    is_allowed_name,
+    is_known_secret_name,
+    is_placeholder,
+    is_secret_name,
+)
+from pytest_devops_policy.knowledge.secrets.values import detect_secrets
+from pytest_devops_policy.masking import mask
 
 
 def _strip_quotes(value: str) -> str:

@@ -9,9 +9,16 @@ import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_context import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
+    Dockerfile,
+    DockerSettings,
+    Instruction,
+    Stage,
+    is_absolute_path,
+)
+from pytest_devops_policy.indexes.docker_context import (
     ContextFile,
     ContextSource,
     go_clean,
@@ -20,14 +27,7 @@ from ...formats.docker_context import (
     scan,
     workdir,
 )
-from ...formats.dockerfile import (
-    Dockerfile,
-    DockerSettings,
-    Instruction,
-    Stage,
-    is_absolute_path,
-)
-from ...secretfiles import SECRET_FILE_ENVS
+from pytest_devops_policy.knowledge.secrets.files import SECRET_FILE_ENVS
 
 _SHOWN_MAX = 5
 _COMMAND_SPLIT = re.compile(r"&&|\|\||[;|\n]")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_context import ContextSource, DockerIgnore, display_path, scan
-from ...formats.dockerfile import Dockerfile, Instruction
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Instruction
+from pytest_devops_policy.indexes.docker_context import (
+    ContextSource,
+    DockerIgnore,
+    display_path,
+    scan,
+)
 
 # What the ignore file must exclude, probed with Docker's own matching (so `!` re-includes
 # count). Only the context root is probed: the catalog accepts `.env*` and `*.pem`, which

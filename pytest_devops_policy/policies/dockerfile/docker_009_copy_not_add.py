@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.dockerfile import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
     UNRESOLVED_MARK,
     CopySource,
     Dockerfile,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Violation, policy
-from ...engine import Context
-from ...formats.docker_run import findings_message, run_scripts, written_files
-from ...formats.dockerfile import Dockerfile, DockerSettings, Instruction
-from ...formats.packages import parse_install
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Instruction
+from pytest_devops_policy.knowledge.docker.run import findings_message, run_scripts, written_files
+from pytest_devops_policy.knowledge.packages import parse_install
 
 # doas is sudo's OpenBSD-style twin (Alpine ships it): same risk, same finding.
 _ESCALATORS = frozenset({"sudo", "doas"})

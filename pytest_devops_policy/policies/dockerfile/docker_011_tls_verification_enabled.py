@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_run import findings_message, run_scripts, written_files
-from ...formats.dockerfile import Dockerfile, DockerSettings, Expansion, Instruction, KeyValue
-from ...formats.downloads import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
+    Dockerfile,
+    DockerSettings,
+    Expansion,
+    Instruction,
+    KeyValue,
+)
+from pytest_devops_policy.knowledge.docker.run import findings_message, run_scripts, written_files
+from pytest_devops_policy.knowledge.downloads import (
     TLS_BYPASS_VARIABLES,
     assignments,
     tls_bypass,

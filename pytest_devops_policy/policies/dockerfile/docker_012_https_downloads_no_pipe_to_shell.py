@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_run import RunScript, findings_message, run_scripts, written_files
-from ...formats.dockerfile import Dockerfile, DockerSettings, Instruction
-from ...formats.downloads import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Instruction
+from pytest_devops_policy.knowledge.docker.run import (
+    RunScript,
+    findings_message,
+    run_scripts,
+    written_files,
+)
+from pytest_devops_policy.knowledge.downloads import (
     URL_ENV_VARS,
     add_apt_repository_sources,
     apt_sources,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Violation, policy
-from ...engine import Context
-from ...formats.docker_run import findings_message, run_scripts, written_files
-from ...formats.dockerfile import Dockerfile, DockerSettings, Instruction
-from ...formats.downloads import (
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Instruction
+from pytest_devops_policy.knowledge.docker.run import findings_message, run_scripts, written_files
+from pytest_devops_policy.knowledge.downloads import (
     AptSource,
     add_apt_repository_sources,
     apt_sources,

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_build import package_ops, ssh_daemon, unresolved_names
-from ...formats.docker_run import RunScript, stage_run_scripts
-from ...formats.dockerfile import Dockerfile, DockerSettings, Instruction, Stage
-from ...formats.packages import is_ssh_server_package
-from ...formats.shell import parse_argv, parse_script
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
+    Dockerfile,
+    DockerSettings,
+    Instruction,
+    Stage,
+)
+from pytest_devops_policy.knowledge.docker.build import package_ops, ssh_daemon, unresolved_names
+from pytest_devops_policy.knowledge.docker.run import RunScript, stage_run_scripts
+from pytest_devops_policy.knowledge.packages import is_ssh_server_package
+from pytest_devops_policy.knowledge.shell import parse_argv, parse_script
 
 _SSH_PORT = 22
 _META_PACKAGES = {("apk", "openssh"), ("zypper", "openssh"), ("apt", "ssh")}

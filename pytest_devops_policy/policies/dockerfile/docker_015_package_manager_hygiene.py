@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_build import PackageOp, env_value, mounted_cache, package_ops
-from ...formats.docker_run import RunScript, stage_run_scripts
-from ...formats.dockerfile import Dockerfile, DockerSettings, Instruction, Unresolved
-from ...formats.packages import cleans_cache, option_values
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
+    Dockerfile,
+    DockerSettings,
+    Instruction,
+    Unresolved,
+)
+from pytest_devops_policy.knowledge.docker.build import (
+    PackageOp,
+    env_value,
+    mounted_cache,
+    package_ops,
+)
+from pytest_devops_policy.knowledge.docker.run import RunScript, stage_run_scripts
+from pytest_devops_policy.knowledge.packages import cleans_cache, option_values
 
 # apt actions that read the package lists (and so need them cleaned up afterwards).
 _APT_INSTALLS = frozenset(

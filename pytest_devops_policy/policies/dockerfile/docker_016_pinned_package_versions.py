@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_build import PackageOp, env_value, package_ops, unresolved_names
-from ...formats.docker_run import run_scripts
-from ...formats.dockerfile import Dockerfile, DockerSettings, Unresolved
-from ...formats.packages import NPM_CI_ACTIONS
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Unresolved
+from pytest_devops_policy.knowledge.docker.build import (
+    PackageOp,
+    env_value,
+    package_ops,
+    unresolved_names,
+)
+from pytest_devops_policy.knowledge.docker.run import run_scripts
+from pytest_devops_policy.knowledge.packages import NPM_CI_ACTIONS
 
 _HOW = {
     "apt": "name=<version>",

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Violation, policy
-from ...engine import Context
-from ...formats.dockerfile import Dockerfile, DockerSettings, Instruction, json_form_hint
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
+    Dockerfile,
+    DockerSettings,
+    Instruction,
+    json_form_hint,
+)
 
 # Init processes that forward signals to their child and reap zombies. As an exec-form
 # ENTRYPOINT they are PID 1, so the command they start may be anything, shell form

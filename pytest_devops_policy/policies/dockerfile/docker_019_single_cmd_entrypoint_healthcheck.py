@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Violation, policy
-from ...formats.dockerfile import Dockerfile
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
 
 _ONCE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 

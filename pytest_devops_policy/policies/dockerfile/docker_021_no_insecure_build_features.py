@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Violation, policy
-from ...engine import Context
-from ...formats.dockerfile import Dockerfile, image_matches
-from ...images import parse_image
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, image_matches
+from pytest_devops_policy.formats.images import parse_image
 
 # The official Dockerfile frontend, under both of its names (image_matches treats
 # docker.io/docker/dockerfile and docker/dockerfile alike).

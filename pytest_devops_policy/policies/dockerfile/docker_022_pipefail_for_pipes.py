@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ...api import Severity, Violation, policy
-from ...engine import Context
-from ...formats.docker_run import RunScript, run_scripts
-from ...formats.dockerfile import Dockerfile, DockerSettings
-from ...formats.shell import Command, Script, parse_script, pipefail_setting
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings
+from pytest_devops_policy.knowledge.docker.run import RunScript, run_scripts
+from pytest_devops_policy.knowledge.shell import Command, Script, parse_script, pipefail_setting
 
 
 def _first_unprotected(script: Script, pipefail: bool) -> Command | None:

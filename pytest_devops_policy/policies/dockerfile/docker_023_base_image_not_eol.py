@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...eol import as_of_date, is_eol, load_table, lookup_all
-from ...formats.dockerfile import Dockerfile, DockerSettings
-from ...images import parse_image
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings
+from pytest_devops_policy.formats.images import parse_image
+from pytest_devops_policy.knowledge.eol import as_of_date, is_eol, load_table, lookup_all
 
 
 @policy(

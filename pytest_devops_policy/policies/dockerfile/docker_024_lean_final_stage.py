@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.docker_build import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import (
+    Dockerfile,
+    DockerSettings,
+    Stage,
+    Unresolved,
+)
+from pytest_devops_policy.knowledge.docker.build import (
     BuildStep,
     PackageOp,
     env_value,
@@ -15,9 +21,8 @@ from ...formats.docker_build import (
     toolchain_image,
     unresolved_names,
 )
-from ...formats.docker_run import RunScript, shown, stage_run_scripts
-from ...formats.dockerfile import Dockerfile, DockerSettings, Stage, Unresolved
-from ...formats.packages import NPM_CI_ACTIONS, parse_install
+from pytest_devops_policy.knowledge.docker.run import RunScript, shown, stage_run_scripts
+from pytest_devops_policy.knowledge.packages import NPM_CI_ACTIONS, parse_install
 
 _JS_INSTALLS = {
     "npm": NPM_CI_ACTIONS | {"install", "i", "in", "isntall", "add"},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.dockerfile import Dockerfile, DockerSettings, is_root_user
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, is_root_user
 
 
 @policy(

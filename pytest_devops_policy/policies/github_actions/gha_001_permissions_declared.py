@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Violation, policy
-from ...engine import Context
-from ...formats.github_actions import Job, Permissions
+from pytest_devops_policy.api import Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.github_actions.workflow import Job, Permissions
 
 
 def _flag(value: object, default: bool) -> bool:

@@ -6,9 +6,9 @@ import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...api import PathPart, Severity, Violation, policy
-from ...engine import Context
-from ...formats.github_actions import Job, UsesRef
+from pytest_devops_policy.api import PathPart, Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.github_actions.workflow import Job, UsesRef
 
 _MODES = ("hash-pin", "ref-pin", "any")
 _DEFAULT_MAP: Mapping[str, str] = {"*": "hash-pin"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ...api import PathPart, Severity, Violation, policy
-from ...engine import Context
-from ...formats.github_actions import (
+from pytest_devops_policy.api import PathPart, Severity, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.github_actions.workflow import (
     Expression,
     Job,
     Step,

@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ...api import Severity, Unknown, Violation, policy
-from ...ci_classify import ClassifierConfig, JobClass, classify_job, shell_rollback
-from ...engine import Context
-from ...formats.github_actions import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.github_actions.workflow import (
     FAILED,
     SUCCEEDED,
     UNKNOWN,
@@ -18,6 +17,12 @@ from ...formats.github_actions import (
     Job,
     condition_node,
     condition_outcome,
+)
+from pytest_devops_policy.knowledge.ci.classify import (
+    ClassifierConfig,
+    JobClass,
+    classify_job,
+    shell_rollback,
 )
 
 # A reusable workflow called as the rollback job: judged by its file name.

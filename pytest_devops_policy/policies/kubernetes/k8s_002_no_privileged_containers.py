@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...formats.kubernetes import K8sObject, is_true, workloads
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_true, workloads
 
 
 @policy(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...formats.k8s_security import capability_name, is_templated, linux_workloads
-from ...formats.kubernetes import Container, K8sObject, is_true
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, is_true
+from pytest_devops_policy.knowledge.kubernetes.security import (
+    capability_name,
+    is_templated,
+    linux_workloads,
+)
 
 _FIELD = "allowPrivilegeEscalation"
 

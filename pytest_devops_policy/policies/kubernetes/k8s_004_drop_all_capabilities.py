@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_security import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject
+from pytest_devops_policy.knowledge.kubernetes.security import (
     DANGEROUS_CAPABILITIES,
     LINUX_CAPABILITIES,
     capability_name,
     is_templated,
     linux_workloads,
 )
-from ...formats.kubernetes import Container, K8sObject
 
 DEFAULT_ALLOWED_CAPABILITIES = ("NET_BIND_SERVICE",)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...formats.k8s_security import is_templated, linux_workloads
-from ...formats.kubernetes import Container, K8sObject
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject
+from pytest_devops_policy.knowledge.kubernetes.security import is_templated, linux_workloads
 
 _FIELD = "readOnlyRootFilesystem"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...formats.k8s_security import is_templated
-from ...formats.kubernetes import Container, K8sObject, is_true, workloads
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, is_true, workloads
+from pytest_devops_policy.knowledge.kubernetes.security import is_templated
 
 _NAMESPACES = (
     ("hostNetwork", "network namespace: it sees node-local services and can sniff node traffic"),

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_security import is_templated, normalise_host_path, path_within
-from ...formats.kubernetes import K8sObject, workloads
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
+from pytest_devops_policy.knowledge.kubernetes.security import (
+    is_templated,
+    normalise_host_path,
+    path_within,
+)
 
 # Catalog K8S-007's critical paths, normalised. /var/run is a symlink to /run on every
 # current distribution, so paths are compared with /var/run spelled /run.

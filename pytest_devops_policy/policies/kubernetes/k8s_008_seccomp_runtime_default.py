@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...formats.k8s_security import is_templated, linux_workloads
-from ...formats.kubernetes import Container, K8sObject
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject
+from pytest_devops_policy.knowledge.kubernetes.security import is_templated, linux_workloads
 
 _POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 _CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_workloads import is_templated
-from ...formats.kubernetes import K8sObject, workloads
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
+from pytest_devops_policy.knowledge.kubernetes.workloads import is_templated
 
 
 def _service_account(spec: Mapping[str, object]) -> tuple[str, object]:

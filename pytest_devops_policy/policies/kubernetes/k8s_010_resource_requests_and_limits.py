@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import K8sIndex
-from ...formats.k8s_quantity import try_parse_quantity
-from ...formats.kubernetes import K8sObject, workloads
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
+from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.knowledge.kubernetes.quantity import try_parse_quantity
 
 _Field = tuple[str, str]  # (section, resource): ("requests", "cpu")
 

@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_quantity import InvalidQuantity, Quantity, parse_quantity, try_parse_quantity
-from ...formats.kubernetes import K8sObject, is_templated, workloads
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated, workloads
+from pytest_devops_policy.knowledge.kubernetes.quantity import (
+    InvalidQuantity,
+    Quantity,
+    parse_quantity,
+    try_parse_quantity,
+)
 
 Path = tuple[PathPart, ...]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...formats.k8s_probes import probe_problems, probe_scope
-from ...formats.kubernetes import K8sObject
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.knowledge.kubernetes.probes import probe_problems, probe_scope
 
 
 @policy(

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_probes import probe_handlers, probe_problems, probe_scope, probe_target
-from ...formats.kubernetes import Container, K8sObject, is_templated
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, is_templated
+from pytest_devops_policy.knowledge.kubernetes.probes import (
+    probe_handlers,
+    probe_problems,
+    probe_scope,
+    probe_target,
+)
 
 # The API server turns 0 (and absent) into these defaults.
 _TIMING_DEFAULTS = (("initialDelaySeconds", 0), ("periodSeconds", 10), ("failureThreshold", 3))

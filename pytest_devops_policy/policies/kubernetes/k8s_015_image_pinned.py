@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.kubernetes import K8sObject, is_templated, workloads
-from ...images import is_valid_digest, parse_image
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.images import is_valid_digest, parse_image
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated, workloads
 
 
 @policy(

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.kubernetes import Container, K8sObject, workloads
-from ...masking import mask
-from ...secretnames import is_allowed_name, is_placeholder, is_secret_name
-from ...secretvalues import detect_secrets
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, workloads
+from pytest_devops_policy.knowledge.secrets.names import (
+    is_allowed_name,
+    is_placeholder,
+    is_secret_name,
+)
+from pytest_devops_policy.knowledge.secrets.values import detect_secrets
+from pytest_devops_policy.masking import mask
 
 # Helm/Go templates and envsubst: the manifest is rendered before it is applied, and the
 # rendered value lands in the object as a literal. Kubernetes' own $(VAR) expansion is a

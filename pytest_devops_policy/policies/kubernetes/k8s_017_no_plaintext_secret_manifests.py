@@ -9,11 +9,16 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
-from ...api import PathPart, Severity, Violation, policy
-from ...formats.kubernetes import K8sObject
-from ...masking import mask
-from ...secretnames import is_allowed_name, is_known_secret_name, is_placeholder, is_secret_name
-from ...secretvalues import detect_secrets
+from pytest_devops_policy.api import PathPart, Severity, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.knowledge.secrets.names import (
+    is_allowed_name,
+    is_known_secret_name,
+    is_placeholder,
+    is_secret_name,
+)
+from pytest_devops_policy.knowledge.secrets.values import detect_secrets
+from pytest_devops_policy.masking import mask
 
 # Kinds that keep the secret out of the repository by design (encrypted, or fetched from a
 # secrets manager at run time): they always pass.

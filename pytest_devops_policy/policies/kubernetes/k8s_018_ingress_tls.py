@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import K8sIndex
-from ...formats.kubernetes import K8sObject, is_templated
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated
+from pytest_devops_policy.indexes.kubernetes import K8sIndex
 
 _INGRESS_GROUPS = frozenset({"networking.k8s.io", "extensions"})
 _GATEWAY_GROUP = "gateway.networking.k8s.io"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import Entry, K8sIndex
-from ...formats.k8s_selectors import label_selector_matches
-from ...formats.k8s_workloads import pod_labels_path
-from ...formats.kubernetes import K8sObject, is_true, workloads
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_true, workloads
+from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
+from pytest_devops_policy.knowledge.kubernetes.selectors import label_selector_matches
+from pytest_devops_policy.knowledge.kubernetes.workloads import pod_labels_path
 
 _EXEMPT_NAMESPACES = frozenset({"kube-system"})
 

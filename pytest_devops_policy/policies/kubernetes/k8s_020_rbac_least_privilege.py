@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import Entry, K8sIndex
-from ...formats.k8s_selectors import label_selector_matches
-from ...formats.kubernetes import K8sObject, is_templated
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated
+from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
+from pytest_devops_policy.knowledge.kubernetes.selectors import label_selector_matches
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 _ROLE_KINDS = frozenset({"Role", "ClusterRole"})

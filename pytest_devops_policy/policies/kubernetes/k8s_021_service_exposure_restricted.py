@@ -15,8 +15,12 @@ import ipaddress
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...formats.kubernetes import ANNOTATION_PREFIX, K8sObject, is_templated
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import (
+    ANNOTATION_PREFIX,
+    K8sObject,
+    is_templated,
+)
 
 _PUBLIC = ANNOTATION_PREFIX + "public"
 _SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"

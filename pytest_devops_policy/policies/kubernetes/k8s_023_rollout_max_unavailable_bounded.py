@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import K8sIndex
-from ...formats.k8s_rollout import IntOrPercent, RollingUpdate, Templated, rolling_update
-from ...formats.k8s_workloads import Replicas, replica_count
-from ...formats.kubernetes import K8sObject
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.knowledge.kubernetes.rollout import (
+    IntOrPercent,
+    RollingUpdate,
+    Templated,
+    rolling_update,
+)
+from pytest_devops_policy.knowledge.kubernetes.workloads import Replicas, replica_count
 
 
 def _scope(subject: object) -> bool:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.kubernetes import K8sObject, is_true, non_negative_int
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_true, non_negative_int
 
 DEFAULT_DEADLINE = 600
 NO_DEADLINE = 2147483647  # math.MaxInt32: the controller never reports a stalled rollout

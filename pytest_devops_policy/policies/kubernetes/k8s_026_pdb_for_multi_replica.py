@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import K8sIndex, pdb_selects
-from ...formats.k8s_workloads import pod_labels_path, replica_count
-from ...formats.kubernetes import K8sObject
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.kubernetes import K8sIndex, pdb_selects
+from pytest_devops_policy.knowledge.kubernetes.workloads import pod_labels_path, replica_count
 
 _KINDS = frozenset({"Deployment", "StatefulSet", "Rollout"})
 

@@ -13,13 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import Entry, K8sIndex
-from ...formats.k8s_rollout import IntOrPercent, Templated, int_or_percent
-from ...formats.k8s_selectors import label_selector_matches, selector_text
-from ...formats.k8s_workloads import Replicas, entry_replicas, is_templated
-from ...formats.kubernetes import K8sObject
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
+from pytest_devops_policy.knowledge.kubernetes.rollout import (
+    IntOrPercent,
+    Templated,
+    int_or_percent,
+)
+from pytest_devops_policy.knowledge.kubernetes.selectors import (
+    label_selector_matches,
+    selector_text,
+)
+from pytest_devops_policy.knowledge.kubernetes.workloads import (
+    Replicas,
+    entry_replicas,
+    is_templated,
+)
 
 _EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")
 

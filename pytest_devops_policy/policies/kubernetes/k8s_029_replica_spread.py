@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_index import K8sIndex
-from ...formats.k8s_selectors import label_selector_matches, selector_text
-from ...formats.k8s_workloads import replica_count, replicated_workloads
-from ...formats.kubernetes import K8sObject, as_mapping
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, as_mapping
+from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.knowledge.kubernetes.selectors import (
+    label_selector_matches,
+    selector_text,
+)
+from pytest_devops_policy.knowledge.kubernetes.workloads import replica_count, replicated_workloads
 
 _HOST = "kubernetes.io/hostname"
 _ZONE = "topology.kubernetes.io/zone"

@@ -22,8 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...formats.kubernetes import K8sObject, as_mapping, is_templated, non_negative_int
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.formats.kubernetes.objects import (
+    K8sObject,
+    as_mapping,
+    is_templated,
+    non_negative_int,
+)
 
 Path = tuple[PathPart, ...]
 Finding = Violation | Unknown

@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.k8s_schema import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.knowledge.kubernetes.schema import (
     DEFAULT_VERSION,
     resolve_version,
     schema_errors,
     supported_versions,
 )
-from ...formats.kubernetes import K8sObject
 
 MAX_REPORTED = 20
 _TEMPLATE_MARK = re.compile(r"\{\{|\$\{")

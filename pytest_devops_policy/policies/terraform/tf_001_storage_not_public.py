@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ...api import Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.terraform import (
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.terraform.model import (
     Expr,
     Template,
     TfModule,

@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ...api import PathPart, Severity, Unknown, Violation, policy
-from ...engine import Context
-from ...formats.terraform import Block, TfModule, TfResource, Value, hcl, is_literal
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.formats.terraform.model import (
+    Block,
+    TfModule,
+    TfResource,
+    Value,
+    hcl,
+    is_literal,
+)
 
 Findings = Iterator[Violation | Unknown]
 

@@ -1,0 +1,54 @@
+"""The policies that apply to a file: hook results, validated, selected, grouped by subject."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pytest_devops_policy.api import Policy, get_policy
+from pytest_devops_policy.settings import Settings
+
+
+class PolicyConflict(Exception):
+    """Two different policies claim one id, or a hook returned something that is no policy."""
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    policies: tuple[Policy, ...]
+    by_subject: dict[str, tuple[Policy, ...]] = field(default_factory=dict)
+
+    def for_subject(self, key: str) -> tuple[Policy, ...]:
+        return self.by_subject.get(key, ())
+
+    def kinds(self) -> set[str]:
+        return {p.kind for p in self.policies}
+
+
+def build_policy_set(
+    hook_results: Iterable[Iterable[object] | None], settings: Settings
+) -> PolicySet:
+    seen: dict[str, Policy] = {}
+    for result in hook_results:
+        for obj in result or ():
+            meta = get_policy(obj)
+            if meta is None:
+                raise PolicyConflict(
+                    f"pytest_devops_policy_add_policies returned {obj!r}, "
+                    "which is not decorated with @policy"
+                )
+            other = seen.get(meta.id)
+            if other is not None:
+                if other.func is meta.func:
+                    continue  # the same function offered twice is harmless
+                raise PolicyConflict(
+                    f"duplicate policy id {meta.id}: defined by {other.origin} and by {meta.origin}"
+                )
+            seen[meta.id] = meta
+    chosen = tuple(
+        sorted((p for p in seen.values() if settings.selects(p.id, p.name)), key=lambda p: p.id)
+    )
+    grouped: dict[str, list[Policy]] = {}
+    for p in chosen:
+        grouped.setdefault(p.subject, []).append(p)
+    return PolicySet(chosen, {k: tuple(v) for k, v in grouped.items()})

@@ -1,0 +1,230 @@
+"""A content-addressed cache of file results under pytest's cache directory.
+
+A file's entry is keyed by everything its outcomes depend on: its bytes and
+path, the bytes of the files its cross-file index reads (a Terraform module's
+siblings) or the listings of the directories it looked into (a Dockerfile's
+build context, digested by entry names), the policies that ran (builtin code,
+plugin and conftest modules), the settings, and the parser backend. A changed
+input is therefore a miss, never a stale hit. Entries are JSON written
+atomically; a missing, partial or corrupt entry is a miss. ``pytest
+--cache-clear`` empties it.
+
+The same directory lets xdist workers share the work: worker k analyses the
+files whose collection index is k modulo the worker count, and reads the
+others' results as they appear.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+import json
+import os
+import shutil
+import stat
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pytest_devops_policy.api import Policy
+from pytest_devops_policy.engine.analysis import FORMAT_VERSION, FileResult, from_json, to_json
+from pytest_devops_policy.engine.registry import PolicySet
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _file_digest(path: str | Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return _digest(fh.read())
+    except OSError:
+        return "missing"
+
+
+def _listing_digest(path: str | Path) -> str:
+    """A directory by its sorted entry names (and kinds), not their content: what a glob
+    expansion or a directory walk saw."""
+    names: list[str] = []
+    try:
+        with os.scandir(path) as it:
+            for entry in it:
+                try:
+                    if entry.is_symlink():
+                        mark = "@"
+                    elif entry.is_dir(follow_symlinks=False):
+                        mark = "/"
+                    else:
+                        mark = ""
+                except OSError:
+                    mark = "?"
+                names.append(entry.name + mark)
+    except OSError:
+        return "unlistable"
+    return _digest("dir", *sorted(names))
+
+
+def dependency_digest(path: str | Path) -> str:
+    """A dependency of a file's outcome: a directory by its listing, a file by its bytes.
+    Anything else (a FIFO, a device) only by its type: opening it could block."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISDIR(mode):
+        return _listing_digest(path)
+    if stat.S_ISREG(mode):
+        return _file_digest(path)
+    return f"special:{stat.S_IFMT(mode)}"
+
+
+def package_digest() -> str:
+    """The plugin's own code: any edit to a policy or parser invalidates results."""
+    parts = [f"format={FORMAT_VERSION}", f"python={sys.version_info[:2]}"]
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        parts.append(f"{path.relative_to(_PACKAGE_DIR).as_posix()}={_file_digest(path)}")
+    return _digest(*parts)
+
+
+def _policy_origin(policy: Policy) -> str:
+    module = sys.modules.get(policy.func.__module__)
+    if module is not None and module.__name__.startswith("pytest_devops_policy."):
+        return "builtin"  # covered by package_digest
+    try:
+        source = inspect.getsourcefile(policy.func)
+    except TypeError:
+        source = None
+    if source is None:
+        return f"uncacheable:{os.getpid()}:{time.time_ns()}"  # never the same key twice
+    return _file_digest(source)
+
+
+class ResultCache:
+    def __init__(self, directory: Path, settings_key: str) -> None:
+        self.base = _digest(package_digest(), settings_key)
+        self.directory = directory / self.base[:16]
+        self._policy_keys: dict[int, str] = {}
+        self._digests: dict[str, str] = {}
+        self.hits = 0
+        self.stores = 0
+        # One listing instead of a failed open per file on a cold run.
+        self._present: set[str] = set()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._present = {name[:-5] for name in os.listdir(self.directory)}
+            for other in directory.iterdir():  # results of older code or other settings
+                if other != self.directory and other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            pass
+
+    def _policies_key(self, policies: PolicySet) -> str:
+        key = self._policy_keys.get(id(policies))
+        if key is None:
+            key = _digest(*(f"{p.id}:{_policy_origin(p)}" for p in policies.policies))
+            self._policy_keys[id(policies)] = key
+        return key
+
+    def _dep_digest(self, path: str) -> str:
+        hit = self._digests.get(path)
+        if hit is None:
+            hit = self._digests[path] = dependency_digest(path)
+        return hit
+
+    def key(
+        self,
+        kind: str,
+        relpath: str,
+        data: bytes,
+        policies: PolicySet,
+        dependencies: Iterable[str] = (),
+        tokens: Iterable[str] = (),
+    ) -> str:
+        """``dependencies`` are paths (digested here); ``tokens`` are digests the
+        format computed itself (the Kubernetes index of the file's scope)."""
+        deps = [f"{os.path.basename(p)}={self._dep_digest(p)}" for p in dependencies]
+        deps += [f"token={t}" for t in tokens]
+        return _digest(self._policies_key(policies), kind, relpath, data, *deps)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def load(self, key: str, kind: str, text: str, *, listed: bool = True) -> FileResult | None:
+        """The entry for ``key``; ``listed=False`` looks even if it was not there at start."""
+        if listed and key not in self._present:
+            return None
+        try:
+            with open(self._path(key), "rb") as fh:
+                data: Any = json.loads(fh.read())
+            result = from_json(data, text)
+        except Exception:  # absent, partial or corrupt: analyse again
+            return None
+        if result.kind != kind:
+            return None
+        self.hits += 1
+        return result
+
+    def store(self, key: str, result: FileResult, text: str) -> None:
+        path = self._path(key)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            payload = json.dumps(to_json(result, text), separators=(",", ":"))
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+            os.replace(tmp, path)  # readers see the whole entry or none
+            self.stores += 1
+        except (OSError, ValueError, TypeError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    # -- facts: what a file contributes to a run-wide index (engine.FactStore) ---------
+
+    def load_facts(self, key: str) -> Any:
+        name = f"facts-{key}"
+        if name not in self._present:
+            return None
+        try:
+            with open(self.directory / f"{name}.json", "rb") as fh:
+                return json.loads(fh.read())
+        except Exception:  # absent, partial or corrupt: extract again
+            return None
+
+    def store_facts(self, key: str, value: Any) -> None:
+        path = self.directory / f"facts-{key}.json"
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(value, separators=(",", ":"), default=str))
+            os.replace(tmp, path)
+        except (OSError, ValueError, TypeError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def wait(self, key: str, kind: str, text: str, timeout: float) -> FileResult | None:
+        """Poll for an entry another worker is writing; None on timeout."""
+        deadline = time.monotonic() + timeout
+        delay = 0.0002
+        path = self._path(key)
+        while True:
+            if path.exists():
+                return self.load(key, kind, text, listed=False)
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
+
+
+def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
+    """What of the settings can change an outcome (waivers are applied later, per run)."""
+    return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)

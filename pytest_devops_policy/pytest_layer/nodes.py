@@ -1,0 +1,525 @@
+"""pytest nodes: an infrastructure file, its resources, one item per (resource, policy).
+
+``--collect-only`` therefore reads file -> resource -> policy, and node ids look
+like ``deploy/web.yaml::Deployment/web::K8S-001``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+from _pytest._code.code import ExceptionInfo, ReprFileLocation, TerminalRepr
+from _pytest._io import TerminalWriter
+
+from pytest_devops_policy import discovery
+from pytest_devops_policy.api import Policy
+from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
+from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation, decode
+from pytest_devops_policy.model import FileText, ParseError, Source
+from pytest_devops_policy.pytest_layer.render import excerpt, finding_text, one_line
+from pytest_devops_policy.waivers import FileWaivers, Waiver, annotation_waiver, inline_waivers
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
+
+KIND_MARKERS = {
+    "dockerfile": "dockerfile",
+    "kubernetes": "kubernetes",
+    "github-actions": "github_actions",
+    "gitlab-ci": "gitlab_ci",
+    "terraform": "terraform",
+    "secrets": "secrets",
+    "host": "host",
+}
+
+
+class PolicyFailed(Exception):
+    """Raised by an item to fail with pre-rendered text (never a traceback)."""
+
+    def __init__(self, text: str, crash: str, path: str, line: int) -> None:
+        super().__init__(crash)
+        self.text = text
+        self.crash = crash
+        self.path = path
+        self.line = line
+
+
+class PolicyError(Exception):
+    """A policy raised while it was evaluated at collection; carries its short traceback."""
+
+
+class PolicyFailureRepr(TerminalRepr):
+    """Plain failure text; ``reprcrash`` gives JUnit and ``-rf`` a one-line message."""
+
+    def __init__(self, exc: PolicyFailed) -> None:
+        self.text = exc.text
+        self.reprcrash = ReprFileLocation(exc.path, exc.line, exc.crash)
+
+    def toterminal(self, tw: TerminalWriter) -> None:
+        first, _, rest = self.text.partition("\n")
+        tw.line(first, red=True, bold=True)
+        if rest:
+            tw.line(rest)
+
+
+class _Base(pytest.Item):
+    """What every item of this plugin shares: properties, markers, plain failures."""
+
+    policy_id = ""
+
+    def _setup_item(self, kind: str, severity: str, props: list[tuple[str, object]]) -> None:
+        state = _state(self)
+        self.add_marker(state.marker("devops_policy"))
+        self.add_marker(state.marker(severity))
+        if kind in KIND_MARKERS:
+            self.add_marker(state.marker(KIND_MARKERS[kind]))
+        self.user_properties = props
+
+    def repr_failure(
+        self, excinfo: ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        if isinstance(excinfo.value, PolicyFailed):
+            return PolicyFailureRepr(excinfo.value)
+        if isinstance(excinfo.value, PolicyError):
+            return f"internal error while checking {self.nodeid}:\n{excinfo.value}"
+        # A bug in a policy: keep it short but honest about where it happened.
+        return f"internal error while checking {self.nodeid}:\n" + str(
+            excinfo.getrepr(style="short", chain=False)
+        )
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, 0, self.name  # file-level items point at the top of the file
+
+    # pytest computes these per item; every item of a file shares them, so ask the file.
+    @cached_property
+    def location(self) -> tuple[str, int | None, str]:
+        _, line, domain = self.reportinfo()
+        return (_file_node(self).relfspath, line, domain)
+
+    @property
+    def ihook(self) -> Any:
+        return _file_node(self).ihook
+
+
+def _file_node(node: pytest.Item | pytest.Collector) -> _FileBase:
+    parent = node.parent
+    while not isinstance(parent, _FileBase):
+        assert parent is not None
+        parent = parent.parent
+    return parent
+
+
+class _FileBase(pytest.File):
+    @cached_property
+    def relfspath(self) -> str:
+        return self.session._node_location_to_relpath(self.path)
+
+    @cached_property
+    def ihook(self) -> Any:  # the conftests of a directory are loaded before its files
+        return self.session.gethookproxy(self.path)
+
+
+def _skip_here(reason: str) -> NoReturn:
+    """Skip, reported at the item's file:line (``-rs``) rather than at this module."""
+    raise pytest.skip.Exception(reason, _use_item_location=True)
+
+
+def _state(node: pytest.Item | pytest.Collector) -> DevopsPolicy:
+    from pytest_devops_policy.pytest_layer.collector import STATE_KEY
+
+    return node.config.stash[STATE_KEY]
+
+
+def _props(
+    policy_id: str,
+    name: str,
+    severity: str,
+    kind: str,
+    resource: str,
+    relpath: str,
+    line: int,
+    controls: Iterable[str] = (),
+) -> list[tuple[str, object]]:
+    return [
+        ("policy_id", policy_id),
+        ("policy_name", name),
+        ("severity", severity),
+        ("kind", kind),
+        ("resource", resource),
+        ("file", relpath),
+        ("line", str(line)),
+        ("controls", ",".join(controls)),
+    ]
+
+
+class PolicyFile(_FileBase):
+    """One infrastructure file. Parsing happens here, once."""
+
+    kind: str = ""
+
+    @classmethod
+    def from_parent(cls, parent: pytest.Collector, *, path: Any, kind: str) -> PolicyFile:  # type: ignore[override]
+        node: PolicyFile = super().from_parent(parent, path=path)
+        node.kind = kind
+        return node
+
+    def _note(self, reason: str, name: str = "FILE-SKIPPED", kind: str = "") -> NoteItem:
+        relpath = _state(self).cache.relpath(str(self.path))
+        return NoteItem.from_parent(
+            self, name=name, kind=kind or self.kind, relpath=relpath, reason=reason
+        )
+
+    def _render(self, state: DevopsPolicy, path: str, relpath: str) -> str | NoteItem:
+        """A Helm template's rendered text, or the note saying why it stays unjudged."""
+        from pytest_devops_policy.formats.kubernetes import helm
+
+        name = "K8S-HELM-UNRENDERED"
+        if not state.context.option("k8s.helm_render", False):
+            return self._note(
+                f"{relpath} is a Helm chart template, not YAML; render the chart "
+                "(helm template <chart-dir> > rendered.yaml) and scan the output, "
+                "or pass --devops-policy-helm-render",
+                name=name,
+                kind="kubernetes",
+            )
+        rendered = helm.rendered_template(path, state.context)
+        if rendered is None:
+            return self._note(
+                f"{relpath} is a Helm chart template; --devops-policy-helm-render needs the "
+                "helm binary, which is not on PATH",
+                name=name,
+                kind="kubernetes",
+            )
+        if not isinstance(rendered, str):
+            return self._note(f"{relpath}: {rendered.error}", name=name, kind="kubernetes")
+        if not rendered.strip():
+            return self._note(
+                f"{relpath} renders no objects with the chart's default values",
+                name=name,
+                kind="kubernetes",
+            )
+        return rendered
+
+    def collect(self) -> Iterator[pytest.Item | pytest.Collector]:
+        state = _state(self)
+        path = str(self.path)
+        relpath = state.cache.relpath(path)
+        limit = state.settings.max_file_size
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            yield self._note(f"cannot read {relpath}: {exc.strerror}")
+            return
+        if size > limit:
+            yield self._note(
+                f"{relpath} is {size:,} bytes, over the {limit:,}-byte limit "
+                "(raise it with --devops-policy-max-file-size)"
+            )
+            return
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if b"\0" in data[:8192]:
+            yield self._note(f"{relpath} is a binary file, not {self.kind}")
+            return
+        analysed_as = self.kind
+        file_text_now = decode(data)
+        text = file_text_now
+        if self.kind == discovery.HELM_TEMPLATE:
+            rendered = self._render(state, path, relpath)
+            if not isinstance(rendered, str):
+                yield rendered
+                return
+            # Judged as the Kubernetes objects helm made of it, positioned on the template.
+            self.kind = discovery.KUBERNETES
+            analysed_as = "helm-rendered"
+            text = rendered
+            data = rendered.encode("utf-8", "surrogatepass")
+        policies = state.policies_for(self)
+        if not policies.kinds() & {self.kind}:
+            return  # nothing selected for this kind: do not even parse
+        result = state.analyse(path, relpath, analysed_as, data, text, policies)
+        if result.parse_error is not None:
+            message, line, col = result.parse_error
+            yield ParseErrorItem.from_parent(
+                self,
+                name="PARSE-ERROR",
+                kind=self.kind,
+                source=Source(path, relpath, text),
+                error=ParseError(message, line, col),
+            )
+            return
+        if result.skip_reason:
+            yield self._note(f"{relpath}: {result.skip_reason}")
+            return
+        inline = inline_waivers(Source(path, relpath, file_text_now))
+        # Only failing items read the lines again; the text is not kept.
+        file_text = FileText(path, relpath)
+        file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)
+        state.ledger.declare(inline)
+        for w in inline:
+            if not w.valid:
+                yield WaiverErrorItem.from_parent(
+                    self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
+                )
+        by_id = {p.id: p for p in policies.policies}
+        for resource in result.resources:
+            annotations = [
+                annotation_waiver(ids, attrs, relpath, resource.line)
+                for ids, attrs in resource.annotations
+            ]
+            state.ledger.declare(annotations)
+            for w in annotations:
+                if not w.valid:
+                    yield WaiverErrorItem.from_parent(
+                        self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
+                    )
+            if not resource.outcomes:
+                continue
+            yield ResourceNode.from_parent(
+                self,
+                name=resource.name,
+                result=resource,
+                policies=by_id,
+                file_text=file_text,
+                waivers=file_waivers,
+                annotation_waivers=[w for w in annotations if w.valid],
+            )
+
+
+class ResourceNode(pytest.Collector):
+    """One resource (a Kubernetes object, a Dockerfile's shipped stage, a job, a TF resource)."""
+
+    def __init__(
+        self,
+        *,
+        result: ResourceResult,
+        policies: Mapping[str, Policy],
+        file_text: FileText,
+        waivers: FileWaivers,
+        annotation_waivers: list[Waiver],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.result = result
+        self.policies = policies
+        self.file_text = file_text
+        self.waivers = waivers
+        self.annotation_waivers = annotation_waivers
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for outcome in self.result.outcomes:
+            yield PolicyItem.from_parent(
+                self,
+                name=outcome.policy_id,
+                policy=self.policies[outcome.policy_id],
+                outcome=outcome,
+            )
+
+
+class PolicyItem(_Base):
+    def __init__(self, *, policy: Policy, outcome: Outcome, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        parent = self.parent
+        assert isinstance(parent, ResourceNode)
+        self.resource: ResourceNode = parent
+        self.policy = policy
+        self.outcome = outcome
+        self.policy_id = policy.id
+        result = parent.result
+        self.extra_keyword_matches.add(policy.name)
+        self._setup_item(
+            policy.kind,
+            str(policy.severity),
+            _props(
+                policy.id,
+                policy.name,
+                str(policy.severity),
+                policy.kind,
+                result.label,
+                parent.file_text.relpath,
+                result.line,
+                policy.controls,
+            ),
+        )
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, self.resource.result.line - 1, f"{self.resource.name}::{self.name}"
+
+    def runtest(self) -> None:
+        outcome = self.outcome
+        if outcome.error is not None:
+            raise PolicyError(outcome.error)
+        if not outcome.violations:
+            if outcome.unknowns:
+                _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns)))
+            return
+        self._set_prop("line", str(outcome.violations[0].line))
+        self._judge(_state(self), outcome)
+
+    def _set_prop(self, key: str, value: str) -> None:
+        self.user_properties = [(k, value if k == key else v) for k, v in self.user_properties]
+
+    def _judge(self, state: DevopsPolicy, outcome: Outcome) -> None:
+        settings = state.settings
+        policy, resource = self.policy, self.resource.result
+        whole, scoped = self.resource.waivers.for_item(
+            policy.id,
+            policy.name,
+            resource.label,
+            resource.waiver_lines,
+            extra=self.resource.annotation_waivers,
+        )
+        notes: list[str] = []
+        expired: list[Waiver] = []
+
+        def live(ws: list[Waiver]) -> list[Waiver]:
+            for w in ws:
+                state.ledger.consider(w)
+            usable = [w for w in ws if w.valid]
+            expired.extend(w for w in usable if w.expired(settings.today))
+            return [w for w in usable if not w.expired(settings.today)]
+
+        relpath = self.resource.file_text.relpath
+        secrets = outcome.secrets
+        active = live(whole)
+        if active:
+            self._waive(state, active[0], one_line(policy, relpath, outcome.violations, secrets))
+        remaining: list[ResolvedViolation] = []
+        used: list[Waiver] = []
+        for v in outcome.violations:
+            covering = live([w for w in scoped if self.resource.waivers.covers_line(w, v.line)])
+            if covering:
+                used.append(covering[0])
+            else:
+                remaining.append(v)
+        if not remaining:
+            self._waive(state, used[0], one_line(policy, relpath, outcome.violations, secrets))
+        for w in used:
+            state.ledger.use(w)
+        if used:
+            notes.append(
+                f"{len(outcome.violations) - len(remaining)} other finding(s) waived "
+                f"by {', '.join(sorted({w.source for w in used}))}"
+            )
+        for w in dict.fromkeys(expired):
+            state.ledger.expire(w)
+            assert w.expires is not None
+            notes.append(f"waiver expired on {w.expires.isoformat()}: {w.describe()}")
+            self._waiver_props(w, "expired")
+        severity = max(v.severity for v in remaining)
+        crash = one_line(policy, relpath, remaining, secrets)
+        if severity < settings.fail_on and not expired:
+            pytest.xfail(f"below --devops-policy-fail-on={settings.fail_on}: " + crash)
+        text = finding_text(policy, self.resource.file_text.source, remaining, secrets, notes)
+        if expired:
+            crash += f" (waiver expired on {expired[0].expires})"
+        raise PolicyFailed(text, crash, str(self.path), remaining[0].line)
+
+    def _waiver_props(self, w: Waiver, status: str) -> None:
+        self.user_properties.extend(
+            [
+                ("waiver_reason", w.reason or ""),
+                ("waiver_expires", w.expires.isoformat() if w.expires else ""),
+                ("waiver_owner", w.owner or ""),
+                ("waiver_source", w.source),
+                ("waiver_status", status),
+            ]
+        )
+
+    def _waive(self, state: DevopsPolicy, w: Waiver, summary: str) -> NoReturn:
+        state.ledger.use(w)
+        self._waiver_props(w, "applied")
+        details = [f'reason="{w.reason}"']
+        if w.owner:
+            details.append(f"owner={w.owner}")
+        details.append(f"expires={w.expires.isoformat() if w.expires else 'never'}")
+        pytest.xfail(f"waived by {w.source} ({' '.join(details)}): " + summary)
+
+
+class ParseErrorItem(_Base):
+    policy_id = "PARSE-ERROR"
+
+    def __init__(self, *, kind: str, source: Source, error: ParseError, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source, self.error, self.kind = source, error, kind
+        self._setup_item(
+            kind,
+            "high",
+            _props("PARSE-ERROR", "parse-error", "high", kind, "", source.relpath, error.line),
+        )
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, self.error.line - 1, self.name
+
+    def runtest(self) -> None:
+        e, src = self.error, self.source
+        head = f"PARSE-ERROR [high]: cannot parse {src.relpath} as {self.kind}: {e.message}"
+        lines = [head, f"  --> {src.relpath}:{e.line}:{e.col}", *excerpt(src, e.line)]
+        lines.append(
+            "  why: a file that cannot be parsed cannot be checked; "
+            "the tools that deploy it will reject it too"
+        )
+        raise PolicyFailed("\n".join(lines), head, str(self.path), e.line)
+
+
+class NoteItem(_Base):
+    """A file we recognised but will not judge (binary, too large, a Helm template...)."""
+
+    def __init__(self, *, kind: str, relpath: str, reason: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reason = reason
+        self.policy_id = self.name
+        self._setup_item(
+            kind, "low", _props(self.name, self.name.lower(), "low", kind, "", relpath, 1)
+        )
+
+    def runtest(self) -> None:
+        _skip_here(self.reason)
+
+
+class WaiverErrorItem(_Base):
+    """A waiver that waives nothing because it is malformed (no reason, bad date...)."""
+
+    policy_id = "WAIVER-INVALID"
+
+    def __init__(self, *, waiver: Waiver, kind: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.waiver = waiver
+        relpath = waiver.source.rsplit(":", 1)[0]
+        self._setup_item(
+            kind,
+            "medium",
+            _props(
+                "WAIVER-INVALID", "waiver-invalid", "medium", kind, "", relpath, waiver.line or 1
+            ),
+        )
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, (self.waiver.line or 1) - 1, self.name
+
+    def runtest(self) -> None:
+        w = self.waiver
+        problems = "; ".join(w.problems)
+        head = f"WAIVER-INVALID [medium]: waiver {','.join(w.ids) or '[]'} {problems}"
+        lines = [head, f"  --> {w.source}"]
+        lines.append(
+            "  why: a waiver must say why the finding is accepted; "
+            "until it does, the finding stands"
+        )
+        lines.append('  fix: add reason="..." (and expires=YYYY-MM-DD, owner=...)')
+        raise PolicyFailed("\n".join(lines), head, str(self.path), w.line or 1)
+
+
+class ConfigWaivers(_FileBase):
+    """Holds the items for malformed ``[[tool.devops-policy.waivers]]`` entries."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for i, w in enumerate(_state(self).settings.waivers):
+            if not w.valid:
+                yield WaiverErrorItem.from_parent(
+                    self, name=f"WAIVER-INVALID-{w.line or i}", waiver=w, kind="config"
+                )

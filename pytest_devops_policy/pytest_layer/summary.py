@@ -1,0 +1,126 @@
+"""The end-of-run picture: outcomes by severity and kind, top failures, waiver use.
+
+Counts come from reports (so they are right under xdist, where the controller
+sees only reports). Waiver declarations come from the ledger, which workers
+send back through ``workeroutput``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_devops_policy.waivers import Waiver
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+
+
+@dataclass
+class WaiverLedger:
+    """Which waivers exist, which an item considered, which applied, which had expired."""
+
+    declared: dict[str, str] = field(default_factory=dict)  # source -> description
+    considered: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+    expired: set[str] = field(default_factory=set)
+
+    def declare(self, waivers: list[Waiver]) -> None:
+        for w in waivers:
+            if w.valid:
+                self.declared.setdefault(w.source, w.describe())
+
+    def consider(self, w: Waiver) -> None:
+        self.considered.add(w.source)
+
+    def use(self, w: Waiver) -> None:
+        self.used.add(w.source)
+
+    def expire(self, w: Waiver) -> None:
+        self.expired.add(w.source)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "declared": self.declared,
+            "considered": sorted(self.considered),
+            "used": sorted(self.used),
+            "expired": sorted(self.expired),
+        }
+
+    def merge(self, data: dict[str, Any]) -> None:
+        self.declared.update(data.get("declared", {}))
+        self.considered.update(data.get("considered", []))
+        self.used.update(data.get("used", []))
+        self.expired.update(data.get("expired", []))
+
+    def unused(self, full_run: bool) -> list[str]:
+        """Valid waivers that matched no finding.
+
+        A waiver no selected item could consider (``-k``, ``--lf``...) is only
+        called unused when nothing was deselected, so partial runs stay quiet.
+        """
+        out = []
+        for source in sorted(self.declared):
+            if source in self.used or source in self.expired:
+                continue
+            if source in self.considered or full_run:
+                out.append(source)
+        return out
+
+
+@dataclass
+class Tally:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    failed_by_severity: Counter[str] = field(default_factory=Counter)
+    failed_by_kind: Counter[str] = field(default_factory=Counter)
+    failed_by_policy: Counter[str] = field(default_factory=Counter)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def add(self, props: dict[str, str], outcome: str) -> None:
+        self.outcomes[outcome] += 1
+        if outcome == "failed":
+            pid = props.get("policy_id", "?")
+            self.failed_by_severity[props.get("severity", "?")] += 1
+            self.failed_by_kind[props.get("kind", "?")] += 1
+            self.failed_by_policy[pid] += 1
+            self.names[pid] = props.get("policy_name", "")
+
+
+def _join(counter: Counter[str], order: tuple[str, ...] = ()) -> str:
+    keys = [k for k in order if counter.get(k)] + sorted(k for k in counter if k not in order)
+    return " · ".join(f"{k} {counter[k]}" for k in keys) or "none"
+
+
+def render(
+    tally: Tally, ledger: WaiverLedger, full_run: bool, strict: bool, top: int = 5
+) -> list[str]:
+    o = tally.outcomes
+    total = sum(o.values())
+    lines = [
+        f"items: {total} ({o['passed']} passed, {o['failed']} failed, {o['waived']} waived, "
+        f"{o['below-threshold']} below threshold, {o['skipped']} skipped)"
+    ]
+    if o["failed"]:
+        lines.append(f"failed by severity: {_join(tally.failed_by_severity, SEVERITY_ORDER)}")
+        lines.append(f"failed by kind: {_join(tally.failed_by_kind)}")
+        common = tally.failed_by_policy.most_common(top)
+        lines.append(
+            "most frequent failures: "
+            + ", ".join(f"{pid} {tally.names.get(pid, '')} ×{n}" for pid, n in common)
+        )
+    unused = ledger.unused(full_run)
+    lines.append(
+        f"waivers: {len(ledger.used)} used, {len(ledger.expired)} expired, {len(unused)} unused"
+        + (
+            " (--devops-policy-strict-waivers: unused waivers fail the run)"
+            if strict and unused
+            else ""
+        )
+    )
+    for source in sorted(ledger.used):
+        lines.append(f"  used: {ledger.declared.get(source, source)}")
+    for source in sorted(ledger.expired):
+        lines.append(f"  expired: {ledger.declared.get(source, source)}")
+    for source in unused:
+        lines.append(f"  unused: {ledger.declared.get(source, source)}")
+    return lines
