@@ -119,10 +119,17 @@ class Subject:
 
 @dataclass
 class ParsedFile:
-    """The result of parsing one file."""
+    """The result of parsing one file.
+
+    A format that keeps more of the file (documents, blocks, the workflow) returns a
+    dataclass subclass with typed fields; nothing is added to a parsed file afterwards
+    except through ``dataclasses.replace``.
+    """
 
     source: Source
     kind: str
     subjects: list[Subject]
-    # Format-specific extras (documents, module index...) that contexts may read.
+    # Set when the file is recognised but deliberately not judged (with the reason).
+    skip_reason: str | None = None
+    # Format-specific extras (being replaced by typed subclasses; see above).
     extra: dict[str, Any] = field(default_factory=dict)
