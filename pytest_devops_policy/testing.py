@@ -143,7 +143,7 @@ def actual(
         raise AssertionError(f"{path}:{parsed.line}:{parsed.col}: {parsed.message}")
     context = Context(settings or {}, cache)
     parsed = contextualise(parsed, context)
-    if parsed.extra.get("skip_reason"):
+    if parsed.skip_reason:
         return GoldenResult(frozenset(), frozenset())
     return _run(meta, parsed.subjects, context)
 

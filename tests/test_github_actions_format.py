@@ -558,8 +558,8 @@ def test_condition_outcome_with_context_values() -> None:
 def test_not_a_workflow_is_skipped_with_reason(text: str, reason: str) -> None:
     parsed = parse(Source("/r/.github/workflows/x.yml", ".github/workflows/x.yml", text))
     assert parsed.subjects == [] and parsed.kind == "github-actions"
-    assert parsed.extra["skip_reason"].startswith("not a workflow: ")
-    assert reason in parsed.extra["skip_reason"]
+    assert parsed.skip_reason.startswith("not a workflow: ")
+    assert reason in parsed.skip_reason
 
 
 @pytest.mark.parametrize(

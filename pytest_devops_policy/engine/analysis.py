@@ -66,7 +66,7 @@ def _run(policy: Policy, subject: Subject, context: Context) -> Outcome:
 
 def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileResult:
     """Every resource of a parsed file with the outcome of each policy that applies."""
-    skip = parsed.extra.get("skip_reason")
+    skip = parsed.skip_reason
     if skip:
         return FileResult(parsed.kind, skip_reason=str(skip))
     result = FileResult(parsed.kind)

@@ -1233,7 +1233,7 @@ def _first_key_position(doc: Document) -> tuple[int, int]:
 
 
 def _skipped(source: Source, reason: str) -> ParsedFile:
-    return ParsedFile(source=source, kind=KIND, subjects=[], extra={"skip_reason": reason})
+    return ParsedFile(source=source, kind=KIND, subjects=[], skip_reason=reason)
 
 
 def _type_name(value: object) -> str:

@@ -18,7 +18,7 @@ import json
 import os
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -743,12 +743,12 @@ def contextualise(parsed: ParsedFile, context: Context) -> ParsedFile:
     owner = kustomize.patch(path)
     if owner is not None:
         where = context.cache.relpath(owner)
-        parsed.extra["skip_reason"] = (
+        reason = (
             f"a kustomize patch applied by {where}: a fragment, judged as part of the "
             "kustomize output rather than as whole objects "
             "(run kustomize build and scan the output to check the result)"
         )
-        return parsed
+        return replace(parsed, skip_reason=reason)
     override, default = kustomize.namespace(path), _default_namespace(context)
     if override or default:
         for subject in parsed.subjects:
