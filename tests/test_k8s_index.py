@@ -173,7 +173,7 @@ def test_patch_files_are_not_indexed_and_not_judged(tmp_path: Path) -> None:
     parsed = cache.get(str(tmp_path / "patch.yaml"), "kubernetes")
     assert not isinstance(parsed, Exception)
     adjusted = kubernetes.contextualise(parsed, context)
-    assert "kustomize patch applied by kustomization.yaml" in adjusted.extra["skip_reason"]
+    assert "kustomize patch applied by kustomization.yaml" in adjusted.skip_reason
 
 
 def test_queries_follow_namespaces_and_selectors(tmp_path: Path) -> None:
