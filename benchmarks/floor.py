@@ -67,27 +67,30 @@ def _is_tfvars(name: str) -> bool:
 
 def discover(tree: Path) -> Iterator[tuple[Path, str]]:
     """(path, kind) of every file the plugin parses, in a stable order."""
-    from pytest_devops_policy import discovery
-    from pytest_devops_policy.engine.evaluate import FORMAT_MODULES
+    from pytest_devops_policy import discovery, kinds
 
+    charts = discovery.HelmCharts()  # templates are not parsed unless rendered
     for dirpath, dirnames, filenames in os.walk(tree):
         dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d, discovery.SKIP_DIRS))
         for name in sorted(filenames):
             path = Path(dirpath, name)
-            kind = discovery.classify(path)
-            if kind in FORMAT_MODULES:
-                yield path, kind
+            kind = kinds.classify(path)
+            if kind is not None and kind.load_format is not None:
+                if kind.name != "kubernetes" or not charts.is_template(path):
+                    yield path, kind.name
             elif kind is None and _is_tfvars(name):
-                yield path, discovery.TERRAFORM
+                yield path, "terraform"
 
 
 def parse_all(tree: Path) -> dict[str, object]:
     """Import the parsers, then parse every discovered file once; times in seconds."""
     start = time.perf_counter()
-    from pytest_devops_policy.engine.evaluate import FORMAT_MODULES, decode, format_module
-    from pytest_devops_policy.model import ParseError, Source
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.model import ParseError, Source, decode
+    from pytest_devops_policy.options import Options
 
-    modules = {kind: format_module(kind) for kind in FORMAT_MODULES}
+    formats = {k.name: k.format for k in kinds.KINDS if k.load_format is not None}
+    options = Options()
     imported = time.perf_counter()
     files = subjects = errors = 0
     collected = 0  # files that become pytest File nodes (tfvars are not collected)
@@ -96,7 +99,8 @@ def parse_all(tree: Path) -> dict[str, object]:
         text = decode(path.read_bytes())
         rel = path.relative_to(tree).as_posix()
         try:
-            parsed = modules[kind].parse(Source(path=str(path), relpath=rel, text=text))
+            source = Source(path=str(path), relpath=rel, text=text)
+            parsed = formats[kind].parse(source, options)
             subjects += len(parsed.subjects)
         except ParseError:
             errors += 1

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_devops_policy.kinds import KINDS
+
 __all__ = [
     "SUBJECT_KINDS",
     "Policy",
@@ -82,14 +84,8 @@ class Unknown:
 
 
 # The first parameter name of a policy function names its subject, the way a
-# pytest fixture name selects a fixture.
-SUBJECT_KINDS: dict[str, str] = {
-    "dockerfile": "dockerfile",
-    "k8s_object": "kubernetes",
-    "workflow": "github-actions",
-    "job": "github-actions",
-    "tf_resource": "terraform",
-}
+# pytest fixture name selects a fixture (the kinds registry declares them).
+SUBJECT_KINDS: dict[str, str] = {s.param: k.name for k in KINDS for s in k.subjects}
 
 _ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
 _NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

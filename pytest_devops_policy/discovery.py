@@ -1,5 +1,6 @@
-"""Which files are infrastructure files, and of which kind. Names only: no file is read here.
+"""Which files are infrastructure files, by name only (no file is read here).
 
+The kinds registry (``kinds``) uses these predicates to recognise each kind's files.
 Kubernetes candidates (``*.yaml``, ``*.yml``, ``*.json``) are confirmed later by
 content sniffing in the Kubernetes format, because any YAML may be app config.
 """
@@ -8,14 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from functools import lru_cache
-from pathlib import Path
-
-DOCKERFILE = "dockerfile"
-KUBERNETES = "kubernetes"
-GITHUB_ACTIONS = "github-actions"
-TERRAFORM = "terraform"
-HELM_TEMPLATE = "helm-template"
+from pathlib import Path, PurePath
 
 # Directories never worth descending into for infrastructure files.
 SKIP_DIRS = frozenset(
@@ -76,7 +70,19 @@ def is_dockerfile_name(name: str) -> bool:
     )
 
 
-def is_workflow_path(path: Path) -> bool:
+def is_dockerfile_path(path: PurePath) -> bool:
+    return is_dockerfile_name(path.name)
+
+
+def is_terraform_path(path: PurePath) -> bool:
+    return path.suffix.lower() == ".tf"
+
+
+def _yaml_or_json(path: PurePath) -> bool:
+    return path.suffix.lower() in (".yaml", ".yml", ".json")
+
+
+def is_workflow_path(path: PurePath) -> bool:
     return (
         path.suffix in (".yml", ".yaml")
         and path.parent.name == "workflows"
@@ -84,39 +90,35 @@ def is_workflow_path(path: Path) -> bool:
     )
 
 
-@lru_cache(maxsize=4096)
-def _chart_root(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, "Chart.yaml"))
+def is_manifest_candidate(path: PurePath) -> bool:
+    """YAML or JSON that may hold Kubernetes objects (confirmed later by content).
+
+    Helm chart templates are candidates too: ``HelmCharts`` tells them apart.
+    """
+    if not _yaml_or_json(path) or ".github" in path.parts:
+        return False  # .github: issue templates, dependabot config, ...
+    return not any(fnmatch.fnmatchcase(path.name, pat) for pat in _NOT_K8S_NAMES)
 
 
-def in_helm_templates(path: Path) -> bool:
-    """True for files under ``<chart>/templates/`` of a directory holding ``Chart.yaml``."""
-    parts = path.parts
-    for i in range(len(parts) - 1, 0, -1):
-        if parts[i] == "templates" and _chart_root(str(Path(*parts[:i]))):
-            return True
-    return False
+class HelmCharts:
+    """Which files are Helm chart templates: under ``<chart>/templates/`` of a directory that
+    holds ``Chart.yaml``. One per run: it remembers which directories are chart roots."""
 
+    def __init__(self) -> None:
+        self._roots: dict[str, bool] = {}
 
-def classify(path: Path) -> str | None:
-    """The kind of an infrastructure file by its path, or ``None``."""
-    name = path.name
-    if is_dockerfile_name(name):
-        return DOCKERFILE
-    suffix = path.suffix.lower()
-    if suffix == ".tf":
-        return TERRAFORM
-    if suffix not in (".yaml", ".yml", ".json"):
-        return None
-    if is_workflow_path(path):
-        return GITHUB_ACTIONS
-    if ".github" in path.parts:
-        return None  # issue templates, dependabot config, ...
-    if any(fnmatch.fnmatchcase(name, pat) for pat in _NOT_K8S_NAMES):
-        return None
-    if in_helm_templates(path):
-        return HELM_TEMPLATE
-    return KUBERNETES
+    def _chart_root(self, directory: str) -> bool:
+        hit = self._roots.get(directory)
+        if hit is None:
+            hit = self._roots[directory] = os.path.isfile(os.path.join(directory, "Chart.yaml"))
+        return hit
+
+    def is_template(self, path: PurePath) -> bool:
+        parts = path.parts
+        for i in range(len(parts) - 1, 0, -1):
+            if parts[i] == "templates" and self._chart_root(str(PurePath(*parts[:i]))):
+                return True
+        return False
 
 
 def symlink_loop(path: Path) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from pytest_devops_policy.api import PathPart
 
@@ -33,35 +33,46 @@ class Source:
         return lines[line - 1] if 1 <= line <= len(lines) else ""
 
 
+def decode(data: bytes) -> str:
+    """Bytes to text: strip a UTF-8 BOM, normalise CRLF/CR, never fail on bad bytes."""
+    text = data.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+class RecentText:
+    """The file a run read last, shared by that run's ``FileText``s: a file's failures
+    come together, so one slot saves re-reading it for each of them."""
+
+    def __init__(self) -> None:
+        self.last: Source | None = None
+
+
 class FileText(Sequence[str]):
     """A file's lines, read again only if a failure or a waiver needs them.
 
-    Items keep this instead of the text, so a run does not hold every file in
-    memory; the last file read is kept, since a file's failures come together.
+    Items keep this instead of the text, so a run does not hold every file in memory.
     """
 
-    _last: ClassVar[tuple[str, Source] | None] = None
-
-    def __init__(self, path: str, relpath: str, text: str | None = None) -> None:
+    def __init__(self, path: str, relpath: str, recent: RecentText) -> None:
         self.path = path
         self.relpath = relpath
-        if text is not None:
-            FileText._last = (path, Source(path, relpath, text))
+        self._recent = recent
 
     @property
     def source(self) -> Source:
-        last = FileText._last
-        if last is not None and last[0] == self.path:
-            return last[1]
-        from pytest_devops_policy.engine.evaluate import decode  # engine imports this module
-
+        last = self._recent.last
+        if last is not None and last.path == self.path:
+            return last
         try:
             with open(self.path, "rb") as fh:
                 text = decode(fh.read())
         except OSError:
             text = ""
-        source = Source(self.path, self.relpath, text)
-        FileText._last = (self.path, source)
+        source = self._recent.last = Source(self.path, self.relpath, text)
         return source
 
     def __len__(self) -> int:
@@ -85,11 +96,16 @@ class ParseError(Exception):
         self.col = max(1, col)
 
 
-class Subject:
+IndexT = TypeVar("IndexT", covariant=True)
+
+
+class Subject(Generic[IndexT]):
     """Something a policy judges: a Dockerfile, a Kubernetes object, a job, a resource.
 
     Deliberately thin: a label for the node id, a position, and a way to turn
-    a key path into a position. Format modules subclass it with their model.
+    a key path into a position. Format modules subclass it with their model. The type
+    parameter is the run-wide index its kind gives policies (``Context.index``);
+    ``Subject[None]`` for kinds without one.
     """
 
     kind: ClassVar[str] = ""
@@ -128,7 +144,7 @@ class ParsedFile:
 
     source: Source
     kind: str
-    subjects: list[Subject]
+    subjects: list[Subject[Any]]
     # Set when the file is recognised but deliberately not judged (with the reason).
     skip_reason: str | None = None
     # Format-specific extras (being replaced by typed subclasses; see above).

@@ -9,15 +9,8 @@ from __future__ import annotations
 import pytest
 
 SEVERITY_MARKERS = ("critical", "high", "medium", "low")
-KIND_MARKER_HELP = {
-    "dockerfile": "Dockerfile",
-    "kubernetes": "Kubernetes manifest",
-    "github_actions": "GitHub Actions workflow",
-    "gitlab_ci": "GitLab CI pipeline",
-    "terraform": "Terraform",
-    "secrets": "secret scanning",
-    "host": "live host (testinfra)",
-}
+# The active plugin of a run, for code that has the config only (tests, other plugins).
+STATE_KEY = pytest.StashKey[object]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -97,6 +90,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "check the output, attributed to the templates (k8s.helm_render)",
     )
     group.addoption(
+        "--devops-policy-hcl-parser",
+        choices=["tree-sitter", "hcl2"],
+        help="the HCL parser for Terraform: tree-sitter (default) or python-hcl2 "
+        "(tf.hcl_parser; formerly the DEVOPS_POLICY_HCL_PARSER environment variable)",
+    )
+    group.addoption(
         "--devops-policy-no-cache",
         action="store_true",
         help="analyse every file again instead of reusing results cached by content "
@@ -173,8 +172,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "devops_policy: an infrastructure policy check")
     for sev in SEVERITY_MARKERS:
         config.addinivalue_line("markers", f"{sev}: a devops-policy finding of severity {sev}")
-    for name, what in KIND_MARKER_HELP.items():
-        config.addinivalue_line("markers", f"{name}: a devops-policy check of a {what}")
+    from pytest_devops_policy.kinds import KINDS
+
+    for kind in KINDS:
+        config.addinivalue_line(
+            "markers", f"{kind.marker}: a devops-policy check of a {kind.marker_help}"
+        )
     enabled = (
         config.getoption("devops_policy")
         or config.getoption("devops_policy_only")
@@ -183,7 +186,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if not enabled:
         return
     from pytest_devops_policy.pytest_layer.collector import (
-        STATE_KEY,
         DevopsPolicy,
         ReportTrimmer,
         XdistLedger,
@@ -201,3 +203,22 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(LeanProtocol(config), "devops_policy_protocol")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistLedger(state), "devops_policy_xdist")
+
+
+_REGISTERED = (
+    "devops_policy_collector",
+    "devops_policy_report_trimmer",
+    "devops_policy_protocol",
+    "devops_policy_xdist",
+)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Unregister what ``pytest_configure`` registered, so nothing outlives the run (an
+    in-process pytester run shares the interpreter with the next one)."""
+    for name in _REGISTERED:
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin, name)
+    if STATE_KEY in config.stash:
+        del config.stash[STATE_KEY]

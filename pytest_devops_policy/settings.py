@@ -7,25 +7,33 @@ options directly, and there are no module-level globals.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
+from pytest_devops_policy import kinds, tomlfile
 from pytest_devops_policy.api import Severity
+from pytest_devops_policy.options import DockerOptions, OptionError, Options, split_flat
 from pytest_devops_policy.waivers import Waiver, config_waivers, spec_matches
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-KIND_TABLES = ("docker", "k8s", "gha", "gl", "tf", "secrets")
+# The top-level keys of [tool.devops-policy]; each kind's table is one more (kinds registry).
+TOP_LEVEL_KEYS = (
+    "select",
+    "ignore",
+    "fail_on",
+    "strict_waivers",
+    "max_file_size",
+    "cache",
+    "protocol",
+    "waivers",
+)
+HCL_PARSER_ENV = "DEVOPS_POLICY_HCL_PARSER"  # the tf.hcl_parser default, before the option
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 
 
@@ -39,8 +47,8 @@ class Settings:
     strict_waivers: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     waivers: tuple[Waiver, ...] = ()
-    # Per-kind knobs flattened to dotted keys: {"docker.healthcheck": "off", ...}
-    options: Mapping[str, Any] = field(default_factory=dict)
+    # Every kind's typed options (``[tool.devops-policy.<table>]``), validated at start-up.
+    options: Options = field(default_factory=Options)
     config_path: str | None = None
     cache: bool = True  # reuse file results from pytest's cache directory
     lean: bool = True  # the lean runtest protocol for policy items (protocol.py)
@@ -85,8 +93,7 @@ def _normalise(table: Mapping[str, Any]) -> dict[str, Any]:
 
 def load_table(path: str) -> dict[str, Any]:
     """``[tool.devops-policy]`` of a pyproject.toml (or the whole file for other TOML files)."""
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    data = tomlfile.load(path)
     if os.path.basename(path) == "pyproject.toml" or "tool" in data:
         table = data.get("tool", {}).get("devops-policy", {})
     else:
@@ -108,41 +115,11 @@ def build(config: pytest.Config) -> Settings:
     if config_path:
         try:
             raw = load_table(config_path)
-        except tomllib.TOMLDecodeError as exc:
+        except tomlfile.TOMLDecodeError as exc:
             raise pytest.UsageError(f"{config_path}: invalid TOML: {exc}") from None
     table = _normalise(raw)
 
-    options: dict[str, Any] = {}
-    for kind in KIND_TABLES:
-        sub = raw.get(kind)
-        if isinstance(sub, dict):
-            for key, value in sub.items():
-                options[f"{kind}.{str(key).replace('-', '_')}"] = value
-    for item in opt("devops_policy_option") or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise pytest.UsageError(f"--devops-policy-option expects KEY=VALUE, got {item!r}")
-        options[key.strip()] = _scalar(value.strip())
-    if opt("devops_policy_k8s_scope"):
-        options["k8s.scope"] = opt("devops_policy_k8s_scope")
-    if opt("devops_policy_k8s_version"):
-        options["k8s.version"] = opt("devops_policy_k8s_version")
-    if opt("devops_policy_helm_render"):
-        options["k8s.helm_render"] = True
-    scope = options.get("k8s.scope", "session")
-    if scope not in ("session", "dir", "file"):
-        raise pytest.UsageError(f"k8s.scope must be session, dir or file, not {scope!r}")
-    build_args = dict(options.get("docker.build_args", {}) or {})
-    for item in opt("devops_policy_docker_build_arg") or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise pytest.UsageError(
-                f"--devops-policy-docker-build-arg expects KEY=VALUE, got {item!r}"
-            )
-        build_args[key.strip()] = value
-    if build_args:
-        options["docker.build_args"] = build_args
-
+    options = _options(config, raw, config_path)
     enabled = bool(
         opt("devops_policy") or opt("devops_policy_only") or config.getini("devops_policy")
     )
@@ -177,11 +154,108 @@ def build(config: pytest.Config) -> Settings:
     )
 
 
-def _scalar(text: str) -> Any:
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
+def _options(config: pytest.Config, raw: Mapping[str, Any], config_path: str | None) -> Options:
+    """Each kind's table of the config file, then the command line over it, validated once."""
+    opt = config.getoption
+    table_names = {cls.TABLE for cls in kinds.option_classes()}
+    for key in raw:
+        name = str(key).replace("-", "_")
+        if name not in TOP_LEVEL_KEYS and name not in table_names:
+            valid = sorted({*TOP_LEVEL_KEYS, *table_names})
+            _usage(config_path, None, f"{key} is not a setting{_suggest(name, valid)}")
+    tables: dict[str, dict[str, Any]] = {}
+    for table in table_names:
+        sub = raw.get(table)
+        if sub is None:
+            continue
+        if not isinstance(sub, dict):
+            _usage(config_path, table, f"[tool.devops-policy.{table}] must be a table")
+        tables[table] = dict(sub)
+    cli: dict[str, Any] = {}
+    for item in opt("devops_policy_option") or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise pytest.UsageError(f"--devops-policy-option expects KEY=VALUE, got {item!r}")
+        cli[key.strip()] = value.strip()
+    for flag, key in (
+        ("devops_policy_k8s_scope", "k8s.scope"),
+        ("devops_policy_k8s_version", "k8s.version"),
+        ("devops_policy_hcl_parser", "tf.hcl_parser"),
+    ):
+        if opt(flag):
+            cli[key] = opt(flag)
+    if opt("devops_policy_helm_render"):
+        cli["k8s.helm_render"] = True
+    build_args = list(opt("devops_policy_docker_build_arg") or [])
+    for item in build_args:
+        if "=" not in item:
+            raise pytest.UsageError(
+                f"--devops-policy-docker-build-arg expects KEY=VALUE, got {item!r}"
+            )
     try:
-        return int(text)
-    except ValueError:
-        return text
+        from_cli = split_flat(cli)
+    except OptionError as exc:
+        raise pytest.UsageError(f"--devops-policy-option: {exc}") from None
+    merged = {t: dict(v) for t, v in tables.items()}
+    for table, values in from_cli.items():
+        merged.setdefault(table, {}).update(values)
+    if build_args:  # added to the configured build args, as docker build --build-arg does
+        docker = merged.setdefault("docker", {})
+        base = Options.from_tables(
+            {"docker": {"build_args": docker.get("build_args", {})}}, kinds.option_classes()
+        )
+        args = dict(base.of(DockerOptions).build_args)
+        for item in build_args:
+            key, _, value = item.partition("=")
+            args[key.strip()] = value
+        docker["build_args"] = args
+    if os.environ.get(HCL_PARSER_ENV) and "hcl_parser" not in merged.get("tf", {}):
+        merged.setdefault("tf", {})["hcl_parser"] = os.environ[HCL_PARSER_ENV]
+    try:
+        return Options.from_tables(merged, kinds.option_classes())
+    except OptionError as exc:
+        table, _, rest = exc.key.partition(".")
+        option = rest or None
+        from_command_line = table in from_cli and (option is None or option in from_cli[table])
+        if from_command_line:
+            raise pytest.UsageError(f"devops-policy option {exc}") from None
+        _usage(config_path, table, str(exc), option)
+        raise AssertionError("unreachable") from None
+
+
+def _suggest(name: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _usage(path: str | None, table: str | None, message: str, key: str | None = None) -> NoReturn:
+    """A usage error that says where: ``pyproject.toml:12: k8s.min_replica is not ...``."""
+    where = path or "[tool.devops-policy]"
+    line = _line_of(path, table, key) if path else None
+    raise pytest.UsageError(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+
+
+def _line_of(path: str, table: str | None, key: str | None) -> int | None:
+    """The line of ``key`` in ``[tool.devops-policy.<table>]`` (or of the table), if found."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    headers = [f"tool.devops-policy.{table}", str(table)] if table else ["tool.devops-policy"]
+    header = re.compile(r"^\s*\[\s*(?:" + "|".join(re.escape(h) for h in headers) + r")\s*\]")
+    any_header = re.compile(r"^\s*\[")
+    inside = False
+    for n, text in enumerate(lines, start=1):
+        if header.match(text):
+            if key is None:
+                return n
+            inside = True
+            continue
+        if inside and any_header.match(text):
+            inside = False
+        if inside and key is not None:
+            spelled = (re.escape(key), re.escape(key.replace("_", "-")))
+            if re.match(r"^\s*[\"']?(?:" + "|".join(spelled) + r")[\"']?\s*=", text):
+                return n
+    return None

@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytest_devops_policy import kinds, tomlfile
 from pytest_devops_policy.api import Policy, get_policy
-from pytest_devops_policy.engine.evaluate import Context, ParseCache, contextualise, evaluate
+from pytest_devops_policy.context import Context, ParseCache
+from pytest_devops_policy.engine.evaluate import evaluate
 from pytest_devops_policy.model import ParseError
+from pytest_devops_policy.options import Options
 
 _EXPECT = re.compile(r"(?:#|//)\s*expect(-next|-unknown)?:\s*([A-Z0-9, -]+?)\s*$")
 
@@ -47,12 +49,7 @@ def case_settings(case: str | os.PathLike[str]) -> dict[str, Any]:
     cfg = os.fspath(case) + ".toml"
     if not os.path.exists(cfg):
         return {}
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-    with open(cfg, "rb") as fh:
-        return tomllib.load(fh)
+    return tomlfile.load(cfg)
 
 
 DEFAULT_CASE_FILE = "Dockerfile"
@@ -137,12 +134,13 @@ def actual(
         raise TypeError(f"{policy!r} is not a policy")
     path = os.path.abspath(os.fspath(path))
     root = os.path.abspath(os.fspath(rootdir)) if rootdir is not None else os.path.dirname(path)
-    cache = ParseCache(root, [os.path.abspath(os.fspath(r)) for r in roots])
+    options = Options.from_flat(settings or {}, kinds.option_classes())
+    cache = ParseCache(root, [os.path.abspath(os.fspath(r)) for r in roots], options=options)
     parsed = cache.get(path, meta.kind)
     if isinstance(parsed, ParseError):
         raise AssertionError(f"{path}:{parsed.line}:{parsed.col}: {parsed.message}")
-    context = Context(settings or {}, cache)
-    parsed = contextualise(parsed, context)
+    context = Context(options, cache)
+    parsed = kinds.by_name(meta.kind).format.adjust(parsed, context)
     if parsed.skip_reason:
         return GoldenResult(frozenset(), frozenset())
     return _run(meta, parsed.subjects, context)

@@ -20,9 +20,9 @@ import datetime as dt
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from pytest_devops_policy.model import Source
 
@@ -296,3 +296,71 @@ class FileWaivers:
 
     def covers_line(self, waiver: Waiver, line: int) -> bool:
         return waiver.line is not None and waiver.line in _comment_block_above(self.lines, line)
+
+
+# -- the decision: what the waivers make of one item's findings ----------------------------
+
+_V = TypeVar("_V", bound="_Located")
+
+
+class _Located(Protocol):
+    @property
+    def line(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Decision(Generic[_V]):
+    """What applies to one item. ``waived_by`` set: the item is waived (xfail). Otherwise
+    it fails with ``remaining`` (or is below the threshold), noting ``waived_lines`` findings
+    waived line by line and the ``expired`` waivers. ``considered``, ``used`` and
+    ``expired`` feed the run's waiver ledger."""
+
+    waived_by: Waiver | None
+    remaining: tuple[_V, ...]
+    used: tuple[Waiver, ...]
+    expired: tuple[Waiver, ...]
+    considered: tuple[Waiver, ...]
+
+
+def decide(
+    findings: Sequence[_V],
+    whole: Sequence[Waiver],
+    scoped: Sequence[Waiver],
+    covers_line: Callable[[Waiver, int], bool],
+    today: dt.date,
+) -> Decision[_V]:
+    """Apply an item's waivers (``FileWaivers.for_item``) to its findings, as of ``today``.
+
+    A valid, unexpired waiver of the whole item waives it. Otherwise each finding is waived
+    by the first line-scoped waiver that covers its line; when every finding is, the first of
+    those waives the item. Expired waivers never apply; a failing item reports them.
+    """
+    considered: list[Waiver] = []
+    expired: list[Waiver] = []
+
+    def live(ws: Iterable[Waiver]) -> list[Waiver]:
+        ws = list(ws)
+        considered.extend(ws)
+        usable = [w for w in ws if w.valid]
+        expired.extend(w for w in usable if w.expired(today))
+        return [w for w in usable if not w.expired(today)]
+
+    active = live(whole)
+    if active:
+        return Decision(active[0], (), (active[0],), (), _unique(considered))
+    remaining: list[_V] = []
+    used: list[Waiver] = []
+    for v in findings:
+        covering = live(w for w in scoped if covers_line(w, v.line))
+        if covering:
+            used.append(covering[0])
+        else:
+            remaining.append(v)
+    if not remaining:
+        first = used[0]
+        return Decision(first, (), (first,), (), _unique(considered))
+    return Decision(None, tuple(remaining), tuple(used), _unique(expired), _unique(considered))
+
+
+def _unique(ws: Iterable[Waiver]) -> tuple[Waiver, ...]:
+    return tuple(dict.fromkeys(ws))

@@ -18,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from pytest_devops_policy import discovery
+from pytest_devops_policy import kinds
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 N_FILES = 30
@@ -139,13 +139,14 @@ def test_dirty_fails_in_every_kind_and_clean_passes(trees: dict[str, Path]) -> N
         failed[profile] = _FAILED.findall(proc.stdout)
 
     def kind(nodeid: str) -> str | None:
-        return discovery.classify(Path(nodeid.split("::", 1)[0]))
+        found = kinds.classify(Path(nodeid.split("::", 1)[0]))
+        return found.name if found is not None else None
 
     assert {kind(n) for n in failed["dirty"]} == {
-        discovery.DOCKERFILE,
-        discovery.KUBERNETES,
-        discovery.GITHUB_ACTIONS,
-        discovery.TERRAFORM,
+        "dockerfile",
+        "kubernetes",
+        "github-actions",
+        "terraform",
     }
     clean_known = [n for n in failed["clean"] if n.rsplit("::", 1)[-1] in CLEAN_POLICIES]
     assert clean_known == []

@@ -234,13 +234,19 @@ def test_xdist_workers_share_analysis_and_agree_with_a_serial_run(
 def test_every_indexed_format_names_its_dependencies() -> None:
     # Without ``dependencies`` or a ``cache_token`` a kind with a cross-file index is never
     # cached (safe, but slow).
-    from pytest_devops_policy.engine.evaluate import FORMAT_MODULES, format_module
+    from pytest_devops_policy.kinds import KINDS
+    from pytest_devops_policy.kinds.base import FormatDefaults
 
-    for kind in FORMAT_MODULES:
-        module = format_module(kind)
-        if hasattr(module, "build_index"):
-            named = getattr(module, "dependencies", None) or getattr(module, "cache_token", None)
-            assert callable(named), kind
+    for kind in KINDS:
+        if kind.load_format is None:
+            continue
+        fmt = type(kind.format)
+        if fmt.index is not FormatDefaults.index:
+            named = (
+                fmt.dependencies is not FormatDefaults.dependencies
+                or fmt.cache_token is not FormatDefaults.cache_token
+            )
+            assert named, kind.name
 
 
 def test_workflow_dependencies_are_the_repository_workflows(tmp_path: Path) -> None:
@@ -261,11 +267,11 @@ PROTECTIVE = ".git\n.env*\n*.pem\n*.key\n"
 
 @pytest.fixture
 def docker_dependencies() -> None:
-    """The dockerfile kind names its build-context dependencies (a lazy wrapper, since
-    ``docker_context`` imports ``dockerfile``)."""
-    from pytest_devops_policy.formats.dockerfile import parser as dockerfile
+    """The dockerfile kind names its build-context dependencies."""
+    from pytest_devops_policy.kinds import by_name
+    from pytest_devops_policy.kinds.base import FormatDefaults
 
-    assert callable(getattr(dockerfile, "dependencies", None))
+    assert type(by_name("dockerfile").format).dependencies is not FormatDefaults.dependencies
 
 
 def _docker_run(pytester: pytest.Pytester, policy_id: str, *extra: str) -> dict[str, int]:

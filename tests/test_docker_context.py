@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.engine.evaluate import Context, ParseCache
+from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
 from pytest_devops_policy.indexes import docker_context as dc
 from pytest_devops_policy.knowledge.secrets.files import secret_file_kind

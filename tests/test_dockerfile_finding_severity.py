@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from pytest_devops_policy.api import Severity, Violation
-from pytest_devops_policy.engine.evaluate import Context, ParseCache
+from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, parse
 from pytest_devops_policy.model import Source
 from pytest_devops_policy.policies import builtin_by_id

@@ -7,12 +7,10 @@ import time
 
 import pytest
 
-from pytest_devops_policy.engine.evaluate import decode
 from pytest_devops_policy.formats.dockerfile.parser import (
     RESERVED_STAGE_NAMES,
     UNRESOLVED_MARK,
     Dockerfile,
-    DockerSettings,
     Unresolved,
     expand,
     image_matches,
@@ -24,6 +22,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     parse_mount,
 )
 from pytest_devops_policy.formats.images import parse_image
+from pytest_devops_policy.kinds import option_classes
 from pytest_devops_policy.knowledge.secrets.names import (
     is_allowed_name,
     is_known_secret_name,
@@ -31,7 +30,8 @@ from pytest_devops_policy.knowledge.secrets.names import (
     is_secret_like,
     is_secret_name,
 )
-from pytest_devops_policy.model import ParseError, Source
+from pytest_devops_policy.model import ParseError, Source, decode
+from pytest_devops_policy.options import DockerOptions, Options
 
 
 def df(text: str, dedent: bool = True) -> Dockerfile:
@@ -538,20 +538,16 @@ def test_waiver_lines_cover_the_top_of_the_file() -> None:
 
 
 def test_docker_settings_from_context() -> None:
-    class Ctx:
-        def __init__(self, **options: object) -> None:
-            self.options = options
+    def options(**flat: object) -> DockerOptions:
+        return Options.from_flat(flat, option_classes()).of(DockerOptions)
 
-        def option(self, name: str, default: object = None) -> object:
-            return self.options.get(name, default)
-
-    assert DockerSettings.from_context(None) == DockerSettings()
-    s = DockerSettings.from_context(Ctx(**{"docker.target": "app", "docker.build_args": {"A": 1}}))
+    assert options() == DockerOptions()
+    s = options(**{"docker.target": "app", "docker.build_args": {"A": 1}})
     assert s.target == "app" and s.build_args == {"A": "1"}
-    s = DockerSettings.from_context(Ctx(**{"docker.build_args": ["A=1", "B=x=y"]}))
+    s = options(**{"docker.build_args": ["A=1", "B=x=y"]})
     assert s.build_args == {"A": "1", "B": "x=y"}
     with pytest.raises(ValueError, match="KEY=VALUE"):
-        DockerSettings.from_context(Ctx(**{"docker.build_args": ["nope"]}))
+        options(**{"docker.build_args": ["nope"]})
 
 
 # --------------------------------------------------------------------------- onbuild, shell

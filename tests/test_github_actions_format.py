@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pytest_devops_policy.api import Severity
-from pytest_devops_policy.engine.evaluate import Context, ParseCache, evaluate
+from pytest_devops_policy.context import Context, ParseCache
+from pytest_devops_policy.engine.evaluate import evaluate
 from pytest_devops_policy.formats.github_actions.workflow import (
     FAILED,
     SUCCEEDED,

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from pytest_devops_policy.engine.evaluate import Context, ParseCache, evaluate
+from pytest_devops_policy.context import Context, ParseCache
+from pytest_devops_policy.engine.evaluate import evaluate
 from pytest_devops_policy.formats.terraform import model as tf
 from pytest_devops_policy.formats.terraform.hcl_treesitter import TreeSitterAdapter
 from pytest_devops_policy.formats.terraform.model import Attribute, Block, Expr, Template

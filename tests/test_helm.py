@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.formats.kubernetes.helm import _split, align, chart_root
+from pytest_devops_policy.formats.kubernetes.helm import align
+from pytest_devops_policy.formats.kubernetes.helm import split as _split
+from pytest_devops_policy.indexes.helm import chart_root
 
 TEMPLATE = """\
 apiVersion: apps/v1

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.engine.evaluate import Context, ParseCache
+from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.kubernetes import objects as kubernetes
 from pytest_devops_policy.formats.kubernetes.kustomize import read_kustomization
+from pytest_devops_policy.indexes import k8s_run
+from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     map_selector_matches,
@@ -134,10 +136,10 @@ patchesJson6902:
     assert read_kustomization(str(path), "- a list") is None
 
 
-def _index(root: Path, **settings: object) -> tuple[kubernetes.K8sIndex, ParseCache, Context]:
+def _index(root: Path, **settings: object) -> tuple[K8sIndex, ParseCache, Context]:
     cache = ParseCache(str(root))
     context = Context(dict(settings), cache)
-    return kubernetes.run_index(cache, context), cache, context
+    return k8s_run.run_index(context), cache, context
 
 
 def test_outer_kustomization_namespace_wins_and_ambiguity_is_unset(tmp_path: Path) -> None:
@@ -172,7 +174,7 @@ def test_patch_files_are_not_indexed_and_not_judged(tmp_path: Path) -> None:
     assert [e.relpath for e in index.objects()] == ["web.yaml"]
     parsed = cache.get(str(tmp_path / "patch.yaml"), "kubernetes")
     assert not isinstance(parsed, Exception)
-    adjusted = kubernetes.contextualise(parsed, context)
+    adjusted = k8s_run.adjust(parsed, context)
     assert "kustomize patch applied by kustomization.yaml" in adjusted.skip_reason
 
 

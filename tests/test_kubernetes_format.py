@@ -86,12 +86,12 @@ def test_non_kubernetes_files_are_not_recognised(name: str, text: str) -> None:
     parsed = _parse(text, name)
     assert parsed.kind == "kubernetes"
     assert parsed.subjects == []
-    assert parsed.extra["recognised"] is False
+    assert parsed.recognised is False
 
 
 def test_broken_yaml_that_does_not_look_like_kubernetes_is_not_an_error() -> None:
     parsed = _parse("key: [unclosed\nother: {\n", "values.yaml")
-    assert parsed.extra["recognised"] is False
+    assert parsed.recognised is False
 
 
 def test_broken_yaml_that_looks_like_kubernetes_is_a_parse_error() -> None:
@@ -123,9 +123,9 @@ def test_prefilter() -> None:
 )
 def test_recognised_but_not_judged(text: str) -> None:
     parsed = _parse(text, "kustomization.yaml")
-    assert parsed.extra["recognised"] is True
+    assert parsed.recognised is True
     assert parsed.subjects == []
-    assert len(parsed.extra["unjudged"]) == 1
+    assert len(parsed.unjudged) == 1
 
 
 def test_flux_kustomization_is_a_cluster_object() -> None:
@@ -155,7 +155,7 @@ def test_multi_document_with_empty_and_comment_documents() -> None:
         metadata: {name: web}
     """
     parsed = _parse(text)
-    assert parsed.extra["recognised"] is True
+    assert parsed.recognised is True
     svc, dep = parsed.subjects
     assert (svc.label, dep.label) == ("Service/web", "Deployment/web")
     assert svc.line == _line_of(text, "kind: Service") - 1
@@ -203,7 +203,7 @@ def test_list_kind_without_items_is_an_object_itself() -> None:
 
 def test_empty_list_is_recognised_with_no_subjects() -> None:
     parsed = _parse("apiVersion: v1\nkind: List\nitems: []\n")
-    assert parsed.extra["recognised"] is True
+    assert parsed.recognised is True
     assert parsed.subjects == []
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.engine.evaluate import Context, ParseCache
+from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.terraform import model as tf
 from pytest_devops_policy.formats.terraform.model import Expr, Template, TfModule, TfResource
 from pytest_devops_policy.model import ParsedFile, ParseError, Source

@@ -1,25 +1,21 @@
-"""Analyse one file: run every applicable policy at collection, keep only the outcomes.
+"""Analyse one parsed file: run every applicable policy, keep only the outcomes.
 
 Items then carry small, plain results instead of parsed documents. That keeps
-memory flat (a parsed file can go as soon as its results exist), lets results
-be cached by content (``resultcache.py``), and lets xdist workers share the
-work: each analyses half of the files and reads the other half from the cache.
+memory flat (a parsed file can go as soon as its results exist) and lets results
+be cached by content (``resultcache.py``).
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_devops_policy.api import Policy, Severity
-from pytest_devops_policy.engine.evaluate import Context, ResolvedViolation, evaluate
+from pytest_devops_policy.api import Policy
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.engine.evaluate import ResolvedViolation, evaluate
 from pytest_devops_policy.engine.registry import PolicySet
-from pytest_devops_policy.masking import redact
 from pytest_devops_policy.model import ParsedFile, Subject
-
-FORMAT_VERSION = 1  # bump when the shape below changes: old cache entries become misses
 
 
 @dataclass
@@ -55,7 +51,7 @@ class FileResult:
     skip_reason: str | None = None
 
 
-def _run(policy: Policy, subject: Subject, context: Context) -> Outcome:
+def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
     try:
         finding = evaluate(policy, subject, context)
     except Exception as exc:  # a bug in a policy fails its item, never the run
@@ -91,78 +87,6 @@ def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileRe
                 tuple(subject.waiver_lines()),
                 annotations,
                 [_run(p, subject, context) for p in chosen],
-            )
-        )
-    return result
-
-
-# --------------------------------------------------------------------------- plain data
-#
-# JSON, not pickle: the cache directory may sit inside the scanned repository,
-# and loading it must never execute anything. Secrets are not written: a
-# violation keeps the offset of its secret in the file text, and the value is
-# read back from the (unchanged, same-hash) text when the entry is loaded.
-
-
-def to_json(result: FileResult, text: str) -> dict[str, Any]:
-    resources = []
-    for r in result.resources:
-        outcomes = []
-        for o in r.outcomes:
-            secrets = o.secrets
-            violations = []
-            for v in o.violations:
-                span = None
-                if v.secret:
-                    at = text.find(v.secret)
-                    span = [at, len(v.secret)] if at >= 0 else None
-                message = redact(v.message, secrets) if secrets else v.message
-                violations.append([message, v.line, v.col, int(v.severity), span])
-            outcomes.append([o.policy_id, violations, o.unknowns, o.error])
-        annotations = [list(a) for a in r.annotations]
-        resources.append(
-            [r.label, r.name, r.line, r.col, list(r.waiver_lines), annotations, outcomes]
-        )
-    return {
-        "v": FORMAT_VERSION,
-        "kind": result.kind,
-        "parse_error": list(result.parse_error) if result.parse_error else None,
-        "skip_reason": result.skip_reason,
-        "resources": resources,
-    }
-
-
-def from_json(data: Mapping[str, Any], text: str) -> FileResult:
-    """The inverse of ``to_json``; raises (any error) on a malformed entry."""
-    if data["v"] != FORMAT_VERSION:
-        raise ValueError("old cache format")
-    error = data["parse_error"]
-    result = FileResult(
-        str(data["kind"]),
-        parse_error=(str(error[0]), int(error[1]), int(error[2])) if error else None,
-        skip_reason=data["skip_reason"],
-    )
-    for label, name, line, col, wlines, notes, outcomes in data["resources"]:
-        parsed_outcomes = []
-        for policy_id, violations, unknowns, err in outcomes:
-            resolved = []
-            for message, vline, vcol, severity, span in violations:
-                secret = text[span[0] : span[0] + span[1]] if span else None
-                resolved.append(
-                    ResolvedViolation(
-                        str(message), int(vline), int(vcol), Severity(severity), secret
-                    )
-                )
-            parsed_outcomes.append(Outcome(str(policy_id), resolved, list(unknowns), err))
-        result.resources.append(
-            ResourceResult(
-                str(label),
-                str(name),
-                int(line),
-                int(col),
-                tuple(int(n) for n in wlines),
-                [(str(ids), dict(attrs)) for ids, attrs in notes],
-                parsed_outcomes,
             )
         )
     return result

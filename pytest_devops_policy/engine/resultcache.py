@@ -25,13 +25,15 @@ import shutil
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pytest_devops_policy.api import Policy
-from pytest_devops_policy.engine.analysis import FORMAT_VERSION, FileResult, from_json, to_json
+from pytest_devops_policy.api import Policy, Severity
+from pytest_devops_policy.engine.analysis import FileResult, Outcome, ResourceResult
+from pytest_devops_policy.engine.evaluate import ResolvedViolation
 from pytest_devops_policy.engine.registry import PolicySet
+from pytest_devops_policy.masking import redact
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -228,3 +230,78 @@ class ResultCache:
 def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     """What of the settings can change an outcome (waivers are applied later, per run)."""
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
+
+
+FORMAT_VERSION = 1  # bump when the entry shape changes: old cache entries become misses
+
+
+# --------------------------------------------------------------------------- the codec
+#
+# JSON, not pickle: the cache directory may sit inside the scanned repository,
+# and loading it must never execute anything. Secrets are not written: a
+# violation keeps the offset of its secret in the file text, and the value is
+# read back from the (unchanged, same-hash) text when the entry is loaded.
+
+
+def to_json(result: FileResult, text: str) -> dict[str, Any]:
+    resources = []
+    for r in result.resources:
+        outcomes = []
+        for o in r.outcomes:
+            secrets = o.secrets
+            violations = []
+            for v in o.violations:
+                span = None
+                if v.secret:
+                    at = text.find(v.secret)
+                    span = [at, len(v.secret)] if at >= 0 else None
+                message = redact(v.message, secrets) if secrets else v.message
+                violations.append([message, v.line, v.col, int(v.severity), span])
+            outcomes.append([o.policy_id, violations, o.unknowns, o.error])
+        annotations = [list(a) for a in r.annotations]
+        resources.append(
+            [r.label, r.name, r.line, r.col, list(r.waiver_lines), annotations, outcomes]
+        )
+    return {
+        "v": FORMAT_VERSION,
+        "kind": result.kind,
+        "parse_error": list(result.parse_error) if result.parse_error else None,
+        "skip_reason": result.skip_reason,
+        "resources": resources,
+    }
+
+
+def from_json(data: Mapping[str, Any], text: str) -> FileResult:
+    """The inverse of ``to_json``; raises (any error) on a malformed entry."""
+    if data["v"] != FORMAT_VERSION:
+        raise ValueError("old cache format")
+    error = data["parse_error"]
+    result = FileResult(
+        str(data["kind"]),
+        parse_error=(str(error[0]), int(error[1]), int(error[2])) if error else None,
+        skip_reason=data["skip_reason"],
+    )
+    for label, name, line, col, wlines, notes, outcomes in data["resources"]:
+        parsed_outcomes = []
+        for policy_id, violations, unknowns, err in outcomes:
+            resolved = []
+            for message, vline, vcol, severity, span in violations:
+                secret = text[span[0] : span[0] + span[1]] if span else None
+                resolved.append(
+                    ResolvedViolation(
+                        str(message), int(vline), int(vcol), Severity(severity), secret
+                    )
+                )
+            parsed_outcomes.append(Outcome(str(policy_id), resolved, list(unknowns), err))
+        result.resources.append(
+            ResourceResult(
+                str(label),
+                str(name),
+                int(line),
+                int(col),
+                tuple(int(n) for n in wlines),
+                [(str(ids), dict(attrs)) for ids, attrs in notes],
+                parsed_outcomes,
+            )
+        )
+    return result

@@ -40,20 +40,22 @@ import os
 import posixpath
 import re
 import stat
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from functools import lru_cache
+from typing import Any, Literal
 
+from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.dockerfile.parser import (
     CopySource,
     Dockerfile,
-    DockerSettings,
     Expansion,
     Instruction,
     Stage,
 )
 from pytest_devops_policy.knowledge.secrets.files import SECRET_FILE_ENVS, secret_file_kind
+from pytest_devops_policy.options import DockerOptions, Options
+from pytest_devops_policy.options.docker import DEFAULT_MAX_FILES
 
 __all__ = [
     "DEFAULT_MAX_FILES",
@@ -75,7 +77,6 @@ __all__ = [
     "workdir",
 ]
 
-DEFAULT_MAX_FILES = 20_000  # entries visited per directory walk (docker.context_max_files)
 MAX_DEPTH = 32
 MAX_IGNORE_BYTES = 1024 * 1024
 MAX_CONTENT_BYTES = 1024 * 1024
@@ -192,18 +193,16 @@ def _match_regex(pattern: str) -> str | None:
     return "".join(out)
 
 
-_SEGMENT_CACHE: dict[str, re.Pattern[str] | None] = {}
+@lru_cache(maxsize=4096)
+def _segment_regex(pattern: str) -> re.Pattern[str] | None:
+    body = _match_regex(pattern)
+    return re.compile(body + r"\Z", re.S) if body is not None else None
 
 
 def match_segment(pattern: str, name: str) -> bool:
     """``filepath.Match(pattern, name)`` for one path segment (a malformed pattern never
     matches; BuildKit would refuse the build)."""
-    rx = _SEGMENT_CACHE.get(pattern)
-    if rx is None and pattern not in _SEGMENT_CACHE:
-        body = _match_regex(pattern)
-        rx = re.compile(body + r"\Z", re.S) if body is not None else None
-        if len(_SEGMENT_CACHE) < 4096:
-            _SEGMENT_CACHE[pattern] = rx
+    rx = _segment_regex(pattern)
     return rx is not None and rx.match(name) is not None
 
 
@@ -398,10 +397,6 @@ class DockerIgnore:
 # --------------------------------------------------------------------------- location
 
 
-class _HasOptions(Protocol):
-    def option(self, name: str, default: Any = None) -> Any: ...
-
-
 @dataclass(frozen=True)
 class ContextLocation:
     """The context directory of one Dockerfile and how it was chosen."""
@@ -425,23 +420,15 @@ def context_pragma(comments: Iterable[tuple[int, str]]) -> tuple[int, str] | Non
     return None
 
 
-def _rootdir(context: Any) -> str | None:
-    cache = getattr(context, "cache", None)
-    root = getattr(cache, "rootdir", None)
-    return str(root) if root else None
-
-
-def display_path(path: str, context: Any = None, directory: bool = False) -> str:
+def display_path(path: str, context: Context | None = None, directory: bool = False) -> str:
     """``path`` as reports show it: relative to the rootdir when inside it."""
-    cache = getattr(context, "cache", None)
-    relpath = getattr(cache, "relpath", None)
-    rel = str(relpath(path)) if callable(relpath) else path
+    rel = context.cache.relpath(path) if context is not None else path
     if directory:
         return "./" if rel == "." else rel.rstrip("/") + "/"
     return rel
 
 
-def locate(dockerfile: Dockerfile, context: _HasOptions | None = None) -> ContextLocation:
+def locate(dockerfile: Dockerfile, context: Context | None = None) -> ContextLocation:
     path = os.path.abspath(dockerfile.source.path)
     here = os.path.dirname(path)
     pragma = context_pragma(dockerfile.comments)
@@ -449,10 +436,10 @@ def locate(dockerfile: Dockerfile, context: _HasOptions | None = None) -> Contex
         line, value = pragma
         root = os.path.normpath(os.path.join(here, value or "."))
         return ContextLocation(root, f"the context pragma on line {line}", path)
-    setting = context.option("docker.context", None) if context is not None else None
-    if setting not in (None, ""):
-        base = _rootdir(context) or os.getcwd()
-        root = os.path.normpath(os.path.join(base, os.path.expanduser(str(setting))))
+    setting = context.options(DockerOptions).context if context is not None else None
+    if setting:
+        base = context.cache.rootdir if context is not None else os.getcwd()
+        root = os.path.normpath(os.path.join(base, os.path.expanduser(setting)))
         return ContextLocation(root, "docker.context", path)
     return ContextLocation(here, "the Dockerfile's directory", path)
 
@@ -754,7 +741,7 @@ class ContextScan:
 
 
 def _load_ignore(
-    location: ContextLocation, reads: set[str], context: Any
+    location: ContextLocation, reads: set[str], context: Context | None
 ) -> tuple[DockerIgnore | None, str | None]:
     for candidate in location.ignore_candidates:
         reads.add(candidate)
@@ -780,19 +767,6 @@ def _load_ignore(
     return None, None
 
 
-def _max_files(context: _HasOptions | None) -> int:
-    raw = context.option("docker.context_max_files", None) if context is not None else None
-    if raw in (None, ""):
-        return DEFAULT_MAX_FILES
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ValueError(f"docker.context_max_files must be an integer, got {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"docker.context_max_files must be positive, got {value}")
-    return value
-
-
 def _context_instructions(dockerfile: Dockerfile) -> Iterable[Instruction]:
     """Every COPY/ADD that reads the build context (ONBUILD triggers run in other builds)."""
     for st in dockerfile.stages:
@@ -801,21 +775,28 @@ def _context_instructions(dockerfile: Dockerfile) -> Iterable[Instruction]:
                 yield ins
 
 
-_SCANS: weakref.WeakKeyDictionary[Dockerfile, dict[tuple[Any, ...], ContextScan]] = (
-    weakref.WeakKeyDictionary()
-)
+def scan(dockerfile: Dockerfile, context: Context | None = None) -> ContextScan:
+    """The scan of ``dockerfile``'s context, done once per parsed file and settings in a run
+    (and forgotten with the parsed file)."""
+    options = context.options(DockerOptions) if context is not None else DockerOptions()
+    key = _ScanKey(locate(dockerfile, context), options.build_args, options.context_max_files)
+    if context is None:
+        return _scan(dockerfile, key, None)
+    return context.cache.memo_on(dockerfile, lambda: _scan(dockerfile, key, context), key)
 
 
-def scan(dockerfile: Dockerfile, context: _HasOptions | None = None) -> ContextScan:
-    """The scan of ``dockerfile``'s context, done once per parsed file and settings."""
-    location = locate(dockerfile, context)
-    build_args = DockerSettings.from_context(context).build_args
-    max_files = _max_files(context)
-    key = (location, tuple(sorted(build_args.items())), max_files)
-    memo = _SCANS.setdefault(dockerfile, {})
-    hit = memo.get(key)
-    if hit is not None:
-        return hit
+@dataclass(frozen=True)
+class _ScanKey:
+    location: ContextLocation
+    build_args: Mapping[str, str]
+    max_files: int
+
+    def __hash__(self) -> int:
+        return hash((self.location, tuple(sorted(self.build_args.items())), self.max_files))
+
+
+def _scan(dockerfile: Dockerfile, key: _ScanKey, context: Context | None) -> ContextScan:
+    location, build_args, max_files = key.location, key.build_args, key.max_files
     reads: set[str] = set()
     ignore, ignore_error = _load_ignore(location, reads, context)
     bctx = BuildContext(location.root, ignore, max_files)
@@ -838,7 +819,6 @@ def scan(dockerfile: Dockerfile, context: _HasOptions | None = None) -> ContextS
         result.sources[ins] = tuple(
             _scan_source(dockerfile, ins, src, bctx, build_args, exclude) for src in paths.sources
         )
-    memo[key] = result
     return result
 
 
@@ -877,18 +857,13 @@ def workdir(
 # --------------------------------------------------------------------------- result cache
 
 
-def dependencies(path: str, context: Any = None) -> list[str]:
+def dependencies(path: str, context: Context | None = None) -> list[str]:
     """Everything a Dockerfile's outcomes read besides its own bytes: the ignore files
     (present or not), every context directory listed and every file read. The result cache
     digests directories by their entry names and files by their content."""
-    from pytest_devops_policy.engine.evaluate import (
-        ParseCache,  # engine imports the format modules lazily
-    )
-
-    cache = getattr(context, "cache", None)
-    if cache is None:
-        cache = ParseCache(os.path.dirname(os.path.abspath(path)))
-    parsed = cache.get(path, "dockerfile")
+    if context is None:
+        context = Context(Options(), ParseCache(os.path.dirname(os.path.abspath(path))))
+    parsed = context.cache.get(path, "dockerfile")
     subjects: Sequence[Any] = getattr(parsed, "subjects", ())
     if not subjects or not isinstance(subjects[0], Dockerfile):
         return []  # a parse error: the outcome does not depend on the context

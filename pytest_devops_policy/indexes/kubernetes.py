@@ -33,12 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pytest_devops_policy import discovery
+from pytest_devops_policy import discovery, kinds
 from pytest_devops_policy.formats.kubernetes.kustomize import (
     KustomizeMap,
     is_kustomization_name,
     read_kustomization,
 )
+from pytest_devops_policy.formats.kubernetes.objects import K8sObject, as_mapping
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     map_selector_matches,
@@ -75,11 +76,6 @@ INDEXED_KINDS = frozenset(
 )
 # The index never reads files larger than this (collection reports them as skipped).
 MAX_BYTES = 5 * 1024 * 1024
-
-
-def as_mapping(value: object) -> Mapping[str, Any]:
-    """``value`` if it is a mapping, else an empty one (manifests hold anything anywhere)."""
-    return value if isinstance(value, Mapping) else {}
 
 
 @dataclass(frozen=True)
@@ -126,10 +122,6 @@ def same_namespace(a: str | None, b: str | None) -> bool:
 
 def file_facts(parsed: ParsedFile | ParseError) -> list[dict[str, Any]]:
     """What one parsed manifest contributes to the index (plain JSON)."""
-    from pytest_devops_policy.formats.kubernetes.objects import (
-        K8sObject,  # kubernetes.py imports this module
-    )
-
     if isinstance(parsed, ParseError):
         return []
     facts: list[dict[str, Any]] = []
@@ -170,6 +162,11 @@ def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
     kustomizations: set[str] = set()
     charts: set[str] = set()
     seen_dirs: set[str] = set()
+    helm = discovery.HelmCharts()
+
+    def _manifest(path: Path) -> bool:
+        kind = kinds.classify(path)
+        return kind is not None and kind.name == "kubernetes" and not helm.is_template(path)
 
     def visit_file(path: str) -> None:
         name = os.path.basename(path)
@@ -178,7 +175,7 @@ def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
                 charts.add(os.path.dirname(path))
         elif is_kustomization_name(name):
             kustomizations.add(path)
-        elif discovery.classify(Path(path)) == discovery.KUBERNETES:
+        elif _manifest(Path(path)):
             try:
                 st = os.stat(path)
             except OSError:

@@ -12,8 +12,10 @@ import pkgutil
 from functools import cache
 
 from pytest_devops_policy.api import Policy, get_policy
+from pytest_devops_policy.kinds import KINDS
 
-KIND_PACKAGES = ("dockerfile", "kubernetes", "github_actions", "terraform")
+# The kinds registry names each kind's package of built-in policies.
+KIND_PACKAGES = tuple(k.package for k in KINDS if k.package is not None)
 
 
 @cache

@@ -6,29 +6,20 @@ plain ``pytest`` run never calls them, never imports a parser and pays nothing.
 
 from __future__ import annotations
 
-import gc
-import inspect
-import os
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pytest_devops_policy import discovery
-from pytest_devops_policy.engine.analysis import FileResult, analyse
-from pytest_devops_policy.engine.evaluate import Context, ParseCache, contextualise, format_module
+from pytest_devops_policy import discovery, kinds
+from pytest_devops_policy.engine.analyser import Analyser, Shard
 from pytest_devops_policy.engine.registry import PolicyConflict, PolicySet, build_policy_set
-from pytest_devops_policy.engine.resultcache import ResultCache, settings_key
-from pytest_devops_policy.model import ParseError
+from pytest_devops_policy.model import RecentText
 from pytest_devops_policy.pytest_layer.nodes import ConfigWaivers, PolicyFile
 from pytest_devops_policy.pytest_layer.summary import Tally, WaiverLedger, render
 from pytest_devops_policy.settings import Settings
 
-STATE_KEY = pytest.StashKey["DevopsPolicy"]()
-# How long an xdist worker waits for a result its peer is analysing before it
-# stops sharing and analyses everything itself (the peer crashed or diverged).
-SHARD_TIMEOUT = 60.0
 LEDGER_OUTPUT = "devops_policy_ledger"
 
 
@@ -44,12 +35,20 @@ def _policy_props(report: pytest.TestReport) -> dict[str, str] | None:
 
 
 class DevopsPolicy:
+    """The plugin while a run is active: adapts the analyser's results to pytest."""
+
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
-        self.results = self._result_cache(config, settings)
-        self.cache = ParseCache(str(config.rootpath), _run_roots(config), self.results)
-        self.context = Context(settings.options, self.cache)
+        self.analyser = Analyser(
+            str(config.rootpath),
+            _run_roots(config),
+            settings.options,
+            _cache_dir(config, settings),
+            _shard(config),
+        )
+        self.charts = discovery.HelmCharts()
+        self.recent = RecentText()
         self.ledger = WaiverLedger()
         self.ledger.declare(list(settings.waivers))
         self.tally = Tally()
@@ -57,111 +56,6 @@ class DevopsPolicy:
         self.deselected = 0
         self._policies: dict[Path, PolicySet] = {}
         self._markers: dict[str, pytest.MarkDecorator] = {}
-        # xdist: (this worker's index, worker count) while workers share analysis.
-        self.shard: tuple[int, int] | None = None
-        self._files_seen = 0
-        self._dependency_arity: dict[Any, bool] = {}
-        workerinput = getattr(config, "workerinput", None)
-        if workerinput is not None and self.results is not None:
-            worker = str(workerinput.get("workerid", ""))
-            count = int(workerinput.get("workercount", 1) or 1)
-            if worker.startswith("gw") and worker[2:].isdigit() and count > 1:
-                self.shard = (int(worker[2:]), count)
-
-    @staticmethod
-    def _result_cache(config: pytest.Config, settings: Settings) -> ResultCache | None:
-        cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
-        if cache is None or not settings.cache:
-            return None
-        try:
-            directory = cache.mkdir("devops-policy")
-        except OSError:
-            return None
-        hcl = os.environ.get("DEVOPS_POLICY_HCL_PARSER", "")
-        return ResultCache(directory, settings_key(dict(settings.options), [f"hcl={hcl}"]))
-
-    # -- analysis: parse once, evaluate once, reuse across runs and workers --------------
-
-    def analyse(
-        self, path: str, relpath: str, kind: str, data: bytes, text: str, policies: PolicySet
-    ) -> FileResult:
-        module = format_module(kind)
-        dependencies = getattr(module, "dependencies", None)
-        token_of = getattr(module, "cache_token", None)
-        # Formats whose index keeps parsed files (Terraform modules) must not free them;
-        # a facts-based index (Kubernetes) has already taken what it needs.
-        indexed = hasattr(module, "build_index") and token_of is None
-        results = self.results
-        # A kind with a cross-file index is cached only if it names what it reads.
-        key = None
-        if results is not None and (
-            dependencies is not None or token_of is not None or not indexed
-        ):
-            deps = self._dependencies(dependencies, path)
-            token = self._token(token_of, path)
-            if deps is not None and token is not None:
-                key = results.key(kind, relpath, data, policies, deps, token)
-        if key is not None and results is not None:
-            index = self._files_seen
-            self._files_seen += 1
-            hit = results.load(key, kind, text)
-            if hit is None and self.shard is not None and index % self.shard[1] != self.shard[0]:
-                hit = results.wait(key, kind, text, SHARD_TIMEOUT)
-                if hit is None:
-                    self.shard = None  # the owner did not deliver: analyse everything here
-            if hit is not None:
-                if not indexed:
-                    self.cache.release(path, kind)  # ``dependencies`` may have parsed it
-                return hit
-        # Parsing allocates many small acyclic objects; the cyclic GC would rescan the
-        # whole (growing) heap again and again meanwhile (~15% of a cold run).
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            parsed = self.cache.get(path, kind, text)
-            if isinstance(parsed, ParseError):
-                result = FileResult(kind, parse_error=(parsed.message, parsed.line, parsed.col))
-            else:
-                result = analyse(contextualise(parsed, self.context), policies, self.context)
-        finally:
-            if paused:
-                gc.enable()
-        if key is not None and results is not None:
-            results.store(key, result, text)
-        if not indexed:
-            self.cache.release(path, kind)  # nothing else reads it: free the documents
-        return result
-
-    def _token(self, function: Any, path: str) -> list[str] | None:
-        """A format's ``cache_token(path, context)``: run-wide inputs of a file's outcome
-        (the Kubernetes index); [] without one, None when it cannot be computed."""
-        if function is None:
-            return []
-        try:
-            return [str(function(path, self.context))]
-        except Exception:  # analyse uncached rather than fail collection
-            return None
-
-    def _dependencies(self, function: Any, path: str) -> list[str] | None:
-        """The other files and directories a file's outcomes depend on (none without a
-        ``dependencies`` function; None: not cacheable). A two-parameter ``dependencies``
-        also receives the run context, for dependencies that follow settings (the build
-        context of a Dockerfile follows ``docker.context``)."""
-        if function is None:
-            return []
-        wants_context = self._dependency_arity.get(function)
-        if wants_context is None:
-            try:
-                wants_context = len(inspect.signature(function).parameters) >= 2
-            except (TypeError, ValueError):
-                wants_context = False
-            self._dependency_arity[function] = wants_context
-        try:
-            found = function(path, self.context) if wants_context else function(path)
-            return [str(p) for p in found]
-        except Exception:  # a broken reader must not break collection: analyse, uncached
-            return None
 
     # -- shared state for nodes --------------------------------------------------------
 
@@ -194,14 +88,14 @@ class DevopsPolicy:
                 return True
             if discovery.symlink_loop(collection_path):
                 self.notes.append(
-                    f"skipped symlink loop: {self.cache.relpath(str(collection_path))}"
+                    f"skipped symlink loop: {self.analyser.relpath(str(collection_path))}"
                 )
                 return True
             if name == ".github" and not self._user_ignored(collection_path, config):
                 # pytest's default norecursedirs ('.*') would hide .github/workflows.
                 return False
             return None
-        if self.settings.only and discovery.classify(collection_path) is None:
+        if self.settings.only and kinds.classify(collection_path) is None:
             return True  # --devops-policy-only: never import the user's Python tests
         return None
 
@@ -225,16 +119,18 @@ class DevopsPolicy:
         return None
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
-        kind = discovery.classify(file_path)
+        kind = kinds.classify(file_path)
         if kind is None:
             return None
-        return PolicyFile.from_parent(parent, path=file_path, kind=kind)
+        return PolicyFile.from_parent(parent, path=file_path, kind=kind.name, state=self)
 
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
         if any(not w.valid for w in self.settings.waivers) and self.settings.config_path:
-            holder = ConfigWaivers.from_parent(session, path=Path(self.settings.config_path))
+            holder = ConfigWaivers.from_parent(
+                session, path=Path(self.settings.config_path), state=self
+            )
             items[:0] = list(holder.collect())
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
@@ -286,6 +182,28 @@ class DevopsPolicy:
         unused = self.settings.strict_waivers and self.ledger.unused(self._full_run())
         if unused and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _cache_dir(config: pytest.Config, settings: Settings) -> Path | None:
+    cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
+    if cache is None or not settings.cache:
+        return None
+    try:
+        return Path(cache.mkdir("devops-policy"))
+    except OSError:
+        return None
+
+
+def _shard(config: pytest.Config) -> Shard | None:
+    """This xdist worker's share of the analysis (None outside xdist)."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None:
+        return None
+    worker = str(workerinput.get("workerid", ""))
+    count = int(workerinput.get("workercount", 1) or 1)
+    if worker.startswith("gw") and worker[2:].isdigit() and count > 1:
+        return Shard(int(worker[2:]), count)
+    return None
 
 
 def _run_roots(config: pytest.Config) -> list[str]:

@@ -9,32 +9,34 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from _pytest._code.code import ExceptionInfo, ReprFileLocation, TerminalRepr
 from _pytest._io import TerminalWriter
 
-from pytest_devops_policy import discovery
+from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
-from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation, decode
-from pytest_devops_policy.model import FileText, ParseError, Source
+from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX
+from pytest_devops_policy.model import FileText, ParseError, Source, decode
+from pytest_devops_policy.options import K8sOptions
 from pytest_devops_policy.pytest_layer.render import excerpt, finding_text, one_line
-from pytest_devops_policy.waivers import FileWaivers, Waiver, annotation_waiver, inline_waivers
+from pytest_devops_policy.waivers import (
+    FileWaivers,
+    Waiver,
+    annotation_waiver,
+    decide,
+    inline_waivers,
+)
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
 
-KIND_MARKERS = {
-    "dockerfile": "dockerfile",
-    "kubernetes": "kubernetes",
-    "github-actions": "github_actions",
-    "gitlab-ci": "gitlab_ci",
-    "terraform": "terraform",
-    "secrets": "secrets",
-    "host": "host",
-}
+KIND_MARKERS = {k.name: k.marker for k in kinds.KINDS}
 
 
 class PolicyFailed(Exception):
@@ -70,9 +72,10 @@ class _Base(pytest.Item):
     """What every item of this plugin shares: properties, markers, plain failures."""
 
     policy_id = ""
+    state: DevopsPolicy
 
     def _setup_item(self, kind: str, severity: str, props: list[tuple[str, object]]) -> None:
-        state = _state(self)
+        state = self.state = _file_node(self).state
         self.add_marker(state.marker("devops_policy"))
         self.add_marker(state.marker(severity))
         if kind in KIND_MARKERS:
@@ -114,6 +117,18 @@ def _file_node(node: pytest.Item | pytest.Collector) -> _FileBase:
 
 
 class _FileBase(pytest.File):
+    """A file node; ``state`` is the active plugin, handed down to every node under it."""
+
+    state: DevopsPolicy
+
+    @classmethod
+    def from_parent(  # type: ignore[override]
+        cls, parent: pytest.Collector, *, path: Path, state: DevopsPolicy, **kw: Any
+    ) -> Self:
+        node: Self = super().from_parent(parent, path=path, **kw)
+        node.state = state
+        return node
+
     @cached_property
     def relfspath(self) -> str:
         return self.session._node_location_to_relpath(self.path)
@@ -126,12 +141,6 @@ class _FileBase(pytest.File):
 def _skip_here(reason: str) -> NoReturn:
     """Skip, reported at the item's file:line (``-rs``) rather than at this module."""
     raise pytest.skip.Exception(reason, _use_item_location=True)
-
-
-def _state(node: pytest.Item | pytest.Collector) -> DevopsPolicy:
-    from pytest_devops_policy.pytest_layer.collector import STATE_KEY
-
-    return node.config.stash[STATE_KEY]
 
 
 def _props(
@@ -157,57 +166,54 @@ def _props(
 
 
 class PolicyFile(_FileBase):
-    """One infrastructure file. Parsing happens here, once."""
+    """One infrastructure file. Analysis happens here, once."""
 
     kind: str = ""
 
     @classmethod
-    def from_parent(cls, parent: pytest.Collector, *, path: Any, kind: str) -> PolicyFile:  # type: ignore[override]
-        node: PolicyFile = super().from_parent(parent, path=path)
+    def from_parent(  # type: ignore[override]
+        cls, parent: pytest.Collector, *, path: Path, state: DevopsPolicy, kind: str
+    ) -> Self:
+        node: Self = super().from_parent(parent, path=path, state=state)
         node.kind = kind
         return node
 
-    def _note(self, reason: str, name: str = "FILE-SKIPPED", kind: str = "") -> NoteItem:
-        relpath = _state(self).cache.relpath(str(self.path))
-        return NoteItem.from_parent(
-            self, name=name, kind=kind or self.kind, relpath=relpath, reason=reason
-        )
+    def _note(self, reason: str, name: str = "FILE-SKIPPED") -> NoteItem:
+        relpath = self.state.analyser.relpath(str(self.path))
+        return NoteItem.from_parent(self, name=name, kind=self.kind, relpath=relpath, reason=reason)
 
-    def _render(self, state: DevopsPolicy, path: str, relpath: str) -> str | NoteItem:
+    def _render(self, path: str, relpath: str) -> str | NoteItem:
         """A Helm template's rendered text, or the note saying why it stays unjudged."""
-        from pytest_devops_policy.formats.kubernetes import helm
-
         name = "K8S-HELM-UNRENDERED"
-        if not state.context.option("k8s.helm_render", False):
+        analyser = self.state.analyser
+        if not analyser.context.options(K8sOptions).helm_render:
             return self._note(
                 f"{relpath} is a Helm chart template, not YAML; render the chart "
                 "(helm template <chart-dir> > rendered.yaml) and scan the output, "
                 "or pass --devops-policy-helm-render",
                 name=name,
-                kind="kubernetes",
             )
-        rendered = helm.rendered_template(path, state.context)
+        from pytest_devops_policy.indexes import helm
+
+        rendered = helm.rendered_template(path, analyser.cache)
         if rendered is None:
             return self._note(
                 f"{relpath} is a Helm chart template; --devops-policy-helm-render needs the "
                 "helm binary, which is not on PATH",
                 name=name,
-                kind="kubernetes",
             )
         if not isinstance(rendered, str):
-            return self._note(f"{relpath}: {rendered.error}", name=name, kind="kubernetes")
+            return self._note(f"{relpath}: {rendered.error}", name=name)
         if not rendered.strip():
             return self._note(
-                f"{relpath} renders no objects with the chart's default values",
-                name=name,
-                kind="kubernetes",
+                f"{relpath} renders no objects with the chart's default values", name=name
             )
         return rendered
 
     def collect(self) -> Iterator[pytest.Item | pytest.Collector]:
-        state = _state(self)
+        state = self.state
         path = str(self.path)
-        relpath = state.cache.relpath(path)
+        relpath = state.analyser.relpath(path)
         limit = state.settings.max_file_size
         try:
             size = os.stat(path).st_size
@@ -225,23 +231,27 @@ class PolicyFile(_FileBase):
         if b"\0" in data[:8192]:
             yield self._note(f"{relpath} is a binary file, not {self.kind}")
             return
-        analysed_as = self.kind
+        kind = kinds.by_name(self.kind)
+        fmt, variant = kind.format, ""
         file_text_now = decode(data)
         text = file_text_now
-        if self.kind == discovery.HELM_TEMPLATE:
-            rendered = self._render(state, path, relpath)
+        if self.kind == "kubernetes" and state.charts.is_template(self.path):
+            rendered = self._render(path, relpath)
             if not isinstance(rendered, str):
                 yield rendered
                 return
             # Judged as the Kubernetes objects helm made of it, positioned on the template.
-            self.kind = discovery.KUBERNETES
-            analysed_as = "helm-rendered"
+            from pytest_devops_policy.kinds.kubernetes import HELM_RENDERED
+
+            fmt, variant = HELM_RENDERED, "helm-rendered"
             text = rendered
             data = rendered.encode("utf-8", "surrogatepass")
         policies = state.policies_for(self)
         if not policies.kinds() & {self.kind}:
             return  # nothing selected for this kind: do not even parse
-        result = state.analyse(path, relpath, analysed_as, data, text, policies)
+        result = state.analyser.analyse(
+            path, relpath, self.kind, fmt, data, text, policies, variant
+        )
         if result.parse_error is not None:
             message, line, col = result.parse_error
             yield ParseErrorItem.from_parent(
@@ -257,7 +267,7 @@ class PolicyFile(_FileBase):
             return
         inline = inline_waivers(Source(path, relpath, file_text_now))
         # Only failing items read the lines again; the text is not kept.
-        file_text = FileText(path, relpath)
+        file_text = FileText(path, relpath, state.recent)
         file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)
         state.ledger.declare(inline)
         for w in inline:
@@ -358,65 +368,50 @@ class PolicyItem(_Base):
                 _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns)))
             return
         self._set_prop("line", str(outcome.violations[0].line))
-        self._judge(_state(self), outcome)
+        self._judge(outcome)
 
     def _set_prop(self, key: str, value: str) -> None:
         self.user_properties = [(k, value if k == key else v) for k, v in self.user_properties]
 
-    def _judge(self, state: DevopsPolicy, outcome: Outcome) -> None:
-        settings = state.settings
+    def _judge(self, outcome: Outcome) -> None:
+        state, settings = self.state, self.state.settings
         policy, resource = self.policy, self.resource.result
-        whole, scoped = self.resource.waivers.for_item(
+        waivers = self.resource.waivers
+        whole, scoped = waivers.for_item(
             policy.id,
             policy.name,
             resource.label,
             resource.waiver_lines,
             extra=self.resource.annotation_waivers,
         )
-        notes: list[str] = []
-        expired: list[Waiver] = []
-
-        def live(ws: list[Waiver]) -> list[Waiver]:
-            for w in ws:
-                state.ledger.consider(w)
-            usable = [w for w in ws if w.valid]
-            expired.extend(w for w in usable if w.expired(settings.today))
-            return [w for w in usable if not w.expired(settings.today)]
-
+        decision = decide(outcome.violations, whole, scoped, waivers.covers_line, settings.today)
+        for w in decision.considered:
+            state.ledger.consider(w)
+        for w in decision.used:
+            state.ledger.use(w)
         relpath = self.resource.file_text.relpath
         secrets = outcome.secrets
-        active = live(whole)
-        if active:
-            self._waive(state, active[0], one_line(policy, relpath, outcome.violations, secrets))
-        remaining: list[ResolvedViolation] = []
-        used: list[Waiver] = []
-        for v in outcome.violations:
-            covering = live([w for w in scoped if self.resource.waivers.covers_line(w, v.line)])
-            if covering:
-                used.append(covering[0])
-            else:
-                remaining.append(v)
-        if not remaining:
-            self._waive(state, used[0], one_line(policy, relpath, outcome.violations, secrets))
-        for w in used:
-            state.ledger.use(w)
-        if used:
+        if decision.waived_by is not None:
+            self._waive(decision.waived_by, one_line(policy, relpath, outcome.violations, secrets))
+        remaining = list(decision.remaining)
+        notes: list[str] = []
+        if decision.used:
             notes.append(
                 f"{len(outcome.violations) - len(remaining)} other finding(s) waived "
-                f"by {', '.join(sorted({w.source for w in used}))}"
+                f"by {', '.join(sorted({w.source for w in decision.used}))}"
             )
-        for w in dict.fromkeys(expired):
+        for w in decision.expired:
             state.ledger.expire(w)
             assert w.expires is not None
             notes.append(f"waiver expired on {w.expires.isoformat()}: {w.describe()}")
             self._waiver_props(w, "expired")
         severity = max(v.severity for v in remaining)
         crash = one_line(policy, relpath, remaining, secrets)
-        if severity < settings.fail_on and not expired:
+        if severity < settings.fail_on and not decision.expired:
             pytest.xfail(f"below --devops-policy-fail-on={settings.fail_on}: " + crash)
         text = finding_text(policy, self.resource.file_text.source, remaining, secrets, notes)
-        if expired:
-            crash += f" (waiver expired on {expired[0].expires})"
+        if decision.expired:
+            crash += f" (waiver expired on {decision.expired[0].expires})"
         raise PolicyFailed(text, crash, str(self.path), remaining[0].line)
 
     def _waiver_props(self, w: Waiver, status: str) -> None:
@@ -430,8 +425,7 @@ class PolicyItem(_Base):
             ]
         )
 
-    def _waive(self, state: DevopsPolicy, w: Waiver, summary: str) -> NoReturn:
-        state.ledger.use(w)
+    def _waive(self, w: Waiver, summary: str) -> NoReturn:
         self._waiver_props(w, "applied")
         details = [f'reason="{w.reason}"']
         if w.owner:
@@ -518,7 +512,7 @@ class ConfigWaivers(_FileBase):
     """Holds the items for malformed ``[[tool.devops-policy.waivers]]`` entries."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        for i, w in enumerate(_state(self).settings.waivers):
+        for i, w in enumerate(self.state.settings.waivers):
             if not w.valid:
                 yield WaiverErrorItem.from_parent(
                     self, name=f"WAIVER-INVALID-{w.line or i}", waiver=w, kind="config"

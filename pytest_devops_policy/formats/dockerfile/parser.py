@@ -27,7 +27,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from pytest_devops_policy.formats.images import ImageRef, parse_image
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject
@@ -40,7 +40,6 @@ __all__ = [
     "ContainerCommand",
     "CopyPaths",
     "CopySource",
-    "DockerSettings",
     "Dockerfile",
     "Expansion",
     "Heredoc",
@@ -51,7 +50,6 @@ __all__ = [
     "Stage",
     "Unresolved",
     "User",
-    "dependencies",
     "expand",
     "image_matches",
     "is_absolute_path",
@@ -383,37 +381,6 @@ class ContainerCommand:
 
     entrypoint: Instruction | None
     cmd: Instruction | None
-
-
-class _HasOptions(Protocol):
-    def option(self, name: str, default: Any = None) -> Any: ...
-
-
-@dataclass(frozen=True)
-class DockerSettings:
-    """The knobs every Dockerfile policy shares (``docker.target``, ``docker.build_args``)."""
-
-    target: str | None = None
-    build_args: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_context(cls, context: _HasOptions | None) -> DockerSettings:
-        if context is None:
-            return cls()
-        target = context.option("docker.target", None)
-        raw = context.option("docker.build_args", None) or {}
-        args: dict[str, str] = {}
-        if isinstance(raw, Mapping):
-            args = {str(k): str(v) for k, v in raw.items()}
-        elif isinstance(raw, (list, tuple)):
-            for item in raw:  # ["KEY=VALUE", ...] as on the command line
-                key, sep, value = str(item).partition("=")
-                if not sep:
-                    raise ValueError(f"docker.build_args: expected KEY=VALUE, got {item!r}")
-                args[key.strip()] = value
-        else:
-            raise ValueError("docker.build_args must be a table of KEY = VALUE")
-        return cls(target=str(target) if target not in (None, "") else None, build_args=args)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1133,16 +1100,6 @@ def _args_key(build_args: Mapping[str, str] | None) -> tuple[tuple[str, str], ..
     return tuple(sorted(build_args.items())) if build_args else ()
 
 
-def dependencies(path: str, context: Any = None) -> list[str]:
-    """Files and directories outside the Dockerfile that its results depend on (the
-    .dockerignore, globbed directories): the result cache is keyed on them too."""
-    from pytest_devops_policy.indexes.docker_context import (
-        dependencies as context_dependencies,  # imports this module
-    )
-
-    return context_dependencies(path, context)
-
-
 def parse(source: Source) -> ParsedFile:
     """Parse one Dockerfile into a single ``Dockerfile`` subject."""
     df = _Parser(source.text).run(source)
@@ -1152,11 +1109,11 @@ def parse(source: Source) -> ParsedFile:
 # --------------------------------------------------------------------------- subject
 
 
-class Dockerfile(Subject):
+class Dockerfile(Subject[None]):
     """A parsed Dockerfile; policies judge its shipped (final or target) stage.
 
     Every helper that depends on build args takes an optional ``build_args`` mapping
-    (``DockerSettings.from_context(context).build_args``), like ``docker build --build-arg``.
+    (``context.options(DockerOptions).build_args``), like ``docker build --build-arg``.
     """
 
     kind: ClassVar[str] = "dockerfile"

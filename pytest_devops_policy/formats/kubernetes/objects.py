@@ -5,7 +5,7 @@ mapping with a string ``apiVersion`` and a string ``kind``. ``*List`` kinds are
 flattened into their items. Kustomizations, kubeconfigs and CRDs are recognised
 but yield no subject. Files with no Kubernetes object at all (Helm values,
 app config, ``Chart.yaml``...) come back with no subjects and
-``extra["recognised"] = False`` so discovery can drop them quietly.
+``recognised=False`` so collection can drop them quietly.
 
 The object model (catalog §2.2) lives here so that policies share one reading
 of it: which kinds carry a pod template and where, which containers a pod runs
@@ -15,25 +15,18 @@ of it: which kinds carry a pod template and where, which containers a pod runs
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pytest_devops_policy.api import PathPart, Unknown
-from pytest_devops_policy.engine.evaluate import Context, ParseCache
-from pytest_devops_policy.formats.kubernetes.kustomize import KustomizeMap
 from pytest_devops_policy.formats.yamlload import Document, load_documents
-from pytest_devops_policy.indexes.kubernetes import (
-    K8sIndex,
-    as_mapping,
-    file_facts,
-    kustomize_map,
-    run_files,
-)
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.indexes.kubernetes import K8sIndex  # noqa: F401 (a base class's type)
 
 __all__ = [
     "ANNOTATION_PREFIX",
@@ -181,6 +174,11 @@ def looks_like_kubernetes(text: str) -> bool:
     return _API_VERSION.search(text) is not None and _KIND.search(text) is not None
 
 
+def as_mapping(value: object) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (manifests hold anything anywhere)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _text(value: object) -> str | None:
     """A name-like scalar as text (``name: 123`` is still a name); None otherwise."""
     if isinstance(value, str):
@@ -256,7 +254,7 @@ class Container:
         return source is not None and source[: len(self.path)] != self.path
 
 
-class K8sObject(Subject, Mapping[str, Any]):
+class K8sObject(Subject["K8sIndex"], Mapping[str, Any]):
     """One Kubernetes object. Reads like the parsed mapping (``obj["spec"]``)."""
 
     kind: ClassVar[str] = "kubernetes"
@@ -579,8 +577,19 @@ def _label(value: Mapping[str, Any]) -> str:
     return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
 
 
-def _unrecognised(source: Source) -> ParsedFile:
-    return ParsedFile(source=source, kind="kubernetes", subjects=[], extra={"recognised": False})
+@dataclass
+class K8sFile(ParsedFile):
+    """A parsed manifest: its YAML documents, and the objects recognised but not judged
+    (kustomizations, CRDs...) as (kind, line). ``recognised`` is false for YAML that holds
+    no Kubernetes object at all (app config)."""
+
+    recognised: bool = True
+    documents: list[Document] = field(default_factory=list)
+    unjudged: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _unrecognised(source: Source) -> K8sFile:
+    return K8sFile(source=source, kind="kubernetes", subjects=[], recognised=False)
 
 
 def _load(source: Source) -> list[Document]:
@@ -603,14 +612,14 @@ def _load(source: Source) -> list[Document]:
     return [Document(value=value, index=0, start_line=1, lines={(): (1, 1)})]
 
 
-def parse(source: Source) -> ParsedFile:
+def parse(source: Source) -> K8sFile:
     """Parse a YAML or JSON file into ``K8sObject`` subjects (see the module docstring)."""
     if not looks_like_kubernetes(source.text):
         return _unrecognised(source)
     # The text looks like Kubernetes, so a file that fails to load is a
     # broken manifest: ParseError propagates.
     documents = _load(source)
-    subjects: list[Subject] = []
+    subjects: list[Subject[Any]] = []
     unjudged: list[tuple[str, int]] = []
     recognised = False
     seen: dict[str, int] = {}
@@ -631,143 +640,10 @@ def parse(source: Source) -> ParsedFile:
             subjects.append(K8sObject(source, label, value, doc, base))
     if not recognised:
         return _unrecognised(source)
-    return ParsedFile(
+    return K8sFile(
         source=source,
         kind="kubernetes",
         subjects=subjects,
-        extra={"recognised": True, "documents": documents, "unjudged": unjudged},
-    )
-
-
-# -- the run: kustomizations and the cross-object index -------------------------
-
-
-def _read_text(path: str) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read().decode("utf-8", errors="replace")
-    except OSError:
-        return None
-
-
-def _run(cache: ParseCache) -> tuple[list[str], KustomizeMap]:
-    """The run's manifest candidates and kustomizations, found once per process."""
-    hit: tuple[list[str], KustomizeMap] | None = cache.shared.get("k8s-run")
-    if hit is None:
-        manifests, kustomizations, charts = run_files(cache.roots)
-        cache.shared["k8s-charts"] = charts
-        hit = cache.shared["k8s-run"] = (manifests, kustomize_map(kustomizations, _read_text))
-    return hit
-
-
-def _rendered_facts(cache: ParseCache, context: Context) -> list[tuple[str, str, Any]]:
-    """Objects of the run's Helm charts, when the user asked to render them."""
-    if not context.option("k8s.helm_render", False):
-        return []
-    from pytest_devops_policy.formats.kubernetes import helm  # helm.py imports this module
-
-    found: list[tuple[str, str, Any]] = []
-    for chart in cache.shared.get("k8s-charts", ()):
-        rendered = helm.rendered_chart(cache, chart)
-        if rendered is None or rendered.error:
-            continue
-        for template in sorted(rendered.documents):
-            text = rendered.text_for(template) or ""
-            source = Source(template, cache.relpath(template), text)
-            try:
-                facts = file_facts(helm.parse(source))
-            except ParseError:
-                continue
-            found.append((template, source.relpath, facts))
-    return found
-
-
-def _default_namespace(context: Context) -> str | None:
-    value = context.option("k8s.default_namespace", "")
-    return str(value) if value else None
-
-
-def run_index(cache: ParseCache, context: Context) -> K8sIndex:
-    """Every object of the run, built once from per-file facts (cached by content)."""
-    default_ns = _default_namespace(context)
-    key = ("k8s-index", default_ns)
-    hit: K8sIndex | None = cache.shared.get(key)
-    if hit is None:
-        manifests, kustomize = _run(cache)
-        files = [
-            (path, cache.relpath(path), cache.facts(path, "kubernetes", "k8s-facts", file_facts))
-            for path in manifests
-        ]
-        files += _rendered_facts(cache, context)
-        hit = cache.shared[key] = K8sIndex.build(files, kustomize, default_ns)
-    return hit
-
-
-def _scope(path: str, context: Context) -> str:
-    scope = str(context.option("k8s.scope", "session"))
-    if scope == "file":
-        return "file:" + path
-    if scope == "dir":
-        return "dir:" + os.path.dirname(path)
-    return "session"
-
-
-def index_scope(subject: Subject, context: Context) -> str:
-    """``k8s.scope``: the whole run (default), the subject's directory, or its file."""
-    return _scope(subject.source.path, context)
-
-
-def build_index(scope: str, cache: ParseCache, context: Context) -> K8sIndex:
-    full = run_index(cache, context)
-    kind, _, where = scope.partition(":")
-    if kind not in ("file", "dir"):
-        return full
-    key = ("k8s-view", full.default_namespace, scope)
-    view: K8sIndex | None = cache.shared.get(key)
-    if view is None:
-        if kind == "file":
-            view = full.restricted(lambda p: p == where)
-        else:
-            view = full.restricted(lambda p: os.path.dirname(p) == where)
-        cache.shared[key] = view
-    return view
-
-
-def contextualise(parsed: ParsedFile, context: Context) -> ParsedFile:
-    """Patch files named by a kustomization are fragments: not judged as objects.
-    Other objects take the kustomization's namespace (which overrides their own)."""
-    if not parsed.subjects:
-        return parsed
-    _, kustomize = _run(context.cache)
-    path = parsed.source.path
-    owner = kustomize.patch(path)
-    if owner is not None:
-        where = context.cache.relpath(owner)
-        reason = (
-            f"a kustomize patch applied by {where}: a fragment, judged as part of the "
-            "kustomize output rather than as whole objects "
-            "(run kustomize build and scan the output to check the result)"
-        )
-        return replace(parsed, skip_reason=reason)
-    override, default = kustomize.namespace(path), _default_namespace(context)
-    if override or default:
-        for subject in parsed.subjects:
-            if isinstance(subject, K8sObject):
-                subject.kustomize_namespace = override
-                subject.default_namespace = default
-    return parsed
-
-
-def cache_token(path: str, context: Context) -> str:
-    """What besides the file itself its outcomes depend on (the result-cache key):
-    how kustomize treats it, and the cross-object index of its scope."""
-    _, kustomize = _run(context.cache)
-    index = build_index(_scope(path, context), context.cache, context)
-    return "|".join(
-        (
-            str(kustomize.patch(path)),
-            str(kustomize.namespace(path)),
-            str(_default_namespace(context)),
-            index.facts_digest,
-        )
+        documents=documents,
+        unjudged=unjudged,
     )

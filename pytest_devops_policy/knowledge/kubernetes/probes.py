@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Unknown, Violation
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import (
     Container,
     K8sObject,
     is_templated,
     long_running_workloads,
 )
+from pytest_devops_policy.options import K8sOptions
 
 __all__ = [
     "PROBE_HANDLERS",
@@ -151,7 +152,7 @@ def probe_scope(subject: object, context: Context | None) -> bool:
     (kube-score's behaviour)."""
     if not isinstance(subject, K8sObject) or not long_running_workloads(subject):
         return False
-    if context is None or not context.option("k8s.readiness_only_if_service", False):
+    if context is None or not context.options(K8sOptions).readiness_only_if_service:
         return True
     index = context.index(subject)
     # Without an index there is nothing to look a Service up in: judge the workload.

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
-    DockerSettings,
     image_matches,
     is_root_user,
 )
 from pytest_devops_policy.formats.images import parse_image
+from pytest_devops_policy.options import DockerOptions
 
 # Base images that already run as a non-root user. A leading "!" excludes: the
 # Chainguard "-dev" variants add a shell and package manager and run as root.
@@ -82,7 +82,7 @@ CMD ["node", "/app/server.js"]
 def final_stage_non_root_user(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     build_args = settings.build_args
     stage = dockerfile.target_stage(settings.target)
     where = dockerfile.shipped_title(stage)
@@ -123,10 +123,8 @@ def final_stage_non_root_user(
         )
         return
     # docker.nonroot_base_allowlist extends the defaults; "!pattern" entries exclude.
-    extra = context.option("docker.nonroot_base_allowlist", ())
-    if isinstance(extra, str):
-        extra = (extra,)
-    if _allowlisted(text, [*DEFAULT_NONROOT_BASES, *(str(p) for p in extra)]):
+    extra = context.options(DockerOptions).nonroot_base_allowlist
+    if _allowlisted(text, [*DEFAULT_NONROOT_BASES, *extra]):
         return
     yield Violation(
         f"{where} has no USER, so it runs as the default user of '{text}' "

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
 from pytest_devops_policy.knowledge.docker.build import scan_build, unresolved_names
 from pytest_devops_policy.knowledge.docker.run import stage_run_scripts
+from pytest_devops_policy.options import DockerOptions
 
 
 @policy(
@@ -63,7 +64,7 @@ def multi_stage_build(dockerfile: Dockerfile, context: Context) -> Iterator[Viol
         # With two or more stages, builds (or a build stage inherited) in the shipped stage
         # are DOCKER-024's finding (lean-final-stage).
         return
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     stage = dockerfile.stages[0]
     where = dockerfile.shipped_title(stage)
     scan = scan_build(dockerfile, stage_run_scripts(dockerfile, stage, build_args), build_args)

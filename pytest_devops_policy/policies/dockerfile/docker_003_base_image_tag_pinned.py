@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
+from pytest_devops_policy.options import DockerOptions
 
 
 @policy(
@@ -53,7 +54,7 @@ COPY --from=busybox:1.36.1 /bin/wget /usr/local/bin/wget
 def base_image_tag_pinned(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     for ref, image, unknown in dockerfile.pulled_images(build_args):
         if image is None:
             yield Unknown(unknown or ref.describe())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Instruction
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Instruction
+from pytest_devops_policy.options import DockerOptions
 
 
 @policy(
@@ -59,7 +60,7 @@ COPY --from=busybox:1.36@sha256:46abb03da4c3edcf61b2ae06e4c364b1dca0ab87e51ad67a
 def base_image_digest_pinned(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     # One finding per instruction: a RUN may mount several images.
     problems: dict[Instruction, list[str]] = {}
     for ref, image, unknown in dockerfile.pulled_images(build_args):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, image_matches
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, image_matches
 from pytest_devops_policy.formats.images import parse_image
-
-_MODES = ("required", "off")
+from pytest_devops_policy.options import DockerOptions
 
 
 @policy(
@@ -56,12 +55,10 @@ CMD ["python", "-m", "app"]
 def final_stage_healthcheck(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    mode = str(context.option("docker.healthcheck", "required")).strip().lower()
-    if mode not in _MODES:
-        raise ValueError(f"docker.healthcheck must be one of {', '.join(_MODES)}, got {mode!r}")
-    if mode == "off":
+    options = context.options(DockerOptions)
+    if options.healthcheck == "off":
         return
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     stage = dockerfile.target_stage(settings.target)
     chain = dockerfile.chain(stage, settings.build_args)
     where = dockerfile.shipped_title(stage)
@@ -78,9 +75,7 @@ def final_stage_healthcheck(
             )
         return
 
-    inherited = context.option("docker.healthcheck_inherited", ())
-    if isinstance(inherited, str):
-        inherited = (inherited,)
+    inherited = options.healthcheck_inherited
     if inherited:
         root, image = dockerfile.root_image(stage, settings.build_args)
         if not image.resolved:

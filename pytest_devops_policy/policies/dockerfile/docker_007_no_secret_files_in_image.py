@@ -10,10 +10,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
-    DockerSettings,
     Instruction,
     Stage,
     is_absolute_path,
@@ -28,6 +27,7 @@ from pytest_devops_policy.indexes.docker_context import (
     workdir,
 )
 from pytest_devops_policy.knowledge.secrets.files import SECRET_FILE_ENVS
+from pytest_devops_policy.options import DockerOptions
 
 _SHOWN_MAX = 5
 _COMMAND_SPLIT = re.compile(r"&&|\|\||[;|\n]")
@@ -355,7 +355,7 @@ CMD ["node", "/app/dist/server.js"]
 def no_secret_files_in_image(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     build_args = settings.build_args
     result = scan(dockerfile, context)
     if result.error is not None:

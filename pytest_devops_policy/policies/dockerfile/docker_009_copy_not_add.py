@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     UNRESOLVED_MARK,
     CopySource,
     Dockerfile,
-    DockerSettings,
     Instruction,
 )
+from pytest_devops_policy.options import DockerOptions
 
 # ADD extracts local tar archives (plain or compressed); these names announce one. Docker
 # looks at the content, not the name, so a name is the only static evidence of intent.
@@ -225,7 +225,7 @@ ADD https://github.com/acme/plugins.git#1f0c5b7e2d8a9c3b4e6f70812a3b4c5d6e7f8091
 """,
 )
 def copy_not_add(dockerfile: Dockerfile, context: Context) -> Iterator[Violation | Unknown]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     for stage in dockerfile.stages:
         for ins in stage.find("ADD"):  # ONBUILD triggers run in other builds: not here
             findings: list[_Finding] = []

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Instruction
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Instruction
 from pytest_devops_policy.knowledge.docker.run import findings_message, run_scripts, written_files
 from pytest_devops_policy.knowledge.packages import parse_install
+from pytest_devops_policy.options import DockerOptions
 
 # doas is sudo's OpenBSD-style twin (Alpine ships it): same risk, same finding.
 _ESCALATORS = frozenset({"sudo", "doas"})
@@ -59,7 +60,7 @@ CMD ["/usr/local/bin/app"]
 """,
 )
 def no_sudo(dockerfile: Dockerfile, context: Context) -> Iterator[Violation]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     build_args = settings.build_args
     shipped = dockerfile.target_stage(settings.target)
     chain = dockerfile.chain(shipped, build_args)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
-    DockerSettings,
     Expansion,
     Instruction,
     KeyValue,
@@ -21,6 +20,7 @@ from pytest_devops_policy.knowledge.downloads import (
     tls_bypass_in_config,
     tls_bypass_setting,
 )
+from pytest_devops_policy.options import DockerOptions
 
 
 def _relevant(name: str) -> bool:
@@ -97,7 +97,7 @@ RUN curl -fsSL https://artifacts.internal.example/tools.tgz -o /tmp/tools.tgz \\
 def tls_verification_enabled(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     found: dict[Instruction, list[tuple[int, str]]] = {}
     unknown: list[str] = []
 

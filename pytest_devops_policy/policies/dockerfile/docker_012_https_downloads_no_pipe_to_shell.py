@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Instruction
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Instruction
 from pytest_devops_policy.knowledge.docker.run import (
     RunScript,
     findings_message,
@@ -28,17 +28,12 @@ from pytest_devops_policy.knowledge.downloads import (
     substituted_into_interpreter,
     verification,
 )
+from pytest_devops_policy.options import DockerOptions
 
 # scheme://host/ with the host complete: enough to judge a URL whose path is unknown
 _KNOWN_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*[/?#]")
 _Finding = tuple[int, str, bool]  # (line, text, plaintext code execution: raise to high)
 _UNVERIFIED = "without a checksum or signature check in this RUN"
-
-
-def _flag(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in ("false", "0", "no", "off")
-    return bool(value)
 
 
 def _plaintext(text: str, prefix: str, build_time: tuple[str, ...]) -> str | None:
@@ -170,8 +165,8 @@ ADD --checksum=sha256:8d2f6a4b0c9e7d5f3a1b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f2a4b6c
 def https_downloads_no_pipe_to_shell(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    build_args = DockerSettings.from_context(context).build_args
-    allow_signed_http_apt = _flag(context.option("docker.allow_signed_http_apt", True))
+    build_args = context.options(DockerOptions).build_args
+    allow_signed_http_apt = context.options(DockerOptions).allow_signed_http_apt
     found: dict[Instruction, list[_Finding]] = {}
     unknown: list[str] = []
 

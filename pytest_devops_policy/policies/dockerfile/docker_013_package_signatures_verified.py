@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Instruction
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Instruction
 from pytest_devops_policy.knowledge.docker.run import findings_message, run_scripts, written_files
 from pytest_devops_policy.knowledge.downloads import (
     AptSource,
@@ -16,6 +16,7 @@ from pytest_devops_policy.knowledge.downloads import (
     signature_bypass,
     signature_bypass_in_config,
 )
+from pytest_devops_policy.options import DockerOptions
 
 
 def _unsigned(sources: list[AptSource]) -> str | None:
@@ -73,7 +74,7 @@ https://apt.internal.example/debian bookworm main" > /etc/apt/sources.list.d/int
 """,
 )
 def package_signatures_verified(dockerfile: Dockerfile, context: Context) -> Iterator[Violation]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     found: dict[Instruction, list[tuple[int, str]]] = {}
 
     for rs in run_scripts(dockerfile, build_args):

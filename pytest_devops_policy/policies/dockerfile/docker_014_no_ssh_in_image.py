@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
-    DockerSettings,
     Instruction,
     Stage,
 )
@@ -16,6 +15,7 @@ from pytest_devops_policy.knowledge.docker.build import package_ops, ssh_daemon,
 from pytest_devops_policy.knowledge.docker.run import RunScript, stage_run_scripts
 from pytest_devops_policy.knowledge.packages import is_ssh_server_package
 from pytest_devops_policy.knowledge.shell import parse_argv, parse_script
+from pytest_devops_policy.options import DockerOptions
 
 _SSH_PORT = 22
 _META_PACKAGES = {("apk", "openssh"), ("zypper", "openssh"), ("apt", "ssh")}
@@ -165,7 +165,7 @@ CMD ["/app/server"]
 """,
 )
 def no_ssh_in_image(dockerfile: Dockerfile, context: Context) -> Iterator[Violation | Unknown]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     build_args = settings.build_args
     stage = dockerfile.target_stage(settings.target)
     chain = dockerfile.chain(stage, build_args)

@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
-    DockerSettings,
     Instruction,
     Unresolved,
 )
@@ -21,6 +20,7 @@ from pytest_devops_policy.knowledge.docker.build import (
 )
 from pytest_devops_policy.knowledge.docker.run import RunScript, stage_run_scripts
 from pytest_devops_policy.knowledge.packages import cleans_cache, option_values
+from pytest_devops_policy.options import DockerOptions
 
 # apt actions that read the package lists (and so need them cleaned up afterwards).
 _APT_INSTALLS = frozenset(
@@ -322,7 +322,7 @@ RUN pip install --no-cache-dir flask==3.0.2
 def package_manager_hygiene(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     build_args = settings.build_args
     stage = dockerfile.target_stage(settings.target)
     chain = dockerfile.chain(stage, build_args)

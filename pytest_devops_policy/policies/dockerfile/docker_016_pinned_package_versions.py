@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, Unresolved
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, Unresolved
 from pytest_devops_policy.knowledge.docker.build import (
     PackageOp,
     env_value,
@@ -15,6 +15,7 @@ from pytest_devops_policy.knowledge.docker.build import (
 )
 from pytest_devops_policy.knowledge.docker.run import run_scripts
 from pytest_devops_policy.knowledge.packages import NPM_CI_ACTIONS
+from pytest_devops_policy.options import DockerOptions
 
 _HOW = {
     "apt": "name=<version>",
@@ -170,7 +171,7 @@ def pinned_package_versions(
 ) -> Iterator[Violation | Unknown]:
     # Every stage: reproducible images need reproducible builders (hadolint checks all
     # stages too). A PowerShell or cmd SHELL is not POSIX: those RUNs are not parsed.
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     runs = [r for r in run_scripts(dockerfile, build_args) if r.posix]
     multi = len(dockerfile.stages) > 1
     for op in package_ops(dockerfile, runs, build_args):

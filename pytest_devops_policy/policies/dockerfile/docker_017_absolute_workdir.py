@@ -6,15 +6,15 @@ import re
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     UNRESOLVED_MARK,
     Dockerfile,
-    DockerSettings,
     Expansion,
     Stage,
     is_absolute_path,
 )
+from pytest_devops_policy.options import DockerOptions
 
 _DRIVE_START = re.compile(r"[A-Za-z]:?")
 
@@ -116,6 +116,6 @@ COPY . .
 """,
 )
 def absolute_workdir(dockerfile: Dockerfile, context: Context) -> Iterator[Violation | Unknown]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     for stage in dockerfile.stages:
         yield from _check_stage(dockerfile, stage, build_args)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
-    DockerSettings,
     Instruction,
     json_form_hint,
 )
+from pytest_devops_policy.options import DockerOptions
 
 # Init processes that forward signals to their child and reap zombies. As an exec-form
 # ENTRYPOINT they are PID 1, so the command they start may be anything, shell form
@@ -143,7 +143,7 @@ CMD ["node", "server.js"]
 """,
 )
 def exec_form_cmd_entrypoint(dockerfile: Dockerfile, context: Context) -> Iterator[Violation]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     stage = dockerfile.target_stage(settings.target)
     command = dockerfile.container_command(stage, settings.build_args)
     entrypoint, cmd = command.entrypoint, command.cmd

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     RESERVED_STAGE_NAMES,
     Dockerfile,
-    DockerSettings,
     ImageReference,
     Instruction,
     Stage,
 )
+from pytest_devops_policy.options import DockerOptions
 
 
 def _name_problems(dockerfile: Dockerfile, stage: Stage) -> list[str]:
@@ -162,7 +162,7 @@ COPY --from=build /out/app /app
 def valid_stage_references(
     dockerfile: Dockerfile, context: Context
 ) -> Iterator[Violation | Unknown]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     for ins in dockerfile.preamble:
         if ins.keyword != "ARG":
             yield Violation(

@@ -5,21 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, image_matches
 from pytest_devops_policy.formats.images import parse_image
+from pytest_devops_policy.options import DockerOptions
 
 # The official Dockerfile frontend, under both of its names (image_matches treats
 # docker.io/docker/dockerfile and docker/dockerfile alike).
-DEFAULT_ALLOWED_FRONTENDS = ("docker/dockerfile:*",)
 
 
 def _allowed_frontends(context: Context) -> tuple[str, ...]:
     # The setting replaces the default (catalog §7.4), so a team can allow only its mirror.
-    value = context.option("docker.allowed_frontends", DEFAULT_ALLOWED_FRONTENDS)
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
+    return context.options(DockerOptions).allowed_frontends
 
 
 def _run_findings(dockerfile: Dockerfile) -> Iterator[Violation]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pytest_devops_policy.api import Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
 from pytest_devops_policy.knowledge.docker.run import RunScript, run_scripts
 from pytest_devops_policy.knowledge.shell import Command, Script, parse_script, pipefail_setting
+from pytest_devops_policy.options import DockerOptions
 
 
 def _first_unprotected(script: Script, pipefail: bool) -> Command | None:
@@ -84,7 +85,7 @@ RUN curl -fsSL https://downloads.example.com/tool-1.4.2.tgz | tar -xz -C /opt
 """,
 )
 def pipefail_for_pipes(dockerfile: Dockerfile, context: Context) -> Iterator[Violation]:
-    build_args = DockerSettings.from_context(context).build_args
+    build_args = context.options(DockerOptions).build_args
     for rs in run_scripts(dockerfile, build_args):
         if not rs.posix:
             continue  # PowerShell and cmd have no pipefail; their pipelines differ anyway

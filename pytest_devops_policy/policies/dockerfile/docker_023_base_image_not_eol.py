@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
 from pytest_devops_policy.formats.images import parse_image
 from pytest_devops_policy.knowledge.eol import as_of_date, is_eol, load_table, lookup_all
+from pytest_devops_policy.options import DockerOptions
 
 
 @policy(
@@ -67,8 +68,8 @@ CMD ["node", "dist/server.js"]
 def base_image_not_eol(dockerfile: Dockerfile, context: Context) -> Iterator[Violation | Unknown]:
     table = load_table()
     valid = table.valid_as_of
-    as_of = as_of_date(context.option("docker.eol_table_date", None), table)
-    settings = DockerSettings.from_context(context)
+    as_of = as_of_date(context.options(DockerOptions).eol_table_date, table)
+    settings = context.options(DockerOptions)
     stage = dockerfile.target_stage(settings.target)
     root, image = dockerfile.root_image(stage, settings.build_args)
     line = root.from_line

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
-    DockerSettings,
     Stage,
     Unresolved,
 )
@@ -23,6 +22,7 @@ from pytest_devops_policy.knowledge.docker.build import (
 )
 from pytest_devops_policy.knowledge.docker.run import RunScript, shown, stage_run_scripts
 from pytest_devops_policy.knowledge.packages import NPM_CI_ACTIONS, parse_install
+from pytest_devops_policy.options import DockerOptions
 
 _JS_INSTALLS = {
     "npm": NPM_CI_ACTIONS | {"install", "i", "in", "isntall", "add"},
@@ -226,7 +226,7 @@ ENTRYPOINT ["/app"]
 """,
 )
 def lean_final_stage(dockerfile: Dockerfile, context: Context) -> Iterator[Violation | Unknown]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     build_args = settings.build_args
     stage = dockerfile.target_stage(settings.target)
     chain = dockerfile.chain(stage, build_args)

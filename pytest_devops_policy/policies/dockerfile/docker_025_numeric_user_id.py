@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, DockerSettings, is_root_user
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import Dockerfile, is_root_user
+from pytest_devops_policy.options import DockerOptions
 
 
 @policy(
@@ -52,7 +53,7 @@ CMD ["node", "/app/server.js"]
 """,
 )
 def numeric_user_id(dockerfile: Dockerfile, context: Context) -> Iterator[Violation | Unknown]:
-    settings = DockerSettings.from_context(context)
+    settings = context.options(DockerOptions)
     stage = dockerfile.target_stage(settings.target)
     user = dockerfile.effective_user(stage, settings.build_args)
     if user is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject
 from pytest_devops_policy.knowledge.kubernetes.security import (
     DANGEROUS_CAPABILITIES,
@@ -14,16 +14,13 @@ from pytest_devops_policy.knowledge.kubernetes.security import (
     is_templated,
     linux_workloads,
 )
-
-DEFAULT_ALLOWED_CAPABILITIES = ("NET_BIND_SERVICE",)
+from pytest_devops_policy.options import K8sOptions
 
 
 def _allowed(context: Context) -> frozenset[str]:
     # The setting replaces the default, so a team can allow nothing at all with [].
-    value = context.option("k8s.allowed_capabilities", DEFAULT_ALLOWED_CAPABILITIES)
-    if isinstance(value, str):
-        value = (value,)
-    return frozenset(capability_name(str(v)) for v in value)
+    value = context.options(K8sOptions).allowed_capabilities
+    return frozenset(capability_name(v) for v in value)
 
 
 def _drops_all(c: Container, caps: object) -> Iterator[Violation | Unknown]:

@@ -6,13 +6,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
 from pytest_devops_policy.knowledge.kubernetes.security import (
     is_templated,
     normalise_host_path,
     path_within,
 )
+from pytest_devops_policy.options import K8sOptions
 
 # Catalog K8S-007's critical paths, normalised. /var/run is a symlink to /run on every
 # current distribution, so paths are compared with /var/run spelled /run.
@@ -74,10 +75,8 @@ def _critical(raw: str) -> str | None:
 
 
 def _allowed(context: Context) -> tuple[str, ...]:
-    value = context.option("k8s.allowed_host_paths", ())
-    if isinstance(value, str):
-        value = (value,)
-    return tuple(_canonical(str(v)) for v in value if str(v).strip())
+    value = context.options(K8sOptions).allowed_host_paths
+    return tuple(_canonical(v) for v in value if v.strip())
 
 
 def _mounts(k8s_object: K8sObject, volume: str) -> str:

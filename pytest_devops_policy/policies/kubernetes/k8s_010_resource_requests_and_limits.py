@@ -13,10 +13,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.quantity import try_parse_quantity
+from pytest_devops_policy.options import K8sOptions
 
 _Field = tuple[str, str]  # (section, resource): ("requests", "cpu")
 
@@ -150,15 +151,16 @@ def resource_requests_and_limits(
         yield Unknown(problem)
         return
     required: list[_Field] = [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")]
-    if context.option("k8s.require_cpu_limit", True):
+    options = context.options(K8sOptions)
+    if options.require_cpu_limit:
         required.append(("limits", "cpu"))
     # Pod-level resources (PodLevelResources feature gate) may cover what a
     # container leaves out, but only where the cluster is known to have the gate.
     pod_resources: object = None
-    if context.option("k8s.pod_level_resources", False):
+    if options.pod_level_resources:
         pod_resources = (k8s_object.pod_spec or {}).get("resources")
     defaults: dict[_Field, str] = {}
-    if context.option("k8s.limitrange_satisfies", True):
+    if options.limitrange_satisfies:
         index = context.index(k8s_object)
         if index is not None:
             defaults = limit_range_defaults(index, index.namespace_of(k8s_object))

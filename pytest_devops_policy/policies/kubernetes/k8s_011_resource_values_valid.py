@@ -7,14 +7,14 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated, workloads
 from pytest_devops_policy.knowledge.kubernetes.quantity import (
     InvalidQuantity,
     Quantity,
     parse_quantity,
-    try_parse_quantity,
 )
+from pytest_devops_policy.options import K8sOptions
 
 Path = tuple[PathPart, ...]
 
@@ -47,8 +47,7 @@ def _overcommittable(name: str) -> bool:
 
 
 def _max_cpu(context: Context) -> Decimal:
-    quantity = try_parse_quantity(context.option("k8s.max_cpu_per_container", 64))
-    return quantity.value if quantity is not None else _DEFAULT_MAX_CPU
+    return context.options(K8sOptions).max_cpu_per_container
 
 
 def _value_problem(name: str, q: Quantity, max_cpu: Decimal) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, is_templated
 from pytest_devops_policy.knowledge.kubernetes.probes import (
     probe_handlers,
@@ -13,6 +13,7 @@ from pytest_devops_policy.knowledge.kubernetes.probes import (
     probe_scope,
     probe_target,
 )
+from pytest_devops_policy.options import K8sOptions
 
 # The API server turns 0 (and absent) into these defaults.
 _TIMING_DEFAULTS = (("initialDelaySeconds", 0), ("periodSeconds", 10), ("failureThreshold", 3))
@@ -24,13 +25,7 @@ def _int(value: object) -> int | None:
 
 
 def _minimum_grace(context: Context) -> float:
-    value = context.option("k8s.min_liveness_grace", _DEFAULT_GRACE)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    try:
-        return float(str(value))
-    except ValueError:
-        return _DEFAULT_GRACE
+    return context.options(K8sOptions).min_liveness_grace
 
 
 def _describe(target: tuple[object, ...]) -> str:

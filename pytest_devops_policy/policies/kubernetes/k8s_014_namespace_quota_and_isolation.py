@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.workloads import is_templated
+from pytest_devops_policy.options import K8sOptions
 
 _DEFAULT = "default"
 
@@ -96,7 +97,7 @@ def _workload(k8s_object: K8sObject, context: Context) -> Iterator[Violation | U
             path=("metadata",),
         )
         return
-    if from_kustomize is None and context.option("k8s.require_namespace", False):
+    if from_kustomize is None and context.options(K8sOptions).require_namespace:
         yield Violation(
             f"{k8s_object.kind_name} sets no namespace (k8s.require_namespace = true): it lands "
             "in whatever namespace the deploy context uses, usually default",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.images import is_valid_digest, parse_image
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated, workloads
+from pytest_devops_policy.options import K8sOptions
 
 
 @policy(
@@ -73,7 +74,7 @@ def image_pinned(k8s_object: K8sObject, context: Context) -> Iterator[Violation 
     if problem is not None:
         yield Unknown(problem)
         return
-    require_digest = bool(context.option("k8s.require_digest", False))
+    require_digest = context.options(K8sOptions).require_digest
     for c in k8s_object.containers():
         image = c.get("image")
         where = c.at("image")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, workloads
 from pytest_devops_policy.knowledge.secrets.names import (
     is_allowed_name,
@@ -15,6 +15,7 @@ from pytest_devops_policy.knowledge.secrets.names import (
 )
 from pytest_devops_policy.knowledge.secrets.values import detect_secrets
 from pytest_devops_policy.masking import mask
+from pytest_devops_policy.options import K8sOptions
 
 # Helm/Go templates and envsubst: the manifest is rendered before it is applied, and the
 # rendered value lands in the object as a literal. Kubernetes' own $(VAR) expansion is a
@@ -191,6 +192,6 @@ def no_secret_literals_in_env(
     if problem is not None:
         yield Unknown(problem)
         return
-    as_files = bool(context.option("k8s.secrets_as_files", False))
+    as_files = context.options(K8sOptions).secrets_as_files
     for c in k8s_object.containers():
         yield from _env(c, as_files)

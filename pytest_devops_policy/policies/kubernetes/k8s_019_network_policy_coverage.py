@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_true, workloads
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.selectors import label_selector_matches

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.rollout import (
@@ -22,6 +22,7 @@ from pytest_devops_policy.knowledge.kubernetes.rollout import (
     rolling_update,
 )
 from pytest_devops_policy.knowledge.kubernetes.workloads import Replicas, replica_count
+from pytest_devops_policy.options import K8sOptions
 
 
 def _scope(subject: object) -> bool:
@@ -143,7 +144,7 @@ def rollout_max_unavailable_bounded(
     rolling = rolling_update(k8s_object)
     if rolling is None:
         return
-    limit = int(context.option("k8s.max_unavailable_pct", 50))
+    limit = context.options(K8sOptions).max_unavailable_pct
     values: dict[str, IntOrPercent] = {}
     for name in ("maxUnavailable", "maxSurge"):
         if name == "maxSurge" and not rolling.has_surge:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, non_negative_int
+from pytest_devops_policy.options import K8sOptions
 
 _KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 
@@ -93,7 +94,7 @@ def revision_history_retained(
     if not isinstance(spec, Mapping) or spec.get("revisionHistoryLimit") is None:
         return  # the API default (10) is enough
     raw = non_negative_int("spec.revisionHistoryLimit", spec["revisionHistoryLimit"])
-    floor = int(context.option("k8s.min_revision_history", 2))
+    floor = context.options(K8sOptions).min_revision_history
     path = ("spec", "revisionHistoryLimit")
     kind = k8s_object.kind_name
     if isinstance(raw, Unknown):

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_true, non_negative_int
+from pytest_devops_policy.options import K8sOptions
 
 DEFAULT_DEADLINE = 600
 NO_DEADLINE = 2147483647  # math.MaxInt32: the controller never reports a stalled rollout
@@ -107,7 +108,7 @@ def progress_deadline_bounded(
 ) -> Iterator[Violation | Unknown]:
     raw_spec = k8s_object.value.get("spec")
     spec: Mapping[str, object] = raw_spec if isinstance(raw_spec, Mapping) else {}
-    ceiling = int(context.option("k8s.max_progress_deadline", 1800))
+    ceiling = context.options(K8sOptions).max_progress_deadline
     if is_true(spec.get("paused")):
         yield Violation(
             "Deployment is committed with spec.paused: true: no change to it ever rolls "

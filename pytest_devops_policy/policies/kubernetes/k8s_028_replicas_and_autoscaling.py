@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import ANNOTATION_PREFIX, K8sObject
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.workloads import is_templated
+from pytest_devops_policy.options import K8sOptions
 
 _KINDS = frozenset({"Deployment", "StatefulSet"})
 HA_ANNOTATION = ANNOTATION_PREFIX + "ha"
@@ -177,7 +178,7 @@ spec:
 def replicas_and_autoscaling(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
-    floor = int(context.option("k8s.min_replicas", 2))
+    floor = context.options(K8sOptions).min_replicas
     index: K8sIndex | None = context.index(k8s_object)
     hpas = index.hpas_targeting(k8s_object) if index is not None else []
     raw_spec = k8s_object.value.get("spec")

@@ -14,14 +14,14 @@ import re
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
 from pytest_devops_policy.knowledge.kubernetes.schema import (
-    DEFAULT_VERSION,
     resolve_version,
     schema_errors,
     supported_versions,
 )
+from pytest_devops_policy.options import K8sOptions
 
 MAX_REPORTED = 20
 _TEMPLATE_MARK = re.compile(r"\{\{|\$\{")
@@ -114,7 +114,7 @@ spec:
 def schema_valid(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     duplicates = list(_duplicates(k8s_object))
     yield from duplicates
-    wanted = context.option("k8s.version", DEFAULT_VERSION)
+    wanted = context.options(K8sOptions).version
     version = resolve_version(wanted)
     if version is None:
         shipped = supported_versions()
@@ -122,7 +122,7 @@ def schema_valid(k8s_object: K8sObject, context: Context) -> Iterator[Violation 
         if not duplicates:
             yield Unknown(f"no schemas for Kubernetes {wanted}; installed: {span}")
         return
-    strict = context.option("k8s.schema_strict", True) is not False
+    strict = context.options(K8sOptions).schema_strict
     errors = schema_errors(k8s_object.value, version, strict)
     if errors is None:
         if not duplicates:

@@ -1,0 +1,132 @@
+"""The analyser: one run's parsing, evaluation, result cache and xdist sharding, without pytest.
+
+``analyse`` turns one file's bytes into a ``FileResult``: from the result cache when every
+input is unchanged, else by parsing once and running every applicable policy. Under xdist,
+workers share the work: worker k analyses every k-th cached file and reads its peers'
+results as they appear (``ResultCache.wait``).
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytest_devops_policy.context import Context, ParseCache
+from pytest_devops_policy.engine.analysis import FileResult, analyse
+from pytest_devops_policy.engine.registry import PolicySet
+from pytest_devops_policy.engine.resultcache import ResultCache, settings_key
+from pytest_devops_policy.kinds import Format
+from pytest_devops_policy.model import ParseError
+from pytest_devops_policy.options import Options, TfOptions
+
+__all__ = ["SHARD_TIMEOUT", "Analyser", "Shard"]
+
+# How long a worker waits for a result its peer is analysing before it stops sharing and
+# analyses everything itself (the peer crashed or diverged).
+SHARD_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Shard:
+    """This worker's index among ``count`` workers sharing the analysis."""
+
+    index: int
+    count: int
+
+
+class Analyser:
+    def __init__(
+        self,
+        rootdir: str,
+        roots: list[str],
+        options: Options,
+        cache_dir: Path | None = None,
+        shard: Shard | None = None,
+    ) -> None:
+        self.results = None
+        if cache_dir is not None:
+            parser = options.of(TfOptions).hcl_parser
+            key = settings_key(options.digest_items(), [f"hcl={parser}"])
+            self.results = ResultCache(cache_dir, key)
+        self.cache = ParseCache(rootdir, roots, self.results, options)
+        self.context = Context(options, self.cache)
+        self.shard = shard if self.results is not None else None
+        self._files_seen = 0
+
+    def relpath(self, path: str) -> str:
+        return self.cache.relpath(path)
+
+    def analyse(
+        self,
+        path: str,
+        relpath: str,
+        kind: str,
+        fmt: Format,
+        data: bytes,
+        text: str,
+        policies: PolicySet,
+        variant: str = "",
+    ) -> FileResult:
+        """The outcomes of one file. ``variant`` names a second reading of a kind's files
+        (``helm-rendered``), so the cache keeps them apart."""
+        results = self.results
+        key = None
+        if results is not None:
+            deps = self._dependencies(fmt, path)
+            token = self._token(fmt, path)
+            if deps is not None and token is not None:
+                key = results.key(variant or kind, relpath, data, policies, deps, token)
+        if key is not None and results is not None:
+            hit = self._cached(key, kind, text)
+            if hit is not None:
+                if not fmt.keeps_parsed:
+                    self.cache.release(path, fmt)  # ``dependencies`` may have parsed it
+                return hit
+        # Parsing allocates many small acyclic objects; the cyclic GC would rescan the
+        # whole (growing) heap again and again meanwhile (~15% of a cold run).
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            parsed = self.cache.parse_with(path, fmt, text)
+            if isinstance(parsed, ParseError):
+                result = FileResult(kind, parse_error=(parsed.message, parsed.line, parsed.col))
+            else:
+                result = analyse(fmt.adjust(parsed, self.context), policies, self.context)
+        finally:
+            if paused:
+                gc.enable()
+        if key is not None and results is not None:
+            results.store(key, result, text)
+        if not fmt.keeps_parsed:
+            self.cache.release(path, fmt)  # nothing else reads it: free the documents
+        return result
+
+    def _cached(self, key: str, kind: str, text: str) -> FileResult | None:
+        assert self.results is not None
+        index = self._files_seen
+        self._files_seen += 1
+        hit = self.results.load(key, kind, text)
+        shard = self.shard
+        if hit is None and shard is not None and index % shard.count != shard.index:
+            hit = self.results.wait(key, kind, text, SHARD_TIMEOUT)
+            if hit is None:
+                self.shard = None  # the owner did not deliver: analyse everything here
+        return hit
+
+    def _token(self, fmt: Format, path: str) -> list[str] | None:
+        """Run-wide inputs of a file's outcome (the Kubernetes index); None when they
+        cannot be computed."""
+        try:
+            token = fmt.cache_token(path, self.context)
+        except Exception:  # analyse uncached rather than fail collection
+            return None
+        return [token] if token else []
+
+    def _dependencies(self, fmt: Format, path: str) -> list[str] | None:
+        """The other files and directories a file's outcomes depend on; None: not cacheable."""
+        try:
+            return [str(p) for p in fmt.dependencies(path, self.context)]
+        except Exception:  # a broken reader must not break collection: analyse, uncached
+            return None

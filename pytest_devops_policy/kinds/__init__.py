@@ -1,0 +1,256 @@
+"""The kinds registry: every artifact kind the plugin knows, declared once.
+
+A kind is one ``Kind`` record: its name (the JUnit ``kind`` property and ``Policy.kind``),
+policy id prefix, marker, title, the policy parameters that name its subjects, how its files
+are recognised, its options dataclass and its ``Format``. Discovery, markers, settings, the
+policy pages, the meta-tests and the summary all read this table, so adding a kind is:
+
+1. one ``Kind`` entry below;
+2. a parser package ``formats/<kind>/`` and a ``Format`` in ``kinds/<kind>.py``;
+3. an options dataclass in ``options/`` (may be empty);
+4. its policies under ``policies/<package>/`` and their golden fixtures.
+
+Formats load lazily (``load_format``): a plain ``pytest`` run imports no parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Protocol
+
+from pytest_devops_policy import discovery
+from pytest_devops_policy.options import (
+    DockerOptions,
+    GhaOptions,
+    GitLabOptions,
+    HostOptions,
+    K8sOptions,
+    KindOptions,
+    SecretsOptions,
+    TfOptions,
+)
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.context import Context
+    from pytest_devops_policy.model import ParsedFile, Source, Subject
+    from pytest_devops_policy.options import Options
+
+__all__ = [
+    "KINDS",
+    "Format",
+    "Kind",
+    "SubjectSpec",
+    "by_name",
+    "classify",
+    "kind_of_subject",
+]
+
+
+class Format(Protocol):
+    """What the engine needs of a kind (mypy checks every implementation).
+
+    ``parse`` turns one file into subjects (raising ``ParseError`` for a recognised file
+    that is broken). ``adjust`` lets the run change a parsed file (a kustomize patch is not
+    judged). ``index`` is the run-wide index a subject's policies may read. For the result
+    cache, ``dependencies`` names the other files and directories a file's outcomes depend
+    on and ``cache_token`` the run-wide inputs (an index digest). ``keeps_parsed`` says that
+    the index reads other parsed files, so parsed files must stay in memory.
+    """
+
+    keeps_parsed: bool
+
+    def parse(self, source: Source, options: Options) -> ParsedFile: ...
+
+    def adjust(self, parsed: ParsedFile, context: Context) -> ParsedFile: ...
+
+    def index(self, subject: Subject[object], context: Context) -> object: ...
+
+    def dependencies(self, path: str, context: Context) -> list[str]: ...
+
+    def cache_token(self, path: str, context: Context) -> str: ...
+
+
+@dataclass(frozen=True)
+class SubjectSpec:
+    """One thing a policy of the kind can judge, named by the policy's first parameter."""
+
+    param: str  # the policy function's first parameter: "k8s_object"
+    node_id: str  # what its items' node ids look like, for the docs ("{id}" = policy id)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # Policy.kind and the JUnit ``kind`` property: "github-actions"
+    prefix: str  # built-in policy ids: "GHA-nnn"
+    title: str  # for people: "GitHub Actions"
+    marker: str  # the pytest marker: "github_actions"
+    marker_help: str  # "GitHub Actions workflow"
+    options: type[KindOptions]  # [tool.devops-policy.<options.TABLE>]
+    subjects: tuple[SubjectSpec, ...] = ()
+    package: str | None = None  # built-in policies: pytest_devops_policy.policies.<package>
+    recognise: Callable[[PurePath], bool] | None = None  # None: not collected from files yet
+    load_format: Callable[[], Format] | None = None
+    fence: str = ""  # the fenced-code language of its examples
+    example_file: str = ""  # where a policy example is written to check it (meta-test)
+    waiver_path: str = "**/*"  # a config waiver's path glob, for the docs
+
+    @property
+    def format(self) -> Format:
+        if self.load_format is None:
+            raise LookupError(f"kind {self.name!r} has no format")
+        return self.load_format()
+
+
+# Each loader imports its kind's (stateless) Format on first use.
+@cache
+def _dockerfile() -> Format:
+    from pytest_devops_policy.kinds.dockerfile import FORMAT
+
+    return FORMAT
+
+
+@cache
+def _kubernetes() -> Format:
+    from pytest_devops_policy.kinds.kubernetes import FORMAT
+
+    return FORMAT
+
+
+@cache
+def _github_actions() -> Format:
+    from pytest_devops_policy.kinds.github_actions import FORMAT
+
+    return FORMAT
+
+
+@cache
+def _terraform() -> Format:
+    from pytest_devops_policy.kinds.terraform import FORMAT
+
+    return FORMAT
+
+
+# Recognition order matters: the first kind whose ``recognise`` accepts a path wins, and
+# Kubernetes (any other YAML/JSON) comes last.
+KINDS: Sequence[Kind] = (
+    Kind(
+        name="dockerfile",
+        prefix="DOCKER",
+        title="Dockerfile",
+        marker="dockerfile",
+        marker_help="Dockerfile",
+        options=DockerOptions,
+        subjects=(SubjectSpec("dockerfile", "Dockerfile::stage:<stage>::{id}"),),
+        package="dockerfile",
+        recognise=discovery.is_dockerfile_path,
+        load_format=_dockerfile,
+        fence="dockerfile",
+        example_file="Dockerfile",
+        waiver_path="services/legacy/Dockerfile",
+    ),
+    Kind(
+        name="terraform",
+        prefix="TF",
+        title="Terraform",
+        marker="terraform",
+        marker_help="Terraform",
+        options=TfOptions,
+        subjects=(SubjectSpec("tf_resource", "infra/main.tf::<type>.<name>::{id}"),),
+        package="terraform",
+        recognise=discovery.is_terraform_path,
+        load_format=_terraform,
+        fence="hcl",
+        example_file="main.tf",
+        waiver_path="infra/legacy/*.tf",
+    ),
+    Kind(
+        name="github-actions",
+        prefix="GHA",
+        title="GitHub Actions",
+        marker="github_actions",
+        marker_help="GitHub Actions workflow",
+        options=GhaOptions,
+        subjects=(
+            SubjectSpec("workflow", ".github/workflows/<file>.yml::workflow::{id}"),
+            SubjectSpec("job", ".github/workflows/<file>.yml::job:<job-id>::{id}"),
+        ),
+        package="github_actions",
+        recognise=discovery.is_workflow_path,
+        load_format=_github_actions,
+        fence="yaml",
+        example_file=".github/workflows/ci.yml",
+        waiver_path=".github/workflows/legacy.yml",
+    ),
+    Kind(
+        name="gitlab-ci",
+        prefix="GL",
+        title="GitLab CI",
+        marker="gitlab_ci",
+        marker_help="GitLab CI pipeline",
+        options=GitLabOptions,
+        fence="yaml",
+    ),
+    Kind(
+        name="kubernetes",
+        prefix="K8S",
+        title="Kubernetes",
+        marker="kubernetes",
+        marker_help="Kubernetes manifest",
+        options=K8sOptions,
+        subjects=(SubjectSpec("k8s_object", "deploy/web.yaml::<Kind>/<name>::{id}"),),
+        package="kubernetes",
+        recognise=discovery.is_manifest_candidate,
+        load_format=_kubernetes,
+        fence="yaml",
+        example_file="manifest.yaml",
+        waiver_path="deploy/legacy/*.yaml",
+    ),
+    Kind(
+        name="secrets",
+        prefix="SECRET",
+        title="Secrets",
+        marker="secrets",
+        marker_help="secret scanning",
+        options=SecretsOptions,
+    ),
+    Kind(
+        name="host",
+        prefix="HOST",
+        title="Live hosts",
+        marker="host",
+        marker_help="live host (testinfra)",
+        options=HostOptions,
+    ),
+)
+
+_BY_NAME: Mapping[str, Kind] = {k.name: k for k in KINDS}
+_BY_SUBJECT: Mapping[str, Kind] = {s.param: k for k in KINDS for s in k.subjects}
+
+
+def by_name(name: str) -> Kind:
+    """The kind called ``name`` (``KeyError`` for an unknown one)."""
+    return _BY_NAME[name]
+
+
+def kind_of_subject(param: str) -> Kind | None:
+    """The kind whose policies take a first parameter called ``param``."""
+    return _BY_SUBJECT.get(param)
+
+
+def subject_params() -> tuple[str, ...]:
+    return tuple(_BY_SUBJECT)
+
+
+def option_classes() -> tuple[type[KindOptions], ...]:
+    return tuple(k.options for k in KINDS)
+
+
+def classify(path: PurePath) -> Kind | None:
+    """The kind of an infrastructure file by its path alone (no file is read), or ``None``."""
+    for kind in KINDS:
+        if kind.recognise is not None and kind.recognise(path):
+            return kind
+    return None

@@ -1,0 +1,24 @@
+"""The Dockerfile kind: one subject per file; outcomes also depend on the build context."""
+
+from __future__ import annotations
+
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.dockerfile.parser import parse
+from pytest_devops_policy.indexes.docker_context import dependencies
+from pytest_devops_policy.kinds.base import FormatDefaults
+from pytest_devops_policy.model import ParsedFile, Source
+from pytest_devops_policy.options import Options
+
+__all__ = ["FORMAT"]
+
+
+class DockerfileFormat(FormatDefaults):
+    def parse(self, source: Source, options: Options) -> ParsedFile:
+        return parse(source)
+
+    def dependencies(self, path: str, context: Context) -> list[str]:
+        # The build context and its .dockerignore (DOCKER-007/008 read them).
+        return dependencies(path, context)
+
+
+FORMAT = DockerfileFormat()

@@ -1,0 +1,25 @@
+"""Option tables of kinds whose policies have not landed yet: they accept no key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pytest_devops_policy.options.spec import KindOptions
+
+__all__ = ["GitLabOptions", "HostOptions", "SecretsOptions"]
+
+
+@dataclass(frozen=True)
+class GitLabOptions(KindOptions):
+    TABLE: ClassVar[str] = "gl"
+
+
+@dataclass(frozen=True)
+class SecretsOptions(KindOptions):
+    TABLE: ClassVar[str] = "secrets"
+
+
+@dataclass(frozen=True)
+class HostOptions(KindOptions):
+    TABLE: ClassVar[str] = "host"

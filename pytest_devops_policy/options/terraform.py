@@ -1,0 +1,96 @@
+"""Terraform options: ``[tool.devops-policy.tf]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from pytest_devops_policy.options.spec import KindOptions, option
+
+__all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "TfOptions", "port_range"]
+
+DEFAULT_ADMIN_PORTS: tuple[int | str, ...] = (22, 3389, "5985-5986", "2375-2376", 6443, 10250, 23)
+DEFAULT_DB_PORTS: tuple[int | str, ...] = (
+    3306,
+    5432,
+    1433,
+    1521,
+    27017,
+    6379,
+    9200,
+    5601,
+    11211,
+    9042,
+    5984,
+)
+
+
+def port_range(item: object) -> tuple[int, int] | None:
+    """``22`` or ``"8000-8100"`` as (low, high), or None if it is no port or range."""
+    if isinstance(item, bool):
+        return None
+    if isinstance(item, int):
+        return (item, item) if 0 <= item <= 65535 else None
+    if isinstance(item, str):
+        text = item.strip()
+        lo, sep, hi = text.partition("-")
+        if text.isdigit():
+            return port_range(int(text))
+        if sep and lo.strip().isdigit() and hi.strip().isdigit():
+            a, b = int(lo), int(hi)
+            if 0 <= a <= b <= 65535:
+                return (a, b)
+    return None
+
+
+def _ports(value: object) -> tuple[int | str, ...]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    for item in items:
+        if port_range(item) is None:
+            raise ValueError(f'{item!r} is not a port or a range such as "8000-8100"')
+    return tuple(items)
+
+
+def _days(value: object) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValueError("must be a whole number of days >= 1")
+
+
+@dataclass(frozen=True)
+class TfOptions(KindOptions):
+    TABLE: ClassVar[str] = "tf"
+
+    hcl_parser: Literal["tree-sitter", "hcl2"] = option(
+        "tree-sitter",
+        "The HCL parser: tree-sitter-hcl (fast, exact positions) or python-hcl2 (the "
+        "reference, needs the test extra); also `--devops-policy-hcl-parser`.",
+    )
+    admin_ports: tuple[int | str, ...] = option(
+        DEFAULT_ADMIN_PORTS,
+        "Administration ports (and ranges) that must not be open to the internet.",
+        policies=("TF-006",),
+        parse=_ports,
+        type_text="list of port or range",
+    )
+    db_ports: tuple[int | str, ...] = option(
+        DEFAULT_DB_PORTS,
+        "Database ports (and ranges) that must not be open to the internet.",
+        policies=("TF-006",),
+        parse=_ports,
+        type_text="list of port or range",
+    )
+    dynamic_worst_case: bool = option(
+        True,
+        "Judge a dynamic block whose for_each cannot be resolved by its worst instance.",
+        policies=("TF-006",),
+    )
+    min_backup_days: int = option(
+        7,
+        "The fewest days automated backups must be retained.",
+        policies=("TF-017",),
+        parse=_days,
+        type_text="integer >= 1",
+    )
