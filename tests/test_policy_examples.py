@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_devops_policy.api import Policy, Violation
-from pytest_devops_policy.policies import builtin_policies
+from pytest_devops_policy.policies import builtin_by_id, builtin_policies
 from pytest_devops_policy.testing import GoldenResult, actual
 
 # Where an example of each kind is written, relative to the rootdir.
@@ -89,3 +89,25 @@ def test_use_instead_passes(policy: Policy, tmp_path: Path) -> None:
     assert not result.violations and not result.unknown, (
         f"the use_instead of {policy.id} does not pass: {_show(result)}"
     )
+
+
+SCHEMA_ID = "K8S-031"
+# The example of K8S-031 itself is invalid on purpose.
+MANIFEST_TEXTS = [
+    pytest.param(p, text, id=f"{p.id}-{text}")
+    for p in POLICIES
+    if p.kind == "kubernetes"
+    for text in ("example", "use_instead")
+    if (p.id, text) != (SCHEMA_ID, "example")
+]
+
+
+@pytest.mark.parametrize(("policy", "text"), MANIFEST_TEXTS)
+def test_kubernetes_text_is_schema_valid(policy: Policy, text: str, tmp_path: Path) -> None:
+    """Whatever an example shows, it shows a manifest the API server accepts.
+
+    Custom resources, which K8S-031 cannot validate, answer unknown and are accepted.
+    """
+    path = _write(policy, getattr(policy, text), tmp_path)
+    result = actual(path, builtin_by_id()[SCHEMA_ID].func, rootdir=tmp_path)
+    assert not result.violations, f"the {text} of {policy.id} fails {SCHEMA_ID}: {_show(result)}"

@@ -145,7 +145,11 @@ kind: Deployment
 metadata:
   name: proxy
 spec:
+  selector:
+    matchLabels: {app: proxy}
   template:
+    metadata:
+      labels: {app: proxy}
     spec:
       containers:
         - name: proxy
@@ -160,7 +164,11 @@ kind: Deployment
 metadata:
   name: proxy
 spec:
+  selector:
+    matchLabels: {app: proxy}
   template:
+    metadata:
+      labels: {app: proxy}
     spec:
       containers:
         - name: proxy

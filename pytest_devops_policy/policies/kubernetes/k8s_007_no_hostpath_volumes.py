@@ -172,7 +172,11 @@ kind: DaemonSet
 metadata:
   name: builder
 spec:
+  selector:
+    matchLabels: {app: builder}
   template:
+    metadata:
+      labels: {app: builder}
     spec:
       containers:
         - name: builder
@@ -192,7 +196,11 @@ kind: DaemonSet
 metadata:
   name: builder
 spec:
+  selector:
+    matchLabels: {app: builder}
   template:
+    metadata:
+      labels: {app: builder}
     spec:
       containers:
         - name: builder

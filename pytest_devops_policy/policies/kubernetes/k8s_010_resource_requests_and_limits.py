@@ -113,7 +113,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api
@@ -128,7 +132,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api

@@ -188,7 +188,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api
@@ -207,7 +211,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api

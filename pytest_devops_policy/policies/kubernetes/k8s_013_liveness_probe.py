@@ -137,7 +137,11 @@ kind: Deployment
 metadata:
   name: web
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       containers:
         - name: web
@@ -157,7 +161,11 @@ kind: Deployment
 metadata:
   name: web
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       containers:
         - name: web

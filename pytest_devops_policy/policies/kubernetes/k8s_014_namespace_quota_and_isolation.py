@@ -144,7 +144,11 @@ metadata:
   name: web
   namespace: default
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       containers:
         - name: web
@@ -185,7 +189,11 @@ metadata:
   name: web
   namespace: shop
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       containers:
         - name: web

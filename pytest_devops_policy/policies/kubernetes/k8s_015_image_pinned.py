@@ -43,7 +43,11 @@ kind: Deployment
 metadata:
   name: web
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       initContainers:
         - name: migrate
@@ -58,7 +62,11 @@ kind: Deployment
 metadata:
   name: web
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       initContainers:
         - name: migrate

@@ -154,7 +154,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api
@@ -171,7 +175,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api
