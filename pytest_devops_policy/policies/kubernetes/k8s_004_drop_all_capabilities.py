@@ -142,7 +142,11 @@ kind: Deployment
 metadata:
   name: proxy
 spec:
+  selector:
+    matchLabels: {app: proxy}
   template:
+    metadata:
+      labels: {app: proxy}
     spec:
       containers:
         - name: proxy
@@ -157,7 +161,11 @@ kind: Deployment
 metadata:
   name: proxy
 spec:
+  selector:
+    matchLabels: {app: proxy}
   template:
+    metadata:
+      labels: {app: proxy}
     spec:
       containers:
         - name: proxy

@@ -63,7 +63,11 @@ metadata:
   name: cache
 spec:
   serviceName: cache
+  selector:
+    matchLabels: {app: cache}
   template:
+    metadata:
+      labels: {app: cache}
     spec:
       containers:
         - name: cache
@@ -78,7 +82,11 @@ metadata:
   name: cache
 spec:
   serviceName: cache
+  selector:
+    matchLabels: {app: cache}
   template:
+    metadata:
+      labels: {app: cache}
     spec:
       containers:
         - name: cache

@@ -84,7 +84,11 @@ kind: DaemonSet
 metadata:
   name: metrics
 spec:
+  selector:
+    matchLabels: {app: metrics}
   template:
+    metadata:
+      labels: {app: metrics}
     spec:
       hostNetwork: true
       hostPID: true
@@ -102,7 +106,11 @@ kind: DaemonSet
 metadata:
   name: metrics
 spec:
+  selector:
+    matchLabels: {app: metrics}
   template:
+    metadata:
+      labels: {app: metrics}
     spec:
       containers:
         - name: exporter

@@ -171,7 +171,11 @@ kind: DaemonSet
 metadata:
   name: builder
 spec:
+  selector:
+    matchLabels: {app: builder}
   template:
+    metadata:
+      labels: {app: builder}
     spec:
       containers:
         - name: builder
@@ -191,7 +195,11 @@ kind: DaemonSet
 metadata:
   name: builder
 spec:
+  selector:
+    matchLabels: {app: builder}
   template:
+    metadata:
+      labels: {app: builder}
     spec:
       containers:
         - name: builder

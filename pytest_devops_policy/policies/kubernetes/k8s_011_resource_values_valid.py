@@ -187,7 +187,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api
@@ -206,7 +210,11 @@ kind: Deployment
 metadata:
   name: api
 spec:
+  selector:
+    matchLabels: {app: api}
   template:
+    metadata:
+      labels: {app: api}
     spec:
       containers:
         - name: api

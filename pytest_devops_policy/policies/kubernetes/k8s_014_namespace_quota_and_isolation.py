@@ -145,7 +145,11 @@ metadata:
   name: web
   namespace: default
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       containers:
         - name: web
@@ -186,7 +190,11 @@ metadata:
   name: web
   namespace: shop
 spec:
+  selector:
+    matchLabels: {app: web}
   template:
+    metadata:
+      labels: {app: web}
     spec:
       containers:
         - name: web
