@@ -16,16 +16,12 @@ from typing import Any
 import pytest
 
 from pytest_devops_policy.api import Policy, Violation
+from pytest_devops_policy.kinds import KINDS
 from pytest_devops_policy.policies import builtin_by_id, builtin_policies
 from pytest_devops_policy.testing import GoldenResult, actual
 
-# Where an example of each kind is written, relative to the rootdir.
-EXAMPLE_FILES = {
-    "dockerfile": "Dockerfile",
-    "kubernetes": "manifest.yaml",
-    "github-actions": ".github/workflows/ci.yml",
-    "terraform": "main.tf",
-}
+# Where an example of each kind is written, relative to the rootdir (the kinds registry).
+EXAMPLE_FILES = {k.name: k.example_file for k in KINDS if k.example_file}
 
 # Examples being fixed on the GHA/TF refactor branch: delete this set once it is merged.
 # strict=True turns a case that starts passing into a failure, so the set cannot go stale.
