@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from pytest_devops_policy.api import _ID_RE, Policy
+from pytest_devops_policy.kinds import Kind, by_name
+from pytest_devops_policy.options import declared
 
 __all__ = [
     "INDEX_NAME",
@@ -37,31 +39,6 @@ __all__ = [
 
 INDEX_NAME = "README.md"
 GENERATOR = "python -m pytest_devops_policy.docs"
-
-KIND_TITLES: Mapping[str, str] = {
-    "dockerfile": "Dockerfile",
-    "kubernetes": "Kubernetes",
-    "github-actions": "GitHub Actions",
-    "gitlab-ci": "GitLab CI",
-    "terraform": "Terraform",
-    "secrets": "Secrets",
-}
-FENCE_LANGUAGES: Mapping[str, str] = {
-    "dockerfile": "dockerfile",
-    "kubernetes": "yaml",
-    "github-actions": "yaml",
-    "gitlab-ci": "yaml",
-    "terraform": "hcl",
-}
-
-# What the resource part of a node id looks like, per subject (the labels the formats give).
-_NODE_IDS: Mapping[str, str] = {
-    "dockerfile": "Dockerfile::stage:<stage>::{id}",
-    "k8s_object": "deploy/web.yaml::<Kind>/<name>::{id}",
-    "workflow": ".github/workflows/<file>.yml::workflow::{id}",
-    "job": ".github/workflows/<file>.yml::job:<job-id>::{id}",
-    "tf_resource": "infra/main.tf::<type>.<name>::{id}",
-}
 
 # Peer tool prefixes of ``references`` ("hadolint:DL3002") and how the tools spell their names.
 PEER_TOOLS: Mapping[str, str] = {
@@ -99,13 +76,6 @@ _CONTROL_FAMILIES: Sequence[tuple[str, str, bool]] = (
 # never loads a parser (a test keeps the two equal).
 _ANNOTATION_PREFIX = "devops-policy.io/"
 _WAIVER_ATTRS = 'reason="why the risk is accepted here" owner=platform-team expires=2027-12-31'
-# Config waivers: a path glob that fits the kind.
-_WAIVER_PATHS: Mapping[str, str] = {
-    "dockerfile": "services/legacy/Dockerfile",
-    "kubernetes": "deploy/legacy/*.yaml",
-    "github-actions": ".github/workflows/legacy.yml",
-    "terraform": "infra/legacy/*.tf",
-}
 _PAGE_NAME = re.compile(r"^(?P<id>.+)\.md$")
 
 
@@ -147,13 +117,26 @@ def _inline_code(value: str) -> str:
 # -- one page ---------------------------------------------------------------------------------
 
 
+def _kind(name: str) -> Kind | None:
+    try:
+        return by_name(name)
+    except KeyError:  # a plugin's policy of a kind this version does not know
+        return None
+
+
 def kind_title(kind: str) -> str:
-    return KIND_TITLES.get(kind, kind)
+    found = _kind(kind)
+    return found.title if found is not None else kind
 
 
 def kind_marker(kind: str) -> str:
-    # nodes.KIND_MARKERS spells "github-actions" as "github_actions"; a test keeps them equal.
-    return kind.replace("-", "_")
+    found = _kind(kind)
+    return found.marker if found is not None else kind.replace("-", "_")
+
+
+def _fence(kind: str) -> str:
+    found = _kind(kind)
+    return found.fence if found is not None else ""
 
 
 def node_id_example(policy: Policy) -> str:
@@ -162,7 +145,9 @@ def node_id_example(policy: Policy) -> str:
     Items are named by the policy id (nodes.ResourceNode); the kebab-case name is an extra
     ``-k`` keyword of every item.
     """
-    pattern = _NODE_IDS.get(policy.subject, "<file>::<resource>::{id}")
+    found = _kind(policy.kind)
+    specs = {s.param: s.node_id for s in found.subjects} if found is not None else {}
+    pattern = specs.get(policy.subject, "<file>::<resource>::{id}")
     return pattern.format(id=policy.id)
 
 
@@ -188,7 +173,7 @@ def _example_lines(policy: Policy, pattern: str) -> list[str]:
 def _inline_waiver(policy: Policy) -> list[str]:
     """Where an inline waiver goes for this subject, and a snippet showing it."""
     comment = f"# devops-policy: ignore[{policy.id}] {_WAIVER_ATTRS}"
-    lang = FENCE_LANGUAGES.get(policy.kind, "")
+    lang = _fence(policy.kind)
     subject = policy.subject
     if subject == "dockerfile":
         where = (
@@ -271,7 +256,7 @@ def _waivers(policy: Policy) -> list[str]:
         *_fenced(
             "[[tool.devops-policy.waivers]]\n"
             f'policy = "{policy.id}"\n'
-            f'path = "{_WAIVER_PATHS.get(policy.kind, "**/*")}"\n'
+            f'path = "{_waiver_path(policy.kind)}"\n'
             'reason = "why the risk is accepted here"\n'
             'owner = "platform-team"\n'
             "expires = 2027-12-31",
@@ -324,9 +309,55 @@ def _references(policy: Policy) -> list[str]:
     return lines[:-1] if lines else ["None."]
 
 
+def _waiver_path(kind: str) -> str:
+    found = _kind(kind)
+    return found.waiver_path if found is not None else "**/*"
+
+
+def _options(policy: Policy) -> list[str]:
+    """The options this policy reads, from their declarations (``options/``)."""
+    found = _kind(policy.kind)
+    if found is None:
+        return []
+    specs = [o for o in declared(found.options) if policy.id in o.policies]
+    if not specs:
+        return []
+    table = found.options.TABLE
+    lines = [
+        "## Options",
+        "",
+        f"In `[tool.devops-policy.{table}]`, or `--devops-policy-option {table}.KEY=VALUE`:",
+        "",
+        "| Option | Type | Default | Meaning |",
+        "|---|---|---|---|",
+    ]
+    for o in specs:
+        default = _inline_code(_shown_default(o.default))
+        lines.append(f"| `{o.name}` | {_cell(o.type_text)} | {default} | {_cell(o.doc)} |")
+    return [*lines, ""]
+
+
+def _shown_default(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return (
+            "["
+            + ", ".join(_shown_default(v) if not isinstance(v, str) else f'"{v}"' for v in value)
+            + "]"
+        )
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f'{k} = "{v}"' for k, v in value.items()) + "}"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
 def render_page(policy: Policy) -> str:
     """The Markdown page of one policy."""
-    lang = FENCE_LANGUAGES.get(policy.kind, "")
+    lang = _fence(policy.kind)
     out = [
         f"# {policy.id} {policy.name}",
         "",
@@ -348,6 +379,7 @@ def render_page(policy: Policy) -> str:
         "",
         _text(policy.remediation),
         "",
+        *_options(policy),
         "## Waive it",
         "",
         *_waivers(policy),

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from pytest_devops_policy.context import Context, ParseCache
-from pytest_devops_policy.formats.kubernetes import objects as kubernetes
 from pytest_devops_policy.formats.kubernetes.kustomize import read_kustomization
 from pytest_devops_policy.indexes import k8s_run
 from pytest_devops_policy.indexes.kubernetes import K8sIndex

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from pytest_devops_policy.api import SUBJECT_KINDS, Severity
+from pytest_devops_policy.kinds import KINDS
+from pytest_devops_policy.options import declared
 from pytest_devops_policy.policies import KIND_PACKAGES, builtin_policies
 
-CATALOG_PREFIX = {
-    "dockerfile": "DOCKER",
-    "kubernetes": "K8S",
-    "github-actions": "GHA",
-    "terraform": "TF",
-}
+CATALOG_PREFIX = {k.name: k.prefix for k in KINDS}
 PEER_REF = re.compile(r"^[a-z][a-z-]*:\S+$")
 
 
@@ -51,3 +49,40 @@ def test_one_policy_per_module() -> None:
         stem = p.func.__module__.rsplit(".", 1)[1]
         assert stem.startswith(p.id.lower().replace("-", "_") + "_"), stem
         assert stem.endswith(p.name.replace("-", "_")), stem
+
+
+def test_the_kinds_registry_is_consistent() -> None:
+    for field in ("name", "prefix", "marker", "title"):
+        values = [getattr(k, field) for k in KINDS]
+        assert len(values) == len(set(values)), field
+    assert len({k.options.TABLE for k in KINDS}) == len(KINDS)
+    for kind in KINDS:
+        assert kind.marker.isidentifier(), kind.name
+        if kind.load_format is not None:  # a collected kind is complete
+            assert kind.recognise and kind.subjects and kind.package and kind.example_file
+
+
+def test_every_option_is_documented_and_names_real_policies() -> None:
+    ids = {p.id for p in builtin_policies()}
+    for kind in KINDS:
+        for spec in declared(kind.options):
+            assert len(spec.doc) >= 20, spec.key
+            assert set(spec.policies) <= ids, spec.key
+            assert all(i.startswith(kind.prefix + "-") for i in spec.policies), spec.key
+
+
+def test_every_option_is_read_somewhere() -> None:
+    """A declared option that nothing reads would be accepted and silently ignored."""
+    package = Path(__file__).resolve().parent.parent / "pytest_devops_policy"
+    source = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in package.rglob("*.py")
+        if "options" not in p.parts and p.name != "docs.py"
+    )
+    unread = [
+        spec.key
+        for kind in KINDS
+        for spec in declared(kind.options)
+        if not re.search(rf"\.{spec.name}\b", source)
+    ]
+    assert not unread

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pytest_devops_policy.api import Policy, get_policy
-from pytest_devops_policy.settings import Settings
+
+
+class Selection(Protocol):
+    """What the run selected (``Settings``): ``select``/``ignore`` by id, prefix or name."""
+
+    def selects(self, policy_id: str, name: str) -> bool: ...
 
 
 class PolicyConflict(Exception):
@@ -26,7 +32,7 @@ class PolicySet:
 
 
 def build_policy_set(
-    hook_results: Iterable[Iterable[object] | None], settings: Settings
+    hook_results: Iterable[Iterable[object] | None], settings: Selection
 ) -> PolicySet:
     seen: dict[str, Policy] = {}
     for result in hook_results:

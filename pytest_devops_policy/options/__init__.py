@@ -69,9 +69,9 @@ class OptionSpec:
 def _type_text(tp: Any) -> str:
     origin = get_origin(tp)
     if origin is Literal:
-        return " | ".join(repr(a) for a in get_args(tp))
+        return " or ".join(f'"{a}"' for a in get_args(tp))
     if origin in (typing.Union, UnionType):
-        return " | ".join(_type_text(a) for a in get_args(tp))
+        return " or ".join(_type_text(a) for a in get_args(tp))
     if origin is tuple:
         return f"list of {_type_text(get_args(tp)[0])}"
     if origin in (Mapping, dict) or tp is Mapping:
@@ -79,7 +79,8 @@ def _type_text(tp: Any) -> str:
         return f"table of {_type_text(args[1])}" if args else "table"
     if tp is type(None):
         return "none"
-    return getattr(tp, "__name__", str(tp))
+    names = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    return names.get(tp, getattr(tp, "__name__", str(tp)))
 
 
 def _hints(cls: type[KindOptions]) -> dict[str, Any]:

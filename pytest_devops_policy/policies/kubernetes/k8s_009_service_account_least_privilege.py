@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
-from pytest_devops_policy.knowledge.kubernetes.workloads import is_templated
+from pytest_devops_policy.indexes.k8s_workloads import is_templated
 
 
 def _service_account(spec: Mapping[str, object]) -> tuple[str, object]:

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_true, workloads
+from pytest_devops_policy.indexes.k8s_workloads import pod_labels_path
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.selectors import label_selector_matches
-from pytest_devops_policy.knowledge.kubernetes.workloads import pod_labels_path
 
 _EXEMPT_NAMESPACES = frozenset({"kube-system"})
 

@@ -21,8 +21,8 @@ from pytest_devops_policy.formats.kubernetes.objects import (
     is_templated,
     non_negative_int,
 )
+from pytest_devops_policy.indexes.k8s_workloads import replica_count
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
-from pytest_devops_policy.knowledge.kubernetes.workloads import replica_count
 
 Path = tuple[PathPart, ...]
 

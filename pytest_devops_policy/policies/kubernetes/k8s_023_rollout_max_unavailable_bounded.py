@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.k8s_workloads import Replicas, replica_count
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.rollout import (
     IntOrPercent,
@@ -21,7 +22,6 @@ from pytest_devops_policy.knowledge.kubernetes.rollout import (
     Templated,
     rolling_update,
 )
-from pytest_devops_policy.knowledge.kubernetes.workloads import Replicas, replica_count
 from pytest_devops_policy.options import K8sOptions
 
 

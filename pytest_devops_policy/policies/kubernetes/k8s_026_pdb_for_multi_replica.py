@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.k8s_workloads import pod_labels_path, replica_count
 from pytest_devops_policy.indexes.kubernetes import K8sIndex, pdb_selects
-from pytest_devops_policy.knowledge.kubernetes.workloads import pod_labels_path, replica_count
 
 _KINDS = frozenset({"Deployment", "StatefulSet", "Rollout"})
 

@@ -16,6 +16,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.k8s_workloads import (
+    Replicas,
+    entry_replicas,
+    is_templated,
+)
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.rollout import (
     IntOrPercent,
@@ -25,11 +30,6 @@ from pytest_devops_policy.knowledge.kubernetes.rollout import (
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     selector_text,
-)
-from pytest_devops_policy.knowledge.kubernetes.workloads import (
-    Replicas,
-    entry_replicas,
-    is_templated,
 )
 
 _EVICTION_POLICIES = ("AlwaysAllow", "IfHealthyBudget")

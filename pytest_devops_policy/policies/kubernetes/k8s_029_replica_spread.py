@@ -18,12 +18,12 @@ from typing import Any
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, as_mapping
+from pytest_devops_policy.indexes.k8s_workloads import replica_count, replicated_workloads
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     selector_text,
 )
-from pytest_devops_policy.knowledge.kubernetes.workloads import replica_count, replicated_workloads
 
 _HOST = "kubernetes.io/hostname"
 _ZONE = "topology.kubernetes.io/zone"
