@@ -19,6 +19,8 @@ def _cpu(value: object) -> Decimal:
     # A Kubernetes quantity ("8", "500m"); the quantity grammar lives in knowledge.
     from pytest_devops_policy.knowledge.kubernetes.quantity import try_parse_quantity
 
+    if isinstance(value, Decimal) and value >= 0:
+        return value
     quantity = try_parse_quantity(value) if not isinstance(value, bool) else None
     if quantity is None:
         raise ValueError('must be a CPU quantity such as 8 or "500m"')
