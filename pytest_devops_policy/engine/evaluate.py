@@ -21,7 +21,7 @@ from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject
 FORMAT_MODULES: dict[str, str] = {
     "dockerfile": "pytest_devops_policy.formats.dockerfile.parser",
     "kubernetes": "pytest_devops_policy.formats.kubernetes.objects",
-    "github-actions": "pytest_devops_policy.formats.github_actions.workflow",
+    "github-actions": "pytest_devops_policy.indexes.workflows",
     "terraform": "pytest_devops_policy.formats.terraform.model",
     # a Helm template as helm rendered it (formats/helm.py), judged as Kubernetes
     "helm-rendered": "pytest_devops_policy.formats.kubernetes.helm",

@@ -30,7 +30,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_devops_policy.formats.github_actions.workflow import Job, UsesRef, Workflow
+    from pytest_devops_policy.formats.github_actions.uses import UsesRef
+    from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 
 __all__ = [
     "ActionPattern",

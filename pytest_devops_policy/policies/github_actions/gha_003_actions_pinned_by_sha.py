@@ -8,7 +8,8 @@ from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
 from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.github_actions.workflow import Job, UsesRef
+from pytest_devops_policy.formats.github_actions.uses import UsesRef
+from pytest_devops_policy.formats.github_actions.workflow import Job
 
 _MODES = ("hash-pin", "ref-pin", "any")
 _DEFAULT_MAP: Mapping[str, str] = {"*": "hash-pin"}

@@ -8,21 +8,20 @@ from typing import Any
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.github_actions.workflow import (
-    FAILED,
-    SUCCEEDED,
-    UNKNOWN,
-    BinOp,
-    Call,
-    Job,
-    condition_node,
-    condition_outcome,
-)
+from pytest_devops_policy.formats.github_actions.expressions import BinOp, Call
+from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.knowledge.ci.classify import (
     ClassifierConfig,
     JobClass,
     classify_job,
     shell_rollback,
+)
+from pytest_devops_policy.knowledge.ci.conditions import (
+    FAILED,
+    SUCCEEDED,
+    UNKNOWN,
+    condition_node,
+    condition_outcome,
 )
 
 # A reusable workflow called as the rollback job: judged by its file name.
