@@ -9,12 +9,12 @@ works on a job id, name, environment and per-step commands/action names.
 ``classify_job`` adapts a GitHub Actions ``Job``; GitLab CI builds
 ``JobFacts`` from its own model.
 
-Commands are matched per *command segment*: a run script is split, quote-aware,
-at newlines, ``;``, ``&&``, ``||``, ``|``, ``&`` and parentheses; comments and
-heredoc bodies are dropped; wrappers (``sudo``, ``env``, ``VAR=x``, ``npx``,
-``uv run``, ``if``, ``!``...) are peeled off; every pattern is then anchored at
-the start of a segment. So ``echo "kubectl apply"`` is not a deploy, while
-``make build && kubectl -n prod apply -f k8s/`` is.
+Commands are matched per *command segment*: a run script is read by
+``knowledge.shell`` (the reader Dockerfile RUN lines use), and each simple command
+as written, with wrappers (``sudo``, ``env``, ``VAR=x``, ``npx``, ``uv run``...)
+and keywords (``if``, ``!``...) peeled off, is one segment; every pattern is then
+anchored at the start of a segment. So ``echo "kubectl apply"`` is not a deploy,
+while ``make build && kubectl -n prod apply -f k8s/`` is.
 
 Every pattern list is extendable through settings (``gha.deploy_patterns``...,
 see ``ClassifierConfig.from_settings``).
@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from pytest_devops_policy.knowledge.shell import Mark, parse_script
 
 if TYPE_CHECKING:
     from pytest_devops_policy.formats.github_actions.uses import UsesRef
@@ -371,158 +373,116 @@ def builtin_rollback(match: CommandMatch) -> str | None:
 class Segment:
     """One simple command of a script, with wrappers and shell keywords peeled off."""
 
-    text: str
+    text: str  # as written, from the first word that is not a wrapper
     line: int  # 1-based, inside the script
     op: str  # the operator before it: '', '\n', ';', '&&', '||', '|', '&', '(', ')'
     keywords: tuple[str, ...] = ()  # leading shell keywords removed: 'if', '!', 'then'...
     next_op: str = ""
 
 
+# `${{ }}` is GitHub's, not the shell's: the shell sees the value GitHub pastes in.
 _EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
-_KEYWORDS = (
-    "if",
-    "then",
-    "else",
-    "elif",
-    "do",
-    "while",
-    "until",
-    "!",
-    "{",
-    "time",
-    "exec",
-    "nohup",
-    "command",
-)
-_WRAPPERS = (
-    re.compile(r"[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|\"(?:[^\"\\]|\\.)*\"|\S*)(?:\s+|$)"),
-    re.compile(r"sudo(?:\s+(?:-[ugChpDRrT]\s+\S+|-\S+))*\s+"),
-    re.compile(r"env(?:\s+-\S+)*\s+"),
-    re.compile(r"timeout(?:\s+-\S+)*\s+\d\S*\s+"),
-    re.compile(r"xvfb-run(?:\s+-\S+)*\s+"),
-    re.compile(r"(?:uv|poetry|pipenv|pdm|hatch|rye)\s+run(?:\s+-\S+)*\s+"),
-    re.compile(r"(?:npx|bunx)(?:\s+-\S+)*\s+"),
-    re.compile(r"(?:pnpm|yarn)\s+(?:exec|dlx)\s+"),
-    re.compile(r"bundle\s+exec\s+"),
-)
+_OPERATORS = frozenset({"\n", ";", "&&", "||", "|", "|&", "&", "(", ")", "`", ";;", ";&", ";;&"})
+# Reserved words that introduce the next command (shell_rollback reads if/!/then/else).
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
+# Reserved words that close a construct: segments of their own (`fi` closes an `if`).
+_CLOSERS = frozenset({"fi", "done", "esac", "}"})
+# Words that run the rest of the command line as it is, so patterns look past them.
+_PREFIX_KEYWORDS = frozenset({"time", "exec", "nohup", "command", *_KEYWORDS})
+_SUDO_VALUE_OPTIONS = frozenset({"-u", "-g", "-C", "-h", "-p", "-D", "-R", "-r", "-T"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_RUNNERS = frozenset({"uv", "poetry", "pipenv", "pdm", "hatch", "rye"})
 
 
-def _strip(text: str) -> tuple[str, tuple[str, ...]]:
+def _options(words: Sequence[str], i: int) -> int:
+    """The index of the first word from ``i`` on that is not an option (``-x``)."""
+    while i < len(words) and words[i].startswith("-"):
+        i += 1
+    return i
+
+
+def _wrapper(words: Sequence[str], i: int) -> int:
+    """How many words from ``i`` are a wrapper that runs the command after them
+    (``sudo -u app``, ``env -i``, ``timeout 5m``, ``uv run``, ``npx``, ``bundle exec``...);
+    0 when ``words[i]`` starts the command itself."""
+    word = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    j = i
+    if word == "sudo":
+        j = i + 1
+        while j < len(words) and words[j].startswith("-"):
+            j += 2 if words[j] in _SUDO_VALUE_OPTIONS else 1
+    elif word in ("env", "xvfb-run", "npx", "bunx"):
+        j = _options(words, i + 1)
+    elif word == "timeout":
+        j = _options(words, i + 1)
+        j = j + 1 if j < len(words) and words[j][:1].isdigit() else i
+    elif word in _RUNNERS and nxt == "run":
+        j = _options(words, i + 2)
+    elif (word in ("pnpm", "yarn") and nxt in ("exec", "dlx")) or (
+        word == "bundle" and nxt == "exec"
+    ):
+        j = i + 2
+    # A wrapper with nothing after it is the command itself.
+    return j - i if i < j < len(words) else 0
+
+
+def _peel(words: Sequence[str]) -> tuple[int, tuple[str, ...]]:
+    """The index of the word that starts the command proper, and the keywords before it."""
     keywords: list[str] = []
-    while True:
-        text = text.strip()
-        word = text.split(None, 1)[0] if text else ""
-        if word in _KEYWORDS:
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _PREFIX_KEYWORDS:
             keywords.append(word)
-            text = text[len(word) :]
-            continue
-        for rx in _WRAPPERS:
-            m = rx.match(text)
-            if m and m.end() > 0:
-                text = text[m.end() :]
-                break
+            i += 1
+        elif _ASSIGNMENT.match(word):
+            i += 1
         else:
-            return text, tuple(keywords)
+            n = _wrapper(words, i)
+            if not n:
+                break
+            i += n
+    return i, tuple(keywords)
 
 
 def command_segments(script: str) -> list[Segment]:
-    """Split a shell script into simple commands (quote-, comment- and heredoc-aware)."""
-    text = _EXPR.sub("__EXPR__", script.replace("\\\n", " \n"))
-    raw: list[tuple[str, int, str]] = []
-    buf: list[str] = []
-    line = 1
-    start_line = 1
+    """The simple commands of a shell script, as ``knowledge.shell`` reads it (quotes,
+    comments, here-documents, ``$(...)`` and compound commands understood)."""
+    return list(_segments(script))
+
+
+@lru_cache(maxsize=2048)
+def _segments(script: str) -> tuple[Segment, ...]:
+    text = _EXPR.sub("__EXPR__", script)
+    # (text, line, op, keywords) of each segment, and the operator that ends each one
+    found: list[tuple[str, int, str, tuple[str, ...]]] = []
+    ends: list[str] = []
     op = ""
-    quote = ""
-    heredocs: list[str] = []
-    i = 0
-    n = len(text)
-
-    def flush(next_op: str) -> None:
-        nonlocal op, start_line
-        seg = "".join(buf).strip()
-        if seg:
-            raw.append((seg, start_line, op))
-        buf.clear()
-        op = next_op
-        start_line = line
-
-    while i < n:
-        ch = text[i]
-        if quote:
-            buf.append(ch)
-            if ch == "\\" and quote == '"' and i + 1 < n:
-                buf.append(text[i + 1])
-                i += 2
-                continue
-            if ch == quote:
-                quote = ""
-            if ch == "\n":
-                line += 1
-            i += 1
+    keywords: list[str] = []
+    for item in parse_script(text).outline:
+        if isinstance(item, Mark):
+            if item.text in _OPERATORS:
+                if len(ends) < len(found):
+                    ends.append(item.text)
+                op = item.text
+            elif item.text in _KEYWORDS:
+                keywords.append(item.text)
+            elif item.text in _CLOSERS:
+                found.append((item.text, item.line + 1, op, tuple(keywords)))
+                op, keywords = "", []
             continue
-        if ch in ("'", '"'):
-            quote = ch
-            buf.append(ch)
-            i += 1
-            continue
-        if ch == "#" and (not buf or buf[-1].isspace()):
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        if ch == "<" and text.startswith("<<", i) and not text.startswith("<<<", i):
-            m = _HEREDOC.match(text, i)
-            if m:
-                heredocs.append(m.group(2))
-                buf.append(m.group())
-                i = m.end()
-                continue
-        if ch == "\n":
-            line += 1
-            flush("\n")
-            i += 1
-            # Skip heredoc bodies: they are data, not commands.
-            for delim in heredocs:
-                while i < n:
-                    end = text.find("\n", i)
-                    body_line = text[i : end if end >= 0 else n]
-                    i = end + 1 if end >= 0 else n
-                    line += 1
-                    if body_line.strip() == delim:
-                        break
-            heredocs.clear()
-            start_line = line
-            continue
-        two = text[i : i + 2]
-        if two in ("&&", "||"):
-            flush(two)
-            i += 2
-            continue
-        if ch in (";", "|", "&", "(", ")", "`"):
-            flush(ch)
-            i += 1
-            continue
-        if two == "$(":
-            flush("(")
-            i += 2
-            continue
-        buf.append(ch)
-        i += 1
-    flush("")
-
-    segments: list[Segment] = []
-    pending: tuple[str, ...] = ()  # `then` alone on its line belongs to the next command
-    for k, (seg, seg_line, seg_op) in enumerate(raw):
-        body, keywords = _strip(seg)
-        keywords = pending + keywords
-        if not body:
-            pending = keywords
-            continue
-        pending = ()
-        next_op = raw[k + 1][2] if k + 1 < len(raw) else ""
-        segments.append(Segment(body, seg_line, seg_op, keywords, next_op))
-    return segments
+        first, peeled = _peel(item.words)
+        keywords += peeled
+        if first == len(item.words):
+            continue  # assignments or keywords only: they introduce the next command
+        found.append((item.written(text, first), item.line + 1, op, tuple(keywords)))
+        op, keywords = "", []
+    ends += [""] * (len(found) - len(ends))
+    return tuple(
+        Segment(seg_text, line, seg_op, kws, end)
+        for (seg_text, line, seg_op, kws), end in zip(found, ends, strict=True)
+    )
 
 
 @dataclass(frozen=True)
