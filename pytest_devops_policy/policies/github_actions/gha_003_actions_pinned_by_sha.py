@@ -110,11 +110,23 @@ def _check(
         "zizmor:ref-version-mismatch",
         "scorecard:Pinned-Dependencies",
     ),
-    example=("steps:\n  - uses: actions/checkout@v4\n  - uses: docker/login-action@v3\n"),
+    example=(
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - uses: docker/login-action@v3\n"
+    ),
     use_instead=(
-        "steps:\n"
-        "  - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
-        "  - uses: docker/login-action@74a5d142397b4f367a81961eba4e8cd7edddf772 # v3.4.0\n"
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
+        "      - uses: docker/login-action@74a5d142397b4f367a81961eba4e8cd7edddf772 # v3.4.0\n"
     ),
 )
 def actions_pinned_by_sha(job: Job, context: Context) -> Iterator[Violation]:

@@ -175,15 +175,26 @@ def _in_job(job: Job, jc: JobClass, settings: Any, notes: list[str]) -> str | No
         "https://docs.aws.amazon.com/cli/latest/reference/cloudformation/deploy/index.html",
     ),
     applies=_applies,
-    example=("deploy:\n  environment: production\n  steps:\n    - run: kubectl apply -f k8s/\n"),
+    example=(
+        "on: push\n"
+        "jobs:\n"
+        "  deploy:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    environment: production\n"
+        "    steps:\n"
+        "      - run: kubectl apply -f k8s/\n"
+    ),
     use_instead=(
-        "deploy:\n"
-        "  environment: production\n"
-        "  steps:\n"
-        "    - id: apply\n"
-        "      run: kubectl apply -f k8s/ && kubectl rollout status deploy/web --timeout=5m\n"
-        "    - if: failure()\n"
-        "      run: kubectl rollout undo deploy/web\n"
+        "on: push\n"
+        "jobs:\n"
+        "  deploy:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    environment: production\n"
+        "    steps:\n"
+        "      - id: apply\n"
+        "        run: kubectl apply -f k8s/ && kubectl rollout status deploy/web --timeout=5m\n"
+        "      - if: failure()\n"
+        "        run: kubectl rollout undo deploy/web\n"
     ),
 )
 def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unknown]:
