@@ -250,7 +250,7 @@ def test_every_indexed_format_names_its_dependencies() -> None:
 
 
 def test_workflow_dependencies_are_the_repository_workflows(tmp_path: Path) -> None:
-    from pytest_devops_policy.formats.github_actions import workflow as github_actions
+    from pytest_devops_policy.indexes import workflows as github_actions
 
     wf = tmp_path / ".github" / "workflows"
     wf.mkdir(parents=True)

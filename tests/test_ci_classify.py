@@ -27,7 +27,7 @@ DEFAULT = ClassifierConfig.from_settings(None)
 def _jobs(text: str) -> dict[str, Job]:
     body = textwrap.dedent(text).lstrip("\n")
     parsed = parse(Source("/r/.github/workflows/w.yml", ".github/workflows/w.yml", body))
-    return parsed.extra["workflow"].jobs  # type: ignore[no-any-return]
+    return parsed.workflow.jobs  # type: ignore[union-attr]
 
 
 def _run(*scripts: str, job_id: str = "build", **facts: object) -> JobClass:

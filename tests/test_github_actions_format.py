@@ -10,24 +10,20 @@ import pytest
 from pytest_devops_policy.api import Severity
 from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.engine.evaluate import evaluate
-from pytest_devops_policy.formats.github_actions.workflow import (
-    FAILED,
-    SUCCEEDED,
+from pytest_devops_policy.formats.github_actions.expressions import (
     Ctx,
-    Job,
-    Workflow,
-    build_index,
-    condition_outcome,
-    context_matches,
     find_expressions,
-    github_glob_match,
-    index_scope,
     normalize_context,
-    parse,
     parse_expression,
-    parse_uses,
 )
+from pytest_devops_policy.formats.github_actions.triggers import github_glob_match
+from pytest_devops_policy.formats.github_actions.uses import parse_uses
+from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow, parse
+from pytest_devops_policy.indexes.workflows import build_index, index_scope
 from pytest_devops_policy.knowledge.ci.classify import classify_job
+from pytest_devops_policy.knowledge.ci.conditions import FAILED, SUCCEEDED, condition_outcome
+from pytest_devops_policy.knowledge.ci.taint import context_matches
+from pytest_devops_policy.knowledge.ci.taint import flows as flows_of
 from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.policies import builtin_by_id
 
@@ -39,7 +35,7 @@ def _parse(text: str, relpath: str = ".github/workflows/ci.yml") -> ParsedFile:
 
 def _workflow(text: str) -> Workflow:
     parsed = _parse(text)
-    wf = parsed.extra["workflow"]
+    wf = parsed.workflow
     assert isinstance(wf, Workflow)
     return wf
 
@@ -197,7 +193,7 @@ def test_subjects_labels_and_lines() -> None:
     assert labels[0] == ("workflow", 2, "workflow", "github-actions")
     assert ("job:build", 5, "job", "github-actions") in labels
     assert ("job:deploy", 18, "job", "github-actions") in labels
-    wf = parsed.extra["workflow"]
+    wf = parsed.workflow
     assert wf.jobs_line == 4
     # The job line, plus `jobs:` for a workflow-wide waiver.
     assert tuple(wf.jobs["test"].waiver_lines()) == (9, 4)
@@ -483,13 +479,13 @@ def test_expression_flows(body: str, contexts: list[str], flows: list[str]) -> N
     (expr,) = find_expressions("${{ " + body + " }}")
     assert expr.node is not None
     assert sorted(expr.contexts) == sorted(contexts)
-    assert sorted(expr.flows) == sorted(flows)
+    assert sorted(flows_of(expr)) == sorted(flows)
 
 
 def test_unparseable_expression_falls_back_conservatively() -> None:
     (expr,) = find_expressions("${{ github.event.issue.title ?? github.head_ref }}")
     assert expr.node is None
-    assert set(expr.flows) == {"github.event.issue.title", "github.head_ref"}
+    assert set(flows_of(expr)) == {"github.event.issue.title", "github.head_ref"}
 
 
 def test_parse_expression_nodes() -> None:
@@ -628,7 +624,7 @@ def test_index_resolves_local_callee(tmp_path: Path) -> None:
     cache = ParseCache(str(tmp_path))
     parsed = cache.get(str(wf_dir / "ci.yml"), "github-actions")
     assert isinstance(parsed, ParsedFile)
-    ship = parsed.extra["workflow"].jobs["call-it"]
+    ship = parsed.workflow.jobs["call-it"]
     assert index_scope(ship) == str(tmp_path)
     context = Context({}, cache)
     index = context.index(ship)
@@ -636,7 +632,7 @@ def test_index_resolves_local_callee(tmp_path: Path) -> None:
     assert ship.uses is not None
     callee = index.resolve(ship.uses)
     assert callee is not None and list(callee.jobs) == ["release"]
-    other = parsed.extra["workflow"].jobs["other"]
+    other = parsed.workflow.jobs["other"]
     assert other.uses is not None and index.resolve(other.uses) is None
     # Deploy reason (e): the callee's jobs deploy.
     jc = classify_job(ship, resolve=index.resolve)

@@ -23,23 +23,8 @@ from pytest_devops_policy.testing import GoldenResult, actual
 # Where an example of each kind is written, relative to the rootdir (the kinds registry).
 EXAMPLE_FILES = {k.name: k.example_file for k in KINDS if k.example_file}
 
-# Examples being fixed on the GHA/TF refactor branch: delete this set once it is merged.
-# strict=True turns a case that starts passing into a failure, so the set cannot go stale.
-FIXED_ELSEWHERE = frozenset({"GHA-003", "GHA-016"})
-
 POLICIES = builtin_policies()
-CASES = [
-    pytest.param(
-        p,
-        id=p.id,
-        marks=(
-            [pytest.mark.xfail(strict=True, reason="fixed on the GHA/TF refactor branch")]
-            if p.id in FIXED_ELSEWHERE
-            else []
-        ),
-    )
-    for p in POLICIES
-]
+CASES = [pytest.param(p, id=p.id) for p in POLICIES]
 
 
 def _write(policy: Policy, text: str, root: Path) -> Path:
@@ -67,7 +52,6 @@ def _show(result: GoldenResult) -> str:
 def test_every_kind_has_an_example_file() -> None:
     assert POLICIES
     assert {p.kind for p in POLICIES} <= EXAMPLE_FILES.keys()
-    assert {p.id for p in POLICIES} >= FIXED_ELSEWHERE
 
 
 @pytest.mark.parametrize("policy", CASES)

@@ -114,7 +114,7 @@ def test_values_arrive_typed() -> None:
     assert dict(opts.of(DockerOptions).build_args) == {"A": "1"}
     assert opts.of(TfOptions).admin_ports == (22, "8000-8100")
     assert dict(opts.of(GhaOptions).pin_policy or {}) == {"actions/*": "ref-pin"}
-    with pytest.raises(OptionError, match="tf.admin_ports"):
+    with pytest.raises(OptionError, match=r"tf\.admin_ports"):
         Options.from_flat({"tf.admin_ports": ["ssh"]}, option_classes())
 
 

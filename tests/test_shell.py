@@ -27,6 +27,7 @@ from pytest_devops_policy.knowledge.downloads import (
 )
 from pytest_devops_policy.knowledge.shell import (
     Command,
+    Mark,
     command_substitutions,
     parse_argv,
     parse_script,
@@ -547,3 +548,65 @@ def test_tls_and_signature_facts() -> None:
     assert tls_bypass_in_config("/etc/pip.conf", "[global]\ntrusted-host =\n    pypi.example\n")
     assert signature_bypass(one("rpm -Uvh --nosignature x.rpm"))
     assert not signature_bypass(one("rpm -qa --nosignature"))
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def _outline(text: str) -> list[str]:
+    """Marks as their text, commands as they are written."""
+    return [
+        item.text if isinstance(item, Mark) else f"<{item.written(text)}>"
+        for item in parse_script(text).outline
+    ]
+
+
+def test_outline_reads_commands_and_marks_in_order() -> None:
+    text = "a && b || c; d | e\n\n# note\nif ! f; then g; fi"
+    assert _outline(text) == [
+        "<a>", "&&", "<b>", "||", "<c>", ";", "<d>", "|", "<e>", "\n",
+        "if", "!", "<f>", ";", "then", "<g>", ";", "fi",
+    ]  # fmt: skip
+
+
+def test_outline_commands_keep_their_text_and_word_offsets() -> None:
+    text = 'X=1 sudo -E kubectl apply -f "a b.yml" > log  # c'
+    (command,) = [i for i in parse_script(text).outline if isinstance(i, Command)]
+    assert command.written(text) == 'sudo -E kubectl apply -f "a b.yml" > log'
+    assert command.written(text, 2) == 'kubectl apply -f "a b.yml" > log'
+    wrapped = parse_script(text).commands[1]
+    assert (
+        wrapped.wrapped_by == "sudo" and wrapped.written(text) == 'kubectl apply -f "a b.yml" > log'
+    )
+
+
+def test_outline_substitutions_follow_their_command() -> None:
+    text = 'REV=$(kubectl rollout undo x)\necho "`date`"'
+    assert _outline(text) == [
+        "<>", "(", "<kubectl rollout undo x>", ")", "\n", '<echo "`date`">', "`", "<date>", "`",
+    ]  # fmt: skip
+
+
+def test_outline_offsets_survive_heredocs_and_continuations() -> None:
+    text = "cat <<'EOF' > notes.txt\nkubectl apply\nEOF\nhelm upgrade web . \\\n  --atomic"
+    assert _outline(text) == [
+        "<cat <<'EOF' > notes.txt>",
+        "\n",
+        "<helm upgrade web . \\\n  --atomic>",
+    ]
+
+
+def test_outline_through_the_fallback_renders_words() -> None:
+    text = "case $x in a) kubectl apply -f 'k 8s' ;; esac\n[[ -n a ]] && Y=$(helm upgrade a b)"
+    script = parse_script(text)
+    assert not script.exact
+    assert _outline(text) == [
+        "case", "<kubectl apply -f 'k 8s'>", ";;", "\n", "<'[[' -n a ']]'>", "&&", "<>",
+        "(", "<helm upgrade a b>", ")",
+    ]  # fmt: skip
+
+
+def test_sh_c_commands_are_not_in_the_outline() -> None:
+    script = parse_script("sh -c 'kubectl apply -f x'")
+    assert [c.name for c in script.commands] == ["sh", "kubectl"]
+    assert [i.name for i in script.outline if isinstance(i, Command)] == ["sh"]

@@ -17,6 +17,11 @@ so that :meth:`Script.file_writes` can tell what ``echo ... > /etc/apt/sources.l
 Wrappers are looked through: ``sudo apt-get install x`` is a ``sudo`` command *and*
 an ``apt-get`` command, and so are ``env A=1 x``, ``xargs x``, ``sh -c "x"`` and friends.
 
+:attr:`Script.outline` reads the script in order, as written: each command with where its
+words are in the text, between the control operators and reserved words around it
+(``&&``, ``|``, newlines, ``if``, ``then``, ``fi``...). CI job classification reads
+``run:`` scripts through it, so that CI jobs and Dockerfile RUN lines share one reader.
+
 Nothing is ever executed: this module only reads text.
 """
 
@@ -27,13 +32,14 @@ import contextlib
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 __all__ = [
     "Command",
     "FileWrite",
+    "Mark",
     "Redirect",
     "Script",
     "command_substitutions",
@@ -125,6 +131,11 @@ class Command:
     wrapped_by: str | None = None  # "sudo" for the apt-get of ``sudo apt-get``
     redirects: tuple[Redirect, ...] = ()  # a wrapped command shares its wrapper's
     stdin: str | None = None  # the here-document (or ``<<<`` string) it reads, if any
+    # Where the command is written in the parsed text: the offset of each word, and the
+    # end of the command (redirections included). Empty and -1 when the grammar could
+    # not tell (the tokenizer fallback) or the command is not in the text (``sh -c``).
+    offsets: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    end: int = field(default=-1, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -170,6 +181,13 @@ class Command:
                 continue
             return word
         return None
+
+    def written(self, text: str, first: int = 0) -> str:
+        """The command from its word ``first`` on, as written in ``text`` (the script it
+        was parsed from), or as rendered from its words where its place is not known."""
+        if len(self.offsets) == len(self.words) and first < len(self.words) and self.end >= 0:
+            return text[self.offsets[first] : self.end]
+        return str(replace(self, words=self.words[first:], assignments=()))
 
     def shell_script(self) -> str | None:
         """The script a ``sh -c '...'``, ``bash -ec '...'``, ``busybox sh -c`` or
@@ -244,12 +262,25 @@ class FileWrite:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A control operator (``&&``, ``||``, ``;``, ``|``, ``&``, a newline, the ``(`` and ``)``
+    of subshells and ``$(...)``) or a reserved word (``if``, ``!``, ``then``, ``fi``...)."""
+
+    text: str
+    line: int  # 0-based
+
+
+@dataclass(frozen=True)
 class Script:
     """Every command a script runs, in source order, nested ones included."""
 
     commands: tuple[Command, ...]
     exact: bool  # parsed by the shell grammar; False: the tokenizer fallback was used
     error: str | None = None  # why the grammar gave up, when it did
+    # The script as written, in reading order: each command in its outermost form (the
+    # commands of a ``$(...)`` follow the command holding it, between "(" and ")"
+    # marks) and the marks between them. Commands a ``sh -c`` string runs are not here.
+    outline: tuple[Command | Mark, ...] = ()
 
     def named(self, *names: str) -> list[Command]:
         wanted = set(names)
@@ -326,8 +357,8 @@ def parse_argv(argv: Iterable[str]) -> Script:
     builder = _Builder("")
     words = list(argv)
     assignments: list[str] = []
-    builder.emit(assignments, words, 0, (builder._next_pipeline(), False, 0), 0)
-    return Script(tuple(builder.out), exact=True)
+    command = builder.emit(assignments, words, 0, (builder._next_pipeline(), False, 0), 0)
+    return Script(tuple(builder.out), exact=True, outline=(command,))
 
 
 def pipefail_setting(words: Sequence[str]) -> bool | None:
@@ -404,6 +435,17 @@ class _Prepared:
     text: str  # here-document bodies blanked, ``<<WORD`` replaced by ``< marker``
     bodies: tuple[str, ...]
     delimiters: tuple[str, ...]
+    # (offset in ``text``, offset in the original) after each cut, to map positions back
+    anchors: tuple[tuple[int, int], ...] = ()
+
+    def original(self, pos: int) -> int:
+        """The offset in the original text of the offset ``pos`` in ``text``."""
+        anchors = self.anchors
+        if not anchors or pos < anchors[0][0]:
+            return pos
+        k = bisect.bisect_right(anchors, (pos, 1 << 62)) - 1
+        at, orig = anchors[k]
+        return orig + (pos - at)
 
 
 def _prepare(text: str, given: tuple[str, ...]) -> _Prepared:
@@ -417,6 +459,7 @@ def _prepare(text: str, given: tuple[str, ...]) -> _Prepared:
     out: list[str] = []
     bodies: list[str] = []
     delimiters: list[str] = []
+    anchors: list[tuple[int, int]] = []
     pending: list[tuple[int, str, bool]] = []  # (ordinal, delimiter, strip tabs)
     i, n = 0, len(text)
     quote = ""
@@ -482,6 +525,7 @@ def _prepare(text: str, given: tuple[str, ...]) -> _Prepared:
                 pending.append((ordinal, delimiter, strip))
                 out.append("< " + _HEREDOC_MARK.format(ordinal))
                 i = k
+                anchors.append((sum(map(len, out)), i))
                 word_start = False
                 continue
         if c == "\n":
@@ -505,6 +549,7 @@ def _prepare(text: str, given: tuple[str, ...]) -> _Prepared:
                     lines.append(probe)
                 bodies.append("".join(line + "\n" for line in lines))
                 delimiters.append(delimiter)
+                anchors.append((sum(map(len, out)), i))
             pending = []
             continue
         word_start = c in " \t;&|()"
@@ -514,7 +559,7 @@ def _prepare(text: str, given: tuple[str, ...]) -> _Prepared:
     for ordinal, delimiter, _strip in pending:
         bodies.append(given[ordinal] if ordinal < len(given) else "")
         delimiters.append(delimiter)
-    return _Prepared("".join(out), tuple(bodies), tuple(delimiters))
+    return _Prepared("".join(out), tuple(bodies), tuple(delimiters), tuple(anchors))
 
 
 def _matching_paren(text: str, i: int, depth: int = 1) -> int:
@@ -551,7 +596,7 @@ def _parse_cached(text: str, given: tuple[str, ...] = ()) -> Script:
     builder = _Builder(prepared.text, prepared)
     try:
         builder.from_bashlex()
-        return Script(tuple(builder.out), exact=True)
+        return Script(tuple(builder.out), exact=True, outline=tuple(builder.outline))
     except RecursionError:
         error = "nested too deeply"
     except Exception as exc:  # bashlex raises several unrelated types on unsupported syntax
@@ -559,7 +604,7 @@ def _parse_cached(text: str, given: tuple[str, ...] = ()) -> Script:
     builder = _Builder(prepared.text, prepared)
     with contextlib.suppress(RecursionError):  # thousands of nested $(...): keep what was found
         builder.from_tokens(prepared.text, 0, depth=0)
-    return Script(tuple(builder.out), exact=False, error=error)
+    return Script(tuple(builder.out), exact=False, error=error, outline=tuple(builder.outline))
 
 
 class _Builder:
@@ -567,9 +612,11 @@ class _Builder:
         self.text = text
         self.prepared = prepared
         self.out: list[Command] = []
+        self.outline: list[Command | Mark] = []
         self._pipeline = 0
         self._newlines: list[int] | None = None
         self._nested_scripts: set[str] = set()
+        self._last_line = 0  # where the last outline item ended
 
     # -- shared --------------------------------------------------------------------------
 
@@ -577,6 +624,18 @@ class _Builder:
         if self._newlines is None:  # bisect instead of counting: no quadratic blow-up
             self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         return bisect.bisect_left(self._newlines, max(0, pos))
+
+    def _original(self, pos: int) -> int:
+        """An offset in the parsed (prepared) text as an offset in the text as given."""
+        return self.prepared.original(pos) if self.prepared is not None else pos
+
+    def _place(self, item: Command | Mark, line: int, end_line: int) -> None:
+        """Append to the outline; the grammar keeps no newline tokens, so a newline mark
+        goes wherever an item starts on a later line than the previous one ended."""
+        if line > self._last_line:
+            self.outline.append(Mark("\n", self._last_line))
+        self.outline.append(item)
+        self._last_line = end_line
 
     def _redirect(self, op: str, target: str, fd: int | None) -> tuple[Redirect, str | None]:
         """The Redirect for ``op target``; here-document markers become ``<<`` + stdin."""
@@ -595,25 +654,29 @@ class _Builder:
     def emit(
         self, assignments: list[str], words: list[str], line: int, pipe: tuple[int, bool, int],
         depth: int, redirects: tuple[Redirect, ...] = (), stdin: str | None = None,
-    ) -> None:  # fmt: skip
+        offsets: tuple[int, ...] = (), end: int = -1,
+    ) -> Command:  # fmt: skip
         pipeline, piped, position = pipe
-        self.out.append(
-            Command(
-                tuple(words),
-                tuple(assignments),
-                line,
-                pipeline,
-                piped,
-                position,
-                redirects=redirects,
-                stdin=stdin,
-            )
+        command = Command(
+            tuple(words),
+            tuple(assignments),
+            line,
+            pipeline,
+            piped,
+            position,
+            redirects=redirects,
+            stdin=stdin,
+            offsets=offsets,
+            end=end,
         )
-        self._unwrap(words, line, pipe, depth, redirects, stdin)
+        self.out.append(command)
+        self._unwrap(words, line, pipe, depth, redirects, stdin, offsets, end)
+        return command
 
     def _unwrap(
         self, words: list[str], line: int, pipe: tuple[int, bool, int], depth: int,
         redirects: tuple[Redirect, ...] = (), stdin: str | None = None,
+        offsets: tuple[int, ...] = (), end: int = -1,
     ) -> None:  # fmt: skip
         """Add the command a wrapper runs (sudo x, env A=1 x, sh -c 'x')."""
         if not words or depth >= _MAX_DEPTH:
@@ -640,6 +703,7 @@ class _Builder:
         if not inner:
             return
         pipeline, piped, position = pipe
+        inner_offsets = offsets[len(words) - len(inner) :] if offsets else ()
         self.out.append(
             Command(
                 tuple(inner),
@@ -651,9 +715,11 @@ class _Builder:
                 wrapped_by=name,
                 redirects=redirects,
                 stdin=stdin,
+                offsets=inner_offsets,
+                end=end,
             )
         )
-        self._unwrap(inner, line, pipe, depth + 1, redirects, stdin)
+        self._unwrap(inner, line, pipe, depth + 1, redirects, stdin, inner_offsets, end)
 
     @staticmethod
     def _after_options(name: str, rest: list[str]) -> list[str]:
@@ -677,23 +743,33 @@ class _Builder:
 
     def _nested(self, script: str, line: int, depth: int) -> None:
         # Each level is a strictly shorter string, so this terminates; depth bounds the cost.
-        commands = _parse_cached(script).commands
-        self._adopt(commands, line, "sh -c")
+        self._adopt(_parse_cached(script), line, "sh -c")
 
-    def _adopt(self, commands: Sequence[Command], line: int, wrapped_by: str | None) -> None:
-        """Append commands parsed from another text (``sh -c``, ``$(...)``) at ``line``."""
+    def _adopt(self, nested: Script, line: int, wrapped_by: str | None) -> list[Command | Mark]:
+        """Append commands parsed from another text (``sh -c``, ``$(...)``) at ``line``;
+        returns that text's outline as adopted (its offsets are not this text's)."""
         base = self._pipeline + 1
+        commands = nested.commands
+        adopted: dict[int, Command] = {}
         for c in commands:
-            self.out.append(
-                replace(
-                    c,
-                    line=line + c.line,
-                    pipeline=base + c.pipeline,
-                    wrapped_by=c.wrapped_by or wrapped_by,
-                )
+            moved = replace(
+                c,
+                line=line + c.line,
+                pipeline=base + c.pipeline,
+                wrapped_by=c.wrapped_by or wrapped_by,
+                offsets=(),
+                end=-1,
             )
+            adopted[id(c)] = moved
+            self.out.append(moved)
         if commands:
             self._pipeline = base + max(c.pipeline for c in commands) + 1
+        return [
+            adopted.get(id(item), item)
+            if isinstance(item, Command)
+            else Mark(item.text, line + item.line)
+            for item in nested.outline
+        ]
 
     # -- bashlex -------------------------------------------------------------------------
 
@@ -707,17 +783,42 @@ class _Builder:
         self._pipeline += 1
         return self._pipeline
 
+    def _mark(self, text: str, pos: int) -> None:
+        line = self._line_of(pos)
+        self._place(Mark(text, line), line, line)
+
     def _visit(self, node: Any, pipe: tuple[int, bool, int] | None) -> None:
         kind = node.kind
         if kind == "pipeline":
             commands = [p for p in node.parts if p.kind not in ("pipe", "reservedword")]
             number = self._next_pipeline()
             piped = len(commands) > 1
-            for position, part in enumerate(commands):
-                self._visit(part, (number, piped, position))
+            position = 0
+            for part in node.parts:
+                if part.kind == "pipe":
+                    self._mark(part.pipe, part.pos[0])
+                elif part.kind == "reservedword":  # `!`
+                    self._mark(part.word, part.pos[0])
+                else:
+                    self._visit(part, (number, piped, position))
+                    position += 1
             return
         if kind == "command":
             self._command(node, pipe or (self._next_pipeline(), False, 0))
+            return
+        if kind == "reservedword":
+            self._mark(node.word, node.pos[0])
+            return
+        if kind == "operator":
+            self._mark(node.op, node.pos[0])
+            return
+        if kind in ("commandsubstitution", "processsubstitution"):
+            start, end = node.pos
+            quote = self.text[start] == "`"
+            self._mark("`" if quote else "(", start)
+            for child in _children(node):
+                self._visit(child, None)
+            self._mark("`" if quote else ")", max(start, end - 1))
             return
         for child in _children(node):
             self._visit(child, None)
@@ -731,6 +832,7 @@ class _Builder:
     def _command(self, node: Any, pipe: tuple[int, bool, int]) -> None:
         assignments: list[str] = []
         words: list[str] = []
+        offsets: list[int] = []
         redirects: list[Redirect] = []
         stdin: str | None = None
         for part in node.parts:
@@ -738,6 +840,7 @@ class _Builder:
                 assignments.append(self._word(part))
             elif part.kind in ("word", "assignment"):
                 words.append(self._word(part))
+                offsets.append(self._original(part.pos[0]))
             elif part.kind == "redirect":
                 target = part.output
                 text = target.word if hasattr(target, "word") else str(target)
@@ -746,7 +849,11 @@ class _Builder:
                 redirects.append(r)
                 stdin = body if body is not None else stdin
         self._nested_scripts = set()
-        self.emit(assignments, words, self._line_of(node.pos[0]), pipe, 0, tuple(redirects), stdin)
+        start, end = node.pos
+        line = self._line_of(start)
+        command = self.emit(assignments, words, line, pipe, 0, tuple(redirects), stdin,
+                            tuple(offsets), self._original(end))  # fmt: skip
+        self._place(command, line, self._line_of(end))
         nested = self._nested_scripts
         # $(...) and <(...) inside words and redirections run commands too; those inside
         # a ``sh -c`` script were already followed by the nested parse.
@@ -770,7 +877,7 @@ class _Builder:
             tokens = list(lexer)
         except ValueError:  # an unterminated quote: keep what can be split on blanks
             tokens = text.replace("\n", " \n ").split(" ")
-        _Tokens(self, tokens, subs, line0, depth).run()
+        self.outline = _Tokens(self, tokens, subs, line0, depth).run()
 
 
 # (assignments, words, line, pipeline, position, redirects, stdin) of a command in the making
@@ -778,6 +885,8 @@ _Pending = tuple[list[str], list[str], int, int, int, tuple[Redirect, ...], str 
 
 
 _HEADER = -1  # a pending entry that is no command, only words with substitutions
+# A run of operator characters as the tokenizer returns it (";\n", ");;") into operators.
+_OPERATOR_PIECE = re.compile(r";;&|;;|;&|&&|\|\||\|&|[;&|()\n]")
 
 
 class _Tokens:
@@ -800,11 +909,17 @@ class _Tokens:
         self.position = 0
         self.piped_numbers: set[int] = set()
         self.pending: list[_Pending] = []
+        # The outline in the making: marks, and commands as their index in ``pending``.
+        self.sequence: list[Mark | int] = []
         self.case_depth = 0
         self.in_pattern = False
 
+    def mark(self, text: str) -> None:
+        self.sequence.append(Mark(text, self.line))
+
     def flush(self) -> None:
         if self.words or self.assignments or self.redirects:
+            self.sequence.append(len(self.pending))
             self.pending.append(
                 (self.assignments, self.words, self.line, self.number, self.position,
                  tuple(self.redirects), self.stdin)
@@ -820,7 +935,8 @@ class _Tokens:
             return word
         return _SUB_MARK_RE.sub(lambda m: self.subs[int(m.group(1))], word)
 
-    def run(self) -> None:
+    def run(self) -> list[Command | Mark]:
+        """Emit the commands; returns the outline."""
         tokens = self.tokens
         i, n = 0, len(tokens)
         while i < n:
@@ -846,17 +962,26 @@ class _Tokens:
                 continue
             if tok in ("|", "|&"):
                 self.flush()
+                self.mark(tok)
                 self.piped_numbers.add(self.number)
                 self.position += 1
                 continue
             if tok in _CONTROL or set(tok) <= _OPERATOR_CHARS:
                 self.flush()
-                self.line += tok.count("\n")
+                for piece in _OPERATOR_PIECE.findall(tok):
+                    self.mark(piece)
+                    self.line += piece == "\n"
                 self.new_pipeline()
                 if self.case_depth and tok.startswith((";;", ";&")):
                     self.in_pattern = True
                 continue
             if not self.words and not self.assignments:
+                if (
+                    tok in _RESERVED
+                    or tok in ("case", "for", "select")
+                    or (tok == "esac" and self.case_depth)
+                ):
+                    self.mark(tok)
                 if tok == "case":
                     i = self._skip_until(i, ("in",))
                     self.case_depth += 1
@@ -884,12 +1009,20 @@ class _Tokens:
                 continue
             self.words.append(self.restore(tok))
         self.flush()
+        placed: list[list[Command | Mark]] = []
         for a, w, ln, num, pos, redirects, stdin in self.pending:
             self.b._nested_scripts = set()
+            here: list[Command | Mark] = []
             if num != _HEADER:
-                self.b.emit(a, w, ln, (num, num in self.piped_numbers, pos), self.depth,
-                            redirects, stdin)  # fmt: skip
-            self._substitutions(w, a, ln)
+                here.append(self.b.emit(a, w, ln, (num, num in self.piped_numbers, pos),
+                                        self.depth, redirects, stdin))  # fmt: skip
+            here += self._substitutions(w, a, ln)
+            placed.append(here)
+        return [
+            part
+            for item in self.sequence
+            for part in ((item,) if isinstance(item, Mark) else placed[item])
+        ]
 
     def _skip_until(self, i: int, stops: tuple[str, ...]) -> int:
         """Skip a header (``case WORD in``, ``for x in a b``) up to a stop token; the
@@ -905,6 +1038,7 @@ class _Tokens:
                     self.line += 1
                 break
             header.append(self.restore(tok))
+        self.sequence.append(len(self.pending))
         self.pending.append(([], header, line, _HEADER, 0, (), None))
         return i
 
@@ -920,13 +1054,20 @@ class _Tokens:
                 break
         return i
 
-    def _substitutions(self, words: list[str], assignments: list[str], line: int) -> None:
+    def _substitutions(
+        self, words: list[str], assignments: list[str], line: int
+    ) -> list[Command | Mark]:
+        """Emit the commands of the substitutions in a command's words; their outline."""
         nested = self.b._nested_scripts
+        outline: list[Command | Mark] = []
         for w in (*assignments, *words):
             if w in nested:
                 continue
             for script in command_substitutions(w):
-                self.b._adopt(_parse_cached(script).commands, line, None)
+                outline.append(Mark("(", line))
+                outline += self.b._adopt(_parse_cached(script), line, None)
+                outline.append(Mark(")", line))
+        return outline
 
 
 _ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f",

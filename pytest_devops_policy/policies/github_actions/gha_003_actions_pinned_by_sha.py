@@ -8,7 +8,8 @@ from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
 from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.github_actions.workflow import Job, UsesRef
+from pytest_devops_policy.formats.github_actions.uses import UsesRef
+from pytest_devops_policy.formats.github_actions.workflow import Job
 
 _MODES = ("hash-pin", "ref-pin", "any")
 _DEFAULT_MAP: Mapping[str, str] = {"*": "hash-pin"}
@@ -109,11 +110,23 @@ def _check(
         "zizmor:ref-version-mismatch",
         "scorecard:Pinned-Dependencies",
     ),
-    example=("steps:\n  - uses: actions/checkout@v4\n  - uses: docker/login-action@v3\n"),
+    example=(
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - uses: docker/login-action@v3\n"
+    ),
     use_instead=(
-        "steps:\n"
-        "  - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
-        "  - uses: docker/login-action@74a5d142397b4f367a81961eba4e8cd7edddf772 # v3.4.0\n"
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
+        "      - uses: docker/login-action@74a5d142397b4f367a81961eba4e8cd7edddf772 # v3.4.0\n"
     ),
 )
 def actions_pinned_by_sha(job: Job, context: Context) -> Iterator[Violation]:

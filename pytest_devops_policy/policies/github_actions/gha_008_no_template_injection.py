@@ -2,51 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
 from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.github_actions.workflow import (
+from pytest_devops_policy.formats.github_actions.expressions import (
     Expression,
-    Job,
-    Step,
-    Workflow,
-    context_matches,
     find_expressions,
     normalize_context,
 )
-
-# Event fields any outside contributor can set (catalog GHA-008). `*` is one
-# segment; a context that is a prefix (`github.event.issue`, `toJSON(github.event)`)
-# also matches, since the object carries the field.
-TAINTED: tuple[str, ...] = (
-    "github.event.issue.title",
-    "github.event.issue.body",
-    "github.event.pull_request.title",
-    "github.event.pull_request.body",
-    "github.event.pull_request.head.ref",
-    "github.event.pull_request.head.label",
-    "github.event.pull_request.head.repo.default_branch",
-    "github.event.comment.body",
-    "github.event.review.body",
-    "github.event.review_comment.body",
-    "github.event.pages.*.page_name",
-    "github.event.commits.*.message",
-    "github.event.commits.*.author.email",
-    "github.event.commits.*.author.name",
-    "github.event.head_commit.message",
-    "github.event.head_commit.author.*",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit.*",
-    "github.event.workflow_run.display_title",
-    "github.event.discussion.title",
-    "github.event.discussion.body",
-    "github.head_ref",
+from pytest_devops_policy.formats.github_actions.workflow import Job, Step, Workflow
+from pytest_devops_policy.knowledge.ci.taint import (
+    INPUTS,
+    TAINTED,
+    context_matches,
+    flows,
+    input_is_typed_safe,
 )
-# Workflow inputs: set by whoever dispatches or calls the workflow.
-INPUTS: tuple[str, ...] = ("inputs.*", "github.event.inputs.*")
-_SAFE_INPUT_TYPES = frozenset({"boolean", "number"})
 
 Sink = tuple[str, str, tuple[PathPart, ...]]
 
@@ -63,29 +36,6 @@ def _sinks(step: Step) -> list[Sink]:
     return out
 
 
-def _input_name(ctx: str) -> str | None:
-    parts = ctx.split(".")
-    if parts[0] == "inputs":
-        return parts[1] if len(parts) > 1 else None
-    return parts[3] if len(parts) > 3 else None
-
-
-def _input_is_typed_safe(workflow: Workflow, ctx: str) -> bool:
-    """Boolean and number inputs cannot carry shell syntax."""
-    name = _input_name(ctx)
-    if name is None or name == "*":
-        return False
-    types: list[str] = []
-    for event in ("workflow_dispatch", "workflow_call"):
-        trigger = workflow.on.get(event)
-        if trigger is None:
-            continue
-        for key, spec in trigger.inputs.items():
-            if str(key).lower() == name and isinstance(spec, Mapping):
-                types.append(str(spec.get("type", "string")).lower())
-    return bool(types) and all(t in _SAFE_INPUT_TYPES for t in types)
-
-
 def _taint(
     ctx: str, workflow: Workflow, extra: Sequence[str]
 ) -> tuple[str, Severity | None] | None:
@@ -94,7 +44,7 @@ def _taint(
         if context_matches(ctx, pattern):
             return "attacker-controlled", None
     for pattern in INPUTS:
-        if context_matches(ctx, pattern) and not _input_is_typed_safe(workflow, ctx):
+        if context_matches(ctx, pattern) and not input_is_typed_safe(workflow, ctx):
             return "a workflow input, set by whoever triggers the run", Severity.MEDIUM
     return None
 
@@ -121,7 +71,7 @@ def _findings(
 ) -> Iterator[tuple[str, str, Severity | None]]:
     """(context, what reaches the script, severity) for each dangerous context it outputs."""
     workflow = job.workflow
-    for ctx in expr.flows:
+    for ctx in flows(expr):
         hit = _taint(ctx, workflow, extra)
         if hit is not None:
             yield ctx, f"{ctx} ({hit[0]})", hit[1]
@@ -134,7 +84,7 @@ def _findings(
         if entry is None or not isinstance(entry[1], str):
             continue
         for inner in find_expressions(entry[1]):
-            for source in inner.flows:
+            for source in flows(inner):
                 hit = _taint(source, workflow, extra)
                 if hit is not None:
                     yield ctx, f"env.{entry[0]}, set from {source} ({hit[0]}),", hit[1]

@@ -8,21 +8,20 @@ from typing import Any
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.engine.evaluate import Context
-from pytest_devops_policy.formats.github_actions.workflow import (
-    FAILED,
-    SUCCEEDED,
-    UNKNOWN,
-    BinOp,
-    Call,
-    Job,
-    condition_node,
-    condition_outcome,
-)
+from pytest_devops_policy.formats.github_actions.expressions import BinOp, Call
+from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.knowledge.ci.classify import (
     ClassifierConfig,
     JobClass,
     classify_job,
     shell_rollback,
+)
+from pytest_devops_policy.knowledge.ci.conditions import (
+    FAILED,
+    SUCCEEDED,
+    UNKNOWN,
+    condition_node,
+    condition_outcome,
 )
 
 # A reusable workflow called as the rollback job: judged by its file name.
@@ -176,15 +175,26 @@ def _in_job(job: Job, jc: JobClass, settings: Any, notes: list[str]) -> str | No
         "https://docs.aws.amazon.com/cli/latest/reference/cloudformation/deploy/index.html",
     ),
     applies=_applies,
-    example=("deploy:\n  environment: production\n  steps:\n    - run: kubectl apply -f k8s/\n"),
+    example=(
+        "on: push\n"
+        "jobs:\n"
+        "  deploy:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    environment: production\n"
+        "    steps:\n"
+        "      - run: kubectl apply -f k8s/\n"
+    ),
     use_instead=(
-        "deploy:\n"
-        "  environment: production\n"
-        "  steps:\n"
-        "    - id: apply\n"
-        "      run: kubectl apply -f k8s/ && kubectl rollout status deploy/web --timeout=5m\n"
-        "    - if: failure()\n"
-        "      run: kubectl rollout undo deploy/web\n"
+        "on: push\n"
+        "jobs:\n"
+        "  deploy:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    environment: production\n"
+        "    steps:\n"
+        "      - id: apply\n"
+        "        run: kubectl apply -f k8s/ && kubectl rollout status deploy/web --timeout=5m\n"
+        "      - if: failure()\n"
+        "        run: kubectl rollout undo deploy/web\n"
     ),
 )
 def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unknown]:

@@ -1,0 +1,91 @@
+"""The job classifier for GitHub Actions: a ``Job`` as ``JobFacts``, its verdict memoised.
+
+A job that calls a local reusable workflow is a deploy job when the callee's
+jobs deploy (§3.3 (e)); ``resolve`` (``indexes.workflows.WorkflowIndex.resolve``)
+finds the callee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pytest_devops_policy.formats.github_actions.uses import UsesRef
+from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
+from pytest_devops_policy.knowledge.ci.config import ClassifierConfig, config_of
+from pytest_devops_policy.knowledge.ci.jobs import JobClass, JobFacts, StepFacts, classify
+
+__all__ = ["classify_job", "gha_job_facts"]
+
+
+def gha_job_facts(
+    job: Job,
+    settings: Mapping[str, Any] | ClassifierConfig | None = None,
+    resolve: Callable[[UsesRef], Workflow | None] | None = None,
+    _seen: frozenset[str] = frozenset(),
+) -> JobFacts:
+    """``JobFacts`` for a GitHub Actions job; ``resolve`` finds local reusable workflows."""
+    cfg = config_of(settings)
+    steps = tuple(
+        StepFacts(
+            index=s.index,
+            label=s.label,
+            run=s.run,
+            action=s.uses.name if s.uses is not None and s.uses.is_remote else None,
+            with_=s.with_,
+            condition=s.if_,
+            id=s.id,
+        )
+        for s in job.steps
+    )
+    wf = job.workflow
+    env = job.environment
+    callee = callee_file = None
+    callee_jobs: list[str] | None = None
+    if job.uses is not None:
+        callee = job.uses.raw
+        callee_file = job.uses.file_stem or job.uses.name
+        target = resolve(job.uses) if resolve is not None else None
+        key = f"{target.source.path}" if target is not None else ""
+        if target is not None and key not in _seen and len(_seen) < 10:
+            callee_jobs = [
+                j.id
+                for j in target.jobs.values()
+                if classify(gha_job_facts(j, cfg, resolve, _seen | {key}), cfg).is_deploy
+            ]
+    return JobFacts(
+        id=job.id,
+        name=job.name,
+        environment=env.text if env is not None else None,
+        environment_dynamic=env.dynamic if env is not None else False,
+        steps=steps,
+        callee=callee,
+        callee_file=callee_file,
+        callee_deploy_jobs=callee_jobs,
+        workflow_name=wf.name,
+        push_branches=tuple(b for b in cfg.default_branches if wf.on.pushes_branch(b)),
+        on_tags=wf.on.pushes_tags(),
+        on_release="release" in wf.on,
+    )
+
+
+def classify_job(
+    job: Job,
+    settings: Mapping[str, Any] | ClassifierConfig | None = None,
+    resolve: Callable[[UsesRef], Workflow | None] | None = None,
+) -> JobClass:
+    """Classify a GitHub Actions job. ``settings`` is ``context.settings`` (or a config).
+
+    Without ``resolve`` the verdict is memoised on the job; configs are interned by
+    ``ClassifierConfig.from_settings``, so identity is the right key.
+    """
+    cfg = config_of(settings)
+    if resolve is not None:
+        return classify(gha_job_facts(job, cfg, resolve), cfg)
+    hit = job.classified
+    if hit is not None and hit[0] is cfg:
+        result: JobClass = hit[1]
+        return result
+    result = classify(gha_job_facts(job, cfg, None), cfg)
+    job.classified = (cfg, result)
+    return result

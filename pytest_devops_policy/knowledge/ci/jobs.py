@@ -1,0 +1,322 @@
+"""The format-neutral core of the job classifier (catalog §3.3): facts in, a verdict out.
+
+A CI format describes a job as ``JobFacts`` (id, name, environment, steps with
+their scripts and actions, triggers); ``classify`` decides whether it deploys (to
+production? to staging?), tests, scans, rolls back or verifies, and keeps the
+reasons for every decision (``JobClass.explain``), which verbose output prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_devops_policy.knowledge.ci.config import ClassifierConfig, config_of
+from pytest_devops_policy.knowledge.ci.patterns import TRIVY_SCAN_TYPES, CommandPattern
+from pytest_devops_policy.knowledge.ci.rollback import builtin_rollback
+from pytest_devops_policy.knowledge.ci.segments import (
+    CommandMatch,
+    Segment,
+    command_segments,
+    match_action,
+    match_commands,
+)
+
+__all__ = ["JobClass", "JobFacts", "StepFacts", "StepHit", "classify"]
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """What the classifier needs to know about one step (or script line group)."""
+
+    index: int  # 0-based
+    label: str  # 'step 3' / "step 3 ('Deploy')"
+    run: str | None = None
+    action: str | None = None  # owner/repo[/path], without @ref
+    with_: Mapping[str, Any] = field(default_factory=dict)
+    condition: str | None = None  # the step's `if`, as written
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class JobFacts:
+    id: str
+    name: str | None = None
+    environment: str | None = None  # the name as written (may be an expression)
+    environment_dynamic: bool = False
+    steps: Sequence[StepFacts] = ()
+    callee: str | None = None  # reusable workflow reference (jobs.<id>.uses)
+    callee_file: str | None = None  # its file stem, for the name rule on unresolved callees
+    callee_deploy_jobs: Sequence[str] | None = None  # ids of the resolved callee's deploy jobs
+    workflow_name: str | None = None
+    push_branches: Sequence[str] = ()  # default branches whose pushes trigger the workflow
+    on_tags: bool = False
+    on_release: bool = False
+
+    @property
+    def environment_set(self) -> bool:
+        return self.environment is not None
+
+
+@dataclass(frozen=True)
+class StepHit:
+    """A step that matched a pattern list."""
+
+    index: int  # 0-based step index
+    label: str
+    what: str  # matched command text or action name
+    family: str
+    via: str  # 'run' or 'uses'
+    categories: frozenset[str] = frozenset()
+    auto_rollback: str | None = None  # for deploy hits: why it rolls back by itself
+
+    def describe(self, role: str) -> str:
+        verb = "runs" if self.via == "run" else "uses"
+        return f"{self.label} {verb} '{self.what}' ({role})"
+
+
+@dataclass(frozen=True)
+class JobClass:
+    """The classification of one job, with the reasons for each decision."""
+
+    job_id: str
+    deploy_reasons: tuple[str, ...] = ()
+    deploy_steps: tuple[StepHit, ...] = ()
+    production_reasons: tuple[str, ...] = ()
+    environment_dynamic: bool = False
+    staging_reason: str | None = None
+    test_reasons: tuple[str, ...] = ()
+    test_steps: tuple[StepHit, ...] = ()
+    scan_steps: tuple[StepHit, ...] = ()
+    rollback_steps: tuple[StepHit, ...] = ()
+    verify_steps: tuple[StepHit, ...] = ()
+
+    @property
+    def is_deploy(self) -> bool:
+        return bool(self.deploy_reasons)
+
+    @property
+    def is_production(self) -> bool:
+        return self.is_deploy and bool(self.production_reasons)
+
+    @property
+    def is_staging(self) -> bool:
+        """A deploy job to a staging-like environment (``staging_env_regex``)."""
+        return self.is_deploy and self.staging_reason is not None
+
+    @property
+    def is_test(self) -> bool:
+        return bool(self.test_reasons)
+
+    @property
+    def scan_categories(self) -> frozenset[str]:
+        return frozenset(c for h in self.scan_steps for c in h.categories)
+
+    @property
+    def auto_rollback(self) -> tuple[StepHit, ...]:
+        """Deploy steps whose command rolls back by itself (helm --atomic...)."""
+        return tuple(h for h in self.deploy_steps if h.auto_rollback)
+
+    @property
+    def terraform_only(self) -> bool:
+        """Every recognised deploy step is ``terraform``/``tofu apply``.
+
+        Rollback there means revert + re-apply, so GHA-016 does not apply.
+        """
+        return bool(self.deploy_steps) and all(h.family == "terraform" for h in self.deploy_steps)
+
+    def explain(self) -> str:
+        """Multi-line text for verbose output."""
+        lines = [
+            f"job '{self.job_id}': " + ("deploy job" if self.is_deploy else "not a deploy job")
+        ]
+        lines += [f"  - {r}" for r in self.deploy_reasons]
+        if self.is_production:
+            lines.append("  production deploy:")
+            lines += [f"  - {r}" for r in self.production_reasons]
+        if self.is_staging:
+            lines.append(f"  staging deploy: {self.staging_reason}")
+        if self.is_test:
+            lines.append("  test job:")
+            lines += [f"  - {r}" for r in self.test_reasons]
+        for hit in self.scan_steps:
+            cats = ", ".join(sorted(hit.categories))
+            lines.append(f"  scan: {hit.describe('security scan: ' + cats)}")
+        for hit in self.rollback_steps:
+            lines.append(f"  rollback: {hit.describe('rollback command')}")
+        for hit in self.verify_steps:
+            lines.append(f"  verify: {hit.describe('verification')}")
+        return "\n".join(lines)
+
+
+def _command_hits(
+    step: StepFacts, patterns: Sequence[CommandPattern], segments: Sequence[Segment]
+) -> list[tuple[StepHit, CommandMatch]]:
+    return [
+        (
+            StepHit(step.index, step.label, m.text, m.pattern.family, "run", m.pattern.categories),
+            m,
+        )
+        for m in match_commands(segments, patterns)
+    ]
+
+
+def _truthy_input(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def classify(
+    facts: JobFacts, settings: Mapping[str, Any] | ClassifierConfig | None = None
+) -> JobClass:
+    """Classify a job from format-neutral facts."""
+    cfg = config_of(settings)
+    deploy_reasons: list[str] = []
+    deploy_steps: list[StepHit] = []
+    test_steps: list[StepHit] = []
+    scan_steps: list[StepHit] = []
+    rollback_steps: list[StepHit] = []
+    verify_steps: list[StepHit] = []
+
+    # (a) environment
+    if facts.environment is not None:
+        if facts.environment_dynamic:
+            deploy_reasons.append(f"environment '{facts.environment}' is set (dynamic)")
+        elif facts.environment:
+            deploy_reasons.append(f"environment '{facts.environment}' is set")
+        else:
+            deploy_reasons.append("an environment is set")
+    # (b) job id / name
+    if cfg.deploy_job.search(facts.id):
+        deploy_reasons.append(f"job id '{facts.id}' matches the deploy-name pattern")
+    if facts.name and cfg.deploy_job.search(facts.name):
+        deploy_reasons.append(f"job name '{facts.name}' matches the deploy-name pattern")
+
+    for step in facts.steps:
+        if step.run:
+            segments = command_segments(step.run)
+            for hit, m in _command_hits(step, cfg.deploy_commands, segments):
+                why = builtin_rollback(m)
+                deploy_steps.append(
+                    StepHit(hit.index, hit.label, hit.what, hit.family, "run", auto_rollback=why)
+                )
+            test_steps += [h for h, _ in _command_hits(step, cfg.test_commands, segments)]
+            scan_steps += _merge_scan_hits(
+                [h for h, _ in _command_hits(step, cfg.scan_commands, segments)]
+            )
+            rollback_steps += [h for h, _ in _command_hits(step, cfg.rollback_commands, segments)]
+            verify_steps += [
+                h
+                for h, m in _command_hits(step, cfg.verify_commands, segments)
+                # `curl -fsSL https://…/install.sh | sh` downloads, it does not verify.
+                if not (h.family == "http" and m.segment.next_op == "|")
+            ]
+        if step.action:
+            act = step.action
+            p = match_action(act, cfg.deploy_actions)
+            if p is not None:
+                why = None
+                if act.lower().startswith(
+                    "aws-actions/aws-cloudformation-github-deploy"
+                ) and not _truthy_input(step.with_.get("disable-rollback", "")):
+                    why = f"'{act}' rolls a failed stack update back (disable-rollback is not set)"
+                deploy_steps.append(
+                    StepHit(step.index, step.label, act, p.family, "uses", auto_rollback=why)
+                )
+            p = match_action(act, cfg.scan_actions)
+            if p is not None:
+                cats = p.categories
+                if p.family == "trivy":
+                    kind = str(step.with_.get("scan-type", "image")).strip().lower()
+                    cats = TRIVY_SCAN_TYPES.get(kind, cats)
+                scan_steps.append(StepHit(step.index, step.label, act, p.family, "uses", cats))
+            p = match_action(act, cfg.rollback_actions)
+            if p is not None:
+                rollback_steps.append(StepHit(step.index, step.label, act, p.family, "uses"))
+            p = match_action(act, cfg.verify_actions)
+            if p is not None:
+                verify_steps.append(StepHit(step.index, step.label, act, p.family, "uses"))
+
+    # (c) and (d)
+    for hit in deploy_steps:
+        deploy_reasons.append(
+            hit.describe("deploy command" if hit.via == "run" else "deploy action")
+        )
+    # (e) reusable-workflow callers
+    if facts.callee:
+        if facts.callee_deploy_jobs:
+            ids = ", ".join(f"'{j}'" for j in facts.callee_deploy_jobs)
+            deploy_reasons.append(
+                f"calls reusable workflow '{facts.callee}', whose job(s) {ids} deploy"
+            )
+        elif (
+            facts.callee_deploy_jobs is None
+            and facts.callee_file
+            and cfg.deploy_job.search(facts.callee_file)
+        ):
+            deploy_reasons.append(
+                f"calls reusable workflow '{facts.callee}', "
+                "whose file name matches the deploy-name pattern"
+            )
+
+    production: list[str] = []
+    staging = None
+    if deploy_reasons:
+        production = _production_reasons(facts, cfg)
+        env = facts.environment
+        if env and not facts.environment_dynamic and cfg.staging_env.search(env):
+            staging = f"environment '{env}' matches the staging pattern"
+
+    test_reasons = [h.describe("test command") for h in test_steps]
+    if cfg.test_job.search(facts.id):
+        test_reasons.insert(0, f"job id '{facts.id}' matches the test-job pattern")
+
+    return JobClass(
+        job_id=facts.id,
+        deploy_reasons=tuple(deploy_reasons),
+        deploy_steps=tuple(deploy_steps),
+        production_reasons=tuple(production),
+        environment_dynamic=facts.environment_dynamic,
+        staging_reason=staging,
+        test_reasons=tuple(test_reasons),
+        test_steps=tuple(test_steps),
+        scan_steps=tuple(scan_steps),
+        rollback_steps=tuple(rollback_steps),
+        verify_steps=tuple(verify_steps),
+    )
+
+
+def _merge_scan_hits(hits: list[StepHit]) -> list[StepHit]:
+    """One hit per (step, command) with the union of categories (``trivy fs`` = deps + secrets)."""
+    merged: dict[tuple[int, str], StepHit] = {}
+    for h in hits:
+        key = (h.index, h.what)
+        old = merged.get(key)
+        merged[key] = (
+            h
+            if old is None
+            else StepHit(h.index, h.label, h.what, h.family, h.via, old.categories | h.categories)
+        )
+    return list(merged.values())
+
+
+def _production_reasons(facts: JobFacts, cfg: ClassifierConfig) -> list[str]:
+    env = facts.environment
+    if env is not None and not facts.environment_dynamic and env:
+        if cfg.prod_env.search(env):
+            return [f"environment '{env}' matches the production pattern"]
+        return []  # a named, non-production environment decides
+    reasons: list[str] = []
+    if facts.workflow_name and cfg.prod_name.search(facts.workflow_name):
+        reasons.append(f"workflow name '{facts.workflow_name}' matches the production-name pattern")
+    if cfg.prod_name.search(facts.id):
+        reasons.append(f"job id '{facts.id}' matches the production-name pattern")
+    if facts.name and cfg.prod_name.search(facts.name):
+        reasons.append(f"job name '{facts.name}' matches the production-name pattern")
+    for b in facts.push_branches:
+        reasons.append(f"the workflow runs on push to '{b}'")
+    if facts.on_tags:
+        reasons.append("the workflow runs on tag pushes")
+    if facts.on_release:
+        reasons.append("the workflow runs on release events")
+    return reasons
