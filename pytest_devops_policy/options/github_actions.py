@@ -74,7 +74,7 @@ def _pin_policy(value: object) -> Mapping[str, str] | None:
         m = str(mode).strip().lower()
         if m not in PIN_MODES:
             raise ValueError(f"{pattern!r} = {mode!r}; expected one of {', '.join(PIN_MODES)}")
-        out[str(pattern)] = m
+        out[str(pattern).lower()] = m  # action names match case-insensitively
     return MappingProxyType(out)
 
 

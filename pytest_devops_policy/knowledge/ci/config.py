@@ -32,6 +32,7 @@ from pytest_devops_policy.knowledge.ci.patterns import (
     ActionPattern,
     CommandPattern,
 )
+from pytest_devops_policy.options import GhaOptions
 
 __all__ = ["ClassifierConfig", "config_of"]
 
@@ -137,6 +138,29 @@ class ClassifierConfig:
         if all(v is None for _, v in key):
             return _default_config()
         return _build_config(prefix, key)
+
+    @classmethod
+    def from_options(cls, options: GhaOptions) -> ClassifierConfig:
+        """The config of a run's typed, validated ``[tool.devops-policy.gha]`` options."""
+        o = options
+        knobs: dict[str, object] = {
+            "deploy_patterns": o.deploy_patterns,
+            "deploy_actions": o.deploy_actions,
+            "deploy_job_regex": o.deploy_job_regex,
+            "prod_env_regex": o.prod_env_regex,
+            "prod_name_regex": o.prod_name_regex,
+            "staging_env_regex": o.staging_env_regex,
+            "default_branches": o.default_branches,
+            "test_patterns": o.test_patterns,
+            "test_job_regex": o.test_job_regex,
+            "scan_patterns": o.scan_patterns,
+            "scan_actions": o.scan_actions,
+            "rollback_patterns": o.rollback_patterns,
+            "rollback_actions": o.rollback_actions,
+            "verify_patterns": o.verify_patterns,
+            "verify_actions": o.verify_actions,
+        }
+        return cls.from_settings({f"gha.{k}": v for k, v in knobs.items() if v not in (None, ())})
 
 
 @lru_cache(maxsize=1)

@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job, Permissions
-
-
-def _flag(value: object, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
+from pytest_devops_policy.options import GhaOptions
 
 
 def _job_part(perms: Permissions) -> str:
@@ -72,7 +65,7 @@ def permissions_declared(job: Job, context: Context) -> Iterator[Violation]:
     what = f"{_job_part(job.permissions)} and {_workflow_part(workflow.permissions)}"
     where = ("permissions",) if job.permissions.kind == "null" else ()
     if workflow.is_reusable:
-        must_declare = _flag(context.option("gha.callee_must_declare"), True)
+        must_declare = context.options(GhaOptions).callee_must_declare
         if workflow.only_reusable and not must_declare:
             return  # the caller's token (and its permissions) applies; allowed by config
         if workflow.only_reusable:

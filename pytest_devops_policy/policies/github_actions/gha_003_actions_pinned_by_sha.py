@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.uses import UsesRef
 from pytest_devops_policy.formats.github_actions.workflow import Job
+from pytest_devops_policy.options import GhaOptions
 
-_MODES = ("hash-pin", "ref-pin", "any")
 _DEFAULT_MAP: Mapping[str, str] = {"*": "hash-pin"}
 # GitHub-owned actions are a smaller supply-chain risk than third-party ones.
 _FIRST_PARTY = ("actions", "github")
@@ -23,22 +22,6 @@ _REF_KINDS = {
     "ref": "a tag or branch",
     "expression": "an expression",
 }
-
-
-def _pin_map(value: Any) -> Mapping[str, str]:
-    if value is None:
-        return _DEFAULT_MAP
-    if not isinstance(value, Mapping):
-        raise ValueError(f"gha.pin_policy must be a table of pattern = mode, got {value!r}")
-    out: dict[str, str] = {}
-    for pattern, mode in value.items():
-        m = str(mode).strip().lower()
-        if m not in _MODES:
-            raise ValueError(
-                f"gha.pin_policy: {pattern!r} = {mode!r}; expected one of {', '.join(_MODES)}"
-            )
-        out[str(pattern).lower()] = m
-    return out
 
 
 def _mode(pin_map: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str | None]:
@@ -130,7 +113,7 @@ def _check(
     ),
 )
 def actions_pinned_by_sha(job: Job, context: Context) -> Iterator[Violation]:
-    pin_map = _pin_map(context.option("gha.pin_policy"))
+    pin_map = context.options(GhaOptions).pin_policy or _DEFAULT_MAP
     if job.uses is not None and not job.uses.is_local:
         v = _check(job.uses, job.display, ("uses",), pin_map)
         if v is not None:

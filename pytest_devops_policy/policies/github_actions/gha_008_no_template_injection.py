@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.expressions import (
     Expression,
     find_expressions,
@@ -20,6 +20,7 @@ from pytest_devops_policy.knowledge.ci.taint import (
     flows,
     input_is_typed_safe,
 )
+from pytest_devops_policy.options import GhaOptions
 
 Sink = tuple[str, str, tuple[PathPart, ...]]
 
@@ -58,12 +59,8 @@ def _env_lookup(job: Job, step: Step, name: str) -> tuple[str, Any] | None:
     return None
 
 
-def _extra_patterns(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (normalize_context(value),)
-    return tuple(normalize_context(str(v)) for v in value)
+def _extra_patterns(contexts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize_context(c) for c in contexts)
 
 
 def _findings(
@@ -132,7 +129,7 @@ def _findings(
     ),
 )
 def no_template_injection(job: Job, context: Context) -> Iterator[Violation]:
-    extra = _extra_patterns(context.option("gha.tainted_contexts"))
+    extra = _extra_patterns(context.options(GhaOptions).tainted_contexts)
     for step in job.steps:
         for field, text, path in _sinks(step):
             fix = "read it from process.env" if field == "with.script" else 'use "$VAR"'

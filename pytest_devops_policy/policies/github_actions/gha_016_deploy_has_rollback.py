@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
-from pytest_devops_policy.engine.evaluate import Context
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.expressions import BinOp, Call
 from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.knowledge.ci.classify import (
@@ -23,6 +23,7 @@ from pytest_devops_policy.knowledge.ci.conditions import (
     condition_node,
     condition_outcome,
 )
+from pytest_devops_policy.options import GhaOptions
 
 # A reusable workflow called as the rollback job: judged by its file name.
 _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
@@ -31,7 +32,7 @@ _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
 def _applies(job: Job, context: Context) -> bool:
     # Deploy jobs only, by the configured classifier; terraform-apply jobs roll back
     # by revert and re-apply, so the catalog makes them N/A.
-    jc = classify_job(job, ClassifierConfig.from_settings(context.settings))
+    jc = classify_job(job, ClassifierConfig.from_options(context.options(GhaOptions)))
     return jc.is_deploy and not jc.terraform_only
 
 
@@ -198,7 +199,7 @@ def _in_job(job: Job, jc: JobClass, settings: Any, notes: list[str]) -> str | No
     ),
 )
 def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unknown]:
-    settings = ClassifierConfig.from_settings(context.settings)
+    settings = ClassifierConfig.from_options(context.options(GhaOptions))
     jc = classify_job(job, settings)
     if not jc.is_deploy or jc.terraform_only:
         return
