@@ -22,7 +22,7 @@ FORMAT_MODULES: dict[str, str] = {
     "dockerfile": "pytest_devops_policy.formats.dockerfile.parser",
     "kubernetes": "pytest_devops_policy.formats.kubernetes.objects",
     "github-actions": "pytest_devops_policy.formats.github_actions.workflow",
-    "terraform": "pytest_devops_policy.formats.terraform.model",
+    "terraform": "pytest_devops_policy.indexes.terraform",
     # a Helm template as helm rendered it (formats/helm.py), judged as Kubernetes
     "helm-rendered": "pytest_devops_policy.formats.kubernetes.helm",
 }
