@@ -35,6 +35,8 @@ __all__ = [
     "Template",
     "TfFile",
     "Value",
+    "assign_paths",
+    "entry_name",
     "hcl",
     "is_literal",
     "make_template",

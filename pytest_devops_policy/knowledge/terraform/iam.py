@@ -30,13 +30,17 @@ __all__ = [
     "HOLE",
     "PUBLIC_MEMBERS",
     "RESTRICTING_KEYS",
+    "actions_text",
     "data_document",
     "gcp_public_grants",
     "known",
+    "principal_public",
     "public_members",
     "public_policy",
     "public_statement",
     "read_document",
+    "restricting",
+    "statement_label",
 ]
 
 HOLE = "\u2063tf-expr\u2063"  # stands in for an interpolation while parsing heredoc JSON
