@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.evaluate import Context, ParseCache
 from pytest_devops_policy.formats.terraform.model import Expr, Template, TfFile, Value, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
@@ -726,3 +727,20 @@ def test_backup_selection_with_unresolved_resources_makes_efs_unknown(tmp_path: 
     )
     result = actual(path, builtin_by_id()["TF-017"])
     assert result.violations == frozenset() and result.unknown == frozenset({"TF-017"})
+
+
+TF_POLICIES = [p for p in builtin_by_id().values() if p.kind == "terraform"]
+
+
+@pytest.mark.parametrize("policy", TF_POLICIES, ids=[p.id for p in TF_POLICIES])
+def test_policy_example_fails_and_use_instead_passes(tmp_path: Path, policy: Policy) -> None:
+    """The documented example gets a finding of its policy; the suggested fix gets none."""
+    (tmp_path / "example").mkdir()
+    (tmp_path / "fixed").mkdir()
+    example = tmp_path / "example" / "main.tf"
+    example.write_text(policy.example, encoding="utf-8")
+    fixed = tmp_path / "fixed" / "main.tf"
+    fixed.write_text(policy.use_instead, encoding="utf-8")
+    assert actual(example, policy).violations
+    result = actual(fixed, policy)
+    assert result.violations == frozenset() and result.unknown == frozenset()
