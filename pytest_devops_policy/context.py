@@ -165,19 +165,6 @@ class Context:
         """The run's options of one kind: ``context.options(K8sOptions).min_replicas``."""
         return self._options.of(cls)
 
-    # -- transitional: dotted-key reads, until every policy reads typed options -------------
-    def option(self, name: str, default: Any = None) -> Any:
-        table, _, key = name.partition(".")
-        for cls in kinds.option_classes():
-            if table == cls.TABLE and hasattr(cls, "__dataclass_fields__"):
-                value = getattr(self._options.of(cls), key, default)
-                return default if value is None else value
-        return default
-
-    @property
-    def settings(self) -> Mapping[str, Any]:
-        return dict(self._options.digest_items())
-
     def index(self, subject: Subject[I]) -> I:
         """The run-wide index the subject's kind gives its policies (``None`` for none)."""
         found: I = kinds.by_name(subject.kind).format.index(subject, self)  # type: ignore[assignment]

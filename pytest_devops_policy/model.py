@@ -147,5 +147,3 @@ class ParsedFile:
     subjects: list[Subject[Any]]
     # Set when the file is recognised but deliberately not judged (with the reason).
     skip_reason: str | None = None
-    # Format-specific extras (being replaced by typed subclasses; see above).
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -96,6 +96,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(tf.hcl_parser; formerly the DEVOPS_POLICY_HCL_PARSER environment variable)",
     )
     group.addoption(
+        "--devops-policy-today",
+        metavar="YYYY-MM-DD",
+        help="judge waiver expiry as of this date, to replay an audit (default: today; "
+        "pyproject 'today', formerly the DEVOPS_POLICY_TODAY environment variable)",
+    )
+    group.addoption(
         "--devops-policy-no-cache",
         action="store_true",
         help="analyse every file again instead of reusing results cached by content "

@@ -32,8 +32,8 @@ TOP_LEVEL_KEYS = (
     "cache",
     "protocol",
     "waivers",
+    "today",
 )
-HCL_PARSER_ENV = "DEVOPS_POLICY_HCL_PARSER"  # the tf.hcl_parser default, before the option
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 
 
@@ -133,9 +133,7 @@ def build(config: pytest.Config) -> Settings:
 
     select = _split(opt("devops_policy_select")) or tuple(_table_list(table, "select"))
     ignore = _split(opt("devops_policy_ignore")) + tuple(_table_list(table, "ignore"))
-    today = dt.date.today()
-    if os.environ.get("DEVOPS_POLICY_TODAY"):  # lets tests and audits replay a date
-        today = dt.date.fromisoformat(os.environ["DEVOPS_POLICY_TODAY"])
+    today = _today(opt("devops_policy_today") or table.get("today"), config_path)
     waivers = config_waivers(raw.get("waivers", []), config_path or "pyproject.toml")
     return Settings(
         enabled=enabled,
@@ -209,8 +207,12 @@ def _options(config: pytest.Config, raw: Mapping[str, Any], config_path: str | N
             key, _, value = item.partition("=")
             args[key.strip()] = value
         docker["build_args"] = args
-    if os.environ.get(HCL_PARSER_ENV) and "hcl_parser" not in merged.get("tf", {}):
-        merged.setdefault("tf", {})["hcl_parser"] = os.environ[HCL_PARSER_ENV]
+    if "hcl_parser" not in merged.get("tf", {}):
+        from pytest_devops_policy.formats.terraform.parser import hcl_parser_from_env
+
+        parser = hcl_parser_from_env()  # the older variable, now the option's default
+        if parser != "tree-sitter":
+            merged.setdefault("tf", {})["hcl_parser"] = parser
     try:
         return Options.from_tables(merged, kinds.option_classes())
     except OptionError as exc:
@@ -221,6 +223,21 @@ def _options(config: pytest.Config, raw: Mapping[str, Any], config_path: str | N
             raise pytest.UsageError(f"devops-policy option {exc}") from None
         _usage(config_path, table, str(exc), option)
         raise AssertionError("unreachable") from None
+
+
+def _today(value: object, config_path: str | None) -> dt.date:
+    """The date waivers expire against: ``--devops-policy-today``, ``today`` in the config,
+    or the ``DEVOPS_POLICY_TODAY`` variable (audits and tests replay a date); else today."""
+    if value is None:
+        value = os.environ.get("DEVOPS_POLICY_TODAY") or None
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        _usage(config_path, None, f"today must be a YYYY-MM-DD date, not {value!r}", "today")
 
 
 def _suggest(name: str, valid: list[str]) -> str:

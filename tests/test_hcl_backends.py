@@ -22,10 +22,18 @@ import pytest
 
 from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.engine.evaluate import evaluate
-from pytest_devops_policy.formats.terraform import model as tf
-from pytest_devops_policy.formats.terraform.hcl_treesitter import TreeSitterAdapter
-from pytest_devops_policy.formats.terraform.model import Attribute, Block, Expr, Template
-from pytest_devops_policy.model import ParseError
+from pytest_devops_policy.formats.terraform.hcl_treesitter import TreeSitterAdapter, _parser
+from pytest_devops_policy.formats.terraform.model import Attribute, Block, Expr, Template, Value
+from pytest_devops_policy.formats.terraform.parser import (
+    PARSER_ENV,
+    adapter,
+    build_adapter,
+    hcl_parser_from_env,
+    parse,
+)
+from pytest_devops_policy.kinds import option_classes
+from pytest_devops_policy.model import ParseError, Source
+from pytest_devops_policy.options import Options
 from pytest_devops_policy.policies import builtin_policies
 from pytest_devops_policy.testing import case_settings
 
@@ -46,14 +54,16 @@ def _ids(path: Path) -> str:
 @pytest.fixture(scope="module")
 def hcl2_adapter() -> Any:
     pytest.importorskip("hcl2")
-    return tf._Hcl2Adapter()
+    from pytest_devops_policy.formats.terraform.hcl_python_hcl2 import Hcl2Adapter
+
+    return Hcl2Adapter()
 
 
 def ts_parse(text: str) -> tuple[dict[str, Attribute], list[Block]]:
     return TreeSitterAdapter().parse(textwrap.dedent(text))
 
 
-def ts_value(expression: str) -> tf.Value:
+def ts_value(expression: str) -> Value:
     return ts_parse(f"x = {expression}\n")[0]["x"].value
 
 
@@ -64,7 +74,7 @@ def _loose(text: str) -> str:
     return re.sub(r"[\s,]+", "", text).replace(":", "=")
 
 
-def _value(value: tf.Value) -> object:
+def _value(value: Value) -> object:
     if isinstance(value, Expr):
         args = tuple(_value(a) for a in value.args)
         return ("Expr", value.kind, value.ref, value.op, args, _loose(value.text))
@@ -153,7 +163,8 @@ def test_a_kitchen_sink_builds_the_same_model(hcl2_adapter: Any) -> None:
 
 
 def _findings(path: Path) -> Iterator[tuple[object, ...]]:
-    cache = ParseCache(str(path.parent))
+    choice = Options.from_flat({"tf.hcl_parser": hcl_parser_from_env()}, option_classes())
+    cache = ParseCache(str(path.parent), options=choice)
     parsed = cache.get(str(path), "terraform")
     if isinstance(parsed, ParseError):
         yield ("PARSE-ERROR", parsed.line, parsed.col, parsed.message)
@@ -176,9 +187,9 @@ def _findings(path: Path) -> Iterator[tuple[object, ...]]:
 def test_both_backends_report_the_same_findings(
     path: Path, hcl2_adapter: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(tf.PARSER_ENV, "hcl2")
+    monkeypatch.setenv(PARSER_ENV, "hcl2")
     oracle = list(_findings(path))
-    monkeypatch.setenv(tf.PARSER_ENV, "tree-sitter")
+    monkeypatch.setenv(PARSER_ENV, "tree-sitter")
     assert list(_findings(path)) == oracle
 
 
@@ -189,38 +200,42 @@ def test_tree_sitter_is_the_default_and_hcl2_is_not_imported() -> None:
     code = textwrap.dedent(
         """
         import sys
-        from pytest_devops_policy.formats.terraform import model as tf
+        from pytest_devops_policy.formats.terraform.parser import parse
         from pytest_devops_policy.model import Source
         assert "tree_sitter" not in sys.modules, "imported at module import"
-        parsed = tf.parse(Source(path="m.tf", relpath="m.tf", text='resource "a" "b" {}\\n'))
+        parsed = parse(Source(path="m.tf", relpath="m.tf", text='resource "a" "b" {}\\n'))
         assert [s.label for s in parsed.subjects] == ["a.b"]
         assert "tree_sitter" in sys.modules
         assert "hcl2" not in sys.modules and "lark" not in sys.modules
         """
     )
-    env = {k: v for k, v in os.environ.items() if k != tf.PARSER_ENV}
+    env = {k: v for k, v in os.environ.items() if k != PARSER_ENV}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT)
 
 
 def test_the_environment_selects_python_hcl2(
     hcl2_adapter: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend = tf._LazyBackend()
-    monkeypatch.setenv(tf.PARSER_ENV, "hcl2")
-    backend.parse("a = 1\n")
-    monkeypatch.setenv(tf.PARSER_ENV, "")
-    backend.parse("a = 1\n")
-    assert {k: type(v).__name__ for k, v in backend._adapters.items()} == {
-        "hcl2": "_Hcl2Adapter",
+    source = Source(path="m.tf", relpath="m.tf", text="a = 1\n")
+    monkeypatch.setenv(PARSER_ENV, "hcl2")
+    assert hcl_parser_from_env() == "hcl2"
+    parse(source, parser=hcl_parser_from_env())
+    monkeypatch.setenv(PARSER_ENV, "")
+    assert hcl_parser_from_env() == "tree-sitter"
+    parse(source, parser=hcl_parser_from_env())
+    # one adapter per choice, built once
+    assert {c: type(adapter(c)).__name__ for c in ("hcl2", "tree-sitter")} == {
+        "hcl2": "Hcl2Adapter",
         "tree-sitter": "TreeSitterAdapter",
     }
-    monkeypatch.setenv(tf.PARSER_ENV, "lark")
+    assert adapter("hcl2") is adapter("hcl2")
+    monkeypatch.setenv(PARSER_ENV, "lark")
     with pytest.raises(ParseError, match="not a parser"):
-        backend.parse("a = 1\n")
+        parse(source, parser=hcl_parser_from_env())
 
 
 def _without_tree_sitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(TreeSitterAdapter, "_parser", None)
+    _parser.cache_clear()  # built again, without tree_sitter, on the next use
     monkeypatch.setitem(sys.modules, "tree_sitter", None)  # makes the import fail
 
 
@@ -228,7 +243,7 @@ def test_without_tree_sitter_python_hcl2_takes_over(
     hcl2_adapter: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _without_tree_sitter(monkeypatch)
-    assert type(tf._make_adapter("tree-sitter")).__name__ == "_Hcl2Adapter"
+    assert type(build_adapter("tree-sitter")).__name__ == "Hcl2Adapter"
 
 
 def test_without_any_parser_the_error_names_the_packages(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,9 +251,9 @@ def test_without_any_parser_the_error_names_the_packages(monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, "hcl2", None)
     pins = "pip install 'tree-sitter>=0.24,<0.27' 'tree-sitter-hcl>=1.2,<1.3'"
     with pytest.raises(ParseError, match=re.escape(pins)):
-        tf._make_adapter("tree-sitter")
+        build_adapter("tree-sitter")
     with pytest.raises(ParseError, match="needs python-hcl2"):
-        tf._make_adapter("hcl2")
+        build_adapter("hcl2")
 
 
 # --------------------------------------------------------------------------- malformed input

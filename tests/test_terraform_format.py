@@ -9,15 +9,20 @@ from pathlib import Path
 import pytest
 
 from pytest_devops_policy.context import Context, ParseCache
-from pytest_devops_policy.formats.terraform import model as tf
-from pytest_devops_policy.formats.terraform.model import Expr, Template, TfModule, TfResource
-from pytest_devops_policy.model import ParsedFile, ParseError, Source
+from pytest_devops_policy.formats.terraform.model import Expr, Template, TfFile, Value, is_literal
+from pytest_devops_policy.formats.terraform.parser import parse as parse_hcl
+from pytest_devops_policy.formats.terraform.resource import TfResource
+from pytest_devops_policy.indexes import terraform as tf
+from pytest_devops_policy.indexes.terraform import TfModule
+from pytest_devops_policy.knowledge.terraform import aws_s3
+from pytest_devops_policy.knowledge.terraform.dynamic import nested
+from pytest_devops_policy.model import ParseError, Source
 from pytest_devops_policy.policies import builtin_by_id
 from pytest_devops_policy.testing import actual
 
 
-def parse(text: str, path: str = "/repo/main.tf") -> ParsedFile:
-    return tf.parse(Source(path=path, relpath="main.tf", text=textwrap.dedent(text)))
+def parse(text: str, path: str = "/repo/main.tf") -> TfFile:
+    return parse_hcl(Source(path=path, relpath="main.tf", text=textwrap.dedent(text)))
 
 
 def resources(text: str) -> dict[str, TfResource]:
@@ -70,7 +75,7 @@ def test_resources_are_subjects_with_address_labels() -> None:
     assert (bucket.type, bucket.name, bucket.address) == ("aws_s3_bucket", "logs", bucket.label)
     assert bucket.kind == "terraform" and bucket.key == "tf_resource"
     # top-level blocks are kept for the module index, data sources included
-    assert [b.type for b in parsed.extra["blocks"]] == ["resource", "resource", "data"]
+    assert [b.type for b in parsed.blocks] == ["resource", "resource", "data"]
 
 
 def test_block_and_attribute_positions() -> None:
@@ -78,7 +83,7 @@ def test_block_and_attribute_positions() -> None:
     assert (bucket.line, bucket.col, bucket.end_line) == (2, 1, 9)
     acl = bucket.attr("acl")
     assert acl is not None and (acl.line, acl.col) == (4, 3)
-    lifecycle = bucket.first("lifecycle")
+    lifecycle = nested(bucket, "lifecycle")[0]
     assert lifecycle is not None
     assert (lifecycle.line, lifecycle.end_line, lifecycle.col) == (6, 8, 3)
     assert lifecycle.attributes["prevent_destroy"].line == 7
@@ -89,11 +94,11 @@ def test_labels_and_nested_blocks_in_order() -> None:
     sg = resources(MAIN)["aws_security_group.web"]
     assert sg.block.labels == ("aws_security_group", "web")
     assert [b.type for b in sg.block.blocks] == ["ingress", "ingress", "egress"]
-    ingress = sg.blocks("ingress")
+    ingress = nested(sg, "ingress")
     assert [b.get("from_port") for b in ingress] == [443, 22]
     assert [b.path for b in ingress] == [("ingress", 0), ("ingress", 1)]
-    assert sg.blocks("egress")[0].path == ("egress", 0)
-    assert sg.blocks("missing") == [] and sg.first("missing") is None
+    assert nested(sg, "egress")[0].path == ("egress", 0)
+    assert nested(sg, "missing") == []
 
 
 def test_locate_attributes_and_nested_blocks() -> None:
@@ -153,7 +158,7 @@ def test_literals_and_expressions_are_told_apart() -> None:
     assert get("l") == ["a", 1, False] and get("m") == {"a": 1, "b:c": "d"}
     assert get("paren") == 7
     for name in ("s", "i", "l", "m", "paren"):
-        assert tf.is_literal(get(name))
+        assert is_literal(get(name))
     assert get("ref") == Expr("var.x", "ref", ref=("var", "x"))
     assert get("attr") == Expr("aws_s3_bucket.b.id", "ref", ref=("aws_s3_bucket", "b", "id"))
     idx = get("idx")
@@ -173,12 +178,12 @@ def test_literals_and_expressions_are_told_apart() -> None:
     op = get("op")
     assert isinstance(op, Expr) and (op.kind, op.op) == ("binary", "+")
     mixed = get("mixed")
-    assert isinstance(mixed, list) and mixed[0] == "a" and not tf.is_literal(mixed)
+    assert isinstance(mixed, list) and mixed[0] == "a" and not is_literal(mixed)
     splat = get("splat")
     assert isinstance(splat, Expr) and splat.kind == "other"
     assert splat.text == "aws_instance.web[*].id"
     for name in ("ref", "attr", "tmpl", "call", "cond", "mixed", "splat"):
-        assert not tf.is_literal(get(name)), name
+        assert not is_literal(get(name)), name
 
 
 def test_heredoc_strings() -> None:
@@ -236,7 +241,7 @@ def test_comments_are_ignored_by_the_model() -> None:
 def test_empty_and_comment_only_files() -> None:
     assert parse("").subjects == []
     assert parse("# nothing here\n// nor here\n").subjects == []
-    assert parse("\n\n").extra["blocks"] == []
+    assert parse("\n\n").blocks == []
 
 
 def test_count_zero_and_empty_for_each_disable_a_resource() -> None:
@@ -308,7 +313,7 @@ def test_dynamic_blocks_expand_literal_for_each(tmp_path: Path) -> None:
     mod = module(tmp_path, {"main.tf": DYNAMIC})
     sg = mod.resource("aws_security_group.d")
     assert sg is not None
-    blocks = sg.blocks("ingress", mod)
+    blocks = mod.blocks(sg, "ingress")
     ports = [b.get("from_port") for b in blocks]
     assert ports[:6] == [8080, 22, 3389, 8443, 80, 443]
     assert [b.get("description") for b in blocks[1:4]] == ["port 0", "port 1", "web"]
@@ -325,7 +330,7 @@ def test_dynamic_blocks_expand_literal_for_each(tmp_path: Path) -> None:
 
 def test_dynamic_blocks_without_module_expand_only_literals(tmp_path: Path) -> None:
     sg = resources(DYNAMIC)["aws_security_group.d"]
-    blocks = sg.blocks("ingress")
+    blocks = nested(sg, "ingress")
     assert [b.dynamic for b in blocks] == [False, False, False, False, True, True]
 
 
@@ -382,7 +387,7 @@ def test_local_resolution_depth_is_bounded(tmp_path: Path) -> None:
     mod = module(tmp_path, {"vars.tf": RESOLVE})
     assert mod.resolve(Expr("local.deep3", "ref", ref=("local", "deep3"))) == 1
     deep = mod.resolve(Expr("local.deep1", "ref", ref=("local", "deep1")))
-    assert not tf.is_literal(deep)
+    assert not is_literal(deep)
 
 
 def test_tfvars_override_defaults(tmp_path: Path) -> None:
@@ -423,7 +428,7 @@ def test_functions_templates_and_conditionals(tmp_path: Path) -> None:
     res = mod.resource("x_thing.r")
     assert res is not None
 
-    def value(name: str) -> tf.Value:
+    def value(name: str) -> Value:
         return mod.resolve(res.get(name))
 
     assert json.loads(str(value("json"))) == {"a": [1, "prod"]}
@@ -434,10 +439,10 @@ def test_functions_templates_and_conditionals(tmp_path: Path) -> None:
     assert value("tmpl") == "logs-prod-14"
     assert value("pick") == 35
     assert value("same") == 7
-    assert not tf.is_literal(value("open"))
+    assert not is_literal(value("open"))
     assert mod.alternatives(res.get("open")) == [7, 1]
     assert value("notb") is False
-    assert not tf.is_literal(value("file"))
+    assert not is_literal(value("file"))
     assert mod.explain(res.get("file")) == "file() is not evaluated statically"
 
 
@@ -459,10 +464,10 @@ def test_decide_treats_branches_as_alternatives_and_instances_as_all(tmp_path: P
         },
     )
 
-    def at_least_7(v: tf.Value) -> bool:
+    def at_least_7(v: Value) -> bool:
         return isinstance(v, int) and v >= 7
 
-    def is_one(v: tf.Value) -> bool:
+    def is_one(v: Value) -> bool:
         return v == 1
 
     each, cond = mod.resource("x_thing.each"), mod.resource("x_thing.cond")
@@ -566,19 +571,19 @@ def test_s3_linking_by_reference_name_and_local(tmp_path: Path) -> None:
     )
     assert by_id is not None and by_name is not None and counted is not None
     pab = "aws_s3_bucket_public_access_block"
-    assert [r.address for r in mod.s3_linked(by_id, pab)] == [f"{pab}.by_id"]
-    assert [r.address for r in mod.s3_linked(by_name, pab)] == [f"{pab}.via_local"]
-    assert [r.address for r in mod.s3_linked(counted, pab)] == [f"{pab}.counted"]
-    assert [r.address for r in mod.s3_linked(by_name, "aws_s3_bucket_acl")] == [
+    assert [r.address for r in aws_s3.attached(mod, by_id, pab)] == [f"{pab}.by_id"]
+    assert [r.address for r in aws_s3.attached(mod, by_name, pab)] == [f"{pab}.via_local"]
+    assert [r.address for r in aws_s3.attached(mod, counted, pab)] == [f"{pab}.counted"]
+    assert [r.address for r in aws_s3.attached(mod, by_name, "aws_s3_bucket_acl")] == [
         "aws_s3_bucket_acl.by_name_ref"
     ]
-    assert [r.address for r in mod.s3_linked(by_name, "aws_s3_bucket_policy")] == [
+    assert [r.address for r in aws_s3.attached(mod, by_name, "aws_s3_bucket_policy")] == [
         "aws_s3_bucket_policy.by_literal"
     ]
     acl = mod.resource("aws_s3_bucket_acl.by_name_ref")
-    assert acl is not None and mod.s3_bucket_of(acl) is by_name
+    assert acl is not None and aws_s3.bucket_of(mod, acl) is by_name
     assert mod.unlinked((pab,), "bucket") == []
-    assert mod.account_public_access_blocks() == []
+    assert aws_s3.account_public_access_blocks(mod) == []
 
 
 def test_build_index_reads_each_file_once_and_skips_broken_files(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pytest_devops_policy.options.spec import KindOptions, option
 
-__all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "TfOptions", "port_range"]
+__all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "TfOptions"]
 
 DEFAULT_ADMIN_PORTS: tuple[int | str, ...] = (22, 3389, "5985-5986", "2375-2376", 6443, 10250, 23)
 DEFAULT_DB_PORTS: tuple[int | str, ...] = (
@@ -25,30 +25,24 @@ DEFAULT_DB_PORTS: tuple[int | str, ...] = (
 )
 
 
-def port_range(item: object) -> tuple[int, int] | None:
-    """``22`` or ``"8000-8100"`` as (low, high), or None if it is no port or range."""
-    if isinstance(item, bool):
-        return None
-    if isinstance(item, int):
-        return (item, item) if 0 <= item <= 65535 else None
-    if isinstance(item, str):
-        text = item.strip()
-        lo, sep, hi = text.partition("-")
-        if text.isdigit():
-            return port_range(int(text))
-        if sep and lo.strip().isdigit() and hi.strip().isdigit():
-            a, b = int(lo), int(hi)
-            if 0 <= a <= b <= 65535:
-                return (a, b)
-    return None
-
-
 def _ports(value: object) -> tuple[int | str, ...]:
+    # What a port or range is, is Terraform network knowledge (knowledge/terraform/network.py).
+    from pytest_devops_policy.knowledge.terraform.network import parse_port_range
+
     items = value if isinstance(value, (list, tuple)) else [value]
     for item in items:
-        if port_range(item) is None:
+        if parse_port_range(item) is None:
             raise ValueError(f'{item!r} is not a port or a range such as "8000-8100"')
     return tuple(items)
+
+
+def _parser(value: object) -> str:
+    text = value.strip().lower() if isinstance(value, str) else value
+    aliases = {"treesitter": "tree-sitter", "python-hcl2": "hcl2"}
+    text = aliases.get(text, text) if isinstance(text, str) else text
+    if text in ("tree-sitter", "hcl2"):
+        return text
+    raise ValueError("must be tree-sitter or hcl2")
 
 
 def _days(value: object) -> int:
@@ -67,6 +61,8 @@ class TfOptions(KindOptions):
         "tree-sitter",
         "The HCL parser: tree-sitter-hcl (fast, exact positions) or python-hcl2 (the "
         "reference, needs the test extra); also `--devops-policy-hcl-parser`.",
+        parse=_parser,
+        type_text='"tree-sitter" or "hcl2"',
     )
     admin_ports: tuple[int | str, ...] = option(
         DEFAULT_ADMIN_PORTS,

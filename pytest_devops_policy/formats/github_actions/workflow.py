@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pytest_devops_policy.api import PathPart
 from pytest_devops_policy.formats.github_actions.expressions import has_expression
@@ -26,6 +26,9 @@ from pytest_devops_policy.formats.github_actions.uses import UsesRef, parse_uses
 from pytest_devops_policy.formats.github_actions.values import as_mapping, as_text
 from pytest_devops_policy.formats.yamlload import Document, load_documents
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.indexes.workflows import WorkflowIndex  # noqa: F401 (a base class's type)
 
 __all__ = [
     "KIND",
@@ -164,7 +167,7 @@ class Step:
         return f"<Step {self.number} line {self.line}>"
 
 
-class Workflow(Subject):
+class Workflow(Subject["WorkflowIndex"]):
     """The whole workflow file (workflow-level policies), and the job graph."""
 
     kind: ClassVar[str] = KIND
@@ -244,7 +247,7 @@ class Workflow(Subject):
             visit(jid)
 
 
-class Job(Subject):
+class Job(Subject["WorkflowIndex"]):
     """One entry of ``jobs``; ``workflow`` gives the rest of the file."""
 
     kind: ClassVar[str] = KIND
@@ -446,7 +449,7 @@ def parse(source: Source) -> WorkflowFile:
                 where = doc.locate(("jobs", job.id, "needs", i)) or job.needs_position()
                 raise ParseError(f"job '{job.id}' needs unknown job '{dep}'", *where)
     workflow._compute_closure()
-    subjects: list[Subject] = [workflow, *workflow.jobs.values()]
+    subjects: list[Subject[Any]] = [workflow, *workflow.jobs.values()]
     return WorkflowFile(
         source=source, kind=KIND, subjects=subjects, workflow=workflow, document=doc
     )

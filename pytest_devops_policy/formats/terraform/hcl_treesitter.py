@@ -1,9 +1,8 @@
 """The tree-sitter-hcl backend of the Terraform model.
 
 It reads the concrete syntax tree of tree-sitter-hcl 1.2 and builds the same
-``Attribute``/``Block``/value model as the python-hcl2 adapter in
-``terraform.py``, which stays the owner of the model and of the helpers shared
-by both backends (heredoc bodies, templates).
+``Attribute``/``Block``/value model (``model.py``) as the python-hcl2 adapter
+(``hcl_python_hcl2.py``); heredoc bodies are read by ``heredoc.py`` for both.
 
 What differs from python-hcl2, on purpose or by grammar:
 
@@ -26,18 +25,18 @@ folds such runs left to right.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
+from pytest_devops_policy.formats.terraform.heredoc import heredoc_body, split_heredoc
 from pytest_devops_policy.formats.terraform.model import (
     Attribute,
     Block,
     Expr,
     Value,
-    _heredoc_body,
-    _make_template,
-    _split_heredoc,
     hcl,
+    make_template,
 )
 from pytest_devops_policy.model import ParseError
 
@@ -50,16 +49,8 @@ __all__ = ["TreeSitterAdapter"]
 class TreeSitterAdapter:
     """Parse HCL with tree-sitter-hcl; the only code that knows its node types."""
 
-    _parser: Parser | None = None  # one per process: building it loads the grammar
-
     def __init__(self) -> None:
-        if TreeSitterAdapter._parser is None:
-            import tree_sitter
-            import tree_sitter_hcl
-
-            language = tree_sitter.Language(tree_sitter_hcl.language())
-            TreeSitterAdapter._parser = tree_sitter.Parser(language)
-        self.parser: Parser = TreeSitterAdapter._parser
+        self.parser: Parser = _parser()
 
     def parse(self, text: str) -> tuple[dict[str, Attribute], list[Block]]:
         src = text.encode("utf-8", "surrogatepass")
@@ -71,6 +62,15 @@ class TreeSitterAdapter:
             return reader.config(root)
         except RecursionError:  # the tree is walked recursively, expression by expression
             raise ParseError("nesting too deep to parse", 1, 1) from None
+
+
+@functools.cache
+def _parser() -> Parser:
+    """A parser of the HCL grammar, built once per process (building it loads the grammar)."""
+    import tree_sitter
+    import tree_sitter_hcl
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
 
 
 # --------------------------------------------------------------------------- model
@@ -367,7 +367,7 @@ class _Reader:
         if kind in ("string_lit", "quoted_template"):
             return self.template(node)
         if kind == "heredoc_template":
-            return _split_heredoc(_heredoc_body(self.raw(node)))
+            return split_heredoc(heredoc_body(self.raw(node)))
         if kind == "variable_expr":
             name = self.raw(node)
             return Expr(name, "ref", ref=(name,))
@@ -488,7 +488,7 @@ class _Reader:
             parts.append(self.expression(expr))
         if not parts:
             return ""
-        return _make_template(parts)
+        return make_template(parts)
 
 
 def _strip_markers(node: Node) -> tuple[bool, bool]:

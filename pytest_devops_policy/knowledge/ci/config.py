@@ -247,7 +247,7 @@ def _build_config(prefix: str, key: tuple[tuple[str, Any], ...]) -> ClassifierCo
 
 
 def config_of(settings: Mapping[str, Any] | ClassifierConfig | None) -> ClassifierConfig:
-    """A compiled config from ``context.settings`` (or the config itself)."""
+    """A compiled config from dotted settings (or the config itself)."""
     if isinstance(settings, ClassifierConfig):
         return settings
     return ClassifierConfig.from_settings(settings)

@@ -74,7 +74,7 @@ def classify_job(
     settings: Mapping[str, Any] | ClassifierConfig | None = None,
     resolve: Callable[[UsesRef], Workflow | None] | None = None,
 ) -> JobClass:
-    """Classify a GitHub Actions job. ``settings`` is ``context.settings`` (or a config).
+    """Classify a GitHub Actions job. ``settings`` is a ``ClassifierConfig`` (or dotted settings).
 
     Without ``resolve`` the verdict is memoised on the job; configs are interned by
     ``ClassifierConfig.from_settings``, so identity is the right key.

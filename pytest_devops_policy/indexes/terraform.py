@@ -1,0 +1,166 @@
+"""The Terraform module index.
+
+A module is a directory (§5.1): its ``*.tf`` files, ``terraform.tfvars`` and
+``*.auto.tfvars``. ``build_index`` parses them once through the run's parse cache
+and gathers what values refer to: variables (tfvars override defaults), locals,
+data sources, and the resources by type. ``TfModule`` answers policies'
+questions about values (``knowledge.terraform.evaluate.Evaluator``) and links
+between resources (``knowledge.terraform.links``); it satisfies
+``knowledge.terraform.module.Module``.
+
+Built once per module directory and run (``index_for``); ``dependencies`` names the files a
+verdict reads, for the result cache.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from pytest_devops_policy.context import ParseCache
+from pytest_devops_policy.formats.terraform.model import Attribute, Block, TfFile, Value
+from pytest_devops_policy.formats.terraform.resource import TfResource
+from pytest_devops_policy.knowledge.terraform import links
+from pytest_devops_policy.knowledge.terraform.evaluate import Evaluator, Variable
+from pytest_devops_policy.model import Subject
+
+__all__ = [
+    "TfModule",
+    "build_index",
+    "dependencies",
+    "index_for",
+    "index_scope",
+    "module_files",
+]
+
+
+class TfModule(Evaluator):
+    """The files of one module directory: resources, variables, locals, data sources."""
+
+    def __init__(self, directory: str, files: Sequence[TfFile]) -> None:
+        self.directory = directory
+        self.files = list(files)
+        self.resources: list[TfResource] = []
+        self._by_type: dict[str, list[TfResource]] = {}
+        variables: dict[str, Variable] = {}
+        local_values: dict[str, Attribute] = {}
+        data: dict[tuple[str, str], Block] = {}
+        tfvars: dict[str, Value] = {}
+        for parsed in self.files:
+            if _is_tfvars(parsed.source.path):
+                for attr in parsed.attributes.values():
+                    tfvars[attr.name] = attr.value
+                continue
+            for subject in parsed.subjects:
+                if isinstance(subject, TfResource):
+                    self.resources.append(subject)
+                    self._by_type.setdefault(subject.type, []).append(subject)
+            for block in parsed.blocks:
+                if block.type == "variable" and block.labels:
+                    variables[block.labels[0]] = Variable(
+                        name=block.labels[0],
+                        line=block.line,
+                        source=parsed.source.relpath,
+                        has_value=block.has("default"),
+                        value=block.get("default"),
+                    )
+                elif block.type == "locals":
+                    local_values.update(block.attributes)
+                elif block.type == "data" and len(block.labels) >= 2:
+                    data[(block.labels[0], block.labels[1])] = block
+        for name, value in tfvars.items():
+            var = variables.get(name)
+            if var is not None:
+                var.value, var.has_value = value, True
+        super().__init__(variables, local_values, data)
+
+    # -- resources
+
+    def by_type(self, *types: str) -> list[TfResource]:
+        out: list[TfResource] = []
+        for t in types:
+            out.extend(self._by_type.get(t, ()))
+        return out
+
+    def resource(self, address: str) -> TfResource | None:
+        rtype, _, name = address.partition(".")
+        return next((r for r in self._by_type.get(rtype, ()) if r.name == name), None)
+
+    # -- linking (§5.2-4)
+
+    def refers_to(self, value: Value, target: TfResource, attrs: Sequence[str] = ("id",)) -> bool:
+        """Does the value reference ``<target>.<attr>`` (any instance index)?"""
+        return links.refers_to(self.resolve(value), target, attrs)
+
+    def linked(
+        self,
+        target: TfResource,
+        types: Sequence[str],
+        via: str,
+        attrs: Sequence[str] = ("id",),
+        name_attr: str | None = None,
+    ) -> list[TfResource]:
+        """Resources of ``types`` whose ``via`` attribute points at ``target``."""
+        return links.linked(self.by_type(*types), target, via, self.resolve, attrs, name_attr)
+
+    def opaque(self, value: Value) -> bool:
+        """True when the value might point anywhere (``links.is_opaque``)."""
+        return links.is_opaque(self.resolve(value))
+
+    def unlinked(self, types: Sequence[str], via: str) -> list[TfResource]:
+        """Resources of ``types`` whose ``via`` target cannot be determined statically:
+        they might attach to anything, so absence of a link is not proof."""
+        return [r for r in self.by_type(*types) if not r.disabled and self.opaque(r.get(via))]
+
+
+def _is_tfvars(path: str) -> bool:
+    name = os.path.basename(path)
+    return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+
+
+def module_files(scope: str) -> list[str]:
+    """Every ``*.tf`` plus ``terraform.tfvars``/``*.auto.tfvars`` of a module directory.
+
+    Later files win, as in Terraform: terraform.tfvars, then *.auto.tfvars in order.
+    """
+    paths = sorted(glob.glob(os.path.join(glob.escape(scope), "*.tf")))
+    tfvars = os.path.join(scope, "terraform.tfvars")
+    if os.path.isfile(tfvars):
+        paths.append(tfvars)
+    paths.extend(sorted(glob.glob(os.path.join(glob.escape(scope), "*.auto.tfvars"))))
+    return [p for p in paths if os.path.isfile(p)]
+
+
+# --------------------------------------------------------------------------- the run's modules
+
+
+def index_for(subject: Subject[Any], cache: ParseCache) -> TfModule:
+    """The module of the subject's directory, built once per run."""
+    return cache.memo(_build, index_scope(subject))
+
+
+def _build(cache: ParseCache, scope: str) -> TfModule:
+    return build_index(scope, cache)
+
+
+def index_scope(subject: Subject[Any]) -> str:
+    """Terraform indexes are per module, and a module is a directory (§5.1)."""
+    return os.path.dirname(subject.source.path)
+
+
+def dependencies(path: str) -> list[str]:
+    """The files whose content a file's outcomes depend on: its whole module (result cache)."""
+    return module_files(os.path.dirname(path))
+
+
+def build_index(scope: str, cache: ParseCache) -> TfModule:
+    """Parse the module's files (``module_files``) once through the shared cache;
+    files that fail to parse are skipped (they get their own PARSE-ERROR item)."""
+    files: list[TfFile] = []
+    for path in module_files(scope):
+        parsed = cache.get(path, "terraform")
+        if isinstance(parsed, TfFile):
+            files.append(parsed)
+    return TfModule(scope, files)

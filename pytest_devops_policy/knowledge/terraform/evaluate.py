@@ -1,0 +1,298 @@
+"""What a Terraform value is, as far as it can be known without running Terraform (§5.2-2).
+
+Resolution is shallow and deterministic: ``var.x`` -> tfvars, then ``default``;
+``local.x`` -> its value (depth <= 5); ``data`` policy documents -> the JSON they
+render; the functions and operators of ``functions.py`` on literal arguments;
+conditionals whose condition resolves. Anything else stays an ``Expr``.
+
+On top of that, the tri-state questions policies ask: what values may an
+attribute take (``candidates``: both branches of an unresolved conditional, each
+instance of a resource with a literal ``for_each``/``count``), and does a test
+hold for all of them (``decide``)? ``explain`` says in a few words why a value
+does not resolve.
+
+``Evaluator`` is built from the module's variables, locals and data sources; the
+module index (``indexes.terraform``) gathers them from the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+from pytest_devops_policy.formats.terraform.model import (
+    Attribute,
+    Block,
+    Expr,
+    Template,
+    Value,
+    is_literal,
+    make_template,
+)
+from pytest_devops_policy.formats.terraform.resource import TfResource
+from pytest_devops_policy.knowledge.terraform.dynamic import nested
+from pytest_devops_policy.knowledge.terraform.functions import binary, call
+from pytest_devops_policy.knowledge.terraform.iam import data_document
+from pytest_devops_policy.knowledge.terraform.references import (
+    MISSING,
+    Missing,
+    first_unresolved,
+    mentions,
+    substitute,
+    walk,
+)
+
+__all__ = ["MAX_CANDIDATES", "MAX_DEPTH", "Evaluator", "Variable"]
+
+MAX_DEPTH = 5  # local -> local -> ... (§5.2-2)
+MAX_CANDIDATES = 32  # instances or branches considered before giving up on a value
+
+
+@dataclass
+class Variable:
+    """``variable "name" { default = ... }``; ``value`` is the tfvars value or the default."""
+
+    name: str
+    line: int
+    source: str
+    has_value: bool
+    value: Value = None
+
+
+class Evaluator:
+    """Resolves and judges values against one module's variables, locals and data sources."""
+
+    def __init__(
+        self,
+        variables: Mapping[str, Variable],
+        locals: Mapping[str, Attribute],
+        data: Mapping[tuple[str, str], Block],
+    ) -> None:
+        self.variables = variables
+        self.locals = locals
+        self.data = data
+
+    # -- values
+
+    def resolve(self, value: Value, _depth: int = 0) -> Value:
+        """Substitute what can be known statically; unresolved parts stay ``Expr``."""
+        if isinstance(value, list):
+            return [self.resolve(v, _depth) for v in value]
+        if isinstance(value, dict):
+            return {k: self.resolve(v, _depth) for k, v in value.items()}
+        if isinstance(value, Template):
+            return make_template(
+                p if isinstance(p, str) else self.resolve(p, _depth) for p in value.parts
+            )
+        if not isinstance(value, Expr):
+            return value
+        if value.kind == "ref":
+            return self._resolve_ref(value, _depth)
+        args = tuple(self.resolve(a, _depth) for a in value.args)
+        if value.kind == "cond":
+            cond, if_true, if_false = args
+            if isinstance(cond, bool):
+                return if_true if cond else if_false
+            if is_literal(if_true) and if_true == if_false:
+                return if_true
+        elif value.kind == "call" and all(is_literal(a) for a in args):
+            result = call(value.op, args)
+            if not isinstance(result, Missing):
+                return result
+        elif value.kind == "binary" and all(is_literal(a) for a in args):
+            result = binary(value.op, args[0], args[1])
+            if not isinstance(result, Missing):
+                return result
+        elif value.kind == "unary" and is_literal(args[0]):
+            if value.op == "!" and isinstance(args[0], bool):
+                return not args[0]
+        elif value.kind in ("getattr", "index") and is_literal(args[0]):
+            key = args[1]
+            if isinstance(key, (str, int)):
+                found = walk(args[0], [key])
+                if not isinstance(found, Missing):
+                    return found
+        return replace(value, args=args) if args != value.args else value
+
+    def _resolve_ref(self, value: Expr, depth: int) -> Value:
+        ref = value.ref
+        if len(ref) >= 2 and ref[0] == "var" and isinstance(ref[1], str):
+            var = self.variables.get(ref[1])
+            if var is None or not var.has_value or depth > MAX_DEPTH:
+                return value
+            found = walk(self.resolve(var.value, depth + 1), ref[2:])
+            return value if isinstance(found, Missing) else found
+        if len(ref) >= 2 and ref[0] == "local" and isinstance(ref[1], str):
+            attr = self.locals.get(ref[1])
+            if attr is None or depth >= MAX_DEPTH:
+                return value
+            base = self.resolve(attr.value, depth + 1)
+            if len(ref) == 2:
+                return base  # may still be an expression: useful for linking
+            found = walk(base, ref[2:])
+            return value if isinstance(found, Missing) else found
+        if len(ref) == 4 and ref[0] == "data" and depth < MAX_DEPTH:
+            block = self.data.get((str(ref[1]), str(ref[2])))
+            if block is not None:
+                doc = data_document(block, str(ref[3]), self.resolve)
+                if doc is not None:
+                    resolved = self.resolve(doc, depth + 1)
+                    # Literal documents become the JSON string; others stay a
+                    # jsonencode() call whose argument policies can still inspect.
+                    encoded = call("jsonencode", (resolved,)) if is_literal(resolved) else MISSING
+                    if isinstance(encoded, Missing):
+                        return Expr(value.text, "call", op="jsonencode", args=(resolved,))
+                    return encoded
+        return value
+
+    def blocks(self, owner: Block | TfResource, name: str) -> list[Block]:
+        """``owner``'s nested ``name`` blocks, ``dynamic`` ones expanded through this
+        module's values (``dynamic.nested``)."""
+        return nested(owner, name, self.resolve)
+
+    def first(self, owner: Block | TfResource, name: str) -> Block | None:
+        found = self.blocks(owner, name)
+        return found[0] if found else None
+
+    # -- every value an attribute may take
+
+    def instances(self, value: Value, within: TfResource | None = None) -> list[Value]:
+        """One value per instance when ``within`` has a literal ``for_each``/``count``
+        and the value uses ``each.*``/``count.index``; otherwise just the value."""
+        if within is not None and mentions(value, ("each", "count")):
+            return self._instances(value, within)
+        return [value]
+
+    def _instances(self, value: Value, resource: TfResource) -> list[Value]:
+        if resource.has("for_each"):
+            for_each = self.resolve(resource.get("for_each"))
+            if not is_literal(for_each):
+                return [value]
+            items: list[tuple[Value, Value]]
+            if isinstance(for_each, dict):
+                items = list(for_each.items())
+            elif isinstance(for_each, list):
+                items = [(v, v) for v in for_each]  # for_each takes sets: key == value
+            else:
+                return [value]
+            out: list[Value] = []
+            for key, item in items[:MAX_CANDIDATES]:
+
+                def each(
+                    ref: tuple[str | int, ...], k: Value = key, v: Value = item
+                ) -> Value | Missing:
+                    if len(ref) >= 2 and ref[0] == "each":
+                        if ref[1] == "key" and len(ref) == 2:
+                            return k
+                        if ref[1] == "value":
+                            return walk(v, ref[2:])
+                    return MISSING
+
+                out.append(substitute(value, each))
+            return out or [value]
+        count = self.resolve(resource.get("count"))
+        if isinstance(count, int) and not isinstance(count, bool) and 0 < count <= MAX_CANDIDATES:
+            results: list[Value] = []
+            for index in range(count):
+
+                def counter(ref: tuple[str | int, ...], i: int = index) -> Value | Missing:
+                    return i if ref == ("count", "index") else MISSING
+
+                results.append(substitute(value, counter))
+            return results
+        return [value]
+
+    def alternatives(self, value: Value) -> list[Value]:
+        """The resolved value, or both branches of a conditional whose condition does
+        not resolve (recursively): exactly one of them will be used."""
+        found = self._branches(self.resolve(value), 0)
+        return found if len(found) <= MAX_CANDIDATES else [self.resolve(value)]
+
+    def candidates(self, value: Value, within: TfResource | None = None) -> list[Value]:
+        """Every value the attribute may take, over instances and alternatives."""
+        return [alt for inst in self.instances(value, within) for alt in self.alternatives(inst)]
+
+    def _branches(self, value: Value, depth: int) -> list[Value]:
+        if isinstance(value, Expr) and value.kind == "cond" and depth < MAX_DEPTH:
+            return self._branches(value.args[1], depth + 1) + self._branches(
+                value.args[2], depth + 1
+            )
+        return [value]
+
+    # -- tri-state verdicts
+
+    def decide(
+        self,
+        value: Value,
+        test: Callable[[Value], bool | None],
+        within: TfResource | None = None,
+    ) -> bool | None:
+        """Does ``test`` (a "this value is fine" check) hold? Tri-state:
+
+        * alternatives of an unresolved conditional must agree, otherwise ``None``
+          (§5.2-2: UNKNOWN unless both branches pass or both fail);
+        * instances of a resource with a literal ``for_each``/``count`` all exist, so
+          one instance that definitely fails makes the answer ``False``;
+        * an unresolved value gives ``None``.
+        """
+        verdicts: list[bool | None] = []
+        for instance in self.instances(value, within):
+            results: list[bool | None] = [
+                test(alt) if is_literal(alt) else None for alt in self.alternatives(instance)
+            ]
+            if None in results:
+                verdicts.append(None)
+            elif all(results):
+                verdicts.append(True)
+            elif not any(results):
+                verdicts.append(False)
+            else:
+                verdicts.append(None)
+        if False in verdicts:
+            return False
+        if None in verdicts:
+            return None
+        return True
+
+    def violates(
+        self,
+        value: Value,
+        bad: Callable[[Value], bool | None],
+        within: TfResource | None = None,
+    ) -> bool | None:
+        """The mirror of ``decide`` for a test that recognises a *bad* value:
+        ``True`` when some instance is definitely bad."""
+
+        def fine(candidate: Value) -> bool | None:
+            verdict = bad(candidate)
+            return None if verdict is None else not verdict
+
+        verdict = self.decide(value, fine, within)
+        return None if verdict is None else not verdict
+
+    def explain(self, value: Value) -> str:
+        """Why a value cannot be resolved, in a few words."""
+        expr = first_unresolved(self.resolve(value))
+        if expr is None:
+            return "it is not a literal value"
+        if expr.kind == "ref" and expr.ref:
+            root = expr.ref[0]
+            name = expr.ref[1] if len(expr.ref) > 1 else ""
+            if root == "var":
+                if name not in self.variables:
+                    return f"var.{name} is not declared in this module"
+                return f"var.{name} has no default"
+            if root == "local":
+                return f"local.{name} does not resolve to a literal"
+            if root in ("each", "count"):
+                return f"{expr.text} differs per instance"
+            if root == "data":
+                return f"{expr.text} is only known at plan time"
+            if root in ("module", "path", "terraform", "self"):
+                return f"{expr.text} is not resolved statically"
+            if name in ("key", "value") and "_" not in str(root):
+                return f"{expr.text} is a dynamic block iterator whose for_each does not resolve"
+            return f"{expr.text} is only known after apply"
+        if expr.kind == "call":
+            return f"{expr.op}() is not evaluated statically"
+        return f"{expr.text} is not evaluated statically"
