@@ -131,3 +131,21 @@ def test_the_hcl_parser_is_an_option(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*PARSE-ERROR*"])
     err = _usage_error(pytester, "--devops-policy-option", "tf.hcl_parser=lark")
     assert "tf.hcl_parser must be tree-sitter or hcl2, not 'lark'" in err
+
+
+def test_today_replays_an_audit_date(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        "",
+        Dockerfile='# devops-policy: ignore[DOCKER-003] reason="base tracks latest" expires=2027-01-31\n'
+        "FROM python:latest\nUSER 10001\n",
+    )
+    args = ("--devops-policy-select=DOCKER-003", "-rxX")
+    before = pytester.runpytest(*RUN, *args, "--devops-policy-today=2027-01-31")
+    before.assert_outcomes(xfailed=1)
+    after = pytester.runpytest(*RUN, *args, "--devops-policy-today=2027-02-01")
+    after.assert_outcomes(failed=1)
+    after.stdout.fnmatch_lines(["*waiver expired on 2027-01-31*"])
+    _pyproject(pytester, '[tool.devops-policy]\ntoday = "2027-02-01"\n')
+    pytester.runpytest(*RUN, *args).assert_outcomes(failed=1)
+    _pyproject(pytester, '[tool.devops-policy]\ntoday = "soon"\n')
+    assert "today must be a YYYY-MM-DD date, not 'soon'" in _usage_error(pytester)
