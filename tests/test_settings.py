@@ -136,7 +136,7 @@ def test_the_hcl_parser_is_an_option(pytester: pytest.Pytester) -> None:
 def test_today_replays_an_audit_date(pytester: pytest.Pytester) -> None:
     pytester.makefile(
         "",
-        Dockerfile='# devops-policy: ignore[DOCKER-003] reason="base tracks latest" expires=2027-01-31\n'
+        Dockerfile='# devops-policy: ignore[DOCKER-003] reason="tracks latest" expires=2027-01-31\n'
         "FROM python:latest\nUSER 10001\n",
     )
     args = ("--devops-policy-select=DOCKER-003", "-rxX")
