@@ -22,21 +22,11 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
 from pytest_devops_policy import discovery
-from pytest_devops_policy.options import (
-    DockerOptions,
-    GhaOptions,
-    GitLabOptions,
-    HostOptions,
-    K8sOptions,
-    KindOptions,
-    SecretsOptions,
-    TfOptions,
-)
 
 if TYPE_CHECKING:
     from pytest_devops_policy.context import Context
     from pytest_devops_policy.model import ParsedFile, Source, Subject
-    from pytest_devops_policy.options import Options
+    from pytest_devops_policy.options import KindOptions, Options
 
 __all__ = [
     "KINDS",
@@ -88,7 +78,7 @@ class Kind:
     title: str  # for people: "GitHub Actions"
     marker: str  # the pytest marker: "github_actions"
     marker_help: str  # "GitHub Actions workflow"
-    options: type[KindOptions]  # [tool.devops-policy.<options.TABLE>]
+    load_options: Callable[[], type[KindOptions]]  # [tool.devops-policy.<TABLE>]
     subjects: tuple[SubjectSpec, ...] = ()
     package: str | None = None  # built-in policies: pytest_devops_policy.policies.<package>
     recognise: Callable[[PurePath], bool] | None = None  # None: not collected from files yet
@@ -96,6 +86,10 @@ class Kind:
     fence: str = ""  # the fenced-code language of its examples
     example_file: str = ""  # where a policy example is written to check it (meta-test)
     waiver_path: str = "**/*"  # a config waiver's path glob, for the docs
+
+    @property
+    def options(self) -> type[KindOptions]:
+        return self.load_options()
 
     @property
     def format(self) -> Format:
@@ -133,6 +127,57 @@ def _terraform() -> Format:
     return FORMAT
 
 
+# Options load on first use too: a plain pytest run declares markers from this table
+# without building every option dataclass.
+@cache
+def _docker_options() -> type[KindOptions]:
+    from pytest_devops_policy.options.docker import DockerOptions
+
+    return DockerOptions
+
+
+@cache
+def _tf_options() -> type[KindOptions]:
+    from pytest_devops_policy.options.terraform import TfOptions
+
+    return TfOptions
+
+
+@cache
+def _gha_options() -> type[KindOptions]:
+    from pytest_devops_policy.options.github_actions import GhaOptions
+
+    return GhaOptions
+
+
+@cache
+def _gitlab_options() -> type[KindOptions]:
+    from pytest_devops_policy.options.pending import GitLabOptions
+
+    return GitLabOptions
+
+
+@cache
+def _k8s_options() -> type[KindOptions]:
+    from pytest_devops_policy.options.kubernetes import K8sOptions
+
+    return K8sOptions
+
+
+@cache
+def _secrets_options() -> type[KindOptions]:
+    from pytest_devops_policy.options.pending import SecretsOptions
+
+    return SecretsOptions
+
+
+@cache
+def _host_options() -> type[KindOptions]:
+    from pytest_devops_policy.options.pending import HostOptions
+
+    return HostOptions
+
+
 # Recognition order matters: the first kind whose ``recognise`` accepts a path wins, and
 # Kubernetes (any other YAML/JSON) comes last.
 KINDS: Sequence[Kind] = (
@@ -142,7 +187,7 @@ KINDS: Sequence[Kind] = (
         title="Dockerfile",
         marker="dockerfile",
         marker_help="Dockerfile",
-        options=DockerOptions,
+        load_options=_docker_options,
         subjects=(SubjectSpec("dockerfile", "Dockerfile::stage:<stage>::{id}"),),
         package="dockerfile",
         recognise=discovery.is_dockerfile_path,
@@ -157,7 +202,7 @@ KINDS: Sequence[Kind] = (
         title="Terraform",
         marker="terraform",
         marker_help="Terraform",
-        options=TfOptions,
+        load_options=_tf_options,
         subjects=(SubjectSpec("tf_resource", "infra/main.tf::<type>.<name>::{id}"),),
         package="terraform",
         recognise=discovery.is_terraform_path,
@@ -172,7 +217,7 @@ KINDS: Sequence[Kind] = (
         title="GitHub Actions",
         marker="github_actions",
         marker_help="GitHub Actions workflow",
-        options=GhaOptions,
+        load_options=_gha_options,
         subjects=(
             SubjectSpec("workflow", ".github/workflows/<file>.yml::workflow::{id}"),
             SubjectSpec("job", ".github/workflows/<file>.yml::job:<job-id>::{id}"),
@@ -190,7 +235,7 @@ KINDS: Sequence[Kind] = (
         title="GitLab CI",
         marker="gitlab_ci",
         marker_help="GitLab CI pipeline",
-        options=GitLabOptions,
+        load_options=_gitlab_options,
         fence="yaml",
     ),
     Kind(
@@ -199,7 +244,7 @@ KINDS: Sequence[Kind] = (
         title="Kubernetes",
         marker="kubernetes",
         marker_help="Kubernetes manifest",
-        options=K8sOptions,
+        load_options=_k8s_options,
         subjects=(SubjectSpec("k8s_object", "deploy/web.yaml::<Kind>/<name>::{id}"),),
         package="kubernetes",
         recognise=discovery.is_manifest_candidate,
@@ -214,7 +259,7 @@ KINDS: Sequence[Kind] = (
         title="Secrets",
         marker="secrets",
         marker_help="secret scanning",
-        options=SecretsOptions,
+        load_options=_secrets_options,
     ),
     Kind(
         name="host",
@@ -222,7 +267,7 @@ KINDS: Sequence[Kind] = (
         title="Live hosts",
         marker="host",
         marker_help="live host (testinfra)",
-        options=HostOptions,
+        load_options=_host_options,
     ),
 )
 
