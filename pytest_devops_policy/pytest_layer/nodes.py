@@ -19,11 +19,12 @@ from _pytest._io import TerminalWriter
 from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
-from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX
+from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
 from pytest_devops_policy.pytest_layer.render import excerpt, finding_text, one_line
 from pytest_devops_policy.waivers import (
+    Decision,
     FileWaivers,
     Waiver,
     annotation_waiver,
@@ -339,42 +340,33 @@ class PolicyItem(_Base):
         self.policy = policy
         self.outcome = outcome
         self.policy_id = policy.id
+        self.state = _file_node(self).state
         result = parent.result
         self.extra_keyword_matches.add(policy.name)
+        # Waivers are known at collection: decide now, so that the severity an item is
+        # marked, selected, reported and thresholded with is that of what it reports.
+        self.decision = self._decide() if outcome.violations else None
+        self.findings = self._findings()
+        self.severity = (
+            max(v.severity for v in self.findings) if self.findings else policy.severity
+        )
+        self.line = self.findings[0].line if self.findings else result.line
         self._setup_item(
             policy.kind,
-            str(policy.severity),
+            str(self.severity),
             _props(
                 policy.id,
                 policy.name,
-                str(policy.severity),
+                str(self.severity),
                 policy.kind,
                 result.label,
                 parent.file_text.relpath,
-                result.line,
+                self.line,
                 policy.controls,
             ),
         )
 
-    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, self.resource.result.line - 1, f"{self.resource.name}::{self.name}"
-
-    def runtest(self) -> None:
-        outcome = self.outcome
-        if outcome.error is not None:
-            raise PolicyError(outcome.error)
-        if not outcome.violations:
-            if outcome.unknowns:
-                _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns)))
-            return
-        self._set_prop("line", str(outcome.violations[0].line))
-        self._judge(outcome)
-
-    def _set_prop(self, key: str, value: str) -> None:
-        self.user_properties = [(k, value if k == key else v) for k, v in self.user_properties]
-
-    def _judge(self, outcome: Outcome) -> None:
-        state, settings = self.state, self.state.settings
+    def _decide(self) -> Decision[ResolvedViolation]:
         policy, resource = self.policy, self.resource.result
         waivers = self.resource.waivers
         whole, scoped = waivers.for_item(
@@ -384,7 +376,34 @@ class PolicyItem(_Base):
             resource.waiver_lines,
             extra=self.resource.annotation_waivers,
         )
-        decision = decide(outcome.violations, whole, scoped, waivers.covers_line, settings.today)
+        today = self.state.settings.today
+        return decide(self.outcome.violations, whole, scoped, waivers.covers_line, today)
+
+    def _findings(self) -> list[ResolvedViolation]:
+        """What the item reports: the findings no waiver covers (all of them when the item is
+        waived), the most severe first."""
+        d = self.decision
+        if d is None:
+            return []
+        found = list(d.remaining) if d.remaining else list(self.outcome.violations)
+        return sorted(found, key=lambda v: (-v.severity, v.line, v.col))
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self.path, self.line - 1, f"{self.resource.name}::{self.name}"
+
+    def runtest(self) -> None:
+        outcome = self.outcome
+        if outcome.error is not None:
+            raise PolicyError(outcome.error)
+        if self.decision is None:
+            if outcome.unknowns:
+                _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns)))
+            return
+        self._judge(outcome, self.decision)
+
+    def _judge(self, outcome: Outcome, decision: Decision[ResolvedViolation]) -> None:
+        state, settings = self.state, self.state.settings
+        policy = self.policy
         for w in decision.considered:
             state.ledger.consider(w)
         for w in decision.used:
@@ -392,8 +411,8 @@ class PolicyItem(_Base):
         relpath = self.resource.file_text.relpath
         secrets = outcome.secrets
         if decision.waived_by is not None:
-            self._waive(decision.waived_by, one_line(policy, relpath, outcome.violations, secrets))
-        remaining = list(decision.remaining)
+            self._waive(decision.waived_by, one_line(policy, relpath, self.findings, secrets))
+        remaining = self.findings
         notes: list[str] = []
         if decision.used:
             notes.append(
@@ -405,9 +424,8 @@ class PolicyItem(_Base):
             assert w.expires is not None
             notes.append(f"waiver expired on {w.expires.isoformat()}: {w.describe()}")
             self._waiver_props(w, "expired")
-        severity = max(v.severity for v in remaining)
         crash = one_line(policy, relpath, remaining, secrets)
-        if severity < settings.fail_on and not decision.expired:
+        if self.severity < settings.fail_on and not decision.expired:
             pytest.xfail(f"below --devops-policy-fail-on={settings.fail_on}: " + crash)
         text = finding_text(policy, self.resource.file_text.source, remaining, secrets, notes)
         if decision.expired:

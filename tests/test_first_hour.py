@@ -1,0 +1,79 @@
+"""Regressions for what a new user hit in the first hour (issue 13), one test (or more) per item.
+
+Items owned by other modules have their tests beside them: the Kubernetes grouping
+(test_k8s_index.py), Dockerfiles (test_dockerfile_format.py, golden cases) and YAML loading
+(test_yaml_loading.py).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import parse_junit
+
+RUN = ("--devops-policy-only", "-p", "no:devops_policy.builtin")
+
+# A critical policy whose findings say how severe each one is.
+MIXED_SEVERITY = """
+from pytest_devops_policy import policy, Severity, Violation
+
+@policy(id="ACME-002", name="mixed", title="Findings with their own severity",
+        severity=Severity.CRITICAL, rationale="Some findings matter less than others.",
+        remediation="Fix them.")
+def mixed(k8s_object):
+    for c in k8s_object.containers():
+        yield Violation(f"container {c.name!r} is odd", path=c.at("image"),
+                        severity=Severity.MEDIUM)
+
+def pytest_devops_policy_add_policies(config):
+    return [mixed]
+"""
+
+TWO_CONTAINERS = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+    - name: b
+      image: nginx:1.27
+"""
+
+
+# -- 2. one item, one severity -----------------------------------------------------------------
+
+
+def test_an_item_has_the_severity_of_what_it_reports(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pod=TWO_CONTAINERS)
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest(*RUN, f"--junitxml={junit}", "-rf")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*ACME-002 mixed [[]medium[]]: container 'a' is odd*"])
+    result.stdout.fnmatch_lines(["*failed by severity: medium 1*"])
+    (case,) = parse_junit(junit).values()
+    assert case.properties["severity"] == "medium"
+    # selected by the severity it reports, not by the policy's default
+    pytester.runpytest(*RUN, "-m", "medium").assert_outcomes(failed=1)
+    pytester.runpytest(*RUN, "-m", "critical").assert_outcomes()
+    # the threshold judges the same value, and JUnit still says medium
+    below = pytester.runpytest(*RUN, "--devops-policy-fail-on=high", f"--junitxml={junit}")
+    below.assert_outcomes(xfailed=1)
+    (case,) = parse_junit(junit).values()
+    assert case.properties["severity"] == "medium"
+
+
+def test_a_passing_item_has_its_policys_severity(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pod="apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec: {}\n")
+    pytester.runpytest(*RUN, "-m", "critical").assert_outcomes(passed=1)
+
+
+def _testcase(path: object) -> ET.Element:
+    root = ET.parse(str(path)).getroot()
+    (tc,) = list(root.iter("testcase"))
+    return tc
