@@ -6,6 +6,8 @@ registered when ``--devops-policy`` (or ``devops_policy = true``) is given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 SEVERITY_MARKERS = ("critical", "high", "medium", "low")
@@ -199,6 +201,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from pytest_devops_policy.settings import build
 
     settings = build(config)
+    if settings.select or settings.ignore:
+        _check_selection(config, settings.select, settings.ignore)
     state = DevopsPolicy(config, settings)
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "devops_policy_collector")
@@ -209,6 +213,32 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(LeanProtocol(config), "devops_policy_protocol")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistLedger(state), "devops_policy_xdist")
+
+
+def _check_selection(config: pytest.Config, select: Sequence[str], ignore: Sequence[str]) -> None:
+    """``--devops-policy-select/-ignore`` name policies that exist: a typo is a usage error,
+    not a run that silently checks nothing. The policies known here are the built-ins,
+    plugins and the conftest.py files pytest loaded at start-up (the rootdir's and those of
+    the paths given), as for ``--devops-policy-explain``."""
+    from pytest_devops_policy.engine.registry import (
+        PolicyConflict,
+        build_policy_set,
+        unmatched_specs,
+    )
+    from pytest_devops_policy.settings import Settings
+
+    try:
+        results = config.hook.pytest_devops_policy_add_policies(config=config)
+        known = build_policy_set(results, Settings()).policies
+    except PolicyConflict:
+        return  # reported where the policies are collected
+    problems = []
+    for option, specs in (("select", select), ("ignore", ignore)):
+        for spec, close in unmatched_specs(specs, known):
+            hint = f"; did you mean {close!r}?" if close else ""
+            problems.append(f"--devops-policy-{option}: {spec!r} matches no policy{hint}")
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
 
 
 _REGISTERED = (

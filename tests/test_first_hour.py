@@ -77,3 +77,32 @@ def _testcase(path: object) -> ET.Element:
     root = ET.parse(str(path)).getroot()
     (tc,) = list(root.iter("testcase"))
     return tc
+
+
+# -- 9. a typo in a selection is a usage error -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "spec", "hint"),
+    [
+        ("--devops-policy-select", "K8S-999", None),
+        ("--devops-policy-ignore", "K8S-0011", "K8S-011"),
+        ("--devops-policy-select", "run-as-nonroot", "run-as-non-root"),
+    ],
+)
+def test_a_selection_that_matches_nothing_is_a_usage_error(
+    pytester: pytest.Pytester, option: str, spec: str, hint: str | None
+) -> None:
+    pytester.makefile(".yaml", pod=TWO_CONTAINERS)
+    result = pytester.runpytest("--devops-policy-only", f"{option}={spec}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    line = f"*{option}: '{spec}' matches no policy*"
+    result.stderr.fnmatch_lines([line + (f"did you mean '{hint}'?*" if hint else "")])
+
+
+def test_prefixes_names_and_conftest_policies_select(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pod=TWO_CONTAINERS)
+    for spec in ("K8S", "K8S-00", "run-as-non-root", "ACME-002", "mixed"):
+        result = pytester.runpytest("--devops-policy-only", f"--devops-policy-select={spec}")
+        assert result.ret in (0, 1), (spec, result.stderr.str())

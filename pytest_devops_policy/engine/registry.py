@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from pytest_devops_policy.api import Policy, get_policy
+from pytest_devops_policy.waivers import spec_matches
 
 
 class Selection(Protocol):
@@ -58,3 +60,21 @@ def build_policy_set(
     for p in chosen:
         grouped.setdefault(p.subject, []).append(p)
     return PolicySet(chosen, {k: tuple(v) for k, v in grouped.items()})
+
+
+def unmatched_specs(
+    specs: Iterable[str], policies: Iterable[Policy]
+) -> list[tuple[str, str | None]]:
+    """The specs (ids, prefixes, names) that match none of ``policies``, each with the
+    closest id or name, for a usage error that says what was meant."""
+    known = list(policies)
+    words = sorted({p.id for p in known} | {p.name for p in known})
+    out: list[tuple[str, str | None]] = []
+    for spec in specs:
+        if any(spec_matches(spec, p.id, p.name) for p in known):
+            continue
+        close = difflib.get_close_matches(spec.strip(), words, n=1, cutoff=0.6) or (
+            difflib.get_close_matches(spec.strip().upper(), words, n=1, cutoff=0.6)
+        )
+        out.append((spec, close[0] if close else None))
+    return out

@@ -347,9 +347,7 @@ class PolicyItem(_Base):
         # marked, selected, reported and thresholded with is that of what it reports.
         self.decision = self._decide() if outcome.violations else None
         self.findings = self._findings()
-        self.severity = (
-            max(v.severity for v in self.findings) if self.findings else policy.severity
-        )
+        self.severity = max(v.severity for v in self.findings) if self.findings else policy.severity
         self.line = self.findings[0].line if self.findings else result.line
         self._setup_item(
             policy.kind,
