@@ -186,6 +186,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line(
             "markers", f"{kind.marker}: a devops-policy check of a {kind.marker_help}"
         )
+        if kind.name != kind.marker:  # the spelling JUnit and the summary use works too
+            config.addinivalue_line("markers", f"{kind.name}: same as {kind.marker}")
     enabled = (
         config.getoption("devops_policy")
         or config.getoption("devops_policy_only")

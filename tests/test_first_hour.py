@@ -106,3 +106,65 @@ def test_prefixes_names_and_conftest_policies_select(pytester: pytest.Pytester) 
     for spec in ("K8S", "K8S-00", "run-as-non-root", "ACME-002", "mixed"):
         result = pytester.runpytest("--devops-policy-only", f"--devops-policy-select={spec}")
         assert result.ret in (0, 1), (spec, result.stderr.str())
+
+
+# -- 17. both spellings of a kind select its items ---------------------------------------------
+
+WORKFLOW = """\
+on: push
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+"""
+
+
+@pytest.mark.parametrize("marker", ["github_actions", "github-actions"])
+def test_the_kind_marker_takes_both_spellings(pytester: pytest.Pytester, marker: str) -> None:
+    (pytester.path / ".github" / "workflows").mkdir(parents=True)
+    (pytester.path / ".github" / "workflows" / "ci.yml").write_text(WORKFLOW)
+    pytester.makefile(".yaml", pod=TWO_CONTAINERS)
+    result = pytester.runpytest(
+        "--devops-policy-only", "--strict-markers", "-m", marker, "--co", "-q"
+    )
+    assert result.ret == 0
+    ids = [line for line in result.stdout.lines if "::" in line]
+    assert ids and all(line.startswith(".github/workflows/ci.yml::") for line in ids)
+
+
+# -- 15. JUnit: one line number, the ticket, no absolute paths ---------------------------------
+
+
+def test_junit_line_attribute_and_property_agree(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pod=TWO_CONTAINERS)
+    junit = pytester.path / "junit.xml"
+    pytester.runpytest(*RUN, f"--junitxml={junit}", "-o", "junit_family=xunit1")
+    tc = _testcase(junit)
+    props = {p.get("name"): p.get("value") for p in tc.iter("property")}
+    assert tc.get("line") == props["line"] == "8"  # the image of container 'a'
+    assert tc.get("file") == props["file"] == "pod.yaml"
+
+
+def test_junit_waiver_ticket_and_relative_skip_bodies(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml(
+        """
+        [[tool.devops-policy.waivers]]
+        policy = "DOCKER-003"
+        path = "Dockerfile"
+        reason = "tracks latest on purpose"
+        ticket = "SEC-42"
+        """
+    )
+    pytester.makefile("", Dockerfile="FROM python:latest\nUSER 10001\n")
+    pytester.makefile(".tf", main='resource "aws_s3_bucket" "b" {\n  acl = var.acl\n}\n')
+    junit = pytester.path / "junit.xml"
+    pytester.runpytest("--devops-policy-only", f"--junitxml={junit}")
+    text = junit.read_text()
+    cases = parse_junit(junit)
+    assert any(c.outcome == "skipped" and "\nDockerfile:1: " in c.message for c in cases.values())
+    assert str(pytester.path) not in text
+    waived = next(c for c in cases.values() if c.properties.get("policy_id") == "DOCKER-003")
+    assert waived.properties["waiver_ticket"] == "SEC-42"

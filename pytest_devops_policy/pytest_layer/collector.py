@@ -7,6 +7,7 @@ plain ``pytest`` run never calls them, never imports a parser and pays nothing.
 from __future__ import annotations
 
 from collections.abc import Generator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,10 @@ class DevopsPolicy:
 
     # -- reporting ---------------------------------------------------------------------
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "setup" and self._junit is not None:
+            self._junit_line(report)
         if report.when != "call" and (report.when != "setup" or report.passed):
             return  # the cheap test first: this runs three times per item
         props = _policy_props(report)
@@ -153,6 +157,23 @@ class DevopsPolicy:
         else:
             outcome = "skipped"
         self.tally.add(props, outcome)
+
+    @cached_property
+    def _junit(self) -> Any:
+        from _pytest.junitxml import xml_key
+
+        return self.config.stash.get(xml_key, None)
+
+    def _junit_line(self, report: pytest.TestReport) -> None:
+        """xunit1's ``line`` attribute is pytest's 0-based location (for IDEs); give the
+        testcase the same 1-based line as its ``line`` property instead."""
+        props = report.user_properties
+        if not props or props[0][0] != "policy_id":
+            return
+        for key, value in props:
+            if key == "line":
+                self._junit.node_reporter(report).add_attribute("line", str(value))
+                return
 
     def _full_run(self) -> bool:
         opt = self.config.option

@@ -81,6 +81,8 @@ class _Base(pytest.Item):
         self.add_marker(state.marker(severity))
         if kind in KIND_MARKERS:
             self.add_marker(state.marker(KIND_MARKERS[kind]))
+            if kind != KIND_MARKERS[kind]:  # -m github-actions, as JUnit spells the kind
+                self.add_marker(state.marker(kind))
         self.user_properties = props
 
     def repr_failure(
@@ -96,7 +98,12 @@ class _Base(pytest.Item):
         )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, 0, self.name  # file-level items point at the top of the file
+        return self._where, 0, self.name  # file-level items point at the top of the file
+
+    @property
+    def _where(self) -> str:
+        # Relative to the rootdir: skip reasons and JUnit bodies carry it (no absolute paths).
+        return _file_node(self).relfspath
 
     # pytest computes these per item; every item of a file shares them, so ask the file.
     @cached_property
@@ -387,7 +394,7 @@ class PolicyItem(_Base):
         return sorted(found, key=lambda v: (-v.severity, v.line, v.col))
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, self.line - 1, f"{self.resource.name}::{self.name}"
+        return self._where, self.line - 1, f"{self.resource.name}::{self.name}"
 
     def runtest(self) -> None:
         outcome = self.outcome
@@ -436,6 +443,7 @@ class PolicyItem(_Base):
                 ("waiver_reason", w.reason or ""),
                 ("waiver_expires", w.expires.isoformat() if w.expires else ""),
                 ("waiver_owner", w.owner or ""),
+                ("waiver_ticket", w.ticket or ""),
                 ("waiver_source", w.source),
                 ("waiver_status", status),
             ]
@@ -463,7 +471,7 @@ class ParseErrorItem(_Base):
         )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, self.error.line - 1, self.name
+        return self._where, self.error.line - 1, self.name
 
     def runtest(self) -> None:
         e, src = self.error, self.source
@@ -509,7 +517,7 @@ class WaiverErrorItem(_Base):
         )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, (self.waiver.line or 1) - 1, self.name
+        return self._where, (self.waiver.line or 1) - 1, self.name
 
     def runtest(self) -> None:
         w = self.waiver
