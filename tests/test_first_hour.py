@@ -168,3 +168,48 @@ def test_junit_waiver_ticket_and_relative_skip_bodies(pytester: pytest.Pytester)
     assert str(pytester.path) not in text
     waived = next(c for c in cases.values() if c.properties.get("policy_id") == "DOCKER-003")
     assert waived.properties["waiver_ticket"] == "SEC-42"
+
+
+# -- 11/12. output a user can read: --tb honoured, why/fix once per policy ---------------------
+
+TWO_PODS = TWO_CONTAINERS + "---\n" + TWO_CONTAINERS.replace("name: web", "name: api")
+
+
+def test_why_and_fix_once_per_policy_by_default(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pods=TWO_PODS)
+    result = pytester.runpytest(*RUN)
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    assert out.count("  why: Some findings matter less than others.") == 1
+    assert out.count("  fix: Fix them.") == 1
+    assert "see: pytest --devops-policy-explain=ACME-002 (why and how to fix)" in out
+
+
+def test_tb_short_has_findings_and_no_explanation(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pods=TWO_PODS)
+    out = pytester.runpytest(*RUN, "--tb=short").stdout.str().split("short test summary")[0]
+    assert out.count("ACME-002 mixed [medium]: container 'a' is odd") == 2
+    assert "  --> pods.yaml:8:7" in out and "why:" not in out
+
+
+def test_tb_line_is_one_line_per_finding(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pods=TWO_PODS)
+    result = pytester.runpytest(*RUN, "--tb=line", "-p", "no:randomly")
+    found = [line for line in result.stdout.lines if line.startswith("pods.yaml:")]
+    assert found == [
+        "pods.yaml:8:7: ACME-002 [medium] container 'a' is odd",
+        "pods.yaml:10:7: ACME-002 [medium] container 'b' is odd",
+        "pods.yaml:19:7: ACME-002 [medium] container 'a' is odd",
+        "pods.yaml:21:7: ACME-002 [medium] container 'b' is odd",
+    ]
+    assert "why:" not in result.stdout.str()
+
+
+def test_tb_no_prints_no_failure_text(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(MIXED_SEVERITY)
+    pytester.makefile(".yaml", pods=TWO_PODS)
+    out = pytester.runpytest(*RUN, "--tb=no").stdout.str()
+    assert "is odd" not in out.split("short test summary")[0]

@@ -364,9 +364,7 @@ def test_failure_text_points_at_page_and_option(pytester: pytest.Pytester) -> No
     pytester.makefile("", Dockerfile='FROM alpine:3.20\nUSER root\nCMD ["true"]\n')
     result = pytester.runpytest("--devops-policy-only", "--devops-policy-select=DOCKER-001")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        ["  see: policies/DOCKER-001.md (or: pytest --devops-policy-explain=DOCKER-001)"]
-    )
+    result.stdout.fnmatch_lines(["  see: pytest --devops-policy-explain=DOCKER-001"])
 
 
 def _above_last_from(lines: list[str], comment: str) -> None:

@@ -54,6 +54,8 @@ class DevopsPolicy:
         self.ledger.declare(list(settings.waivers))
         self.tally = Tally()
         self.notes: list[str] = []
+        # Policies whose why/fix a failure has printed in this run (printed once per policy).
+        self.explained: set[str] = set()
         self.deselected = 0
         self._policies: dict[Path, PolicySet] = {}
         self._markers: dict[str, pytest.MarkDecorator] = {}

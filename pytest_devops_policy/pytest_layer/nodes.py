@@ -22,7 +22,7 @@ from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
 from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
-from pytest_devops_policy.pytest_layer.render import excerpt, finding_text, one_line
+from pytest_devops_policy.pytest_layer.render import FailureText, excerpt, finding_text, one_line
 from pytest_devops_policy.waivers import (
     Decision,
     FileWaivers,
@@ -43,7 +43,7 @@ KIND_MARKERS = {k.name: k.marker for k in kinds.KINDS}
 class PolicyFailed(Exception):
     """Raised by an item to fail with pre-rendered text (never a traceback)."""
 
-    def __init__(self, text: str, crash: str, path: str, line: int) -> None:
+    def __init__(self, text: FailureText, crash: str, path: str, line: int) -> None:
         super().__init__(crash)
         self.text = text
         self.crash = crash
@@ -55,14 +55,33 @@ class PolicyError(Exception):
     """A policy raised while it was evaluated at collection; carries its short traceback."""
 
 
-class PolicyFailureRepr(TerminalRepr):
-    """Plain failure text; ``reprcrash`` gives JUnit and ``-rf`` a one-line message."""
+class FindingLines(ReprFileLocation):
+    """``--tb=line`` prints a failure's ``reprcrash``: one ``file:line:col: ID message`` line
+    per finding. ``message`` stays the one-line summary JUnit and ``-rf`` use."""
 
-    def __init__(self, exc: PolicyFailed) -> None:
-        self.text = exc.text
-        self.reprcrash = ReprFileLocation(exc.path, exc.line, exc.crash)
+    def __init__(self, path: str, lineno: int, message: str, lines: list[str]) -> None:
+        super().__init__(path, lineno, message)
+        self.lines = lines
 
     def toterminal(self, tw: TerminalWriter) -> None:
+        tw.line("\n".join(self.lines) or f"{self.path}:{self.lineno}: {self.message}")
+
+
+class PolicyFailureRepr(TerminalRepr):
+    """Plain failure text in the shape ``--tb`` asks for; ``explained`` (decided once, when
+    the report is made) says its policy's why/fix were already printed in this run."""
+
+    def __init__(self, exc: PolicyFailed, style: str, explained: bool) -> None:
+        self.style = style
+        self.text = exc.text.render(style, explained)
+        self.reprcrash = FindingLines(exc.path, exc.line, exc.crash, exc.text.lines)
+
+    def __str__(self) -> str:  # the JUnit body, whatever the terminal shows
+        return self.text
+
+    def toterminal(self, tw: TerminalWriter) -> None:
+        if self.style == "line":
+            return  # pytest prints the reprcrash (our one line per finding) itself
         first, _, rest = self.text.partition("\n")
         tw.line(first, red=True, bold=True)
         if rest:
@@ -89,7 +108,12 @@ class _Base(pytest.Item):
         self, excinfo: ExceptionInfo[BaseException], style: Any = None
     ) -> str | TerminalRepr:
         if isinstance(excinfo.value, PolicyFailed):
-            return PolicyFailureRepr(excinfo.value)
+            style = str(self.config.getoption("tbstyle", "auto") or "auto")
+            explained = self.state.explained
+            pid = excinfo.value.text.policy_id
+            seen = pid in explained
+            explained.add(pid)
+            return PolicyFailureRepr(excinfo.value, style, seen)
         if isinstance(excinfo.value, PolicyError):
             return f"internal error while checking {self.nodeid}:\n{excinfo.value}"
         # A bug in a policy: keep it short but honest about where it happened.
@@ -435,7 +459,7 @@ class PolicyItem(_Base):
         text = finding_text(policy, self.resource.file_text.source, remaining, secrets, notes)
         if decision.expired:
             crash += f" (waiver expired on {decision.expired[0].expires})"
-        raise PolicyFailed(text, crash, str(self.path), remaining[0].line)
+        raise PolicyFailed(text, crash, self._where, remaining[0].line)
 
     def _waiver_props(self, w: Waiver, status: str) -> None:
         self.user_properties.extend(
@@ -476,12 +500,14 @@ class ParseErrorItem(_Base):
     def runtest(self) -> None:
         e, src = self.error, self.source
         head = f"PARSE-ERROR [high]: cannot parse {src.relpath} as {self.kind}: {e.message}"
-        lines = [head, f"  --> {src.relpath}:{e.line}:{e.col}", *excerpt(src, e.line)]
-        lines.append(
+        short = [head, f"  --> {src.relpath}:{e.line}:{e.col}", *excerpt(src, e.line)]
+        why = [
             "  why: a file that cannot be parsed cannot be checked; "
             "the tools that deploy it will reject it too"
-        )
-        raise PolicyFailed("\n".join(lines), head, str(self.path), e.line)
+        ]
+        line = f"{src.relpath}:{e.line}:{e.col}: PARSE-ERROR {e.message}"
+        text = FailureText(short, why, [line], "PARSE-ERROR")
+        raise PolicyFailed(text, head, self._where, e.line)
 
 
 class NoteItem(_Base):
@@ -523,13 +549,14 @@ class WaiverErrorItem(_Base):
         w = self.waiver
         problems = "; ".join(w.problems)
         head = f"WAIVER-INVALID [medium]: waiver {','.join(w.ids) or '[]'} {problems}"
-        lines = [head, f"  --> {w.source}"]
-        lines.append(
+        why = [
             "  why: a waiver must say why the finding is accepted; "
-            "until it does, the finding stands"
-        )
-        lines.append('  fix: add reason="..." (and expires=YYYY-MM-DD, owner=...)')
-        raise PolicyFailed("\n".join(lines), head, str(self.path), w.line or 1)
+            "until it does, the finding stands",
+            '  fix: add reason="..." (and expires=YYYY-MM-DD, owner=...)',
+        ]
+        line = f"{w.source}: WAIVER-INVALID {problems}"
+        text = FailureText([head, f"  --> {w.source}"], why, [line], "WAIVER-INVALID")
+        raise PolicyFailed(text, head, self._where, w.line or 1)
 
 
 class ConfigWaivers(_FileBase):

@@ -7,12 +7,13 @@ K8S-001 run-as-non-root [high]: container 'web' may run as root
    |
   why: ...
   fix: ...
-  see: policies/K8S-001.md (or: pytest --devops-policy-explain=K8S-001)
+  see: pytest --devops-policy-explain=K8S-001
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.evaluate import ResolvedViolation
@@ -39,33 +40,64 @@ def headline(policy: Policy, severity: object, message: str) -> str:
     return f"{policy.id} {policy.name} [{severity}]: {message}"
 
 
+@dataclass(frozen=True)
+class FailureText:
+    """One failing item's text in the shapes ``--tb`` asks for.
+
+    ``short``: each finding with its location and source line (and notes); the default adds
+    ``explain`` (why, fix, where to read more), which the item prints only for the first
+    failure of its policy in a run; ``lines``: one ``file:line:col: ID message`` per finding.
+    """
+
+    short: list[str]
+    explain: list[str]
+    lines: list[str]
+    policy_id: str = ""
+
+    def render(self, style: str, explained: bool) -> str:
+        if style == "line":
+            return "\n".join(self.lines)
+        if style == "short" or not self.explain:
+            return "\n".join(self.short)
+        if explained:
+            more = f"  see: pytest --devops-policy-explain={self.policy_id} (why and how to fix)"
+            return "\n".join([*self.short, more])
+        return "\n".join([*self.short, *self.explain])
+
+
 def finding_text(
     policy: Policy,
     source: Source,
     violations: Sequence[ResolvedViolation],
     secrets: Sequence[str],
     notes: Iterable[str] = (),
-) -> str:
-    """The whole failure block for one item."""
-    out: list[str] = []
+) -> FailureText:
+    """The failure of one item, secrets masked in every shape."""
+    short: list[str] = []
+    lines: list[str] = []
     for i, v in enumerate(violations):
         if i == 0:
-            out.append(headline(policy, v.severity, v.message))
+            short.append(headline(policy, v.severity, v.message))
         else:
-            out.append(f"  also [{v.severity}]: {v.message}")
-        out.append(f"  --> {source.relpath}:{v.line}:{v.col}")
-        out.extend(excerpt(source, v.line, secrets))
-    out.extend(f"  note: {n}" for n in notes)
-    out.append(f"  why: {policy.rationale}")
-    out.append(f"  fix: {policy.remediation}")
+            short.append(f"  also [{v.severity}]: {v.message}")
+        short.append(f"  --> {source.relpath}:{v.line}:{v.col}")
+        short.extend(excerpt(source, v.line, secrets))
+        lines.append(f"{source.relpath}:{v.line}:{v.col}: {policy.id} [{v.severity}] {v.message}")
+    short.extend(f"  note: {n}" for n in notes)
+    explain = [f"  why: {policy.rationale}", f"  fix: {policy.remediation}"]
     if is_builtin(policy):
-        # The page lives in this project's repository; the option prints it anywhere.
-        out.append(f"  see: {policy.doc_path} (or: pytest --devops-policy-explain={policy.id})")
+        # Installed users have no policies/ folder; the option prints the page anywhere.
+        explain.append(f"  see: pytest --devops-policy-explain={policy.id}")
     else:
         urls = [r for r in policy.references if r.startswith(("http://", "https://"))]
-        if urls:
-            out.append(f"  see: {urls[0]}")
-    return redact("\n".join(out), secrets)
+        explain.append(
+            f"  see: {urls[0]}" if urls else f"  see: pytest --devops-policy-explain={policy.id}"
+        )
+
+    def masked(block: list[str]) -> list[str]:
+        return redact("\n".join(block), secrets).split("\n")
+
+    return FailureText(masked(short), masked(explain), masked(lines), policy.id)
 
 
 def one_line(
