@@ -147,3 +147,5 @@ class ParsedFile:
     subjects: list[Subject[Any]]
     # Set when the file is recognised but deliberately not judged (with the reason).
     skip_reason: str | None = None
+    # False for a candidate the format does not recognise (YAML that is app config).
+    recognised: bool = True

@@ -213,3 +213,23 @@ def test_tb_no_prints_no_failure_text(pytester: pytest.Pytester) -> None:
     pytester.makefile(".yaml", pods=TWO_PODS)
     out = pytester.runpytest(*RUN, "--tb=no").stdout.str()
     assert "is odd" not in out.split("short test summary")[0]
+
+
+# -- 13. the summary says what was scanned, and what no policy looked at ----------------------
+
+
+def test_summary_counts_files_per_kind_and_names_unjudged_ones(
+    pytester: pytest.Pytester, xdist_args: list[str]
+) -> None:
+    pytester.makefile(".yaml", pod=TWO_CONTAINERS, values="replicaCount: 2\n")
+    (pytester.path / "infra").mkdir()
+    (pytester.path / "infra" / "gke.tf").write_text(
+        'resource "google_container_cluster" "main" {\n  name = "main"\n}\n'
+    )
+    result = pytester.runpytest("--devops-policy-only", *xdist_args)
+    result.stdout.fnmatch_lines(
+        [
+            "files scanned: kubernetes 1 · terraform 1",
+            "  terraform: 1 file(s) no policy applied to: infra/gke.tf",
+        ]
+    )

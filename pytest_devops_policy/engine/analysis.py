@@ -49,6 +49,7 @@ class FileResult:
     resources: list[ResourceResult] = field(default_factory=list)
     parse_error: tuple[str, int, int] | None = None
     skip_reason: str | None = None
+    recognised: bool = True  # False: not this kind's file after all (app config YAML...)
 
 
 def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
@@ -65,7 +66,7 @@ def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileRe
     skip = parsed.skip_reason
     if skip:
         return FileResult(parsed.kind, skip_reason=str(skip))
-    result = FileResult(parsed.kind)
+    result = FileResult(parsed.kind, recognised=parsed.recognised)
     seen: dict[str, int] = {}
     for subject in parsed.subjects:
         chosen = [p for p in policies.for_subject(subject.key) if p.applies_to(subject, context)]

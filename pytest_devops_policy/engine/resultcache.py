@@ -232,7 +232,7 @@ def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
 
 
-FORMAT_VERSION = 1  # bump when the entry shape changes: old cache entries become misses
+FORMAT_VERSION = 2  # bump when the entry shape changes: old cache entries become misses
 
 
 # --------------------------------------------------------------------------- the codec
@@ -267,6 +267,7 @@ def to_json(result: FileResult, text: str) -> dict[str, Any]:
         "kind": result.kind,
         "parse_error": list(result.parse_error) if result.parse_error else None,
         "skip_reason": result.skip_reason,
+        "recognised": result.recognised,
         "resources": resources,
     }
 
@@ -280,6 +281,7 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
         str(data["kind"]),
         parse_error=(str(error[0]), int(error[1]), int(error[2])) if error else None,
         skip_reason=data["skip_reason"],
+        recognised=bool(data["recognised"]),
     )
     for label, name, line, col, wlines, notes, outcomes in data["resources"]:
         parsed_outcomes = []

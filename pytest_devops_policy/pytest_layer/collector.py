@@ -18,10 +18,11 @@ from pytest_devops_policy.engine.analyser import Analyser, Shard
 from pytest_devops_policy.engine.registry import PolicyConflict, PolicySet, build_policy_set
 from pytest_devops_policy.model import RecentText
 from pytest_devops_policy.pytest_layer.nodes import ConfigWaivers, PolicyFile
-from pytest_devops_policy.pytest_layer.summary import Tally, WaiverLedger, render
+from pytest_devops_policy.pytest_layer.summary import ScanTally, Tally, WaiverLedger, render
 from pytest_devops_policy.settings import Settings
 
 LEDGER_OUTPUT = "devops_policy_ledger"
+SCAN_OUTPUT = "devops_policy_scan"
 
 
 def _is_policy_report(report: pytest.TestReport) -> bool:
@@ -53,6 +54,7 @@ class DevopsPolicy:
         self.ledger = WaiverLedger()
         self.ledger.declare(list(settings.waivers))
         self.tally = Tally()
+        self.scan = ScanTally()
         self.notes: list[str] = []
         # Policies whose why/fix a failure has printed in this run (printed once per policy).
         self.explained: set[str] = set()
@@ -187,10 +189,14 @@ class DevopsPolicy:
         )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.tally.outcomes or self.ledger.declared:
+        if self.tally.outcomes or self.ledger.declared or self.scan.files:
             terminalreporter.section("devops-policy summary")
             for line in render(
-                self.tally, self.ledger, self._full_run(), self.settings.strict_waivers
+                self.tally,
+                self.ledger,
+                self._full_run(),
+                self.settings.strict_waivers,
+                self.scan,
             ):
                 terminalreporter.line(line)
         for note in self.notes:
@@ -201,6 +207,7 @@ class DevopsPolicy:
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:  # an xdist worker: hand the ledger to the controller
             workeroutput[LEDGER_OUTPUT] = self.ledger.to_json()
+            workeroutput[SCAN_OUTPUT] = self.scan.to_json()
             return
         unused = self.settings.strict_waivers and self.ledger.unused(self._full_run())
         if unused and session.exitstatus == pytest.ExitCode.OK:
@@ -264,6 +271,10 @@ class XdistLedger:
         self.state = state
 
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        data = getattr(node, "workeroutput", {}).get(LEDGER_OUTPUT)
+        output = getattr(node, "workeroutput", {})
+        data = output.get(LEDGER_OUTPUT)
         if data:
             self.state.ledger.merge(data)
+        scan = output.get(SCAN_OUTPUT)
+        if scan:
+            self.state.scan.merge(scan)

@@ -284,6 +284,14 @@ class PolicyFile(_FileBase):
         result = state.analyser.analyse(
             path, relpath, self.kind, fmt, data, text, policies, variant
         )
+        if not result.recognised:
+            return  # not this kind's file after all (YAML that is app config): not counted
+        state.scan.add(
+            self.kind,
+            relpath,
+            judged=bool(result.parse_error or result.skip_reason)
+            or any(r.outcomes for r in result.resources),
+        )
         if result.parse_error is not None:
             message, line, col = result.parse_error
             yield ParseErrorItem.from_parent(

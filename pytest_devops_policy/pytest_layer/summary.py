@@ -86,19 +86,62 @@ class Tally:
             self.names[pid] = props.get("policy_name", "")
 
 
+@dataclass
+class ScanTally:
+    """What was scanned: files of each kind, and files that gave no policy anything to judge
+    (so a directory nobody checks is named, not silently passed)."""
+
+    files: Counter[str] = field(default_factory=Counter)
+    unjudged: dict[str, list[str]] = field(default_factory=dict)  # kind -> relpaths
+
+    def add(self, kind: str, relpath: str, judged: bool) -> None:
+        self.files[kind] += 1
+        if not judged:
+            self.unjudged.setdefault(kind, []).append(relpath)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": dict(self.files), "unjudged": self.unjudged}
+
+    def merge(self, data: dict[str, Any]) -> None:
+        # Every xdist worker collects every file: one worker's picture is the run's.
+        if not self.files:
+            self.files.update(data.get("files", {}))
+            self.unjudged.update(data.get("unjudged", {}))
+
+    def lines(self, show: int = 5) -> list[str]:
+        if not self.files:
+            return []
+        out = [f"files scanned: {_join(self.files)}"]
+        for kind in sorted(self.unjudged):
+            paths = sorted(self.unjudged[kind])
+            more = f" and {len(paths) - show} more" if len(paths) > show else ""
+            out.append(
+                f"  {kind}: {len(paths)} file(s) no policy applied to: "
+                + ", ".join(paths[:show])
+                + more
+            )
+        return out
+
+
 def _join(counter: Counter[str], order: tuple[str, ...] = ()) -> str:
     keys = [k for k in order if counter.get(k)] + sorted(k for k in counter if k not in order)
     return " · ".join(f"{k} {counter[k]}" for k in keys) or "none"
 
 
 def render(
-    tally: Tally, ledger: WaiverLedger, full_run: bool, strict: bool, top: int = 5
+    tally: Tally,
+    ledger: WaiverLedger,
+    full_run: bool,
+    strict: bool,
+    scan: ScanTally | None = None,
+    top: int = 5,
 ) -> list[str]:
     o = tally.outcomes
     total = sum(o.values())
     lines = [
+        *(scan.lines() if scan is not None else []),
         f"items: {total} ({o['passed']} passed, {o['failed']} failed, {o['waived']} waived, "
-        f"{o['below-threshold']} below threshold, {o['skipped']} skipped)"
+        f"{o['below-threshold']} below threshold, {o['skipped']} skipped)",
     ]
     if o["failed"]:
         lines.append(f"failed by severity: {_join(tally.failed_by_severity, SEVERITY_ORDER)}")
