@@ -233,3 +233,28 @@ def test_summary_counts_files_per_kind_and_names_unjudged_ones(
             "  terraform: 1 file(s) no policy applied to: infra/gke.tf",
         ]
     )
+
+
+# -- 9/10. mistakes in the configuration are one usage error at start-up ----------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[tool.devops-policy]\nignroe = ["K8S-001"]\n', "ignroe is not a setting; did you mean"),
+        ('[tool.devops-policy]\nfailon = "high"\n', "failon is not a setting; did you mean"),
+        (
+            '[tool.devops-policy.docker]\nhealthcheck = "of"\n',
+            "docker.healthcheck must be required or off, not 'of'",
+        ),
+    ],
+)
+def test_configuration_mistakes_are_usage_errors(
+    pytester: pytest.Pytester, body: str, message: str
+) -> None:
+    pytester.makepyprojecttoml(body)
+    pytester.makefile("", Dockerfile="FROM python:3.12\n")
+    result = pytester.runpytest("--devops-policy-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str()
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
