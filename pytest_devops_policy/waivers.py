@@ -294,6 +294,10 @@ class FileWaivers:
             whole.append(w)
         return whole, scoped
 
+    def covers(self, waiver: Waiver, finding: _Located) -> bool:
+        """A line-scoped waiver covers a finding on its line or on an entry enclosing it."""
+        return any(self.covers_line(waiver, n) for n in (finding.line, *finding.anchors))
+
     def covers_line(self, waiver: Waiver, line: int) -> bool:
         return waiver.line is not None and waiver.line in _comment_block_above(self.lines, line)
 
@@ -306,6 +310,9 @@ _V = TypeVar("_V", bound="_Located")
 class _Located(Protocol):
     @property
     def line(self) -> int: ...
+
+    @property
+    def anchors(self) -> tuple[int, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -326,7 +333,7 @@ def decide(
     findings: Sequence[_V],
     whole: Sequence[Waiver],
     scoped: Sequence[Waiver],
-    covers_line: Callable[[Waiver, int], bool],
+    covers: Callable[[Waiver, _V], bool],
     today: dt.date,
 ) -> Decision[_V]:
     """Apply an item's waivers (``FileWaivers.for_item``) to its findings, as of ``today``.
@@ -351,7 +358,7 @@ def decide(
     remaining: list[_V] = []
     used: list[Waiver] = []
     for v in findings:
-        covering = live(w for w in scoped if covers_line(w, v.line))
+        covering = live(w for w in scoped if covers(w, v))
         if covering:
             used.append(covering[0])
         else:

@@ -258,3 +258,44 @@ def test_configuration_mistakes_are_usage_errors(
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert message in result.stderr.str()
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+# -- 18. a waiver on an enclosing entry covers what is inside it -------------------------------
+
+REDIS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cache
+spec:
+  selector:
+    matchLabels: {app: cache}
+  template:
+    metadata:
+      labels: {app: cache}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          livenessProbe:
+            httpGet: {path: /, port: 80}
+            periodSeconds: 1
+            failureThreshold: 1
+        # devops-policy: ignore[K8S-013] reason="redis restarts fast" owner=sre
+        - name: redis
+          image: redis:7.2
+          livenessProbe:
+            tcpSocket: {port: 6379}
+            periodSeconds: 1
+            failureThreshold: 1
+"""
+
+
+def test_a_waiver_above_a_container_covers_findings_inside_it(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", deploy=REDIS)
+    result = pytester.runpytest("--devops-policy-only", "--devops-policy-select=K8S-013", "-rfx")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    # web's probe still fails; redis's finding (at its livenessProbe line) is waived
+    assert "containers[web]" in out or "'web'" in out
+    assert "1 other finding(s) waived by deploy.yaml:19" in out

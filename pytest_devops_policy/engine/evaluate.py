@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_devops_policy.api import Policy, Severity, Unknown, Violation
+from pytest_devops_policy.api import PathPart, Policy, Severity, Unknown, Violation
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.model import Subject
 
@@ -23,6 +23,9 @@ class ResolvedViolation:
     col: int
     severity: Severity
     secret: str | None = None
+    # Lines of the entries that enclose the finding (its container, step, job...): a waiver
+    # on or above one of them covers the finding too.
+    anchors: tuple[int, ...] = ()
 
 
 @dataclass
@@ -55,19 +58,32 @@ class Finding:
 
 def resolve(policy: Policy, subject: Subject[Any], v: Violation) -> ResolvedViolation:
     line, col = subject.line, subject.col
+    anchors: tuple[int, ...] = ()
     if v.line is not None:
         line, col = v.line, v.col or 1
     elif v.path is not None:
         pos = subject.locate(v.path)
         if pos is not None:
             line, col = pos
+        anchors = _enclosing(subject, v.path, line)
     return ResolvedViolation(
         message=v.message,
         line=line,
         col=col,
         severity=v.severity or policy.severity,
         secret=v.secret,
+        anchors=anchors,
     )
+
+
+def _enclosing(subject: Subject[Any], path: tuple[PathPart, ...], line: int) -> tuple[int, ...]:
+    """The lines of the entries around a key path (each shorter prefix the format locates)."""
+    found: list[int] = []
+    for n in range(len(path) - 1, 0, -1):
+        pos = subject.locate(path[:n])
+        if pos is not None and pos[0] != line and pos[0] not in found:
+            found.append(pos[0])
+    return tuple(found)
 
 
 def evaluate(policy: Policy, subject: Subject[Any], context: Context) -> Finding:

@@ -232,7 +232,7 @@ def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
 
 
-FORMAT_VERSION = 2  # bump when the entry shape changes: old cache entries become misses
+FORMAT_VERSION = 3  # bump when the entry shape changes: old cache entries become misses
 
 
 # --------------------------------------------------------------------------- the codec
@@ -256,7 +256,7 @@ def to_json(result: FileResult, text: str) -> dict[str, Any]:
                     at = text.find(v.secret)
                     span = [at, len(v.secret)] if at >= 0 else None
                 message = redact(v.message, secrets) if secrets else v.message
-                violations.append([message, v.line, v.col, int(v.severity), span])
+                violations.append([message, v.line, v.col, int(v.severity), span, list(v.anchors)])
             outcomes.append([o.policy_id, violations, o.unknowns, o.error])
         annotations = [list(a) for a in r.annotations]
         resources.append(
@@ -287,11 +287,16 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
         parsed_outcomes = []
         for policy_id, violations, unknowns, err in outcomes:
             resolved = []
-            for message, vline, vcol, severity, span in violations:
+            for message, vline, vcol, severity, span, anchors in violations:
                 secret = text[span[0] : span[0] + span[1]] if span else None
                 resolved.append(
                     ResolvedViolation(
-                        str(message), int(vline), int(vcol), Severity(severity), secret
+                        str(message),
+                        int(vline),
+                        int(vcol),
+                        Severity(severity),
+                        secret,
+                        tuple(int(n) for n in anchors),
                     )
                 )
             parsed_outcomes.append(Outcome(str(policy_id), resolved, list(unknowns), err))

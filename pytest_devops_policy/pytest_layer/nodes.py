@@ -414,7 +414,7 @@ class PolicyItem(_Base):
             extra=self.resource.annotation_waivers,
         )
         today = self.state.settings.today
-        return decide(self.outcome.violations, whole, scoped, waivers.covers_line, today)
+        return decide(self.outcome.violations, whole, scoped, waivers.covers, today)
 
     def _findings(self) -> list[ResolvedViolation]:
         """What the item reports: the findings no waiver covers (all of them when the item is
