@@ -525,6 +525,27 @@ def test_subject_label_line_and_target() -> None:
     assert df("FROM a:1\n").shipped_title(df("FROM a:1\n").final_stage) == "the image"
 
 
+def test_subject_label_follows_the_target_setting() -> None:
+    text = "FROM a:1 AS build\nFROM b:2 AS runtime\nUSER 10001\nFROM c:3\n"
+
+    def subject(target: str | None) -> Dockerfile:
+        parsed = parse(Source(path="/x/Dockerfile", relpath="Dockerfile", text=text), target)
+        d = parsed.subjects[0]
+        assert isinstance(d, Dockerfile)
+        return d
+
+    # A named stage is labelled by its name, an unnamed one by its index; the line (where
+    # an inline waiver of the whole file sits) is the shipped stage's FROM.
+    assert (subject("runtime").label, subject("runtime").line) == ("stage:runtime", 2)
+    assert (subject("RUNTIME").label, subject("1").label) == ("stage:runtime", "stage:runtime")
+    assert (subject("0").label, subject("0").line) == ("stage:build", 1)
+    assert (subject(None).label, subject(None).line) == ("stage:2", 4)
+    assert subject("missing").label == "stage:2"  # no such stage here: the last one
+    pragma = "# devops-policy: target=build\n" + text
+    parsed = parse(Source(path="/x/Dockerfile", relpath="Dockerfile", text=pragma), "runtime")
+    assert parsed.subjects[0].label == "stage:build"  # the file's own pragma wins
+
+
 def test_target_pragma() -> None:
     d = df("# devops-policy: target= app\nFROM a:1 AS app\nFROM app AS debug\n")
     assert d.label == "stage:app" and d.line == 2

@@ -232,6 +232,7 @@ class Stage:
 
     @property
     def label(self) -> str:
+        """For node ids: the stage's name, or its index when it has none."""
         return self.name if self.name is not None else str(self.index)
 
     @property
@@ -998,7 +999,7 @@ class _Parser:
 
     # -- the whole file
 
-    def run(self, source: Source) -> Dockerfile:
+    def run(self, source: Source, target: str | None = None) -> Dockerfile:
         self.read_directives()
         preamble: list[Instruction] = []
         pending: list[_Pending] = []
@@ -1038,6 +1039,7 @@ class _Parser:
             preamble=preamble,
             stages=stages,
             comments=self.comments,
+            target=target,
         )
 
     def _new_stage(self, ins: Instruction, index: int) -> _Pending:
@@ -1100,9 +1102,13 @@ def _args_key(build_args: Mapping[str, str] | None) -> tuple[tuple[str, str], ..
     return tuple(sorted(build_args.items())) if build_args else ()
 
 
-def parse(source: Source) -> ParsedFile:
-    """Parse one Dockerfile into a single ``Dockerfile`` subject."""
-    df = _Parser(source.text).run(source)
+def parse(source: Source, target: str | None = None) -> ParsedFile:
+    """Parse one Dockerfile into a single ``Dockerfile`` subject.
+
+    ``target`` is the ``docker.target`` setting: the subject is labelled (and waived at)
+    the stage that is shipped, so its items are named after that stage.
+    """
+    df = _Parser(source.text).run(source, target)
     return ParsedFile(source=source, kind="dockerfile", subjects=[df])
 
 
@@ -1129,6 +1135,7 @@ class Dockerfile(Subject[None]):
         preamble: Sequence[Instruction],
         stages: Sequence[Stage],
         comments: Sequence[tuple[int, str]],
+        target: str | None = None,
     ) -> None:
         self.directives = dict(directives)  # syntax / escape / check
         self.directive_lines = dict(directive_lines)
@@ -1141,7 +1148,9 @@ class Dockerfile(Subject[None]):
         # policy evaluates the same file, so each is computed once per file.
         self.memo: dict[Any, Any] = {}
         self.pragma_target = self._pragma_target()
-        shipped = self.target_stage()
+        # Items are named after the shipped stage: ``stage:runtime`` for a named stage, its
+        # index (``stage:2``) for an unnamed one.
+        shipped = self.target_stage(target)
         super().__init__(source, f"stage:{shipped.label}", shipped.from_line)
 
     # -- structure
