@@ -56,18 +56,46 @@ _NOT_K8S_NAMES = (
     "codecov.y*ml",
     "*.tfstate*",
 )
-_DOCKER_EXCLUDE = ("*.dockerignore", "*.md", "*.j2", "*.tmpl", "*.tpl", "*.txt")
+_DOCKER_EXCLUDE = ("*.dockerignore", "*~")
+# What a name ending in ``.<ext>`` is instead of a Dockerfile: source code
+# (``cmd/cosign/cli/dockerfile.go``), templates (``Dockerfile.j2``, rendered before a build),
+# documentation and data, patches and backups. A Dockerfile's own suffix names a variant
+# (``Dockerfile.prod``, ``Dockerfile.ubuntu-22.04``), which no list could enumerate, so the
+# rule is this denylist: ``Dockerfile.<ext>`` is a Dockerfile unless its last extension is
+# a known file type. (``Dockerfile.go`` is a Go file by that rule: call a Go variant
+# ``go.Dockerfile`` or ``Dockerfile.golang``.)
+_NOT_DOCKERFILE_EXTENSIONS = frozenset(
+    # source code and scripts
+    {"go", "py", "pyi", "pyc", "rb", "js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx",
+     "java", "kt", "kts", "scala", "groovy", "gradle", "rs", "c", "h", "cc", "cpp", "cxx",
+     "hpp", "cs", "fs", "vb", "php", "pl", "pm", "lua", "swift", "dart", "ex", "exs", "erl",
+     "hs", "clj", "ml", "nim", "zig", "r", "jl", "sh", "bash", "zsh", "fish", "ps1", "psm1",
+     "bat", "cmd", "mk", "cmake", "nix", "tf", "hcl",
+     # templates (rendered into a Dockerfile before a build)
+     "template", "tmpl", "tpl", "j2", "jinja", "jinja2", "mustache", "hbs", "erb", "ejs",
+     "liquid", "gotmpl", "in",
+     # documentation and data
+     "md", "markdown", "rst", "adoc", "txt", "html", "htm", "xml", "json", "jsonc", "yaml",
+     "yml", "toml", "ini", "cfg", "conf", "csv", "lock", "log", "pdf", "png", "jpg", "jpeg",
+     "gif", "svg", "ico", "zip", "gz", "tgz", "tar", "xz", "bz2", "zst",
+     # patches, backups and editor files
+     "patch", "diff", "orig", "rej", "bak", "backup", "old", "save", "swp", "swo", "tmp",
+     "dockerignore"}
+)  # fmt: skip
 
 
 def is_dockerfile_name(name: str) -> bool:
+    """``Dockerfile``, ``Containerfile``, ``Dockerfile.<variant>``, ``Containerfile.<variant>``,
+    ``<variant>.Dockerfile`` (any case), unless the name ends in a known non-Dockerfile
+    extension (``dockerfile.go``, ``Dockerfile.j2``, ``Dockerfile.prod.bak``)."""
     low = name.lower()
     if any(fnmatch.fnmatchcase(low, pat) for pat in _DOCKER_EXCLUDE):
         return False
-    return (
-        low in ("dockerfile", "containerfile")
-        or low.startswith(("dockerfile.", "containerfile."))
-        or low.endswith(".dockerfile")
-    )
+    if low in ("dockerfile", "containerfile") or low.endswith(".dockerfile"):
+        return True
+    if not low.startswith(("dockerfile.", "containerfile.")):
+        return False
+    return low.rsplit(".", 1)[1] not in _NOT_DOCKERFILE_EXTENSIONS
 
 
 def is_dockerfile_path(path: PurePath) -> bool:

@@ -335,3 +335,18 @@ def test_dependencies_of_a_broken_dockerfile_are_none(tmp_path: Path) -> None:
 )
 def test_secret_file_names(path: str, secret: bool) -> None:
     assert (secret_file_kind(path) is not None) is secret
+
+
+def test_triggers_read_no_context_and_run_in_the_final_workdir(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TOKEN=x\n")
+    d, context = _dockerfile(
+        tmp_path / "Dockerfile",
+        "FROM alpine:3.20\nWORKDIR /a\nONBUILD COPY .env ./\nONBUILD WORKDIR b\n"
+        "ONBUILD COPY x ./\nWORKDIR /srv\nCOPY app /app\n",
+    )
+    first, _workdir, last = d.final_stage.triggers
+    # A trigger's COPY reads the context of the build FROM this image, not this one.
+    assert [i.line for i in dc.scan(d, context).sources] == [7]
+    assert dc.workdir(d, first) == "/srv"  # after the whole stage
+    assert dc.workdir(d, last) == "/srv/b"  # and after the triggers before it
+    assert dc.workdir(d, d.final_stage.find("COPY")[0]) == "/srv"

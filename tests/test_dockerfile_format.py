@@ -525,6 +525,27 @@ def test_subject_label_line_and_target() -> None:
     assert df("FROM a:1\n").shipped_title(df("FROM a:1\n").final_stage) == "the image"
 
 
+def test_subject_label_follows_the_target_setting() -> None:
+    text = "FROM a:1 AS build\nFROM b:2 AS runtime\nUSER 10001\nFROM c:3\n"
+
+    def subject(target: str | None) -> Dockerfile:
+        parsed = parse(Source(path="/x/Dockerfile", relpath="Dockerfile", text=text), target)
+        d = parsed.subjects[0]
+        assert isinstance(d, Dockerfile)
+        return d
+
+    # A named stage is labelled by its name, an unnamed one by its index; the line (where
+    # an inline waiver of the whole file sits) is the shipped stage's FROM.
+    assert (subject("runtime").label, subject("runtime").line) == ("stage:runtime", 2)
+    assert (subject("RUNTIME").label, subject("1").label) == ("stage:runtime", "stage:runtime")
+    assert (subject("0").label, subject("0").line) == ("stage:build", 1)
+    assert (subject(None).label, subject(None).line) == ("stage:2", 4)
+    assert subject("missing").label == "stage:2"  # no such stage here: the last one
+    pragma = "# devops-policy: target=build\n" + text
+    parsed = parse(Source(path="/x/Dockerfile", relpath="Dockerfile", text=pragma), "runtime")
+    assert parsed.subjects[0].label == "stage:build"  # the file's own pragma wins
+
+
 def test_target_pragma() -> None:
     d = df("# devops-policy: target= app\nFROM a:1 AS app\nFROM app AS debug\n")
     assert d.label == "stage:app" and d.line == 2
@@ -561,6 +582,86 @@ def test_onbuild_is_recorded_separately() -> None:
     assert [i.args for i in st.find("RUN")] == ["real"]
     assert st.triggers[1].flag("from") == "x"
     assert [r.source for r in d.image_references()] == ["FROM"]
+
+
+def test_triggers_are_marked_and_follow_the_stage() -> None:
+    d = df(
+        """\
+        FROM a:1
+        ONBUILD RUN --mount=type=cache,target=/root/.cache make "$TARGET"
+        RUN real
+        ONBUILD COPY --chown=app . /src
+        ONBUILD CMD ["child"]
+        """
+    )
+    st = d.final_stage
+    run, copy, cmd = st.triggers
+    assert (run.keyword, run.line, run.onbuild, run.stage) == ("RUN", 2, True, 0)
+    assert run.args == 'make "$TARGET"' and run.mounts[0]["target"] == "/root/.cache"
+    assert copy.flag("chown") == "app" and d.copy_paths(copy).dest == "/src"
+    assert cmd.exec_form == ("child",)
+    assert not any(i.onbuild for i in st.instructions)  # the wrappers are not triggers
+    # Steps: the stage's instructions, then its triggers, which run after all of them.
+    assert [(i.keyword, i.onbuild) for i in st.steps][-3:] == [
+        ("RUN", True),
+        ("COPY", True),
+        ("CMD", True),
+    ]
+    assert [i.line for i in st.find("RUN", "COPY", triggers=True)] == [3, 2, 4]
+    assert [i.line for i in st.find("RUN", "COPY")] == [3]
+    assert run.mark("RUN make") == "ONBUILD trigger: RUN make"
+    assert st.find("RUN")[0].mark("RUN real") == "RUN real"
+    assert repr(run).startswith("<ONBUILD RUN line 2")
+
+
+def test_trigger_scope_is_the_child_build() -> None:
+    d = df(
+        """\
+        ARG GLOBAL=g
+        FROM a:1 AS base
+        ENV INHERITED=i
+        FROM base
+        ARG VERSION=1.2
+        ONBUILD RUN echo "$INHERITED $LATER $VERSION $GLOBAL $CHILD $DEFAULTED"
+        ENV LATER=l
+        ONBUILD ARG CHILD
+        ONBUILD ARG DEFAULTED=d
+        ONBUILD ENV FROM_TRIGGER=$DEFAULTED
+        ONBUILD RUN echo "$FROM_TRIGGER"
+        """
+    )
+    first, _arg, _arg2, _env, last = d.final_stage.triggers
+    # The image's ENV (its parents', and ENV set after the trigger): this build's ARGs
+    # are not the child's.
+    scope = d.scope(first)
+    assert (scope.lookup("INHERITED"), scope.lookup("LATER")) == ("i", "l")
+    assert scope.lookup("VERSION") is Unresolved.UNKNOWN
+    assert scope.lookup("GLOBAL") is Unresolved.UNKNOWN
+    assert d.resolve("$VERSION", first, {"VERSION": "9"}).unresolved == ("VERSION",)
+    # Triggers before it declare variables for it; a bare ARG is the child's to give.
+    scope = d.scope(last)
+    assert scope.lookup("CHILD") is Unresolved.UNKNOWN
+    assert (scope.lookup("DEFAULTED"), scope.lookup("FROM_TRIGGER")) == ("d", "d")
+    assert d.resolve("$LATER-$FROM_TRIGGER", last).text == "l-d"
+
+
+def test_trigger_shell_is_the_image_shell() -> None:
+    d = df(
+        """\
+        FROM debian:12 AS base
+        SHELL ["/bin/bash", "-c"]
+        FROM base
+        ONBUILD RUN a | b
+        SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+        RUN c
+        ONBUILD SHELL ["/bin/sh", "-c"]
+        ONBUILD RUN d | e
+        """
+    )
+    first, _shell, last = d.final_stage.triggers
+    assert d.shell(first) == ("/bin/bash", "-o", "pipefail", "-c")
+    assert d.shell(last) == ("/bin/sh", "-c")
+    assert d.shell(d.final_stage.find("RUN")[0]) == ("/bin/bash", "-o", "pipefail", "-c")
 
 
 @pytest.mark.parametrize("trigger", ["FROM a", "ONBUILD RUN x", "MAINTAINER me"])

@@ -353,8 +353,13 @@ def test_run_scripts_heredocs_exec_form_and_lines() -> None:
         ONBUILD RUN sudo e
         """
     )
-    scripts = run_scripts(d)
+    scripts = run_scripts(d, triggers=False)
     assert [rs.instruction.line for rs in scripts] == [2, 3, 7, 10, 14, 17, 20]
+    # The stage's RUN triggers follow its RUNs, marked.
+    assert [(rs.instruction.line, rs.onbuild) for rs in run_scripts(d)][-2:] == [
+        (20, False),
+        (21, True),
+    ]
     sudo = [(line, c.args) for rs in scripts for c, line in rs.named("sudo")]
     assert sudo == [(2, ("apt-get", "install", "-y", "curl")), (5, ("a",)), (15, ("b",)),
                     (20, ("d",))]  # fmt: skip

@@ -768,7 +768,9 @@ def _load_ignore(
 
 
 def _context_instructions(dockerfile: Dockerfile) -> Iterable[Instruction]:
-    """Every COPY/ADD that reads the build context (ONBUILD triggers run in other builds)."""
+    """Every COPY/ADD that reads this build's context. Not ONBUILD triggers: a trigger's
+    COPY reads the context of the build FROM this image (with that build's
+    .dockerignore), which is not this directory."""
     for st in dockerfile.stages:
         for ins in st.instructions:
             if ins.keyword in ("COPY", "ADD") and not ins.has_flag("from"):
@@ -829,7 +831,8 @@ def workdir(
     dockerfile: Dockerfile, at: Instruction, build_args: Mapping[str, str] | None = None
 ) -> str | None:
     """The working directory in effect at ``at`` (WORKDIR is inherited through the stage
-    chain); None when it depends on the base image or an unresolved variable."""
+    chain; an ONBUILD trigger runs after its whole stage and the triggers before it); None
+    when it depends on the base image or an unresolved variable."""
     if at.stage is None:
         return None
     stage: Stage = dockerfile.stages[at.stage]
@@ -839,7 +842,7 @@ def workdir(
     if root_image.resolved and root_image.text.strip().lower() == "scratch":
         current = "/"
     for st in chain:
-        for ins in st.instructions:
+        for ins in st.steps if at.onbuild and st is stage else st.instructions:
             if ins is at:
                 return current
             if ins.keyword != "WORKDIR":

@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from pytest_devops_policy.formats.images import ImageRef, parse_image
@@ -161,10 +162,26 @@ class Instruction:
     stage: int | None = None  # index of the enclosing stage; None before the first FROM
     pairs: tuple[KeyValue, ...] = ()  # ARG / ENV / LABEL
     trigger: Instruction | None = None  # ONBUILD: the wrapped instruction
+    # This instruction is an ONBUILD trigger (the ``trigger`` of the wrapper on the same
+    # line): it runs at the start of every build FROM this stage, not in this one.
+    onbuild: bool = False
 
     def __repr__(self) -> str:
         span = f"{self.line}" if self.end_line == self.line else f"{self.line}-{self.end_line}"
-        return f"<{self.keyword} line {span}: {self.args[:40]!r}>"
+        keyword = f"ONBUILD {self.keyword}" if self.onbuild else self.keyword
+        return f"<{keyword} line {span}: {self.args[:40]!r}>"
+
+    def mark(self, message: str) -> str:
+        """``message`` about this instruction, saying so when it is an ONBUILD trigger."""
+        return f"ONBUILD trigger: {message}" if self.onbuild else message
+
+    @property
+    def value_hint(self) -> str:
+        """Where a variable with no value here can get one, for "cannot be checked" messages:
+        a trigger sees the variables of the build FROM this image, not this build's ARGs."""
+        if self.onbuild:
+            return "the build FROM this image may set it"
+        return "docker.build_args can supply one"
 
     def flag(self, name: str) -> str | None:
         """The last value of ``--name`` ('' for a bare ``--name``), or None."""
@@ -232,6 +249,7 @@ class Stage:
 
     @property
     def label(self) -> str:
+        """For node ids: the stage's name, or its index when it has none."""
         return self.name if self.name is not None else str(self.index)
 
     @property
@@ -239,14 +257,24 @@ class Stage:
         """For messages: ``'runtime'`` or ``#2``."""
         return f"'{self.name}'" if self.name is not None else f"#{self.index}"
 
-    @property
+    @cached_property
     def triggers(self) -> tuple[Instruction, ...]:
-        """ONBUILD triggers: they run in child builds, not in this one."""
+        """ONBUILD triggers (``onbuild`` is set): they run in builds FROM this stage (a
+        child image, or a later stage of this file), not in this one."""
         return tuple(i.trigger for i in self.instructions if i.trigger is not None)
 
-    def find(self, *keywords: str) -> list[Instruction]:
+    @cached_property
+    def steps(self) -> tuple[Instruction, ...]:
+        """The instructions, then the ONBUILD triggers: a trigger runs after everything in
+        this stage (at the start of a build FROM it), with its ENV, SHELL and WORKDIR."""
+        triggers = self.triggers
+        return self.instructions + triggers if triggers else self.instructions
+
+    def find(self, *keywords: str, triggers: bool = False) -> list[Instruction]:
+        """The instructions with these keywords; with ``triggers``, the ONBUILD triggers
+        with these keywords follow them (see ``steps``)."""
         wanted = {k.upper() for k in keywords}
-        return [i for i in self.instructions if i.keyword in wanted]
+        return [i for i in (self.steps if triggers else self.instructions) if i.keyword in wanted]
 
 
 class Unresolved(enum.Enum):
@@ -918,7 +946,7 @@ class _Parser:
             inner = _WS_SPLIT.split(args, maxsplit=1)[0].upper()
             if inner in _NOT_TRIGGERS:
                 raise ParseError(f"{inner} isn't allowed as an ONBUILD trigger", line)
-            trigger = self.instruction(args, line, end, stage)
+            trigger = dataclasses.replace(self.instruction(args, line, end, stage), onbuild=True)
             end = max(end, trigger.end_line)
             return Instruction(
                 keyword, line, end, logical, args, flags, stage=stage, trigger=trigger
@@ -998,7 +1026,7 @@ class _Parser:
 
     # -- the whole file
 
-    def run(self, source: Source) -> Dockerfile:
+    def run(self, source: Source, target: str | None = None) -> Dockerfile:
         self.read_directives()
         preamble: list[Instruction] = []
         pending: list[_Pending] = []
@@ -1038,6 +1066,7 @@ class _Parser:
             preamble=preamble,
             stages=stages,
             comments=self.comments,
+            target=target,
         )
 
     def _new_stage(self, ins: Instruction, index: int) -> _Pending:
@@ -1100,9 +1129,13 @@ def _args_key(build_args: Mapping[str, str] | None) -> tuple[tuple[str, str], ..
     return tuple(sorted(build_args.items())) if build_args else ()
 
 
-def parse(source: Source) -> ParsedFile:
-    """Parse one Dockerfile into a single ``Dockerfile`` subject."""
-    df = _Parser(source.text).run(source)
+def parse(source: Source, target: str | None = None) -> ParsedFile:
+    """Parse one Dockerfile into a single ``Dockerfile`` subject.
+
+    ``target`` is the ``docker.target`` setting: the subject is labelled (and waived at)
+    the stage that is shipped, so its items are named after that stage.
+    """
+    df = _Parser(source.text).run(source, target)
     return ParsedFile(source=source, kind="dockerfile", subjects=[df])
 
 
@@ -1129,6 +1162,7 @@ class Dockerfile(Subject[None]):
         preamble: Sequence[Instruction],
         stages: Sequence[Stage],
         comments: Sequence[tuple[int, str]],
+        target: str | None = None,
     ) -> None:
         self.directives = dict(directives)  # syntax / escape / check
         self.directive_lines = dict(directive_lines)
@@ -1141,7 +1175,9 @@ class Dockerfile(Subject[None]):
         # policy evaluates the same file, so each is computed once per file.
         self.memo: dict[Any, Any] = {}
         self.pragma_target = self._pragma_target()
-        shipped = self.target_stage()
+        # Items are named after the shipped stage: ``stage:runtime`` for a named stage, its
+        # index (``stage:2``) for an unnamed one.
+        shipped = self.target_stage(target)
         super().__init__(source, f"stage:{shipped.label}", shipped.from_line)
 
     # -- structure
@@ -1153,7 +1189,8 @@ class Dockerfile(Subject[None]):
 
     @property
     def instructions(self) -> list[Instruction]:
-        """Every instruction in file order, FROMs and ONBUILD wrappers included (not triggers)."""
+        """Every instruction in file order, FROMs and ONBUILD wrappers included (triggers
+        are in ``Stage.triggers``)."""
         out = list(self.preamble)
         for st in self.stages:
             out.append(st.from_instruction)
@@ -1239,13 +1276,17 @@ class Dockerfile(Subject[None]):
         or in FROM lines when ``at`` is None, a FROM or a pre-FROM instruction).
 
         ENV is inherited through the parent chain; ARGs are per stage and a bare
-        ``ARG NAME`` in a stage takes the global ARG's value.
+        ``ARG NAME`` in a stage takes the global ARG's value. An ONBUILD trigger runs in
+        the child's build: it sees the stage's final ENV and the triggers before it, and
+        none of this build's ARGs.
         """
         if at is None:
             return self.global_scope(build_args)
         if isinstance(at, Instruction):
             if at.stage is None or at.keyword == "FROM":
                 return self.global_scope(build_args)
+            if at.onbuild:
+                return self._trigger_scope(at, build_args)
             stage, before = self.stages[at.stage], at
         else:
             stage, before = at, None
@@ -1256,21 +1297,43 @@ class Dockerfile(Subject[None]):
         for st in self.chain(stage, build_args):
             args = {}
             for ins in st.instructions:
-                if st is stage and before is not None and (ins is before or ins.trigger is before):
+                if ins is before:
                     break
-                if ins.keyword == "ARG":
-                    for kv in ins.pairs:
-                        inherited = global_scope.args.get(kv.name)
-                        args[kv.name] = _arg_value(
-                            kv, Scope(env, args), args_in, inherited, self.escape
-                        )
-                elif ins.keyword == "ENV":
-                    # All pairs of one ENV see the variables as they were before it.
-                    snapshot = Scope(dict(env), dict(args))
-                    for kv in ins.pairs:
-                        e = expand(kv.value or "", snapshot.lookup, self.escape)
-                        env[kv.name] = e.text if e.resolved else Unresolved.UNKNOWN
+                self._declare(ins, env, args, args_in, global_scope.args.get)
         return Scope(env, args)
+
+    def _trigger_scope(self, at: Instruction, build_args: Mapping[str, str] | None) -> Scope:
+        assert at.stage is not None
+        stage = self.stages[at.stage]
+        env = dict(self.scope(stage, build_args).env)  # the image's ENV, as the child gets it
+        args: dict[str, VarValue] = {}
+        for trigger in stage.triggers:
+            if trigger is at:
+                break
+            # The child's build args and global ARGs are not known here.
+            self._declare(trigger, env, args, {}, lambda _name: Unresolved.UNKNOWN)
+        return Scope(env, args)
+
+    def _declare(
+        self,
+        ins: Instruction,
+        env: dict[str, VarValue],
+        args: dict[str, VarValue],
+        given: Mapping[str, str],
+        inherited: Callable[[str], VarValue | None],
+    ) -> None:
+        """Apply an ARG or ENV to the variables (anything else leaves them alone)."""
+        if ins.keyword == "ARG":
+            for kv in ins.pairs:
+                args[kv.name] = _arg_value(
+                    kv, Scope(env, args), given, inherited(kv.name), self.escape
+                )
+        elif ins.keyword == "ENV":
+            # All pairs of one ENV see the variables as they were before it.
+            snapshot = Scope(dict(env), dict(args))
+            for kv in ins.pairs:
+                e = expand(kv.value or "", snapshot.lookup, self.escape)
+                env[kv.name] = e.text if e.resolved else Unresolved.UNKNOWN
 
     def resolve(
         self,
@@ -1317,14 +1380,15 @@ class Dockerfile(Subject[None]):
     def shell(
         self, at: Instruction, build_args: Mapping[str, str] | None = None
     ) -> tuple[str, ...]:
-        """The shell a shell-form instruction at ``at`` runs with (SHELL is inherited)."""
+        """The shell a shell-form instruction at ``at`` runs with (SHELL is inherited; an
+        ONBUILD trigger runs with the stage's last SHELL and the SHELL triggers before it)."""
         if at.stage is None:
             return ("/bin/sh", "-c")
         stage = self.stages[at.stage]
         current: tuple[str, ...] | None = None
         for st in self.chain(stage, build_args):
-            for ins in st.instructions:
-                if ins is at or ins.trigger is at:
+            for ins in st.steps if at.onbuild and st is stage else st.instructions:
+                if ins is at:
                     break
                 if ins.keyword == "SHELL" and ins.exec_form is not None:
                     current = ins.exec_form

@@ -507,6 +507,8 @@ _SSH_SERVICES = frozenset({"ssh", "sshd", "dropbear", "openssh"})
 def ssh_daemon(command: Command) -> str | None:
     """``sshd`` when ``command`` starts an SSH server (``/usr/sbin/sshd -D``, ``service ssh
     start``, ``/etc/init.d/ssh start``, ``rc-service sshd start``), else None."""
+    if not command.words:  # CMD [], ENTRYPOINT [], a bare assignment: nothing runs
+        return None
     name = command.name
     args = command.args
     if name in _SSH_DAEMONS:

@@ -13,6 +13,13 @@ managers, pipefail). Each RUN becomes one :class:`RunScript`:
 A PowerShell or cmd SHELL makes the script non-POSIX: policies about POSIX shell
 behaviour skip it (catalog §1.2 item 9).
 
+ONBUILD triggers: ``ONBUILD RUN ...`` runs in every build FROM its stage (a child image, or
+a later stage of this file), so the enumerations here include each stage's RUN triggers
+after its own RUNs, marked by ``instruction.onbuild``, and every policy that judges RUN
+commands judges them too. A trigger runs with the stage's final ENV, SHELL and WORKDIR
+(``Dockerfile.scope``/``shell``). Policies about what the shipped image itself contains
+pass ``triggers=False``: a trigger's effects land in whichever child uses this image.
+
 Variables: a RUN sees the stage's ARG and ENV values as environment variables.
 :meth:`RunScript.resolved_commands` substitutes the ones the Dockerfile sets; shell
 variables assigned inside the script, and ENV inherited from the base image, stay as
@@ -126,6 +133,11 @@ class RunScript:
     # and ``RUN <<EOF`` bodies, ``("bash", "-eu")`` for ``RUN bash -eu <<EOF``, the
     # shebang for ``#!/bin/bash -e``; () for an exec-form argv, which no shell reads
     interpreters: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def onbuild(self) -> bool:
+        """An ONBUILD trigger: it runs in builds FROM this stage, not in this one."""
+        return self.instruction.onbuild
 
     @property
     def commands(self) -> Iterator[tuple[Command, int]]:
@@ -326,25 +338,30 @@ def _build(dockerfile: Dockerfile, ins: Instruction, stage: Stage,
 
 
 def stage_run_scripts(
-    dockerfile: Dockerfile, stage: Stage, build_args: Mapping[str, str] | None = None
+    dockerfile: Dockerfile,
+    stage: Stage,
+    build_args: Mapping[str, str] | None = None,
+    *,
+    triggers: bool = True,
 ) -> list[RunScript]:
-    """The RUN instructions of one stage (ONBUILD triggers excluded: they run elsewhere)."""
+    """The RUN instructions of one stage, then its RUN triggers (``triggers=False``: only
+    the RUNs of this stage's own build)."""
     # Most Dockerfile policies read the RUNs: build them once per file.
     key = ("runs", stage.index, tuple(sorted(build_args.items())) if build_args else ())
     hit: list[RunScript] | None = dockerfile.memo.get(key)
     if hit is None:
-        hit = [_build(dockerfile, ins, stage, build_args) for ins in stage.find("RUN")]
-        dockerfile.memo[key] = hit
-    return list(hit)
+        steps = stage.find("RUN", triggers=True)
+        hit = dockerfile.memo[key] = [_build(dockerfile, ins, stage, build_args) for ins in steps]
+    return list(hit) if triggers else [r for r in hit if not r.onbuild]
 
 
 def run_scripts(
-    dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None
+    dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None, *, triggers: bool = True
 ) -> list[RunScript]:
-    """The RUN instructions of every stage, in file order."""
+    """The RUN instructions of every stage, stage by stage (see ``stage_run_scripts``)."""
     out: list[RunScript] = []
     for stage in dockerfile.stages:
-        out.extend(stage_run_scripts(dockerfile, stage, build_args))
+        out.extend(stage_run_scripts(dockerfile, stage, build_args, triggers=triggers))
     return out
 
 
@@ -352,14 +369,18 @@ def written_files(
     dockerfile: Dockerfile,
     stages: Sequence[Stage] | None = None,
     build_args: Mapping[str, str] | None = None,
+    *,
+    triggers: bool = True,
 ) -> list[WrittenFile]:
-    """Text that RUN commands and COPY/ADD here-documents put into files, in file order
-    (``stages``: all stages by default). Paths have the Dockerfile's ARG/ENV substituted."""
+    """Text that RUN commands and COPY/ADD here-documents put into files, stage by stage
+    (``stages``: all stages by default), each stage's triggers after its instructions
+    unless ``triggers`` is False. Paths have the Dockerfile's ARG/ENV substituted."""
     out: list[WrittenFile] = []
     for stage in dockerfile.stages if stages is None else stages:
-        for ins in stage.instructions:
+        runs = {r.instruction: r for r in stage_run_scripts(dockerfile, stage, build_args)}
+        for ins in stage.steps if triggers else stage.instructions:
             if ins.keyword == "RUN":
-                rs = _build(dockerfile, ins, stage, build_args)
+                rs = runs[ins]
                 for w, line in rs.file_writes:
                     path = rs.resolve(w.path).text if "$" in w.path else w.path
                     display = rs.shown_pipeline(w.command, line)
@@ -393,7 +414,8 @@ def shown(command: Command | str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-def findings_message(keyword: str, pieces: Sequence[tuple[int, str]]) -> str:
+def findings_message(ins: Instruction, pieces: Sequence[tuple[int, str]]) -> str:
     """One message for everything wrong with one instruction: ``RUN a (line 3) does x;
-    b (line 4) does y`` (duplicates, such as a wrapper and what it wraps, dropped)."""
-    return f"{keyword} " + "; ".join(dict.fromkeys(text for _line, text in pieces))
+    b (line 4) does y`` (duplicates, such as a wrapper and what it wraps, dropped), with
+    ``ONBUILD trigger:`` in front for a trigger."""
+    return ins.mark(f"{ins.keyword} " + "; ".join(dict.fromkeys(text for _line, text in pieces)))

@@ -67,7 +67,10 @@ def multi_stage_build(dockerfile: Dockerfile, context: Context) -> Iterator[Viol
     build_args = context.options(DockerOptions).build_args
     stage = dockerfile.stages[0]
     where = dockerfile.shipped_title(stage)
-    scan = scan_build(dockerfile, stage_run_scripts(dockerfile, stage, build_args), build_args)
+    # An ONBUILD trigger builds in the images FROM this one, where the child decides whether
+    # that is a builder stage: what ships from this file is its own build.
+    runs = stage_run_scripts(dockerfile, stage, build_args, triggers=False)
+    scan = scan_build(dockerfile, runs, build_args)
     if scan.steps:
         # "make (line 28)" three times says nothing more than once
         listing = ", ".join(dict.fromkeys(step.describe() for step in scan.steps))

@@ -227,12 +227,13 @@ ADD https://github.com/acme/plugins.git#1f0c5b7e2d8a9c3b4e6f70812a3b4c5d6e7f8091
 def copy_not_add(dockerfile: Dockerfile, context: Context) -> Iterator[Violation | Unknown]:
     build_args = context.options(DockerOptions).build_args
     for stage in dockerfile.stages:
-        for ins in stage.find("ADD"):  # ONBUILD triggers run in other builds: not here
+        # A trigger's ADD runs in every build FROM this stage: judged the same way.
+        for ins in stage.find("ADD", triggers=True):
             findings: list[_Finding] = []
             for source in dockerfile.copy_paths(ins).sources:
                 result = _judge(dockerfile, ins, source, build_args)
                 if isinstance(result, Unknown):
-                    yield result
+                    yield Unknown(ins.mark(result.reason))
                 elif result is not None:
                     findings.append(result)
             if not findings:
@@ -245,5 +246,7 @@ def copy_not_add(dockerfile: Dockerfile, context: Context) -> Iterator[Violation
                 message = f"ADD (line {ins.line}): {parts}"
             worst = max(f.severity for f in findings)
             yield Violation(
-                message, line=ins.line, severity=worst if worst > Severity.MEDIUM else None
+                ins.mark(message),
+                line=ins.line,
+                severity=worst if worst > Severity.MEDIUM else None,
             )

@@ -73,8 +73,10 @@ def no_sudo(dockerfile: Dockerfile, context: Context) -> Iterator[Violation]:
         for c, line in rs.resolved_commands():
             if c.name in _ESCALATORS:
                 pieces.append((line, f"{rs.shown(c, line)} (line {line}) runs {c.name}"))
-            if rs.stage.index not in in_chain:
-                continue  # a builder stage's packages are not shipped
+            if rs.onbuild or rs.stage.index not in in_chain:
+                # A builder stage's packages are not shipped; a trigger's land in whichever
+                # image is built FROM this one.
+                continue
             install = parse_install(c)
             if install is None or install.manager not in _OS_MANAGERS:
                 continue
@@ -88,7 +90,7 @@ def no_sudo(dockerfile: Dockerfile, context: Context) -> Iterator[Violation]:
                     )
 
     # A sudoers rule is what turns an installed (or base-image) sudo into root access.
-    for w in written_files(dockerfile, chain, build_args):
+    for w in written_files(dockerfile, chain, build_args, triggers=False):
         if _is_sudoers(w.path):
             found.setdefault(w.instruction, []).append(
                 (w.line, f"{w.shown} (line {w.line}) writes {w.path} in {where}")
@@ -105,4 +107,4 @@ def no_sudo(dockerfile: Dockerfile, context: Context) -> Iterator[Violation]:
 
     for ins, pieces in sorted(found.items(), key=lambda item: item[0].line):
         if pieces:
-            yield Violation(findings_message(ins.keyword, pieces), line=pieces[0][0])
+            yield Violation(findings_message(ins, pieces), line=pieces[0][0])

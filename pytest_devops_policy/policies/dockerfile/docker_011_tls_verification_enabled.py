@@ -135,8 +135,10 @@ def tls_verification_enabled(
                 resolved = rs.resolve(text)
                 if resolved.build_time and name != "GIT_SSL_NO_VERIFY":
                     unknown.append(
-                        f"RUN {name}={text} (line {line}) depends on "
-                        f"{', '.join(resolved.build_time)}, which has no default"
+                        rs.instruction.mark(
+                            f"RUN {name}={text} (line {line}) depends on "
+                            f"{', '.join(resolved.build_time)}, which has no default"
+                        )
                     )
                     continue
                 why = tls_bypass_setting(name, resolved.text)
@@ -152,6 +154,6 @@ def tls_verification_enabled(
 
     for ins, pieces in sorted(found.items(), key=lambda item: item[0].line):
         if pieces:
-            yield Violation(findings_message(ins.keyword, pieces), line=pieces[0][0])
+            yield Violation(findings_message(ins, pieces), line=pieces[0][0])
     for reason in unknown:
         yield Unknown(reason)

@@ -78,9 +78,11 @@ def _run_findings(
                 yield line, f"{text} {scheme}://", False
             elif verdict == "unknown":
                 unknown.append(
-                    f"RUN {rs.shown(c, line)} (line {line}): the URL {d.url} depends on "
-                    f"{', '.join(r.build_time)}, which has no default "
-                    "(docker.build_args can supply one)"
+                    rs.instruction.mark(
+                        f"RUN {rs.shown(c, line)} (line {line}): the URL {d.url} depends on "
+                        f"{', '.join(r.build_time)}, which has no default "
+                        f"({rs.instruction.value_hint})"
+                    )
                 )
         for name, value in assignments(c):
             if name.upper() in URL_ENV_VARS:
@@ -171,7 +173,8 @@ def https_downloads_no_pipe_to_shell(
     unknown: list[str] = []
 
     for stage in dockerfile.stages:
-        for ins in stage.find("ADD"):
+        # A trigger's ADD downloads in every build FROM this stage: judged the same way.
+        for ins in stage.find("ADD", triggers=True):
             for src in dockerfile.copy_paths(ins).sources:
                 if src.heredoc is not None:
                     continue
@@ -183,9 +186,11 @@ def https_downloads_no_pipe_to_shell(
                     found.setdefault(ins, []).append((ins.line, text, False))
                 elif verdict == "unknown":
                     unknown.append(
-                        f"ADD {src.raw} (line {ins.line}) depends on "
-                        f"{', '.join(exp.unresolved)}, which has no default "
-                        "(docker.build_args can supply one)"
+                        ins.mark(
+                            f"ADD {src.raw} (line {ins.line}) depends on "
+                            f"{', '.join(exp.unresolved)}, which has no default "
+                            f"({ins.value_hint})"
+                        )
                     )
         # ENV PIP_INDEX_URL=http://... makes every later install download in plaintext. An
         # index URL without a static value is not judged (like a URL from a shell variable).
@@ -227,6 +232,6 @@ def https_downloads_no_pipe_to_shell(
         # Plaintext code that is also executed unverified: anyone on the path runs code.
         severity = Severity.HIGH if any(high for _l, _t, high in items) else None
         pieces = [(line, text) for line, text, _high in items]
-        yield Violation(findings_message(ins.keyword, pieces), line=pieces[0][0], severity=severity)
+        yield Violation(findings_message(ins, pieces), line=pieces[0][0], severity=severity)
     for reason in unknown:
         yield Unknown(reason)

@@ -99,4 +99,4 @@ def package_signatures_verified(dockerfile: Dockerfile, context: Context) -> Ite
 
     for ins, pieces in sorted(found.items(), key=lambda item: item[0].line):
         if pieces:
-            yield Violation(findings_message(ins.keyword, pieces), line=pieces[0][0])
+            yield Violation(findings_message(ins, pieces), line=pieces[0][0])

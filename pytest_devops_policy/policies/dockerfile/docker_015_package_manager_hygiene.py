@@ -331,8 +331,10 @@ def package_manager_hygiene(
     # an earlier instruction of the chain count like --no-install-recommends / -y.
     configured: set[str] = set()
     for st in chain:
+        # A stage's ONBUILD triggers follow its instructions: they run in the builds FROM
+        # it, whose layers keep their caches just the same.
         scripts = {r.instruction: r for r in stage_run_scripts(dockerfile, st, build_args)}
-        for ins in st.instructions:
+        for ins in st.steps:
             run = scripts.get(ins)
             if run is not None and run.posix:  # PowerShell / cmd: not checked
                 ops = package_ops(dockerfile, [run], build_args)
@@ -341,10 +343,12 @@ def package_manager_hygiene(
                     where += f", stage {st.display})" if multi else ")"
                     if isinstance(found, str):
                         yield Unknown(
-                            f"{where} keeps no cache only if {found} is set, and {found} has "
-                            "no default (docker.build_args can supply one)"
+                            ins.mark(
+                                f"{where} keeps no cache only if {found} is set, and {found} "
+                                f"has no default ({ins.value_hint})"
+                            )
                         )
                     else:
-                        yield Violation(f"{where} {'; '.join(found)}", line=op.line)
+                        yield Violation(ins.mark(f"{where} {'; '.join(found)}"), line=op.line)
             if ins.keyword in ("RUN", "COPY", "ADD"):
                 configured |= _apt_config(ins, run, None)

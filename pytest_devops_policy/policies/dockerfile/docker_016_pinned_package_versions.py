@@ -72,7 +72,7 @@ def _lockfile_install(
     if isinstance(frozen, str):
         return Unknown(
             f"{where} is lockfile-frozen only if {frozen} is true, and {frozen} has no "
-            "default (docker.build_args can supply one)"
+            f"default ({op.instruction.value_hint})"
         )
     flag = "--frozen-lockfile (yarn 1) or --immutable (yarn 2+)"
     if inst.family == "pnpm":
@@ -114,7 +114,7 @@ def _check(
     elif op.unresolved:
         yield Unknown(
             f"{where} installs packages that depend on {unresolved_names(op)}, which has no "
-            "default here (docker.build_args can supply one)"
+            f"default here ({op.instruction.value_hint})"
         )
 
 
@@ -178,5 +178,5 @@ def pinned_package_versions(
         if not op.install.installs:
             continue
         stage = f", stage {op.run.stage.display}" if multi else ""
-        where = f"{op.install.describe()} (line {op.line}{stage})"
+        where = op.instruction.mark(f"{op.install.describe()} (line {op.line}{stage})")
         yield from _check(dockerfile, op, where, build_args)

@@ -39,8 +39,13 @@ def _check_stage(
 ) -> Iterator[Violation | Unknown]:
     # A WORKDIR in a stage this one is built FROM counts: the setting is inherited.
     has_workdir = any(st.find("WORKDIR") for st in dockerfile.chain(stage, build_args)[:-1])
-    for ins in stage.instructions:  # ONBUILD triggers are not this build's instructions
-        if ins.keyword == "WORKDIR":
+    # ONBUILD triggers follow the stage's instructions (they run after all of them, in the
+    # builds FROM it). A trigger's COPY/ADD is judged like the stage's own; its WORKDIR
+    # only counts as one being set (triggers are judged where they wrap RUN, COPY or ADD).
+    for ins in stage.steps:
+        if ins.keyword == "WORKDIR" and ins.onbuild:
+            has_workdir = True
+        elif ins.keyword == "WORKDIR":
             exp = dockerfile.resolve(ins.args, ins, build_args)
             absolute = _absolute(exp)
             if absolute is None:
@@ -63,15 +68,19 @@ def _check_stage(
             if absolute is None:
                 names = ", ".join(exp.unresolved)
                 yield Unknown(
-                    f"{ins.keyword} destination {raw} (line {ins.line}) depends on {names}, "
-                    "which has no default, and no WORKDIR is set before it"
+                    ins.mark(
+                        f"{ins.keyword} destination {raw} (line {ins.line}) depends on "
+                        f"{names}, which has no default, and no WORKDIR is set before it"
+                    )
                 )
             elif not absolute:
                 where = dockerfile.stage_title(stage)
                 yield Violation(
-                    f"{ins.keyword} to relative destination {_shown(raw, exp)} (line "
-                    f"{ins.line}) with no WORKDIR set before it in {where}: the files land "
-                    "wherever the base image's working directory is",
+                    ins.mark(
+                        f"{ins.keyword} to relative destination {_shown(raw, exp)} (line "
+                        f"{ins.line}) with no WORKDIR set before it in {where}: the files "
+                        "land wherever the base image's working directory is"
+                    ),
                     line=ins.line,
                 )
 

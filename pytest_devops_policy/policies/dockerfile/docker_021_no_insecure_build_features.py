@@ -21,7 +21,8 @@ def _allowed_frontends(context: Context) -> tuple[str, ...]:
 
 def _run_findings(dockerfile: Dockerfile) -> Iterator[Violation]:
     for stage in dockerfile.stages:
-        for ins in stage.find("RUN"):  # ONBUILD triggers run in other builds: not here
+        # A trigger's RUN asks for the entitlement in every build FROM this stage.
+        for ins in stage.find("RUN", triggers=True):
             problems: list[str] = []
             severity: Severity | None = None
             security = (ins.flag("security") or "").strip().lower()
@@ -43,7 +44,9 @@ def _run_findings(dockerfile: Dockerfile) -> Iterator[Violation]:
                 flags += [f"--network={network}"] if network == "host" else []
                 command = ins.args if len(ins.args) <= 60 else ins.args[:57] + "..."
                 yield Violation(
-                    f"RUN {' '.join(flags)} {command} (line {ins.line}): {'; '.join(problems)}",
+                    ins.mark(
+                        f"RUN {' '.join(flags)} {command} (line {ins.line}): {'; '.join(problems)}"
+                    ),
                     line=ins.line,
                     severity=severity,
                 )

@@ -93,7 +93,9 @@ def pipefail_for_pipes(dockerfile: Dockerfile, context: Context) -> Iterator[Vio
         if found is not None:
             line, shown = found
             yield Violation(
-                f"RUN {shown} (line {line}) has a pipeline but no pipefail: a failure before "
-                "the last command is ignored",
+                rs.instruction.mark(
+                    f"RUN {shown} (line {line}) has a pipeline but no pipefail: a failure "
+                    "before the last command is ignored"
+                ),
                 line=line,
             )

@@ -152,9 +152,8 @@ def _inherited(
         return
     steps: list[BuildStep] = []
     for parent in parents:
-        scan = scan_build(
-            dockerfile, stage_run_scripts(dockerfile, parent, build_args), build_args, vcs=True
-        )
+        runs = stage_run_scripts(dockerfile, parent, build_args, triggers=False)
+        scan = scan_build(dockerfile, runs, build_args, vcs=True)
         steps.extend(scan.steps)
         for op in scan.unresolved:
             yield Unknown(
@@ -237,7 +236,9 @@ def lean_final_stage(dockerfile: Dockerfile, context: Context) -> Iterator[Viola
         yield unknown
     yield from _inherited(dockerfile, stage, chain[:-1], base, build_args)
 
-    runs = stage_run_scripts(dockerfile, stage, build_args)
+    # What the shipped image holds: ONBUILD triggers build in the images FROM it instead,
+    # where the child decides whether that is a builder stage.
+    runs = stage_run_scripts(dockerfile, stage, build_args, triggers=False)
     scan = scan_build(dockerfile, runs, build_args, vcs=True)
     for step in scan.steps:
         if not step.toolchain:
@@ -264,5 +265,7 @@ def lean_final_stage(dockerfile: Dockerfile, context: Context) -> Iterator[Viola
             "which may be build tools"
         )
 
-    chain_runs = [r for st in chain for r in stage_run_scripts(dockerfile, st, build_args)]
+    chain_runs = [
+        r for st in chain for r in stage_run_scripts(dockerfile, st, build_args, triggers=False)
+    ]
     yield from _dev_dependencies(dockerfile, stage, chain_runs, build_args)

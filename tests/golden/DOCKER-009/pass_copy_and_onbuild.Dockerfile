@@ -1,6 +1,6 @@
 FROM python:3.12-slim
-# Triggers run in the child image's build.
-ONBUILD ADD . /app/
+# A trigger is judged like the stage's own ADD; this one copies with COPY.
+ONBUILD COPY . /app/
 COPY requirements.txt /app/
 COPY <<EOT /etc/motd
 ADD is not an instruction inside a heredoc body

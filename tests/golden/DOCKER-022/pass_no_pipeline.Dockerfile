@@ -10,5 +10,4 @@ RUN python3 <<EOF
 print("a | b")
 EOF
 RUN ["/bin/echo", "ls | wc -l"]
-ONBUILD RUN ls | wc -l
 RUN case "$(uname -m)" in x86_64|amd64) echo amd64 ;; aarch64|arm64) echo arm64 ;; esac
