@@ -36,13 +36,6 @@ def test_the_target_pragma_names_the_items(pytester: pytest.Pytester) -> None:
     assert _ids(pytester) == ["Dockerfile::stage:runtime::DOCKER-001"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "kinds/dockerfile.py must pass docker.target to the parser: "
-        "parse(source, options.of(DockerOptions).target)"
-    ),
-)
 def test_the_target_setting_names_the_items(pytester: pytest.Pytester) -> None:
     (pytester.path / "Dockerfile").write_text(STAGES)
     ids = _ids(pytester, "--devops-policy-option", "docker.target=runtime")

@@ -7,14 +7,15 @@ from pytest_devops_policy.formats.dockerfile.parser import parse
 from pytest_devops_policy.indexes.docker_context import dependencies
 from pytest_devops_policy.kinds.base import FormatDefaults
 from pytest_devops_policy.model import ParsedFile, Source
-from pytest_devops_policy.options import Options
+from pytest_devops_policy.options import DockerOptions, Options
 
 __all__ = ["FORMAT"]
 
 
 class DockerfileFormat(FormatDefaults):
     def parse(self, source: Source, options: Options) -> ParsedFile:
-        return parse(source)
+        # The shipped stage names the item (its name, or its index when it has none).
+        return parse(source, options.of(DockerOptions).target)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
         # The build context and its .dockerignore (DOCKER-007/008 read them).
