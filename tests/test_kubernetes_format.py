@@ -267,6 +267,81 @@ def test_invalid_json_is_a_parse_error_with_json_position() -> None:
     assert (info.value.line, info.value.col) == (6, 1)
 
 
+def _cm(name: str, extra: str = "") -> str:
+    return f'{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"{name}"}}{extra}}}'
+
+
+def test_json_stream_on_one_line() -> None:
+    # kubectl apply -f accepts values back to back; each is a document of its own.
+    first = _cm("a")
+    text = first + _cm("b", ',"data":{"k":"v"}') + "\n"
+    a, b = _objects(text, "stream.json")
+    assert (a.label, a.line, a.col, a.document_index) == ("ConfigMap/a", 1, 1, 0)
+    assert (b.label, b.line, b.col, b.document_index) == ("ConfigMap/b", 1, len(first) + 1, 1)
+    assert b.locate(("data", "k")) == (1, text.index('"k"') + 1)
+    assert list(b.waiver_lines()) == [1]
+
+
+def test_json_stream_on_several_lines_has_a_line_for_every_key() -> None:
+    text = (
+        _cm("a")
+        + "\n\n"
+        + '  {"apiVersion": "apps/v1",\n'
+        + '   "kind": "Deployment",\n'
+        + '   "metadata": {"name": "web"},\n'
+        + '   "spec": {"template": {"spec": {"containers": [\n'
+        + '\t{"name": "web", "image": "nginx:latest"}]}}}}\n'
+        + _cm("b")
+    )
+    a, dep, b = _objects(text, "stream.json")
+    assert (a.line, dep.line, b.line) == (1, 3, 8)
+    assert dep.col == 3
+    assert dep.locate(("metadata", "name")) == (5, 17)
+    (c,) = dep.containers()
+    assert c.image == "nginx:latest"
+    assert dep.locate(c.at("image")) == (7, 18)
+    assert list(dep.waiver_lines()) == [3, 4, 5]
+
+
+def test_json_stream_flattens_lists_and_numbers_duplicate_labels() -> None:
+    text = (
+        '{"apiVersion": "v1", "kind": "List", "items": [\n  '
+        + _cm("a")
+        + ",\n  "
+        + _cm("b")
+        + "\n]}\n"
+        + _cm("a")
+    )
+    a, b, again = _objects(text, "list.json")
+    assert (a.label, b.label, again.label) == ("ConfigMap/a", "ConfigMap/b", "ConfigMap/a#2")
+    assert (a.line, a.col, b.line, again.line) == (2, 3, 3, 5)
+
+
+def test_json_stream_with_an_invalid_value_is_a_parse_error_at_it() -> None:
+    with pytest.raises(ParseError) as info:
+        _parse(_cm("a") + '\n{"apiVersion": "v1", oops}\n', "stream.json")
+    assert info.value.message == "invalid JSON: Expecting property name enclosed in double quotes"
+    assert (info.value.line, info.value.col) == (2, 22)
+
+
+def test_json_stream_value_the_yaml_loaders_refuse_keeps_its_start() -> None:
+    long_key = "k" * 1100
+    text = _cm("a") + "\n" + _cm("big", f',"data":{{"{long_key}":"x"}}') + "\n" + _cm("c")
+    a, big, c = _objects(text, "stream.json")
+    assert (a.line, big.line, c.line) == (1, 2, 3)
+    assert big.locate(("data",)) == (2, 1)  # only the value's start is known
+    assert c.locate(("metadata", "name")) == (3, _cm("c").index('"name"') + 1)
+
+
+def test_json_escaped_surrogate_pairs_keep_their_lines() -> None:
+    # json.dumps writes non-BMP characters as surrogate pairs, which libyaml refuses.
+    text = '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "m"},\n'
+    text += '  "data": {"greeting": "\\ud83d\\udc4b"}\n}\n'
+    (cm,) = _objects(text, "cm.json")
+    assert cm["data"] == {"greeting": "\U0001f44b"}
+    assert cm.locate(("data", "greeting")) == (5, 12)
+
+
 # -- labels, metadata, mapping access ----------------------------------------
 
 

@@ -598,18 +598,69 @@ def _load(source: Source) -> list[Document]:
         return load_documents(text, yaml11=True)
     # JSON is YAML (once tabs, which JSON only allows as whitespace, are
     # spaces), and the YAML loader gives us a line for every key.
+    spaced = text.replace("\t", " ")
     try:
-        return load_documents(text.replace("\t", " "), yaml11=True)
+        return load_documents(spaced, yaml11=True, retry=False)
     except ParseError:
         pass
+    # Several values back to back (a stream, which kubectl accepts), or one the C YAML
+    # loader refuses: each value is loaded alone, at its place in the file.
+    values = _json_values(text)
+    starts = _positions(text, [start for start, _, _ in values])
+    return [
+        _json_document(spaced[start:end], value, index, *starts[index])
+        for index, (start, end, value) in enumerate(values)
+    ]
+
+
+_JSON = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_values(text: str) -> list[tuple[int, int, Any]]:
+    """(start, end, value) of each top-level JSON value; ParseError if one is invalid."""
+    found: list[tuple[int, int, Any]] = []
+    pos = _after_space(text, 0)
+    while pos < len(text):
+        try:
+            value, end = _JSON.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise ParseError("JSON nesting is too deep to analyse") from None
+        found.append((pos, end, value))
+        pos = _after_space(text, end)
+    return found
+
+
+def _after_space(text: str, pos: int) -> int:
+    match = _JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _positions(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """1-based (line, column) of increasing offsets, counting the text once."""
+    out: list[tuple[int, int]] = []
+    line, line_start, done = 1, 0, 0
+    for offset in offsets:
+        line += text.count("\n", done, offset)
+        newline = text.rfind("\n", done, offset)
+        if newline >= 0:
+            line_start = newline + 1
+        done = offset
+        out.append((line, offset - line_start + 1))
+    return out
+
+
+def _json_document(chunk: str, value: Any, index: int, line: int, col: int) -> Document:
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise ParseError("JSON nesting is too deep to analyse") from None
-    # Valid JSON the YAML loader refused: objects are reported at line 1.
-    return [Document(value=value, index=0, start_line=1, lines={(): (1, 1)})]
+        docs = load_documents(chunk, yaml11=True)
+    except ParseError:
+        docs = []
+    if len(docs) == 1:
+        return docs[0].moved(index, line, col)
+    # Valid JSON the YAML loaders refuse (a key over 1024 characters): only its start is known.
+    return Document(value=value, index=index, start_line=line, lines={(): (line, col)})
 
 
 def parse(source: Source) -> K8sFile:
