@@ -342,6 +342,95 @@ def test_json_escaped_surrogate_pairs_keep_their_lines() -> None:
     assert cm.locate(("data", "greeting")) == (5, 12)
 
 
+# -- templates outside Helm charts --------------------------------------------
+
+GO_TEMPLATE = """\
+{{- if .Values.enabled }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "lib.fullname" . }}
+spec:
+  replicas: {{ .Values.replicas }}
+{{- end }}
+"""
+
+JINJA_TEMPLATE = """\
+{% for name in services %}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ name }}
+{% endfor %}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "marker", "line"),
+    [
+        ("lib/templates/_deploy.yaml", GO_TEMPLATE, "{{ }}", 1),
+        ("bundle/services.yaml", JINJA_TEMPLATE, "{% %}", 1),
+        (
+            "envsubst/job.json",
+            '{"apiVersion": "batch/v1", "kind": "Job",\n "spec": {{- toJson .Values.spec }}}',
+            "{{ }}",
+            2,
+        ),
+    ],
+)
+def test_template_that_does_not_parse_is_skipped_not_broken(
+    name: str, text: str, marker: str, line: int
+) -> None:
+    parsed = _parse(text, name)
+    assert parsed.subjects == []
+    assert parsed.recognised is True
+    reason = parsed.skip_reason
+    assert reason is not None
+    assert reason.startswith(f"a template ({marker} markers from line {line}), not YAML until")
+    assert "render it" in reason and "scan the output" in reason
+
+
+def test_template_skip_reason_keeps_the_parse_error() -> None:
+    reason = _parse(GO_TEMPLATE).skip_reason
+    assert reason is not None
+    assert "(as written, line 1: invalid YAML: " in reason
+
+
+def test_template_markers_that_parse_are_judged() -> None:
+    # Quoted markers are YAML strings; policies answer Unknown for templated values.
+    text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Values.name }}"\n'
+    (cm,) = _objects(text)
+    assert cm.name == "{{ .Values.name }}"
+    assert _parse(text).skip_reason is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Markers only inside quotes or comments cannot be what broke the YAML.
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Values.name }}"\ndata: [a,\n',
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: '{{ x }}'\ndata: [a,\n",
+        "apiVersion: v1\nkind: Pod  # {{ not this }}\nmetadata:\n  name: [unclosed\n",
+        # A marker after the error, or one never closed.
+        "apiVersion: v1\nkind: Pod\nmetadata: [a,\n  b: c\n---\nname: {{ .Values.x }}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ unclosed\n",
+    ],
+)
+def test_broken_yaml_with_harmless_markers_is_still_a_parse_error(text: str) -> None:
+    with pytest.raises(ParseError):
+        _parse(text)
+
+
+def test_template_becomes_one_skipped_item(pytester: pytest.Pytester) -> None:
+    (pytester.path / "deploy").mkdir()
+    (pytester.path / "deploy" / "app.yaml").write_text(GO_TEMPLATE)
+    result = pytester.runpytest("--devops-policy-only", "-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*deploy/app.yaml: a template ({{ }} markers from line 1)*"])
+    assert "PARSE-ERROR" not in result.stdout.str()
+
+
 # -- labels, metadata, mapping access ----------------------------------------
 
 

@@ -663,13 +663,54 @@ def _json_document(chunk: str, value: Any, index: int, line: int, col: int) -> D
     return Document(value=value, index=index, start_line=line, lines={(): (line, col)})
 
 
+# Template markers outside quoted strings and comments: Go/Helm ``{{ }}`` and Jinja ``{% %}``.
+_QUOTED = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'""")
+_COMMENT = re.compile(r"(?:^|\s)#.*")
+_MARKERS = (("{{", "}}"), ("{%", "%}"))
+
+
+def _template_marker(text: str, last_line: int) -> tuple[str, int] | None:
+    """The first template marker (and its line) that could have broken the YAML: outside
+    quotes and comments, closed further on, on or before ``last_line``."""
+    offset = 0
+    for number, line in enumerate(text.split("\n")[:last_line], start=1):
+        if "{" in line:
+            bare = _COMMENT.sub("", _QUOTED.sub('""', line))
+            for opener, closer in _MARKERS:
+                if opener in bare and text.find(closer, offset) >= 0:
+                    return f"{opener} {closer}", number
+        offset += len(line) + 1
+    return None
+
+
+def _template(source: Source, error: ParseError) -> K8sFile | None:
+    """A file that fails to parse because template markers are not YAML yet is a template
+    to render, not a broken manifest: a skipped file saying how to check it."""
+    marker = _template_marker(source.text, error.line)
+    if marker is None:
+        return None
+    shown, line = marker
+    reason = (
+        f"a template ({shown} markers from line {line}), not YAML until rendered "
+        f"(as written, line {error.line}: {error.message}); render it (helm template, "
+        "envsubst, your templating tool) and scan the output to check the result"
+    )
+    return K8sFile(source=source, kind="kubernetes", subjects=[], skip_reason=reason)
+
+
 def parse(source: Source) -> K8sFile:
     """Parse a YAML or JSON file into ``K8sObject`` subjects (see the module docstring)."""
     if not looks_like_kubernetes(source.text):
         return _unrecognised(source)
-    # The text looks like Kubernetes, so a file that fails to load is a
-    # broken manifest: ParseError propagates.
-    documents = _load(source)
+    # The text looks like Kubernetes, so a file that fails to load is a template
+    # or a broken manifest: ParseError propagates.
+    try:
+        documents = _load(source)
+    except ParseError as error:
+        template = _template(source, error)
+        if template is None:
+            raise
+        return template
     subjects: list[Subject[Any]] = []
     unjudged: list[tuple[str, int]] = []
     recognised = False
