@@ -78,7 +78,8 @@ class Document:
         and it is document ``index`` (values of a JSON stream are parsed one by one)."""
 
         def at(pos: Position) -> Position:
-            return pos[0] + line - 1, pos[1] + col - 1 if pos[0] == 1 else pos[1]
+            # Only positions on the value's first line are shifted right.
+            return pos[0] + line - 1, (pos[1] + col - 1 if pos[0] == 1 else pos[1])
 
         return Document(
             value=self.value,

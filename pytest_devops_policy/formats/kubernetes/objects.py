@@ -703,7 +703,7 @@ def parse(source: Source) -> K8sFile:
     if not looks_like_kubernetes(source.text):
         return _unrecognised(source)
     # The text looks like Kubernetes, so a file that fails to load is a template
-    # or a broken manifest: ParseError propagates.
+    # (skipped, with how to check it) or a broken manifest: ParseError propagates.
     try:
         documents = _load(source)
     except ParseError as error:
