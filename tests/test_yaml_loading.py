@@ -278,6 +278,16 @@ def test_nesting_too_deep_for_the_pure_loader_is_an_error_not_a_crash() -> None:
     assert info.value.message.startswith("invalid YAML: ")
 
 
+def test_without_libyaml_the_pure_loader_reads_alone(
+    monkeypatch: pytest.MonkeyPatch, pure_runs: list[int]
+) -> None:
+    monkeypatch.setattr(yamlload, "HAVE_LIBYAML", False)
+    assert _values("a: [fe80::]\n") == [{"a": ["fe80::"]}]
+    with pytest.raises(ParseError, match="found undefined alias 'x'"):
+        load_documents("a: *x\n", yaml11=True)
+    assert len(pure_runs) == 2
+
+
 # -- GitHub Actions (YAML 1.2) go through the same loader ----------------------------------------
 
 

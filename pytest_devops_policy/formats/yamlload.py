@@ -267,16 +267,21 @@ def load_documents(text: str, *, yaml11: bool, retry: bool = True) -> list[Docum
     if both loaders reject it.
     """
     text = _without_line_boms(text)
+    if not HAVE_LIBYAML:  # exotic interpreters: the pure loader is the only one
+        try:
+            return _pure_documents(text, yaml11)
+        except _Rejected as exc:
+            raise exc.error from None
     try:
         return _documents(text, _MemoLoader, lambda: _Walker(yaml11))
     except _Rejected as exc:
         fast = exc
-    if not retry or not HAVE_LIBYAML or _TOO_DEEP in fast.error.message:
+    if not retry or _TOO_DEEP in fast.error.message:
         raise fast.error
     if len(text) > PURE_RETRY_LIMIT:
         raise _unretried(fast.error)
     try:
-        return _documents(text, _PureLoader, lambda: _PureWalker(yaml11, text))
+        return _pure_documents(text, yaml11)
     except _Rejected as slow:
         raise _reported(fast, slow).error from None
 
@@ -310,6 +315,10 @@ def _documents(
     except RecursionError:
         raise ParseError("YAML nesting is too deep to analyse") from None
     return docs
+
+
+def _pure_documents(text: str, yaml11: bool) -> list[Document]:
+    return _documents(text, _PureLoader, lambda: _PureWalker(yaml11, text))
 
 
 def _compose_all(text: str, loader_class: Callable[[str], Any]) -> Iterator[yaml.Node | None]:
