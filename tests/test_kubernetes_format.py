@@ -267,6 +267,170 @@ def test_invalid_json_is_a_parse_error_with_json_position() -> None:
     assert (info.value.line, info.value.col) == (6, 1)
 
 
+def _cm(name: str, extra: str = "") -> str:
+    return f'{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"{name}"}}{extra}}}'
+
+
+def test_json_stream_on_one_line() -> None:
+    # kubectl apply -f accepts values back to back; each is a document of its own.
+    first = _cm("a")
+    text = first + _cm("b", ',"data":{"k":"v"}') + "\n"
+    a, b = _objects(text, "stream.json")
+    assert (a.label, a.line, a.col, a.document_index) == ("ConfigMap/a", 1, 1, 0)
+    assert (b.label, b.line, b.col, b.document_index) == ("ConfigMap/b", 1, len(first) + 1, 1)
+    assert b.locate(("data", "k")) == (1, text.index('"k"') + 1)
+    assert list(b.waiver_lines()) == [1]
+
+
+def test_json_stream_on_several_lines_has_a_line_for_every_key() -> None:
+    text = (
+        _cm("a")
+        + "\n\n"
+        + '  {"apiVersion": "apps/v1",\n'
+        + '   "kind": "Deployment",\n'
+        + '   "metadata": {"name": "web"},\n'
+        + '   "spec": {"template": {"spec": {"containers": [\n'
+        + '\t{"name": "web", "image": "nginx:latest"}]}}}}\n'
+        + _cm("b")
+    )
+    a, dep, b = _objects(text, "stream.json")
+    assert (a.line, dep.line, b.line) == (1, 3, 8)
+    assert dep.col == 3
+    assert dep.locate(("metadata", "name")) == (5, 17)
+    (c,) = dep.containers()
+    assert c.image == "nginx:latest"
+    assert dep.locate(c.at("image")) == (7, 18)
+    assert list(dep.waiver_lines()) == [3, 4, 5]
+
+
+def test_json_stream_flattens_lists_and_numbers_duplicate_labels() -> None:
+    text = (
+        '{"apiVersion": "v1", "kind": "List", "items": [\n  '
+        + _cm("a")
+        + ",\n  "
+        + _cm("b")
+        + "\n]}\n"
+        + _cm("a")
+    )
+    a, b, again = _objects(text, "list.json")
+    assert (a.label, b.label, again.label) == ("ConfigMap/a", "ConfigMap/b", "ConfigMap/a#2")
+    assert (a.line, a.col, b.line, again.line) == (2, 3, 3, 5)
+
+
+def test_json_stream_with_an_invalid_value_is_a_parse_error_at_it() -> None:
+    with pytest.raises(ParseError) as info:
+        _parse(_cm("a") + '\n{"apiVersion": "v1", oops}\n', "stream.json")
+    assert info.value.message == "invalid JSON: Expecting property name enclosed in double quotes"
+    assert (info.value.line, info.value.col) == (2, 22)
+
+
+def test_json_stream_value_the_yaml_loaders_refuse_keeps_its_start() -> None:
+    long_key = "k" * 1100
+    text = _cm("a") + "\n" + _cm("big", f',"data":{{"{long_key}":"x"}}') + "\n" + _cm("c")
+    a, big, c = _objects(text, "stream.json")
+    assert (a.line, big.line, c.line) == (1, 2, 3)
+    assert big.locate(("data",)) == (2, 1)  # only the value's start is known
+    assert c.locate(("metadata", "name")) == (3, _cm("c").index('"name"') + 1)
+
+
+def test_json_escaped_surrogate_pairs_keep_their_lines() -> None:
+    # json.dumps writes non-BMP characters as surrogate pairs, which libyaml refuses.
+    text = '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "m"},\n'
+    text += '  "data": {"greeting": "\\ud83d\\udc4b"}\n}\n'
+    (cm,) = _objects(text, "cm.json")
+    assert cm["data"] == {"greeting": "\U0001f44b"}
+    assert cm.locate(("data", "greeting")) == (5, 12)
+
+
+# -- templates outside Helm charts --------------------------------------------
+
+GO_TEMPLATE = """\
+{{- if .Values.enabled }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "lib.fullname" . }}
+spec:
+  replicas: {{ .Values.replicas }}
+{{- end }}
+"""
+
+JINJA_TEMPLATE = """\
+{% for name in services %}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ name }}
+{% endfor %}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "marker", "line"),
+    [
+        ("lib/templates/_deploy.yaml", GO_TEMPLATE, "{{ }}", 1),
+        ("bundle/services.yaml", JINJA_TEMPLATE, "{% %}", 1),
+        (
+            "envsubst/job.json",
+            '{"apiVersion": "batch/v1", "kind": "Job",\n "spec": {{- toJson .Values.spec }}}',
+            "{{ }}",
+            2,
+        ),
+    ],
+)
+def test_template_that_does_not_parse_is_skipped_not_broken(
+    name: str, text: str, marker: str, line: int
+) -> None:
+    parsed = _parse(text, name)
+    assert parsed.subjects == []
+    assert parsed.recognised is True
+    reason = parsed.skip_reason
+    assert reason is not None
+    assert reason.startswith(f"a template ({marker} markers from line {line}), not YAML until")
+    assert "render it" in reason and "scan the output" in reason
+
+
+def test_template_skip_reason_keeps_the_parse_error() -> None:
+    reason = _parse(GO_TEMPLATE).skip_reason
+    assert reason is not None
+    assert "(as written, line 1: invalid YAML: " in reason
+
+
+def test_template_markers_that_parse_are_judged() -> None:
+    # Quoted markers are YAML strings; policies answer Unknown for templated values.
+    text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Values.name }}"\n'
+    (cm,) = _objects(text)
+    assert cm.name == "{{ .Values.name }}"
+    assert _parse(text).skip_reason is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Markers only inside quotes or comments cannot be what broke the YAML.
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Values.name }}"\ndata: [a,\n',
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: '{{ x }}'\ndata: [a,\n",
+        "apiVersion: v1\nkind: Pod  # {{ not this }}\nmetadata:\n  name: [unclosed\n",
+        # A marker after the error, or one never closed.
+        "apiVersion: v1\nkind: Pod\nmetadata: [a,\n  b: c\n---\nname: {{ .Values.x }}\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ unclosed\n",
+    ],
+)
+def test_broken_yaml_with_harmless_markers_is_still_a_parse_error(text: str) -> None:
+    with pytest.raises(ParseError):
+        _parse(text)
+
+
+def test_template_becomes_one_skipped_item(pytester: pytest.Pytester) -> None:
+    (pytester.path / "deploy").mkdir()
+    (pytester.path / "deploy" / "app.yaml").write_text(GO_TEMPLATE)
+    result = pytester.runpytest("--devops-policy-only", "-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*deploy/app.yaml: a template ({{ }} markers from line 1)*"])
+    assert "PARSE-ERROR" not in result.stdout.str()
+
+
 # -- labels, metadata, mapping access ----------------------------------------
 
 

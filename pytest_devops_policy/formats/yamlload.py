@@ -13,12 +13,17 @@ semantics per format:
 Mapping keys are always the raw scalar text. Timestamps stay strings.
 Aliases share one converted value (no exponential blow-up); recursive aliases
 and absurd nesting become parse errors, never crashes.
+
+libyaml rejects some YAML that PyYAML's pure-Python loader (and Kubernetes' go-yaml)
+accept, such as ``[1.2.3.4, 001:db8::]``. A text the C loader rejects is composed again by
+the pure loader, through the same resolver and walker, before it is called broken. That
+loader is about 18 times slower, so texts over ``PURE_RETRY_LIMIT`` are not retried.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -67,6 +72,22 @@ class Document:
             if pos is not None or not path:
                 return pos
             path = path[:-1]
+
+    def moved(self, index: int, line: int, col: int) -> Document:
+        """This document as part of a larger text, where its own text starts at (line, col)
+        and it is document ``index`` (values of a JSON stream are parsed one by one)."""
+
+        def at(pos: Position) -> Position:
+            # Only positions on the value's first line are shifted right.
+            return pos[0] + line - 1, (pos[1] + col - 1 if pos[0] == 1 else pos[1])
+
+        return Document(
+            value=self.value,
+            index=index,
+            start_line=self.start_line + line - 1,
+            lines={path: at(pos) for path, pos in self.lines.items()},
+            duplicate_keys=[(path, n + line - 1) for path, n in self.duplicate_keys],
+        )
 
 
 class _Walker:
@@ -152,6 +173,46 @@ class _Walker:
         return out
 
 
+class _PureWalker(_Walker):
+    """The walker for the pure loader's nodes, in Kubernetes mode (``yaml11``).
+
+    In a flow sequence, that loader (like the YAML 1.2 spec) ends a plain scalar before a
+    ':' followed by ',' or ']' and makes a one-pair mapping of it: ``[fe80::]`` is
+    ``[{'fe80:': None}]``. go-yaml, which Kubernetes uses, reads the string ``'fe80::'``,
+    and libyaml rejects it; such pairs are read as go-yaml reads them.
+    """
+
+    def __init__(self, yaml11: bool, text: str) -> None:
+        super().__init__(yaml11)
+        self.text = text
+
+    def walk(self, node: yaml.Node, path: tuple[PathPart, ...], doc: Document, record: bool) -> Any:
+        if self.yaml11 and node.id == "mapping":  # type: ignore[attr-defined]
+            scalar = self._colon_ended(node)
+            if scalar is not None:
+                return scalar
+        return super().walk(node, path, doc, record)
+
+    def _colon_ended(self, node: yaml.Node) -> str | None:
+        """``'x:'`` for the pair ``x:`` written directly before ',' or ']', else None."""
+        if len(node.value) != 1:
+            return None
+        key, value = node.value[0]
+        implicit_pair = key.start_mark.index == node.start_mark.index  # no '{' of its own
+        if not implicit_pair or key.id != "scalar" or key.style is not None:
+            return None
+        if (
+            value.id != "scalar"
+            or value.value != ""
+            or value.end_mark.index != value.start_mark.index
+        ):
+            return None
+        end = key.end_mark.index
+        if self.text[end : end + 1] != ":" or self.text[end + 1 : end + 2] not in (",", "]"):
+            return None
+        return f"{key.value}:"
+
+
 def _key_text(node: yaml.Node) -> str:
     if node.id == "scalar":  # type: ignore[attr-defined]
         return str(node.value)
@@ -193,40 +254,144 @@ def _to_float(text: str) -> float | str:
         return text
 
 
-def load_documents(text: str, *, yaml11: bool) -> list[Document]:
-    """Parse every document in ``text``. Raises ``ParseError`` with a 1-based position."""
+PURE_RETRY_LIMIT = 1 << 20
+"""Texts over this many characters (1 MiB of ASCII) that libyaml rejects are not retried:
+the pure-Python loader costs about 18 times as much, and a hostile file must stay cheap."""
+
+
+def load_documents(text: str, *, yaml11: bool, retry: bool = True) -> list[Document]:
+    """Parse every document in ``text``. Raises ``ParseError`` with a 1-based position.
+
+    A text libyaml rejects is composed again by PyYAML's pure-Python loader (unless
+    ``retry`` is false or the text is over ``PURE_RETRY_LIMIT``): it is an error only
+    if both loaders reject it.
+    """
+    text = _without_line_boms(text)
+    if not HAVE_LIBYAML:  # exotic interpreters: the pure loader is the only one
+        try:
+            return _pure_documents(text, yaml11)
+        except _Rejected as exc:
+            raise exc.error from None
+    try:
+        return _documents(text, _MemoLoader, lambda: _Walker(yaml11))
+    except _Rejected as exc:
+        fast = exc
+    if not retry or _TOO_DEEP in fast.error.message:
+        raise fast.error
+    if len(text) > PURE_RETRY_LIMIT:
+        raise _unretried(fast.error)
+    try:
+        return _pure_documents(text, yaml11)
+    except _Rejected as slow:
+        raise _reported(fast, slow).error from None
+
+
+# libyaml stops at 1000 levels; the walker recurses too and could not go that deep either,
+# and the pure scanner would spend a second getting there.
+_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+class _Rejected(Exception):
+    """A loader rejected the text: the error to report, and where (None: no position)."""
+
+    def __init__(self, error: ParseError, where: Position | None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.where = where
+
+
+def _documents(
+    text: str, loader: Callable[[str], Any], walker: Callable[[], _Walker]
+) -> list[Document]:
     docs: list[Document] = []
     try:
-        for index, node in enumerate(_compose_all(text)):
+        for index, node in enumerate(_compose_all(text, loader)):
             if node is None:
                 continue
             doc = Document(value=None, index=index, start_line=node.start_mark.line + 1)
             doc.lines[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-            doc.value = _Walker(yaml11).walk(node, (), doc, record=True)
+            doc.value = walker().walk(node, (), doc, record=True)
             docs.append(doc)
     except RecursionError:
         raise ParseError("YAML nesting is too deep to analyse") from None
-    except Exception as exc:
-        # Matched by module, not class: libyaml raises the classes of the first 'yaml' import.
-        if not type(exc).__module__.startswith("yaml"):
-            raise
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        col = mark.column + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        if context:
-            problem = f"{context}: {problem}"
-        raise ParseError(f"invalid YAML: {problem}", line, col) from None
     return docs
+
+
+def _pure_documents(text: str, yaml11: bool) -> list[Document]:
+    return _documents(text, _PureLoader, lambda: _PureWalker(yaml11, text))
+
+
+def _compose_all(text: str, loader_class: Callable[[str], Any]) -> Iterator[yaml.Node | None]:
+    loader = loader_class(text)
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    return
+                node = loader.get_node()
+            except RecursionError:  # the pure composer recurses once per nesting level
+                raise _Rejected(ParseError("YAML nesting is too deep to analyse"), None) from None
+            except Exception as exc:
+                # Matched by module, not class: libyaml raises the classes of the first
+                # 'yaml' import.
+                if not type(exc).__module__.startswith("yaml"):
+                    raise
+                raise _rejected(exc) from None
+            yield node
+    finally:
+        loader.dispose()
+
+
+def _rejected(exc: Exception) -> _Rejected:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = (mark.line + 1, mark.column + 1) if mark else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    if context:
+        problem = f"{context}: {problem}"
+    line, col = where or (1, 1)
+    return _Rejected(ParseError(f"invalid YAML: {problem}", line, col), where)
+
+
+def _reported(fast: _Rejected, slow: _Rejected) -> _Rejected:
+    """Which error to report when both loaders reject a text.
+
+    Each loader rejects some YAML the other accepts (libyaml ``[fe80::]``, the pure loader
+    a tab after ``key:``), so an error the other loader read past is not the real one: the
+    later of the two wins. At the same place the pure loader's message wins: it names the
+    offending character or alias where libyaml's does not.
+    """
+    if slow.where is None:
+        return fast
+    if fast.where is None or slow.where >= fast.where:
+        return slow
+    return fast
+
+
+def _unretried(error: ParseError) -> ParseError:
+    note = (
+        f"not retried with PyYAML's pure-Python parser, which accepts some YAML libyaml "
+        f"rejects, as the text is over {PURE_RETRY_LIMIT >> 20} MiB"
+    )
+    return ParseError(f"{error.message} ({note})", error.line, error.col)
+
+
+def _without_line_boms(text: str) -> str:
+    # Files joined with `cat` carry a byte-order mark at the start of a line, where it is
+    # invisible; kubectl splits documents before decoding them, so it accepts them, but
+    # libyaml trips over it and the pure loader makes it part of a key.
+    if "\ufeff" not in text:
+        return text
+    return text.replace("\n\ufeff", "\n")
 
 
 _COLLECTIONS: dict[Any, Any] = {"sequence": yaml.SequenceNode, "mapping": yaml.MappingNode}
 
 
-class _MemoLoader(_Loader):
+class _MemoResolver(yaml.resolver.Resolver):
     """libyaml composes in C but calls the Python resolver for every scalar; manifests
-    repeat the same keys and values, so remember each (value, implicit) -> tag."""
+    repeat the same keys and values, so remember each (value, implicit) -> tag. Both
+    loaders resolve through this class, so a retried text gets the same tags."""
 
     _memo: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
 
@@ -239,7 +404,7 @@ class _MemoLoader(_Loader):
             current = _COLLECTIONS.get(node_id, kind)
             return super().resolve(current, value, implicit)  # type: ignore[no-untyped-call]
         key = (value, implicit)
-        memo = _MemoLoader._memo
+        memo = _MemoResolver._memo
         tag = memo.get(key)
         if tag is None:
             tag = super().resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
@@ -249,10 +414,37 @@ class _MemoLoader(_Loader):
         return tag
 
 
-def _compose_all(text: str) -> Iterator[yaml.Node | None]:
-    loader = _MemoLoader(text)
-    try:
-        while loader.check_node():
-            yield loader.get_node()
-    finally:
-        loader.dispose()
+class _MemoLoader(_MemoResolver, _Loader):
+    """The fast path: libyaml's composer."""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _PureLoader(_MemoResolver, yaml.SafeLoader):
+    """PyYAML's pure-Python loader, for texts libyaml rejects.
+
+    An escaped surrogate pair in a double-quoted scalar (``"\\ud83d\\ude00"``, how Python's
+    json.dumps writes non-BMP characters) is one character, as JSON reads it; PyYAML would
+    keep two lone surrogates, which cannot even be printed. An unpaired surrogate or an
+    escape past U+10FFFF is an error, as in libyaml (PyYAML raises ValueError on the latter).
+    """
+
+    def scan_flow_scalar(self, style: Any) -> Any:
+        start = self.get_mark()
+        try:
+            token = super().scan_flow_scalar(style)
+        except ValueError:
+            raise _escape_error(start, "found an escape past U+10FFFF") from None
+        if _SURROGATE.search(token.value):
+            try:
+                token.value = token.value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                raise _escape_error(
+                    start, "found an unpaired surrogate escape (\\ud800-\\udfff)"
+                ) from None
+        return token
+
+
+def _escape_error(mark: Any, problem: str) -> yaml.scanner.ScannerError:
+    return yaml.scanner.ScannerError("while scanning a double-quoted scalar", None, problem, mark)

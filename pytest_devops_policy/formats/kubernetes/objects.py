@@ -598,27 +598,119 @@ def _load(source: Source) -> list[Document]:
         return load_documents(text, yaml11=True)
     # JSON is YAML (once tabs, which JSON only allows as whitespace, are
     # spaces), and the YAML loader gives us a line for every key.
+    spaced = text.replace("\t", " ")
     try:
-        return load_documents(text.replace("\t", " "), yaml11=True)
+        return load_documents(spaced, yaml11=True, retry=False)
     except ParseError:
         pass
+    # Several values back to back (a stream, which kubectl accepts), or one the C YAML
+    # loader refuses: each value is loaded alone, at its place in the file.
+    values = _json_values(text)
+    starts = _positions(text, [start for start, _, _ in values])
+    return [
+        _json_document(spaced[start:end], value, index, *starts[index])
+        for index, (start, end, value) in enumerate(values)
+    ]
+
+
+_JSON = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_values(text: str) -> list[tuple[int, int, Any]]:
+    """(start, end, value) of each top-level JSON value; ParseError if one is invalid."""
+    found: list[tuple[int, int, Any]] = []
+    pos = _after_space(text, 0)
+    while pos < len(text):
+        try:
+            value, end = _JSON.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise ParseError("JSON nesting is too deep to analyse") from None
+        found.append((pos, end, value))
+        pos = _after_space(text, end)
+    return found
+
+
+def _after_space(text: str, pos: int) -> int:
+    match = _JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def _positions(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """1-based (line, column) of increasing offsets, counting the text once."""
+    out: list[tuple[int, int]] = []
+    line, line_start, done = 1, 0, 0
+    for offset in offsets:
+        line += text.count("\n", done, offset)
+        newline = text.rfind("\n", done, offset)
+        if newline >= 0:
+            line_start = newline + 1
+        done = offset
+        out.append((line, offset - line_start + 1))
+    return out
+
+
+def _json_document(chunk: str, value: Any, index: int, line: int, col: int) -> Document:
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise ParseError("JSON nesting is too deep to analyse") from None
-    # Valid JSON the YAML loader refused: objects are reported at line 1.
-    return [Document(value=value, index=0, start_line=1, lines={(): (1, 1)})]
+        docs = load_documents(chunk, yaml11=True)
+    except ParseError:
+        docs = []
+    if len(docs) == 1:
+        return docs[0].moved(index, line, col)
+    # Valid JSON the YAML loaders refuse (a key over 1024 characters): only its start is known.
+    return Document(value=value, index=index, start_line=line, lines={(): (line, col)})
+
+
+# Template markers outside quoted strings and comments: Go/Helm ``{{ }}`` and Jinja ``{% %}``.
+_QUOTED = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'""")
+_COMMENT = re.compile(r"(?:^|\s)#.*")
+_MARKERS = (("{{", "}}"), ("{%", "%}"))
+
+
+def _template_marker(text: str, last_line: int) -> tuple[str, int] | None:
+    """The first template marker (and its line) that could have broken the YAML: outside
+    quotes and comments, closed further on, on or before ``last_line``."""
+    offset = 0
+    for number, line in enumerate(text.split("\n")[:last_line], start=1):
+        if "{" in line:
+            bare = _COMMENT.sub("", _QUOTED.sub('""', line))
+            for opener, closer in _MARKERS:
+                if opener in bare and text.find(closer, offset) >= 0:
+                    return f"{opener} {closer}", number
+        offset += len(line) + 1
+    return None
+
+
+def _template(source: Source, error: ParseError) -> K8sFile | None:
+    """A file that fails to parse because template markers are not YAML yet is a template
+    to render, not a broken manifest: a skipped file saying how to check it."""
+    marker = _template_marker(source.text, error.line)
+    if marker is None:
+        return None
+    shown, line = marker
+    reason = (
+        f"a template ({shown} markers from line {line}), not YAML until rendered "
+        f"(as written, line {error.line}: {error.message}); render it (helm template, "
+        "envsubst, your templating tool) and scan the output to check the result"
+    )
+    return K8sFile(source=source, kind="kubernetes", subjects=[], skip_reason=reason)
 
 
 def parse(source: Source) -> K8sFile:
     """Parse a YAML or JSON file into ``K8sObject`` subjects (see the module docstring)."""
     if not looks_like_kubernetes(source.text):
         return _unrecognised(source)
-    # The text looks like Kubernetes, so a file that fails to load is a
-    # broken manifest: ParseError propagates.
-    documents = _load(source)
+    # The text looks like Kubernetes, so a file that fails to load is a template
+    # (skipped, with how to check it) or a broken manifest: ParseError propagates.
+    try:
+        documents = _load(source)
+    except ParseError as error:
+        template = _template(source, error)
+        if template is None:
+            raise
+        return template
     subjects: list[Subject[Any]] = []
     unjudged: list[tuple[str, int]] = []
     recognised = False
