@@ -53,7 +53,13 @@ class K8sOptions(KindOptions):
     )
     default_namespace: str = option(
         "",
-        "The namespace of objects that set none and no kustomization sets (empty: unset).",
+        "The namespace of objects that set none and no kustomization sets (empty: unset, the "
+        "namespace their deployment unit is applied to).",
+    )
+    unit_roots: tuple[str, ...] = option(
+        (),
+        "Directories (relative to the rootdir, globs allowed) whose whole tree is applied as "
+        "one deployment unit (kubectl apply -R -f DIR); by default each directory is its own.",
     )
     require_namespace: bool = option(
         False,
