@@ -554,3 +554,8 @@ def test_merge_verdicts() -> None:
         "cannot be decided in d (cannot tell); passes in b"
     )
     assert list(merge_verdicts([("a", [doubt]), ("b", [doubt])])) == [doubt]
+    # An Unknown carries no secret to mask: a secret in a summarised message is masked.
+    token = "sk_live_abcdefghijklmnop1234"
+    leaked = Violation(f"token {token} in env", secret=token)
+    (summary,) = merge_verdicts([("a", [leaked]), ("b", [])])
+    assert isinstance(summary, Unknown) and token not in summary.reason

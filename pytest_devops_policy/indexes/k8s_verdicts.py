@@ -20,6 +20,7 @@ from pytest_devops_policy.api import Unknown, Violation
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.masking import redact
 from pytest_devops_policy.model import Subject
 
 __all__ = ["Judge", "each_unit", "merge_verdicts", "unless_doubtful"]
@@ -79,8 +80,13 @@ def _distinct(per_unit: Sequence[tuple[str, list[Result]]]) -> Iterator[Result]:
             yield Unknown(r.reason + note)
 
 
+def _text(v: Violation) -> str:
+    # An Unknown carries no secret to mask, so a secret in a message is masked here.
+    return redact(v.message, [v.secret]) if v.secret else v.message
+
+
 def _says(results: Sequence[Result]) -> str:
-    found = [r.message for r in results if isinstance(r, Violation)]
+    found = [_text(r) for r in results if isinstance(r, Violation)]
     if not found:
         found = [r.reason for r in results if isinstance(r, Unknown)]
     return "; ".join(dict.fromkeys(found))
@@ -114,6 +120,6 @@ def unless_doubtful(findings: Iterable[Result], doubt: str | None) -> Iterator[R
     applies at all rests on ``doubt`` (a Service that may or may not select the pods)."""
     for finding in findings:
         if doubt is not None and isinstance(finding, Violation):
-            yield Unknown(f"{finding.message}, but {doubt}")
+            yield Unknown(f"{_text(finding)}, but {doubt}")
         else:
             yield finding
