@@ -48,8 +48,9 @@ class K8sOptions(KindOptions):
 
     scope: Literal["session", "dir", "file"] = option(
         "session",
-        "Which objects cross-object policies see: the whole run, the manifest's directory, or "
-        "its own file (also `--devops-policy-k8s-scope`).",
+        "Which objects cross-object policies see: the manifest's whole deployment unit, the "
+        "part of it in the manifest's directory, or its own file (also "
+        "`--devops-policy-k8s-scope`).",
     )
     default_namespace: str = option(
         "",
