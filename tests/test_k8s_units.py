@@ -206,6 +206,36 @@ def test_units_follow_kustomize_roots_directories_and_unit_roots(tmp_path: Path)
     assert run.kustomize.namespace(str(tmp_path / "base/web.yaml")) is None  # they disagree
 
 
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        (
+            ["deploy/*"],
+            {"deploy/a/x.yaml": "tree deploy/a/", "deploy/a/b/y.yaml": "tree deploy/a/"},
+        ),
+        (["*"], {"deploy/a/x.yaml": "tree deploy/", "deploy/a/b/y.yaml": "tree deploy/"}),
+        (
+            ["./deploy/a/"],
+            {"deploy/a/x.yaml": "tree deploy/a/", "deploy/a/b/y.yaml": "tree deploy/a/"},
+        ),
+        (["deploy/a/b"], {"deploy/a/x.yaml": "deploy/a/", "deploy/a/b/y.yaml": "tree deploy/a/b/"}),
+        ([], {"deploy/a/x.yaml": "deploy/a/", "deploy/a/b/y.yaml": "deploy/a/b/"}),
+    ],
+)
+def test_unit_roots_match_a_glob_per_path_segment(
+    tmp_path: Path, patterns: list[str], expected: dict[str, str]
+) -> None:
+    _write(tmp_path, {"deploy/a/x.yaml": pdb("x"), "deploy/a/b/y.yaml": pdb("y")})
+    cache = ParseCache(str(tmp_path))
+    run = k8s_run.the_run(cache)
+    units = group_units(run.manifests, run.kustomize, cache.relpath, patterns)
+    found = {
+        cache.relpath(p): units.units_of(p)[0].label.removeprefix("directory ")
+        for p in run.manifests
+    }
+    assert found == expected
+
+
 def test_rendered_charts_are_one_unit_each(tmp_path: Path) -> None:
     chart = str(tmp_path / "chart")
     templates = {f"{chart}/templates/a.yaml": chart, f"{chart}/templates/sub/b.yaml": chart}

@@ -11,8 +11,9 @@ two directories are two ``kubectl apply -f`` calls, possibly to two clusters).
 * **Helm** (rendered with ``k8s.helm_render``): a chart's rendered templates are one unit.
 * **Directories.** Every other manifest belongs to the unit of its own directory, as
   ``kubectl apply -f DIR`` applies it: subdirectories are units of their own (kubectl does
-  not recurse without ``-R``). ``k8s.unit_roots`` names directories whose whole tree is
-  applied as one unit (``kubectl apply -R -f DIR``); the outermost one that matches wins.
+  not recurse without ``-R``). ``k8s.unit_roots`` names directories (relative to the
+  rootdir, a glob per path segment) whose whole tree is applied as one unit
+  (``kubectl apply -R -f DIR``); the outermost one that matches wins.
 
 A unit also records what it applies but the run cannot read (remote bases, kustomize
 ``helmCharts``, resources outside the scanned paths): verdicts that rest on something
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 from pytest_devops_policy.formats.kubernetes.kustomize import KustomizeMap
 
-__all__ = ["Member", "Unit", "UnitMap", "group_units"]
+__all__ = ["Member", "Unit", "UnitMap", "directory_unit", "group_units"]
 
 # (file, the namespace a kustomization gives it in this unit, or None)
 Member = tuple[str, str | None]
@@ -80,9 +81,19 @@ def _tree_root(
     for d in chain:  # innermost first; the last match is the outermost
         if d not in memo:
             rel = relpath(d).rstrip("/") or "."
-            memo[d] = d if any(fnmatch.fnmatchcase(rel, p) for p in patterns) else None
+            # Directories outside the rootdir (relpath keeps them absolute) match nothing.
+            hit = not os.path.isabs(rel) and any(_matches(rel, p) for p in patterns)
+            memo[d] = d if hit else None
         found = memo[d] or found
     return found
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    """A glob per path segment: ``deploy/*`` is every directory right under deploy/."""
+    if pattern == "." or rel == ".":
+        return pattern == rel
+    parts, globs = rel.split("/"), pattern.split("/")
+    return len(parts) == len(globs) and all(map(fnmatch.fnmatchcase, parts, globs))
 
 
 def _normalise(patterns: Iterable[str]) -> list[str]:

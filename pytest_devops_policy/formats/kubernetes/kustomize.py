@@ -31,6 +31,7 @@ __all__ = [
     "KUSTOMIZATION_NAMES",
     "Kustomization",
     "KustomizeMap",
+    "KustomizeUnit",
     "is_kustomization_name",
     "read_kustomization",
 ]
