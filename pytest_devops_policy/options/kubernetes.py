@@ -59,8 +59,9 @@ class K8sOptions(KindOptions):
     )
     unit_roots: tuple[str, ...] = option(
         (),
-        "Directories (relative to the rootdir, globs allowed) whose whole tree is applied as "
-        "one deployment unit (kubectl apply -R -f DIR); by default each directory is its own.",
+        "Directories (relative to the rootdir, a glob per path segment) whose whole tree is "
+        "applied as one deployment unit (kubectl apply -R -f DIR); by default each directory "
+        "is its own.",
     )
     require_namespace: bool = option(
         False,
