@@ -454,6 +454,18 @@ def test_explicit_workload_and_unset_cover_is_unknown(tmp_path: Path) -> None:
     assert "need not be namespace shop" in reason
 
 
+def test_budget_over_pods_of_uncertain_namespace_is_unknown(tmp_path: Path) -> None:
+    strict = pdb("web", "shop").replace("maxUnavailable: 1", "minAvailable: 3")
+    _write(tmp_path, {"web.yaml": deployment("web"), "pdb.yaml": strict})
+    finding = _one(tmp_path, "pdb.yaml", "K8S-027")
+    assert _verdict(finding) == "unknown"
+    assert any("the pods it guards are uncertain" in u for u in finding.unknowns)
+    assert any("matches no workload certainly in its namespace" in u for u in finding.unknowns)
+    # Known to share the namespace, the budget blocks every eviction.
+    same = _one(tmp_path, "pdb.yaml", "K8S-027", {"k8s.default_namespace": "shop"})
+    assert "minAvailable 3 is not below the 3 pods it guards" in same.violations[0].message
+
+
 def test_unset_namespaces_of_one_unit_match_each_other(tmp_path: Path) -> None:
     _write(
         tmp_path,

@@ -1,9 +1,10 @@
 """K8S-027: a PodDisruptionBudget leaves room for at least one eviction.
 
 The budget is read the way the disruption controller reads it: the pods it
-guards are those of every workload of its deployment unit its selector matches
-(one whose namespace may or may not be the budget's leaves the count unknown), counted at R (the
-HPA's ``minReplicas`` when one targets the workload, else ``spec.replicas``);
+guards are those of every workload of its deployment unit that its selector
+matches (one whose namespace may or may not be the budget's leaves the count
+unknown), counted at R (the HPA's ``minReplicas`` when one targets the
+workload, else ``spec.replicas``);
 a percentage ``minAvailable`` is rounded up, a percentage ``maxUnavailable``
 too. Eviction is impossible when ``maxUnavailable`` is 0 or when
 ``minAvailable`` reaches the total, so a node drain (and with it cluster
@@ -215,9 +216,10 @@ def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unkn
     workloads = index.workloads_selected_by(entry)
     matched = [(w, entry_replicas(w, index)) for w in workloads]
     if workloads.maybe:
-        # Pods that may or may not be the budget's: their count is not known.
-        doubt = f"it may also guard {workloads.namespace_doubt}"
-        matched += [(w, Replicas(None, doubt, problem=doubt)) for w in workloads.maybe[:1]]
+        # Pods that may or may not be the budget's: how many it guards is not known. One
+        # entry carries the doubt, which names all of them.
+        doubt = f"the pods it guards are uncertain: {workloads.namespace_doubt}"
+        matched.append((workloads.maybe[0], Replicas(None, doubt, problem=doubt)))
 
     has_min = spec.get("minAvailable") is not None
     has_max = spec.get("maxUnavailable") is not None
