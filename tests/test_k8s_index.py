@@ -141,7 +141,7 @@ def _index(root: Path, **settings: object) -> tuple[K8sIndex, ParseCache, Contex
     return k8s_run.run_index(context), cache, context
 
 
-def test_outer_kustomization_namespace_wins_and_ambiguity_is_unset(tmp_path: Path) -> None:
+def test_outer_kustomization_namespace_wins(tmp_path: Path) -> None:
     _write(
         tmp_path,
         {
@@ -155,8 +155,8 @@ def test_outer_kustomization_namespace_wins_and_ambiguity_is_unset(tmp_path: Pat
     index, _, _ = _index(tmp_path)
     by_name = {e.name: e for e in index.objects("Deployment")}
     assert by_name["api"].namespace == "solo"
-    # base/web.yaml is "base" through its own kustomization and "prod" through the overlay.
-    assert by_name["web"].namespace is None
+    # prod/ uses base/, so base/web.yaml is applied only through prod/: with its namespace.
+    assert by_name["web"].namespace == "prod"
 
 
 def test_patch_files_are_not_indexed_and_not_judged(tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_queries_follow_namespaces_and_selectors(tmp_path: Path) -> None:
             "web.yaml": DEPLOY.format(name="web").replace(
                 "name: web\n", "name: web\n  namespace: a\n", 1
             ),
-            "pdb.yaml": PDB.format(name="web"),  # no namespace: matches any
+            "pdb.yaml": PDB.format(name="web"),  # no namespace: maybe a, maybe not
             "other.yaml": PDB.format(name="web").replace(
                 "name: web\n", "name: x\n  namespace: b\n", 1
             ),
@@ -198,21 +198,26 @@ def test_queries_follow_namespaces_and_selectors(tmp_path: Path) -> None:
             "minReplicas: 2, maxReplicas: 5}\n",
         },
     )
-    index, cache, _ = _index(tmp_path)
+    _, cache, context = _index(tmp_path)
     parsed = cache.get(str(tmp_path / "web.yaml"), "kubernetes")
     assert not isinstance(parsed, Exception)
     web = parsed.subjects[0]
+    index = context.index(web)
     assert index.namespace_of(web) == "a"
-    assert [p.name for p in index.pdbs_selecting(web)] == ["web"]  # not b, not v1beta1 {}
+    # Not b, not the v1beta1 {} one; the unset one only maybe (it is where the unit goes).
+    budgets = index.pdbs_selecting(web)
+    assert budgets == [] and [p.name for p in budgets.maybe] == ["web"]
+    assert budgets.doubt is not None and "sets no namespace" in budgets.doubt
     assert [s.ref for s in index.services_selecting(web)] == ["Service/web (svc.yaml:1)"]
     assert [h.name for h in index.hpas_targeting(web)] == ["web"]
     entry = index.entry_for(web)
     assert entry is not None and entry.replicas == 3 and entry.pod_labels == {"app": "web"}
     pdb = next(p for p in index.objects("PodDisruptionBudget") if p.name == "web")
-    assert [w.name for w in index.workloads_selected_by(pdb)] == ["web"]
+    selected = index.workloads_selected_by(pdb)
+    assert selected == [] and [w.name for w in selected.maybe] == ["web"]
 
 
-def test_buckets_keep_run_order_and_unset_namespaces_match_any(tmp_path: Path) -> None:
+def test_buckets_keep_run_order_and_unset_namespaces_are_maybe(tmp_path: Path) -> None:
     np = (
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
         "metadata: {{name: {name}{ns}}}\nspec: {{podSelector: {{matchLabels: {{app: web}}}}}}\n"
@@ -227,7 +232,12 @@ def test_buckets_keep_run_order_and_unset_namespaces_match_any(tmp_path: Path) -
         },
     )
     index, _, _ = _index(tmp_path)
-    assert [p.name for p in index.objects("NetworkPolicy", "a")] == ["a1", "any", "a2"]
+    assert [p.name for p in index.objects("NetworkPolicy", "a")] == ["a1", "a2"]
+    found = index.related("NetworkPolicy", "a")
+    assert [p.name for p in found] == ["a1", "a2"] and [p.name for p in found.maybe] == ["any"]
+    unset = index.related("NetworkPolicy", None)
+    assert [p.name for p in unset] == ["any"]
+    assert [p.name for p in unset.maybe] == ["a1", "b1", "a2"]
     assert [p.name for p in index.objects("NetworkPolicy")] == ["a1", "b1", "any", "a2"]
     assert index.memo("k", lambda i: len(i.entries)) == 4
     assert index.memo("k", lambda i: 0) == 4  # computed once
@@ -278,9 +288,13 @@ def test_scopes_restrict_the_view(tmp_path: Path) -> None:
     subject = web.subjects[0]
     counts = {}
     for scope in ("session", "dir", "file"):
-        context = Context({"k8s.scope": scope}, cache)
+        # One tree applied together, so the session scope is wider than the directory.
+        context = Context({"k8s.scope": scope, "k8s.unit_roots": ["."]}, cache)
         counts[scope] = len(list(context.index(subject).objects("PodDisruptionBudget")))
     assert counts == {"session": 2, "dir": 1, "file": 0}
+    # By default app/ and other/ are two deployment units: other/pdb.yaml is not related.
+    context = Context({"k8s.scope": "session"}, cache)
+    assert len(list(context.index(subject).objects("PodDisruptionBudget"))) == 1
 
 
 CROSS_POLICY = """
@@ -325,18 +339,17 @@ def test_index_covers_the_paths_given(pytester: pytest.Pytester) -> None:
         pytester.path,
         {"a/web.yaml": DEPLOY.format(name="web"), "b/pdb.yaml": PDB.format(name="web")},
     )
-    whole = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "-p", "no:cacheprovider")
+    tree = ("--devops-policy-option", "k8s.unit_roots=.")  # a/ and b/ applied together
+    run = (*NO_BUILTIN, "--devops-policy-only", "-p", "no:cacheprovider", *tree)
+    whole = pytester.runpytest(*run)
     assert _outcomes(whole) == {"passed": 1}
-    only_a = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "a", "-p", "no:cacheprovider")
+    only_a = pytester.runpytest(*run, "a")
     assert _outcomes(only_a) == {"failed": 1}
-    dir_scope = pytester.runpytest(
-        *NO_BUILTIN,
-        "--devops-policy-only",
-        "--devops-policy-k8s-scope=dir",
-        "-p",
-        "no:cacheprovider",
-    )
+    dir_scope = pytester.runpytest(*run, "--devops-policy-k8s-scope=dir")
     assert _outcomes(dir_scope) == {"failed": 1}
+    # By default a/ and b/ are two deployment units: b's budget does not cover a's pods.
+    units = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "-p", "no:cacheprovider")
+    assert _outcomes(units) == {"failed": 1}
 
 
 def test_xdist_workers_build_the_same_index(pytester: pytest.Pytester) -> None:

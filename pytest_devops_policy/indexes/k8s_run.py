@@ -1,13 +1,16 @@
-"""The Kubernetes run: which manifests, kustomizations and charts it holds, the index of
-every object per ``k8s.scope``, and what kustomize does to a file.
+"""The Kubernetes run: which manifests, kustomizations and charts it holds, how they group
+into deployment units, the index of every unit per ``k8s.scope``, and what kustomize does
+to a file.
 
 Built once per run through ``ParseCache.memo``; per-file facts are cached by content, so a
-warm run builds the index without parsing.
+warm run builds the indexes without parsing.
 """
 
 from __future__ import annotations
 
+import copy
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,11 +18,27 @@ from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.kubernetes.kustomize import KustomizeMap
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
 from pytest_devops_policy.indexes import helm
-from pytest_devops_policy.indexes.kubernetes import K8sIndex, file_facts, kustomize_map, run_files
+from pytest_devops_policy.indexes.k8s_units import Unit, UnitMap, directory_unit, group_units
+from pytest_devops_policy.indexes.kubernetes import (
+    K8sIndex,
+    facts_digest,
+    file_facts,
+    kustomize_map,
+    run_files,
+)
 from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.options import K8sOptions
 
-__all__ = ["K8sRun", "adjust", "cache_token", "index_for", "run_index", "the_run"]
+__all__ = [
+    "K8sRun",
+    "K8sUnits",
+    "adjust",
+    "cache_token",
+    "index_for",
+    "run_index",
+    "the_run",
+    "unit_indexes",
+]
 
 
 @dataclass(frozen=True)
@@ -48,9 +67,15 @@ def the_run(cache: ParseCache) -> K8sRun:
     return cache.memo(_find, None)
 
 
-def _rendered_facts(cache: ParseCache) -> list[tuple[str, str, Any]]:
-    """Objects of the run's Helm charts (rendered with ``k8s.helm_render``)."""
-    found: list[tuple[str, str, Any]] = []
+# (path, relpath, facts, digest of the facts) of one file of the run
+_FileFacts = tuple[str, str, list[dict[str, Any]], str]
+
+
+def _rendered_facts(cache: ParseCache) -> tuple[list[_FileFacts], dict[str, str]]:
+    """Objects of the run's Helm charts (rendered with ``k8s.helm_render``), and the
+    chart of each rendered template."""
+    found: list[_FileFacts] = []
+    charts: dict[str, str] = {}
     for chart in the_run(cache).charts:
         rendered = helm.rendered_chart(cache, chart)
         if rendered is None or rendered.error:
@@ -62,30 +87,63 @@ def _rendered_facts(cache: ParseCache) -> list[tuple[str, str, Any]]:
                 facts = file_facts(helm.parse_rendered(source))
             except ParseError:
                 continue
-            found.append((template, source.relpath, facts))
-    return found
+            found.append((template, source.relpath, facts, facts_digest(facts)))
+            charts[template] = chart
+    return found, charts
 
 
-def _build(cache: ParseCache, key: tuple[str | None, bool]) -> K8sIndex:
-    default_ns, render = key
+@dataclass(frozen=True, eq=False)  # memo keys compare by identity
+class K8sUnits:
+    """The deployment units of the run and the index of each (the ``session`` scope)."""
+
+    units: UnitMap
+    indexes: Mapping[Unit, K8sIndex]
+    default_namespace: str | None
+
+
+def _build(cache: ParseCache, key: tuple[str | None, bool, tuple[str, ...]]) -> K8sUnits:
+    default_ns, render, unit_roots = key
     run = the_run(cache)
-    files = [
-        (path, cache.relpath(path), cache.facts(path, "kubernetes", "k8s-facts", file_facts))
-        for path in run.manifests
-    ]
+    files: dict[str, _FileFacts] = {}
+    for path in run.manifests:
+        facts = cache.facts(path, "kubernetes", "k8s-facts", file_facts)
+        files[os.path.normpath(path)] = (path, cache.relpath(path), facts, facts_digest(facts))
+    charts: dict[str, str] = {}
     if render:
-        files += _rendered_facts(cache)
-    return K8sIndex.build(files, run.kustomize, default_ns)
+        rendered, charts = _rendered_facts(cache)
+        files.update((os.path.normpath(f[0]), f) for f in rendered)
+    units = group_units(run.manifests, run.kustomize, cache.relpath, unit_roots, charts)
+    indexes = {
+        unit: K8sIndex.build(
+            unit,
+            ((*files[os.path.normpath(path)], namespace) for path, namespace in members),
+            default_ns,
+        )
+        for unit, members in units.members.items()
+    }
+    return K8sUnits(units, indexes, default_ns)
 
 
 def _default_namespace(options: K8sOptions) -> str | None:
     return options.default_namespace or None
 
 
-def run_index(context: Context) -> K8sIndex:
-    """Every object of the run, built once from per-file facts (cached by content)."""
+def unit_indexes(context: Context) -> K8sUnits:
+    """Every unit of the run, built once from per-file facts (cached by content)."""
     options = context.options(K8sOptions)
-    return context.cache.memo(_build, (_default_namespace(options), options.helm_render))
+    key = (_default_namespace(options), options.helm_render, tuple(options.unit_roots))
+    return context.cache.memo(_build, key)
+
+
+def _union(cache: ParseCache, run: K8sUnits) -> K8sIndex:
+    entries = [e for index in run.indexes.values() for e in index.entries]
+    return K8sIndex(entries, Unit("run", "the run"), run.default_namespace)
+
+
+def run_index(context: Context) -> K8sIndex:
+    """Every object of every unit in one index, for inspection: a base reached from two
+    overlays appears once per overlay. Policies never see it (they see their unit)."""
+    return context.cache.memo(_union, unit_indexes(context))
 
 
 def _scope(path: str, options: K8sOptions) -> str:
@@ -104,19 +162,35 @@ def _view(cache: ParseCache, key: tuple[K8sIndex, str]) -> K8sIndex:
     return full.restricted(lambda p: os.path.dirname(p) == where)
 
 
+def _views(cache: ParseCache, key: tuple[K8sUnits, tuple[Unit, ...], str]) -> K8sIndex:
+    run, units, scope = key
+    views = []
+    for unit in units:
+        full = run.indexes.get(unit) or K8sIndex([], unit, run.default_namespace)
+        views.append(full if scope == "session" else cache.memo(_view, (full, scope)))
+    if len(views) == 1:
+        return views[0]
+    # A file several units apply: the first unit's index, knowing the others. A shallow
+    # copy, so the shared per-unit index keeps ``units == (itself,)``.
+    first = copy.copy(views[0])
+    first.units = tuple(views)
+    return first
+
+
 def index_for(path: str, context: Context) -> K8sIndex:
-    """The index a file's policies see: ``k8s.scope`` = the whole run (default), the file's
-    directory, or the file itself."""
-    full = run_index(context)
+    """The index a file's policies see: its deployment unit, narrowed by ``k8s.scope``
+    (the whole unit by default, the part in the file's directory, or the file itself).
+    ``.units`` holds one index per unit when several apply the file."""
+    run = unit_indexes(context)
+    units = tuple(run.units.units_of(path)) or (directory_unit(path, context.cache.relpath),)
     scope = _scope(path, context.options(K8sOptions))
-    if scope == "session":
-        return full
-    return context.cache.memo(_view, (full, scope))
+    return context.cache.memo(_views, (run, units, scope))
 
 
 def adjust(parsed: ParsedFile, context: Context) -> ParsedFile:
     """Patch files named by a kustomization are fragments: not judged as objects.
-    Other objects take the kustomization's namespace (which overrides their own)."""
+    Other objects take the kustomization's namespace (which overrides their own) when
+    every unit that applies them agrees on it."""
     if not parsed.subjects:
         return parsed
     kustomize = the_run(context.cache).kustomize
@@ -142,7 +216,7 @@ def adjust(parsed: ParsedFile, context: Context) -> ParsedFile:
 
 def cache_token(path: str, context: Context) -> str:
     """What besides the file itself its outcomes depend on (the result-cache key):
-    how kustomize treats it, and the cross-object index of its scope."""
+    how kustomize treats it, and every object of each unit (in its scope) that applies it."""
     kustomize = the_run(context.cache).kustomize
     index = index_for(path, context)
     return "|".join(
@@ -150,6 +224,6 @@ def cache_token(path: str, context: Context) -> str:
             str(kustomize.patch(path)),
             str(kustomize.namespace(path)),
             str(_default_namespace(context.options(K8sOptions))),
-            index.facts_digest,
+            *(view.facts_digest for view in index.units),
         )
     )

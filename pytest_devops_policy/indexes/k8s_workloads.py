@@ -11,8 +11,11 @@ DeploymentConfig, Argo Rollout). DaemonSets (one pod per node), Jobs and
 Knative Services (scaled by their own autoscaler) have none.
 
 A count that is not a literal integer (a Helm or envsubst template, a quoted
-``"3"``) cannot be decided statically: ``Replicas.problem`` says why, and the
-policies turn that into Unknown rather than guess.
+``"3"``) cannot be decided statically, and neither can R when an HPA of the
+deployment unit may or may not be in the workload's namespace (one of them sets
+none): ``Replicas.problem`` says why, and the policies turn that into Unknown
+rather than guess. (Resources a unit applies but the run does not read are
+assumed to hold no HPA for the workload.)
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pytest_devops_policy.formats.kubernetes.objects import (
     K8sObject,
     is_templated,
 )
-from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
+from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex, Matches
 
 __all__ = [
     "REPLICATED_KINDS",
@@ -98,6 +101,16 @@ def _from_hpas(hpas: Sequence[Entry]) -> Replicas:
     return Replicas(value, text, tuple(hpas))
 
 
+def _uncertain(hpas: Matches, whose: str = "") -> Replicas:
+    """R when an autoscaler may or may not target the workload (its namespace relation
+    to the workload is unknown): it cannot be decided."""
+    text = (
+        f"the replica count{whose} depends on whether a HorizontalPodAutoscaler targets it: "
+        f"{hpas.namespace_doubt}"
+    )
+    return Replicas(None, text, tuple(hpas), problem=text)
+
+
 def _replicated(kind: str, group: str) -> bool:
     return kind in REPLICATED_KINDS and (kind != "Rollout" or group == "argoproj.io")
 
@@ -118,7 +131,9 @@ def replica_count(obj: K8sObject, index: K8sIndex | None) -> Replicas:
         return Replicas(1, "a bare Pod")
     if not _replicated(kind, obj.group):
         return Replicas(None, f"a {kind} has no replica count")
-    hpas = index.hpas_targeting(obj) if index is not None else []
+    hpas = index.hpas_targeting(obj) if index is not None else Matches()
+    if hpas.maybe:
+        return _uncertain(hpas)
     if hpas:
         return _from_hpas(hpas)
     spec = obj.value.get("spec")
@@ -144,6 +159,8 @@ def entry_replicas(entry: Entry, index: K8sIndex) -> Replicas:
     if not _replicated(entry.kind, entry.group):
         return Replicas(None, f"{entry.ref} has no fixed replica count")
     hpas = index.hpas_for(entry)
+    if hpas.maybe:
+        return _uncertain(hpas, f" of {entry.ref}")
     if hpas:
         return _from_hpas(hpas)
     if entry.replicas is None:

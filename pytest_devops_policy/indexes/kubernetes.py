@@ -1,37 +1,41 @@
-"""One index of every Kubernetes object in the run, for cross-object policies.
+"""The index of one deployment unit's Kubernetes objects, for cross-object policies.
 
 Policies such as "is this Deployment covered by a NetworkPolicy" or "does a
 PodDisruptionBudget select these pods" need objects from other files. The
-index is built once per process from small per-file *facts* (what each object
+indexes are built once per process from small per-file *facts* (what each object
 contributes: kind, name, namespace, labels, pod-template labels, replicas,
 and the whole object for the kinds other objects are judged against). Facts
 are plain JSON, so they are cached by file content: a warm run builds the
-index without parsing a single manifest, and under xdist every worker builds
-the same index from the same files.
+indexes without parsing a single manifest, and under xdist every worker builds
+the same ones.
 
 The files of the run are found by walking the paths pytest was given
-(``ParseCache.roots``) with the same name rules as collection. The scope a
-policy sees (catalog ``k8s.scope``) is a view of that one index: the whole run
-(``session``), the subject's directory (``dir``) or its own file (``file``).
+(``ParseCache.roots``) with the same name rules as collection, and grouped into
+deployment units (``k8s_units.py``): one ``K8sIndex`` per unit. Objects of two
+units are never related. The scope a policy sees (``k8s.scope``) narrows its
+unit: ``session`` is the whole unit, ``dir`` the part in the subject's
+directory, ``file`` its own file.
 
-Namespaces: the namespace a kustomization gives the file (kustomize overrides
-the objects' own), else ``metadata.namespace``, else ``k8s.default_namespace``,
-else unset. An unset namespace
-matches any namespace: manifests without one are applied wherever the
-deploy points them, and a coverage check must not fail on a guess.
+Namespaces, per unit: the namespace the unit's kustomizations give the file
+(kustomize overrides the objects' own), else ``metadata.namespace``, else
+``k8s.default_namespace``, else unset. An unset namespace is the namespace the
+unit is applied to, unknown at scan time: it is the namespace of every other
+unset object of the unit, and *maybe* the namespace an object names explicitly.
+Queries return ``Matches``: the certain ones, and the maybe ones with the reason
+(a policy answers Unknown rather than pass or fail on them).
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
-import heapq
 import json
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pytest_devops_policy import discovery, kinds
 from pytest_devops_policy.formats.kubernetes.kustomize import (
@@ -40,6 +44,7 @@ from pytest_devops_policy.formats.kubernetes.kustomize import (
     read_kustomization,
 )
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, as_mapping
+from pytest_devops_policy.indexes.k8s_units import Unit
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     map_selector_matches,
@@ -47,11 +52,16 @@ from pytest_devops_policy.knowledge.kubernetes.selectors import (
 from pytest_devops_policy.model import ParsedFile, ParseError
 
 __all__ = [
+    "ANY_NAMESPACE",
     "FACTS_VERSION",
     "INDEXED_KINDS",
     "Entry",
     "K8sIndex",
+    "Matches",
+    "facts_digest",
     "file_facts",
+    "kustomize_map",
+    "pdb_selects",
     "run_files",
 ]
 
@@ -113,8 +123,86 @@ class Entry:
         return f"{self.kind}/{self.name or '~'} ({self.relpath}:{self.line})"
 
 
-def same_namespace(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
+class _Any(enum.Enum):
+    NAMESPACE = "any"
+
+
+# ``objects(kind)`` and ``workloads()`` without a namespace: every object of the unit.
+ANY_NAMESPACE = _Any.NAMESPACE
+AnyNamespace = Literal[_Any.NAMESPACE]
+
+
+def _refs(entries: Sequence[Entry]) -> str:
+    shown = ", ".join(e.ref for e in entries[:3])
+    return shown + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+
+
+_HOW = "set metadata.namespace, a kustomization namespace or k8s.default_namespace"
+
+
+class Matches(list[Entry]):
+    """The answer to "which objects of the unit are related to this one": the list holds
+    the objects certainly related; ``maybe`` those that would be if the namespace an
+    unset namespace stands for were known.
+
+    ``doubt`` says why the absence of a certain match is itself uncertain: objects whose
+    namespace relation is unknown, or resources the unit applies that the run cannot read.
+    A policy passes on a certain match, answers Unknown with the doubt, else fails.
+    """
+
+    def __init__(
+        self,
+        sure: Iterable[Entry] = (),
+        maybe: Iterable[Entry] = (),
+        namespace: str | None = None,
+        unit: Unit | None = None,
+    ) -> None:
+        super().__init__(sure)
+        self.maybe: tuple[Entry, ...] = tuple(maybe)
+        self.namespace = namespace  # the namespace asked about (None: unset)
+        self.unit = unit
+
+    def filter(self, keep: Callable[[Entry], bool]) -> Matches:
+        return Matches(
+            [e for e in self if keep(e)],
+            [e for e in self.maybe if keep(e)],
+            self.namespace,
+            self.unit,
+        )
+
+    @property
+    def namespace_doubt(self) -> str | None:
+        """Why the ``maybe`` objects may or may not count (None when there are none)."""
+        if not self.maybe:
+            return None
+        where = self.unit.label if self.unit is not None else "the unit"
+        refs = _refs(self.maybe)
+        if self.namespace is None:
+            targets = sorted({e.namespace for e in self.maybe if e.namespace})
+            return (
+                f"{refs} would count if this object were applied into namespace "
+                f"{' or '.join(targets)}, but it sets no namespace and nothing in {where} says "
+                f"where it is applied ({_HOW})"
+            )
+        one = len(self.maybe) == 1
+        return (
+            f"{refs} would count, but {'sets' if one else 'set'} no namespace: "
+            f"{'it lands' if one else 'they land'} wherever {where} is applied, which need "
+            f"not be namespace {self.namespace} ({_HOW})"
+        )
+
+    @property
+    def doubt(self) -> str | None:
+        """Why finding no certain match is not a certain absence (None: it is)."""
+        parts = [self.namespace_doubt] if self.maybe else []
+        if self.unit is not None and self.unit.unseen:
+            unseen = list(self.unit.unseen)
+            more = f" and {len(unseen) - 3} more" if len(unseen) > 3 else ""
+            parts.append(
+                f"{self.unit.label} also applies {', '.join(unseen[:3])}{more}, which this run "
+                "does not read"
+            )
+        return "; ".join(p for p in parts if p) or None
 
 
 # -- facts ----------------------------------------------------------------------
@@ -221,38 +309,69 @@ def _digest(parts: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+def facts_digest(facts: list[dict[str, Any]]) -> str:
+    """What a file contributes, as one digest (computed once per file, used by each unit)."""
+    return _digest([json.dumps(facts, sort_keys=True, default=str)])
+
+
 _T = TypeVar("_T")
+# Bucket groups besides kind names (which contain neither character).
+_ALL_KINDS = "*"
+_WORKLOADS = "<workload>"
+
+
+def _target_of(hpa: Entry) -> tuple[object, object]:
+    ref = as_mapping(hpa.spec.get("scaleTargetRef"))
+    return ref.get("kind"), ref.get("name")
 
 
 class K8sIndex:
-    """The objects of one scope, with the queries cross-object policies ask."""
+    """The objects of one deployment unit (or the part of it ``k8s.scope`` shows), with
+    the queries cross-object policies ask.
+
+    Namespaces are the unit's own: a base file reached from two overlays has a different
+    namespace in each overlay's index. An object that sets no namespace (and is given none
+    by a kustomization or ``k8s.default_namespace``) is in "the namespace the unit is
+    applied to": the same as every other such object of the unit, and possibly, but not
+    certainly, the namespace an object names explicitly. Queries answer with ``Matches``.
+
+    ``units`` lists the indexes of every unit the file asked about belongs to (itself
+    first): policies judge a file reached from several overlays in each of them.
+    """
 
     def __init__(
         self,
         entries: list[Entry],
-        kustomize: KustomizeMap,
-        default_namespace: str | None,
+        unit: Unit,
+        default_namespace: str | None = None,
         file_digests: Mapping[str, str] | None = None,
+        file_namespaces: Mapping[str, str | None] | None = None,
     ) -> None:
         self.entries = entries
-        self.kustomize = kustomize
+        self.unit = unit
         self.default_namespace = default_namespace
-        # path -> digest of what the file contributes (its facts and namespace)
+        # path -> the namespace the unit's kustomizations give the file (None: none)
+        self.file_namespaces: Mapping[str, str | None] = file_namespaces or {}
+        # relpath -> digest of what the file contributes here (its facts and namespace)
         self.file_digests: Mapping[str, str] = file_digests or {}
         self.facts_digest = _digest(
-            [f"v{FACTS_VERSION}", f"ns={default_namespace}"]
+            [f"v{FACTS_VERSION}", unit.key, "|".join(unit.unseen), f"ns={default_namespace}"]
             + [f"{p}={d}" for p, d in sorted(self.file_digests.items())]
         )
-        # Buckets so a query reads its namespace, not the whole run: a run-wide scan
-        # per object would make the cross-object policies quadratic in the repo size.
+        self.units: tuple[K8sIndex, ...] = (self,)
+        # Buckets so a query reads its namespace, not the whole unit: a scan per object
+        # would make the cross-object policies quadratic in the size of a unit.
+        self._by_ns: dict[tuple[str, str | None], list[Entry]] = {}
+        self._explicit: dict[str, list[Entry]] = {}  # group -> objects that name a namespace
         self._by_kind: dict[str, list[Entry]] = {}
-        self._by_kind_ns: dict[tuple[str | None, str | None], list[Entry]] = {}
         for e in entries:
             self._by_kind.setdefault(e.kind, []).append(e)
-            self._by_kind_ns.setdefault((e.kind, e.namespace), []).append(e)
-            if e.pod_labels is not None:
-                self._by_kind_ns.setdefault((None, e.namespace), []).append(e)
-        self._workloads = [e for e in entries if e.pod_labels is not None]
+            groups = (e.kind, _ALL_KINDS, _WORKLOADS) if e.is_workload else (e.kind, _ALL_KINDS)
+            for group in groups:
+                self._by_ns.setdefault((group, e.namespace), []).append(e)
+                if e.namespace is not None:
+                    self._explicit.setdefault(group, []).append(e)
+        self._workloads = [e for e in entries if e.is_workload]
         self._position = {id(e): i for i, e in enumerate(entries)}
         self._memo: dict[str, Any] = {}
 
@@ -267,71 +386,77 @@ class K8sIndex:
     def in_run_order(self, entries: Iterable[Entry]) -> list[Entry]:
         return sorted(entries, key=lambda e: self._position.get(id(e), 0))
 
-    def _merged(self, a: Iterable[Entry], b: Iterable[Entry]) -> Iterator[Entry]:
-        """Two buckets in run order (messages list objects as the files do)."""
-        return heapq.merge(a, b, key=lambda e: self._position[id(e)])
-
     # -- building ---------------------------------------------------------------
 
     @classmethod
     def build(
         cls,
-        files: Iterable[tuple[str, str, list[dict[str, Any]]]],
-        kustomize: KustomizeMap,
+        unit: Unit,
+        files: Iterable[tuple[str, str, list[dict[str, Any]], str, str | None]],
         default_namespace: str | None,
     ) -> K8sIndex:
-        """From ``(path, relpath, facts)`` per file; patch files contribute nothing."""
+        """One unit from ``(path, relpath, facts, facts digest, kustomize namespace)`` per
+        member file."""
         entries: list[Entry] = []
         digests: dict[str, str] = {}
-        for path, relpath, facts in files:
-            if kustomize.patch(path) is not None:
-                continue
-            # kustomize's namespace overrides the objects' own (its namespace transformer).
-            override = kustomize.namespace(path)
-            file_ns = override or default_namespace
+        namespaces: dict[str, str | None] = {}
+        for path, relpath, facts, facts_digest, override in files:
+            namespaces[os.path.normpath(path)] = override
             for fact in facts:
                 entry = _entry(fact, path, relpath, override, default_namespace)
                 if entry is not None:
                     entries.append(entry)
-            digests[relpath] = _digest(
-                [f"{file_ns}", json.dumps(facts, sort_keys=True, default=str)]
-            )
-        return cls(entries, kustomize, default_namespace, digests)
+            digests[relpath] = _digest([f"{override or default_namespace}", facts_digest])
+        return cls(entries, unit, default_namespace, digests, namespaces)
 
     def restricted(self, keep: Callable[[str], bool]) -> K8sIndex:
         """A view of the objects whose file passes ``keep`` (the file and dir scopes)."""
         entries = [e for e in self.entries if keep(e.path)]
         paths = {e.relpath for e in entries}
         digests = {p: d for p, d in self.file_digests.items() if p in paths}
-        return K8sIndex(entries, self.kustomize, self.default_namespace, digests)
+        return K8sIndex(entries, self.unit, self.default_namespace, digests, self.file_namespaces)
 
     # -- namespaces -------------------------------------------------------------
 
+    def kustomize_namespace(self, path: str) -> str | None:
+        """The namespace this unit's kustomizations give the objects of ``path``."""
+        return self.file_namespaces.get(os.path.normpath(path))
+
     def namespace_of(self, obj: Any) -> str | None:
-        """The effective namespace of a ``K8sObject`` (see the module docstring)."""
-        override = self.kustomize.namespace(obj.source.path)
+        """The effective namespace of a ``K8sObject`` in this unit (None: unset)."""
+        override = self.kustomize_namespace(obj.source.path)
         return override or (str(obj.namespace) if obj.namespace else self.default_namespace)
 
     # -- queries ----------------------------------------------------------------
 
-    def objects(self, kind: str | None = None, namespace: str | None = None) -> Iterator[Entry]:
-        """Objects of ``kind`` (all kinds when None) that may share ``namespace``."""
+    def _related(self, group: str, namespace: str | None) -> Matches:
         if namespace is None:
-            return iter(self.entries if kind is None else self._by_kind.get(kind, ()))
-        if kind is None:
-            return (e for e in self.entries if same_namespace(e.namespace, namespace))
-        # An object without a namespace may be in any, so it joins every bucket's answer.
-        return self._merged(
-            self._by_kind_ns.get((kind, namespace), ()), self._by_kind_ns.get((kind, None), ())
-        )
+            sure: Sequence[Entry] = self._by_ns.get((group, None), ())
+            maybe: Sequence[Entry] = self._explicit.get(group, ())
+        else:
+            sure = self._by_ns.get((group, namespace), ())
+            maybe = self._by_ns.get((group, None), ())
+        return Matches(sure, maybe, namespace, self.unit)
 
-    def workloads(self, namespace: str | None = None) -> Iterator[Entry]:
-        """Objects with a pod template (or bare pods) that may share ``namespace``."""
-        if namespace is None:
+    def related(self, kind: str | None, namespace: str | None) -> Matches:
+        """Objects of ``kind`` (every kind when None) in the namespace ``namespace``
+        (None: the unset namespace of this unit), with those that may be."""
+        return self._related(kind or _ALL_KINDS, namespace)
+
+    def objects(
+        self, kind: str | None = None, namespace: str | AnyNamespace | None = ANY_NAMESPACE
+    ) -> Iterator[Entry]:
+        """Objects of ``kind`` (all kinds when None) certainly in ``namespace`` (every
+        object of the unit when no namespace is given)."""
+        if namespace is ANY_NAMESPACE:
+            return iter(self.entries if kind is None else self._by_kind.get(kind, ()))
+        return iter(self._by_ns.get((kind or _ALL_KINDS, namespace), ()))
+
+    def workloads(self, namespace: str | AnyNamespace | None = ANY_NAMESPACE) -> Iterator[Entry]:
+        """Objects with a pod template (or bare pods) certainly in ``namespace``."""
+        if namespace is ANY_NAMESPACE:
             return iter(self._workloads)
-        return self._merged(
-            self._by_kind_ns.get((None, namespace), ()), self._by_kind_ns.get((None, None), ())
-        )
+        return iter(self._by_ns.get((_WORKLOADS, namespace), ()))
 
     def entry_for(self, obj: Any) -> Entry | None:
         """The index's own entry for a ``K8sObject`` (same file and line)."""
@@ -340,71 +465,67 @@ class K8sIndex:
                 return e
         return None
 
-    def services_selecting(self, obj: Any) -> list[Entry]:
-        """Core Services in the namespace whose selector matches the pod template labels."""
+    def services_selecting(self, obj: Any) -> Matches:
+        """Core Services whose selector matches the pod template labels."""
         labels = as_mapping(obj.pod_template_metadata.get("labels"))
-        ns = self.namespace_of(obj)
-        return [
-            s
-            for s in self.objects("Service", ns)
-            if s.group == "" and map_selector_matches(s.spec.get("selector"), labels)
-        ]
+        return self.related("Service", self.namespace_of(obj)).filter(
+            lambda s: s.group == "" and map_selector_matches(s.spec.get("selector"), labels)
+        )
 
-    def network_policies_selecting(self, obj: Any) -> list[Entry]:
+    def network_policies_selecting(self, obj: Any) -> Matches:
         labels = as_mapping(obj.pod_template_metadata.get("labels"))
-        ns = self.namespace_of(obj)
-        return [
-            p
-            for p in self.objects("NetworkPolicy", ns)
-            if p.group == "networking.k8s.io"
-            and "podSelector" in p.spec
-            and label_selector_matches(p.spec.get("podSelector"), labels)
-        ]
+        return self.related("NetworkPolicy", self.namespace_of(obj)).filter(
+            lambda p: (
+                p.group == "networking.k8s.io"
+                and "podSelector" in p.spec
+                and label_selector_matches(p.spec.get("podSelector"), labels)
+            )
+        )
 
-    def pdbs_selecting(self, obj: Any) -> list[Entry]:
+    def pdbs_selecting(self, obj: Any) -> Matches:
         labels = as_mapping(obj.pod_template_metadata.get("labels"))
-        ns = self.namespace_of(obj)
-        return [p for p in self.objects("PodDisruptionBudget", ns) if pdb_selects(p, labels)]
+        return self.related("PodDisruptionBudget", self.namespace_of(obj)).filter(
+            lambda p: pdb_selects(p, labels)
+        )
 
-    def hpas_targeting(self, obj: Any) -> list[Entry]:
+    def hpas_targeting(self, obj: Any) -> Matches:
         """HorizontalPodAutoscalers whose ``scaleTargetRef`` names the object."""
-        ns = self.namespace_of(obj)
-        found = []
-        for h in self.objects("HorizontalPodAutoscaler", ns):
-            ref = as_mapping(h.spec.get("scaleTargetRef"))
-            if ref.get("kind") == obj.kind_name and ref.get("name") == obj.name:
-                found.append(h)
-        return found
+        target = (obj.kind_name, obj.name)
+        return self.related("HorizontalPodAutoscaler", self.namespace_of(obj)).filter(
+            lambda h: _target_of(h) == target
+        )
 
-    def workloads_selected_by(self, pdb: Entry) -> list[Entry]:
-        """Workloads in the PDB's namespace whose pods the PDB's selector matches."""
-        return [
-            w
-            for w in self.workloads(pdb.namespace)
-            if w.pod_labels is not None and pdb_selects(pdb, w.pod_labels)
-        ]
+    def workloads_selected_by(self, pdb: Entry) -> Matches:
+        """Workloads whose pods the PDB's selector matches."""
+        return self._related(_WORKLOADS, pdb.namespace).filter(
+            lambda w: w.pod_labels is not None and pdb_selects(pdb, w.pod_labels)
+        )
 
-    def hpas_for(self, workload: Entry) -> list[Entry]:
-        found = []
-        for h in self.objects("HorizontalPodAutoscaler", workload.namespace):
-            ref = as_mapping(h.spec.get("scaleTargetRef"))
-            if ref.get("kind") == workload.kind and ref.get("name") == workload.name:
-                found.append(h)
-        return found
+    def hpas_for(self, workload: Entry) -> Matches:
+        target = (workload.kind, workload.name)
+        return self.related("HorizontalPodAutoscaler", workload.namespace).filter(
+            lambda h: _target_of(h) == target
+        )
+
+    def named(self, kind: str, name: str, namespace: str | None) -> Matches:
+        """Objects of ``kind`` called ``name`` (what a reference by name resolves to)."""
+        return self.related(kind, namespace).filter(lambda e: e.name == name)
+
+    def service_accounts(self, namespace: str | None, name: str) -> Matches:
+        return self.named("ServiceAccount", name, namespace).filter(lambda e: e.group == "")
 
     def service_account(self, namespace: str | None, name: str) -> Entry | None:
-        for sa in self.objects("ServiceAccount", namespace):
-            if sa.name == name and sa.group == "":
-                return sa
-        return None
+        found = self.service_accounts(namespace, name)
+        return found[0] if found else None
 
     def created_namespaces(self) -> dict[str, Entry]:
         """Namespaces created by a ``Namespace`` object in the scope."""
         return {e.name: e for e in self._by_kind.get("Namespace", ()) if e.name and e.group == ""}
 
-    def in_namespace(self, kind: str, namespace: str) -> list[Entry]:
-        """Objects of ``kind`` that are certainly in ``namespace`` (set explicitly or inherited)."""
-        return [e for e in self._by_kind.get(kind, ()) if e.namespace == namespace]
+    def in_namespace(self, kind: str, namespace: str) -> Matches:
+        """Objects of ``kind`` certainly in ``namespace`` (set explicitly or inherited), and
+        those of the unit that set none."""
+        return self.related(kind, namespace)
 
 
 def pdb_selects(pdb: Entry, labels: Mapping[str, Any]) -> bool:

@@ -48,12 +48,20 @@ class K8sOptions(KindOptions):
 
     scope: Literal["session", "dir", "file"] = option(
         "session",
-        "Which objects cross-object policies see: the whole run, the manifest's directory, or "
-        "its own file (also `--devops-policy-k8s-scope`).",
+        "Which objects cross-object policies see: the manifest's whole deployment unit, the "
+        "part of it in the manifest's directory, or its own file (also "
+        "`--devops-policy-k8s-scope`).",
     )
     default_namespace: str = option(
         "",
-        "The namespace of objects that set none and no kustomization sets (empty: unset).",
+        "The namespace of objects that set none and no kustomization sets (empty: unset, the "
+        "namespace their deployment unit is applied to).",
+    )
+    unit_roots: tuple[str, ...] = option(
+        (),
+        "Directories (relative to the rootdir, a glob per path segment) whose whole tree is "
+        "applied as one deployment unit (kubectl apply -R -f DIR); by default each directory "
+        "is its own.",
     )
     require_namespace: bool = option(
         False,

@@ -10,6 +10,7 @@ compared for "identical".
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from pytest_devops_policy.api import Unknown, Violation
 from pytest_devops_policy.context import Context
@@ -21,6 +22,9 @@ from pytest_devops_policy.formats.kubernetes.objects import (
 )
 from pytest_devops_policy.options import K8sOptions
 
+if TYPE_CHECKING:
+    from pytest_devops_policy.indexes.kubernetes import K8sIndex
+
 __all__ = [
     "PROBE_HANDLERS",
     "named_ports",
@@ -29,6 +33,7 @@ __all__ = [
     "probe_problems",
     "probe_scope",
     "probe_target",
+    "service_selection",
 ]
 
 PROBE_HANDLERS = ("httpGet", "tcpSocket", "exec", "grpc")
@@ -148,12 +153,40 @@ def probe_target(c: Container, probe: object) -> tuple[object, ...] | None:
 
 def probe_scope(subject: object, context: Context | None) -> bool:
     """``applies=`` predicate of the probe policies: long-running workloads, and with
-    ``k8s.readiness_only_if_service = true`` only those a Service in the index selects
-    (kube-score's behaviour)."""
+    ``k8s.readiness_only_if_service = true`` only those a Service of their deployment unit
+    selects, or may select (kube-score's behaviour). A file several units apply gets an
+    item when any of them has such a Service; each unit is then judged on its own
+    (``service_selection``)."""
     if not isinstance(subject, K8sObject) or not long_running_workloads(subject):
         return False
     if context is None or not context.options(K8sOptions).readiness_only_if_service:
         return True
-    index = context.index(subject)
+    index: K8sIndex | None = context.index(subject)
     # Without an index there is nothing to look a Service up in: judge the workload.
-    return index is None or bool(index.services_selecting(subject))
+    if index is None:
+        return True
+    for unit in index.units:
+        found = unit.services_selecting(subject)
+        if found or found.maybe:
+            return True
+    return False
+
+
+def service_selection(subject: K8sObject, context: Context) -> tuple[bool, str | None]:
+    """Whether the probe policies judge the workload in the unit of ``context``, and why
+    that rests on a Service whose namespace may not be the workload's (then a finding is
+    Unknown, not a failure)."""
+    if not context.options(K8sOptions).readiness_only_if_service:
+        return True, None
+    index: K8sIndex | None = context.index(subject)
+    if index is None:
+        return True, None
+    found = index.services_selecting(subject)
+    if found:
+        return True, None
+    if found.maybe:
+        return (
+            True,
+            f"only a Service of uncertain namespace selects the pods: {found.namespace_doubt}",
+        )
+    return False, None

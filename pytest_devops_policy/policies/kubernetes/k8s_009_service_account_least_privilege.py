@@ -3,7 +3,8 @@
 The pod's ``automountServiceAccountToken`` wins over the ServiceAccount's, so
 a pod that sets it to ``true`` mounts the token whatever the ServiceAccount
 says; only when the pod leaves it unset does the ServiceAccount's ``false``
-(found in the run-wide index) count.
+(found in the index of the pod's deployment unit) count. A default ServiceAccount
+whose namespace may or may not be the pod's makes the answer Unknown.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import is_templated
+from pytest_devops_policy.indexes.kubernetes import K8sIndex, Matches
 
 
 def _service_account(spec: Mapping[str, object]) -> tuple[str, object]:
@@ -92,6 +95,10 @@ spec:
 def service_account_least_privilege(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     spec, spec_path = k8s_object.pod_spec, k8s_object.pod_spec_path
     if spec is None or spec_path is None:
         yield Unknown(k8s_object.pod_spec_problem or "the pod spec cannot be read")
@@ -132,12 +139,13 @@ def service_account_least_privilege(
             path=(*spec_path, "automountServiceAccountToken"),
         )
         return
-    index = context.index(k8s_object)
-    account = (
-        index.service_account(index.namespace_of(k8s_object), "default")
+    index: K8sIndex | None = context.index(k8s_object)
+    accounts = (
+        index.service_accounts(index.namespace_of(k8s_object), "default")
         if index is not None
-        else None
+        else Matches()
     )
+    account = accounts[0] if accounts else None
     if account is not None:
         sa_automount = account.value.get("automountServiceAccountToken")
         if sa_automount is False:
@@ -152,5 +160,13 @@ def service_account_least_privilege(
                 "not a boolean (type mismatch)"
             )
     else:
+        # A default ServiceAccount that switches the token off, but may not be this pod's.
+        off = accounts.filter(lambda a: a.value.get("automountServiceAccountToken") is False)
+        if off.doubt:
+            yield Unknown(
+                f"pod {using}; no default ServiceAccount of its namespace certainly switches "
+                f"the token off: {off.doubt}"
+            )
+            return
         detail = "neither the pod nor a default ServiceAccount in the index sets it to false"
     yield Violation(f"pod {using} and mounts its API token: {detail}", path=where)

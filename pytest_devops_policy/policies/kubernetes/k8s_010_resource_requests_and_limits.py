@@ -1,7 +1,7 @@
 """K8S-010: every container declares CPU/memory requests and limits.
 
 A ``LimitRange`` of type ``Container`` in the object's namespace (from the
-run-wide index) supplies what a container leaves out, with the API server's
+index of its deployment unit) supplies what a container leaves out, with the API server's
 defaulting: a missing ``default`` comes from ``max``, a missing
 ``defaultRequest`` from ``default`` and then ``min``. Turn that off with
 ``k8s.limitrange_satisfies = false``.
@@ -9,13 +9,14 @@ defaulting: a missing ``default`` comes from ``max``, a missing
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
-from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
+from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex, Matches
 from pytest_devops_policy.knowledge.kubernetes.quantity import try_parse_quantity
 from pytest_devops_policy.options import K8sOptions
 
@@ -46,10 +47,14 @@ _LIMIT_RANGE_SOURCES = {
 
 
 def limit_range_defaults(index: K8sIndex, namespace: str | None) -> dict[_Field, str]:
-    """What LimitRanges in ``namespace`` give a container that sets nothing:
+    """What LimitRanges certainly in ``namespace`` give a container that sets nothing:
     ``(section, resource) -> the LimitRange that supplies it``."""
+    return _defaults(index.related("LimitRange", namespace))
+
+
+def _defaults(entries: Iterable[Entry]) -> dict[_Field, str]:
     found: dict[_Field, str] = {}
-    for entry in index.objects("LimitRange", namespace):
+    for entry in entries:
         limits = entry.spec.get("limits")
         for item in limits if isinstance(limits, list) else ():
             if not isinstance(item, Mapping) or item.get("type") != "Container":
@@ -154,6 +159,10 @@ spec:
 def resource_requests_and_limits(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     problem = k8s_object.pod_spec_problem
     if problem is not None:
         yield Unknown(problem)
@@ -167,15 +176,18 @@ def resource_requests_and_limits(
     pod_resources: object = None
     if options.pod_level_resources:
         pod_resources = (k8s_object.pod_spec or {}).get("resources")
-    defaults: dict[_Field, str] = {}
+    ranges = Matches()
     if options.limitrange_satisfies:
-        index = context.index(k8s_object)
+        index: K8sIndex | None = context.index(k8s_object)
         if index is not None:
-            defaults = limit_range_defaults(index, index.namespace_of(k8s_object))
+            ranges = index.related("LimitRange", index.namespace_of(k8s_object))
+    defaults, maybe_defaults = _defaults(ranges), _defaults(ranges.maybe)
+    unseen = ranges.unit is not None and bool(ranges.unit.unseen)
 
     for c in k8s_object.containers():
         resources = c.get("resources")
         missing: list[str] = []
+        doubtful: list[str] = []  # only a LimitRange of uncertain namespace defaults these
         zero: list[str] = []
         zero_path: tuple[PathPart, ...] | None = None
         for section, name in required:
@@ -193,7 +205,15 @@ def resource_requests_and_limits(
                 continue
             if (section, name) in defaults:
                 continue  # the namespace's LimitRange defaults it at admission
-            missing.append(f"{section}.{name}")
+            if (section, name) in maybe_defaults:
+                doubtful.append(f"{section}.{name}")
+            else:
+                missing.append(f"{section}.{name}")
+        if not zero and ((doubtful and not missing) or (missing and unseen)):
+            # A LimitRange the run cannot place (or cannot read) may default them.
+            unset = ", resources.".join(missing + doubtful)
+            yield Unknown(f"{c.ref} sets no resources.{unset}; {ranges.doubt}")
+            continue
         if not missing and not zero:
             continue
         parts: list[str] = []

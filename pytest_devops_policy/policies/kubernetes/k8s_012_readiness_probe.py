@@ -1,7 +1,8 @@
 """K8S-012: long-running containers and native sidecars declare a valid readiness probe.
 
-``k8s.readiness_only_if_service = true`` limits the check to pods a Service in
-the run selects (kube-score's behaviour); by default every long-running
+``k8s.readiness_only_if_service = true`` limits the check to pods a Service of
+their deployment unit selects (kube-score's behaviour; a Service whose namespace
+may or may not be the pods' makes a finding Unknown); by default every long-running
 workload is judged, because traffic also arrives through meshes and ingresses.
 """
 
@@ -10,8 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
-from pytest_devops_policy.knowledge.kubernetes.probes import probe_problems, probe_scope
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit, unless_doubtful
+from pytest_devops_policy.knowledge.kubernetes.probes import (
+    probe_problems,
+    probe_scope,
+    service_selection,
+)
+from pytest_devops_policy.options import K8sOptions
 
 
 @policy(
@@ -82,7 +90,19 @@ spec:
             periodSeconds: 5
 """,
 )
-def readiness_probe(k8s_object: K8sObject) -> Iterator[Violation | Unknown]:
+def readiness_probe(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    if not context.options(K8sOptions).readiness_only_if_service:
+        return _judge(k8s_object)  # no Service to look up: the same in every unit
+    return each_unit(k8s_object, context, _in_unit)
+
+
+def _in_unit(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    judged, doubt = service_selection(k8s_object, context)
+    if judged:
+        yield from unless_doubtful(_judge(k8s_object), doubt)
+
+
+def _judge(k8s_object: K8sObject) -> Iterator[Violation | Unknown]:
     problem = k8s_object.pod_spec_problem
     if problem is not None:
         yield Unknown(problem)

@@ -7,11 +7,13 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, is_templated
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit, unless_doubtful
 from pytest_devops_policy.knowledge.kubernetes.probes import (
     probe_handlers,
     probe_problems,
     probe_scope,
     probe_target,
+    service_selection,
 )
 from pytest_devops_policy.options import K8sOptions
 
@@ -180,6 +182,18 @@ spec:
 """,
 )
 def liveness_probe(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    if not context.options(K8sOptions).readiness_only_if_service:
+        return _judge(k8s_object, context)  # no Service to look up: the same in every unit
+    return each_unit(k8s_object, context, _in_unit)
+
+
+def _in_unit(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    judged, doubt = service_selection(k8s_object, context)
+    if judged:
+        yield from unless_doubtful(_judge(k8s_object, context), doubt)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     problem = k8s_object.pod_spec_problem
     if problem is not None:
         yield Unknown(problem)

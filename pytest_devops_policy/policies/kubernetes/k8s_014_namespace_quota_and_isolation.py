@@ -4,9 +4,10 @@ repository creates come with a ResourceQuota and a LimitRange.
 Workloads: ``metadata.namespace: default`` (or a kustomization's
 ``namespace: default``) fails; a manifest with no namespace at all fails only
 with ``k8s.require_namespace = true``, since the deploy may well point it
-elsewhere. Namespaces: each ``Namespace`` object in the index needs a
-ResourceQuota with ``spec.hard`` and a LimitRange with ``spec.limits`` in it;
-namespaces created elsewhere are not judged.
+elsewhere. Namespaces: each ``Namespace`` object needs a ResourceQuota with
+``spec.hard`` and a LimitRange with ``spec.limits`` in it, in its deployment
+unit (one that sets no namespace may or may not be in it: Unknown); namespaces
+created elsewhere are not judged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, workloads
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import is_templated
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.options import K8sOptions
@@ -35,13 +37,19 @@ def _nonempty(entry: Entry, field: str, kind: type) -> bool:
     return isinstance(value, kind) and bool(value)
 
 
-def _guard(index: K8sIndex, namespace: str, kind: str, field: str, shape: type) -> str | None:
-    """Why ``namespace`` lacks an effective object of ``kind``, or None."""
-    found = [e for e in index.in_namespace(kind, namespace) if not e.group]
-    if not found:
-        return f"no {kind}"
+def _guard(
+    index: K8sIndex, namespace: str, kind: str, field: str, shape: type
+) -> Unknown | str | None:
+    """Why ``namespace`` lacks an effective object of ``kind`` (Unknown when one may be
+    there), or None."""
+    found = index.in_namespace(kind, namespace).filter(lambda e: not e.group)
     if any(_nonempty(e, field, shape) for e in found):
         return None
+    effective = found.filter(lambda e: _nonempty(e, field, shape))
+    if effective.doubt:
+        return Unknown(f"no {kind} is certainly in namespace {namespace}: {effective.doubt}")
+    if not found:
+        return f"no {kind}"
     refs = ", ".join(e.ref for e in found)
     return f"no effective {kind} ({refs} sets no spec.{field})"
 
@@ -57,25 +65,24 @@ def _namespace_object(k8s_object: K8sObject, context: Context) -> Iterator[Viola
     if index is None:
         yield Unknown("no cross-object index to look up ResourceQuotas and LimitRanges in")
         return
-    missing = [
-        why
-        for why in (
-            _guard(index, name, "ResourceQuota", "hard", Mapping),
-            _guard(index, name, "LimitRange", "limits", list),
-        )
-        if why is not None
+    found = [
+        _guard(index, name, "ResourceQuota", "hard", Mapping),
+        _guard(index, name, "LimitRange", "limits", list),
     ]
+    missing = [why for why in found if isinstance(why, str)]
     if missing:
         yield Violation(
             f"Namespace {name} is created here but has " + " and ".join(missing) + " in it",
             path=("metadata", "name"),
         )
+        return
+    yield from (why for why in found if isinstance(why, Unknown))
 
 
 def _workload(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     written = k8s_object.metadata.get("namespace")
     index: K8sIndex | None = context.index(k8s_object)
-    from_kustomize = index.kustomize.namespace(k8s_object.source.path) if index else None
+    from_kustomize = index.kustomize_namespace(k8s_object.source.path) if index else None
     if is_templated(written):
         yield Unknown(f"metadata.namespace is templated ({written!r}); render it first")
         return
@@ -204,6 +211,10 @@ spec:
 def namespace_quota_and_isolation(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     if k8s_object.kind_name == "Namespace" and not k8s_object.is_workload:
         yield from _namespace_object(k8s_object, context)
     else:

@@ -3,11 +3,13 @@
 Judged: ``Ingress`` (``networking.k8s.io/v1``, the legacy ``networking.k8s.io/v1beta1``
 and ``extensions/v1beta1``, which share ``spec.tls`` and ``spec.rules``) and Gateway
 API ``Gateway`` objects (Istio's ``networking.istio.io`` Gateway is another API).
-Certificates come from the run-wide index: a tls secret (an Ingress ``secretName``, a
-Gateway listener's ``certificateRefs``) is renewed automatically when cert-manager
-issues it, through an issuer annotation on the object (ingress-shim, gateway-shim) or a
-cert-manager ``Certificate`` in the same namespace whose ``spec.secretName`` names it.
-Anything else is a low "renewal not automated" finding.
+Certificates come from the index of the object's deployment unit: a tls secret (an
+Ingress ``secretName``, a Gateway listener's ``certificateRefs``) is renewed
+automatically when cert-manager issues it, through an issuer annotation on the object
+(ingress-shim, gateway-shim) or a cert-manager ``Certificate`` in the same namespace
+whose ``spec.secretName`` names it.
+Anything else is a low "renewal not automated" finding; a Certificate whose
+namespace may or may not be the object's makes it Unknown.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated
-from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
+from pytest_devops_policy.indexes.kubernetes import K8sIndex, Matches
 
 _INGRESS_GROUPS = frozenset({"networking.k8s.io", "extensions"})
 _GATEWAY_GROUP = "gateway.networking.k8s.io"
@@ -200,16 +203,20 @@ def _rule_hosts(spec: Mapping[str, Any]) -> list[str]:
     return hosts
 
 
-def _certificates(index: K8sIndex | None, namespace: str | None) -> dict[str, str]:
-    """cert-manager Certificates in ``namespace``: secretName -> the Certificate."""
-    found: dict[str, str] = {}
+def _certificates(index: K8sIndex | None, namespace: str | None) -> Matches:
+    """cert-manager Certificates in ``namespace`` (and those that may be)."""
     if index is None:
-        return found
-    for cert in index.objects("Certificate", namespace):
-        secret = cert.spec.get("secretName")
-        if cert.group == _CERT_MANAGER_GROUP and isinstance(secret, str):
-            found.setdefault(secret, cert.ref)
-    return found
+        return Matches()
+    return index.related("Certificate", namespace).filter(
+        lambda c: c.group == _CERT_MANAGER_GROUP and isinstance(c.spec.get("secretName"), str)
+    )
+
+
+def _issued(certificates: Matches, secret: str) -> tuple[bool, str | None]:
+    """Whether a Certificate issues ``secret`` (and the doubt when only one that may be
+    in the namespace does, or one the run does not read might)."""
+    found = certificates.filter(lambda c: c.spec.get("secretName") == secret)
+    return bool(found), None if found else found.doubt
 
 
 def _issuer_annotation(annotations: Mapping[str, Any]) -> str | None:
@@ -234,7 +241,13 @@ def _renewal(
         if is_templated(secret):
             yield Unknown(f"tls[{i}].secretName is templated ({secret})")
             continue
-        if secret in certificates:
+        issued, doubt = _issued(certificates, secret)
+        if issued:
+            continue
+        if doubt:
+            yield Unknown(
+                f"tls[{i}].secretName {secret}: no Certificate certainly issues it: {doubt}"
+            )
             continue
         yield Violation(
             f"tls[{i}].secretName {secret} is not issued by cert-manager (no "
@@ -315,7 +328,11 @@ def _gateway_renewal(
             continue
         if not isinstance(secret, str) or not secret:
             continue
-        if secret in _certificates(index, namespace or own):
+        issued, doubt = _issued(_certificates(index, namespace or own), secret)
+        if issued:
+            continue
+        if doubt:
+            yield Unknown(f"{label} Secret {secret}: no Certificate certainly issues it: {doubt}")
             continue
         yield Violation(
             f"{label} Secret {secret} is not issued by cert-manager (no "
@@ -431,6 +448,10 @@ spec:
 """,
 )
 def ingress_tls(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     if k8s_object.kind_name == "Gateway":
         yield from _gateway(k8s_object, context)
     else:

@@ -1,6 +1,8 @@
 """K8S-019: every workload's pods are selected by a NetworkPolicy that governs ingress.
 
-A NetworkPolicy governs ingress when its ``policyTypes`` lists ``Ingress``, or
+NetworkPolicies come from the workload's deployment unit; one whose namespace may or
+may not be the workload's makes the answer Unknown. A NetworkPolicy governs ingress
+when its ``policyTypes`` lists ``Ingress``, or
 when ``policyTypes`` is absent or empty: the API then always sets ``Ingress``
 (and adds ``Egress`` only when egress rules are given). A policy that lists
 only ``Egress`` leaves the pods open to every inbound connection.
@@ -13,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_true, workloads
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import pod_labels_path
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.selectors import label_selector_matches
@@ -20,15 +23,18 @@ from pytest_devops_policy.knowledge.kubernetes.selectors import label_selector_m
 _EXEMPT_NAMESPACES = frozenset({"kube-system"})
 
 
-def _namespace(subject: K8sObject, context: Context | None) -> str | None:
+def _namespaces(subject: K8sObject, context: Context | None) -> set[str | None]:
+    """The subject's namespace in each deployment unit that applies it."""
     index: K8sIndex | None = context.index(subject) if context is not None else None
-    return index.namespace_of(subject) if index is not None else subject.effective_namespace
+    if index is None:
+        return {subject.effective_namespace}
+    return {unit.namespace_of(subject) for unit in index.units}
 
 
 def _scope(subject: object, context: Context | None) -> bool:
     if not isinstance(subject, K8sObject) or not workloads(subject):
         return False
-    if _namespace(subject, context) in _EXEMPT_NAMESPACES:
+    if _namespaces(subject, context) <= _EXEMPT_NAMESPACES:
         return False
     # NetworkPolicies do not apply to host-network pods (they use the node's
     # network namespace); K8S-006 is the finding for those.
@@ -170,6 +176,10 @@ spec:
 def network_policy_coverage(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     problem = k8s_object.pod_spec_problem
     if problem is not None:
         yield Unknown(problem)
@@ -178,14 +188,20 @@ def network_policy_coverage(
     if index is None:
         yield Unknown("no cross-object index to look NetworkPolicies up in")
         return
+    ns = index.namespace_of(k8s_object)
+    if ns in _EXEMPT_NAMESPACES:
+        return  # in this unit it runs in kube-system
     selecting = index.network_policies_selecting(k8s_object)
     if any(governs_ingress(p) for p in selecting):
         return
     labels = k8s_object.pod_template_metadata.get("labels")
     labels = labels if isinstance(labels, Mapping) else {}
-    ns = index.namespace_of(k8s_object)
     where = f"namespace {ns}" if ns else "its namespace"
     pods = f"the pod labels {_labels_text(labels)}" if labels else "its pods (they have no labels)"
+    doubt = selecting.filter(governs_ingress).doubt
+    if doubt:
+        yield Unknown(f"no NetworkPolicy certainly in {where} selects {pods} for Ingress: {doubt}")
+        return
     message = f"no NetworkPolicy in {where} selects {pods} for Ingress"
     notes = [_why_not(p) for p in selecting]
     # Policies that would match but live in another namespace are a common slip.

@@ -3,9 +3,9 @@
 Judged: ``Role``, ``ClusterRole``, ``RoleBinding`` and ``ClusterRoleBinding``
 (``rbac.authorization.k8s.io``). A role fails on its own rules (wildcards, the
 privilege-escalation verbs, exec/attach/node-proxy); a ClusterRole that reads
-Secrets fails when the run-wide index holds a ClusterRoleBinding that grants it
+Secrets fails when its deployment unit holds a ClusterRoleBinding that grants it
 cluster-wide. A binding fails when it grants ``cluster-admin`` or a wildcard
-role of the index, and always (critical) when it grants a role to everyone
+role of its unit, and always (critical) when it grants a role to everyone
 (``system:anonymous``, ``system:unauthenticated``, ``system:authenticated``).
 
 Aggregated ClusterRoles (``aggregationRule``) have their rules filled in by the
@@ -23,6 +23,7 @@ from typing import Any
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, is_templated
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.selectors import label_selector_matches
 
@@ -299,6 +300,16 @@ def _wildcard_source(index: K8sIndex | None, binding: K8sObject, ns: str | None)
     return None
 
 
+def _maybe_wildcard(index: K8sIndex, name: str, ns: str | None) -> str | None:
+    """Why the Role a RoleBinding names may be a wildcard role of the unit whose namespace
+    is not certainly the binding's, or None."""
+    roles = index.named("Role", name, ns).filter(lambda e: e.group == RBAC_GROUP)
+    wild = roles.filter(
+        lambda r: any(is_wildcard_rule(rule) for _, rule in effective_rules(index, r))
+    )
+    return f"it may be a wildcard role: {wild.namespace_doubt}" if wild.maybe else None
+
+
 def _binding(k8s_object: K8sObject, index: K8sIndex | None) -> Iterator[Violation | Unknown]:
     ref = k8s_object.get("roleRef")
     if not isinstance(ref, Mapping):
@@ -329,9 +340,15 @@ def _binding(k8s_object: K8sObject, index: K8sIndex | None) -> Iterator[Violatio
             f"the built-in {role_name} role reads and writes the Secrets of every namespace "
             "and execs into every pod"
         )
+    doubt = None
+    if problem is None and role_kind == "Role" and not in_index and index is not None:
+        doubt = _maybe_wildcard(index, role_name, ns)
     for i, subject in _subjects(k8s_object):
         kind = subject_class(subject, ns)
         who = _subject_text(subject, ns)
+        if kind == "ordinary" and doubt is not None:
+            yield Unknown(f"{grant} to {who}: {doubt}")
+            continue
         path = ("subjects", i, "name") if "name" in subject else ("subjects", i)
         if kind == "dangerous":
             if problem is None and role_name in _PUBLIC_ROLES and role_kind == "ClusterRole":
@@ -456,6 +473,10 @@ subjects:
 """,
 )
 def rbac_least_privilege(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     index: K8sIndex | None = context.index(k8s_object)
     if k8s_object.kind_name in _ROLE_KINDS:
         yield from _role(k8s_object, index)

@@ -21,8 +21,9 @@ from pytest_devops_policy.formats.kubernetes.objects import (
     is_templated,
     non_negative_int,
 )
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import replica_count
-from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.indexes.kubernetes import K8sIndex, Matches
 
 Path = tuple[PathPart, ...]
 
@@ -95,7 +96,13 @@ def _partition(
     if raw == 0:
         return
     index: K8sIndex | None = context.index(k8s_object)
-    hpas = index.hpas_targeting(k8s_object) if index is not None else []
+    hpas = index.hpas_targeting(k8s_object) if index is not None else Matches()
+    if hpas.maybe:
+        yield Unknown(
+            f"rollingUpdate.partition {raw} cannot be compared with the pod count: a "
+            f"HorizontalPodAutoscaler may manage it: {hpas.namespace_doubt}"
+        )
+        return
     if hpas:
         # The autoscaler moves the pod count; pods above the partition exist only if
         # it can scale past it.
@@ -201,6 +208,10 @@ spec:
 def rolling_update_strategy(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     spec = as_mapping(k8s_object.value.get("spec"))
     kind = k8s_object.kind_name
     if kind == "Rollout":

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import Replicas, replica_count
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.rollout import (
@@ -141,6 +142,10 @@ spec:
 def rollout_max_unavailable_bounded(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     rolling = rolling_update(k8s_object)
     if rolling is None:
         return

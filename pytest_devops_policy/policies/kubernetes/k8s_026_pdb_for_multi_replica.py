@@ -1,8 +1,10 @@
 """K8S-026: replicated Deployments, StatefulSets and Rollouts have a PodDisruptionBudget.
 
 R is the HPA's ``minReplicas`` when an autoscaler targets the workload, else
-``spec.replicas`` (formats/k8s_workloads.py). Only R >= 2 is judged: a single
-replica cannot survive a drain whatever budget it has.
+``spec.replicas`` (indexes/k8s_workloads.py). Only R >= 2 is judged: a single
+replica cannot survive a drain whatever budget it has. Budgets come from the
+workload's deployment unit; one whose namespace may or may not be the workload's
+makes the answer Unknown.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import pod_labels_path, replica_count
 from pytest_devops_policy.indexes.kubernetes import K8sIndex, pdb_selects
 
@@ -94,6 +97,10 @@ spec:
 """,
 )
 def pdb_for_multi_replica(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     problem = k8s_object.pod_spec_problem
     if problem is not None:
         yield Unknown(problem)
@@ -108,11 +115,19 @@ def pdb_for_multi_replica(k8s_object: K8sObject, context: Context) -> Iterator[V
         return
     if replicas.value is None or replicas.value < 2:
         return
-    if index.pdbs_selecting(k8s_object):
+    budgets = index.pdbs_selecting(k8s_object)
+    if budgets:
+        return
+    ns = index.namespace_of(k8s_object)
+    where = "namespace " + ns if ns else "its namespace"
+    if budgets.doubt:
+        yield Unknown(
+            f"{k8s_object.kind_name} runs {replicas.describe()} but no PodDisruptionBudget "
+            f"certainly in {where} selects its pods: {budgets.doubt}"
+        )
         return
     labels = k8s_object.pod_template_metadata.get("labels")
     labels = labels if isinstance(labels, Mapping) else {}
-    ns = index.namespace_of(k8s_object)
     notes: list[str] = []
     for pdb in index.objects("PodDisruptionBudget", ns):
         selector = pdb.spec.get("selector")
@@ -132,7 +147,7 @@ def pdb_for_multi_replica(k8s_object: K8sObject, context: Context) -> Iterator[V
         ]
     message = (
         f"{k8s_object.kind_name} runs {replicas.describe()} but no PodDisruptionBudget in "
-        f"{'namespace ' + ns if ns else 'its namespace'} selects its pods"
+        f"{where} selects its pods"
     )
     if notes:
         message += " (" + "; ".join(notes) + ")"

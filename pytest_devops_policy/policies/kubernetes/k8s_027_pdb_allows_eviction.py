@@ -1,8 +1,10 @@
 """K8S-027: a PodDisruptionBudget leaves room for at least one eviction.
 
 The budget is read the way the disruption controller reads it: the pods it
-guards are those of every workload its selector matches, counted at R (the
-HPA's ``minReplicas`` when one targets the workload, else ``spec.replicas``);
+guards are those of every workload of its deployment unit that its selector
+matches (one whose namespace may or may not be the budget's leaves the count
+unknown), counted at R (the HPA's ``minReplicas`` when one targets the
+workload, else ``spec.replicas``);
 a percentage ``minAvailable`` is rounded up, a percentage ``maxUnavailable``
 too. Eviction is impossible when ``maxUnavailable`` is 0 or when
 ``minAvailable`` reaches the total, so a node drain (and with it cluster
@@ -16,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import (
     Replicas,
     entry_replicas,
@@ -199,6 +202,10 @@ spec:
 """,
 )
 def pdb_allows_eviction(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     raw_spec = k8s_object.value.get("spec")
     spec: Mapping[str, object] = raw_spec if isinstance(raw_spec, Mapping) else {}
     index: K8sIndex | None = context.index(k8s_object)
@@ -208,6 +215,11 @@ def pdb_allows_eviction(k8s_object: K8sObject, context: Context) -> Iterator[Vio
         return
     workloads = index.workloads_selected_by(entry)
     matched = [(w, entry_replicas(w, index)) for w in workloads]
+    if workloads.maybe:
+        # Pods that may or may not be the budget's: how many it guards is not known. One
+        # entry carries the doubt, which names all of them.
+        doubt = f"the pods it guards are uncertain: {workloads.namespace_doubt}"
+        matched.append((workloads.maybe[0], Replicas(None, doubt, problem=doubt)))
 
     has_min = spec.get("minAvailable") is not None
     has_max = spec.get("maxUnavailable") is not None
@@ -248,6 +260,11 @@ def pdb_allows_eviction(k8s_object: K8sObject, context: Context) -> Iterator[Vio
                 "policy/v1beta1 reads an empty selector as selecting no pods",
                 path=("spec", "selector") if "selector" in spec else ("spec",),
                 severity=Severity.LOW,
+            )
+        elif workloads.doubt:
+            yield Unknown(
+                f"selector {selector_text(selector)} matches no workload certainly in its "
+                f"namespace: {workloads.doubt}"
             )
         elif operated:
             yield Unknown(

@@ -1,10 +1,15 @@
 """K8S-028: serving Deployments and StatefulSets run enough replicas, and an HPA
 that scales one is sound and not fought by ``spec.replicas``.
 
-"Serving" means selected by a Service in the index, or annotated
-``devops-policy.io/ha: "true"``; other workloads get no item. The floor is
-``k8s.min_replicas`` (default 2), for ``spec.replicas`` and for the HPA's
-``minReplicas`` alike.
+"Serving" means selected by a Service of the workload's deployment unit, or
+annotated ``devops-policy.io/ha: "true"``; other workloads get no item. The floor
+is ``k8s.min_replicas`` (default 2), for ``spec.replicas`` and for the HPA's
+``minReplicas`` alike. Only HPAs of the same unit count, and a Service or HPA
+whose namespace may or may not be the workload's makes the answer Unknown.
+
+HorizontalPodAutoscalers are judged too: one whose ``scaleTargetRef`` names no
+object of its unit (in its namespace) scales nothing, and the workload it was
+meant for runs without it.
 """
 
 from __future__ import annotations
@@ -13,9 +18,15 @@ from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.kubernetes.objects import ANNOTATION_PREFIX, K8sObject
+from pytest_devops_policy.formats.kubernetes.objects import (
+    ANNOTATION_PREFIX,
+    REPLICATED_KINDS,
+    K8sObject,
+    as_mapping,
+)
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit, unless_doubtful
 from pytest_devops_policy.indexes.k8s_workloads import is_templated
-from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex
+from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex, Matches
 from pytest_devops_policy.options import K8sOptions
 
 _KINDS = frozenset({"Deployment", "StatefulSet"})
@@ -28,22 +39,33 @@ def _annotated(subject: K8sObject) -> bool:
     return subject.annotations.get(HA_ANNOTATION) == "true"
 
 
-def _services(subject: K8sObject, context: Context | None) -> list[Entry]:
-    index: K8sIndex | None = context.index(subject) if context is not None else None
-    return index.services_selecting(subject) if index is not None else []
+def _is_hpa(subject: object) -> bool:
+    return (
+        isinstance(subject, K8sObject)
+        and subject.kind_name == "HorizontalPodAutoscaler"
+        and subject.group == "autoscaling"
+    )
 
 
 def _scope(subject: object, context: Context | None) -> bool:
+    """Serving workloads (annotated, or selected by a Service of a unit that applies them,
+    certainly or maybe), and HorizontalPodAutoscalers (whose target must exist)."""
+    if _is_hpa(subject):
+        return True
     if not isinstance(subject, K8sObject) or subject.kind_name not in _KINDS:
         return False
-    return subject.is_workload and (_annotated(subject) or bool(_services(subject, context)))
-
-
-def _why(subject: K8sObject, context: Context) -> str:
-    services = _services(subject, context)
-    if services:
-        return "selected by " + ", ".join(s.ref for s in services)
-    return f'annotated {HA_ANNOTATION}: "true"'
+    if not subject.is_workload:
+        return False
+    if _annotated(subject):
+        return True
+    index: K8sIndex | None = context.index(subject) if context is not None else None
+    if index is None:
+        return False
+    for unit in index.units:
+        found = unit.services_selecting(subject)
+        if found or found.maybe:
+            return True
+    return False
 
 
 def _int_field(owner: str, field: str, raw: object) -> int | Unknown | str:
@@ -178,13 +200,42 @@ spec:
 def replicas_and_autoscaling(
     k8s_object: K8sObject, context: Context
 ) -> Iterator[Violation | Unknown]:
-    floor = context.options(K8sOptions).min_replicas
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     index: K8sIndex | None = context.index(k8s_object)
-    hpas = index.hpas_targeting(k8s_object) if index is not None else []
+    if _is_hpa(k8s_object):
+        yield from _hpa_target(k8s_object, index)
+        return
+    services = index.services_selecting(k8s_object) if index is not None else Matches()
+    doubt = None  # why serving at all is uncertain in this unit
+    if services:
+        why = "selected by " + ", ".join(s.ref for s in services)
+    elif _annotated(k8s_object):
+        why = f'annotated {HA_ANNOTATION}: "true"'
+    elif services.maybe:
+        why = "selected by " + ", ".join(s.ref for s in services.maybe)
+        doubt = f"whether it serves is uncertain: {services.namespace_doubt}"
+    else:
+        return  # no Service selects it in this unit: not a serving workload here
+    yield from unless_doubtful(_replicas(k8s_object, context, index, why), doubt)
+
+
+def _replicas(
+    k8s_object: K8sObject, context: Context, index: K8sIndex | None, why: str
+) -> Iterator[Violation | Unknown]:
+    floor = context.options(K8sOptions).min_replicas
+    hpas = index.hpas_targeting(k8s_object) if index is not None else Matches()
+    if hpas.maybe:
+        yield Unknown(
+            f"{k8s_object.kind_name} is {why}; whether a HorizontalPodAutoscaler manages it "
+            f"is uncertain: {hpas.namespace_doubt}"
+        )
+        return
     raw_spec = k8s_object.value.get("spec")
     spec: Mapping[str, object] = raw_spec if isinstance(raw_spec, Mapping) else {}
     raw = spec.get("replicas")
-    why = _why(k8s_object, context)
     if hpas:
         if len(hpas) > 1:
             refs = ", ".join(h.ref for h in hpas)
@@ -221,3 +272,40 @@ def replicas_and_autoscaling(
             f"below k8s.min_replicas ({floor})",
             path=("spec", "replicas"),
         )
+
+
+def _hpa_target(hpa: K8sObject, index: K8sIndex | None) -> Iterator[Violation | Unknown]:
+    """An autoscaler whose ``scaleTargetRef`` names nothing in its deployment unit scales
+    nothing, and the workload it was meant for runs without it."""
+    ref = as_mapping(as_mapping(hpa.value.get("spec")).get("scaleTargetRef"))
+    kind, name = ref.get("kind"), ref.get("name")
+    if is_templated(kind) or is_templated(name):
+        yield Unknown(f"scaleTargetRef is templated ({kind}/{name}); render it first")
+        return
+    if not isinstance(kind, str) or not isinstance(name, str) or not kind or not name:
+        return  # an incomplete reference is the schema's finding (K8S-031)
+    if index is None:
+        return
+    ns = index.namespace_of(hpa)
+    found = index.named(kind, name, ns)
+    if found:
+        return
+    target = f"{kind}/{name}"
+    if found.doubt:
+        yield Unknown(
+            f"scaleTargetRef {target} is not certainly in the same namespace: {found.doubt}"
+        )
+        return
+    where = f"namespace {ns} of {index.unit.label}" if ns else index.unit.label
+    same_kind = index.related(kind, ns)
+    if kind not in REPLICATED_KINDS and not same_kind:
+        # A custom resource's objects may come from an operator or another deploy.
+        yield Unknown(f"scaleTargetRef {target} is not in {where}, which has no {kind} at all")
+        return
+    names = sorted({str(e.name) for e in same_kind if e.name})
+    hint = f" (its {kind}s: {', '.join(names)})" if names else ""
+    yield Violation(
+        f"scaleTargetRef names {target}, which is not in {where}{hint}: the autoscaler scales "
+        "nothing, and the workload it was meant for is not autoscaled",
+        path=("spec", "scaleTargetRef", "name"),
+    )

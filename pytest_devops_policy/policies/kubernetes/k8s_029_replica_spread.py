@@ -18,6 +18,7 @@ from typing import Any
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, as_mapping
+from pytest_devops_policy.indexes.k8s_verdicts import each_unit
 from pytest_devops_policy.indexes.k8s_workloads import replica_count, replicated_workloads
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
@@ -148,6 +149,10 @@ spec:
 """,
 )
 def replica_spread(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
+    return each_unit(k8s_object, context, _judge)
+
+
+def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unknown]:
     index: K8sIndex | None = context.index(k8s_object)
     replicas = replica_count(k8s_object, index)
     if replicas.problem is not None:
