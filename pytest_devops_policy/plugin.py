@@ -76,8 +76,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--devops-policy-k8s-scope",
         choices=["session", "dir", "file"],
-        help="which objects Kubernetes cross-object policies see: the whole run (default), "
-        "the manifest's directory, or its own file (k8s.scope)",
+        help="which objects Kubernetes cross-object policies see: the manifest's deployment "
+        "unit (default: its kustomization, chart or directory), the part of the unit in its "
+        "directory, or its own file (k8s.scope)",
     )
     group.addoption(
         "--devops-policy-k8s-version",
