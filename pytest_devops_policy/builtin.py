@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 
 
+# optionalhook: with ``-p no:devops_policy`` the hook spec is never added, and the
+# built-ins must then stay silent rather than fail pytest's start-up.
+@pytest.hookimpl(optionalhook=True)
 def pytest_devops_policy_add_policies(config: pytest.Config) -> list[Any]:
     from pytest_devops_policy.policies import builtin_policies
 

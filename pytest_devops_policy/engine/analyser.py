@@ -9,6 +9,7 @@ results as they appear (``ResultCache.wait``).
 from __future__ import annotations
 
 import gc
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,10 +95,15 @@ class Analyser:
                 result = FileResult(kind, parse_error=(parsed.message, parsed.line, parsed.col))
             else:
                 result = analyse(fmt.adjust(parsed, self.context), policies, self.context)
+        except RecursionError:
+            result = FileResult(kind, internal_error="the file nests too deeply to analyse")
+        except Exception as exc:
+            # (an `applies` predicate, kustomize reading...) fails this file, never the run.
+            result = FileResult(kind, internal_error=_short_traceback(exc))
         finally:
             if paused:
                 gc.enable()
-        if key is not None and results is not None:
+        if key is not None and results is not None and result.internal_error is None:
             results.store(key, result, text)
         if not fmt.keeps_parsed:
             self.cache.release(path, fmt)  # nothing else reads it: free the documents
@@ -130,3 +136,7 @@ class Analyser:
             return [str(p) for p in fmt.dependencies(path, self.context)]
         except Exception:  # a broken reader must not break collection: analyse, uncached
             return None
+
+
+def _short_traceback(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))

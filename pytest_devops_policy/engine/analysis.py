@@ -50,6 +50,7 @@ class FileResult:
     parse_error: tuple[str, int, int] | None = None
     skip_reason: str | None = None
     recognised: bool = True  # False: not this kind's file after all (app config YAML...)
+    internal_error: str | None = None  # the analysis itself failed: one failing item
 
 
 def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:

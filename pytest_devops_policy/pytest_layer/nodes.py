@@ -284,6 +284,15 @@ class PolicyFile(_FileBase):
         result = state.analyser.analyse(
             path, relpath, self.kind, fmt, data, text, policies, variant
         )
+        if result.internal_error is not None:
+            yield InternalErrorItem.from_parent(
+                self,
+                name="INTERNAL-ERROR",
+                kind=self.kind,
+                relpath=relpath,
+                text=result.internal_error,
+            )
+            return
         if not result.recognised:
             return  # not this kind's file after all (YAML that is app config): not counted
         state.scan.add(
@@ -531,6 +540,23 @@ class NoteItem(_Base):
 
     def runtest(self) -> None:
         _skip_here(self.reason)
+
+
+class InternalErrorItem(_Base):
+    """The analysis of one file failed (a bug, or input no bound caught): the file fails,
+    the run goes on."""
+
+    policy_id = "INTERNAL-ERROR"
+
+    def __init__(self, *, kind: str, relpath: str, text: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.text = text
+        self._setup_item(
+            kind, "high", _props("INTERNAL-ERROR", "internal-error", "high", kind, "", relpath, 1)
+        )
+
+    def runtest(self) -> None:
+        raise PolicyError(f"while analysing {self._where}:\n{self.text}")
 
 
 class WaiverErrorItem(_Base):
