@@ -20,17 +20,81 @@ import datetime as dt
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from pytest_devops_policy.model import Source
 
 _INLINE = re.compile(
-    r"(?:#|//)\s*devops-policy:\s*(ignore-file|ignore)\s*\[([^\]]*)\]\s*(.*)$", re.IGNORECASE
+    r"^(?:#|//|/\*)\s*devops-policy:\s*(ignore-file|ignore)\s*\[([^\]]*)\]", re.IGNORECASE
 )
-_ATTR = re.compile(r"""([A-Za-z_][\w-]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S+)""")
 _KNOWN_ATTRS = {"reason", "expires", "owner", "ticket"}
+MAX_WAIVER_TEXT = 2000  # characters of attributes read from one comment
+
+
+def _attributes(text: str) -> tuple[dict[str, str], list[str]]:
+    """``key=value`` pairs (values bare, "double" or 'single' quoted), in one linear pass,
+    with the problems found (an unknown key, a stray quote, text that is no attribute)."""
+    attrs: dict[str, str] = {}
+    problems: list[str] = []
+    if len(text) > MAX_WAIVER_TEXT:
+        return attrs, [f"its attributes are over {MAX_WAIVER_TEXT} characters"]
+    text = text.rstrip()
+    if text.endswith("*/"):
+        text = text[:-2].rstrip()  # the end of a /* block comment */
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        while i < n and (text[i].isalnum() or text[i] in "_-"):
+            i += 1
+        key = text[start:i].lower()
+        while i < n and text[i] in " \t":
+            i += 1
+        if not key or i >= n or text[i] != "=":
+            problems.append(f"cannot read {text[start : start + 30]!r} as key=value")
+            break
+        i += 1
+        while i < n and text[i] in " \t":
+            i += 1
+        value, i, problem = _value(text, i)
+        if problem:
+            problems.append(f"{key}: {problem}")
+            break
+        if key in _KNOWN_ATTRS:
+            attrs[key] = value
+        else:
+            problems.append(f"unknown attribute {key!r}")
+    return attrs, problems
+
+
+def _value(text: str, i: int) -> tuple[str, int, str]:
+    """The value at ``i``, the index after it, and a problem (empty if none)."""
+    n = len(text)
+    if i < n and text[i] in "\"'":
+        quote, out = text[i], []
+        i += 1
+        while i < n and text[i] != quote:
+            if quote == '"' and text[i] == "\\" and i + 1 < n:
+                i += 1
+            out.append(text[i])
+            i += 1
+        if i >= n:
+            return "", i, "unclosed quote"
+        i += 1
+        if i < n and not text[i].isspace():
+            return "", i, f"unexpected {text[i]!r} after the quoted value"
+        return "".join(out), i, ""
+    start = i
+    while i < n and not text[i].isspace():
+        i += 1
+    value = text[start:i]
+    if any(q in value for q in "\"'"):
+        return "", i, f"stray quote in {value!r}"
+    return value, i, ""
 
 
 def spec_matches(spec: str, policy_id: str, name: str) -> bool:
@@ -86,13 +150,6 @@ class Waiver:
         return " ".join(parts) + f" ({self.source})"
 
 
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        inner = value[1:-1]
-        return inner.replace('\\"', '"') if value[0] == '"' else inner
-    return value
-
-
 def _make(
     ids: Sequence[str],
     attrs: Mapping[str, Any],
@@ -109,13 +166,19 @@ def _make(
     clean_ids = tuple(i.strip() for i in ids if i and i.strip())
     if not clean_ids:
         problems.append("names no policy id")
-    reason = str(attrs.get("reason") or "").strip() or None
-    if reason is None:
+    for key in ("reason", "owner", "ticket"):
+        if attrs.get(key) is not None and not isinstance(attrs[key], str):
+            problems.append(f"{key} must be a string, not {type(attrs[key]).__name__}")
+    raw_reason = attrs.get("reason")
+    reason = (raw_reason.strip() or None) if isinstance(raw_reason, str) else None
+    if reason is None and (raw_reason is None or isinstance(raw_reason, str)):
         problems.append('has no reason (reason="..." is mandatory)')
     expires: dt.date | None = None
     raw_expires = attrs.get("expires")
     if raw_expires not in (None, ""):
-        if isinstance(raw_expires, dt.date):
+        if isinstance(raw_expires, dt.datetime):  # a TOML date-time: expiry is by day
+            problems.append(f"expires={raw_expires.isoformat()} is not a date (YYYY-MM-DD)")
+        elif isinstance(raw_expires, dt.date):
             expires = raw_expires
         else:
             try:
@@ -130,35 +193,38 @@ def _make(
         line=line,
         reason=reason,
         expires=expires,
-        owner=(str(attrs["owner"]) if attrs.get("owner") else None),
-        ticket=(str(attrs["ticket"]) if attrs.get("ticket") else None),
+        owner=_text(attrs.get("owner")),
+        ticket=_text(attrs.get("ticket")),
         path_glob=path_glob,
         resource_glob=resource_glob,
         problems=tuple(problems),
     )
 
 
-def inline_waivers(source: Source) -> list[Waiver]:
-    """Every ``devops-policy: ignore[...]`` comment in a file."""
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def inline_waivers(
+    source: Source, comments: Iterable[tuple[int, str]] | None = None
+) -> list[Waiver]:
+    """Every ``devops-policy: ignore[...]`` comment in a file. ``comments`` are the file's
+    real comments as (line, text from the comment marker on), from its kind's syntax (a
+    waiver inside a string value is data and waives nothing); without them, any ``#`` or
+    ``//`` on a line counts."""
     if "devops-policy" not in source.text:  # the common case costs one substring search
         return []
+    if comments is None:
+        comments = _any_comments(source)
     relpath = source.relpath
     found: list[Waiver] = []
-    for n, line in enumerate(source.lines, start=1):
-        if "devops-policy" not in line:
+    for n, text in comments:
+        if "devops-policy" not in text:
             continue
-        m = _INLINE.search(line)
+        m = _INLINE.match(text)
         if not m:
             continue
-        attrs: dict[str, str] = {}
-        unknown: list[str] = []
-        for am in _ATTR.finditer(m.group(3)):
-            key = am.group(1).lower()
-            if key in _KNOWN_ATTRS:
-                attrs[key] = _unquote(am.group(2))
-            else:
-                unknown.append(key)
-        problems = [f"unknown attribute {k!r}" for k in unknown]
+        attrs, problems = _attributes(text[m.end() :])
         found.append(
             _make(
                 m.group(2).split(","),
@@ -171,6 +237,13 @@ def inline_waivers(source: Source) -> list[Waiver]:
             )
         )
     return found
+
+
+def _any_comments(source: Source) -> Iterator[tuple[int, str]]:
+    for n, line in enumerate(source.lines, start=1):
+        at = min((i for i in (line.find("#"), line.find("//")) if i >= 0), default=-1)
+        if at >= 0:
+            yield n, line[at:]
 
 
 def annotation_waiver(ids_csv: str, attrs: Mapping[str, str], relpath: str, line: int) -> Waiver:

@@ -15,7 +15,7 @@ Formats load lazily (``load_format``): a plain ``pytest`` run imports no parser.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
@@ -42,12 +42,13 @@ __all__ = [
 class Format(Protocol):
     """What the engine needs of a kind (mypy checks every implementation).
 
-    ``parse`` turns one file into subjects (raising ``ParseError`` for a recognised file
-    that is broken). ``adjust`` lets the run change a parsed file (a kustomize patch is not
-    judged). ``index`` is the run-wide index a subject's policies may read. For the result
-    cache, ``dependencies`` names the other files and directories a file's outcomes depend
-    on and ``cache_token`` the run-wide inputs (an index digest). ``keeps_parsed`` says that
-    the index reads other parsed files, so parsed files must stay in memory.
+        ``parse`` turns one file into subjects (raising ``ParseError`` for a recognised file
+        that is broken). ``adjust`` lets the run change a parsed file (a kustomize patch is not
+        judged). ``index`` is the run-wide index a subject's policies may read. For the result
+        cache, ``dependencies`` names the other files and directories a file's outcomes depend
+        on and ``cache_token`` the run-wide inputs (an index digest). ``comments`` are the file's real
+    comments in its syntax (line, text), where inline waivers may be. ``keeps_parsed`` says that
+        the index reads other parsed files, so parsed files must stay in memory.
     """
 
     keeps_parsed: bool
@@ -61,6 +62,8 @@ class Format(Protocol):
     def dependencies(self, path: str, context: Context) -> list[str]: ...
 
     def cache_token(self, path: str, context: Context) -> str: ...
+
+    def comments(self, source: Source) -> Iterable[tuple[int, str]] | None: ...
 
 
 @dataclass(frozen=True)

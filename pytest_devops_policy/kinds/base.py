@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pytest_devops_policy.context import Context
-    from pytest_devops_policy.model import ParsedFile, Subject
+    from pytest_devops_policy.model import ParsedFile, Source, Subject
 
 __all__ = ["FormatDefaults"]
 
@@ -27,3 +29,6 @@ class FormatDefaults:
 
     def cache_token(self, path: str, context: Context) -> str:
         return ""
+
+    def comments(self, source: Source) -> Iterable[tuple[int, str]] | None:
+        return None  # no syntax known: a '#' or '//' anywhere on a line counts

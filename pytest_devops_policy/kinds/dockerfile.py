@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.comments import dockerfile_comments
 from pytest_devops_policy.formats.dockerfile.parser import parse
 from pytest_devops_policy.indexes.docker_context import dependencies
 from pytest_devops_policy.kinds.base import FormatDefaults
@@ -13,6 +16,9 @@ __all__ = ["FORMAT"]
 
 
 class DockerfileFormat(FormatDefaults):
+    def comments(self, source: Source) -> Iterable[tuple[int, str]]:
+        return dockerfile_comments(source.text)
+
     def parse(self, source: Source, options: Options) -> ParsedFile:
         # The shipped stage names the item (its name, or its index when it has none).
         return parse(source, options.of(DockerOptions).target)

@@ -3,7 +3,10 @@ workflows (reusable workflows called with ``uses: ./.github/workflows/x.yml``)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.comments import yaml_comments
 from pytest_devops_policy.formats.github_actions.workflow import parse
 from pytest_devops_policy.indexes.workflows import WorkflowIndex, dependencies, index_for
 from pytest_devops_policy.kinds.base import FormatDefaults
@@ -15,6 +18,9 @@ __all__ = ["FORMAT"]
 
 class GitHubActionsFormat(FormatDefaults):
     keeps_parsed = True  # the index reads the other workflows' parsed files
+
+    def comments(self, source: Source) -> Iterable[tuple[int, str]]:
+        return yaml_comments(source.text)
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
         return parse(source)

@@ -3,7 +3,10 @@ templates), judged against one index of the run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.comments import yaml_comments
 from pytest_devops_policy.formats.kubernetes.objects import parse
 from pytest_devops_policy.indexes import helm, k8s_run
 from pytest_devops_policy.indexes.kubernetes import K8sIndex
@@ -15,6 +18,9 @@ __all__ = ["FORMAT", "HELM_RENDERED"]
 
 
 class KubernetesFormat(FormatDefaults):
+    def comments(self, source: Source) -> Iterable[tuple[int, str]]:
+        return yaml_comments(source.text)
+
     def parse(self, source: Source, options: Options) -> ParsedFile:
         return parse(source)
 

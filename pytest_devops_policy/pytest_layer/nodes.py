@@ -314,7 +314,8 @@ class PolicyFile(_FileBase):
         if result.skip_reason:
             yield self._note(f"{relpath}: {result.skip_reason}")
             return
-        inline = inline_waivers(Source(path, relpath, file_text_now))
+        source = Source(path, relpath, file_text_now)
+        inline = inline_waivers(source, kind.format.comments(source))
         # Only failing items read the lines again; the text is not kept.
         file_text = FileText(path, relpath, state.recent)
         file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)
