@@ -42,13 +42,13 @@ __all__ = [
 class Format(Protocol):
     """What the engine needs of a kind (mypy checks every implementation).
 
-        ``parse`` turns one file into subjects (raising ``ParseError`` for a recognised file
-        that is broken). ``adjust`` lets the run change a parsed file (a kustomize patch is not
-        judged). ``index`` is the run-wide index a subject's policies may read. For the result
-        cache, ``dependencies`` names the other files and directories a file's outcomes depend
-        on and ``cache_token`` the run-wide inputs (an index digest). ``comments`` are the file's real
-    comments in its syntax (line, text), where inline waivers may be. ``keeps_parsed`` says that
-        the index reads other parsed files, so parsed files must stay in memory.
+    ``parse`` turns one file into subjects (raising ``ParseError`` for a recognised file that
+    is broken). ``adjust`` lets the run change a parsed file (a kustomize patch is not judged).
+    ``index`` is the run-wide index a subject's policies may read. For the result cache,
+    ``dependencies`` names the other files and directories a file's outcomes depend on and
+    ``cache_token`` the run-wide inputs (an index digest). ``comments`` are the file's real
+    comments in its syntax, as (line, text): only they may hold inline waivers.
+    ``keeps_parsed`` says that the index reads other parsed files, so they stay in memory.
     """
 
     keeps_parsed: bool
