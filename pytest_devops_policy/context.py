@@ -81,7 +81,7 @@ class ParseCache:
         if hit is None:
             if text is None:
                 with open(path, "rb") as fh:
-                    text = decode(fh.read())
+                    text = decode(fh.read(), fmt.lone_cr_newline)
             source = Source(path=path, relpath=self.relpath(path), text=text)
             try:
                 hit = fmt.parse(source, self.options)

@@ -25,7 +25,11 @@ class Source:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            if "\r" in self.text:  # a kept lone CR is inside its line (Dockerfiles)
+                lines = self.text.split("\n")
+                self._lines = lines[:-1] if lines and lines[-1] == "" else lines
+            else:
+                self._lines = self.text.splitlines()
         return self._lines
 
     def line_text(self, line: int) -> str:
@@ -33,13 +37,16 @@ class Source:
         return lines[line - 1] if 1 <= line <= len(lines) else ""
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text: strip a UTF-8 BOM, normalise CRLF/CR, never fail on bad bytes."""
+def decode(data: bytes, lone_cr_newline: bool = True) -> str:
+    """Bytes to text: strip a UTF-8 BOM, normalise CRLF (and a lone CR, where the kind's own
+    tools read it as a line break: YAML, HCL), never fail on bad bytes."""
     text = data.decode("utf-8", errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\r\n", "\n")
+        if lone_cr_newline:
+            text = text.replace("\r", "\n")
     return text
 
 
@@ -57,10 +64,13 @@ class FileText(Sequence[str]):
     Items keep this instead of the text, so a run does not hold every file in memory.
     """
 
-    def __init__(self, path: str, relpath: str, recent: RecentText) -> None:
+    def __init__(
+        self, path: str, relpath: str, recent: RecentText, lone_cr_newline: bool = True
+    ) -> None:
         self.path = path
         self.relpath = relpath
         self._recent = recent
+        self._lone_cr_newline = lone_cr_newline
 
     @property
     def source(self) -> Source:
@@ -69,7 +79,7 @@ class FileText(Sequence[str]):
             return last
         try:
             with open(self.path, "rb") as fh:
-                text = decode(fh.read())
+                text = decode(fh.read(), self._lone_cr_newline)
         except OSError:
             text = ""
         source = self._recent.last = Source(self.path, self.relpath, text)

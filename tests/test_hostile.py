@@ -149,3 +149,78 @@ def test_config_waivers_of_the_wrong_type_are_invalid(
     out = result.stdout.str()
     assert "INTERNALERROR" not in out and "internal error" not in out
     assert "WAIVER-INVALID" in out and problem in out
+
+
+# -- 8. nothing outside the scanned paths is read ---------------------------------------------
+
+
+def test_symlinks_out_of_the_scanned_paths_are_skipped(
+    pytester: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "Dockerfile").write_text("FROM secret-base:1\nUSER root\n")
+    (outside / "deploy").mkdir()
+    (outside / "deploy" / "pod.yaml").write_text(DEPLOYMENT.format(name="outside"))
+    repo = pytester.path / "repo"
+    repo.mkdir()
+    (repo / "Dockerfile.passwd").symlink_to(outside / "Dockerfile")
+    (repo / "linked").symlink_to(outside / "deploy", target_is_directory=True)
+    (repo / "pod.yaml").write_text(DEPLOYMENT.format(name="inside"))
+    result = pytester.runpytest("--devops-policy-only", "repo", "--tb=short")
+    out = result.stdout.str()
+    assert "secret-base" not in out and "Deployment/outside" not in out
+    assert "Dockerfile.passwd: it resolves outside the scanned paths" in out
+    assert "linked/: it resolves outside the scanned paths" in out
+    assert (
+        "Deployment/inside"
+        in pytester.runpytest("--devops-policy-only", "repo", "--co", "-q").stdout.str()
+    )
+
+
+# -- 9. a build context stays inside the repository -------------------------------------------
+
+
+def test_a_context_pragma_cannot_walk_out_of_the_repository(pytester: pytest.Pytester) -> None:
+    (pytester.path / "svc").mkdir()
+    (pytester.path / "svc" / "Dockerfile").write_text(
+        "# devops-policy: context= ../../../../../../..\nFROM python:3.12\nCOPY . /app\n"
+    )
+    result = pytester.runpytest(
+        "--devops-policy-only", "--devops-policy-select=DOCKER-008", "-rs", "--tb=short"
+    )
+    out = result.stdout.str()
+    assert "outside the repository root" in out
+    assert "etc/" not in out and "/usr" not in out
+
+
+# -- 18. a lone CR stays inside its Dockerfile line, as in BuildKit ---------------------------
+
+
+def test_a_lone_cr_does_not_hide_an_instruction(pytester: pytest.Pytester) -> None:
+    (pytester.path / "Dockerfile").write_bytes(
+        b'FROM python:3.12-slim\n# just a comment\rUSER 1000\nCMD ["python"]\n'
+    )
+    result = pytester.runpytest("--devops-policy-only", "--devops-policy-select=DOCKER-001")
+    result.assert_outcomes(failed=1)  # BuildKit sees no USER: the image runs as root
+
+
+# -- 22/23. odd names and encodings ---------------------------------------------------------
+
+
+def test_utf16_files_say_what_they_are(pytester: pytest.Pytester) -> None:
+    (pytester.path / "pod.yaml").write_bytes("apiVersion: v1\nkind: Pod\n".encode("utf-16"))
+    result = pytester.runpytest("--devops-policy-only", "-rs")
+    result.stdout.fnmatch_lines(["*pod.yaml is UTF-16LE text (it starts with a byte-order mark)*"])
+
+
+def test_a_file_name_that_is_not_utf8_is_left_out(pytester: pytest.Pytester) -> None:
+    import os
+
+    name = os.fsencode(str(pytester.path)) + b"/bad\xff.Dockerfile"
+    with open(name, "wb") as fh:
+        fh.write(b"FROM python:3.12\n")
+    junit = pytester.path / "j.xml"
+    result = pytester.runpytest("--devops-policy-only", f"--junitxml={junit}")
+    assert result.ret in (0, 5)
+    assert "skipped a file whose name is not UTF-8" in result.stdout.str()
+    assert junit.exists()

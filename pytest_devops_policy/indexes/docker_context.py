@@ -452,11 +452,16 @@ class BuildContext:
     ``/``-separated (``.`` is the root); ``reads`` collects every absolute path consulted."""
 
     def __init__(
-        self, root: str, ignore: DockerIgnore | None, max_files: int = DEFAULT_MAX_FILES
+        self,
+        root: str,
+        ignore: DockerIgnore | None,
+        max_files: int = DEFAULT_MAX_FILES,
+        readable: bool = True,
     ) -> None:
         self.root = root
         self.ignore = ignore
         self.max_files = max_files
+        self.readable = readable  # False: outside the repository, never listed
         self.reads: set[str] = set()
         self._listings: dict[str, dict[str, EntryKind] | None] = {}
 
@@ -468,6 +473,8 @@ class BuildContext:
         it is not a listable directory."""
         if rel in self._listings:
             return self._listings[rel]
+        if not self.readable:
+            return None
         path = self.abspath(rel)
         self.reads.add(path)
         out: dict[str, EntryKind] | None = {}
@@ -797,14 +804,28 @@ class _ScanKey:
         return hash((self.location, tuple(sorted(self.build_args.items())), self.max_files))
 
 
+def _inside(path: str, root: str) -> bool:
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
 def _scan(dockerfile: Dockerfile, key: _ScanKey, context: Context | None) -> ContextScan:
     location, build_args, max_files = key.location, key.build_args, key.max_files
     reads: set[str] = set()
-    ignore, ignore_error = _load_ignore(location, reads, context)
-    bctx = BuildContext(location.root, ignore, max_files)
+    repository = context.cache.rootdir if context is not None else None
+    inside = repository is None or _inside(location.root, repository)
+    # A pragma or setting may name any directory; what lies outside the repository (the
+    # host's / for `context= ../../..`) is never listed, read or printed.
+    ignore, ignore_error = _load_ignore(location, reads, context) if inside else (None, None)
+    bctx = BuildContext(location.root, ignore, max_files, readable=inside)
     bctx.reads |= reads
     error = None
-    if bctx.entries(".") is None:
+    if not inside:
+        error = (
+            f"the build context (from {location.origin}) is outside the repository root: "
+            "it is not read"
+        )
+    elif bctx.entries(".") is None:
         shown = display_path(location.root, context, directory=True)
         error = f"the build context {shown} (from {location.origin}) is not a directory"
     result = ContextScan(location, error, ignore, ignore_error, bctx)

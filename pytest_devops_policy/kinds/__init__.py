@@ -52,6 +52,7 @@ class Format(Protocol):
     """
 
     keeps_parsed: bool
+    lone_cr_newline: bool  # a lone CR ends a line for this kind's tools (not for BuildKit)
 
     def parse(self, source: Source, options: Options) -> ParsedFile: ...
 

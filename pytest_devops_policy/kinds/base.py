@@ -17,6 +17,7 @@ class FormatDefaults:
     """Defaults a ``Format`` may inherit and override (see ``kinds.Format``)."""
 
     keeps_parsed = False
+    lone_cr_newline = True
 
     def adjust(self, parsed: ParsedFile, context: Context) -> ParsedFile:
         return parsed

@@ -16,6 +16,8 @@ __all__ = ["FORMAT"]
 
 
 class DockerfileFormat(FormatDefaults):
+    lone_cr_newline = False  # BuildKit splits lines on LF only: a CR stays inside its line
+
     def comments(self, source: Source) -> Iterable[tuple[int, str]]:
         return dockerfile_comments(source.text)
 

@@ -6,6 +6,7 @@ plain ``pytest`` run never calls them, never imports a parser and pays nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 from functools import cached_property
 from pathlib import Path
@@ -91,6 +92,12 @@ class DevopsPolicy:
         if collection_path.is_dir():
             if name in discovery.SKIP_DIRS:
                 return True
+            if collection_path.is_symlink() and not self._inside_roots(collection_path):
+                self.notes.append(
+                    f"skipped {self.analyser.relpath(str(collection_path))}/: it resolves "
+                    "outside the scanned paths (a symlink), so it is not read"
+                )
+                return True
             if discovery.symlink_loop(collection_path):
                 self.notes.append(
                     f"skipped symlink loop: {self.analyser.relpath(str(collection_path))}"
@@ -127,7 +134,28 @@ class DevopsPolicy:
         kind = kinds.classify(file_path)
         if kind is None:
             return None
+        if not _utf8_name(file_path):
+            # pytest's cache and JUnit writers fail on such node ids: leave the file out.
+            self.notes.append(f"skipped a file whose name is not UTF-8: {str(file_path)!a}")
+            return None
+        if not self._inside_roots(file_path):
+            self.notes.append(
+                f"skipped {self.analyser.relpath(str(file_path))}: it resolves outside the "
+                "scanned paths (a symlink), so it is not read"
+            )
+            return None
         return PolicyFile.from_parent(parent, path=file_path, kind=kind.name, state=self)
+
+    @cached_property
+    def _real_roots(self) -> tuple[str, ...]:
+        return tuple(os.path.realpath(r) for r in self.analyser.cache.roots)
+
+    def _inside_roots(self, path: Path) -> bool:
+        real = os.path.realpath(path)
+        return any(
+            real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+            for root in self._real_roots
+        )
 
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
@@ -212,6 +240,14 @@ class DevopsPolicy:
         unused = self.settings.strict_waivers and self.ledger.unused(self._full_run())
         if unused and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept as surrogate escapes
+        return False
+    return True
 
 
 def _cache_dir(config: pytest.Config, settings: Settings) -> Path | None:

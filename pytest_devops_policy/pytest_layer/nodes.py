@@ -170,6 +170,19 @@ class _FileBase(pytest.File):
         return self.session.gethookproxy(self.path)
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 text by its byte-order mark (their zero bytes look binary)."""
+    for bom, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32LE"),
+        (b"\x00\x00\xfe\xff", "UTF-32BE"),
+        (b"\xff\xfe", "UTF-16LE"),
+        (b"\xfe\xff", "UTF-16BE"),
+    ):
+        if data.startswith(bom):
+            return name
+    return None
+
+
 def _skip_here(reason: str) -> NoReturn:
     """Skip, reported at the item's file:line (``-rs``) rather than at this module."""
     raise pytest.skip.Exception(reason, _use_item_location=True)
@@ -260,12 +273,19 @@ class PolicyFile(_FileBase):
             return
         with open(path, "rb") as fh:
             data = fh.read()
+        encoding = _wide_encoding(data)
+        if encoding is not None:
+            yield self._note(
+                f"{relpath} is {encoding} text (it starts with a byte-order mark); the tools "
+                f"that read it expect UTF-8: convert it (iconv -f {encoding} -t UTF-8) to check it"
+            )
+            return
         if b"\0" in data[:8192]:
             yield self._note(f"{relpath} is a binary file, not {self.kind}")
             return
         kind = kinds.by_name(self.kind)
         fmt, variant = kind.format, ""
-        file_text_now = decode(data)
+        file_text_now = decode(data, fmt.lone_cr_newline)
         text = file_text_now
         if self.kind == "kubernetes" and state.charts.is_template(self.path):
             rendered = self._render(path, relpath)
@@ -317,7 +337,7 @@ class PolicyFile(_FileBase):
         source = Source(path, relpath, file_text_now)
         inline = inline_waivers(source, kind.format.comments(source))
         # Only failing items read the lines again; the text is not kept.
-        file_text = FileText(path, relpath, state.recent)
+        file_text = FileText(path, relpath, state.recent, fmt.lone_cr_newline)
         file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)
         state.ledger.declare(inline)
         for w in inline:

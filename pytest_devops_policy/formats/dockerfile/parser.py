@@ -807,8 +807,10 @@ class _Parser:
     def __init__(self, text: str) -> None:
         if text.startswith("\ufeff"):
             text = text[1:]
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\r\n" in text:
+            # BuildKit splits lines on LF only: a lone CR stays inside its line (so a
+            # "comment\rUSER 1000" line hides no instruction from us that it hides from it).
+            text = text.replace("\r\n", "\n")
         self.lines = text.split("\n")
         if self.lines and self.lines[-1] == "":
             self.lines.pop()
