@@ -62,6 +62,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="skip larger files with a note (default: 5MiB)",
     )
     group.addoption(
+        "--devops-policy-file-timeout",
+        metavar="SECONDS",
+        help="longest one file's analysis may take before the file fails with a note "
+        "(default 60; 0: no limit)",
+    )
+    group.addoption(
+        "--devops-policy-file-memory",
+        metavar="SIZE",
+        help="most memory one file's analysis may add before the file fails with a note "
+        "(default 2GiB; 0: no limit)",
+    )
+    group.addoption(
         "--devops-policy-option",
         action="append",
         metavar="KEY=VALUE",

@@ -29,6 +29,8 @@ TOP_LEVEL_KEYS = (
     "fail_on",
     "strict_waivers",
     "max_file_size",
+    "file_timeout",
+    "file_memory",
     "cache",
     "protocol",
     "waivers",
@@ -46,6 +48,8 @@ class Settings:
     fail_on: Severity = Severity.LOW
     strict_waivers: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_timeout: float = 60.0  # seconds one file's analysis may take (0: unbounded)
+    file_memory: int = 2 * 1024**3  # bytes one file's analysis may add (0: unbounded)
     waivers: tuple[Waiver, ...] = ()
     # Every kind's typed options (``[tool.devops-policy.<table>]``), validated at start-up.
     options: Options = field(default_factory=Options)
@@ -71,6 +75,18 @@ def parse_size(text: str | int) -> int:
     unit = (m.group(2) or "b").lower()[:1]
     factor = {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
     return int(number * factor)
+
+
+def _seconds(value: object) -> float:
+    try:
+        seconds = float(str(value).strip().removesuffix("s"))
+    except ValueError:
+        raise ValueError(
+            f"cannot read a number of seconds from {value!r} (examples: 60, 2.5)"
+        ) from None
+    if seconds < 0:
+        raise ValueError(f"a number of seconds must be >= 0, not {value!r}")
+    return seconds
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:
@@ -125,9 +141,13 @@ def build(config: pytest.Config) -> Settings:
     )
     fail_on_text = opt("devops_policy_fail_on") or table.get("fail_on") or "low"
     size_text = opt("devops_policy_max_file_size") or table.get("max_file_size")
+    timeout_text = opt("devops_policy_file_timeout") or table.get("file_timeout")
+    memory_text = opt("devops_policy_file_memory") or table.get("file_memory")
     try:
         fail_on = Severity.parse(fail_on_text)
         max_size = parse_size(size_text) if size_text is not None else DEFAULT_MAX_FILE_SIZE
+        file_timeout = _seconds(timeout_text) if timeout_text is not None else 60.0
+        file_memory = parse_size(memory_text) if memory_text is not None else 2 * 1024**3
     except ValueError as exc:
         raise pytest.UsageError(f"devops-policy: {exc}") from None
 
@@ -145,6 +165,8 @@ def build(config: pytest.Config) -> Settings:
         cache=not opt("devops_policy_no_cache") and table.get("cache", True) is not False,
         lean=(opt("devops_policy_protocol") or table.get("protocol") or "lean") == "lean",
         max_file_size=max_size,
+        file_timeout=file_timeout,
+        file_memory=file_memory,
         waivers=tuple(waivers),
         options=options,
         config_path=config_path,

@@ -224,3 +224,60 @@ def test_a_file_name_that_is_not_utf8_is_left_out(pytester: pytest.Pytester) -> 
     assert result.ret in (0, 5)
     assert "skipped a file whose name is not UTF-8" in result.stdout.str()
     assert junit.exists()
+
+
+# -- 7. a per-file budget -------------------------------------------------------------------
+
+SLOW_POLICY = """
+import time
+from pytest_devops_policy import policy, Severity, Violation
+
+@policy(id="ACME-004", name="slow", title="Takes forever on one object", severity="low",
+        rationale="Some bug.", remediation="None.")
+def slow(k8s_object):
+    if k8s_object.name == "slow":
+        while True:
+            time.sleep(0.01)
+    return []
+
+def pytest_devops_policy_add_policies(config):
+    return [slow]
+"""
+
+
+def test_a_file_over_its_time_budget_fails_alone(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(SLOW_POLICY)
+    pytester.makefile(
+        ".yaml", fast=DEPLOYMENT.format(name="fast"), slow=DEPLOYMENT.format(name="slow")
+    )
+    result = pytester.runpytest(
+        "--devops-policy-only",
+        "-p",
+        "no:devops_policy.builtin",
+        "--devops-policy-file-timeout=0.5",
+        "-rf",
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["FAILED slow.yaml::INTERNAL-ERROR*"])
+    assert "analysis took more than 0.5 s" in result.stdout.str()
+
+
+def test_a_file_over_its_memory_budget_fails_alone(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        SLOW_POLICY.replace(
+            "while True:\n            time.sleep(0.01)",
+            "x = [bytearray(1 << 20) for _ in range(4096)]",
+        )
+    )
+    pytester.makefile(
+        ".yaml", fast=DEPLOYMENT.format(name="fast"), slow=DEPLOYMENT.format(name="slow")
+    )
+    result = pytester.runpytest_subprocess(
+        "--devops-policy-only",
+        "-p",
+        "no:devops_policy.builtin",
+        "--devops-policy-file-memory=256MiB",
+        "-rf",
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    assert "analysis needed more than 256 MB" in result.stdout.str()

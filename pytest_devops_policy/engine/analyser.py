@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.engine.analysis import FileResult, analyse
+from pytest_devops_policy.engine.budget import Budget, BudgetExceeded
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.engine.resultcache import ResultCache, settings_key
 from pytest_devops_policy.kinds import Format
@@ -44,7 +45,9 @@ class Analyser:
         options: Options,
         cache_dir: Path | None = None,
         shard: Shard | None = None,
+        budget: Budget | None = None,
     ) -> None:
+        self.budget = budget if budget is not None else Budget(0, 0)
         self.results = None
         if cache_dir is not None:
             parser = options.of(TfOptions).hcl_parser
@@ -90,11 +93,16 @@ class Analyser:
         if paused:
             gc.disable()
         try:
-            parsed = self.cache.parse_with(path, fmt, text)
-            if isinstance(parsed, ParseError):
-                result = FileResult(kind, parse_error=(parsed.message, parsed.line, parsed.col))
-            else:
-                result = analyse(fmt.adjust(parsed, self.context), policies, self.context)
+            with self.budget.enforced():
+                parsed = self.cache.parse_with(path, fmt, text)
+                if isinstance(parsed, ParseError):
+                    error = (parsed.message, parsed.line, parsed.col)
+                    result = FileResult(kind, parse_error=error)
+                else:
+                    result = analyse(fmt.adjust(parsed, self.context), policies, self.context)
+        except BudgetExceeded as exc:
+            self.cache.release(path, fmt)
+            result = FileResult(kind, internal_error=str(exc))
         except RecursionError:
             result = FileResult(kind, internal_error="the file nests too deeply to analyse")
         except Exception as exc:

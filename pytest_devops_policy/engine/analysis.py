@@ -56,6 +56,8 @@ class FileResult:
 def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
     try:
         finding = evaluate(policy, subject, context)
+    except MemoryError:
+        raise  # the file's memory budget (engine/budget.py): the whole file fails, clearly
     except Exception as exc:  # a bug in a policy fails its item, never the run
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))
         return Outcome(policy.id, error=text)

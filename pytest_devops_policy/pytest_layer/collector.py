@@ -16,6 +16,7 @@ import pytest
 
 from pytest_devops_policy import discovery, kinds
 from pytest_devops_policy.engine.analyser import Analyser, Shard
+from pytest_devops_policy.engine.budget import Budget
 from pytest_devops_policy.engine.registry import PolicyConflict, PolicySet, build_policy_set
 from pytest_devops_policy.model import RecentText
 from pytest_devops_policy.pytest_layer.nodes import ConfigWaivers, PolicyFile
@@ -49,6 +50,7 @@ class DevopsPolicy:
             settings.options,
             _cache_dir(config, settings),
             _shard(config),
+            Budget(settings.file_timeout, settings.file_memory),
         )
         self.charts = discovery.HelmCharts()
         self.recent = RecentText()
