@@ -288,7 +288,13 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(node.index)
 
 
-_CTX_FALLBACK = re.compile(r"[A-Za-z_][\w-]*(?:\s*(?:\.\s*[\w*-]+|\[[^\]]*\]))+")
+# Linear on any text: a match starts only at the first ``[A-Za-z_]`` of a run of ``[\w-]``
+# (where the unanchored search found it too: a later start in the run matches iff the
+# first does), so no run is rescanned from each of its letters, and an index is bounded.
+_CTX_FALLBACK = re.compile(
+    r"(?<![\w-])(?:[^\WA-Za-z_]|-)*"
+    r"(?P<ctx>[A-Za-z_][\w-]*(?:\s*(?:\.\s*[\w*-]+|\[[^\]]{0,256}\]))+)"
+)
 
 
 @dataclass(frozen=True)
@@ -314,7 +320,7 @@ def _expression(text: str, body: str, start: int, end: int) -> Expression:
     if node is None:
         # Unknown syntax: treat every context-looking token as used and output.
         found = tuple(
-            dict.fromkeys(normalize_context(m.group()) for m in _CTX_FALLBACK.finditer(body))
+            dict.fromkeys(normalize_context(m.group("ctx")) for m in _CTX_FALLBACK.finditer(body))
         )
         return Expression(text, body, start, end, None, found)
     contexts = tuple(dict.fromkeys(n.text for n in walk(node) if isinstance(n, Ctx)))

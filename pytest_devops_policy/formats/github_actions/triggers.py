@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,37 +23,97 @@ __all__ = ["Trigger", "Triggers", "github_glob_match", "parse_triggers"]
 Path = tuple[PathPart, ...]
 
 
-def github_glob_match(pattern: str, name: str) -> bool:
-    """GitHub's filter glob: ``*`` stops at ``/``, ``**`` does not; ``?``, ``+``, ``[]`` too."""
-    out: list[str] = []
+# A compiled glob: one step per element, ``(test, repeat)`` where ``test`` is a
+# character, a compiled one-character class, or ``_SEGMENT`` / ``_ANY`` for ``*`` / ``**``,
+# and ``repeat`` is ``"1"`` (exactly once), ``"?"`` (at most once) or ``"*"`` (any number).
+_SEGMENT = "*"
+_ANY = "**"
+
+
+def _glob_steps(pattern: str) -> list[tuple[str | re.Pattern[str], str]] | None:
+    """The steps of ``pattern``, or ``None`` when a ``[...]`` class is not a valid class."""
+    steps: list[tuple[str | re.Pattern[str], str]] = []
     i = 0
     while i < len(pattern):
         ch = pattern[i]
         if pattern.startswith("**", i):
-            out.append(".*")
+            steps.append((_ANY, "*"))
             i += 2
             continue
         if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("?" if out else re.escape(ch))  # zero or one of the preceding char
-        elif ch == "+":
-            out.append("+" if out else re.escape(ch))
-        elif ch == "[":
+            steps.append((_SEGMENT, "*"))
+        elif ch in "?+" and steps:
+            # zero or one / one or more of the preceding character; after a
+            # quantifier it changes nothing (the lazy/possessive regex spelling).
+            test, repeat = steps[-1]
+            if repeat == "1":
+                if ch == "?":
+                    steps[-1] = (test, "?")
+                else:
+                    steps.append((test, "*"))
+        elif ch == "[" and pattern.find("]", i + 1) >= 0:
             close = pattern.find("]", i + 1)
-            if close < 0:
-                out.append(re.escape(ch))
-            else:
-                out.append(pattern[i : close + 1])
-                i = close + 1
-                continue
+            try:
+                steps.append((_char_class(pattern[i : close + 1]), "1"))
+            except re.error:
+                return None
+            i = close + 1
+            continue
         else:
-            out.append(re.escape(ch))
+            steps.append((ch, "1"))
         i += 1
-    try:
-        return re.fullmatch("".join(out), name) is not None
-    except re.error:
-        return fnmatch.fnmatchcase(name, pattern)
+    return steps
+
+
+@functools.lru_cache(maxsize=256)
+def _char_class(text: str) -> re.Pattern[str]:
+    """A ``[...]`` class: only ever matched against one character, so it cannot backtrack."""
+    return re.compile(text)
+
+
+def _step_accepts(test: str | re.Pattern[str], ch: str) -> bool:
+    if test is _ANY:
+        return True
+    if test is _SEGMENT:
+        return ch != "/"
+    if isinstance(test, str):
+        return test == ch
+    return test.fullmatch(ch) is not None
+
+
+def github_glob_match(pattern: str, name: str) -> bool:
+    """GitHub's filter glob: ``*`` stops at ``/``, ``**`` does not; ``?``, ``+``, ``[]`` too.
+
+    Matched by simulating all positions in the pattern at once (a Thompson NFA), so the
+    time is at most ``len(pattern) * len(name)`` steps, whatever the pattern: a regex
+    translation backtracks exponentially on ``**`` repeated (issue: hostile input).
+    """
+    steps = _glob_steps(pattern)
+    if steps is None:
+        return fnmatch.fnmatchcase(name, pattern)  # the stdlib translation is backtracking-safe
+
+    def closure(states: set[int]) -> set[int]:
+        # a step that may repeat zero times can be skipped
+        todo = list(states)
+        while todo:
+            k = todo.pop()
+            if k < len(steps) and steps[k][1] != "1" and k + 1 not in states:
+                states.add(k + 1)
+                todo.append(k + 1)
+        return states
+
+    states = closure({0})
+    for ch in name:
+        following: set[int] = set()
+        for k in states:
+            if k < len(steps):
+                test, repeat = steps[k]
+                if _step_accepts(test, ch):
+                    following.add(k if repeat == "*" else k + 1)
+        if not following:
+            return False
+        states = closure(following)
+    return len(steps) in states
 
 
 def _filter_includes(patterns: Sequence[str], name: str) -> bool:

@@ -35,7 +35,27 @@ class Segment:
 
 
 # `${{ }}` is GitHub's, not the shell's: the shell sees the value GitHub pastes in.
-_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
+
+
+def _replace_expressions(script: str) -> str:
+    """Each ``${{ … }}`` (to the first ``}}``) as ``__EXPR__``.
+
+    A scan with ``str.find``, linear: the regex ``\\$\\{\\{.*?\\}\\}`` rescans to the end
+    of the text from every unclosed ``${{``, quadratic on hostile input.
+    """
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = script.find("${{", pos)
+        end = script.find("}}", start + 3) if start >= 0 else -1
+        if end < 0:  # no closing after this opening: none after any later one either
+            out.append(script[pos:])
+            return "".join(out)
+        out.append(script[pos:start])
+        out.append("__EXPR__")
+        pos = end + 2
+
+
 _OPERATORS = frozenset({"\n", ";", "&&", "||", "|", "|&", "&", "(", ")", "`", ";;", ";&", ";;&"})
 # Reserved words that introduce the next command (shell_rollback reads if/!/then/else).
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
@@ -108,7 +128,7 @@ def command_segments(script: str) -> list[Segment]:
 
 @lru_cache(maxsize=2048)
 def _segments(script: str) -> tuple[Segment, ...]:
-    text = _EXPR.sub("__EXPR__", script)
+    text = _replace_expressions(script)
     # (text, line, op, keywords) of each segment, and the operator that ends each one
     found: list[tuple[str, int, str, tuple[str, ...]]] = []
     ends: list[str] = []

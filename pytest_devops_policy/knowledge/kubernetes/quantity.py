@@ -36,7 +36,9 @@ _DECIMAL: dict[str, int] = {
     "E": 18,
 }
 # Sign, then digits with an optional fraction ("1", "1.", "1.5", ".5"), then the rest.
-_NUMBER = re.compile(r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$")
+# The number is taken whole in a lookahead (atomic): backtracking into it, which can never
+# help, would rescan the rest once per digit (quadratic on "000…0\nx").
+_NUMBER = re.compile(r"^(?=([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)))\1(.*)$")
 _EXPONENT = re.compile(r"^[eE][+-]?[0-9]+$")
 
 

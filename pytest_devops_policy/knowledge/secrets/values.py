@@ -58,7 +58,7 @@ _DETECTORS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "SECRET-002",
         "Azure shared access signature",
-        re.compile(r"SharedAccessSignature=[^;\s]*sig=[A-Za-z0-9%+/=]{20,}"),
+        re.compile(r"SharedAccessSignature=[^;\s]{0,1024}sig=[A-Za-z0-9%+/=]{20,}"),
     ),
     (
         "SECRET-002",
@@ -113,7 +113,7 @@ _DETECTORS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         "SECRET-006",
         "OpenAI API key",
         re.compile(
-            r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"
+            r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,256}T3BlbkFJ[A-Za-z0-9_-]{20,}"
             r"|\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"
         ),
     ),
@@ -131,12 +131,17 @@ _DETECTORS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "SECRET-007",
         "JSON web token",
-        re.compile(r"\bey[A-Za-z0-9_-]{17,}\.ey[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{10,}"),
+        # Tried only from the first ``\bey`` of a run of token characters (where a later
+        # start in the run cannot match if the first does not): linear, not quadratic.
+        re.compile(
+            r"(?<![A-Za-z0-9_-])(?:(?!\bey)[A-Za-z0-9_-])*"
+            r"(?P<tok>\bey[A-Za-z0-9_-]{17,}\.ey[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{10,})"
+        ),
     ),
     (
         "SECRET-008",
         "password in URL",
-        re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@", re.I),
+        re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://[^/\s:@]*:([^/\s@]+)@", re.I),
     ),
 )
 
@@ -169,8 +174,9 @@ def detect_secrets(value: str) -> list[SecretHit]:
         return []
     hits: list[SecretHit] = []
     for detector, label, pattern in _DETECTORS:
+        whole = "tok" if "tok" in pattern.groupindex else 0  # the token without a prefix
         for m in pattern.finditer(value):
-            text = m.group(0)
+            text = m.group(whole)
             if detector == "SECRET-002" and text in _AWS_EXAMPLES:
                 continue
             if detector == "SECRET-007" and not _jwt_header_ok(text):
@@ -181,5 +187,5 @@ def detect_secrets(value: str) -> list[SecretHit]:
                     continue
                 hits.append(SecretHit(detector, label, password, m.start(1)))
                 continue
-            hits.append(SecretHit(detector, label, text, m.start()))
+            hits.append(SecretHit(detector, label, text, m.start(whole)))
     return hits

@@ -28,7 +28,7 @@ __all__ = [
 
 # A decimal number as written in a string; Terraform reads no other spelling
 # (no "0x1F", "1_000", "nan" or "inf").
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def to_bool(value: Value, default: bool | None = None) -> bool | None:

@@ -25,7 +25,16 @@ from pytest_devops_policy.masking import mask
 _SAFE_KINDS = frozenset({"SealedSecret", "ExternalSecret", "SecretProviderClass"})
 _SOPS_VALUE = re.compile(r"^ENC\[AES256_GCM,.*\]$", re.S)
 # Rendered before apply (Helm/Go templates, envsubst): not a committed value.
-_TEMPLATED = re.compile(r"\{\{.*\}\}|\$\{[^{}]*\}", re.S)
+# ``{{`` with a ``}}`` after it is tested with ``str.find``: the regex ``\\{\\{.*\\}\\}``
+# rescans the text from every ``{{``, quadratic on hostile input.
+_DOLLAR_BRACE = re.compile(r"\$\{[^{}]*\}")
+
+
+def _templated(text: str) -> bool:
+    opening = text.find("{{")
+    return (opening >= 0 and text.find("}}", opening + 2) >= 0) or bool(_DOLLAR_BRACE.search(text))
+
+
 # Public material (catalog §6.1): a certificate or an SSH public key is no secret.
 _PUBLIC = re.compile(
     r"^(?:(?:-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\s*)+"
@@ -80,7 +89,7 @@ def _has_sops(k8s_object: K8sObject) -> bool:
 
 
 def _harmless(plain: str) -> bool:
-    return is_placeholder(plain) or bool(_TEMPLATED.search(plain)) or bool(_PUBLIC.match(plain))
+    return is_placeholder(plain) or _templated(plain) or bool(_PUBLIC.match(plain))
 
 
 def _entries(k8s_object: K8sObject, section: str) -> Iterator[tuple[PathPart, str] | Violation]:
@@ -131,7 +140,7 @@ def _secret(k8s_object: K8sObject) -> Iterator[Violation]:
             hits = detect_secrets(plain) if plain is not None else []
             # A template fills the value in at render time, unless a real credential
             # sits next to the expression.
-            if not hits and (_TEMPLATED.search(text) or (plain is not None and _harmless(plain))):
+            if not hits and (_templated(text) or (plain is not None and _harmless(plain))):
                 continue
             what = f"{_a(hits[0].label)} ({hits[0].detector})" if hits else "a plaintext value"
             unencrypted = " outside the SOPS-encrypted fields" if sops else ""
