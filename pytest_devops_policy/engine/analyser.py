@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_devops_policy.context import Context, ParseCache
-from pytest_devops_policy.engine.analysis import FileResult, analyse
+from pytest_devops_policy.engine.analysis import FileResult, analyse, with_secrets
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.engine.resultcache import ResultCache, settings_key
 from pytest_devops_policy.kinds import Format
@@ -94,6 +94,7 @@ class Analyser:
                 result = FileResult(kind, parse_error=(parsed.message, parsed.line, parsed.col))
             else:
                 result = analyse(fmt.adjust(parsed, self.context), policies, self.context)
+            with_secrets(result, text)
         finally:
             if paused:
                 gc.enable()
