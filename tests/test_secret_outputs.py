@@ -12,6 +12,7 @@ import json
 
 import pytest
 from conftest import parse_junit
+from test_secretvalues import FOUND
 
 from pytest_devops_policy.api import Severity
 from pytest_devops_policy.engine.analysis import FileResult, Outcome, ResourceResult
@@ -19,6 +20,8 @@ from pytest_devops_policy.engine.evaluate import ResolvedViolation
 from pytest_devops_policy.engine.resultcache import from_json, to_json
 from pytest_devops_policy.formats.kubernetes.objects import parse
 from pytest_devops_policy.indexes.kubernetes import file_facts
+from pytest_devops_policy.knowledge.secrets.scan import NEEDLES, text_secrets
+from pytest_devops_policy.knowledge.secrets.values import _DETECTORS, detect_secrets
 from pytest_devops_policy.masking import Redactor, escape_controls, mask, truncate
 from pytest_devops_policy.model import Source
 from pytest_devops_policy.pytest_layer.render import MAX_EXCERPT_WIDTH, excerpt
@@ -276,3 +279,19 @@ def test_redactor_is_idempotent() -> None:
     once = clean(f"\x1b[2J {GHP} and http://u:Sup3rS3cretPw@h")
     assert clean(once) == once
     assert GHP not in once and "\x1b" not in once
+
+
+# -- the whole-file scan: cheap, and as blind as the detectors, no more ------------------
+
+
+def test_every_detector_has_needles() -> None:
+    labels = {label for _, label, _ in _DETECTORS}
+    assert labels <= NEEDLES.keys(), "add the new detector's needles to scan.NEEDLES"
+
+
+@pytest.mark.parametrize(("detector", "value"), FOUND, ids=[f[0] for f in FOUND])
+def test_text_secrets_finds_what_the_detectors_find(detector: str, value: str) -> None:
+    text = f"line one\nENV X=1 Y={value} z\n# trailing line\n"
+    expected = {(h.start, len(h.match)) for h in detect_secrets(text)}
+    assert expected
+    assert expected <= set(text_secrets(text))
