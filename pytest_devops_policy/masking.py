@@ -63,3 +63,66 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         return mask(m.group(0))
 
     return pattern.sub(replace, text)
+
+
+# Terminal controls from scanned files (``\033[2J``, an OSC title sequence, a bell, a CSI
+# as one C1 character) must not reach a terminal, a JUnit file or an HTML report: every
+# C0 control but tab and newline, DEL, and the C1 controls are shown escaped (``\x1b``).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_AND_NEWLINES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str, *, newlines: bool = True) -> str:
+    """``'a\\x1b[2Jb'`` -> ``'a\\\\x1b[2Jb'``; tab is kept, newline too unless ``newlines=False``
+    (a single-line field such as a source line or a JUnit property)."""
+    pattern = _CONTROLS if newlines else _CONTROLS_AND_NEWLINES
+    return pattern.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+_MASK_RE = re.compile(_MASK)
+
+
+def truncate(text: str, width: int, ellipsis: str = " …") -> str:
+    """``text`` cut to ``width`` characters (plus ``ellipsis``), never inside a mask."""
+    if len(text) <= width:
+        return text
+    cut = width
+    for m in _MASK_RE.finditer(text, max(0, width - 50), width + 50):
+        # The head of a mask (up to 4 characters) sits before the "…"; a cut within it
+        # or within the mask keeps the whole mask.
+        if m.start() - 4 < cut < m.end():
+            cut = m.end()
+            break
+    return text if cut >= len(text) else text[:cut] + ellipsis
+
+
+class Redactor:
+    """The one last step text takes before it leaves the plugin: the secrets of a file
+    (every value a detector recognises in it and every value a policy reported in it)
+    masked, then terminal controls escaped. Idempotent: a redacted text is unchanged by a
+    second pass, so cached (already redacted) messages can go through it again.
+    """
+
+    __slots__ = ("secrets",)
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        # Tiny values are never searched (see ``redact``): drop them once.
+        self.secrets: tuple[str, ...] = tuple(sorted({s for s in secrets if len(s) >= _TINY}))
+
+    def __bool__(self) -> bool:
+        return bool(self.secrets)
+
+    def with_secrets(self, more: Iterable[str]) -> Redactor:
+        extra = [s for s in more if s and s not in self.secrets]
+        return Redactor([*self.secrets, *extra]) if extra else self
+
+    def __call__(self, text: str, *, newlines: bool = True) -> str:
+        if self.secrets:
+            text = redact(text, self.secrets)
+        return escape_controls(text, newlines=newlines)
+
+    def line(self, text: str, width: int | None = None) -> str:
+        """One line of a scanned file (an excerpt): redacted, escaped, then truncated, so a
+        secret past the cut is masked whole rather than cut into a clear prefix."""
+        out = self(text, newlines=False)
+        return truncate(out, width) if width is not None else out

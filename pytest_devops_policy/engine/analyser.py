@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_devops_policy.context import Context, ParseCache
-from pytest_devops_policy.engine.analysis import FileResult, analyse
+from pytest_devops_policy.engine.analysis import FileResult, analyse, with_secrets
 from pytest_devops_policy.engine.budget import Budget, BudgetExceeded
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.engine.resultcache import ResultCache, settings_key
@@ -111,6 +111,7 @@ class Analyser:
         finally:
             if paused:
                 gc.enable()
+        with_secrets(result, text)  # every output of the file is redacted with all of them
         if key is not None and results is not None and result.internal_error is None:
             results.store(key, result, text)
         if not fmt.keeps_parsed:

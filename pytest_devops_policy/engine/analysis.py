@@ -15,6 +15,7 @@ from pytest_devops_policy.api import Policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.engine.evaluate import ResolvedViolation, evaluate
 from pytest_devops_policy.engine.registry import PolicySet
+from pytest_devops_policy.knowledge.secrets.scan import assigned_secrets, text_secrets
 from pytest_devops_policy.model import ParsedFile, Subject
 
 
@@ -51,6 +52,12 @@ class FileResult:
     skip_reason: str | None = None
     recognised: bool = True  # False: not this kind's file after all (app config YAML...)
     internal_error: str | None = None  # the analysis itself failed: one failing item
+    # The secrets of this file (``file_secrets``): every output of the file is redacted
+    # with all of them, whichever policy printed it. Values in memory, offsets in the cache.
+    secrets: list[str] = field(default_factory=list)
+
+    def reported_secrets(self) -> list[str]:
+        return [s for r in self.resources for o in r.outcomes for s in o.secrets]
 
 
 def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
@@ -93,4 +100,27 @@ def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileRe
                 [_run(p, subject, context) for p in chosen],
             )
         )
+    return result
+
+
+def secret_spans(text: str, result: FileResult) -> list[tuple[int, int]]:
+    """Where the secrets of a file are in its text: what the shared detectors recognise
+    anywhere in it, what any policy reported as a secret (``Violation.secret``) wherever it
+    occurs, and, for a file that does not parse (no policy read it), the values assigned to
+    secret-like names. Sorted, without duplicates."""
+    spans = set(text_secrets(text))
+    if result.parse_error is not None:
+        spans.update(assigned_secrets(text))
+    for secret in dict.fromkeys(result.reported_secrets()):
+        at = text.find(secret)
+        if at >= 0:
+            spans.add((at, len(secret)))
+    return sorted(spans)
+
+
+def with_secrets(result: FileResult, text: str) -> FileResult:
+    """``result`` with the secrets of its file set (see ``secret_spans``); a reported
+    secret that is not in the text as such (decoded base64) is kept too."""
+    found = [text[at : at + n] for at, n in secret_spans(text, result)]
+    result.secrets = list(dict.fromkeys([*found, *result.reported_secrets()]))
     return result

@@ -232,42 +232,62 @@ def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
 
 
-FORMAT_VERSION = 3  # bump when the entry shape changes: old cache entries become misses
+FORMAT_VERSION = 4  # bump when the entry shape changes: old cache entries become misses
 
 
 # --------------------------------------------------------------------------- the codec
 #
 # JSON, not pickle: the cache directory may sit inside the scanned repository,
-# and loading it must never execute anything. Secrets are not written: a
-# violation keeps the offset of its secret in the file text, and the value is
-# read back from the (unchanged, same-hash) text when the entry is loaded.
+# and loading it must never execute anything. Secrets are not written: every
+# text (messages, unknowns, errors, annotation attributes) is stored already
+# redacted with all the secrets of the file (``FileResult.secrets``), and the
+# secrets themselves are kept as offsets into the file text, read back from the
+# (unchanged, same-hash) text when the entry is loaded.
 
 
 def to_json(result: FileResult, text: str) -> dict[str, Any]:
+    secrets = result.secrets or result.reported_secrets()
+
+    def clean(value: str) -> str:  # stored already redacted, with every secret of the file
+        return redact(value, secrets) if secrets else value
+
     resources = []
     for r in result.resources:
         outcomes = []
         for o in r.outcomes:
-            secrets = o.secrets
             violations = []
             for v in o.violations:
                 span = None
                 if v.secret:
                     at = text.find(v.secret)
                     span = [at, len(v.secret)] if at >= 0 else None
-                message = redact(v.message, secrets) if secrets else v.message
-                violations.append([message, v.line, v.col, int(v.severity), span, list(v.anchors)])
-            outcomes.append([o.policy_id, violations, o.unknowns, o.error])
-        annotations = [list(a) for a in r.annotations]
+                violations.append(
+                    [clean(v.message), v.line, v.col, int(v.severity), span, list(v.anchors)]
+                )
+            error = clean(o.error) if o.error is not None else None
+            outcomes.append([o.policy_id, violations, [clean(u) for u in o.unknowns], error])
+        annotations = [
+            [ids, {k: clean(str(val)) for k, val in attrs.items()}] for ids, attrs in r.annotations
+        ]
         resources.append(
             [r.label, r.name, r.line, r.col, list(r.waiver_lines), annotations, outcomes]
         )
+    spans = []
+    for secret in secrets:
+        at = text.find(secret)
+        if at >= 0:
+            spans.append([at, len(secret)])
+    parse_error = None
+    if result.parse_error:
+        message, line, col = result.parse_error
+        parse_error = [clean(message), line, col]
     return {
         "v": FORMAT_VERSION,
         "kind": result.kind,
-        "parse_error": list(result.parse_error) if result.parse_error else None,
-        "skip_reason": result.skip_reason,
+        "parse_error": parse_error,
+        "skip_reason": clean(result.skip_reason) if result.skip_reason else result.skip_reason,
         "recognised": result.recognised,
+        "secrets": spans,
         "resources": resources,
     }
 
@@ -282,6 +302,7 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
         parse_error=(str(error[0]), int(error[1]), int(error[2])) if error else None,
         skip_reason=data["skip_reason"],
         recognised=bool(data["recognised"]),
+        secrets=[text[int(at) : int(at) + int(n)] for at, n in data["secrets"]],
     )
     for label, name, line, col, wlines, notes, outcomes in data["resources"]:
         parsed_outcomes = []

@@ -4,7 +4,9 @@ Policies such as "is this Deployment covered by a NetworkPolicy" or "does a
 PodDisruptionBudget select these pods" need objects from other files. The
 indexes are built once per process from small per-file *facts* (what each object
 contributes: kind, name, namespace, labels, pod-template labels, replicas,
-and the whole object for the kinds other objects are judged against). Facts
+and, for the kinds other objects are judged against, the fields of the object
+cross-object policies read: never metadata, Secret data or env values, and with
+recognised credentials masked, since facts are cached on disk). Facts
 are plain JSON, so they are cached by file content: a warm run builds the
 indexes without parsing a single manifest, and under xdist every worker builds
 the same ones.
@@ -49,6 +51,8 @@ from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     map_selector_matches,
 )
+from pytest_devops_policy.knowledge.secrets.scan import text_secrets
+from pytest_devops_policy.masking import redact
 from pytest_devops_policy.model import ParsedFile, ParseError
 
 __all__ = [
@@ -65,8 +69,9 @@ __all__ = [
     "run_files",
 ]
 
-FACTS_VERSION = 1
-# Kinds that other objects are judged against: kept whole in the facts.
+FACTS_VERSION = 2
+# Kinds that other objects are judged against: their ``value`` is in the facts, reduced to
+# the fields ``_VALUE_FIELDS`` that cross-object policies read.
 INDEXED_KINDS = frozenset(
     {
         "Service",
@@ -83,6 +88,21 @@ INDEXED_KINDS = frozenset(
         "RoleBinding",
         "ClusterRoleBinding",
     }
+)
+# What of an indexed object cross-object policies read (``Entry.value``/``Entry.spec``):
+# metadata (annotations), Secret data, env values and the rest stay out of the facts
+# cache. A policy that reads another field of an indexed kind adds it here.
+_VALUE_FIELDS = (
+    "spec",
+    "rules",
+    "aggregationRule",
+    "roleRef",
+    "subjects",
+    "automountServiceAccountToken",
+)
+# Label maps and selectors are matched against other objects' raw labels: kept as they are.
+_MATCHED = frozenset(
+    {"labels", "selector", "podSelector", "namespaceSelector", "matchLabels", "matchExpressions"}
 )
 # The index never reads files larger than this (collection reports them as skipped).
 MAX_BYTES = 5 * 1024 * 1024
@@ -229,9 +249,26 @@ def file_facts(parsed: ParsedFile | ParseError) -> list[dict[str, Any]]:
             fact["pod_labels"] = dict(as_mapping(subject.pod_template_metadata.get("labels")))
             fact["replicas"] = subject.replicas
         if kind in INDEXED_KINDS:
-            fact["value"] = dict(subject.value)
+            fact["value"] = _indexed_value(subject.value)
         facts.append(fact)
     return facts
+
+
+def _indexed_value(value: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an indexed object that other objects are judged against, with the
+    credentials the shared detectors recognise masked (they are cached on disk)."""
+    return {k: _masked(value[k]) for k in _VALUE_FIELDS if k in value}
+
+
+def _masked(node: Any) -> Any:
+    if isinstance(node, str):
+        spans = text_secrets(node) if len(node) >= 8 else []
+        return redact(node, [node[at : at + n] for at, n in spans]) if spans else node
+    if isinstance(node, Mapping):
+        return {k: (v if k in _MATCHED else _masked(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_masked(v) for v in node]
+    return node
 
 
 # -- the files of a run ----------------------------------------------------------

@@ -20,6 +20,7 @@ from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
 from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation
+from pytest_devops_policy.masking import Redactor, escape_controls
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
 from pytest_devops_policy.pytest_layer.render import FailureText, excerpt, finding_text, one_line
@@ -93,6 +94,9 @@ class _Base(pytest.Item):
 
     policy_id = ""
     state: DevopsPolicy
+    # The secrets of the item's file: every text the item gives pytest (failure text,
+    # crash/xfail/skip reasons, JUnit properties) goes through it.
+    redactor: Redactor = Redactor()
 
     def _setup_item(self, kind: str, severity: str, props: list[tuple[str, object]]) -> None:
         state = self.state = _file_node(self).state
@@ -102,7 +106,10 @@ class _Base(pytest.Item):
             self.add_marker(state.marker(KIND_MARKERS[kind]))
             if kind != KIND_MARKERS[kind]:  # -m github-actions, as JUnit spells the kind
                 self.add_marker(state.marker(kind))
-        self.user_properties = props
+        self.user_properties = [(name, self._clean_prop(value)) for name, value in props]
+
+    def _clean_prop(self, value: object) -> object:
+        return self.redactor(value, newlines=False) if isinstance(value, str) else value
 
     def repr_failure(
         self, excinfo: ExceptionInfo[BaseException], style: Any = None
@@ -183,9 +190,9 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
-def _skip_here(reason: str) -> NoReturn:
+def _skip_here(reason: str, redactor: Redactor) -> NoReturn:
     """Skip, reported at the item's file:line (``-rs``) rather than at this module."""
-    raise pytest.skip.Exception(reason, _use_item_location=True)
+    raise pytest.skip.Exception(redactor(reason, newlines=False), _use_item_location=True)
 
 
 def _props(
@@ -223,9 +230,18 @@ class PolicyFile(_FileBase):
         node.kind = kind
         return node
 
-    def _note(self, reason: str, name: str = "FILE-SKIPPED") -> NoteItem:
+    def _note(
+        self, reason: str, name: str = "FILE-SKIPPED", redactor: Redactor | None = None
+    ) -> NoteItem:
         relpath = self.state.analyser.relpath(str(self.path))
-        return NoteItem.from_parent(self, name=name, kind=self.kind, relpath=relpath, reason=reason)
+        return NoteItem.from_parent(
+            self,
+            name=name,
+            kind=self.kind,
+            relpath=relpath,
+            reason=reason,
+            redactor=redactor or Redactor(),
+        )
 
     def _render(self, path: str, relpath: str) -> str | NoteItem:
         """A Helm template's rendered text, or the note saying why it stays unjudged."""
@@ -315,6 +331,7 @@ class PolicyFile(_FileBase):
             return
         if not result.recognised:
             return  # not this kind's file after all (YAML that is app config): not counted
+        redactor = Redactor(result.secrets)
         state.scan.add(
             self.kind,
             relpath,
@@ -329,10 +346,11 @@ class PolicyFile(_FileBase):
                 kind=self.kind,
                 source=Source(path, relpath, text),
                 error=ParseError(message, line, col),
+                redactor=redactor,
             )
             return
         if result.skip_reason:
-            yield self._note(f"{relpath}: {result.skip_reason}")
+            yield self._note(f"{relpath}: {result.skip_reason}", redactor=redactor)
             return
         source = Source(path, relpath, file_text_now)
         inline = inline_waivers(source, kind.format.comments(source))
@@ -343,7 +361,11 @@ class PolicyFile(_FileBase):
         for w in inline:
             if not w.valid:
                 yield WaiverErrorItem.from_parent(
-                    self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
+                    self,
+                    name=f"WAIVER-INVALID-L{w.line}",
+                    waiver=w,
+                    kind=self.kind,
+                    redactor=redactor,
                 )
         by_id = {p.id: p for p in policies.policies}
         for resource in result.resources:
@@ -355,14 +377,19 @@ class PolicyFile(_FileBase):
             for w in annotations:
                 if not w.valid:
                     yield WaiverErrorItem.from_parent(
-                        self, name=f"WAIVER-INVALID-L{w.line}", waiver=w, kind=self.kind
+                        self,
+                        name=f"WAIVER-INVALID-L{w.line}",
+                        waiver=w,
+                        kind=self.kind,
+                        redactor=redactor,
                     )
             if not resource.outcomes:
                 continue
             yield ResourceNode.from_parent(
                 self,
-                name=resource.name,
+                name=escape_controls(resource.name, newlines=False),
                 result=resource,
+                redactor=redactor,
                 policies=by_id,
                 file_text=file_text,
                 waivers=file_waivers,
@@ -381,9 +408,11 @@ class ResourceNode(pytest.Collector):
         file_text: FileText,
         waivers: FileWaivers,
         annotation_waivers: list[Waiver],
+        redactor: Redactor,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.redactor = redactor
         self.result = result
         self.policies = policies
         self.file_text = file_text
@@ -409,6 +438,7 @@ class PolicyItem(_Base):
         self.policy = policy
         self.outcome = outcome
         self.policy_id = policy.id
+        self.redactor = parent.redactor
         self.state = _file_node(self).state
         result = parent.result
         self.extra_keyword_matches.add(policy.name)
@@ -461,10 +491,11 @@ class PolicyItem(_Base):
     def runtest(self) -> None:
         outcome = self.outcome
         if outcome.error is not None:
-            raise PolicyError(outcome.error)
+            raise PolicyError(self.redactor(outcome.error))
         if self.decision is None:
             if outcome.unknowns:
-                _skip_here(UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns)))
+                reason = UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns))
+                _skip_here(reason, self.redactor)
             return
         self._judge(outcome, self.decision)
 
@@ -476,7 +507,7 @@ class PolicyItem(_Base):
         for w in decision.used:
             state.ledger.use(w)
         relpath = self.resource.file_text.relpath
-        secrets = outcome.secrets
+        secrets = self.redactor.with_secrets(outcome.secrets)
         if decision.waived_by is not None:
             self._waive(decision.waived_by, one_line(policy, relpath, self.findings, secrets))
         remaining = self.findings
@@ -497,19 +528,19 @@ class PolicyItem(_Base):
         text = finding_text(policy, self.resource.file_text.source, remaining, secrets, notes)
         if decision.expired:
             crash += f" (waiver expired on {decision.expired[0].expires})"
+        crash = secrets(crash, newlines=False)
         raise PolicyFailed(text, crash, self._where, remaining[0].line)
 
     def _waiver_props(self, w: Waiver, status: str) -> None:
-        self.user_properties.extend(
-            [
-                ("waiver_reason", w.reason or ""),
-                ("waiver_expires", w.expires.isoformat() if w.expires else ""),
-                ("waiver_owner", w.owner or ""),
-                ("waiver_ticket", w.ticket or ""),
-                ("waiver_source", w.source),
-                ("waiver_status", status),
-            ]
-        )
+        props: list[tuple[str, object]] = [
+            ("waiver_reason", w.reason or ""),
+            ("waiver_expires", w.expires.isoformat() if w.expires else ""),
+            ("waiver_owner", w.owner or ""),
+            ("waiver_ticket", w.ticket or ""),
+            ("waiver_source", w.source),
+            ("waiver_status", status),
+        ]
+        self.user_properties.extend((name, self._clean_prop(value)) for name, value in props)
 
     def _waive(self, w: Waiver, summary: str) -> NoReturn:
         self._waiver_props(w, "applied")
@@ -517,15 +548,19 @@ class PolicyItem(_Base):
         if w.owner:
             details.append(f"owner={w.owner}")
         details.append(f"expires={w.expires.isoformat() if w.expires else 'never'}")
-        pytest.xfail(f"waived by {w.source} ({' '.join(details)}): " + summary)
+        reason = f"waived by {w.source} ({' '.join(details)}): " + summary
+        pytest.xfail(self.redactor(reason, newlines=False))
 
 
 class ParseErrorItem(_Base):
     policy_id = "PARSE-ERROR"
 
-    def __init__(self, *, kind: str, source: Source, error: ParseError, **kwargs: Any) -> None:
+    def __init__(
+        self, *, kind: str, source: Source, error: ParseError, redactor: Redactor, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.source, self.error, self.kind = source, error, kind
+        self.redactor = redactor
         self._setup_item(
             kind,
             "high",
@@ -538,21 +573,26 @@ class ParseErrorItem(_Base):
     def runtest(self) -> None:
         e, src = self.error, self.source
         head = f"PARSE-ERROR [high]: cannot parse {src.relpath} as {self.kind}: {e.message}"
-        short = [head, f"  --> {src.relpath}:{e.line}:{e.col}", *excerpt(src, e.line)]
+        clean = self.redactor
+        head = clean(head, newlines=False)
+        short = [head, f"  --> {src.relpath}:{e.line}:{e.col}", *excerpt(src, e.line, clean)]
         why = [
             "  why: a file that cannot be parsed cannot be checked; "
             "the tools that deploy it will reject it too"
         ]
-        line = f"{src.relpath}:{e.line}:{e.col}: PARSE-ERROR {e.message}"
-        text = FailureText(short, why, [line], "PARSE-ERROR")
+        line = clean(f"{src.relpath}:{e.line}:{e.col}: PARSE-ERROR {e.message}", newlines=False)
+        text = FailureText([clean(t) for t in short], why, [line], "PARSE-ERROR")
         raise PolicyFailed(text, head, self._where, e.line)
 
 
 class NoteItem(_Base):
     """A file we recognised but will not judge (binary, too large, a Helm template...)."""
 
-    def __init__(self, *, kind: str, relpath: str, reason: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *, kind: str, relpath: str, reason: str, redactor: Redactor, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
+        self.redactor = redactor
         self.reason = reason
         self.policy_id = self.name
         self._setup_item(
@@ -560,7 +600,7 @@ class NoteItem(_Base):
         )
 
     def runtest(self) -> None:
-        _skip_here(self.reason)
+        _skip_here(self.reason, self.redactor)
 
 
 class InternalErrorItem(_Base):
@@ -585,9 +625,12 @@ class WaiverErrorItem(_Base):
 
     policy_id = "WAIVER-INVALID"
 
-    def __init__(self, *, waiver: Waiver, kind: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *, waiver: Waiver, kind: str, redactor: Redactor | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.waiver = waiver
+        self.redactor = redactor or Redactor()
         relpath = waiver.source.rsplit(":", 1)[0]
         self._setup_item(
             kind,
@@ -609,8 +652,11 @@ class WaiverErrorItem(_Base):
             "until it does, the finding stands",
             '  fix: add reason="..." (and expires=YYYY-MM-DD, owner=...)',
         ]
-        line = f"{w.source}: WAIVER-INVALID {problems}"
-        text = FailureText([head, f"  --> {w.source}"], why, [line], "WAIVER-INVALID")
+        clean = self.redactor
+        head = clean(head, newlines=False)
+        line = clean(f"{w.source}: WAIVER-INVALID {problems}", newlines=False)
+        where = clean(f"  --> {w.source}", newlines=False)
+        text = FailureText([head, where], why, [line], "WAIVER-INVALID")
         raise PolicyFailed(text, head, self._where, w.line or 1)
 
 

@@ -17,17 +17,25 @@ from dataclasses import dataclass
 
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.evaluate import ResolvedViolation
-from pytest_devops_policy.masking import redact
+from pytest_devops_policy.masking import Redactor
 from pytest_devops_policy.model import Source
 
 MAX_EXCERPT_WIDTH = 160
 
+# Every text below leaves the plugin through a ``Redactor``: the secrets of the file
+# masked (all of them, not only those the printing policy reported), terminal controls
+# escaped. A plain list of secrets is accepted and made into one.
+Secrets = Redactor | Iterable[str]
 
-def excerpt(source: Source, line: int, secrets: Iterable[str] = ()) -> list[str]:
-    text = source.line_text(line).rstrip()
-    if len(text) > MAX_EXCERPT_WIDTH:
-        text = text[:MAX_EXCERPT_WIDTH] + " …"
-    text = redact(text, secrets)
+
+def redactor(secrets: Secrets) -> Redactor:
+    return secrets if isinstance(secrets, Redactor) else Redactor(secrets)
+
+
+def excerpt(source: Source, line: int, secrets: Secrets = ()) -> list[str]:
+    """The source line, redacted and escaped *before* it is cut to the width, so that a
+    secret across the cut is masked whole."""
+    text = redactor(secrets).line(source.line_text(line).rstrip(), MAX_EXCERPT_WIDTH)
     gutter = " " * len(str(line))
     return [f"{gutter} |", f"{line} | {text}", f"{gutter} |"]
 
@@ -69,10 +77,11 @@ def finding_text(
     policy: Policy,
     source: Source,
     violations: Sequence[ResolvedViolation],
-    secrets: Sequence[str],
+    secrets: Secrets,
     notes: Iterable[str] = (),
 ) -> FailureText:
     """The failure of one item, secrets masked in every shape."""
+    clean = redactor(secrets).with_secrets(v.secret for v in violations if v.secret)
     short: list[str] = []
     lines: list[str] = []
     for i, v in enumerate(violations):
@@ -81,7 +90,7 @@ def finding_text(
         else:
             short.append(f"  also [{v.severity}]: {v.message}")
         short.append(f"  --> {source.relpath}:{v.line}:{v.col}")
-        short.extend(excerpt(source, v.line, secrets))
+        short.extend(excerpt(source, v.line, clean))
         lines.append(f"{source.relpath}:{v.line}:{v.col}: {policy.id} [{v.severity}] {v.message}")
     short.extend(f"  note: {n}" for n in notes)
     explain = [f"  why: {policy.rationale}", f"  fix: {policy.remediation}"]
@@ -95,13 +104,13 @@ def finding_text(
         )
 
     def masked(block: list[str]) -> list[str]:
-        return redact("\n".join(block), secrets).split("\n")
+        return clean("\n".join(block)).split("\n")
 
     return FailureText(masked(short), masked(explain), masked(lines), policy.id)
 
 
 def one_line(
-    policy: Policy, relpath: str, violations: Sequence[ResolvedViolation], secrets: Sequence[str]
+    policy: Policy, relpath: str, violations: Sequence[ResolvedViolation], secrets: Secrets
 ) -> str:
     """A single line for xfail reasons, JUnit messages and ``-r`` summaries."""
     if not violations:
@@ -112,4 +121,5 @@ def one_line(
         f"{policy.id} {policy.name} [{first.severity}]: "
         f"{first.message} at {relpath}:{first.line}{more}"
     )
-    return redact(text, secrets)
+    clean = redactor(secrets).with_secrets(v.secret for v in violations if v.secret)
+    return clean(text, newlines=False)
