@@ -29,6 +29,19 @@ def _outcomes(result: pytest.RunResult) -> dict[str, int]:
     return {k: v for k, v in result.parseoutcomes().items() if v}
 
 
+def _resign(entry: Path, payload: str) -> bytes:
+    import hashlib
+    import hmac
+
+    from pytest_devops_policy.engine.resultcache import user_key
+
+    key = user_key()
+    assert key is not None
+    body = payload.encode()
+    mac = hmac.new(key, entry.stem.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+    return mac.encode() + b"\n" + body
+
+
 def test_warm_run_reuses_results_and_gives_the_same_outcomes(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(OWNER_POLICY)
     for i in range(3):
@@ -36,12 +49,14 @@ def test_warm_run_reuses_results_and_gives_the_same_outcomes(pytester: pytest.Py
     cold = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
     entries = _entries(pytester)
     assert len(entries) == 3
-    # Prove the second run reads the cache: doctor one entry to pass.
-    data = json.loads(entries[0].read_text())
+    # Prove the second run reads the cache: doctor one entry to pass (signed with this
+    # user's key, as the plugin itself would: an unsigned edit is a miss, test_hostile.py).
+    mac, _, body = entries[0].read_bytes().partition(b"\n")
+    data = json.loads(body)
     for resource in data["resources"]:
         for outcome in resource[-1]:
             outcome[1] = []
-    entries[0].write_text(json.dumps(data))
+    entries[0].write_bytes(_resign(entries[0], json.dumps(data)))
     warm = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
     assert _outcomes(cold) == {"failed": 3}
     assert _outcomes(warm) == {"failed": 2, "passed": 1}

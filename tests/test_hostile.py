@@ -281,3 +281,30 @@ def test_a_file_over_its_memory_budget_fails_alone(pytester: pytest.Pytester) ->
     )
     result.assert_outcomes(passed=1, failed=1)
     assert "analysis needed more than 256 MB" in result.stdout.str()
+
+
+# -- 17. a forged result-cache entry is not trusted -------------------------------------------
+
+
+def test_a_forged_cache_entry_does_not_turn_a_failure_into_a_pass(
+    pytester: pytest.Pytester,
+) -> None:
+    import json
+
+    pytester.makefile("", Dockerfile="FROM python:latest\nUSER 10001\n")
+    args = ("--devops-policy-only", "--devops-policy-select=DOCKER-003")
+    pytester.runpytest(*args).assert_outcomes(failed=1)
+    entries = [
+        p
+        for p in (pytester.path / ".pytest_cache").rglob("*.json")
+        if "devops-policy" in str(p) and not p.name.startswith("facts-")
+    ]
+    assert entries
+    for entry in entries:
+        mac, _, body = entry.read_bytes().partition(b"\n")
+        data = json.loads(body)
+        for resource in data["resources"]:
+            for outcome in resource[-1]:
+                outcome[1] = []  # no violations: what an attacker would commit
+        entry.write_bytes(mac + b"\n" + json.dumps(data).encode())
+    pytester.runpytest(*args).assert_outcomes(failed=1)

@@ -17,7 +17,7 @@ from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.engine.analysis import FileResult, analyse, with_secrets
 from pytest_devops_policy.engine.budget import Budget, BudgetExceeded
 from pytest_devops_policy.engine.registry import PolicySet
-from pytest_devops_policy.engine.resultcache import ResultCache, settings_key
+from pytest_devops_policy.engine.resultcache import ResultCache, settings_key, user_key
 from pytest_devops_policy.kinds import Format
 from pytest_devops_policy.model import ParseError
 from pytest_devops_policy.options import Options, TfOptions
@@ -49,10 +49,11 @@ class Analyser:
     ) -> None:
         self.budget = budget if budget is not None else Budget(0, 0)
         self.results = None
-        if cache_dir is not None:
+        secret = user_key() if cache_dir is not None else None
+        if cache_dir is not None and secret is not None:
             parser = options.of(TfOptions).hcl_parser
             key = settings_key(options.digest_items(), [f"hcl={parser}"])
-            self.results = ResultCache(cache_dir, key)
+            self.results = ResultCache(cache_dir, key, secret)
         self.cache = ParseCache(rootdir, roots, self.results, options)
         self.context = Context(options, self.cache)
         self.shard = shard if self.results is not None else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import inspect
 import json
 import os
@@ -113,7 +114,8 @@ def _policy_origin(policy: Policy) -> str:
 
 
 class ResultCache:
-    def __init__(self, directory: Path, settings_key: str) -> None:
+    def __init__(self, directory: Path, settings_key: str, secret: bytes) -> None:
+        self.secret = secret
         self.base = _digest(package_digest(), settings_key)
         self.directory = directory / self.base[:16]
         self._policy_keys: dict[int, str] = {}
@@ -130,6 +132,22 @@ class ResultCache:
                     shutil.rmtree(other, ignore_errors=True)
         except OSError:
             pass
+
+    # -- authentication: a cache inside a checkout may have been written by anyone ----------
+
+    def _mac(self, name: str, payload: bytes) -> bytes:
+        return hmac.new(self.secret, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+    def _signed(self, name: str, payload: str) -> bytes:
+        body = payload.encode("utf-8")
+        return self._mac(name, body).hex().encode() + b"\n" + body
+
+    def _verified(self, name: str, raw: bytes) -> bytes:
+        """The entry's body if this user's key signed it (a forged entry raises)."""
+        mac, _, body = raw.partition(b"\n")
+        if not hmac.compare_digest(mac, self._mac(name, body).hex().encode()):
+            raise ValueError("cache entry not signed with this user's key")
+        return body
 
     def _policies_key(self, policies: PolicySet) -> str:
         key = self._policy_keys.get(id(policies))
@@ -168,9 +186,9 @@ class ResultCache:
             return None
         try:
             with open(self._path(key), "rb") as fh:
-                data: Any = json.loads(fh.read())
+                data: Any = json.loads(self._verified(key, fh.read()))
             result = from_json(data, text)
-        except Exception:  # absent, partial or corrupt: analyse again
+        except Exception:  # absent, partial, corrupt or forged: analyse again
             return None
         if result.kind != kind:
             return None
@@ -182,8 +200,8 @@ class ResultCache:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             payload = json.dumps(to_json(result, text), separators=(",", ":"))
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(payload)
+            with open(tmp, "wb") as fh:
+                fh.write(self._signed(key, payload))
             os.replace(tmp, path)  # readers see the whole entry or none
             self.stores += 1
         except (OSError, ValueError, TypeError):
@@ -198,16 +216,17 @@ class ResultCache:
             return None
         try:
             with open(self.directory / f"{name}.json", "rb") as fh:
-                return json.loads(fh.read())
-        except Exception:  # absent, partial or corrupt: extract again
+                return json.loads(self._verified(name, fh.read()))
+        except Exception:  # absent, partial, corrupt or forged: extract again
             return None
 
     def store_facts(self, key: str, value: Any) -> None:
         path = self.directory / f"facts-{key}.json"
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(value, separators=(",", ":"), default=str))
+            with open(tmp, "wb") as fh:
+                payload = json.dumps(value, separators=(",", ":"), default=str)
+                fh.write(self._signed(f"facts-{key}", payload))
             os.replace(tmp, path)
         except (OSError, ValueError, TypeError):
             with contextlib.suppress(OSError):
@@ -333,3 +352,31 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
             )
         )
     return result
+
+
+def user_key() -> bytes | None:
+    """This user's key for the result cache, kept outside any checkout
+    (``$XDG_CACHE_HOME/pytest-devops-policy/cache-key``, default ``~/.cache``) and made on
+    first use; None when it cannot be kept, and then nothing is cached."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "pytest-devops-policy", "cache-key")
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    else:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+    for _ in range(50):  # another worker may be writing it this very moment
+        try:
+            with open(path, "rb") as fh:
+                key = fh.read()
+        except OSError:
+            return None
+        if len(key) >= 32:
+            return key
+        time.sleep(0.01)
+    return None
