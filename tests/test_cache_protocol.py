@@ -51,7 +51,7 @@ def test_warm_run_reuses_results_and_gives_the_same_outcomes(pytester: pytest.Py
     assert len(entries) == 3
     # Prove the second run reads the cache: doctor one entry to pass (signed with this
     # user's key, as the plugin itself would: an unsigned edit is a miss, test_hostile.py).
-    mac, _, body = entries[0].read_bytes().partition(b"\n")
+    _, _, body = entries[0].read_bytes().partition(b"\n")
     data = json.loads(body)
     for resource in data["resources"]:
         for outcome in resource[-1]:
