@@ -308,3 +308,17 @@ def test_a_forged_cache_entry_does_not_turn_a_failure_into_a_pass(
                 outcome[1] = []  # no violations: what an attacker would commit
         entry.write_bytes(mac + b"\n" + json.dumps(data).encode())
     pytester.runpytest(*args).assert_outcomes(failed=1)
+
+
+# -- 20. a wrong type in a manifest is a finding or Unknown, never an internal error ----------
+
+
+def test_odd_types_never_raise_in_a_policy(pytester: pytest.Pytester) -> None:
+    from pathlib import Path
+
+    odd = Path(__file__).parent / "data" / "odd_types.yaml"
+    (pytester.path / "odd.yaml").write_text(odd.read_text())
+    pytester.makefile("", Dockerfile="FROM alpine:3.20\nADD http://[]localhost/x.tgz /x\n")
+    result = pytester.runpytest("--devops-policy-only", "--tb=short")
+    out = result.stdout.str()
+    assert "internal error" not in out and "INTERNAL-ERROR" not in out

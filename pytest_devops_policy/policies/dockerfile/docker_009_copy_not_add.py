@@ -59,7 +59,10 @@ def _git_remote(text: str) -> tuple[str, str] | None:
         scp = _SCP_GIT.match(text)
         return ("ssh", scp.group("query") or "") if scp else None
     scheme = scheme_match.group(1).lower()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # a malformed URL (http://[]host/...): not a git source we can read
+        return None
     if scheme in ("git", "ssh"):
         return scheme, parts.query
     if scheme in ("http", "https") and parts.path.endswith(".git"):

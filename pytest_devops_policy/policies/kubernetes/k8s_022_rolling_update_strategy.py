@@ -232,7 +232,7 @@ def _judge(k8s_object: K8sObject, context: Context) -> Iterator[Violation | Unkn
             "strategy.type Custom runs a user-supplied deployer image; whether it rolls "
             "pods over cannot be told from the manifest"
         )
-    elif raw in accepted:
+    elif isinstance(raw, str) and raw in accepted:
         hint = _volume_hint(k8s_object) if raw == "Recreate" else ""
         yield Violation(
             f"{kind} sets {field}.type: {raw}: {_CONSEQUENCE[str(raw)]}{hint}", path=path
