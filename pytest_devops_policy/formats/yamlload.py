@@ -322,7 +322,12 @@ def _pure_documents(text: str, yaml11: bool) -> list[Document]:
 
 
 def _compose_all(text: str, loader_class: Callable[[str], Any]) -> Iterator[yaml.Node | None]:
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)  # the pure reader refuses control characters here
+    except Exception as exc:
+        if not type(exc).__module__.startswith("yaml"):
+            raise
+        raise _rejected(exc) from None
     try:
         while True:
             try:
