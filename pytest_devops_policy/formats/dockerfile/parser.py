@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from pytest_devops_policy.formats.images import ImageRef, parse_image
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject
 
 __all__ = [
@@ -434,7 +435,7 @@ def is_root_user(user: str) -> bool:
     """``root``, any all-zero UID, or a Windows administrator account."""
     u = user.strip()
     if u.isascii() and u.isdigit():
-        return int(u) == 0
+        return u.strip("0") == ""  # no conversion: a UID may be any number of digits
     # Windows account names are case-insensitive; a Linux `ROOT` would not even build.
     return u.lower() in _ROOT_USERS
 
@@ -926,7 +927,7 @@ class _Parser:
             name = _unquote(rest, self.escape)
             if not name:
                 continue
-            fd = int(m.group(1)) if m.group(1) else None
+            fd = whole_number(m.group(1)) if m.group(1) else None
             specs.append((name, m.group(2) == "-", name == rest, fd))
         return specs
 
@@ -1204,7 +1205,9 @@ class Dockerfile(Subject[None]):
     def stage(self, ref: str | int) -> Stage | None:
         """A stage by name (case-insensitive) or index."""
         if isinstance(ref, int) or ref.isdigit():
-            idx = int(ref)
+            idx = ref if isinstance(ref, int) else whole_number(ref)
+            if idx is None:  # a digit Python's int() refuses (U+00B2), or too big a number
+                return None
             return self.stages[idx] if 0 <= idx < len(self.stages) else None
         low = ref.lower()
         for st in self.stages:

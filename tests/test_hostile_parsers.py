@@ -1,0 +1,153 @@
+"""Hostile inputs: small files that would cost unbounded time or memory, or raise out of a
+parser. Each becomes a parse error, a kept-as-text value or an Unknown, cheaply."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pytest_devops_policy.formats import yamlload
+from pytest_devops_policy.formats.dockerfile.parser import is_root_user
+from pytest_devops_policy.formats.dockerfile.parser import parse as parse_dockerfile
+from pytest_devops_policy.formats.github_actions.expressions import parse_expression
+from pytest_devops_policy.formats.kubernetes.objects import parse as parse_manifest
+from pytest_devops_policy.formats.numbers import MAX_INT_BITS, whole_number
+from pytest_devops_policy.formats.terraform.model import Expr
+from pytest_devops_policy.formats.terraform.parser import parse as parse_terraform
+from pytest_devops_policy.knowledge.terraform.network import parse_port_range
+from pytest_devops_policy.model import ParseError, Source
+
+
+def _alias_bomb(levels: int = 10, width: int = 10) -> str:
+    lines = [f"  a0: &a0 [{', '.join(['x'] * width).replace(' ', '')}]"]
+    for i in range(1, levels):
+        lines.append(f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width).replace(' ', '')}]")
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n" + "\n".join(lines)
+
+
+# -- 1. alias expansion ---------------------------------------------------------------
+
+
+def test_alias_bomb_is_one_parse_error() -> None:
+    text = _alias_bomb()
+    assert len(text) < 650
+    start = time.perf_counter()
+    with pytest.raises(ParseError, match=r"expands to more than \d+ nodes through aliases"):
+        yamlload.load_documents(text, yaml11=True)
+    assert time.perf_counter() - start < 5
+
+
+def test_alias_bomb_in_a_manifest_is_a_parse_error_of_that_file() -> None:
+    with pytest.raises(ParseError, match="through aliases") as caught:
+        parse_manifest(Source("/x/cm.yaml", "cm.yaml", _alias_bomb()))
+    assert (caught.value.line, caught.value.col) == (1, 1)
+
+
+def test_ordinary_aliases_stay_within_the_limit() -> None:
+    # A shared block used a hundred times in a small file: well within the floor.
+    base = "base: &b {cpu: 1, memory: 2, labels: {a: 1, b: 2}}\n"
+    text = base + "".join(f"k{i}: *b\n" for i in range(100))
+    (doc,) = yamlload.load_documents(text, yaml11=True)
+    assert doc.value["k99"] == {"cpu": 1, "memory": 2, "labels": {"a": 1, "b": 2}}
+
+
+def test_alias_limit_scales_with_the_document_and_is_capped() -> None:
+    limit = yamlload.alias_expansion_limit
+    assert limit(10) == 10 + yamlload.ALIAS_EXPANSION_FLOOR
+    assert limit(50_000) == 50_000 + 10 * 50_000
+    assert limit(10**7) == 10**7 + yamlload.ALIAS_EXPANSION_CAP
+
+
+def test_merge_keys_count_what_they_merge() -> None:
+    lines = ["a0: &a0 {" + ", ".join(f"k{j}: [1, 2, 3, 4, 5, 6, 7, 8, 9]" for j in range(10)) + "}"]
+    for i in range(1, 8):
+        lines.append(f"a{i}: &a{i} {{" + ", ".join(f"m{j}: *a{i - 1}" for j in range(10)) + "}")
+    with pytest.raises(ParseError, match="through aliases"):
+        yamlload.load_documents("\n".join(lines) + "\n", yaml11=True)
+
+
+# -- 2. numbers too big to convert -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "base", "expected"),
+    [("42", 10, 42), ("1_000", 10, 1000), ("ff", 16, 255), ("9" * 5000, 10, None)],
+)
+def test_whole_number(text: str, base: int, expected: int | None) -> None:
+    assert whole_number(text, base) == expected
+
+
+def test_whole_number_bounds_every_base() -> None:
+    assert whole_number("1" + "0" * MAX_INT_BITS, 2) is None
+    assert whole_number("1" + "0" * (MAX_INT_BITS - 1), 2) == 1 << (MAX_INT_BITS - 1)
+    assert whole_number("f" * 3600, 16) is None
+    assert whole_number("²") is None
+
+
+def test_yaml_hex_literal_too_big_stays_text() -> None:
+    literal = "0x" + "f" * 3600
+    (doc,) = yamlload.load_documents(f"n: {literal}\nm: 0x10\n", yaml11=True)
+    assert doc.value == {"n": literal, "m": 16}
+
+
+def test_json_manifest_number_too_big_stays_text() -> None:
+    big = "9" * 4301
+    # Two values back to back: the YAML loader refuses the stream, json reads them one by one.
+    text = (
+        '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"x": '
+        + big
+        + "}}\n"
+        + '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"}}\n'
+    )
+    parsed = parse_manifest(Source("/x/pod.json", "pod.json", text))
+    assert parsed.subjects[0]["spec"]["x"] == big
+
+
+def test_hcl_number_too_big_is_unresolved() -> None:
+    text = 'resource "aws_instance" "a" {\n  count = ' + "9" * 5000 + '\n  ami = "x"\n}\n'
+    parsed = parse_terraform(Source("/x/main.tf", "main.tf", text))
+    (block,) = parsed.blocks
+    assert isinstance(block.attributes["count"].value, Expr)
+    assert block.attributes["ami"].value == "x"
+
+
+def test_dockerfile_numbers_too_big() -> None:
+    assert is_root_user("0" * 5000)
+    assert not is_root_user("0" * 5000 + "1")
+    text = "FROM alpine AS a\nFROM alpine\nCOPY --from=" + "9" * 5000 + " /a /b\n"
+    parsed = parse_dockerfile(Source("/x/Dockerfile", "Dockerfile", text))
+    assert parsed.subjects[0].stage("9" * 5000) is None  # type: ignore[attr-defined]
+    assert parsed.subjects[0].stage("²") is None  # type: ignore[attr-defined]
+
+
+def test_expression_hex_literal_past_a_double() -> None:
+    node = parse_expression("0x" + "f" * 400 + " == 1")
+    assert node is not None
+
+
+def test_port_ranges_of_many_digits_are_not_ports() -> None:
+    assert parse_port_range("9" * 5000) is None
+    assert parse_port_range("1-" + "9" * 5000) is None
+    assert parse_port_range("00022") == (22, 22)
+
+
+def test_a_run_survives_huge_numbers_in_every_format(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".yaml",
+        cm="apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: n\ndata:\n  x: 0x"
+        + "f" * 3600
+        + "\n",
+    )
+    pytester.makefile(".tf", main="locals {\n  n = " + "9" * 5000 + "\n}\n")
+    pytester.makefile(
+        ".json",
+        pod='{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "x": '
+        + "9" * 4301
+        + "}\n",
+    )
+    pytester.makefile("", Dockerfile="FROM alpine\nUSER " + "1" * 5000 + "\n")
+    pytester.makefile(".yaml", bomb=_alias_bomb())
+    result = pytester.runpytest("--devops-policy-only")
+    assert result.ret in (0, 1), result.stdout.str()[-2000:]
+    assert "Interrupted" not in result.stdout.str()
