@@ -101,7 +101,7 @@ def test_json_manifest_number_too_big_stays_text() -> None:
         + '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q"}}\n'
     )
     parsed = parse_manifest(Source("/x/pod.json", "pod.json", text))
-    assert parsed.subjects[0]["spec"]["x"] == big
+    assert parsed.subjects[0]["spec"]["x"] == big  # type: ignore[index]
 
 
 def test_hcl_number_too_big_is_unresolved() -> None:
