@@ -4,6 +4,7 @@ parser. Each becomes a parse error, a kept-as-text value or an Unknown, cheaply.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -151,3 +152,57 @@ def test_a_run_survives_huge_numbers_in_every_format(pytester: pytest.Pytester) 
     result = pytester.runpytest("--devops-policy-only")
     assert result.ret in (0, 1), result.stdout.str()[-2000:]
     assert "Interrupted" not in result.stdout.str()
+
+
+# -- 3. exponential expansion ------------------------------------------------------------
+
+
+def test_doubling_build_args_stop_at_the_bound() -> None:
+    from pytest_devops_policy.formats.dockerfile.parser import MAX_EXPANDED
+
+    lines = ["FROM alpine", "ARG A0=xy"]
+    lines += [f"ARG A{i}=${{A{i - 1}}}${{A{i - 1}}}" for i in range(1, 41)]
+    lines += ["RUN echo $A40"]
+    text = "\n".join(lines) + "\n"
+    assert len(text) < 900
+    start = time.perf_counter()
+    parsed = parse_dockerfile(Source("/x/Dockerfile", "Dockerfile", text))
+    dockerfile: Any = parsed.subjects[0]
+    run = dockerfile.instructions[-1]
+    small = dockerfile.resolve("$A10", run)
+    assert small.resolved and small.text == "xy" * 2**10
+    big = dockerfile.resolve("$A40", run)
+    assert not big.resolved
+    past = dockerfile.resolve("$A15$A15", run)  # 2 x 64 KiB: past the bound, with a reason
+    assert not past.resolved and past.reason and str(MAX_EXPANDED // 1024) in past.reason
+    assert time.perf_counter() - start < 5
+
+
+def _locals_module(kind: str, width: int = 60, levels: int = 7) -> str:
+    lines = ["locals {", '  l0 = "ab"']
+    for i in range(1, levels + 1):
+        refs = [f"local.l{i - 1}"] * width
+        if kind == "template":
+            lines.append(f'  l{i} = "' + "".join("${" + r + "}" for r in refs) + '"')
+        else:
+            lines.append(f"  l{i} = [{', '.join(refs)}]")
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["template", "list"])
+def test_locals_repeating_the_previous_one_resolve_once_each(kind: str) -> None:
+    from pytest_devops_policy.knowledge.terraform.evaluate import Evaluator
+
+    parsed = parse_terraform(Source("/x/main.tf", "main.tf", _locals_module(kind)))
+    (block,) = parsed.blocks
+    evaluator = Evaluator({}, block.attributes, {})
+    start = time.perf_counter()
+    from pytest_devops_policy.formats.terraform.model import is_literal
+
+    assert not is_literal(evaluator.resolve(Expr("local.l7", "ref", ref=("local", "l7"))))
+    big = Expr("local.l3", "ref", ref=("local", "l3"))  # 60**3 copies: past MAX_RESOLVED
+    assert evaluator.resolve(big) == big
+    assert "expands to more than" in evaluator.explain(big)
+    small = evaluator.resolve(Expr("local.l2", "ref", ref=("local", "l2")))
+    assert small == ("ab" * 3600 if kind == "template" else [["ab"] * 60] * 60)
+    assert time.perf_counter() - start < 5
