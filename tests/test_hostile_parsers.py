@@ -3,11 +3,15 @@ parser. Each becomes a parse error, a kept-as-text value or an Unknown, cheaply.
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import DEPLOYMENT
 
+from pytest_devops_policy import safefile
 from pytest_devops_policy.formats import yamlload
 from pytest_devops_policy.formats.dockerfile.parser import is_root_user
 from pytest_devops_policy.formats.dockerfile.parser import parse as parse_dockerfile
@@ -206,3 +210,57 @@ def test_locals_repeating_the_previous_one_resolve_once_each(kind: str) -> None:
     small = evaluator.resolve(Expr("local.l2", "ref", ref=("local", "l2")))
     assert small == ("ab" * 3600 if kind == "template" else [["ab"] * 60] * 60)
     assert time.perf_counter() - start < 5
+
+
+# -- 4. files the tree names -------------------------------------------------------------
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+
+
+@needs_fifo
+def test_safe_read_refuses_what_is_not_a_small_regular_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero"
+    zero.symlink_to("/dev/zero")
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 101)
+    fine = tmp_path / "fine"
+    fine.write_bytes(b"caf\xc3\xa9 \xff")
+    start = time.perf_counter()
+    assert safefile.read_bytes(str(fifo)) is None
+    assert safefile.read_bytes(str(zero)) is None
+    assert safefile.read_bytes(str(big), limit=100) is None
+    assert safefile.read_bytes(str(tmp_path / "missing")) is None
+    assert safefile.read_bytes(str(tmp_path)) is None
+    assert safefile.read_text(str(fine)) == "café \ufffd"
+    assert not safefile.is_regular_file(str(fifo))
+    assert time.perf_counter() - start < 5
+
+
+@needs_fifo
+def test_hostile_kustomization_and_module_files_do_not_hang(pytester: pytest.Pytester) -> None:
+    base = pytester.path / "k8s"
+    base.mkdir()
+    (base / "deploy.yaml").write_text(DEPLOYMENT.format(name="web"))
+    os.mkfifo(base / "kustomization.yaml")
+    other = pytester.path / "k8s2"
+    other.mkdir()
+    (other / "deploy.yaml").write_text(DEPLOYMENT.format(name="api"))
+    (other / "kustomization.yaml").symlink_to("/dev/zero")
+    tf = pytester.path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    os.mkfifo(tf / "terraform.tfvars")
+    (tf / "zero.auto.tfvars").symlink_to("/dev/zero")
+    wf = pytester.path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+    )
+    os.mkfifo(wf / "fifo.yml")
+    result = pytester.runpytest_subprocess(
+        "--devops-policy-only", "-p", "no:cacheprovider", timeout=120
+    )
+    assert result.ret in (0, 1), result.stdout.str()[-3000:]
+    assert "Deployment/web" in result.stdout.str() or result.parseoutcomes()
