@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +265,59 @@ def test_hostile_kustomization_and_module_files_do_not_hang(pytester: pytest.Pyt
     )
     assert result.ret in (0, 1), result.stdout.str()[-3000:]
     assert "Deployment/web" in result.stdout.str() or result.parseoutcomes()
+
+
+# -- 6. quadratic shapes -----------------------------------------------------------------
+
+
+def _ratio(cost: Callable[[int], object], n: int) -> float:
+    """Time of ``cost(4n)`` over time of ``cost(n)`` (best of two): about 4 when linear,
+    16 when quadratic."""
+
+    def timed(size: int) -> float:
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            cost(size)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    return timed(4 * n) / max(timed(n), 1e-6)
+
+
+def _policy_cost(tmp_path: Path, policy_id: str, command: str) -> Callable[[int], object]:
+    from pytest_devops_policy.policies import builtin_by_id
+    from pytest_devops_policy.testing import actual
+
+    pol = builtin_by_id()[policy_id]
+
+    def cost(n: int) -> object:
+        path = tmp_path / f"Dockerfile.{n}"
+        path.write_text("FROM debian:12\nRUN " + " && ".join([command] * n) + "\n")
+        return actual(path, pol)
+
+    return cost
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "command"),
+    [
+        ("DOCKER-015", "apt-get install -y --no-install-recommends gcc"),
+        ("DOCKER-002", "apt-get install -y --no-install-recommends gcc"),
+        ("DOCKER-015", "pip install --no-cache-dir x"),
+        ("DOCKER-010", "cat | cat > /etc/x"),
+    ],
+)
+def test_one_run_of_many_commands_costs_linear_time(
+    tmp_path: Path, policy_id: str, command: str
+) -> None:
+    assert _ratio(_policy_cost(tmp_path, policy_id, command), 250) < 9
+
+
+def test_file_writes_through_long_cat_pipelines_are_linear() -> None:
+    from pytest_devops_policy.knowledge.shell import parse_script
+
+    def cost(n: int) -> object:
+        return parse_script("echo hi | " + "cat | " * n + "cat > /etc/x").file_writes()
+
+    assert _ratio(cost, 1000) < 9
