@@ -21,7 +21,7 @@ BASE = {"api", "model", "options", "kinds", "discovery", "masking", "waivers"}
 ALLOWED: dict[str, set[str]] = {
     "formats": {"api", "model", "formats"},
     "knowledge": {*BASE, "context", "formats", "knowledge"},
-    "indexes": {*BASE, "context", "formats", "knowledge", "indexes"},
+    "indexes": {*BASE, "safefile", "context", "formats", "knowledge", "indexes"},
     "policies": {*BASE, "context", "formats", "knowledge", "indexes", "policies"},
     "engine": {*BASE, "context", "formats", "knowledge", "indexes", "engine"},
 }

@@ -11,8 +11,13 @@ semantics per format:
   are booleans, so ``on:`` stays the string ``"on"``.
 
 Mapping keys are always the raw scalar text. Timestamps stay strings.
-Aliases share one converted value (no exponential blow-up); recursive aliases
-and absurd nesting become parse errors, never crashes.
+Aliases share one converted value, but whoever walks that value later (schema checks,
+the cache, error messages) sees every copy: the walker counts the nodes each alias
+stands for, and a document whose aliases expand it past ``alias_expansion_limit`` (ten
+times its own nodes, at least ``ALIAS_EXPANSION_FLOOR`` and at most
+``ALIAS_EXPANSION_CAP`` extra nodes) is one parse error, as libyaml-based tools and
+Kubernetes reject "excessive aliasing". Recursive aliases and absurd nesting become
+parse errors too, never crashes.
 
 libyaml rejects some YAML that PyYAML's pure-Python loader (and Kubernetes' go-yaml)
 accept, such as ``[1.2.3.4, 001:db8::]``. A text the C loader rejects is composed again by
@@ -30,6 +35,7 @@ from typing import Any, ClassVar
 import yaml
 
 from pytest_devops_policy.api import PathPart
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.model import ParseError
 
 try:
@@ -90,11 +96,31 @@ class Document:
         )
 
 
+ALIAS_EXPANSION_RATIO = 10
+"""Aliases may add this many times a document's own nodes ..."""
+ALIAS_EXPANSION_FLOOR = 10_000
+"""... and always at least this many (small files with a few shared blocks) ..."""
+ALIAS_EXPANSION_CAP = 1_000_000
+"""... but never more than this many: a million extra nodes is already far more than any
+real manifest or workflow, and a 600-byte text can otherwise stand for 10**10."""
+
+
+def alias_expansion_limit(own: int) -> int:
+    """How many nodes a document of ``own`` nodes may stand for once aliases are expanded."""
+    return own + min(max(ALIAS_EXPANSION_RATIO * own, ALIAS_EXPANSION_FLOOR), ALIAS_EXPANSION_CAP)
+
+
 class _Walker:
     def __init__(self, yaml11: bool) -> None:
         self.yaml11 = yaml11
         self.memo: dict[int, Any] = {}
         self.active: set[int] = set()
+        # Expanded node counts: ``expanded`` is how many nodes the walk so far stands for
+        # (an alias counts every node of what it names); ``sizes`` remembers that count per
+        # shared collection; ``own`` counts the nodes actually walked.
+        self.sizes: dict[int, int] = {}
+        self.expanded = 0
+        self.own = 0
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, value = node.tag, node.value
@@ -120,10 +146,16 @@ class _Walker:
         # of the first 'yaml' import, which differ after a module re-import (pytester).
         node_id = node.id  # type: ignore[attr-defined]
         if node_id == "scalar":
+            self.expanded += 1
+            self.own += 1
             return self.scalar(node)  # type: ignore[arg-type]
         key = id(node)
         if key in self.memo:  # an alias of a node we already converted
+            self.expanded += self.sizes[key]
             return self.memo[key]
+        before = self.expanded
+        self.expanded += 1
+        self.own += 1
         if key in self.active:
             mark = node.start_mark
             raise ParseError("recursive YAML alias", mark.line + 1, mark.column + 1)
@@ -144,7 +176,21 @@ class _Walker:
         finally:
             self.active.discard(key)
         self.memo[key] = result
+        self.sizes[key] = self.expanded - before
         return result
+
+    def check_expansion(self, mark: Any) -> None:
+        """A ``ParseError`` if the document (starting at ``mark``) expands past the limit.
+
+        Takes the mark, not the node: a node's repr (in a traceback) expands every alias."""
+        limit = alias_expansion_limit(self.own)
+        if self.expanded > limit:
+            raise ParseError(
+                f"document expands to more than {limit} nodes through aliases "
+                f"({self.own} nodes written, {self.expanded} once aliases are expanded)",
+                mark.line + 1,
+                mark.column + 1,
+            )
 
     def mapping(
         self, node: yaml.Node, path: tuple[PathPart, ...], doc: Document, record: bool
@@ -224,18 +270,18 @@ def _to_int(text: str, yaml11: bool) -> int | str:
     t = text.replace("_", "")
     sign = -1 if t.startswith("-") else 1
     body = t.lstrip("+-")
-    try:
-        if body.startswith(("0x", "0X")):
-            return sign * int(body[2:], 16)
-        if body.startswith(("0o", "0O")):
-            return sign * int(body[2:], 8)
-        if body.startswith(("0b", "0B")):
-            return sign * int(body[2:], 2)
-        if yaml11 and len(body) > 1 and body.startswith("0"):
-            return sign * int(body, 8)
-        return sign * int(body, 10)
-    except ValueError:
-        return text  # sexagesimal (22:22) and other YAML 1.1 oddities stay strings
+    if body.startswith(("0x", "0X")):
+        value = whole_number(body[2:], 16)
+    elif body.startswith(("0o", "0O")):
+        value = whole_number(body[2:], 8)
+    elif body.startswith(("0b", "0B")):
+        value = whole_number(body[2:], 2)
+    elif yaml11 and len(body) > 1 and body.startswith("0"):
+        value = whole_number(body, 8)
+    else:
+        value = whole_number(body, 10)
+    # Sexagesimal (22:22), other YAML 1.1 oddities and integers too big to keep stay text.
+    return text if value is None else sign * value
 
 
 def _to_float(text: str) -> float | str:
@@ -310,7 +356,9 @@ def _documents(
                 continue
             doc = Document(value=None, index=index, start_line=node.start_mark.line + 1)
             doc.lines[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-            doc.value = walker().walk(node, (), doc, record=True)
+            walk = walker()
+            doc.value = walk.walk(node, (), doc, record=True)
+            walk.check_expansion(node.start_mark)
             docs.append(doc)
     except RecursionError:
         raise ParseError("YAML nesting is too deep to analyse") from None

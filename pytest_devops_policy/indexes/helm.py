@@ -24,6 +24,7 @@ from pytest_devops_policy.formats.kubernetes.helm import parse_rendered as _pars
 from pytest_devops_policy.formats.kubernetes.helm import split
 from pytest_devops_policy.formats.kubernetes.objects import K8sFile
 from pytest_devops_policy.model import Source
+from pytest_devops_policy.safefile import read_text
 
 __all__ = [
     "RenderedChart",
@@ -109,9 +110,6 @@ def rendered_template(path: str, cache: ParseCache) -> str | RenderedChart | Non
 
 def parse_rendered(source: Source) -> K8sFile:
     """``source.text`` is helm's output for the template at ``source.path``."""
-    try:
-        with open(source.path, encoding="utf-8", errors="replace") as fh:
-            template = fh.read().splitlines()
-    except OSError:
-        template = []
+    text = read_text(source.path)  # the template, named by the tree: regular files only
+    template = [] if text is None else text.splitlines()
     return _parse_rendered(source, template)

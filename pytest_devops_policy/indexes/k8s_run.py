@@ -28,6 +28,7 @@ from pytest_devops_policy.indexes.kubernetes import (
 )
 from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.options import K8sOptions
+from pytest_devops_policy.safefile import read_text
 
 __all__ = [
     "K8sRun",
@@ -51,11 +52,8 @@ class K8sRun:
 
 
 def _read_text(path: str) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read().decode("utf-8", errors="replace")
-    except OSError:
-        return None
+    # A kustomization is named by the tree: a FIFO or a link to /dev/zero reads as absent.
+    return read_text(path)
 
 
 def _find(cache: ParseCache, _: None) -> K8sRun:

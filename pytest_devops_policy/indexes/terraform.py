@@ -25,6 +25,7 @@ from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform import links
 from pytest_devops_policy.knowledge.terraform.evaluate import Evaluator, Variable
 from pytest_devops_policy.model import Subject
+from pytest_devops_policy.safefile import is_regular_file
 
 __all__ = [
     "TfModule",
@@ -126,11 +127,10 @@ def module_files(scope: str) -> list[str]:
     Later files win, as in Terraform: terraform.tfvars, then *.auto.tfvars in order.
     """
     paths = sorted(glob.glob(os.path.join(glob.escape(scope), "*.tf")))
-    tfvars = os.path.join(scope, "terraform.tfvars")
-    if os.path.isfile(tfvars):
-        paths.append(tfvars)
+    paths.append(os.path.join(scope, "terraform.tfvars"))
     paths.extend(sorted(glob.glob(os.path.join(glob.escape(scope), "*.auto.tfvars"))))
-    return [p for p in paths if os.path.isfile(p)]
+    # Named by the tree: a FIFO, a device or a huge file is not a module file.
+    return [p for p in paths if is_regular_file(p)]
 
 
 # --------------------------------------------------------------------------- the run's modules

@@ -19,6 +19,7 @@ from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.formats.github_actions.uses import UsesRef
 from pytest_devops_policy.formats.github_actions.workflow import KIND, Workflow, WorkflowFile
 from pytest_devops_policy.model import Subject
+from pytest_devops_policy.safefile import is_regular_file
 
 __all__ = [
     "WorkflowIndex",
@@ -66,7 +67,7 @@ def workflow_files(scope: str) -> list[str]:
     except OSError:
         return []
     paths = (os.path.join(wf_dir, n) for n in names if n.endswith((".yml", ".yaml")))
-    return [p for p in paths if os.path.isfile(p)]
+    return [p for p in paths if is_regular_file(p)]  # no FIFO, device or huge file
 
 
 def dependencies(path: str) -> list[str]:

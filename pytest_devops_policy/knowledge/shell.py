@@ -31,7 +31,7 @@ import bisect
 import contextlib
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -315,16 +315,18 @@ class Script:
 
     def file_writes(self) -> list[FileWrite]:
         """What the script writes into files, where the text is visible (see FileWrite)."""
-        by_pipeline: dict[int, list[Command]] = {}
+        # (pipeline, position) -> the last echo/printf/cat/tee there: what a `cat` or `tee`
+        # later in the pipeline reads, found in constant time (5,000 `cat |` stay linear).
+        writers: dict[tuple[int, int], Command] = {}
         for c in self.commands:
-            if c.piped:
-                by_pipeline.setdefault(c.pipeline, []).append(c)
+            if c.piped and c.name in _PIPE_WRITERS:
+                writers[(c.pipeline, c.position)] = c
         out: list[FileWrite] = []
         for c in self.commands:
             if c.name == "sed":
                 out.extend(_sed_writes(c))
                 continue
-            text = _output_text(c, by_pipeline)
+            text = _output_text(c, writers)
             if text is None:
                 continue
             for r in c.redirects:
@@ -1231,7 +1233,12 @@ def _drop_comments(text: str) -> str:
 # --------------------------------------------------------------------------- file content
 
 
-def _output_text(c: Command, by_pipeline: dict[int, list[Command]], depth: int = 0) -> str | None:
+_PIPE_WRITERS = frozenset({"echo", "printf", "cat", "tee"})
+
+
+def _output_text(
+    c: Command, writers: Mapping[tuple[int, int], Command], depth: int = 0
+) -> str | None:
     """What ``c`` writes to standard output, when that is visible in the script."""
     name = c.name
     if name == "echo":
@@ -1245,13 +1252,9 @@ def _output_text(c: Command, by_pipeline: dict[int, list[Command]], depth: int =
         if name == "cat" and files:
             return None  # cat some-file: content not visible here
         if c.piped and c.position > 0 and depth < 8:
-            before = [
-                p
-                for p in by_pipeline.get(c.pipeline, ())
-                if p.position == c.position - 1 and p.name in ("echo", "printf", "cat", "tee")
-            ]
-            if before:
-                return _output_text(before[-1], by_pipeline, depth + 1)
+            before = writers.get((c.pipeline, c.position - 1))
+            if before is not None:
+                return _output_text(before, writers, depth + 1)
     return None
 
 

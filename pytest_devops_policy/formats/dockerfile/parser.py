@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from pytest_devops_policy.formats.images import ImageRef, parse_image
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject
 
 __all__ = [
@@ -297,6 +298,8 @@ class Expansion:
     unresolved: tuple[str, ...] = ()  # names whose value is not known statically
     # ``text`` with every unresolved reference replaced by UNRESOLVED_MARK (None: resolved)
     marked: str | None = None
+    # why the value is unknown besides unresolved names (an expansion past MAX_EXPANDED)
+    reason: str | None = None
 
     @property
     def resolved(self) -> bool:
@@ -434,7 +437,7 @@ def is_root_user(user: str) -> bool:
     """``root``, any all-zero UID, or a Windows administrator account."""
     u = user.strip()
     if u.isascii() and u.isdigit():
-        return int(u) == 0
+        return u.strip("0") == ""  # no conversion: a UID may be any number of digits
     # Windows account names are case-insensitive; a Linux `ROOT` would not even build.
     return u.lower() in _ROOT_USERS
 
@@ -476,10 +479,24 @@ def image_matches(image: ImageRef, pattern: str) -> bool:
 # --------------------------------------------------------------------------- expansion
 
 
+MAX_EXPANDED = 64 * 1024
+"""Variable values an expansion may copy in, in characters. ``ARG A2=$A1$A1`` doubles at
+each line: 40 such lines would stand for a terabyte. Past this the expansion is unresolved
+(and a variable it defines unknown), so no stored value is ever larger."""
+
+
+class _TooLong(Exception):
+    """An expansion copied in more than MAX_EXPANDED characters of variable values."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 class _Expander:
     """Shell-word processing as BuildKit does it for FROM, USER, ENV...: quotes, escapes, $VAR."""
 
-    __slots__ = ("escape", "lookup", "marker", "references", "unresolved", "variables")
+    __slots__ = ("copied", "escape", "lookup", "marker", "references", "unresolved", "variables")
 
     def __init__(
         self, lookup: Lookup, escape: str, variables: bool = True, marker: str | None = None
@@ -490,6 +507,13 @@ class _Expander:
         self.marker = marker  # replaces unresolved references in the output when set
         self.references: list[str] = []
         self.unresolved: list[str] = []
+        self.copied = 0  # characters of variable values copied in so far
+
+    def _copy(self, name: str, value: str) -> str:
+        self.copied += len(value)
+        if self.copied > MAX_EXPANDED:
+            raise _TooLong(name)
+        return value
 
     def _keep(self, name: str, raw: str) -> str:
         self.unresolved.append(name)
@@ -555,7 +579,7 @@ class _Expander:
             name = text[i + 1 : j]
             value = self._lookup(name)
             if isinstance(value, str):
-                out.append(value)
+                out.append(self._copy(name, value))
             else:
                 out.append(self._keep(name, text[i:j]))
             return j
@@ -595,7 +619,7 @@ class _Expander:
         unknown = value is Unresolved.UNKNOWN
         if rest == "":
             if isinstance(value, str):
-                return value
+                return self._copy(name, value)
             return self._keep(name, raw)
         for op in (":-", ":+", ":?", "-", "+", "?"):
             if rest.startswith(op):
@@ -609,16 +633,18 @@ class _Expander:
         is_set = isinstance(value, str)
         non_empty = isinstance(value, str) and value != ""
         if op == ":-":
-            return value if non_empty and isinstance(value, str) else self.run(word)
+            return (
+                self._copy(name, value) if non_empty and isinstance(value, str) else self.run(word)
+            )
         if op == "-":
-            return value if isinstance(value, str) else self.run(word)
+            return self._copy(name, value) if isinstance(value, str) else self.run(word)
         if op == ":+":
             return self.run(word) if non_empty else ""
         if op == "+":
             return self.run(word) if is_set else ""
         # ${VAR:?msg} / ${VAR?msg}: the build fails unless VAR is given.
         if isinstance(value, str) and (op == "?" or value):
-            return value
+            return self._copy(name, value)
         return self._keep(name, raw)
 
 
@@ -630,7 +656,17 @@ def expand(text: str, lookup: Lookup, escape: str = "\\") -> Expansion:
     listed in ``unresolved``: they are never silently replaced by an empty string.
     """
     ex = _Expander(lookup, escape)
-    text_out = ex.run(text)
+    try:
+        text_out = ex.run(text)
+    except _TooLong as too_long:
+        # Unknown, as written: no policy reads a value nobody could store.
+        return Expansion(
+            text,
+            tuple(dict.fromkeys(ex.references)),
+            (too_long.name,),
+            UNRESOLVED_MARK,
+            f"expands to more than {MAX_EXPANDED // 1024} KiB",
+        )
     marked = None
     if ex.unresolved:  # a second pass only where it matters: most values resolve
         marked = _Expander(lookup, escape, marker=UNRESOLVED_MARK).run(text)
@@ -928,7 +964,7 @@ class _Parser:
             name = _unquote(rest, self.escape)
             if not name:
                 continue
-            fd = int(m.group(1)) if m.group(1) else None
+            fd = whole_number(m.group(1)) if m.group(1) else None
             specs.append((name, m.group(2) == "-", name == rest, fd))
         return specs
 
@@ -1206,7 +1242,9 @@ class Dockerfile(Subject[None]):
     def stage(self, ref: str | int) -> Stage | None:
         """A stage by name (case-insensitive) or index."""
         if isinstance(ref, int) or ref.isdigit():
-            idx = int(ref)
+            idx = ref if isinstance(ref, int) else whole_number(ref)
+            if idx is None:  # a digit Python's int() refuses (U+00B2), or too big a number
+                return None
             return self.stages[idx] if 0 <= idx < len(self.stages) else None
         low = ref.lower()
         for st in self.stages:

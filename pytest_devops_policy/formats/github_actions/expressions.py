@@ -10,6 +10,7 @@ Nothing here evaluates anything from the file.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -228,7 +229,7 @@ class _Parser:
         if kind == "str":
             return Lit(value[1:-1].replace("''", "'"))
         if kind == "num":
-            return Lit(float(int(value, 16)) if "x" in value.lower() else float(value))
+            return Lit(_number(value))
         if kind == "ident":
             low = value.lower()
             if self.at("("):
@@ -249,6 +250,20 @@ class _Parser:
                 return Lit(float(low.replace("infinity", "inf")))
             return Ctx((low,))
         raise ExpressionError(f"unexpected {value!r}")
+
+
+def _number(text: str) -> float:
+    """A number literal as GitHub reads it: a double; a hexadecimal one past the largest
+    double is infinity (``float`` of so large an ``int`` would raise)."""
+    if "x" not in text.lower():
+        return float(text)
+    digits = text.lower().split("x", 1)[1].lstrip("0")
+    if len(digits) > 256:  # 1024 bits and more: past the largest double
+        return math.copysign(math.inf, -1.0 if text.startswith("-") else 1.0)
+    try:
+        return float(int(text, 16))
+    except OverflowError:
+        return math.inf if not text.startswith("-") else -math.inf
 
 
 def _extend(base: Node, index: Node) -> Node:

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pytest_devops_policy.api import PathPart, Unknown
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.formats.yamlload import Document, load_documents
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject
 
@@ -613,7 +614,13 @@ def _load(source: Source) -> list[Document]:
     ]
 
 
-_JSON = json.JSONDecoder()
+def _json_int(text: str) -> int | str:
+    """A JSON integer, or its text if too big to keep (as the YAML loader keeps it)."""
+    number = whole_number(text)
+    return text if number is None else number
+
+
+_JSON = json.JSONDecoder(parse_int=_json_int)
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -626,6 +633,8 @@ def _json_values(text: str) -> list[tuple[int, int, Any]]:
             value, end = _JSON.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        except ValueError as exc:  # pragma: no cover - parse_int keeps every integer
+            raise ParseError(f"invalid JSON: {exc}") from None
         except RecursionError:
             raise ParseError("JSON nesting is too deep to analyse") from None
         found.append((pos, end, value))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.formats.terraform.heredoc import heredoc_body, split_heredoc
 from pytest_devops_policy.formats.terraform.model import (
     Attribute,
@@ -194,7 +195,9 @@ class Hcl2Adapter:
         if isinstance(node, s.StringRule):
             return self._string(node)
         if isinstance(node, lit.IntLitRule):
-            return int(str(node.token.value))
+            raw = str(node.token.value)
+            number = whole_number(raw)
+            return Expr(raw) if number is None else number  # too big to keep: unresolved
         if isinstance(node, lit.FloatLitRule):
             return float(str(node.token.value))
         if isinstance(node, lit.LiteralValueRule):
@@ -283,7 +286,9 @@ class Hcl2Adapter:
         if isinstance(index_rule, self.ix.SqbIndexRule):
             key = self._value(index_rule.index_expression)
         else:  # legacy ".0" index
-            key = int(str(index_rule.index.value))
+            raw = str(index_rule.index.value)
+            number = whole_number(raw)
+            key = Expr(raw) if number is None else number
         if (
             isinstance(base, Expr)
             and base.kind == "ref"

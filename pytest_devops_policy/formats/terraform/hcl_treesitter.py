@@ -29,6 +29,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.formats.terraform.heredoc import heredoc_body, split_heredoc
 from pytest_devops_policy.formats.terraform.model import (
     Attribute,
@@ -340,7 +341,10 @@ class _Reader:
                 continue
             index = _kids(step)[0]
             if index.type == "legacy_index":  # `.0`
-                key = int(self.raw(index)[1:].strip())
+                number = whole_number(self.raw(index)[1:].strip())
+                if number is None:  # an index too big to keep: unresolved
+                    return Expr(self.text(parts))
+                key = number
             else:
                 key = self.expression(next(c for c in index.children if c.type == "expression"))
             if (
@@ -383,13 +387,15 @@ class _Reader:
             return self.binary(node)
         return Expr(self.text([node]))  # for expressions
 
-    def number(self, node: Node) -> int | float:
+    def number(self, node: Node) -> int | float | Expr:
         raw = self.raw(node)
         if raw[:2] in ("0x", "0X"):
             raise ParseError(f"invalid number {raw!r}", *self.pos(node))
         if any(c in raw for c in ".eE"):
             return float(raw)
-        return int(raw)
+        number = whole_number(raw)
+        # Terraform's numbers have arbitrary precision; one too big to keep is unresolved.
+        return Expr(raw) if number is None else number
 
     def unary(self, node: Node) -> Value:
         parts = _kids(node)

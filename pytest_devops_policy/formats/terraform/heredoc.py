@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.formats.terraform.model import Expr, Template, Value, make_template
 
 __all__ = ["heredoc_body", "split_heredoc"]
@@ -26,7 +27,13 @@ def _expr_from_text(text: str) -> Expr:
             return Expr(text)
         parts: list[str | int] = [head.group(0)]
         for m in _REF_PART.finditer(text, head.end()):
-            parts.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+            if m.group(1) is not None:
+                parts.append(m.group(1))
+                continue
+            index = whole_number(m.group(2))
+            if index is None:  # an index too big to keep: opaque text
+                return Expr(text)
+            parts.append(index)
         return Expr(text, "ref", ref=tuple(parts))
     return Expr(text)
 

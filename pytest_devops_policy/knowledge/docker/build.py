@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pytest_devops_policy.formats.dockerfile.parser import (
@@ -424,34 +424,54 @@ class BuildScan:
 _REMOVE_ACTIONS = frozenset({"del", "remove", "rm", "purge", "erase", "autoremove"})
 
 
-def _removed_later(op: PackageOp, ops: Sequence[PackageOp]) -> tuple[set[str], bool]:
-    """(package names removed later in the same RUN, whether *every* package is).
+class _Removals:
+    """What each RUN removes again, read once for all its installs: for each (RUN, package
+    family), the last command index that removes each name, and the last that removes
+    everything (``apt-mark auto`` earlier, then ``--auto-remove``)."""
 
-    ``apk add --virtual .build-deps gcc && ... && apk del .build-deps`` and the official
-    images' ``apt-mark auto '.*' && ... && apt-get purge -y --auto-remove`` remove the
-    toolchain before the layer is committed, so it never ships.
-    """
-    names: set[str] = set()
-    everything = False
-    commands = [c for c, _line in op.run.commands]
-    for later in ops:
-        inst = later.install
-        if later.run is not op.run or later.index <= op.index:
-            continue
-        if inst.family != op.install.family or inst.action not in _REMOVE_ACTIONS:
-            continue
-        for target in inst.targets:
-            names.add(re.split(r"[=<>~:]", target, maxsplit=1)[0].lower())
-        marked_auto = any(
-            c.name == "apt-mark" and c.subcommand() == "auto" for c in commands[: later.index]
-        )
-        if (
-            inst.family == "apt"
-            and marked_auto
-            and (inst.action == "autoremove" or inst.has_option("--auto-remove", "--autoremove"))
-        ):
-            everything = True
-    return names, everything
+    def __init__(self, ops: Sequence[PackageOp]) -> None:
+        self.names: dict[tuple[int, str], dict[str, int]] = {}
+        self.everything: dict[tuple[int, str], int] = {}
+        marks: dict[int, int] = {}  # RUN -> index of its first `apt-mark auto`
+        for op in ops:
+            inst = op.install
+            if inst.action not in _REMOVE_ACTIONS:
+                continue
+            key = (id(op.run), inst.family)
+            names = self.names.setdefault(key, {})
+            for target in inst.targets:
+                names[re.split(r"[=<>~:]", target, maxsplit=1)[0].lower()] = op.index
+            if inst.family == "apt" and (
+                inst.action == "autoremove" or inst.has_option("--auto-remove", "--autoremove")
+            ):
+                if id(op.run) not in marks:
+                    marks[id(op.run)] = next(
+                        (
+                            i
+                            for i, (c, _line) in enumerate(op.run.commands)
+                            if c.name == "apt-mark" and c.subcommand() == "auto"
+                        ),
+                        1 << 62,
+                    )
+                if marks[id(op.run)] < op.index:
+                    self.everything[key] = op.index
+
+    def later(self, op: PackageOp) -> tuple[Callable[[str], bool], bool]:
+        """(whether a package name is removed later in the same RUN, whether *every*
+        package is), in constant time per question.
+
+        ``apk add --virtual .build-deps gcc && ... && apk del .build-deps`` and the official
+        images' ``apt-mark auto '.*' && ... && apt-get purge -y --auto-remove`` remove the
+        toolchain before the layer is committed, so it never ships.
+        """
+        key = (id(op.run), op.install.family)
+        names = self.names.get(key, {})
+        index = op.index
+
+        def removed(name: str) -> bool:
+            return names.get(name, -1) > index
+
+        return removed, self.everything.get(key, -1) > index
 
 
 def scan_build(
@@ -474,18 +494,19 @@ def scan_build(
                 steps.append(((run.instruction.line, index), BuildStep(run, line, what)))
     unresolved: list[PackageOp] = []
     ops = package_ops(dockerfile, runs, build_args)
+    removals = _Removals(ops)
     for op in ops:
         inst = op.install
         if not inst.os_level or not inst.installs:
             continue
-        removed, everything = _removed_later(op, ops)
+        removed, everything = removals.later(op)
         virtual = {v.lower() for v in inst.option_values("-t", "--virtual")}
-        if everything or (inst.family == "apk" and virtual & removed):
+        if everything or (inst.family == "apk" and any(removed(v) for v in virtual)):
             continue
         found = [
             p.name
             for p in toolchain_packages(inst, vcs=vcs)
-            if p.name.lower() not in removed and p.raw.lower() not in removed
+            if not removed(p.name.lower()) and not removed(p.raw.lower())
         ]
         if found:
             what = f"{inst.describe()} {', '.join(found)}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from pytest_devops_policy.formats.terraform.model import (
     Attribute,
@@ -46,6 +47,11 @@ __all__ = ["MAX_CANDIDATES", "MAX_DEPTH", "Evaluator", "Variable"]
 
 MAX_DEPTH = 5  # local -> local -> ... (§5.2-2)
 MAX_CANDIDATES = 32  # instances or branches considered before giving up on a value
+MAX_RESOLVED = 64 * 1024
+"""A resolved local or variable may stand for this many characters and values; past it it
+stays unresolved. Locals that each repeat the previous one sixty times stand for 60**5
+copies at MAX_DEPTH; each local is resolved once (per depth) and measured without
+copying what it shares, so such a module costs what its text costs."""
 
 
 @dataclass
@@ -71,6 +77,11 @@ class Evaluator:
         self.variables = variables
         self.locals = locals
         self.data = data
+        # (name, depth) -> the local's resolved value; the values are shared, not copied.
+        self._locals_memo: dict[tuple[str, int], Value] = {}
+        # id -> size of each memoised value (kept alive by the memo, so ids stay theirs)
+        self._sizes: dict[int, int] = {}
+        self.too_large: set[str] = set()  # locals past MAX_RESOLVED, for explain()
 
     # -- values
 
@@ -126,7 +137,9 @@ class Evaluator:
             attr = self.locals.get(ref[1])
             if attr is None or depth >= MAX_DEPTH:
                 return value
-            base = self.resolve(attr.value, depth + 1)
+            base = self._local(ref[1], attr, depth + 1)
+            if base is None:
+                return value
             if len(ref) == 2:
                 return base  # may still be an expression: useful for linking
             found = walk(base, ref[2:])
@@ -144,6 +157,47 @@ class Evaluator:
                         return Expr(value.text, "call", op="jsonencode", args=(resolved,))
                     return encoded
         return value
+
+    def _local(self, name: str, attr: Attribute, depth: int) -> Value | None:
+        """``local.name`` resolved at ``depth``, once; None past MAX_RESOLVED."""
+        key = (name, depth)
+        if key in self._locals_memo:
+            return self._locals_memo[key]
+        resolved: Value | None = self.resolve(attr.value, depth)
+        size = self._measure(resolved)
+        if size > MAX_RESOLVED:
+            self.too_large.add(name)
+            resolved = None
+        self._locals_memo[key] = resolved
+        if resolved is not None:
+            self._sizes[id(resolved)] = size
+        return resolved
+
+    def _measure(self, value: object, limit: int = MAX_RESOLVED) -> int:
+        """Characters and values ``value`` stands for, counting a memoised part by its
+        known size; stops counting past ``limit``."""
+        if isinstance(value, str):
+            return len(value)
+        known = self._sizes.get(id(value))
+        if known is not None:
+            return known
+        children: Any
+        if isinstance(value, (list, tuple)):
+            children = value
+        elif isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, Template):
+            children = value.parts
+        elif isinstance(value, Expr):
+            children = value.args
+        else:
+            return 1
+        total = 1
+        for child in children:
+            total += self._measure(child, limit - total)
+            if total > limit:
+                break
+        return total
 
     def blocks(self, owner: Block | TfResource, name: str) -> list[Block]:
         """``owner``'s nested ``name`` blocks, ``dynamic`` ones expanded through this
@@ -283,6 +337,8 @@ class Evaluator:
                     return f"var.{name} is not declared in this module"
                 return f"var.{name} has no default"
             if root == "local":
+                if name in self.too_large:
+                    return f"local.{name} expands to more than {MAX_RESOLVED // 1024} Ki values"
                 return f"local.{name} does not resolve to a literal"
             if root in ("each", "count"):
                 return f"{expr.text} differs per instance"

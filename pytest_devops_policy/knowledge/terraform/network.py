@@ -9,6 +9,7 @@ as sensitive (with their service names, for messages).
 from __future__ import annotations
 
 import ipaddress
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -106,9 +107,14 @@ def parse_port_range(item: Any) -> PortRange | None:
     if isinstance(item, str):
         text = item.strip()
         lo, sep, hi = text.partition("-")
-        if text.isdigit():
-            return parse_port_range(int(text))
-        if sep and lo.strip().isdigit() and hi.strip().isdigit():
+        # isdecimal: what int() reads ('²' is a digit it refuses); a port has at most five
+        # digits, and int() would refuse 4,300 of them.
+        if text.isdecimal():
+            return parse_port_range(int(text)) if len(text.lstrip("0")) <= 5 else None
+        lo, hi = lo.strip(), hi.strip()
+        if sep and lo.isdecimal() and hi.isdecimal():
+            if len(lo.lstrip("0")) > 5 or len(hi.lstrip("0")) > 5:
+                return None
             a, b = int(lo), int(hi)
             if 0 <= a <= b <= 65535:
                 return (a, b)
@@ -118,6 +124,8 @@ def parse_port_range(item: Any) -> PortRange | None:
 def protocol_kind(value: Value) -> str | None:
     """``"all"``, ``"ports"`` (tcp/udp/sctp) or ``"none"``; ``None`` when unresolved."""
     if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, (int, float)):
         value = str(int(value))

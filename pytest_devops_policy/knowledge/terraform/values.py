@@ -60,7 +60,10 @@ def to_number(value: Value) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int past the largest double (computed, not written)
+            return None
     if isinstance(value, str):
         text = value.strip()
         if _NUMBER.fullmatch(text):

@@ -108,12 +108,50 @@ def _apt_config(ins: Instruction, run: RunScript | None, before: int | None) -> 
     return {key for key, pattern in _APT_CONF.items() if any(pattern.search(t) for t in texts)}
 
 
-def _cleaned_later(op: PackageOp, cache: str) -> bool:
-    return any(cleans_cache(c, cache) for c, _line in list(op.run.commands)[op.index + 1 :])
+def _cleaned_later(
+    op: PackageOp, cache: str, memo: dict[tuple[int, str], int] | None = None
+) -> bool:
+    """Whether a later command of the op's RUN cleans ``cache``. ``memo`` (one per
+    policy call, keyed by the RUN's id) keeps the index of the last cleaning command,
+    so a RUN of N installs is read once, not N times."""
+    key = (id(op.run), cache)
+    last = memo.get(key) if memo is not None else None
+    if last is None:
+        last = -1
+        for i, (c, _line) in enumerate(op.run.commands):
+            if cleans_cache(c, cache):
+                last = i
+        if memo is not None:
+            memo[key] = last
+    return last > op.index
+
+
+def _apt_configs(ins: Instruction, run: RunScript, indexes: Sequence[int]) -> list[set[str]]:
+    """``_apt_config(ins, run, i)`` for each increasing ``i`` of ``indexes``, reading the
+    commands once."""
+    texts = [h.body for h in ins.heredocs]
+    found = {key for key, pattern in _APT_CONF.items() if any(pattern.search(t) for t in texts)}
+    out: list[set[str]] = []
+    commands = iter(enumerate(run.commands))
+    pending = next(commands, None)
+    for index in indexes:
+        while pending is not None and pending[0] < index:
+            words = pending[1][0].words
+            found |= {
+                k
+                for k, p in _APT_CONF.items()
+                if k not in found and any(p.search(w) for w in words)
+            }
+            pending = next(commands, None)
+        out.append(set(found))
+    return out
 
 
 def _pip_cache_off(
-    dockerfile: Dockerfile, op: PackageOp, build_args: Mapping[str, str]
+    dockerfile: Dockerfile,
+    op: PackageOp,
+    build_args: Mapping[str, str],
+    cleaned: dict[tuple[int, str], int] | None = None,
 ) -> bool | str:
     """True when pip (or uv) keeps no cache in the layer; the variable name when that
     depends on a value that is not known statically."""
@@ -127,7 +165,7 @@ def _pip_cache_off(
         target = target.rstrip("/")
         if mount.get("type") in ("cache", "tmpfs") and target.endswith((home, "/.cache")):
             return True
-    if _cleaned_later(op, "uv" if uv else "pip"):
+    if _cleaned_later(op, "uv" if uv else "pip", cleaned):
         return True
     name = "UV_NO_CACHE" if uv else "PIP_NO_CACHE_DIR"
     value = env_value(dockerfile, op.run, op.index, name, build_args)
@@ -153,10 +191,15 @@ def _apt_findings(
     if not apt:
         return
     run = apt[0].run
+    # Linear in the RUN's commands: the config before each op is accumulated, and whether
+    # an install follows is known from the last install's position.
+    last_install = max(
+        (n for n, o in enumerate(apt) if o.install.action in _APT_INSTALLS), default=-1
+    )
+    configs = _apt_configs(run.instruction, run, [op.index for op in apt])
     for n, op in enumerate(apt):
-        later = any(o.install.action in _APT_INSTALLS for o in apt[n + 1 :])
-        config = config_before | _apt_config(run.instruction, run, op.index)
-        problems[op.index] += _apt_problems(op, later, config)
+        later = last_install > n
+        problems[op.index] += _apt_problems(op, later, config_before | configs[n])
     # The lists are cleaned once per RUN, after its last update or install.
     caching = [op for op in apt if op.install.action in _APT_INSTALLS | {"update"}]
     if not caching or _cleaned_later(caching[-1], "apt"):
@@ -180,6 +223,7 @@ def _apk_pip_findings(
     build_args: Mapping[str, str],
 ) -> Iterator[tuple[PackageOp, str]]:
     """Adds to ``problems``; yields (command, variable) where a variable decides."""
+    cleaned: dict[tuple[int, str], int] = {}
     for op in ops:
         inst = op.install
         if inst.family == "apk" and inst.action in ("add", "upgrade", "update"):
@@ -187,7 +231,7 @@ def _apk_pip_findings(
             if not (
                 inst.has_option("--no-cache", "--no-network")
                 or mounted_cache(op.run, "/var/cache/apk", "/etc/apk/cache")
-                or _cleaned_later(op, "apk")
+                or _cleaned_later(op, "apk", cleaned)
             ):
                 problems[op.index].append(
                     "stores the package index in /var/cache/apk; use apk add --no-cache"
@@ -195,7 +239,7 @@ def _apk_pip_findings(
                     else "has no --no-cache, so the package index stays in /var/cache/apk"
                 )
         elif inst.family == "pip" and inst.action == "install":
-            off = _pip_cache_off(dockerfile, op, build_args)
+            off = _pip_cache_off(dockerfile, op, build_args, cleaned)
             if isinstance(off, str):
                 yield op, off
             elif not off:

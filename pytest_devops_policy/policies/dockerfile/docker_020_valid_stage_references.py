@@ -13,6 +13,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     Instruction,
     Stage,
 )
+from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.options import DockerOptions
 
 
@@ -76,8 +77,15 @@ def _reference_problem(
             "cannot be told which stage or image it names"
         )
     text = ref.expansion.text.strip()
-    if text.isdigit():
-        index = int(text)
+    index = whole_number(text) if text.isdigit() else None
+    if index is None and text.isascii() and text.isdigit():
+        count = len(dockerfile.stages)
+        return (
+            f"{ref.describe()} (line {line}) refers to stage index {text[:20]}... "
+            f"({len(text)} digits), but the Dockerfile has only {count} "
+            f"stage{'s' if count > 1 else ''}"
+        )
+    if index is not None:
         if index < stage.index:
             return None
         what = f"{ref.describe()} (line {line})"
