@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from pytest_devops_policy import kinds
+from pytest_devops_policy import kinds, safefile
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject, decode
 from pytest_devops_policy.options import KindOptions, Options
 
@@ -79,9 +79,12 @@ class ParseCache:
         key = (path, fmt)
         hit = self._files.get(key)
         if hit is None:
-            if text is None:
-                with open(path, "rb") as fh:
-                    text = decode(fh.read(), fmt.lone_cr_newline)
+            if text is None:  # another file an index reads: only a small regular file
+                data = safefile.read_bytes(path)
+                if data is None:
+                    hit = self._files[key] = ParseError(f"{self.relpath(path)} is not readable")
+                    return hit
+                text = decode(data, fmt.lone_cr_newline)
             source = Source(path=path, relpath=self.relpath(path), text=text)
             try:
                 hit = fmt.parse(source, self.options)
@@ -118,10 +121,8 @@ class ParseCache:
     ) -> T:
         """``extract(parsed file)``, remembered by file content across runs when a
         fact store is set: a warm run reads facts without parsing."""
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
+        data = safefile.read_bytes(path)
+        if data is None:
             return extract(ParseError(f"cannot read {path}"))
         key = None
         if self.fact_store is not None:

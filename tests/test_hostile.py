@@ -322,3 +322,33 @@ def test_odd_types_never_raise_in_a_policy(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--devops-policy-only", "--tb=short")
     out = result.stdout.str()
     assert "internal error" not in out and "INTERNAL-ERROR" not in out
+
+
+def test_the_kubernetes_index_does_not_follow_symlinks_out(
+    pytester: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside-pdb")
+    (outside / "pdb.yaml").write_text(
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n"
+        "spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}\n"
+    )
+    (pytester.path / "deploy").mkdir()
+    (pytester.path / "deploy" / "web.yaml").write_text(DEPLOYMENT.format(name="web"))
+    (pytester.path / "deploy" / "linked").symlink_to(outside, target_is_directory=True)
+    result = pytester.runpytest("--devops-policy-only", "--devops-policy-select=K8S-026")
+    result.assert_outcomes(failed=1)  # the PDB outside the scanned paths covers nothing
+
+
+@pytest.mark.parametrize(
+    "value", ["1e" + "9" * 5000, "9" * 5000 + "%"], ids=["quantity-exponent", "percentage"]
+)
+def test_numbers_of_thousands_of_digits_are_not_internal_errors(
+    pytester: pytest.Pytester, value: str
+) -> None:
+    (pytester.path / "web.yaml").write_text(
+        DEPLOYMENT.format(name="web")
+        + f"          resources: {{limits: {{cpu: '{value}'}}}}\n"
+        + f"  strategy: {{rollingUpdate: {{maxUnavailable: '{value}'}}}}\n"
+    )
+    out = pytester.runpytest("--devops-policy-only", "--tb=short").stdout.str()
+    assert "internal error" not in out and "INTERNAL-ERROR" not in out

@@ -22,9 +22,12 @@ import pytest_devops_policy
 from pytest_devops_policy.formats.github_actions.expressions import find_expressions
 from pytest_devops_policy.formats.github_actions.triggers import github_glob_match
 from pytest_devops_policy.knowledge.ci.segments import command_segments
+from pytest_devops_policy.knowledge.docker.run import shown
+from pytest_devops_policy.knowledge.downloads import _OPTION
 from pytest_devops_policy.knowledge.kubernetes.quantity import InvalidQuantity, parse_quantity
 from pytest_devops_policy.knowledge.secrets.values import detect_secrets
 from pytest_devops_policy.knowledge.terraform.values import _NUMBER as TF_NUMBER
+from pytest_devops_policy.policies.dockerfile.docker_015_package_manager_hygiene import _APT_CONF
 from pytest_devops_policy.policies.kubernetes.k8s_017_no_plaintext_secret_manifests import (
     _templated,
 )
@@ -81,6 +84,14 @@ CASES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
     # Kubernetes quantities and Terraform numbers
     "k8s-quantity": (_quantity, lambda n: "0" * n + "\nx", 1000),
     "tf-number": (TF_NUMBER.fullmatch, lambda n: "0" * n + "-", 1000),
+    # DOCKER-015 apt.conf settings, download options, RUN lines made one line
+    "apt-conf": (
+        lambda s: [rx.search(s) for rx in _APT_CONF.values()],
+        lambda n: "APT::Get::Assume-Yes" + " " * n + "x",
+        2000,
+    ),
+    "download-option": (lambda s: _OPTION.search(s), lambda n: "a-" * n, 2000),
+    "run-one-line": (lambda s: shown(s, 10**9), lambda n: "a" + " " * n + "b", 5000),
 }
 
 
@@ -238,8 +249,6 @@ def _package_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
 
 # Known and owned elsewhere (see the hostile-input issue); remove an entry once fixed.
 _KNOWN = {
-    # `\s*\"?\s*`: file content, quadratic; policies/dockerfile is another helper's
-    "pytest_devops_policy.policies.dockerfile.docker_015_package_manager_hygiene._APT_CONF",
     # `\s*(…)?\s*$`: a size option from the command line or pyproject, not file content
     "pytest_devops_policy.settings._SIZE",
 }

@@ -308,6 +308,11 @@ def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
             if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_BYTES:
                 manifests.add(path)
 
+    real_roots = [os.path.realpath(r) for r in roots]
+
+    def inside(real: str) -> bool:  # symlinks out of the scanned paths are not followed
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots)
+
     for root in roots:
         root = os.path.abspath(root)
         if os.path.isfile(root):
@@ -315,7 +320,7 @@ def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
             continue
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
             real = os.path.realpath(dirpath)
-            if real in seen_dirs:
+            if real in seen_dirs or not inside(real):
                 dirnames[:] = []
                 continue
             seen_dirs.add(real)
@@ -328,7 +333,9 @@ def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
                 and not d.endswith(".egg")
             )
             for name in filenames:
-                visit_file(os.path.join(dirpath, name))
+                path = os.path.join(dirpath, name)
+                if inside(os.path.realpath(path)):
+                    visit_file(path)
     # Vendored subcharts render as part of their parent.
     top = {c for c in charts if not any(c.startswith(o + os.sep) for o in charts if o != c)}
     return sorted(manifests), sorted(kustomizations), sorted(top)

@@ -698,7 +698,7 @@ class AptSource:
 
 
 _ONE_LINE = re.compile(r"^\s*(?:deb|deb-src)\s+(?:\[([^\]]*)\]\s*)?([^\s\[]\S*)")
-_OPTION = re.compile(r"([A-Za-z-]+)\s*[+-]?=\s*([^\s\]]+)")
+_OPTION = re.compile(r"(?<![A-Za-z-])([A-Za-z-]+)\s*[+-]?=\s*([^\s\]]+)")
 
 
 def apt_sources(text: str, edit: bool = False) -> list[AptSource]:

@@ -410,7 +410,9 @@ def _copied_heredocs(
 
 def shown(command: Command | str, limit: int = 80) -> str:
     """A command for messages: quoted as a shell would need it, cut at ``limit`` chars."""
-    text = re.sub(r"\s*\n\s*", " ", str(command).strip())  # one line; spaces in words kept
+    # one line, spaces in words kept (split/join: no regex backtracking on long blanks)
+    parts = (part.strip() for part in str(command).strip().split("\n"))
+    text = " ".join(part for part in parts if part)
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 

@@ -39,7 +39,7 @@ _DECIMAL: dict[str, int] = {
 # The number is taken whole in a lookahead (atomic): backtracking into it, which can never
 # help, would rescan the rest once per digit (quadratic on "000…0\nx").
 _NUMBER = re.compile(r"^(?=([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)))\1(.*)$")
-_EXPONENT = re.compile(r"^[eE][+-]?[0-9]+$")
+_EXPONENT = re.compile(r"^[eE][+-]?[0-9]{1,6}$")  # longer: no quantity (and no int())
 
 
 class InvalidQuantity(ValueError):

@@ -34,7 +34,7 @@ __all__ = [
     "rolling_update",
 ]
 
-_PERCENT = re.compile(r"^([0-9]+)%$")
+_PERCENT = re.compile(r"^([0-9]{1,9})%$")  # more digits: no percentage (and no int())
 Path = tuple[PathPart, ...]
 
 

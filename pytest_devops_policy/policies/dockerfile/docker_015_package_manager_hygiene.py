@@ -45,8 +45,8 @@ _FALSE = frozenset({"0", "false", "no", "off"})
 _PIP_BOOL = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
 # apt.conf settings that stand in for --no-install-recommends and -y.
 _APT_CONF = {
-    "no-recommends": re.compile(r"APT::Install-Recommends\s*\"?\s*(0|false|no|off)\b", re.I),
-    "assume-yes": re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(1|true|yes|on)\b", re.I),
+    "no-recommends": re.compile(r"APT::Install-Recommends\s*(?:\"\s*)?(0|false|no|off)\b", re.I),
+    "assume-yes": re.compile(r"APT::Get::Assume-Yes\s*(?:\"\s*)?(1|true|yes|on)\b", re.I),
 }
 
 
