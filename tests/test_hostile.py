@@ -352,3 +352,31 @@ def test_numbers_of_thousands_of_digits_are_not_internal_errors(
     )
     out = pytester.runpytest("--devops-policy-only", "--tb=short").stdout.str()
     assert "internal error" not in out and "INTERNAL-ERROR" not in out
+
+
+# -- 6. one RUN of thousands of commands costs linear time ------------------------------------
+
+
+def test_many_download_pipelines_in_one_run_are_linear(tmp_path: object) -> None:
+    import time
+    from pathlib import Path
+
+    from pytest_devops_policy.policies import builtin_by_id
+    from pytest_devops_policy.testing import actual
+
+    root = Path(str(tmp_path))
+    policy = builtin_by_id()["DOCKER-012"]
+
+    def cost(n: int) -> float:
+        path = root / f"Dockerfile.{n}"
+        run = " && ".join(f"sudo curl -fsSL http://example.com/{i}.sh | sudo sh" for i in range(n))
+        path.write_text(f"FROM alpine:3.20\nRUN {run}\nUSER 1000\n")
+        best = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            assert actual(path, policy).violations
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = cost(300), cost(1200)
+    assert large / small < 9, (small, large)  # linear is about 4, quadratic about 16

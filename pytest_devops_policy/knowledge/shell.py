@@ -297,21 +297,25 @@ class Script:
                 groups.setdefault(c.pipeline, []).append(c)
         return [sorted(g, key=lambda c: c.position) for g in groups.values() if len(g) > 1]
 
+    def in_pipeline(self, pipeline: int) -> tuple[Command, ...]:
+        """The commands of one pipeline, in source order: looked up by pipeline, so a
+        script of thousands of commands is not scanned once per command."""
+        by_pipeline: dict[int, tuple[Command, ...]] | None = self.__dict__.get("_by_pipeline")
+        if by_pipeline is None:
+            groups: dict[int, list[Command]] = {}
+            for c in self.commands:
+                groups.setdefault(c.pipeline, []).append(c)
+            by_pipeline = {k: tuple(v) for k, v in groups.items()}
+            object.__setattr__(self, "_by_pipeline", by_pipeline)  # a cache of a frozen value
+        return by_pipeline.get(pipeline, ())
+
     def pipeline_of(self, command: Command) -> list[Command]:
-        return [
-            c
-            for c in self.commands
-            if c.pipeline == command.pipeline and c.piped and c.wrapped_by is None
-        ]
+        return [c for c in self.in_pipeline(command.pipeline) if c.piped and c.wrapped_by is None]
 
     def stage_of(self, command: Command) -> list[Command]:
         """Every command at the same place of the same pipeline: ``sudo`` and the
         ``bash`` it wraps in ``curl ... | sudo bash``."""
-        return [
-            c
-            for c in self.commands
-            if c.pipeline == command.pipeline and c.position == command.position
-        ]
+        return [c for c in self.in_pipeline(command.pipeline) if c.position == command.position]
 
     def file_writes(self) -> list[FileWrite]:
         """What the script writes into files, where the text is visible (see FileWrite)."""

@@ -207,7 +207,7 @@ class RunScript:
         ``xargs sudo chmod`` of ``find | xargs sudo chmod`` rather than ``sudo chmod``."""
         if c.wrapped_by is not None and c.wrapped_by != "sh -c":
             for script, first in self.parts:
-                for o in script.commands:
+                for o in script.in_pipeline(c.pipeline):
                     if (
                         o.wrapped_by is None
                         and o.pipeline == c.pipeline
@@ -222,7 +222,7 @@ class RunScript:
         for script, first in self.parts:
             members = [
                 o
-                for o in script.commands
+                for o in script.in_pipeline(c.pipeline)
                 if o.pipeline == c.pipeline
                 and first + o.line == line
                 and (o.wrapped_by is None or o.wrapped_by == c.wrapped_by == "sh -c")
