@@ -82,7 +82,6 @@ class Kind:
     title: str  # for people: "GitHub Actions"
     marker: str  # the pytest marker: "github_actions"
     marker_help: str  # "GitHub Actions workflow"
-    load_options: Callable[[], type[KindOptions]]  # [tool.devops-policy.<TABLE>]
     subjects: tuple[SubjectSpec, ...] = ()
     package: str | None = None  # built-in policies: pytest_devops_policy.policies.<package>
     recognise: Callable[[PurePath], bool] | None = None  # None: not collected from files yet
@@ -93,7 +92,8 @@ class Kind:
 
     @property
     def options(self) -> type[KindOptions]:
-        return self.load_options()
+        """``[tool.devops-policy.<TABLE>]``: the kind's options dataclass."""
+        return _option_classes()[self.name]
 
     @property
     def format(self) -> Format:
@@ -131,55 +131,29 @@ def _terraform() -> Format:
     return FORMAT
 
 
-# Options load on first use too: a plain pytest run declares markers from this table
-# without building every option dataclass.
 @cache
-def _docker_options() -> type[KindOptions]:
-    from pytest_devops_policy.options.docker import DockerOptions
+def _option_classes() -> Mapping[str, type[KindOptions]]:
+    """Each kind's options dataclass, loaded on first use: a plain pytest run declares
+    markers from this table without building any option dataclass."""
+    from pytest_devops_policy.options import (
+        DockerOptions,
+        GhaOptions,
+        GitLabOptions,
+        HostOptions,
+        K8sOptions,
+        SecretsOptions,
+        TfOptions,
+    )
 
-    return DockerOptions
-
-
-@cache
-def _tf_options() -> type[KindOptions]:
-    from pytest_devops_policy.options.terraform import TfOptions
-
-    return TfOptions
-
-
-@cache
-def _gha_options() -> type[KindOptions]:
-    from pytest_devops_policy.options.github_actions import GhaOptions
-
-    return GhaOptions
-
-
-@cache
-def _gitlab_options() -> type[KindOptions]:
-    from pytest_devops_policy.options.pending import GitLabOptions
-
-    return GitLabOptions
-
-
-@cache
-def _k8s_options() -> type[KindOptions]:
-    from pytest_devops_policy.options.kubernetes import K8sOptions
-
-    return K8sOptions
-
-
-@cache
-def _secrets_options() -> type[KindOptions]:
-    from pytest_devops_policy.options.pending import SecretsOptions
-
-    return SecretsOptions
-
-
-@cache
-def _host_options() -> type[KindOptions]:
-    from pytest_devops_policy.options.pending import HostOptions
-
-    return HostOptions
+    return {
+        "dockerfile": DockerOptions,
+        "terraform": TfOptions,
+        "github-actions": GhaOptions,
+        "gitlab-ci": GitLabOptions,
+        "kubernetes": K8sOptions,
+        "secrets": SecretsOptions,
+        "host": HostOptions,
+    }
 
 
 # Recognition order matters: the first kind whose ``recognise`` accepts a path wins, and
@@ -191,7 +165,6 @@ KINDS: Sequence[Kind] = (
         title="Dockerfile",
         marker="dockerfile",
         marker_help="Dockerfile",
-        load_options=_docker_options,
         subjects=(SubjectSpec("dockerfile", "Dockerfile::stage:<stage>::{id}"),),
         package="dockerfile",
         recognise=discovery.is_dockerfile_path,
@@ -206,7 +179,6 @@ KINDS: Sequence[Kind] = (
         title="Terraform",
         marker="terraform",
         marker_help="Terraform",
-        load_options=_tf_options,
         subjects=(SubjectSpec("tf_resource", "infra/main.tf::<type>.<name>::{id}"),),
         package="terraform",
         recognise=discovery.is_terraform_path,
@@ -221,7 +193,6 @@ KINDS: Sequence[Kind] = (
         title="GitHub Actions",
         marker="github_actions",
         marker_help="GitHub Actions workflow",
-        load_options=_gha_options,
         subjects=(
             SubjectSpec("workflow", ".github/workflows/<file>.yml::workflow::{id}"),
             SubjectSpec("job", ".github/workflows/<file>.yml::job:<job-id>::{id}"),
@@ -239,7 +210,6 @@ KINDS: Sequence[Kind] = (
         title="GitLab CI",
         marker="gitlab_ci",
         marker_help="GitLab CI pipeline",
-        load_options=_gitlab_options,
         fence="yaml",
     ),
     Kind(
@@ -248,7 +218,6 @@ KINDS: Sequence[Kind] = (
         title="Kubernetes",
         marker="kubernetes",
         marker_help="Kubernetes manifest",
-        load_options=_k8s_options,
         subjects=(SubjectSpec("k8s_object", "deploy/web.yaml::<Kind>/<name>::{id}"),),
         package="kubernetes",
         recognise=discovery.is_manifest_candidate,
@@ -263,7 +232,6 @@ KINDS: Sequence[Kind] = (
         title="Secrets",
         marker="secrets",
         marker_help="secret scanning",
-        load_options=_secrets_options,
     ),
     Kind(
         name="host",
@@ -271,7 +239,6 @@ KINDS: Sequence[Kind] = (
         title="Live hosts",
         marker="host",
         marker_help="live host (testinfra)",
-        load_options=_host_options,
     ),
 )
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar, Literal
 
-from pytest_devops_policy.options.spec import KindOptions, option
+from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
 __all__ = ["DEFAULT_ALLOWED_FRONTENDS", "DEFAULT_MAX_FILES", "DockerOptions"]
 
@@ -56,14 +56,6 @@ def _eol_date(value: object) -> str | dt.date:
     raise ValueError('must be "bundled", "today" or a YYYY-MM-DD date')
 
 
-def _positive(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    raise ValueError("must be a positive integer")
-
-
 @dataclass(frozen=True)
 class DockerOptions(KindOptions):
     TABLE: ClassVar[str] = "docker"
@@ -94,7 +86,7 @@ class DockerOptions(KindOptions):
         DEFAULT_MAX_FILES,
         "Entries visited per build-context walk; a larger context is 'cannot be checked'.",
         policies=("DOCKER-007", "DOCKER-008"),
-        parse=_positive,
+        parse=positive_int,
         type_text="positive integer",
     )
     healthcheck: Literal["required", "off"] = option(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-__all__ = ["KindOptions", "NoOptions", "OptionError", "option"]
+__all__ = ["KindOptions", "NoOptions", "OptionError", "option", "positive_int"]
 
 
 class OptionError(ValueError):
@@ -47,3 +47,12 @@ def option(
         frozen = default
         return dataclasses.field(default_factory=lambda: frozen, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
+
+
+def positive_int(value: object) -> int:
+    """A whole number >= 1 (also as text, as the command line gives it)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValueError("must be a positive integer")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from pytest_devops_policy.options.spec import KindOptions, option
+from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
 __all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "TfOptions"]
 
@@ -45,14 +45,6 @@ def _parser(value: object) -> str:
     raise ValueError("must be tree-sitter or hcl2")
 
 
-def _days(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    raise ValueError("must be a whole number of days >= 1")
-
-
 @dataclass(frozen=True)
 class TfOptions(KindOptions):
     TABLE: ClassVar[str] = "tf"
@@ -87,6 +79,6 @@ class TfOptions(KindOptions):
         7,
         "The fewest days automated backups must be retained.",
         policies=("TF-017",),
-        parse=_days,
+        parse=positive_int,
         type_text="integer >= 1",
     )
