@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,36 @@ def _import_plugin_modules() -> None:
 
 
 _import_plugin_modules()
+
+
+def _best_time(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def assert_linear(cost: Callable[[int], object], n: int) -> None:
+    """Fail when ``cost(8n)`` takes more than 24 times ``cost(n)`` (best of three each).
+
+    Linear growth is about 8x and quadratic about 64x, so the bound tolerates a loaded
+    CI machine (two xdist workers on two cores) without letting a quadratic shape pass.
+    The floor keeps timer noise on tiny inputs from failing the test.
+    """
+    small = _best_time(lambda: cost(n))
+    big = _best_time(lambda: cost(8 * n))
+    assert big <= 24 * max(small, 2e-4), f"cost({n}) = {small:.4f}s, cost({8 * n}) = {big:.4f}s"
+
+
+Linear = Callable[[Callable[[int], object], int], None]
+
+
+@pytest.fixture(name="assert_linear")
+def _assert_linear_fixture() -> Linear:
+    return assert_linear
+
 
 OWNER_POLICY = """
 from pytest_devops_policy import policy, Severity, Violation

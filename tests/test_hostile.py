@@ -4,7 +4,7 @@ root, no string waives a finding, and one bad file never stops the run."""
 from __future__ import annotations
 
 import pytest
-from conftest import DEPLOYMENT
+from conftest import DEPLOYMENT, Linear
 
 RAISING_APPLIES = """
 from pytest_devops_policy import policy, Severity, Violation
@@ -357,8 +357,9 @@ def test_numbers_of_thousands_of_digits_are_not_internal_errors(
 # -- 6. one RUN of thousands of commands costs linear time ------------------------------------
 
 
-def test_many_download_pipelines_in_one_run_are_linear(tmp_path: object) -> None:
-    import time
+def test_many_download_pipelines_in_one_run_are_linear(
+    tmp_path: object, assert_linear: Linear
+) -> None:
     from pathlib import Path
 
     from pytest_devops_policy.policies import builtin_by_id
@@ -366,17 +367,11 @@ def test_many_download_pipelines_in_one_run_are_linear(tmp_path: object) -> None
 
     root = Path(str(tmp_path))
     policy = builtin_by_id()["DOCKER-012"]
-
-    def cost(n: int) -> float:
-        path = root / f"Dockerfile.{n}"
+    for n in (150, 1200):
         run = " && ".join(f"sudo curl -fsSL http://example.com/{i}.sh | sudo sh" for i in range(n))
-        path.write_text(f"FROM alpine:3.20\nRUN {run}\nUSER 1000\n")
-        best = float("inf")
-        for _ in range(2):
-            start = time.perf_counter()
-            assert actual(path, policy).violations
-            best = min(best, time.perf_counter() - start)
-        return best
+        (root / f"Dockerfile.{n}").write_text(f"FROM alpine:3.20\nRUN {run}\nUSER 1000\n")
 
-    small, large = cost(300), cost(1200)
-    assert large / small < 9, (small, large)  # linear is about 4, quadratic about 16
+    def cost(n: int) -> None:
+        assert actual(root / f"Dockerfile.{n}", policy).violations
+
+    assert_linear(cost, 150)

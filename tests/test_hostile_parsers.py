@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEPLOYMENT
+from conftest import DEPLOYMENT, Linear
 
 from pytest_devops_policy import safefile
 from pytest_devops_policy.formats import yamlload
@@ -270,21 +270,6 @@ def test_hostile_kustomization_and_module_files_do_not_hang(pytester: pytest.Pyt
 # -- 6. quadratic shapes -----------------------------------------------------------------
 
 
-def _ratio(cost: Callable[[int], object], n: int) -> float:
-    """Time of ``cost(4n)`` over time of ``cost(n)`` (best of two): about 4 when linear,
-    16 when quadratic."""
-
-    def timed(size: int) -> float:
-        best = float("inf")
-        for _ in range(2):
-            start = time.perf_counter()
-            cost(size)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    return timed(4 * n) / max(timed(n), 1e-6)
-
-
 def _policy_cost(tmp_path: Path, policy_id: str, command: str) -> Callable[[int], object]:
     from pytest_devops_policy.policies import builtin_by_id
     from pytest_devops_policy.testing import actual
@@ -309,15 +294,15 @@ def _policy_cost(tmp_path: Path, policy_id: str, command: str) -> Callable[[int]
     ],
 )
 def test_one_run_of_many_commands_costs_linear_time(
-    tmp_path: Path, policy_id: str, command: str
+    tmp_path: Path, policy_id: str, command: str, assert_linear: Linear
 ) -> None:
-    assert _ratio(_policy_cost(tmp_path, policy_id, command), 250) < 9
+    assert_linear(_policy_cost(tmp_path, policy_id, command), 150)
 
 
-def test_file_writes_through_long_cat_pipelines_are_linear() -> None:
+def test_file_writes_through_long_cat_pipelines_are_linear(assert_linear: Linear) -> None:
     from pytest_devops_policy.knowledge.shell import parse_script
 
     def cost(n: int) -> object:
         return parse_script("echo hi | " + "cat | " * n + "cat > /etc/x").file_writes()
 
-    assert _ratio(cost, 1000) < 9
+    assert_linear(cost, 500)

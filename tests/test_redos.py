@@ -13,10 +13,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from conftest import Linear
 
 import pytest_devops_policy
 from pytest_devops_policy.formats.github_actions.expressions import find_expressions
@@ -36,23 +36,6 @@ try:  # Python 3.11+
     import re._parser as sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef]
-
-
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def _assert_linear(run: Callable[[str], object], make: Callable[[int], str], n: int) -> None:
-    small, big = make(n), make(8 * n)
-    t_small = _best(lambda: run(small))
-    t_big = _best(lambda: run(big))
-    # Linear: ~8x. The floor keeps timer noise on tiny inputs from failing the test.
-    assert t_big <= 24 * max(t_small, 2e-4), (t_small, t_big)
 
 
 def _quantity(text: str) -> object:
@@ -96,9 +79,10 @@ CASES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_linear_on_hostile_input(case: str) -> None:
+def test_linear_on_hostile_input(case: str, assert_linear: Linear) -> None:
     run, make, n = CASES[case]
-    _assert_linear(run, make, n)
+    inputs = {n: make(n), 8 * n: make(8 * n)}  # built once, outside the timed calls
+    assert_linear(lambda k: run(inputs[k]), n)
 
 
 def test_glob_double_star_is_fast_and_right() -> None:
