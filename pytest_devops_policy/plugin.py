@@ -222,6 +222,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "devops_policy_collector")
     config.pluginmanager.register(ReportTrimmer(), "devops_policy_report_trimmer")
+    from pytest_devops_policy.pytest_layer.gcpause import GcPause
+
+    config.pluginmanager.register(GcPause(), "devops_policy_gc")
     if settings.lean:
         from pytest_devops_policy.pytest_layer.protocol import LeanProtocol
 
@@ -261,6 +264,7 @@ _REGISTERED = (
     "devops_policy_report_trimmer",
     "devops_policy_protocol",
     "devops_policy_xdist",
+    "devops_policy_gc",
 )
 
 
