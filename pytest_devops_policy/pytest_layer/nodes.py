@@ -19,17 +19,23 @@ from _pytest._io import TerminalWriter
 from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
-from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation
 from pytest_devops_policy.masking import Redactor, escape_controls
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
-from pytest_devops_policy.pytest_layer.render import FailureText, excerpt, finding_text, one_line
+from pytest_devops_policy.pytest_layer.render import FailureText, excerpt
+from pytest_devops_policy.pytest_layer.verdict import (
+    BELOW,
+    ERROR,
+    PASSED,
+    UNKNOWN,
+    WAIVED,
+    ResourceScope,
+    Verdict,
+)
 from pytest_devops_policy.waivers import (
-    Decision,
     FileWaivers,
     Waiver,
     annotation_waiver,
-    decide,
     inline_waivers,
 )
 
@@ -418,6 +424,7 @@ class ResourceNode(pytest.Collector):
         self.file_text = file_text
         self.waivers = waivers
         self.annotation_waivers = annotation_waivers
+        self.scope = ResourceScope(result, file_text, waivers, annotation_waivers, redactor)
 
     def collect(self) -> Iterator[pytest.Item]:
         for outcome in self.result.outcomes:
@@ -430,24 +437,21 @@ class ResourceNode(pytest.Collector):
 
 
 class PolicyItem(_Base):
+    """One verdict as one item (``--devops-policy-items=policy``)."""
+
     def __init__(self, *, policy: Policy, outcome: Outcome, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         parent = self.parent
         assert isinstance(parent, ResourceNode)
         self.resource: ResourceNode = parent
         self.policy = policy
-        self.outcome = outcome
         self.policy_id = policy.id
         self.redactor = parent.redactor
         self.state = _file_node(self).state
-        result = parent.result
         self.extra_keyword_matches.add(policy.name)
-        # Waivers are known at collection: decide now, so that the severity an item is
-        # marked, selected, reported and thresholded with is that of what it reports.
-        self.decision = self._decide() if outcome.violations else None
-        self.findings = self._findings()
-        self.severity = max(v.severity for v in self.findings) if self.findings else policy.severity
-        self.line = self.findings[0].line if self.findings else result.line
+        self.verdict = verdict = Verdict(policy, outcome, parent.scope, self.state)
+        self.severity = verdict.severity
+        self.line = verdict.line
         self._setup_item(
             policy.kind,
             str(self.severity),
@@ -456,100 +460,30 @@ class PolicyItem(_Base):
                 policy.name,
                 str(self.severity),
                 policy.kind,
-                result.label,
+                parent.result.label,
                 parent.file_text.relpath,
                 self.line,
                 policy.controls,
             ),
         )
 
-    def _decide(self) -> Decision[ResolvedViolation]:
-        policy, resource = self.policy, self.resource.result
-        waivers = self.resource.waivers
-        whole, scoped = waivers.for_item(
-            policy.id,
-            policy.name,
-            resource.label,
-            resource.waiver_lines,
-            extra=self.resource.annotation_waivers,
-        )
-        today = self.state.settings.today
-        return decide(self.outcome.violations, whole, scoped, waivers.covers, today)
-
-    def _findings(self) -> list[ResolvedViolation]:
-        """What the item reports: the findings no waiver covers (all of them when the item is
-        waived), the most severe first."""
-        d = self.decision
-        if d is None:
-            return []
-        found = list(d.remaining) if d.remaining else list(self.outcome.violations)
-        return sorted(found, key=lambda v: (-v.severity, v.line, v.col))
-
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
         return self._where, self.line - 1, f"{self.resource.name}::{self.name}"
 
     def runtest(self) -> None:
-        outcome = self.outcome
-        if outcome.error is not None:
-            raise PolicyError(self.redactor(outcome.error))
-        if self.decision is None:
-            if outcome.unknowns:
-                reason = UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns))
-                _skip_here(reason, self.redactor)
+        judged = self.verdict.judge(self.state)
+        self.user_properties.extend(judged.waiver_props)
+        status = judged.status
+        if status == PASSED:
             return
-        self._judge(outcome, self.decision)
-
-    def _judge(self, outcome: Outcome, decision: Decision[ResolvedViolation]) -> None:
-        state, settings = self.state, self.state.settings
-        policy = self.policy
-        for w in decision.considered:
-            state.ledger.consider(w)
-        for w in decision.used:
-            state.ledger.use(w)
-        relpath = self.resource.file_text.relpath
-        secrets = self.redactor.with_secrets(outcome.secrets)
-        if decision.waived_by is not None:
-            self._waive(decision.waived_by, one_line(policy, relpath, self.findings, secrets))
-        remaining = self.findings
-        notes: list[str] = []
-        if decision.used:
-            notes.append(
-                f"{len(outcome.violations) - len(remaining)} other finding(s) waived "
-                f"by {', '.join(sorted({w.source for w in decision.used}))}"
-            )
-        for w in decision.expired:
-            state.ledger.expire(w)
-            assert w.expires is not None
-            notes.append(f"waiver expired on {w.expires.isoformat()}: {w.describe()}")
-            self._waiver_props(w, "expired")
-        crash = one_line(policy, relpath, remaining, secrets)
-        if self.severity < settings.fail_on and not decision.expired:
-            pytest.xfail(f"below --devops-policy-fail-on={settings.fail_on}: " + crash)
-        text = finding_text(policy, self.resource.file_text.source, remaining, secrets, notes)
-        if decision.expired:
-            crash += f" (waiver expired on {decision.expired[0].expires})"
-        crash = secrets(crash, newlines=False)
-        raise PolicyFailed(text, crash, self._where, remaining[0].line)
-
-    def _waiver_props(self, w: Waiver, status: str) -> None:
-        props: list[tuple[str, object]] = [
-            ("waiver_reason", w.reason or ""),
-            ("waiver_expires", w.expires.isoformat() if w.expires else ""),
-            ("waiver_owner", w.owner or ""),
-            ("waiver_ticket", w.ticket or ""),
-            ("waiver_source", w.source),
-            ("waiver_status", status),
-        ]
-        self.user_properties.extend((name, self._clean_prop(value)) for name, value in props)
-
-    def _waive(self, w: Waiver, summary: str) -> NoReturn:
-        self._waiver_props(w, "applied")
-        details = [f'reason="{w.reason}"']
-        if w.owner:
-            details.append(f"owner={w.owner}")
-        details.append(f"expires={w.expires.isoformat() if w.expires else 'never'}")
-        reason = f"waived by {w.source} ({' '.join(details)}): " + summary
-        pytest.xfail(self.redactor(reason, newlines=False))
+        if status == ERROR:
+            raise PolicyError(judged.reason)
+        if status == UNKNOWN:
+            _skip_here(judged.reason, self.redactor)
+        if status in (WAIVED, BELOW):
+            pytest.xfail(judged.reason)
+        assert judged.text is not None
+        raise PolicyFailed(judged.text, judged.reason, self._where, judged.line)
 
 
 class ParseErrorItem(_Base):
