@@ -129,6 +129,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "setup/call/teardown hooks; 'standard' uses the full runtest protocol",
     )
     group.addoption(
+        "--devops-policy-items",
+        choices=["resource", "policy"],
+        help="the pytest item model: 'resource' (default) makes one item per resource "
+        "holding every policy's verdict on it; 'policy' one item per (resource, policy), "
+        "for IDE explorers and node ids down to the policy (slower on big trees)",
+    )
+    group.addoption(
         "--devops-policy-explain",
         metavar="ID",
         help="print the reference page of one policy (an id or a name; built-in, plugin or "
@@ -222,6 +229,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "devops_policy_collector")
     config.pluginmanager.register(ReportTrimmer(), "devops_policy_report_trimmer")
+    if settings.items == "resource":
+        from pytest_devops_policy.pytest_layer.selection import VerdictSelection
+
+        config.pluginmanager.register(VerdictSelection(), "devops_policy_selection")
     from pytest_devops_policy.pytest_layer.gcpause import GcPause
 
     config.pluginmanager.register(GcPause(), "devops_policy_gc")
@@ -265,6 +276,7 @@ _REGISTERED = (
     "devops_policy_protocol",
     "devops_policy_xdist",
     "devops_policy_gc",
+    "devops_policy_selection",
 )
 
 

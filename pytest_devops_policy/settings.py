@@ -33,6 +33,7 @@ TOP_LEVEL_KEYS = (
     "file_memory",
     "cache",
     "protocol",
+    "items",
     "waivers",
     "today",
 )
@@ -56,6 +57,8 @@ class Settings:
     config_path: str | None = None
     cache: bool = True  # reuse file results from pytest's cache directory
     lean: bool = True  # the lean runtest protocol for policy items (protocol.py)
+    # One pytest item per resource (all its verdicts) or per (resource, policy): nodes.py
+    items: str = "resource"
     today: dt.date = field(default_factory=dt.date.today)
 
     def selects(self, policy_id: str, name: str) -> bool:
@@ -163,7 +166,22 @@ def build(config: pytest.Config) -> Settings:
         fail_on=fail_on,
         strict_waivers=bool(opt("devops_policy_strict_waivers") or table.get("strict_waivers")),
         cache=not opt("devops_policy_no_cache") and table.get("cache", True) is not False,
-        lean=(opt("devops_policy_protocol") or table.get("protocol") or "lean") == "lean",
+        lean=_choice(
+            opt("devops_policy_protocol") or table.get("protocol"),
+            PROTOCOLS,
+            "protocol",
+            config_path,
+        )
+        == "lean",
+        items=_choice(
+            opt("devops_policy_items")
+            or table.get("items")
+            or os.environ.get("DEVOPS_POLICY_ITEMS")
+            or None,
+            ITEM_MODELS,
+            "items",
+            config_path,
+        ),
         max_file_size=max_size,
         file_timeout=file_timeout,
         file_memory=file_memory,
@@ -245,6 +263,26 @@ def _options(config: pytest.Config, raw: Mapping[str, Any], config_path: str | N
             raise pytest.UsageError(f"devops-policy option {exc}") from None
         _usage(config_path, table, str(exc), option)
         raise AssertionError("unreachable") from None
+
+
+PROTOCOLS = ("lean", "standard")
+ITEM_MODELS = ("resource", "policy")
+
+
+def _choice(value: object, choices: tuple[str, ...], key: str, config_path: str | None) -> str:
+    """One of ``choices`` (the first when unset); anything else is a usage error."""
+    if value is None:
+        return choices[0]
+    text = str(value).strip().lower()
+    if text not in choices:
+        _usage(
+            config_path,
+            None,
+            f"{key} must be one of {', '.join(choices)}, not {value!r}"
+            + _suggest(text, list(choices)),
+            key,
+        )
+    return text
 
 
 def _today(value: object, config_path: str | None) -> dt.date:

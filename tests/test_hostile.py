@@ -117,10 +117,10 @@ def test_a_huge_waiver_comment_is_read_in_linear_time() -> None:
 
     def cost(n: int) -> float:
         text = "# devops-policy: ignore[X-001] " + "a" * n + "\n"
-        start = time.perf_counter()
+        start = time.process_time()
         (w,) = inline_waivers(Source("f", "f", text))
         assert not w.valid
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     cost(1000)
     assert cost(200_000) < 0.5

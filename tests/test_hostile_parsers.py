@@ -38,10 +38,10 @@ def _alias_bomb(levels: int = 10, width: int = 10) -> str:
 def test_alias_bomb_is_one_parse_error() -> None:
     text = _alias_bomb()
     assert len(text) < 650
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ParseError, match=r"expands to more than \d+ nodes through aliases"):
         yamlload.load_documents(text, yaml11=True)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_alias_bomb_in_a_manifest_is_a_parse_error_of_that_file() -> None:
@@ -170,7 +170,7 @@ def test_doubling_build_args_stop_at_the_bound() -> None:
     lines += ["RUN echo $A40"]
     text = "\n".join(lines) + "\n"
     assert len(text) < 900
-    start = time.perf_counter()
+    start = time.process_time()
     parsed = parse_dockerfile(Source("/x/Dockerfile", "Dockerfile", text))
     dockerfile: Any = parsed.subjects[0]
     run = dockerfile.instructions[-1]
@@ -180,7 +180,7 @@ def test_doubling_build_args_stop_at_the_bound() -> None:
     assert not big.resolved
     past = dockerfile.resolve("$A15$A15", run)  # 2 x 64 KiB: past the bound, with a reason
     assert not past.resolved and past.reason and str(MAX_EXPANDED // 1024) in past.reason
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def _locals_module(kind: str, width: int = 60, levels: int = 7) -> str:
@@ -201,7 +201,7 @@ def test_locals_repeating_the_previous_one_resolve_once_each(kind: str) -> None:
     parsed = parse_terraform(Source("/x/main.tf", "main.tf", _locals_module(kind)))
     (block,) = parsed.blocks
     evaluator = Evaluator({}, block.attributes, {})
-    start = time.perf_counter()
+    start = time.process_time()
     from pytest_devops_policy.formats.terraform.model import is_literal
 
     assert not is_literal(evaluator.resolve(Expr("local.l7", "ref", ref=("local", "l7"))))
@@ -210,7 +210,7 @@ def test_locals_repeating_the_previous_one_resolve_once_each(kind: str) -> None:
     assert "expands to more than" in evaluator.explain(big)
     small = evaluator.resolve(Expr("local.l2", "ref", ref=("local", "l2")))
     assert small == ("ab" * 3600 if kind == "template" else [["ab"] * 60] * 60)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 # -- 4. files the tree names -------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_safe_read_refuses_what_is_not_a_small_regular_file(tmp_path: Path) -> N
     big.write_bytes(b"x" * 101)
     fine = tmp_path / "fine"
     fine.write_bytes(b"caf\xc3\xa9 \xff")
-    start = time.perf_counter()
+    start = time.process_time()
     assert safefile.read_bytes(str(fifo)) is None
     assert safefile.read_bytes(str(zero)) is None
     assert safefile.read_bytes(str(big), limit=100) is None
@@ -236,7 +236,7 @@ def test_safe_read_refuses_what_is_not_a_small_regular_file(tmp_path: Path) -> N
     assert safefile.read_bytes(str(tmp_path)) is None
     assert safefile.read_text(str(fine)) == "café \ufffd"
     assert not safefile.is_regular_file(str(fifo))
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 @needs_fifo

@@ -29,13 +29,19 @@ SCAN_OUTPUT = "devops_policy_scan"
 
 def _is_policy_report(report: pytest.TestReport) -> bool:
     props = report.user_properties
-    return bool(props) and props[0][0] == "policy_id"
+    return bool(props) and props[0][0] in ("policy_id", "resource")
 
 
 def _policy_props(report: pytest.TestReport) -> dict[str, str] | None:
     if not _is_policy_report(report):
         return None
     return {str(k): str(v) for k, v in report.user_properties}
+
+
+# A resource item's own properties; every other key without a dot is a policy id.
+_RESOURCE_KEYS = frozenset({"resource", "kind", "file", "line"})
+# A verdict's status, as the summary counts it.
+_TALLY_OUTCOME = {"unknown": "skipped", "error": "failed"}
 
 
 class DevopsPolicy:
@@ -182,6 +188,9 @@ class DevopsPolicy:
         props = _policy_props(report)
         if props is None:
             return
+        if "policy_id" not in props:  # a resource item: one tally entry per verdict
+            self._tally_verdicts(report)
+            return
         if report.passed:
             outcome = "passed"
         elif report.failed:
@@ -191,6 +200,29 @@ class DevopsPolicy:
         else:
             outcome = "skipped"
         self.tally.add(props, outcome)
+
+    def _tally_verdicts(self, report: pytest.TestReport) -> None:
+        """A resource item's verdicts, from its properties (the controller of an xdist run
+        sees only those): ``K8S-001 = failed``, ``K8S-001.severity = high``..."""
+        props = report.user_properties
+        kind = ""
+        values: dict[str, str] = {}
+        for key, value in props:
+            values[key] = str(value)
+        kind = values.get("kind", "")
+        for key, value in props:
+            if "." in key or key in _RESOURCE_KEYS:
+                continue
+            outcome = _TALLY_OUTCOME.get(str(value), str(value))
+            self.tally.add(
+                {
+                    "policy_id": key,
+                    "policy_name": values.get(f"{key}.name", ""),
+                    "severity": values.get(f"{key}.severity", ""),
+                    "kind": kind,
+                },
+                outcome,
+            )
 
     @cached_property
     def _junit(self) -> Any:
@@ -202,7 +234,7 @@ class DevopsPolicy:
         """xunit1's ``line`` attribute is pytest's 0-based location (for IDEs); give the
         testcase the same 1-based line as its ``line`` property instead."""
         props = report.user_properties
-        if not props or props[0][0] != "policy_id":
+        if not _is_policy_report(report):
             return
         for key, value in props:
             if key == "line":

@@ -7,7 +7,7 @@ like ``deploy/web.yaml::Deployment/web::K8S-001``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -26,9 +26,11 @@ from pytest_devops_policy.pytest_layer.render import FailureText, excerpt
 from pytest_devops_policy.pytest_layer.verdict import (
     BELOW,
     ERROR,
+    FAILED,
     PASSED,
     UNKNOWN,
     WAIVED,
+    Judged,
     ResourceScope,
     Verdict,
 )
@@ -50,9 +52,12 @@ KIND_MARKERS = {k.name: k.marker for k in kinds.KINDS}
 class PolicyFailed(Exception):
     """Raised by an item to fail with pre-rendered text (never a traceback)."""
 
-    def __init__(self, text: FailureText, crash: str, path: str, line: int) -> None:
+    def __init__(
+        self, text: FailureText | Sequence[FailureText], crash: str, path: str, line: int
+    ) -> None:
         super().__init__(crash)
-        self.text = text
+        # A resource item fails with the text of each failing verdict, in order.
+        self.texts = [text] if isinstance(text, FailureText) else list(text)
         self.crash = crash
         self.path = path
         self.line = line
@@ -78,10 +83,15 @@ class PolicyFailureRepr(TerminalRepr):
     """Plain failure text in the shape ``--tb`` asks for; ``explained`` (decided once, when
     the report is made) says its policy's why/fix were already printed in this run."""
 
-    def __init__(self, exc: PolicyFailed, style: str, explained: bool) -> None:
+    def __init__(self, exc: PolicyFailed, style: str, explained: set[str]) -> None:
         self.style = style
-        self.text = exc.text.render(style, explained)
-        self.reprcrash = FindingLines(exc.path, exc.line, exc.crash, exc.text.lines)
+        parts = []
+        for text in exc.texts:  # why/fix once per policy and run
+            parts.append(text.render(style, text.policy_id in explained))
+            explained.add(text.policy_id)
+        self.text = "\n".join(parts)
+        lines = [line for text in exc.texts for line in text.lines]
+        self.reprcrash = FindingLines(exc.path, exc.line, exc.crash, lines)
 
     def __str__(self) -> str:  # the JUnit body, whatever the terminal shows
         return self.text
@@ -122,11 +132,7 @@ class _Base(pytest.Item):
     ) -> str | TerminalRepr:
         if isinstance(excinfo.value, PolicyFailed):
             style = str(self.config.getoption("tbstyle", "auto") or "auto")
-            explained = self.state.explained
-            pid = excinfo.value.text.policy_id
-            seen = pid in explained
-            explained.add(pid)
-            return PolicyFailureRepr(excinfo.value, style, seen)
+            return PolicyFailureRepr(excinfo.value, style, self.state.explained)
         if isinstance(excinfo.value, PolicyError):
             return f"internal error while checking {self.nodeid}:\n{excinfo.value}"
         # A bug in a policy: keep it short but honest about where it happened.
@@ -391,6 +397,21 @@ class PolicyFile(_FileBase):
                     )
             if not resource.outcomes:
                 continue
+            if state.settings.items == "resource":
+                yield ResourceItem.from_parent(
+                    self,
+                    name=escape_controls(resource.name, newlines=False),
+                    scope=ResourceScope(
+                        resource,
+                        file_text,
+                        file_waivers,
+                        [w for w in annotations if w.valid],
+                        redactor,
+                    ),
+                    policies=by_id,
+                    kind=self.kind,
+                )
+                continue
             yield ResourceNode.from_parent(
                 self,
                 name=escape_controls(resource.name, newlines=False),
@@ -484,6 +505,98 @@ class PolicyItem(_Base):
             pytest.xfail(judged.reason)
         assert judged.text is not None
         raise PolicyFailed(judged.text, judged.reason, self._where, judged.line)
+
+
+class ResourceItem(_Base):
+    """All of one resource's verdicts as one item (``--devops-policy-items=resource``).
+
+    pytest's cost is per item, so this model pays it once per resource rather than once
+    per (resource, policy). What users select still narrows to verdicts: ``-k``, ``-m``
+    and ``--deselect`` are applied to each verdict (selection.py), and the item reports
+    only the verdicts left. Each verdict's outcome, severity and waiver travel in the
+    item's properties (JUnit, the summary, xdist), named after its policy id.
+    """
+
+    def __init__(
+        self, *, scope: ResourceScope, policies: Mapping[str, Policy], kind: str, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        state = self.state = _file_node(self).state
+        self.scope = scope
+        self.redactor = scope.redactor
+        self.kind = kind
+        result = scope.result
+        self.verdicts = [Verdict(policies[o.policy_id], o, scope, state) for o in result.outcomes]
+        self.selected: list[Verdict] = self.verdicts  # narrowed by selection.py
+        # What -k/-m see of the item besides each verdict's own names (selection.py)
+        self.match_base: tuple[frozenset[str], tuple[Any, ...]] | None = None
+        self.line = result.line
+        self.add_marker(state.marker("devops_policy"))
+        if kind in KIND_MARKERS:
+            self.add_marker(state.marker(KIND_MARKERS[kind]))
+            if kind != KIND_MARKERS[kind]:
+                self.add_marker(state.marker(kind))
+        for severity in sorted({str(v.severity) for v in self.verdicts}):
+            self.add_marker(state.marker(severity))
+        self.user_properties = [
+            ("resource", self._clean_prop(result.label)),
+            ("kind", kind),
+            ("file", scope.file_text.relpath),
+            ("line", str(result.line)),
+        ]
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self._where, self.line - 1, self.name
+
+    def runtest(self) -> None:
+        state = self.state
+        props = self.user_properties
+        failed: list[tuple[Verdict, Judged]] = []
+        xfails: list[str] = []
+        unknowns: list[str] = []
+        passed = False
+        for v in self.selected:
+            j = v.judge(state)
+            pid = v.policy.id
+            props.append((pid, j.status))
+            props.append((f"{pid}.severity", str(v.severity)))
+            props.append((f"{pid}.name", v.policy.name))
+            if v.policy.controls:
+                props.append((f"{pid}.controls", ",".join(v.policy.controls)))
+            if j.status == PASSED:
+                passed = True
+                continue
+            props.append((f"{pid}.line", str(j.line)))
+            props.append((f"{pid}.reason", j.reason))
+            props.extend((f"{pid}.{key}", self._clean_prop(value)) for key, value in j.waiver_props)
+            if j.status in (FAILED, ERROR):
+                failed.append((v, j))
+            elif j.status == UNKNOWN:
+                unknowns.append(f"{pid}: {j.reason}")
+            else:
+                xfails.append(j.reason)
+        if failed:
+            self._fail(failed)
+        if passed or not self.selected:
+            return
+        if xfails:
+            pytest.xfail("; ".join(xfails))
+        _skip_here("; ".join(unknowns), self.redactor)
+
+    def _fail(self, failed: list[tuple[Verdict, Judged]]) -> NoReturn:
+        failed.sort(key=lambda vj: (-vj[0].severity, vj[1].line, vj[0].policy.id))
+        texts: list[FailureText] = []
+        for v, j in failed:
+            if j.text is not None:
+                texts.append(j.text)
+                continue
+            head = f"{v.policy.id} {v.policy.name}: internal error while checking {self.nodeid}:"
+            texts.append(FailureText([head, j.reason], [], [head], v.policy.id))
+        first = failed[0][1]
+        crash = first.reason if first.status == FAILED else texts[0].short[0]
+        if len(failed) > 1:
+            crash += f" (+{len(failed) - 1} more: {', '.join(v.policy.id for v, _ in failed[1:])})"
+        raise PolicyFailed(texts, crash, self._where, first.line)
 
 
 class ParseErrorItem(_Base):

@@ -1,0 +1,100 @@
+"""``-k``, ``-m`` and ``--deselect`` for resource items, verdict by verdict.
+
+A resource item holds many policies' verdicts, so pytest's own selection cannot be
+right for it: ``-k K8S-001`` must keep the item but only that verdict, and
+``-k "not K8S-001"`` must keep the item's other verdicts. While the other plugins
+modify the items, ``-k``/``-m`` are hidden from them; afterwards every item is
+matched here: a resource item keeps the verdicts whose own names and markers match
+(its policy id, policy name and severity, with the file's and resource's names and
+the kind markers), and any other item is matched exactly as pytest would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import pytest
+from _pytest.mark import KeywordMatcher, MarkMatcher, _parse_expression
+from _pytest.mark.expression import Expression
+from _pytest.mark.structures import Mark
+
+from pytest_devops_policy.api import Severity
+from pytest_devops_policy.pytest_layer.nodes import ResourceItem
+from pytest_devops_policy.pytest_layer.verdict import Verdict
+
+
+def _compile(text: str, option: str) -> Expression | None:
+    # pytest's own parser and message for a bad expression (one usage error at start-up)
+    return _parse_expression(text, f"Wrong expression passed to '{option}'") if text else None
+
+
+class VerdictSelection:
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> Generator[None, None, None]:
+        opt = config.option
+        keyword = (getattr(opt, "keyword", "") or "").lstrip()
+        markexpr = getattr(opt, "markexpr", "") or ""
+        opt.keyword, opt.markexpr = "", ""
+        try:
+            yield
+        finally:
+            opt.keyword, opt.markexpr = keyword, markexpr
+        kexpr = _compile(keyword, "-k")
+        mexpr = _compile(markexpr, "-m")
+        prefixes = tuple(config.getoption("deselect") or ())
+        if kexpr is None and mexpr is None and not prefixes:
+            return
+        keep: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
+        for item in items:
+            if isinstance(item, ResourceItem):
+                item.selected = [
+                    v for v in item.verdicts if _selects(item, v, kexpr, mexpr, prefixes)
+                ]
+                chosen = bool(item.selected)
+            else:
+                chosen = (kexpr is None or kexpr.evaluate(KeywordMatcher.from_item(item))) and (
+                    mexpr is None or mexpr.evaluate(MarkMatcher.from_markers(item.iter_markers()))
+                )
+            (keep if chosen else dropped).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+
+
+_SEVERITIES = frozenset(str(s) for s in Severity)
+
+
+def _selects(
+    item: ResourceItem,
+    verdict: Verdict,
+    kexpr: Expression | None,
+    mexpr: Expression | None,
+    prefixes: tuple[str, ...],
+) -> bool:
+    policy = verdict.policy
+    if prefixes and f"{item.nodeid}::{policy.id}".startswith(prefixes):
+        return False
+    severity = str(verdict.severity)
+    names, marks = _shared(item)
+    if kexpr is not None and not kexpr.evaluate(
+        KeywordMatcher(names | {policy.id, policy.name, severity})
+    ):
+        return False
+    if mexpr is not None:
+        own = [*marks, getattr(pytest.mark, severity).mark]
+        if not mexpr.evaluate(MarkMatcher.from_markers(own)):
+            return False
+    return True
+
+
+def _shared(item: ResourceItem) -> tuple[frozenset[str], tuple[Mark, ...]]:
+    """What ``-k`` and ``-m`` see of the item as pytest reads it, less the severities: a
+    verdict is matched with its own severity only. Computed once per item."""
+    if item.match_base is None:
+        names = frozenset(KeywordMatcher.from_item(item)._names - _SEVERITIES)
+        marks = tuple(m for m in item.iter_markers() if m.name not in _SEVERITIES)
+        item.match_base = (names, marks)
+    return item.match_base
