@@ -314,6 +314,28 @@ def test_locals_repeating_the_previous_one_resolve_once_each(kind: str) -> None:
     assert time.perf_counter() - start < 5
 
 
+def test_a_terraform_policy_says_a_local_is_too_large(tmp_path: Path) -> None:
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.context import Context, ParseCache
+    from pytest_devops_policy.engine.evaluate import evaluate
+    from pytest_devops_policy.options import Options
+    from pytest_devops_policy.policies import builtin_by_id
+
+    path = tmp_path / "main.tf"
+    rds = 'resource "aws_db_instance" "d" {\n  backup_retention_period = local.l3\n}\n'
+    path.write_text(_locals_module("template", levels=3) + rds)
+    options = Options.from_flat({}, kinds.option_classes())
+    cache = ParseCache(str(tmp_path), options=options)
+    parsed = cache.get(str(path), "terraform")
+    assert not isinstance(parsed, Exception), parsed
+    (db,) = parsed.subjects
+    finding = evaluate(builtin_by_id()["TF-017"], db, Context(options, cache))
+    assert not finding.violations
+    assert finding.unknowns == [
+        "backup_retention_period = local.l3 (local.l3 expands to more than 64 Ki values)"
+    ]
+
+
 # -- 4. files the tree names -------------------------------------------------------------
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
