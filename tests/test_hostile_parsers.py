@@ -183,6 +183,107 @@ def test_doubling_build_args_stop_at_the_bound() -> None:
     assert time.process_time() - start < 5
 
 
+_DOUBLING = "ARG A0=xyzxyz\n" + "".join(
+    f"ARG A{i}=${{A{i - 1}}}${{A{i - 1}}}\n" for i in range(1, 41)
+)
+_TOO_LARGE = "whose expansion is more than 64 KiB"
+
+
+def _policy_messages(tmp_path: Path, policy_id: str, text: str) -> tuple[list[str], list[str]]:
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.context import Context, ParseCache
+    from pytest_devops_policy.engine.evaluate import evaluate
+    from pytest_devops_policy.options import Options
+    from pytest_devops_policy.policies import builtin_by_id
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(text)
+    options = Options.from_flat({}, kinds.option_classes())
+    cache = ParseCache(str(tmp_path), options=options)
+    parsed = cache.get(str(path), "dockerfile")
+    assert not isinstance(parsed, Exception), parsed
+    finding = evaluate(builtin_by_id()[policy_id], parsed.subjects[-1], Context(options, cache))
+    return [v.message for v in finding.violations], finding.unknowns
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "body", "want"),
+    [
+        ("DOCKER-020", "FROM ${A40}\n", "FROM ${A40} (line 42) depends on A40, " + _TOO_LARGE),
+        ("DOCKER-023", "FROM ${A40}\n", "depends on A40, " + _TOO_LARGE),
+        ("DOCKER-025", "FROM alpine\nARG A40\nUSER ${A40}\n", "depends on A40, " + _TOO_LARGE),
+        ("DOCKER-001", "FROM alpine\nARG A40\nUSER ${A40}\n", "depends on A40, " + _TOO_LARGE),
+        (
+            "DOCKER-012",
+            "FROM alpine\nARG A40\nRUN curl -fsSL $A40 -o /x\n",
+            "the URL $A40 depends on A40, " + _TOO_LARGE,
+        ),
+        ("DOCKER-017", "FROM alpine\nARG A40\nWORKDIR ${A40}\n", "on A40, " + _TOO_LARGE),
+        ("DOCKER-008", "FROM alpine\nARG A40\nCOPY ${A40} /x\n", "on A40, " + _TOO_LARGE),
+        ("DOCKER-007", "FROM alpine\nARG A40\nCOPY ${A40} /x\n", "on A40, " + _TOO_LARGE),
+        ("DOCKER-016", "FROM alpine\nARG A40\nRUN apk add $A40\n", "on A40, " + _TOO_LARGE),
+        # ENV built from it, inherited by a later stage
+        (
+            "DOCKER-025",
+            "FROM alpine AS base\nARG A40\nENV BIG=x${A40}\nFROM base\nUSER $BIG\n",
+            "depends on BIG, " + _TOO_LARGE,
+        ),
+        # an ONBUILD trigger sees the stage's ENV
+        (
+            "DOCKER-012",
+            "FROM alpine\nARG A40\nENV BIG=${A40}\nONBUILD RUN curl -fsSL $BIG -o /x\n",
+            "depends on BIG, " + _TOO_LARGE,
+        ),
+        # A13 is 48 KiB: twice is past the bound where it is used
+        ("DOCKER-020", "FROM ${A13}${A13}\n", "depends on A13, " + _TOO_LARGE),
+    ],
+)
+def test_a_value_past_the_bound_is_unknown_for_that_reason(
+    tmp_path: Path, policy_id: str, body: str, want: str
+) -> None:
+    violations, unknowns = _policy_messages(tmp_path, policy_id, _DOUBLING + body)
+    assert not violations
+    assert any(want in u for u in unknowns), unknowns
+    assert not any("no default" in u or "no value" in u for u in unknowns), unknowns
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "body"),
+    [
+        ("DOCKER-020", "ARG NONE\nFROM ${NONE}\n"),
+        ("DOCKER-025", "FROM alpine\nARG NONE\nUSER ${NONE}\n"),
+        ("DOCKER-012", "FROM alpine\nARG NONE\nRUN curl -fsSL $NONE -o /x\n"),
+        ("DOCKER-017", "FROM alpine\nARG NONE\nWORKDIR ${NONE}\n"),
+        ("DOCKER-008", "FROM alpine\nARG NONE\nCOPY ${NONE} /x\n"),
+    ],
+)
+def test_a_missing_default_still_says_so(tmp_path: Path, policy_id: str, body: str) -> None:
+    _violations, unknowns = _policy_messages(tmp_path, policy_id, body)
+    assert any("NONE, which has no default" in u for u in unknowns), unknowns
+    assert not any("KiB" in u for u in unknowns), unknowns
+
+
+def test_too_large_values_carry_their_reason_through_scopes() -> None:
+    from pytest_devops_policy.formats.dockerfile.parser import Unresolved, why_no_value
+
+    text = _DOUBLING + "FROM alpine\nARG A40\nENV BIG=x${A40} PLUS=${A40:+set}\nRUN true\n"
+    dockerfile: Any = parse_dockerfile(Source("/x/Dockerfile", "Dockerfile", text)).subjects[0]
+    run = dockerfile.instructions[-1]
+    assert dockerfile.global_scope().args["A40"] is Unresolved.TOO_LARGE
+    assert dockerfile.global_scope().args["A13"] == "xyzxyz" * 2**13
+    scope = dockerfile.scope(run)
+    assert scope.args["A40"] is Unresolved.TOO_LARGE
+    assert scope.env["BIG"] is Unresolved.TOO_LARGE
+    assert scope.env["PLUS"] == "set"  # set and not empty: only its length is unknown
+    exp = dockerfile.resolve("$NOPE/$BIG", run)
+    assert not exp.resolved and exp.too_large == ("BIG",)
+    assert why_no_value(["X", "BIG"], exp.too_large) == (
+        "X, which has no default, and BIG, " + _TOO_LARGE
+    )
+    # a build arg gives it an ordinary value again
+    assert dockerfile.scope(run, {"A40": "v"}).env["BIG"] == "xv"
+
+
 def _locals_module(kind: str, width: int = 60, levels: int = 7) -> str:
     lines = ["locals {", '  l0 = "ab"']
     for i in range(1, levels + 1):
@@ -211,6 +312,28 @@ def test_locals_repeating_the_previous_one_resolve_once_each(kind: str) -> None:
     small = evaluator.resolve(Expr("local.l2", "ref", ref=("local", "l2")))
     assert small == ("ab" * 3600 if kind == "template" else [["ab"] * 60] * 60)
     assert time.process_time() - start < 5
+
+
+def test_a_terraform_policy_says_a_local_is_too_large(tmp_path: Path) -> None:
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.context import Context, ParseCache
+    from pytest_devops_policy.engine.evaluate import evaluate
+    from pytest_devops_policy.options import Options
+    from pytest_devops_policy.policies import builtin_by_id
+
+    path = tmp_path / "main.tf"
+    rds = 'resource "aws_db_instance" "d" {\n  backup_retention_period = local.l3\n}\n'
+    path.write_text(_locals_module("template", levels=3) + rds)
+    options = Options.from_flat({}, kinds.option_classes())
+    cache = ParseCache(str(tmp_path), options=options)
+    parsed = cache.get(str(path), "terraform")
+    assert not isinstance(parsed, Exception), parsed
+    (db,) = parsed.subjects
+    finding = evaluate(builtin_by_id()["TF-017"], db, Context(options, cache))
+    assert not finding.violations
+    assert finding.unknowns == [
+        "backup_retention_period = local.l3 (local.l3 expands to more than 64 Ki values)"
+    ]
 
 
 # -- 4. files the tree names -------------------------------------------------------------

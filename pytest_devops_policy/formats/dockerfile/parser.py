@@ -60,6 +60,7 @@ __all__ = [
     "json_form_hint",
     "parse",
     "parse_mount",
+    "why_no_value",
 ]
 
 INSTRUCTIONS = frozenset(
@@ -283,6 +284,9 @@ class Unresolved(enum.Enum):
 
     UNSET = "unset"  # declared without a value: empty unless a build arg is passed
     UNKNOWN = "unknown"  # not knowable here (base image ENV, builder ARGs, unresolved refs)
+    # set, to a value that expands past MAX_EXPANDED: unknown too, but messages must not
+    # say it has no default (``ARG A40=${A39}${A39}`` has one, a terabyte long)
+    TOO_LARGE = "too large"
 
 
 VarValue = str | Unresolved
@@ -300,10 +304,24 @@ class Expansion:
     marked: str | None = None
     # why the value is unknown besides unresolved names (an expansion past MAX_EXPANDED)
     reason: str | None = None
+    # the unresolved names that have a value, too large to read: TOO_LARGE variables,
+    # and the one whose copy took this expansion past MAX_EXPANDED
+    too_large: tuple[str, ...] = ()
 
     @property
     def resolved(self) -> bool:
         return not self.unresolved
+
+    @property
+    def value_kind(self) -> VarValue:
+        """What a variable defined from this expansion holds: the text, or why not."""
+        if self.resolved:
+            return self.text
+        return Unresolved.TOO_LARGE if self.too_large else Unresolved.UNKNOWN
+
+    def why(self, plain: str | None = "which has no default") -> str:
+        """The unresolved names and why they have no value, for messages (``why_no_value``)."""
+        return why_no_value(self.unresolved, self.too_large, plain)
 
     @property
     def known_prefix(self) -> str:
@@ -485,6 +503,34 @@ each line: 40 such lines would stand for a terabyte. Past this the expansion is 
 (and a variable it defines unknown), so no stored value is ever larger."""
 
 
+# True of a TOO_LARGE variable and of one whose copy took a longer text past the bound
+# (``${A13}${A13}``: A13 alone is 48 KiB), so it speaks of the expansion, not the value.
+TOO_LARGE_WHY = f"whose expansion is more than {MAX_EXPANDED // 1024} KiB"
+
+
+def why_no_value(
+    names: Iterable[str],
+    too_large: Iterable[str] = (),
+    plain: str | None = "which has no default",
+) -> str:
+    """``NAME, which has no default`` for messages about a value not known statically.
+
+    Every policy words it here so that a variable whose value passed MAX_EXPANDED is never
+    said to lack a default: ``A40, whose expansion is more than 64 KiB``. ``plain`` is
+    the wording for the other names (``which has no default here``...; None: the names).
+    """
+    big = set(too_large)
+    ordered = list(dict.fromkeys(names))
+    parts = []
+    unset = [n for n in ordered if n not in big]
+    if unset:
+        parts.append(", ".join(unset) if plain is None else f"{', '.join(unset)}, {plain}")
+    large = [n for n in ordered if n in big]
+    if large:
+        parts.append(f"{', '.join(large)}, {TOO_LARGE_WHY}")
+    return ", and ".join(parts)
+
+
 class _TooLong(Exception):
     """An expansion copied in more than MAX_EXPANDED characters of variable values."""
 
@@ -496,7 +542,16 @@ class _TooLong(Exception):
 class _Expander:
     """Shell-word processing as BuildKit does it for FROM, USER, ENV...: quotes, escapes, $VAR."""
 
-    __slots__ = ("copied", "escape", "lookup", "marker", "references", "unresolved", "variables")
+    __slots__ = (
+        "copied",
+        "escape",
+        "lookup",
+        "marker",
+        "references",
+        "too_large",
+        "unresolved",
+        "variables",
+    )
 
     def __init__(
         self, lookup: Lookup, escape: str, variables: bool = True, marker: str | None = None
@@ -507,6 +562,7 @@ class _Expander:
         self.marker = marker  # replaces unresolved references in the output when set
         self.references: list[str] = []
         self.unresolved: list[str] = []
+        self.too_large: list[str] = []  # unresolved because their value is TOO_LARGE
         self.copied = 0  # characters of variable values copied in so far
 
     def _copy(self, name: str, value: str) -> str:
@@ -515,8 +571,10 @@ class _Expander:
             raise _TooLong(name)
         return value
 
-    def _keep(self, name: str, raw: str) -> str:
+    def _keep(self, name: str, raw: str, value: VarValue | None = None) -> str:
         self.unresolved.append(name)
+        if value is Unresolved.TOO_LARGE:
+            self.too_large.append(name)
         return raw if self.marker is None else self.marker
 
     def run(self, text: str) -> str:
@@ -581,7 +639,7 @@ class _Expander:
             if isinstance(value, str):
                 out.append(self._copy(name, value))
             else:
-                out.append(self._keep(name, text[i:j]))
+                out.append(self._keep(name, text[i:j], value))
             return j
         out.append("$")
         return i + 1
@@ -616,18 +674,20 @@ class _Expander:
         if not name:
             return raw
         value = self._lookup(name)
-        unknown = value is Unresolved.UNKNOWN
         if rest == "":
             if isinstance(value, str):
                 return self._copy(name, value)
-            return self._keep(name, raw)
+            return self._keep(name, raw, value)
         for op in (":-", ":+", ":?", "-", "+", "?"):
             if rest.startswith(op):
                 word = rest[len(op) :]
                 break
         else:  # ${VAR#pat}, ${VAR%pat}, ${VAR/a/b}...: not evaluated statically
-            return self._keep(name, raw)
-        if unknown:
+            return self._keep(name, raw, value)
+        if value is Unresolved.TOO_LARGE:
+            # set and not empty, only too large to hold: ${BIG:+x} is x, ${BIG:-d} is BIG
+            return self.run(word) if op in (":+", "+") else self._keep(name, raw, value)
+        if value is Unresolved.UNKNOWN:
             return self._keep(name, raw)
         # value is now a string, or UNSET (declared without a value).
         is_set = isinstance(value, str)
@@ -666,6 +726,7 @@ def expand(text: str, lookup: Lookup, escape: str = "\\") -> Expansion:
             (too_long.name,),
             UNRESOLVED_MARK,
             f"expands to more than {MAX_EXPANDED // 1024} KiB",
+            (too_long.name,),
         )
     marked = None
     if ex.unresolved:  # a second pass only where it matters: most values resolve
@@ -675,6 +736,7 @@ def expand(text: str, lookup: Lookup, escape: str = "\\") -> Expansion:
         tuple(dict.fromkeys(ex.references)),
         tuple(dict.fromkeys(ex.unresolved)),
         marked,
+        too_large=tuple(dict.fromkeys(ex.too_large)),
     )
 
 
@@ -1154,8 +1216,7 @@ def _arg_value(
     if kv.name in build_args:
         return build_args[kv.name]
     if kv.value is not None:
-        e = expand(kv.value, scope.lookup, escape)
-        return e.text if e.resolved else Unresolved.UNKNOWN
+        return expand(kv.value, scope.lookup, escape).value_kind
     if inherited is not None:  # `ARG NAME` inside a stage re-declares a global ARG
         return inherited
     if kv.name in AUTOMATIC_ARGS:
@@ -1372,8 +1433,7 @@ class Dockerfile(Subject[None]):
             # All pairs of one ENV see the variables as they were before it.
             snapshot = Scope(dict(env), dict(args))
             for kv in ins.pairs:
-                e = expand(kv.value or "", snapshot.lookup, self.escape)
-                env[kv.name] = e.text if e.resolved else Unresolved.UNKNOWN
+                env[kv.name] = expand(kv.value or "", snapshot.lookup, self.escape).value_kind
 
     def resolve(
         self,
@@ -1446,12 +1506,11 @@ class Dockerfile(Subject[None]):
                 continue
             line = ref.instruction.line
             if not ref.expansion.resolved:
-                names = ", ".join(ref.expansion.unresolved)
                 yield (
                     ref,
                     None,
                     (
-                        f"{ref.describe()} (line {line}) depends on {names}, which has no default "
+                        f"{ref.describe()} (line {line}) depends on {ref.expansion.why()} "
                         "(docker.build_args can supply one)"
                     ),
                 )

@@ -24,6 +24,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     Instruction,
     Unresolved,
     image_matches,
+    why_no_value,
 )
 from pytest_devops_policy.formats.images import parse_image
 from pytest_devops_policy.knowledge.docker.run import RunScript
@@ -44,6 +45,7 @@ __all__ = [
     "toolchain_image",
     "toolchain_packages",
     "unresolved_names",
+    "unresolved_why",
 ]
 
 # --------------------------------------------------------------------------- build commands
@@ -275,6 +277,7 @@ class PackageOp:
     line: int  # absolute line in the Dockerfile
     install: Install
     unresolved: tuple[str, ...] = ()  # package words that have no static value
+    too_large: tuple[str, ...] = ()  # variables among them whose value passed MAX_EXPANDED
 
     @property
     def instruction(self) -> Instruction:
@@ -294,9 +297,11 @@ _VAR_NAME = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _expand(dockerfile: Dockerfile, ins: Instruction, words: Sequence[str],
-            build_args: Mapping[str, str] | None) -> list[str]:  # fmt: skip
+            build_args: Mapping[str, str] | None,
+            too_large: list[str]) -> list[str]:  # fmt: skip
     """Expand ``$VAR`` in words as the RUN's shell would: ARG and ENV are its environment.
-    A word that does not resolve is kept as written; an expansion is split on blanks."""
+    A word that does not resolve is kept as written; an expansion is split on blanks.
+    Variables left unresolved because their value is too large are added to ``too_large``."""
     out: list[str] = []
     for word in words:
         if "$" not in word or "$(" in word or "`" in word:
@@ -307,6 +312,7 @@ def _expand(dockerfile: Dockerfile, ins: Instruction, words: Sequence[str],
             out.extend(exp.text.split())
         else:
             out.append(word)
+            too_large.extend(exp.too_large)
     return out
 
 
@@ -329,26 +335,42 @@ def _run_package_ops(dockerfile: Dockerfile, run: RunScript,
     out: list[PackageOp] = []
     for index, (command, line) in enumerate(run.commands):
         words = command.words
+        too_large: list[str] = []
         if any("$" in w for w in words):
-            words = tuple(_expand(dockerfile, run.instruction, words, build_args))
+            words = tuple(_expand(dockerfile, run.instruction, words, build_args, too_large))
             command = dataclasses.replace(command, words=words)
         install = parse_install(command)
         if install is None:
             continue
         unresolved = tuple(p.raw for p in install.packages if p.dynamic)
-        out.append(PackageOp(run, index, line, install, unresolved))
+        big = tuple(dict.fromkeys(too_large)) if unresolved else ()
+        out.append(PackageOp(run, index, line, install, unresolved, big))
     return out
 
 
-def unresolved_names(op: PackageOp) -> str:
-    """``PKGS, $(cat list)`` for messages: what the package list depends on."""
+def _unresolved_names(op: PackageOp) -> list[str]:
     names: list[str] = []
     for raw in op.unresolved:
         found = _VAR_NAME.findall(raw)
         names.extend(found if found and "$(" not in raw and "`" not in raw else [raw])
+    return list(dict.fromkeys(names))
+
+
+def unresolved_names(op: PackageOp) -> str:
+    """``PKGS, $(cat list)`` for messages: what the package list depends on."""
+    names = _unresolved_names(op)
     if op.from_stdin and not names:
         names.append("the input of xargs")
-    return ", ".join(dict.fromkeys(names))
+    return ", ".join(names)
+
+
+def unresolved_why(op: PackageOp, plain: str = "which has no default here") -> str:
+    """``PKGS, which has no default here`` for messages: what the package list depends on
+    and why it has no value (``why_no_value``); the input of xargs when it is read there."""
+    names = _unresolved_names(op)
+    if not names:
+        return "the input of xargs" if op.from_stdin else ""
+    return why_no_value(names, op.too_large, plain)
 
 
 def env_value(

@@ -41,6 +41,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     Scope,
     Stage,
     expand,
+    why_no_value,
 )
 from pytest_devops_policy.knowledge.shell import (
     _SHELLS,
@@ -71,7 +72,8 @@ class Resolved:
     """A word with the ARG/ENV values the Dockerfile gives it substituted.
 
     ``build_time`` names variables the Dockerfile declares without a static value (an
-    ``ARG`` with no default, an ENV built from one): the answer depends on the build,
+    ``ARG`` with no default, an ENV built from one, or ``too_large``: one whose value
+    expands past MAX_EXPANDED): the answer depends on the build,
     so policies say UNKNOWN. ``runtime`` names variables the Dockerfile never sets
     (shell variables of the script, the base image's ENV); they are kept as written.
     """
@@ -80,6 +82,7 @@ class Resolved:
     build_time: tuple[str, ...] = ()
     runtime: tuple[str, ...] = ()
     known_prefix: str | None = None  # the text before the first unresolved reference
+    too_large: tuple[str, ...] = ()  # the build_time names set to a value past MAX_EXPANDED
 
     def __post_init__(self) -> None:
         if self.known_prefix is None:
@@ -88,6 +91,10 @@ class Resolved:
     @property
     def resolved(self) -> bool:
         return not self.build_time and not self.runtime
+
+    def why(self, plain: str | None = "which has no default") -> str:
+        """The ``build_time`` names and why they have no value, for messages."""
+        return why_no_value(self.build_time, self.too_large, plain)
 
 
 @dataclass(frozen=True)
@@ -193,7 +200,9 @@ class RunScript:
         for name in exp.unresolved:
             declared = name in scope.env or name in scope.args
             (build_time if declared else runtime).append(name)
-        return Resolved(exp.text, tuple(build_time), tuple(runtime), exp.known_prefix)
+        return Resolved(
+            exp.text, tuple(build_time), tuple(runtime), exp.known_prefix, exp.too_large
+        )
 
     def resolved_commands(self) -> Iterator[tuple[Command, int]]:
         """``commands`` with ARG/ENV references in words, assignments and redirect targets

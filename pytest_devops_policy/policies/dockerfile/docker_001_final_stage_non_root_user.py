@@ -92,10 +92,10 @@ def final_stage_non_root_user(
         ins = user.instruction
         inherited = "" if user.stage is stage else f", inherited from stage {user.stage.display}"
         if not user.expansion.resolved:
-            names = ", ".join(user.expansion.unresolved)
+            why = user.expansion.why("which has no value in this Dockerfile")
             yield Unknown(
-                f"{where} runs as USER {ins.args} (line {ins.line}{inherited}) and {names} "
-                "has no value in this Dockerfile (a build arg or the base image sets it)"
+                f"{where} runs as USER {ins.args} (line {ins.line}{inherited}), which depends "
+                f"on {why} (a build arg or the base image sets it)"
             )
             return
         if is_root_user(user.name):
@@ -108,10 +108,9 @@ def final_stage_non_root_user(
     # No USER anywhere in the chain: the root image's default user applies.
     root, image = dockerfile.root_image(stage, build_args)
     if not image.resolved:
-        names = ", ".join(image.unresolved)
         yield Unknown(
             f"{where} has no USER and its base image FROM {root.base} (line {root.from_line}) "
-            f"depends on {names}, which has no default"
+            f"depends on {image.why()}"
         )
         return
     text = image.text.strip()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import Dockerfile
-from pytest_devops_policy.knowledge.docker.build import scan_build, unresolved_names
+from pytest_devops_policy.knowledge.docker.build import scan_build, unresolved_why
 from pytest_devops_policy.knowledge.docker.run import stage_run_scripts
 from pytest_devops_policy.options import DockerOptions
 
@@ -81,8 +81,8 @@ def multi_stage_build(dockerfile: Dockerfile, context: Context) -> Iterator[Viol
         )
         return
     for op in scan.unresolved:
-        source = "xargs input" if op.from_stdin else f"{unresolved_names(op)} (no default here)"
+        source = "xargs input" if op.from_stdin else unresolved_why(op)
         yield Unknown(
-            f"{op.install.describe()} (line {op.line}) installs packages from {source}, "
-            "which may be a toolchain"
+            f"{op.install.describe()} (line {op.line}) installs packages from {source}; "
+            "they may be a toolchain"
         )

@@ -79,10 +79,9 @@ def final_stage_healthcheck(
     if inherited:
         root, image = dockerfile.root_image(stage, settings.build_args)
         if not image.resolved:
-            names = ", ".join(image.unresolved)
             yield Unknown(
                 f"{where} has no HEALTHCHECK and its base image FROM {root.base} "
-                f"(line {root.from_line}) depends on {names}; it may inherit one"
+                f"(line {root.from_line}) depends on {image.why(None)}; it may inherit one"
             )
             return
         text = image.text.strip()

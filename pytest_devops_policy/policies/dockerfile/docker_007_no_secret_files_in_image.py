@@ -163,10 +163,9 @@ def _direct(
             continue
         if src.kind == "unresolved" and not any(f.secret for f in src.files):
             assert src.expansion is not None
-            names = ", ".join(src.expansion.unresolved)
             why = (
-                f"{_shown(ins)} (line {ins.line}) copies {src.word}, which depends on {names}, "
-                "which has no default (docker.build_args can supply one)"
+                f"{_shown(ins)} (line {ins.line}) copies {src.word}, which depends on "
+                f"{src.expansion.why()} (docker.build_args can supply one)"
             )
             unknowns.append(why)
             held.append(_Held(ins, src.word, dest, unknown=why))
@@ -237,10 +236,9 @@ def _through(
         exp = dockerfile.resolve(word, ins, build_args)
         if not exp.resolved:
             if any(h.unknown is None for h in live):
-                names = ", ".join(exp.unresolved)
                 unknowns.append(
                     f"{_shown(ins)} (line {ins.line}) copies {word} from a stage holding "
-                    f"secret files, and {word} depends on {names}, which has no default"
+                    f"secret files, and {word} depends on {exp.why()}"
                 )
             continue
         src = go_clean("/" + exp.text.strip())

@@ -125,8 +125,7 @@ def broad_copy_needs_dockerignore(
         )
     for ins, src in unresolved:
         assert src.expansion is not None
-        names = ", ".join(src.expansion.unresolved)
         yield Unknown(
-            f"{_shown(ins)} (line {ins.line}) copies {src.word}, which depends on {names}, "
-            f"which has no default: if it is '.', the whole context is copied and {problem}"
+            f"{_shown(ins)} (line {ins.line}) copies {src.word}, which depends on "
+            f"{src.expansion.why()}: if it is '.', the whole context is copied and {problem}"
         )

@@ -14,6 +14,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     CopySource,
     Dockerfile,
     Instruction,
+    why_no_value,
 )
 from pytest_devops_policy.options import DockerOptions
 
@@ -115,18 +116,18 @@ def _judge(
     exp = dockerfile.resolve(source.raw, ins, build_args)
     shown = source.raw if exp.text == source.raw else f"{source.raw} (= {exp.text})"
     marked = exp.marked if exp.marked is not None else exp.text
-    names = ", ".join(exp.unresolved)
+    why = exp.why()
     if marked.startswith(UNRESOLVED_MARK):
         return Unknown(
-            f"ADD {source.raw} (line {ins.line}) depends on {names}, which has no default, so "
-            "it cannot be told whether it is a URL, a git repository or a local file"
+            f"ADD {source.raw} (line {ins.line}) depends on {why}, so it "
+            "cannot be told whether it is a URL, a git repository or a local file"
         )
     flag = ins.flag("checksum")
     checksum: str | None = None
     if flag is not None:
         cexp = dockerfile.resolve(flag, ins, build_args)
         checksum = cexp.marked if cexp.marked is not None else cexp.text
-        names = ", ".join([*exp.unresolved, *cexp.unresolved])
+        why = why_no_value([*exp.unresolved, *cexp.unresolved], [*exp.too_large, *cexp.too_large])
 
     git = _git_remote(marked)
     if git is not None:
@@ -139,7 +140,7 @@ def _judge(
         if pin == UNRESOLVED_MARK:
             return Unknown(
                 f"ADD {source.raw} (line {ins.line}): whether the git ref is a commit depends "
-                f"on {names}, which has no default"
+                f"on {why}"
             )
         if pin is None:
             return _Finding(
@@ -164,9 +165,7 @@ def _judge(
                 )
             return _Finding(shown, problem, Severity.HIGH)
         if UNRESOLVED_MARK in checksum:
-            return Unknown(
-                f"ADD --checksum={flag} (line {ins.line}) depends on {names}, which has no default"
-            )
+            return Unknown(f"ADD --checksum={flag} (line {ins.line}) depends on {why}")
         if not _DIGEST.match(checksum):
             return _Finding(
                 shown,
@@ -179,8 +178,7 @@ def _judge(
     archive = _is_archive(marked)
     if archive is None:
         return Unknown(
-            f"ADD {source.raw} (line {ins.line}): whether it is a tar archive depends on "
-            f"{names}, which has no default"
+            f"ADD {source.raw} (line {ins.line}): whether it is a tar archive depends on {why}"
         )
     if not archive:
         return _Finding(

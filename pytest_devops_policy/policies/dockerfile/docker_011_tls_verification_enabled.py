@@ -11,6 +11,8 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     Expansion,
     Instruction,
     KeyValue,
+    Unresolved,
+    why_no_value,
 )
 from pytest_devops_policy.knowledge.docker.run import findings_message, run_scripts, written_files
 from pytest_devops_policy.knowledge.downloads import (
@@ -39,6 +41,9 @@ def _declared_value(
             return Expansion(build_args[kv.name])
         if kv.value is None:
             inherited = dockerfile.global_scope(build_args).args.get(kv.name)
+            if inherited is Unresolved.TOO_LARGE:  # it has a value, only too large to read
+                name = (kv.name,)
+                return Expansion(f"${kv.name}", name, name, too_large=name)
             return Expansion(inherited) if isinstance(inherited, str) else None
     return dockerfile.resolve(kv.value or "", ins, build_args)
 
@@ -112,10 +117,10 @@ def tls_verification_enabled(
                 value = _declared_value(dockerfile, ins, kv, build_args)
                 # GIT_SSL_NO_VERIFY disables verification with any value, known or not.
                 if value is None or (not value.resolved and kv.name != "GIT_SSL_NO_VERIFY"):
-                    names = kv.name if value is None else ", ".join(value.unresolved)
+                    names = why_no_value([kv.name]) if value is None else value.why()
                     unknown.append(
-                        f"{ins.keyword} {shown} (line {ins.line}) depends on {names}, which "
-                        "has no default (docker.build_args can supply one)"
+                        f"{ins.keyword} {shown} (line {ins.line}) depends on {names} "
+                        "(docker.build_args can supply one)"
                     )
                     continue
                 why = tls_bypass_setting(kv.name, value.text)
@@ -136,8 +141,7 @@ def tls_verification_enabled(
                 if resolved.build_time and name != "GIT_SSL_NO_VERIFY":
                     unknown.append(
                         rs.instruction.mark(
-                            f"RUN {name}={text} (line {line}) depends on "
-                            f"{', '.join(resolved.build_time)}, which has no default"
+                            f"RUN {name}={text} (line {line}) depends on {resolved.why()}"
                         )
                     )
                     continue

@@ -80,8 +80,7 @@ def _run_findings(
                 unknown.append(
                     rs.instruction.mark(
                         f"RUN {rs.shown(c, line)} (line {line}): the URL {d.url} depends on "
-                        f"{', '.join(r.build_time)}, which has no default "
-                        f"({rs.instruction.value_hint})"
+                        f"{r.why()} ({rs.instruction.value_hint})"
                     )
                 )
         for name, value in assignments(c):
@@ -187,8 +186,7 @@ def https_downloads_no_pipe_to_shell(
                 elif verdict == "unknown":
                     unknown.append(
                         ins.mark(
-                            f"ADD {src.raw} (line {ins.line}) depends on "
-                            f"{', '.join(exp.unresolved)}, which has no default "
+                            f"ADD {src.raw} (line {ins.line}) depends on {exp.why()} "
                             f"({ins.value_hint})"
                         )
                     )

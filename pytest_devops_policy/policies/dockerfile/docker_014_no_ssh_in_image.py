@@ -11,7 +11,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     Instruction,
     Stage,
 )
-from pytest_devops_policy.knowledge.docker.build import package_ops, ssh_daemon, unresolved_names
+from pytest_devops_policy.knowledge.docker.build import package_ops, ssh_daemon, unresolved_why
 from pytest_devops_policy.knowledge.docker.run import RunScript, stage_run_scripts
 from pytest_devops_policy.knowledge.packages import is_ssh_server_package
 from pytest_devops_policy.knowledge.shell import parse_argv, parse_script
@@ -29,8 +29,8 @@ def _expose(
         shown = word if exp.text == word else f"{word} (= {exp.text})"
         if not exp.resolved:
             yield Unknown(
-                f"EXPOSE {word} (line {ins.line}) depends on {', '.join(exp.unresolved)}, "
-                "which has no default (docker.build_args can supply one)"
+                f"EXPOSE {word} (line {ins.line}) depends on {exp.why()} "
+                "(docker.build_args can supply one)"
             )
             continue
         for spec in exp.text.split():
@@ -68,11 +68,7 @@ def _installs(
                 line=op.line,
             )
         if op.unknown_packages:
-            source = (
-                "xargs input"
-                if op.from_stdin
-                else f"{unresolved_names(op)}, which has no default here"
-            )
+            source = "xargs input" if op.from_stdin else unresolved_why(op)
             yield Unknown(
                 f"{inst.describe()} (line {op.line}) installs packages from {source}; it may "
                 "install an SSH server"

@@ -11,6 +11,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
     Instruction,
     Unresolved,
+    why_no_value,
 )
 from pytest_devops_policy.knowledge.docker.build import (
     PackageOp,
@@ -153,8 +154,8 @@ def _pip_cache_off(
     build_args: Mapping[str, str],
     cleaned: dict[tuple[int, str], int] | None = None,
 ) -> bool | str:
-    """True when pip (or uv) keeps no cache in the layer; the variable name when that
-    depends on a value that is not known statically."""
+    """True when pip (or uv) keeps no cache in the layer; the variable, with why it has no
+    value, when that depends on a value that is not known statically."""
     inst = op.install
     uv = inst.manager == "uv"
     if inst.has_option(*(("--no-cache", "-n") if uv else ("--no-cache-dir",))):
@@ -169,8 +170,8 @@ def _pip_cache_off(
         return True
     name = "UV_NO_CACHE" if uv else "PIP_NO_CACHE_DIR"
     value = env_value(dockerfile, op.run, op.index, name, build_args)
-    if isinstance(value, Unresolved):
-        return name
+    if isinstance(value, Unresolved):  # the variable's name, and why it has no value
+        return why_no_value([name], [name] if value is Unresolved.TOO_LARGE else [])
     return value is not None and value.strip().lower() in (_TRUE if uv else _PIP_BOOL)
 
 
@@ -388,8 +389,8 @@ def package_manager_hygiene(
                     if isinstance(found, str):
                         yield Unknown(
                             ins.mark(
-                                f"{where} keeps no cache only if {found} is set, and {found} "
-                                f"has no default ({ins.value_hint})"
+                                f"{where} keeps no cache only if it is told to by {found} "
+                                f"({ins.value_hint})"
                             )
                         )
                     else:

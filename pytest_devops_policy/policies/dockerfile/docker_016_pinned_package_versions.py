@@ -11,7 +11,7 @@ from pytest_devops_policy.knowledge.docker.build import (
     PackageOp,
     env_value,
     package_ops,
-    unresolved_names,
+    unresolved_why,
 )
 from pytest_devops_policy.knowledge.docker.run import run_scripts
 from pytest_devops_policy.knowledge.packages import NPM_CI_ACTIONS
@@ -113,8 +113,8 @@ def _check(
         yield Unknown(f"{where} reads its package list from xargs input, not from the Dockerfile")
     elif op.unresolved:
         yield Unknown(
-            f"{where} installs packages that depend on {unresolved_names(op)}, which has no "
-            f"default here ({op.instruction.value_hint})"
+            f"{where} installs packages that depend on {unresolved_why(op)} "
+            f"({op.instruction.value_hint})"
         )
 
 

@@ -49,10 +49,9 @@ def _check_stage(
             exp = dockerfile.resolve(ins.args, ins, build_args)
             absolute = _absolute(exp)
             if absolute is None:
-                names = ", ".join(exp.unresolved)
                 yield Unknown(
-                    f"WORKDIR {ins.args} (line {ins.line}) depends on {names}, which has no "
-                    "default, so it cannot be told whether the path is absolute"
+                    f"WORKDIR {ins.args} (line {ins.line}) depends on {exp.why()}, so it "
+                    "cannot be told whether the path is absolute"
                 )
             elif not absolute:
                 yield Violation(
@@ -66,11 +65,10 @@ def _check_stage(
             exp = dockerfile.resolve(raw, ins, build_args)
             absolute = _absolute(exp)
             if absolute is None:
-                names = ", ".join(exp.unresolved)
                 yield Unknown(
                     ins.mark(
                         f"{ins.keyword} destination {raw} (line {ins.line}) depends on "
-                        f"{names}, which has no default, and no WORKDIR is set before it"
+                        f"{exp.why()}, and no WORKDIR is set before it"
                     )
                 )
             elif not absolute:

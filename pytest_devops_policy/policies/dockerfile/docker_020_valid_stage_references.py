@@ -43,10 +43,9 @@ def _from_problem(
 ) -> str | Unknown | None:
     base = dockerfile.base_image(stage, build_args)
     if not base.resolved:
-        names = ", ".join(base.unresolved)
         return Unknown(
-            f"FROM {stage.base} (line {stage.from_line}) depends on {names}, which has no "
-            "default, so it cannot be told which stage or image it names"
+            f"FROM {stage.base} (line {stage.from_line}) depends on {base.why()}, so it "
+            "cannot be told which stage or image it names"
         )
     if dockerfile.parent(stage, build_args) is not None:
         return None  # an earlier stage
@@ -71,9 +70,8 @@ def _reference_problem(
 ) -> str | Unknown | None:
     line = ref.instruction.line
     if not ref.expansion.resolved:
-        names = ", ".join(ref.expansion.unresolved)
         return Unknown(
-            f"{ref.describe()} (line {line}) depends on {names}, which has no default, so it "
+            f"{ref.describe()} (line {line}) depends on {ref.expansion.why()}, so it "
             "cannot be told which stage or image it names"
         )
     text = ref.expansion.text.strip()

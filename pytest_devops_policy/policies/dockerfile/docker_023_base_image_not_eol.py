@@ -80,10 +80,7 @@ def base_image_not_eol(dockerfile: Dockerfile, context: Context) -> Iterator[Vio
         where += f", stage {root.display}, the base of {dockerfile.shipped_title(stage)}"
     subject = f"FROM {shown} ({where})"
     if not image.resolved:
-        names = ", ".join(image.unresolved)
-        yield Unknown(
-            f"{subject} depends on {names}, which has no default (docker.build_args can supply one)"
-        )
+        yield Unknown(f"{subject} depends on {image.why()} (docker.build_args can supply one)")
         return
     text = image.text.strip()
     if not text:

@@ -10,6 +10,7 @@ from pytest_devops_policy.formats.dockerfile.parser import (
     Dockerfile,
     Stage,
     Unresolved,
+    why_no_value,
 )
 from pytest_devops_policy.knowledge.docker.build import (
     BuildStep,
@@ -18,7 +19,7 @@ from pytest_devops_policy.knowledge.docker.build import (
     package_ops,
     scan_build,
     toolchain_image,
-    unresolved_names,
+    unresolved_why,
 )
 from pytest_devops_policy.knowledge.docker.run import RunScript, shown, stage_run_scripts
 from pytest_devops_policy.knowledge.packages import NPM_CI_ACTIONS, parse_install
@@ -63,7 +64,8 @@ def _pruned_later(op: PackageOp) -> bool:
 def _dev_install(
     dockerfile: Dockerfile, op: PackageOp, build_args: Mapping[str, str]
 ) -> bool | str:
-    """Whether a project install brings devDependencies (the variable name: not known)."""
+    """Whether a project install brings devDependencies (a variable, with why it has no
+    value: not known)."""
     inst = op.install
     if inst.action not in _JS_INSTALLS.get(inst.family, frozenset()):
         return False
@@ -76,8 +78,9 @@ def _dev_install(
     unknown: str | None = None
     for name, values in (("NODE_ENV", frozenset({"production"})), *_PROD_ENV[inst.family]):
         value = env_value(dockerfile, op.run, op.index, name, build_args)
-        if isinstance(value, Unresolved):
-            unknown = unknown or name
+        if isinstance(value, Unresolved):  # the variable, and why it has no value
+            big = [name] if value is Unresolved.TOO_LARGE else []
+            unknown = unknown or why_no_value([name], big, "which has no default")
         elif value is not None and value.strip().lower() in values:
             return False
     if _pruned_later(op):
@@ -100,8 +103,8 @@ def _dev_dependencies(
         where = f"{shown(op.install.command, 60)} (line {op.line}{inherited})"
         if isinstance(found, str):
             yield Unknown(
-                f"{where} skips devDependencies only if {found} says so (NODE_ENV=production), "
-                f"and {found} has no default (docker.build_args can supply one)"
+                f"{where} skips devDependencies only if told to (NODE_ENV=production) by "
+                f"{found} (docker.build_args can supply one)"
             )
             continue
         fix = {"npm": "--omit=dev", "yarn": "--production", "pnpm": "--prod"}[op.install.family]
@@ -113,7 +116,7 @@ def _dev_dependencies(
 
 
 def _source(op: PackageOp) -> str:
-    return "xargs input" if op.from_stdin else f"{unresolved_names(op)} (no default here)"
+    return "xargs input" if op.from_stdin else unresolved_why(op)
 
 
 def _base(
@@ -126,8 +129,7 @@ def _base(
     if not image.resolved:
         return None, Unknown(
             f"{dockerfile.shipped_title(stage)} is built FROM {root.base} "
-            f"(line {root.from_line}), which depends on {', '.join(image.unresolved)} with no "
-            "default; it may be a build image"
+            f"(line {root.from_line}), which depends on {image.why()}; it may be a build image"
         )
     if toolchain_image(image.text):
         return f"the build image {image.text.strip()} (line {root.from_line})", None
@@ -158,7 +160,7 @@ def _inherited(
         for op in scan.unresolved:
             yield Unknown(
                 f"{op.install.describe()} (line {op.line}, stage {parent.display}, inherited by "
-                f"{where}) installs packages from {_source(op)}, which may be build tools"
+                f"{where}) installs packages from {_source(op)}; they may be build tools"
             )
     direct = parents[-1]
     listing = ", ".join(
@@ -261,8 +263,8 @@ def lean_final_stage(dockerfile: Dockerfile, context: Context) -> Iterator[Viola
         )
     for op in scan.unresolved:
         yield Unknown(
-            f"{op.install.describe()} (line {op.line}) installs packages from {_source(op)}, "
-            "which may be build tools"
+            f"{op.install.describe()} (line {op.line}) installs packages from {_source(op)}; "
+            "they may be build tools"
         )
 
     chain_runs = [

@@ -65,10 +65,9 @@ def numeric_user_id(dockerfile: Dockerfile, context: Context) -> Iterator[Violat
     where = dockerfile.shipped_title(stage)
     inherited = "" if user.stage is stage else f", inherited from stage {user.stage.display}"
     if not user.expansion.resolved:
-        names = ", ".join(user.expansion.unresolved)
         yield Unknown(
-            f"USER {ins.args} (line {ins.line}{inherited}) in {where} depends on {names}, "
-            "which has no default (a build arg or the base image sets it)"
+            f"USER {ins.args} (line {ins.line}{inherited}) in {where} depends on "
+            f"{user.expansion.why()} (a build arg or the base image sets it)"
         )
         return
     name = user.name
