@@ -30,8 +30,9 @@ _import_plugin_modules()
 
 # Most tests assert on verdict-level node ids (``file::resource::POLICY``): they run the
 # ``policy`` item model. tests/test_item_models.py covers the default ``resource`` model
-# and the equivalence of the two.
-os.environ["DEVOPS_POLICY_ITEMS"] = "policy"
+# and the equivalence of the two. DEVOPS_POLICY_TEST_ITEMS=resource runs them all in the
+# resource model, to see what that model changes.
+os.environ["DEVOPS_POLICY_ITEMS"] = os.environ.get("DEVOPS_POLICY_TEST_ITEMS", "policy")
 
 
 def assert_linear(cost: Callable[[int], object], n: int) -> None:
