@@ -159,10 +159,7 @@ def test_a_waived_only_selection_is_an_xfail(
 def test_python_tests_are_selected_as_pytest_selects_them(pytester: pytest.Pytester) -> None:
     _write(pytester, "web.yaml", INSECURE)
     pytester.makepyfile(
-        test_app="import pytest\n"
-        "def test_alpha(): pass\n"
-        "@pytest.mark.slow\n"
-        "def test_beta(): pass\n"
+        test_app="import pytest\ndef test_alpha(): pass\n@pytest.mark.slow\ndef test_beta(): pass\n"
     )
     pytester.makeini("[pytest]\nmarkers = slow\n")
     result = pytester.runpytest("--devops-policy", "-k", "alpha or K8S-001", "-v")
@@ -210,3 +207,18 @@ def _junit_props(path: Path) -> dict[str, str]:
 
 def _verdicts(props: dict[str, str]) -> set[str]:
     return {k for k in props if "." not in k and k not in ("resource", "kind", "file", "line")}
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["no-xdist", "xdist"])
+def test_resource_items_mask_secrets_in_text_properties_and_cache(
+    pytester: pytest.Pytester, xdist: list[str]
+) -> None:
+    from test_secret_outputs import ONE_LINE_POD, URL_PASSWORD_DOCKERFILE, _assert_hidden, _run
+
+    pytester.makefile(".yaml", pod=ONE_LINE_POD)
+    pytester.makefile("", Dockerfile=URL_PASSWORD_DOCKERFILE)
+    text, result = _run(pytester, *xdist)
+    assert result.parseoutcomes()["failed"] == 2
+    _assert_hidden(text, "Hunter2SecretValue", "Sup3rS3cretPw")
+    again, _ = _run(pytester, "--lf", *xdist)  # from the result cache
+    _assert_hidden(again, "Hunter2SecretValue", "Sup3rS3cretPw")
