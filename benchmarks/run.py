@@ -59,7 +59,7 @@ CACHE_ROOT = Path(
     os.environ.get("DEVOPS_POLICY_BENCH_CACHE")
     or Path(tempfile.gettempdir()) / "pytest-devops-policy-bench"
 )
-CASES = ("cold", "warm", "floor", "checkov", "xdist", "failures", "linear")
+CASES = ("cold", "warm", "floor", "checkov", "xdist", "policy-items", "failures", "linear")
 DEFAULT_CASES = ("cold", "warm", "floor", "checkov", "xdist")
 CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "github_actions", "terraform")
 
@@ -584,6 +584,16 @@ class Harness:
         result["speedup"] = self.results["cold"]["median"]["wall_s"] / result["median"]["wall_s"]
         return result
 
+    def case_policy_items(self, tree: Path) -> dict[str, Any]:
+        """The other item model (one item per resource and policy), cold, beside the default."""
+        result = self.repeated(
+            lambda: self.plugin_run(
+                "policy-items", tree, cold=True, extra=("--devops-policy-items=policy",)
+            )
+        )
+        result["ratio"] = result["median"]["wall_s"] / self.results["cold"]["median"]["wall_s"]
+        return result
+
     def case_failures(self, tree: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for profile in ("clean", "dirty"):
@@ -818,6 +828,8 @@ def table(results: Mapping[str, Any], verdicts: Sequence[Mapping[str, Any]]) -> 
             if r["median"].get("tree_mb"):
                 note += f"; tree memory {r['median']['tree_mb']:.0f} MB"
             rows.append(("xdist -n 2", r["median"], note))
+        elif case == "policy-items":
+            rows.append(("items=policy", r["median"], f"{r['ratio']:.2f}x the cold run"))
         elif case == "failures":
             rows.append(("failures: clean", r["clean"]["median"], ""))
             rows.append(("failures: dirty", r["dirty"]["median"], f"dirty/clean {r['ratio']:.2f}x"))
@@ -916,7 +928,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = tree_info(tree)
     files = int(info.get("files", 0))
     cases = [c for c in CASES if c in args.cases]
-    needs_cold = {"cold", "warm", "floor", "checkov", "xdist"}
+    needs_cold = {"cold", "warm", "floor", "checkov", "xdist", "policy-items"}
     if needs_cold & set(cases) and "cold" not in cases:
         cases.insert(0, "cold")  # the other cases are ratios against it
 
@@ -933,7 +945,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for case in cases:
             print(f"running {case} ...", flush=True)
             try:
-                harness.results[case] = getattr(harness, f"case_{case}")(tree)
+                harness.results[case] = getattr(harness, "case_" + case.replace("-", "_"))(tree)
             except BenchError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 harness.results[case] = {"skipped": f"error: {str(exc).splitlines()[0]}"}
