@@ -123,6 +123,11 @@ class Policy:
             return f"{func.__module__}.{func.__qualname__}"
         return f"{func.__module__}.{func.__qualname__} ({file}:{line})"
 
+    def resolved(self) -> Policy:
+        """This policy with its module loaded: itself, except for a built-in that the
+        catalog stands in for until it is needed (``policies.catalog``)."""
+        return self
+
     @property
     def doc_path(self) -> str:
         return f"policies/{self.id}.md"

@@ -1,8 +1,8 @@
 """The built-in baseline, as its own ``pytest11`` plugin.
 
 ``-p no:devops_policy.builtin`` removes it and leaves only an organisation's
-own policies. Policies are imported only when the hook is called, which only
-happens when the plugin is enabled.
+own policies. The hook returns the catalog's stand-ins (``policies.catalog``): a
+policy's module is imported only when a collected file has a subject for it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,6 @@ import pytest
 # built-ins must then stay silent rather than fail pytest's start-up.
 @pytest.hookimpl(optionalhook=True)
 def pytest_devops_policy_add_policies(config: pytest.Config) -> list[Any]:
-    from pytest_devops_policy.policies import builtin_policies
+    from pytest_devops_policy.policies.catalog import lazy_builtin_policies
 
-    return list(builtin_policies())
+    return list(lazy_builtin_policies())

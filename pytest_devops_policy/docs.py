@@ -398,7 +398,7 @@ def _unique(policies: Iterable[Policy]) -> list[Policy]:
     by_id: dict[str, Policy] = {}
     for p in policies:
         other = by_id.get(p.id)
-        if other is not None and other.func is not p.func:
+        if other is not None and other.resolved().func is not p.resolved().func:
             raise ValueError(f"two policies share the id {p.id}: {other.origin} and {p.origin}")
         by_id[p.id] = p
     return [by_id[i] for i in sorted(by_id)]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.kubernetes.kustomize import read_kustomization
 from pytest_devops_policy.indexes import k8s_run
-from pytest_devops_policy.indexes.kubernetes import K8sIndex
+from pytest_devops_policy.indexes.k8s_units import Unit
+from pytest_devops_policy.indexes.kubernetes import Entry, K8sIndex, _target_of, pdb_selects
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
     label_selector_matches,
     map_selector_matches,
@@ -370,3 +375,205 @@ def test_an_unknown_scope_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--devops-policy-only", "--devops-policy-option", "k8s.scope=repo")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*k8s.scope must be session, dir or file*"])
+
+
+# -- lookups by key (issue 15): same answers as filtering the related objects, linear cost --
+
+
+_NS = st.sampled_from([None, "a", "b"])
+_VALUE = st.one_of(st.sampled_from(["web", "api", "1"]), st.just(1), st.booleans(), st.just([1]))
+_LABELS = st.dictionaries(st.sampled_from(["app", "tier", "on"]), _VALUE, max_size=3)
+_LABEL_SELECTOR = st.one_of(
+    st.none(),
+    st.just({}),
+    st.just("junk"),
+    st.fixed_dictionaries({"matchLabels": st.one_of(_LABELS, st.just([1]))}),
+    st.just({"matchExpressions": [{"key": "app", "operator": "Exists"}]}),
+)
+
+
+def _obj(kind: str, api: str, name: Any, ns: str | None, i: int, **more: Any) -> Entry:
+    value = {"spec": more.pop("spec")} if "spec" in more else {}
+    return Entry(
+        kind=kind,
+        api_version=api,
+        name=name,
+        namespace=ns,
+        labels={},
+        pod_labels=more.get("pod_labels"),
+        replicas=None,
+        value=value,
+        path=f"/r/{i}.yaml",
+        relpath=f"{i}.yaml",
+        line=1,
+    )
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> list[Entry]:
+    made: list[Entry] = []
+    for i in range(draw(st.integers(0, 14))):
+        ns = draw(_NS)
+        name = draw(st.sampled_from(["web", "api", None, ["x"]]))
+        shape = draw(st.sampled_from(["svc", "np", "pdb", "pdb-beta", "hpa", "deploy", "sa"]))
+        if shape == "svc":
+            sel = draw(st.one_of(st.none(), _LABELS, st.just("junk")))
+            made.append(
+                _obj(
+                    "Service",
+                    draw(st.sampled_from(["v1", "x/v1"])),
+                    name,
+                    ns,
+                    i,
+                    spec={"selector": sel},
+                )
+            )
+        elif shape == "np":
+            made.append(
+                _obj(
+                    "NetworkPolicy",
+                    "networking.k8s.io/v1",
+                    name,
+                    ns,
+                    i,
+                    spec={"podSelector": draw(_LABEL_SELECTOR)},
+                )
+            )
+        elif shape.startswith("pdb"):
+            api = "policy/v1beta1" if shape == "pdb-beta" else "policy/v1"
+            made.append(
+                _obj(
+                    "PodDisruptionBudget",
+                    api,
+                    name,
+                    ns,
+                    i,
+                    spec={"selector": draw(_LABEL_SELECTOR)},
+                )
+            )
+        elif shape == "hpa":
+            target = {"kind": draw(st.sampled_from(["Deployment", ["x"]])), "name": name}
+            made.append(
+                _obj(
+                    "HorizontalPodAutoscaler",
+                    "autoscaling/v2",
+                    name,
+                    ns,
+                    i,
+                    spec={"scaleTargetRef": target},
+                )
+            )
+        elif shape == "deploy":
+            made.append(_obj("Deployment", "apps/v1", name, ns, i, pod_labels=draw(_LABELS)))
+        else:
+            made.append(_obj("ServiceAccount", "v1", name, ns, i))
+    return made
+
+
+def _same(got: Any, want: Any) -> None:
+    assert [id(e) for e in got] == [id(e) for e in want]
+    assert [id(e) for e in got.maybe] == [id(e) for e in want.maybe]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_entries(), _LABELS, _NS, st.sampled_from(["web", "api", None]))
+def test_lookups_by_key_answer_as_the_filters_do(
+    entries: list[Entry], labels: dict[str, Any], ns: str | None, name: str | None
+) -> None:
+    index = K8sIndex(entries, Unit("dir:/r", "directory ."))
+    obj = SimpleNamespace(
+        pod_template_metadata={"labels": labels},
+        source=SimpleNamespace(path="/r/obj.yaml"),
+        namespace=ns,
+        kind_name="Deployment",
+        name=name,
+    )
+    related = index.related
+    _same(
+        index.services_selecting(obj),
+        related("Service", ns).filter(
+            lambda s: s.group == "" and map_selector_matches(s.spec.get("selector"), labels)
+        ),
+    )
+    _same(
+        index.network_policies_selecting(obj),
+        related("NetworkPolicy", ns).filter(
+            lambda p: (
+                "podSelector" in p.spec
+                and label_selector_matches(p.spec.get("podSelector"), labels)
+            )
+        ),
+    )
+    _same(
+        index.pdbs_selecting(obj),
+        related("PodDisruptionBudget", ns).filter(lambda p: pdb_selects(p, labels)),
+    )
+    target = ("Deployment", name)
+    want_hpas = related("HorizontalPodAutoscaler", ns).filter(lambda h: _target_of(h) == target)
+    _same(index.hpas_targeting(obj), want_hpas)
+    for kind in ("ServiceAccount", "Service", None):
+        _same(index.named(kind, name, ns), related(kind, ns).filter(lambda e: e.name == name))  # type: ignore[arg-type]
+    for e in entries:
+        if e.kind == "PodDisruptionBudget":
+            _same(
+                index.workloads_selected_by(e),
+                index._related("<workload>", e.namespace).filter(
+                    lambda w, e=e: w.pod_labels is not None and pdb_selects(e, w.pod_labels)
+                ),
+            )
+        if e.is_workload:
+            _same(
+                index.hpas_for(e),
+                related("HorizontalPodAutoscaler", e.namespace).filter(
+                    lambda h, e=e: _target_of(h) == (e.kind, e.name)
+                ),
+            )
+
+
+def test_cross_object_lookups_cost_linear_time(assert_linear: Any) -> None:
+    """One namespace (or none) with n workloads, Services, HPAs and PDBs: every lookup of
+    every workload reads its few candidates, not the whole namespace (issue 15)."""
+
+    def cost(n: int) -> None:
+        for ns in (None, "prod"):
+            entries = []
+            for i in range(n):
+                app = {"app": f"a{i}", "tier": "web"}
+                entries += [
+                    _obj("Deployment", "apps/v1", f"a{i}", ns, 4 * i, pod_labels=app),
+                    _obj("Service", "v1", f"a{i}", ns, 4 * i + 1, spec={"selector": app}),
+                    _obj(
+                        "HorizontalPodAutoscaler",
+                        "autoscaling/v2",
+                        f"a{i}",
+                        ns,
+                        4 * i + 2,
+                        spec={"scaleTargetRef": {"kind": "Deployment", "name": f"a{i}"}},
+                    ),
+                    _obj(
+                        "PodDisruptionBudget",
+                        "policy/v1",
+                        f"a{i}",
+                        ns,
+                        4 * i + 3,
+                        spec={"selector": {"matchLabels": app}},
+                    ),
+                ]
+            index = K8sIndex(entries, Unit("dir:/r", "directory ."))
+            for e in index.entries:
+                if e.is_workload:
+                    obj = SimpleNamespace(
+                        pod_template_metadata={"labels": e.pod_labels},
+                        source=SimpleNamespace(path=e.path),
+                        namespace=ns,
+                        kind_name=e.kind,
+                        name=e.name,
+                    )
+                    assert len(index.services_selecting(obj)) == 1
+                    assert len(index.pdbs_selecting(obj)) == 1
+                    assert len(index.hpas_for(e)) == 1
+                    assert len(index.named("Service", str(e.name), ns)) == 1
+                elif e.kind == "PodDisruptionBudget":
+                    assert len(index.workloads_selected_by(e)) == 1
+
+    assert_linear(cost, 150)

@@ -86,3 +86,17 @@ def test_every_option_is_read_somewhere() -> None:
         if not re.search(rf"\.{spec.name}\b", source)
     ]
     assert not unread
+
+
+def test_the_catalog_matches_the_policy_modules() -> None:
+    """The built-ins a run selects and validates before importing them (issue 15)."""
+    from pytest_devops_policy.policies.catalog import CATALOG, catalog_rows, module_name
+
+    real = builtin_policies()
+    rows = [(p.id, p.name, p.subject) for p in real]
+    assert list(CATALOG) == rows, (
+        "regenerate: python -m pytest_devops_policy.policies.catalog\n"
+        + ("\n".join(catalog_rows(real)))
+    )
+    for p in real:
+        assert module_name(p.id, p.name, p.subject) == p.func.__module__

@@ -47,8 +47,10 @@ def build_policy_set(
                 )
             other = seen.get(meta.id)
             if other is not None:
-                if other.func is meta.func:
-                    continue  # the same function offered twice is harmless
+                # The same function offered twice is harmless (a lazily loaded built-in is
+                # compared by its real function, loaded only here, for a clash).
+                if other.resolved().func is meta.resolved().func:
+                    continue
                 raise PolicyConflict(
                     f"duplicate policy id {meta.id}: defined by {other.origin} and by {meta.origin}"
                 )

@@ -34,7 +34,8 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -48,8 +49,11 @@ from pytest_devops_policy.formats.kubernetes.kustomize import (
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, as_mapping
 from pytest_devops_policy.indexes.k8s_units import Unit
 from pytest_devops_policy.knowledge.kubernetes.selectors import (
+    label_pairs,
     label_selector_matches,
+    label_selector_pairs,
     map_selector_matches,
+    map_selector_pairs,
 )
 from pytest_devops_policy.knowledge.secrets.scan import text_secrets
 from pytest_devops_policy.masking import redact
@@ -369,6 +373,88 @@ def _target_of(hpa: Entry) -> tuple[object, object]:
     return ref.get("kind"), ref.get("name")
 
 
+def _hashable(key: object) -> bool:
+    try:
+        hash(key)
+    except TypeError:  # a list or map where a name belongs: only the exact check decides
+        return False
+    return True
+
+
+Keys = Callable[[Entry], Sequence[Hashable] | None]
+
+
+class _Candidates:
+    """One list of related objects filed by the keys a query compares, so that a lookup
+    reads the objects that can match instead of the whole list: a linear filter per
+    object made the cross-object policies quadratic in the size of a namespace (issue 15).
+    The query still checks every candidate exactly; the keys only leave out objects that
+    cannot match, and candidates come in list order, as a filter would give them.
+
+    ``every=False``: an object matches when all its keys are among the wanted ones (a
+    selector's pairs within a pod's labels, a name): it is filed under its rarest key only.
+    ``every=True``: an object matches when it has every wanted key (a pod's labels holding
+    a selector's pairs): it is filed under each of its keys. An object without keys
+    (``keys`` gives None) is always a candidate in the first mode, never in the second.
+    """
+
+    def __init__(self, entries: Sequence[Entry], keys: Keys, every: bool) -> None:
+        self.entries = entries
+        self._rest: list[Entry] = []
+        self._by_key: dict[Hashable, list[Entry]] = {}
+        self._position = {id(e): i for i, e in enumerate(entries)}
+        placed = []
+        for e in entries:
+            found = keys(e)
+            if found and all(_hashable(k) for k in found):
+                placed.append((e, found))
+            else:
+                self._rest.append(e)
+        counts = Counter(k for _, found in placed for k in found)
+        for e, found in placed:
+            for k in found if every else (min(found, key=counts.__getitem__),):
+                self._by_key.setdefault(k, []).append(e)
+
+    def any_of(self, wanted: Iterable[Hashable]) -> list[Entry]:
+        """Candidates whose every key is among ``wanted`` (and those without keys)."""
+        found = list(self._rest)
+        for k in wanted:
+            found += self._by_key.get(k, ())
+        if len(found) > 1:
+            found.sort(key=lambda e: self._position[id(e)])
+        return found
+
+    def all_of(self, required: Sequence[Hashable] | None) -> Sequence[Entry]:
+        """Candidates filed under every key of ``required`` (all of them when None)."""
+        if not required or not all(_hashable(k) for k in required):
+            return self.entries
+        return min((self._by_key.get(k, ()) for k in required), key=len)
+
+
+def _service_keys(e: Entry) -> Sequence[Hashable] | None:
+    return map_selector_pairs(e.spec.get("selector"))
+
+
+def _network_policy_keys(e: Entry) -> Sequence[Hashable] | None:
+    return label_selector_pairs(e.spec.get("podSelector"))
+
+
+def _pdb_keys(e: Entry) -> Sequence[Hashable] | None:
+    return label_selector_pairs(e.spec.get("selector"))
+
+
+def _hpa_keys(e: Entry) -> Sequence[Hashable] | None:
+    return (_target_of(e),)
+
+
+def _name_keys(e: Entry) -> Sequence[Hashable] | None:
+    return (e.name,)
+
+
+def _pod_label_keys(e: Entry) -> Sequence[Hashable] | None:
+    return list(label_pairs(e.pod_labels)) if e.pod_labels is not None else None
+
+
 class K8sIndex:
     """The objects of one deployment unit (or the part of it ``k8s.scope`` shows), with
     the queries cross-object policies ask.
@@ -418,6 +504,7 @@ class K8sIndex:
         self._workloads = [e for e in entries if e.is_workload]
         self._position = {id(e): i for i, e in enumerate(entries)}
         self._memo: dict[str, Any] = {}
+        self._candidates: dict[tuple[str, str, str, str | None], _Candidates] = {}
 
     def memo(self, key: str, build: Callable[[K8sIndex], _T]) -> _T:
         """A value derived from this index (a lookup table a policy needs for every
@@ -473,14 +560,46 @@ class K8sIndex:
 
     # -- queries ----------------------------------------------------------------
 
-    def _related(self, group: str, namespace: str | None) -> Matches:
+    def _related_lists(
+        self, group: str, namespace: str | None
+    ) -> tuple[tuple[str, str | None], tuple[str, str | None]]:
+        """Where ``_related`` finds the certain and the maybe objects: ``("ns", ns)`` is
+        ``_by_ns[(group, ns)]``, ``("explicit", None)`` is ``_explicit[group]``."""
         if namespace is None:
-            sure: Sequence[Entry] = self._by_ns.get((group, None), ())
-            maybe: Sequence[Entry] = self._explicit.get(group, ())
-        else:
-            sure = self._by_ns.get((group, namespace), ())
-            maybe = self._by_ns.get((group, None), ())
-        return Matches(sure, maybe, namespace, self.unit)
+            return ("ns", None), ("explicit", None)
+        return ("ns", namespace), ("ns", None)
+
+    def _list(self, group: str, where: tuple[str, str | None]) -> Sequence[Entry]:
+        if where[0] == "explicit":
+            return self._explicit.get(group, ())
+        return self._by_ns.get((group, where[1]), ())
+
+    def _related(self, group: str, namespace: str | None) -> Matches:
+        sure, maybe = self._related_lists(group, namespace)
+        return Matches(self._list(group, sure), self._list(group, maybe), namespace, self.unit)
+
+    def _lookup(
+        self,
+        query: str,
+        group: str,
+        namespace: str | None,
+        keys: Keys,
+        pick: Callable[[_Candidates], Sequence[Entry]],
+        keep: Callable[[Entry], bool],
+        every: bool = False,
+    ) -> Matches:
+        """``_related(group, namespace).filter(keep)``, reading only the candidates
+        ``pick`` takes from the lists filed by ``keys`` (built once per index)."""
+        found: list[list[Entry]] = []
+        for where in self._related_lists(group, namespace):
+            memo_key = (query, group, *where)
+            filed = self._candidates.get(memo_key)
+            if filed is None:
+                filed = self._candidates[memo_key] = _Candidates(
+                    self._list(group, where), keys, every
+                )
+            found.append([e for e in pick(filed) if keep(e)])
+        return Matches(found[0], found[1], namespace, self.unit)
 
     def related(self, kind: str | None, namespace: str | None) -> Matches:
         """Objects of ``kind`` (every kind when None) in the namespace ``namespace``
@@ -512,48 +631,86 @@ class K8sIndex:
     def services_selecting(self, obj: Any) -> Matches:
         """Core Services whose selector matches the pod template labels."""
         labels = as_mapping(obj.pod_template_metadata.get("labels"))
-        return self.related("Service", self.namespace_of(obj)).filter(
-            lambda s: s.group == "" and map_selector_matches(s.spec.get("selector"), labels)
+        pairs = label_pairs(labels)
+        return self._lookup(
+            "services",
+            "Service",
+            self.namespace_of(obj),
+            _service_keys,
+            lambda filed: filed.any_of(pairs),
+            lambda s: s.group == "" and map_selector_matches(s.spec.get("selector"), labels),
         )
 
     def network_policies_selecting(self, obj: Any) -> Matches:
         labels = as_mapping(obj.pod_template_metadata.get("labels"))
-        return self.related("NetworkPolicy", self.namespace_of(obj)).filter(
+        pairs = label_pairs(labels)
+        return self._lookup(
+            "network-policies",
+            "NetworkPolicy",
+            self.namespace_of(obj),
+            _network_policy_keys,
+            lambda filed: filed.any_of(pairs),
             lambda p: (
                 p.group == "networking.k8s.io"
                 and "podSelector" in p.spec
                 and label_selector_matches(p.spec.get("podSelector"), labels)
-            )
+            ),
         )
 
     def pdbs_selecting(self, obj: Any) -> Matches:
         labels = as_mapping(obj.pod_template_metadata.get("labels"))
-        return self.related("PodDisruptionBudget", self.namespace_of(obj)).filter(
-            lambda p: pdb_selects(p, labels)
+        pairs = label_pairs(labels)
+        return self._lookup(
+            "pdbs",
+            "PodDisruptionBudget",
+            self.namespace_of(obj),
+            _pdb_keys,
+            lambda filed: filed.any_of(pairs),
+            lambda p: pdb_selects(p, labels),
         )
 
     def hpas_targeting(self, obj: Any) -> Matches:
         """HorizontalPodAutoscalers whose ``scaleTargetRef`` names the object."""
-        target = (obj.kind_name, obj.name)
-        return self.related("HorizontalPodAutoscaler", self.namespace_of(obj)).filter(
-            lambda h: _target_of(h) == target
-        )
+        return self._hpas((obj.kind_name, obj.name), self.namespace_of(obj))
 
     def workloads_selected_by(self, pdb: Entry) -> Matches:
         """Workloads whose pods the PDB's selector matches."""
-        return self._related(_WORKLOADS, pdb.namespace).filter(
-            lambda w: w.pod_labels is not None and pdb_selects(pdb, w.pod_labels)
+        required = _pdb_keys(pdb)
+        return self._lookup(
+            "pod-labels",
+            _WORKLOADS,
+            pdb.namespace,
+            _pod_label_keys,
+            lambda filed: filed.all_of(required),
+            lambda w: w.pod_labels is not None and pdb_selects(pdb, w.pod_labels),
+            every=True,
         )
 
     def hpas_for(self, workload: Entry) -> Matches:
-        target = (workload.kind, workload.name)
-        return self.related("HorizontalPodAutoscaler", workload.namespace).filter(
-            lambda h: _target_of(h) == target
+        return self._hpas((workload.kind, workload.name), workload.namespace)
+
+    def _hpas(self, target: tuple[object, object], namespace: str | None) -> Matches:
+        wanted = (target,) if _hashable(target) else ()
+        return self._lookup(
+            "hpas",
+            "HorizontalPodAutoscaler",
+            namespace,
+            _hpa_keys,
+            lambda filed: filed.any_of(wanted) if wanted else filed.entries,
+            lambda h: _target_of(h) == target,
         )
 
     def named(self, kind: str, name: str, namespace: str | None) -> Matches:
         """Objects of ``kind`` called ``name`` (what a reference by name resolves to)."""
-        return self.related(kind, namespace).filter(lambda e: e.name == name)
+        wanted = (name,) if _hashable(name) else ()
+        return self._lookup(
+            "names",
+            kind or _ALL_KINDS,
+            namespace,
+            _name_keys,
+            lambda filed: filed.any_of(wanted) if wanted else filed.entries,
+            lambda e: e.name == name,
+        )
 
     def service_accounts(self, namespace: str | None, name: str) -> Matches:
         return self.named("ServiceAccount", name, namespace).filter(lambda e: e.group == "")

@@ -1,4 +1,9 @@
-"""The Dockerfile kind: one subject per file; outcomes also depend on the build context."""
+"""The Dockerfile kind: one subject per file; outcomes also depend on the build context.
+
+The parser and the build-context index (bashlex and the shell analysis with them) are
+imported on first use: ``kinds.by_name(...).format`` is read for every collected file, also
+one whose kind the selection leaves out (issue 15).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,6 @@ from collections.abc import Iterable
 
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.comments import dockerfile_comments
-from pytest_devops_policy.formats.dockerfile.parser import parse
-from pytest_devops_policy.indexes.docker_context import dependencies
 from pytest_devops_policy.kinds.base import FormatDefaults
 from pytest_devops_policy.model import ParsedFile, Source
 from pytest_devops_policy.options import DockerOptions, Options
@@ -22,10 +25,14 @@ class DockerfileFormat(FormatDefaults):
         return dockerfile_comments(source.text)
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
+        from pytest_devops_policy.formats.dockerfile.parser import parse
+
         # The shipped stage names the item (its name, or its index when it has none).
         return parse(source, options.of(DockerOptions).target)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
+        from pytest_devops_policy.indexes.docker_context import dependencies
+
         # The build context and its .dockerignore (DOCKER-007/008 read them).
         return dependencies(path, context)
 

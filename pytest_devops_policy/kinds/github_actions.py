@@ -1,17 +1,22 @@
 """The GitHub Actions kind: a workflow and its jobs, judged with the repository's other
-workflows (reusable workflows called with ``uses: ./.github/workflows/x.yml``)."""
+workflows (reusable workflows called with ``uses: ./.github/workflows/x.yml``).
+
+The parser and the index are imported on first use, like the other kinds' (issue 15).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.comments import yaml_comments
-from pytest_devops_policy.formats.github_actions.workflow import parse
-from pytest_devops_policy.indexes.workflows import WorkflowIndex, dependencies, index_for
 from pytest_devops_policy.kinds.base import FormatDefaults
 from pytest_devops_policy.model import ParsedFile, Source, Subject
 from pytest_devops_policy.options import Options
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.indexes.workflows import WorkflowIndex
 
 __all__ = ["FORMAT"]
 
@@ -23,12 +28,18 @@ class GitHubActionsFormat(FormatDefaults):
         return yaml_comments(source.text)
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
+        from pytest_devops_policy.formats.github_actions.workflow import parse
+
         return parse(source)
 
     def index(self, subject: Subject[object], context: Context) -> WorkflowIndex:
+        from pytest_devops_policy.indexes.workflows import index_for
+
         return index_for(subject, context.cache)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
+        from pytest_devops_policy.indexes.workflows import dependencies
+
         # The repository's workflows: a called reusable workflow decides a verdict here.
         return dependencies(path)
 

@@ -1,18 +1,23 @@
 """The Kubernetes kind: objects of YAML/JSON manifests (and, opted in, of rendered Helm
-templates), judged against one index of the run."""
+templates), judged against one index of the run.
+
+The parser, the index and Helm rendering are imported on first use: ``.format`` is read for
+every collected file, also one whose kind the selection leaves out (issue 15).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.comments import yaml_comments
-from pytest_devops_policy.formats.kubernetes.objects import parse
-from pytest_devops_policy.indexes import helm, k8s_run
-from pytest_devops_policy.indexes.kubernetes import K8sIndex
 from pytest_devops_policy.kinds.base import FormatDefaults
 from pytest_devops_policy.model import ParsedFile, Source, Subject
 from pytest_devops_policy.options import Options
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.indexes.kubernetes import K8sIndex
 
 __all__ = ["FORMAT", "HELM_RENDERED"]
 
@@ -22,15 +27,23 @@ class KubernetesFormat(FormatDefaults):
         return yaml_comments(source.text)
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
+        from pytest_devops_policy.formats.kubernetes.objects import parse
+
         return parse(source)
 
     def adjust(self, parsed: ParsedFile, context: Context) -> ParsedFile:
+        from pytest_devops_policy.indexes import k8s_run
+
         return k8s_run.adjust(parsed, context)
 
     def index(self, subject: Subject[object], context: Context) -> K8sIndex:
+        from pytest_devops_policy.indexes import k8s_run
+
         return k8s_run.index_for(subject.source.path, context)
 
     def cache_token(self, path: str, context: Context) -> str:
+        from pytest_devops_policy.indexes import k8s_run
+
         return k8s_run.cache_token(path, context)
 
 
@@ -40,6 +53,8 @@ class HelmRenderedFormat(KubernetesFormat):
     cache key through the rendered text."""
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
+        from pytest_devops_policy.indexes import helm
+
         return helm.parse_rendered(source)
 
 

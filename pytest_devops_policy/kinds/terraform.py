@@ -1,16 +1,22 @@
-"""The Terraform kind: resources judged with their module (variables, locals, tfvars)."""
+"""The Terraform kind: resources judged with their module (variables, locals, tfvars).
+
+The parser and the module index are imported on first use: ``.format`` is read for every
+collected file, also one whose kind the selection leaves out (issue 15).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.comments import hcl_comments
-from pytest_devops_policy.formats.terraform.parser import parse
-from pytest_devops_policy.indexes.terraform import TfModule, dependencies, index_for
 from pytest_devops_policy.kinds.base import FormatDefaults
 from pytest_devops_policy.model import ParsedFile, Source, Subject
 from pytest_devops_policy.options import Options, TfOptions
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.indexes.terraform import TfModule
 
 __all__ = ["FORMAT"]
 
@@ -22,12 +28,18 @@ class TerraformFormat(FormatDefaults):
         return hcl_comments(source.text)
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
+        from pytest_devops_policy.formats.terraform.parser import parse
+
         return parse(source, parser=options.of(TfOptions).hcl_parser)
 
     def index(self, subject: Subject[object], context: Context) -> TfModule:
+        from pytest_devops_policy.indexes.terraform import index_for
+
         return index_for(subject, context.cache)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
+        from pytest_devops_policy.indexes.terraform import dependencies
+
         # The whole module directory: a variable in another file changes a verdict here.
         return dependencies(path)
 

@@ -1,8 +1,10 @@
 """The built-in policies: one module per policy under ``policies/<kind>/``.
 
 Nothing registers on import. ``builtin_policies()`` walks the package and picks
-up every function that carries ``@policy`` metadata, so adding a policy means
-adding one module (plus its golden fixtures), with no list to edit.
+up every function that carries ``@policy`` metadata (the docs and tests use it). A run
+uses ``catalog.lazy_builtin_policies()`` instead, which imports a module only when a
+collected file needs it; so adding a policy means adding one module, its golden fixtures
+and its row in ``catalog.py`` (``tests/test_meta.py`` fails until the row is there).
 """
 
 from __future__ import annotations

@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["label_selector_matches", "map_selector_matches", "selector_text"]
+__all__ = [
+    "label_pairs",
+    "label_selector_matches",
+    "label_selector_pairs",
+    "map_selector_matches",
+    "map_selector_pairs",
+    "selector_text",
+]
 
 
 def _label(value: object) -> str | None:
@@ -34,6 +41,35 @@ def map_selector_matches(selector: object, labels: Mapping[str, Any]) -> bool:
         k in labels and _label(labels[k]) == _label(v) and _label(v) is not None
         for k, v in selector.items()
     )
+
+
+# Pairs as the matchers compare them, for indexes that look up candidates by a pair instead
+# of trying every selector (the matchers above still decide).
+LabelPair = tuple[Any, "str | None"]
+
+
+def label_pairs(labels: Mapping[str, Any]) -> set[LabelPair]:
+    """Every ``(key, value)`` of a label map, the value as the matchers compare it."""
+    return {(k, _label(v)) for k, v in labels.items()}
+
+
+def map_selector_pairs(selector: object) -> list[LabelPair] | None:
+    """The pairs a label map must hold for ``map_selector_matches`` (None: the selector
+    names no pair, and matches nothing)."""
+    if not isinstance(selector, Mapping) or not selector:
+        return None
+    return [(k, _label(v)) for k, v in selector.items()]
+
+
+def label_selector_pairs(selector: object) -> list[LabelPair] | None:
+    """The ``matchLabels`` pairs a label map must hold for ``label_selector_matches``
+    (None: the selector requires no pair: it has only expressions, is empty or malformed)."""
+    if not isinstance(selector, Mapping):
+        return None
+    match_labels = selector.get("matchLabels")
+    if not isinstance(match_labels, Mapping) or not match_labels:
+        return None
+    return [(k, _label(v)) for k, v in match_labels.items()]
 
 
 def _expression(expr: object, labels: Mapping[str, Any]) -> bool:
