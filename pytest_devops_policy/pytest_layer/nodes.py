@@ -287,6 +287,9 @@ class PolicyFile(_FileBase):
         state = self.state
         path = str(self.path)
         relpath = state.analyser.relpath(path)
+        policies = state.policies_for(self)
+        if not policies.kinds() & {self.kind}:
+            return  # nothing selected for this kind: do not even read the file
         limit = state.settings.max_file_size
         try:
             size = os.stat(path).st_size
@@ -326,9 +329,6 @@ class PolicyFile(_FileBase):
             fmt, variant = HELM_RENDERED, "helm-rendered"
             text = rendered
             data = rendered.encode("utf-8", "surrogatepass")
-        policies = state.policies_for(self)
-        if not policies.kinds() & {self.kind}:
-            return  # nothing selected for this kind: do not even parse
         result = state.analyser.analyse(
             path, relpath, self.kind, fmt, data, text, policies, variant
         )
