@@ -3,7 +3,8 @@
 ``analyse`` turns one file's bytes into a ``FileResult``: from the result cache when every
 input is unchanged, else by parsing once and running every applicable policy. Under xdist,
 workers share the work: worker k analyses every k-th cached file and reads its peers'
-results as they appear (``ResultCache.wait``).
+results as they appear (``ResultCache.wait``). ``close`` ends the run: the cache writes its
+pack then.
 """
 
 from __future__ import annotations
@@ -53,11 +54,16 @@ class Analyser:
         if cache_dir is not None and secret is not None:
             parser = options.of(TfOptions).hcl_parser
             key = settings_key(options.digest_items(), [f"hcl={parser}"])
-            self.results = ResultCache(cache_dir, key, secret)
+            self.results = ResultCache(cache_dir, key, secret, shared=shard is not None)
         self.cache = ParseCache(rootdir, roots, self.results, options)
         self.context = Context(options, self.cache)
         self.shard = shard if self.results is not None else None
         self._files_seen = 0
+
+    def close(self) -> None:
+        """The run is over: persist what it analysed (once, not per file)."""
+        if self.results is not None:
+            self.results.close()
 
     def relpath(self, path: str) -> str:
         return self.cache.relpath(path)
