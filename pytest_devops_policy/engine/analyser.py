@@ -95,35 +95,42 @@ class Analyser:
                     self.cache.release(path, fmt)  # ``dependencies`` may have parsed it
                 return hit
         # Parsing allocates many small acyclic objects; the cyclic GC would rescan the
-        # whole (growing) heap again and again meanwhile (~15% of a cold run).
+        # whole (growing) heap again and again meanwhile (~15% of a cold run). It stays
+        # paused until the documents are released and the result encoded for the cache:
+        # freed objects no longer count towards a collection, so none is due on resuming.
         paused = gc.isenabled()
         if paused:
             gc.disable()
+        try:
+            result = self._analyse(path, kind, fmt, text, policies)
+            with_secrets(result, text)  # every output of the file is redacted with all of them
+            if key is not None and results is not None and result.internal_error is None:
+                results.store(key, result, text)
+            if not fmt.keeps_parsed:
+                self.cache.release(path, fmt)  # nothing else reads it: free the documents
+        finally:
+            if paused:
+                gc.enable()
+        return result
+
+    def _analyse(
+        self, path: str, kind: str, fmt: Format, text: str, policies: PolicySet
+    ) -> FileResult:
         try:
             with self.budget.enforced():
                 parsed = self.cache.parse_with(path, fmt, text)
                 if isinstance(parsed, ParseError):
                     error = (parsed.message, parsed.line, parsed.col)
-                    result = FileResult(kind, parse_error=error)
-                else:
-                    result = analyse(fmt.adjust(parsed, self.context), policies, self.context)
+                    return FileResult(kind, parse_error=error)
+                return analyse(fmt.adjust(parsed, self.context), policies, self.context)
         except BudgetExceeded as exc:
             self.cache.release(path, fmt)
-            result = FileResult(kind, internal_error=str(exc))
+            return FileResult(kind, internal_error=str(exc))
         except RecursionError:
-            result = FileResult(kind, internal_error="the file nests too deeply to analyse")
+            return FileResult(kind, internal_error="the file nests too deeply to analyse")
         except Exception as exc:
             # (an `applies` predicate, kustomize reading...) fails this file, never the run.
-            result = FileResult(kind, internal_error=_short_traceback(exc))
-        finally:
-            if paused:
-                gc.enable()
-        with_secrets(result, text)  # every output of the file is redacted with all of them
-        if key is not None and results is not None and result.internal_error is None:
-            results.store(key, result, text)
-        if not fmt.keeps_parsed:
-            self.cache.release(path, fmt)  # nothing else reads it: free the documents
-        return result
+            return FileResult(kind, internal_error=_short_traceback(exc))
 
     def _cached(self, key: str, kind: str, text: str) -> FileResult | None:
         assert self.results is not None

@@ -29,6 +29,7 @@ written.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import hmac
 import inspect
@@ -459,10 +460,16 @@ class ResultCache:
             return None
 
     def store_facts(self, key: str, value: Any) -> None:
+        paused = gc.isenabled()
+        if paused:  # as Analyser.analyse does: the encoder's garbage is freed by refcount
+            gc.disable()
         try:
             payload = json.dumps(value, separators=(",", ":"), default=str)
         except (ValueError, TypeError):
             return
+        finally:
+            if paused:
+                gc.enable()
         self._put(f"facts-{key}", payload)
         self.stores += 1
 
@@ -506,7 +513,13 @@ FORMAT_VERSION = 5  # bump when the entry or pack shape changes: old entries bec
 
 
 def to_json(result: FileResult, text: str) -> dict[str, Any]:
-    secrets = result.secrets or result.reported_secrets()
+    secrets = result.secrets
+    # Usually set (``with_secrets``); else the reported ones, looked for without building
+    # a list per outcome (most files have no secret at all).
+    if not secrets and any(
+        v.secret for r in result.resources for o in r.outcomes for v in o.violations
+    ):
+        secrets = result.reported_secrets()
 
     def clean(value: str) -> str:  # stored already redacted, with every secret of the file
         return redact(value, secrets) if secrets else value
