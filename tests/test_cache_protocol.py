@@ -18,18 +18,45 @@ USER 10001
 """
 
 
-def _entries(pytester: pytest.Pytester) -> list[Path]:
-    """Result entries (not the per-file facts of the Kubernetes index)."""
-    root = pytester.path / ".pytest_cache" / "d" / "devops-policy"
-    found = root.glob("*/*.json") if root.is_dir() else ()
-    return sorted(p for p in found if not p.name.startswith("facts-"))
+def _cache_root(pytester: pytest.Pytester) -> Path:
+    return pytester.path / ".pytest_cache" / "d" / "devops-policy"
+
+
+def _pack(pytester: pytest.Pytester) -> Path:
+    """The one pack of the current settings generation."""
+    (pack,) = _cache_root(pytester).glob("*/pack")
+    return pack
+
+
+def _lines(pack: Path) -> tuple[bytes, dict[str, tuple[bytes, bytes]]]:
+    """A pack's header and its entries: name -> (mac, body)."""
+    header, *lines = pack.read_bytes().rstrip(b"\n").split(b"\n")
+    entries = {}
+    for line in lines:
+        mac, name, body = line.split(b" ", 2)
+        entries[name.decode()] = (mac, body)
+    return header, entries
+
+
+def _entries(pytester: pytest.Pytester) -> dict[str, bytes]:
+    """Result entries (not the per-file facts of the Kubernetes index): name -> body."""
+    if not list(_cache_root(pytester).glob("*/pack")):
+        return {}
+    _, entries = _lines(_pack(pytester))
+    return {n: body for n, (_, body) in entries.items() if not n.startswith("facts-")}
+
+
+def _write_pack(pack: Path, header: bytes, entries: dict[str, tuple[bytes, bytes]]) -> None:
+    lines = [header] + [mac + b" " + n.encode() + b" " + body for n, (mac, body) in entries.items()]
+    pack.write_bytes(b"\n".join(lines) + b"\n")
 
 
 def _outcomes(result: pytest.RunResult) -> dict[str, int]:
     return {k: v for k, v in result.parseoutcomes().items() if v}
 
 
-def _resign(entry: Path, payload: str) -> bytes:
+def _mac(name: str, body: bytes) -> bytes:
+    """What the plugin signs an entry with: this user's key."""
     import hashlib
     import hmac
 
@@ -37,9 +64,22 @@ def _resign(entry: Path, payload: str) -> bytes:
 
     key = user_key()
     assert key is not None
-    body = payload.encode()
-    mac = hmac.new(key, entry.stem.encode() + b"\0" + body, hashlib.sha256).hexdigest()
-    return mac.encode() + b"\n" + body
+    return hmac.new(key, name.encode() + b"\0" + body, hashlib.sha256).hexdigest().encode()
+
+
+def _doctor(pytester: pytest.Pytester, name: str, *, sign: bool) -> None:
+    """Rewrite one entry of the pack to report no violation (signed: as the plugin itself
+    would; unsigned: as a commit of someone else could)."""
+    pack = _pack(pytester)
+    header, entries = _lines(pack)
+    mac, body = entries[name]
+    data = json.loads(body)
+    for resource in data["resources"]:
+        for outcome in resource[-1]:
+            outcome[1] = []
+    body = json.dumps(data).encode()
+    entries[name] = (_mac(name, body) if sign else mac, body)
+    _write_pack(pack, header, entries)
 
 
 def test_warm_run_reuses_results_and_gives_the_same_outcomes(pytester: pytest.Pytester) -> None:
@@ -50,13 +90,8 @@ def test_warm_run_reuses_results_and_gives_the_same_outcomes(pytester: pytest.Py
     entries = _entries(pytester)
     assert len(entries) == 3
     # Prove the second run reads the cache: doctor one entry to pass (signed with this
-    # user's key, as the plugin itself would: an unsigned edit is a miss, test_hostile.py).
-    _, _, body = entries[0].read_bytes().partition(b"\n")
-    data = json.loads(body)
-    for resource in data["resources"]:
-        for outcome in resource[-1]:
-            outcome[1] = []
-    entries[0].write_bytes(_resign(entries[0], json.dumps(data)))
+    # user's key, as the plugin itself would: an unsigned edit is a miss, below).
+    _doctor(pytester, next(iter(entries)), sign=True)
     warm = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
     assert _outcomes(cold) == {"failed": 3}
     assert _outcomes(warm) == {"failed": 2, "passed": 1}
@@ -68,11 +103,78 @@ def test_corrupt_or_partial_entries_are_misses(pytester: pytest.Pytester) -> Non
     pytester.makeconftest(OWNER_POLICY)
     pytester.makefile(".yaml", d0=DEPLOYMENT.format(name="w0"))
     pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
-    for garbage in ("{not json", "", '{"v": 1}', "[]", '{"v": 999, "kind": "kubernetes"}'):
-        for entry in _entries(pytester):
-            entry.write_text(garbage)
+    (name,) = _entries(pytester)
+    # Entries signed with this user's key whose body is not an entry of this code.
+    for garbage in (b"{not json", b"", b'{"v": 1}', b"[]", b'{"v": 999, "kind": "kubernetes"}'):
+        pack = _pack(pytester)
+        header, entries = _lines(pack)
+        entries[name] = (_mac(name, garbage), garbage)
+        _write_pack(pack, header, entries)
         result = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
         assert _outcomes(result) == {"failed": 1}, garbage
+        assert json.loads(_entries(pytester)[name])["v"]  # analysed again, stored again
+
+
+def test_a_corrupt_partial_or_foreign_pack_is_a_miss(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(OWNER_POLICY)
+    for i in range(3):
+        pytester.makefile(".yaml", **{f"d{i}": DEPLOYMENT.format(name=f"w{i}")})
+    pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+    for name in list(_entries(pytester)):
+        _doctor(pytester, name, sign=True)  # a hit would now pass
+    good = _pack(pytester).read_bytes()
+    header, _, rest = good.partition(b"\n")
+    damaged = {
+        "truncated": good[: len(good) // 2],
+        "no header": rest,
+        "another format": header.replace(b"pack ", b"pack 9") + b"\n" + rest,
+        "garbage": b"\x00\xff" * 1000,
+        "empty": b"",
+        "lines cut short": b"\n".join(line[:80] for line in good.split(b"\n")),
+    }
+    for what, data in damaged.items():
+        pack = _pack(pytester)
+        pack.write_bytes(data)
+        result = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+        if what == "truncated":  # the whole lines before the cut are still good entries
+            assert _outcomes(result)["failed"] >= 1, what
+        else:
+            assert _outcomes(result) == {"failed": 3}, what
+        assert len(_entries(pytester)) == 3, what  # written again, whole
+        for name in list(_entries(pytester)):
+            _doctor(pytester, name, sign=True)
+    # Not a regular file: not read (a FIFO would block), and replaced at the end.
+    pack = _pack(pytester)
+    pack.unlink()
+    pack.mkdir()
+    assert _outcomes(pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")) == {"failed": 3}
+
+
+def test_a_tampered_pack_entry_is_ignored_and_the_others_kept(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(OWNER_POLICY)
+    for i in range(3):
+        pytester.makefile(".yaml", **{f"d{i}": DEPLOYMENT.format(name=f"w{i}")})
+    pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+    first, second, _ = _entries(pytester)
+    _doctor(pytester, first, sign=True)  # a genuine entry: trusted
+    _doctor(pytester, second, sign=False)  # edited without the key: ignored
+    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+    assert _outcomes(result) == {"failed": 2, "passed": 1}
+
+
+def test_cache_clear_empties_the_pack(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(OWNER_POLICY)
+    for i in range(2):
+        pytester.makefile(".yaml", **{f"d{i}": DEPLOYMENT.format(name=f"w{i}")})
+    pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")
+    for name in _entries(pytester):
+        _doctor(pytester, name, sign=True)
+    assert _outcomes(pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")) == {"passed": 2}
+    cleared = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "--cache-clear")
+    assert _outcomes(cleared) == {"failed": 2}
+    assert all(json.loads(body)["resources"][0][-1][0][1] for body in _entries(pytester).values())
 
 
 def test_edits_and_policy_changes_invalidate(pytester: pytest.Pytester) -> None:
@@ -103,7 +205,7 @@ def test_secrets_never_reach_the_cache_and_stay_masked_when_warm(
     cold = pytester.runpytest(*args)
     cold.assert_outcomes(failed=1)
     entries = _entries(pytester)
-    assert entries and all(SECRET not in e.read_text() for e in entries)
+    assert entries and SECRET not in _pack(pytester).read_text()
     warm = pytester.runpytest(*args)
     warm.assert_outcomes(failed=1)
     for result in (cold, warm):
@@ -244,6 +346,30 @@ def test_xdist_workers_share_analysis_and_agree_with_a_serial_run(
     assert _outcomes(serial) == _outcomes(parallel) == {"failed": 8, "passed": 4}
     # Each file was analysed once, by one of the two workers.
     assert len(_entries(pytester)) == 12
+    # The workers' journals are gone once their packs are written.
+    assert sorted(p.name for p in _pack(pytester).parent.iterdir()) == [".lock", "pack"]
+
+
+def test_xdist_workers_analyse_each_file_once_and_a_warm_run_none(
+    pytester: pytest.Pytester,
+) -> None:
+    log = pytester.path / "evaluated.log"
+    pytester.makeconftest(
+        OWNER_POLICY.replace(
+            '    if "owner" not in k8s_object.labels:',
+            f"    with open({str(log)!r}, 'a') as fh:\n"
+            "        fh.write(k8s_object.name + '\\n')\n"
+            '    if "owner" not in k8s_object.labels:',
+        )
+    )
+    for i in range(10):
+        pytester.makefile(".yaml", **{f"d{i:02d}": DEPLOYMENT.format(name=f"w{i}")})
+    args = (*NO_BUILTIN, "--devops-policy-only", "-n", "2")
+    assert _outcomes(pytester.runpytest_subprocess(*args)) == {"failed": 10}
+    assert sorted(log.read_text().split()) == sorted(f"w{i}" for i in range(10))
+    log.unlink()
+    assert _outcomes(pytester.runpytest_subprocess(*args)) == {"failed": 10}
+    assert not log.exists()  # every result came from the pack
 
 
 def test_every_indexed_format_names_its_dependencies() -> None:
@@ -354,3 +480,125 @@ def test_dockerfile_dependencies_follow_the_context_setting(
     assert _docker_run(pytester, "DOCKER-008") == {"failed": 1}  # context: docker/
     ignore.write_text(".git\n")
     assert _docker_run(pytester, "DOCKER-008", *args) == {"failed": 1}
+
+
+# -- the pack, directly ----------------------------------------------------------------------
+
+KEY = b"k" * 32
+
+
+def _cache(directory: Path, *, shared: bool = False, key: bytes = KEY) -> object:
+    from pytest_devops_policy.engine.resultcache import ResultCache
+
+    return ResultCache(directory, "settings", key, shared=shared)
+
+
+def _result(name: str) -> object:
+    from pytest_devops_policy.engine.analysis import FileResult
+
+    return FileResult("kubernetes", skip_reason=name)
+
+
+def _hit(cache: object, key: str) -> str | None:
+    result = cache.load(key, "kubernetes", "")  # type: ignore[attr-defined]
+    return None if result is None else str(result.skip_reason)
+
+
+def test_two_writers_merge_their_entries(tmp_path: Path) -> None:
+    first, second = _cache(tmp_path), _cache(tmp_path)
+    assert _hit(first, "a") is None and _hit(second, "b") is None  # both read the pack
+    first.store("a", _result("A"), "")  # type: ignore[attr-defined]
+    first.store_facts("fa", {"x": 1})  # type: ignore[attr-defined]
+    second.store("b", _result("B"), "")  # type: ignore[attr-defined]
+    first.close()  # type: ignore[attr-defined]
+    second.close()  # type: ignore[attr-defined]  # merges what ``first`` wrote meanwhile
+    third = _cache(tmp_path)
+    assert (_hit(third, "a"), _hit(third, "b")) == ("A", "B")
+    assert third.load_facts("fa") == {"x": 1}  # type: ignore[attr-defined]
+    # Another user's key: every entry is ignored.
+    stranger = _cache(tmp_path, key=b"s" * 32)
+    assert _hit(stranger, "a") is None and stranger.load_facts("fa") is None  # type: ignore[attr-defined]
+
+
+def _write_many(directory: str, worker: int, rounds: int) -> None:
+    for r in range(rounds):
+        cache = _cache(Path(directory))
+        for i in range(20):
+            cache.store(f"w{worker}-r{r}-{i}", _result(f"{worker}"), "")  # type: ignore[attr-defined]
+        cache.close()  # type: ignore[attr-defined]
+
+
+def test_concurrent_writers_never_leave_an_invalid_pack(tmp_path: Path) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_write_many, args=(str(tmp_path), w, 15)) for w in range(3)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+        assert proc.exitcode == 0
+    (pack,) = tmp_path.glob("*/pack")
+    header, entries = _lines(pack)
+    assert header.startswith(b"pytest-devops-policy result pack")
+    cache = _cache(tmp_path)
+    # Every line is whole and signed, and each writer's last round survived (it merged).
+    assert all(_hit(cache, name) is not None for name in entries)
+    for w in range(3):
+        assert _hit(cache, f"w{w}-r14-0") == str(w)
+    assert not list(tmp_path.glob("*/.pack*.tmp"))
+
+
+def test_the_pack_is_bounded_and_keeps_what_the_last_run_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_devops_policy.engine import resultcache
+
+    monkeypatch.setattr(resultcache, "MIN_KEPT_ENTRIES", 10)
+    cache = _cache(tmp_path)
+    for i in range(30):
+        cache.store(f"old{i}", _result("old"), "")  # type: ignore[attr-defined]
+    cache.close()  # type: ignore[attr-defined]
+    (pack,) = tmp_path.glob("*/pack")
+    assert len(_lines(pack)[1]) == 30  # all used by that run: kept
+    cache = _cache(tmp_path)
+    for i in range(4):
+        cache.store(f"new{i}", _result("new"), "")  # type: ignore[attr-defined]
+    assert _hit(cache, "old29") == "old"
+    cache.close()  # type: ignore[attr-defined]
+    names = list(_lines(pack)[1])
+    assert len(names) == 10  # max(MIN_KEPT_ENTRIES, 2 x the 5 used)
+    assert names[:5] == ["new0", "new1", "new2", "new3", "old29"]  # this run's first
+
+
+def test_a_warm_run_does_not_rewrite_the_pack(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    cache.store("a", _result("A"), "")  # type: ignore[attr-defined]
+    cache.close()  # type: ignore[attr-defined]
+    (pack,) = tmp_path.glob("*/pack")
+    before = pack.stat()
+    cache = _cache(tmp_path)
+    assert _hit(cache, "a") == "A"
+    cache.close()  # type: ignore[attr-defined]
+    after = pack.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_xdist_peers_read_each_other_through_journals_then_the_pack(tmp_path: Path) -> None:
+    owner, peer = _cache(tmp_path, shared=True), _cache(tmp_path, shared=True)
+    assert _hit(peer, "a") is None
+    owner.store("a", _result("A"), "")  # type: ignore[attr-defined]
+    owner.store("b", _result("B"), "")  # type: ignore[attr-defined]
+    found = peer.wait("a", "kubernetes", "", 5.0)  # type: ignore[attr-defined]
+    assert found is not None and found.skip_reason == "A"  # from the owner's journal
+    assert peer.wait("missing", "kubernetes", "", 0.05) is None  # type: ignore[attr-defined]
+    owner.store("c", _result("C"), "")  # type: ignore[attr-defined]
+    owner.close()  # type: ignore[attr-defined]  # the journal goes, the pack has it all
+    assert sorted(p.name for p in next(tmp_path.iterdir()).iterdir()) == [".lock", "pack"]
+    found = peer.wait("c", "kubernetes", "", 5.0)  # type: ignore[attr-defined]
+    assert found is not None and found.skip_reason == "C"
+    # A half-written journal line (a worker in the middle of a write) is not read yet.
+    journal = next(tmp_path.iterdir()) / "journal-1-x"
+    whole = owner._line("d", '{"half":')  # type: ignore[attr-defined]
+    journal.write_bytes(whole[:-3])
+    assert peer.wait("d", "kubernetes", "", 0.05) is None  # type: ignore[attr-defined]

@@ -294,19 +294,20 @@ def test_a_forged_cache_entry_does_not_turn_a_failure_into_a_pass(
     pytester.makefile("", Dockerfile="FROM python:latest\nUSER 10001\n")
     args = ("--devops-policy-only", "--devops-policy-select=DOCKER-003")
     pytester.runpytest(*args).assert_outcomes(failed=1)
-    entries = [
-        p
-        for p in (pytester.path / ".pytest_cache").rglob("*.json")
-        if "devops-policy" in str(p) and not p.name.startswith("facts-")
-    ]
-    assert entries
-    for entry in entries:
-        mac, _, body = entry.read_bytes().partition(b"\n")
-        data = json.loads(body)
-        for resource in data["resources"]:
-            for outcome in resource[-1]:
-                outcome[1] = []  # no violations: what an attacker would commit
-        entry.write_bytes(mac + b"\n" + json.dumps(data).encode())
+    (pack,) = (pytester.path / ".pytest_cache" / "d" / "devops-policy").glob("*/pack")
+    header, *lines = pack.read_bytes().rstrip(b"\n").split(b"\n")
+    forged = [header]
+    for line in lines:
+        mac, name, body = line.split(b" ", 2)
+        if not name.startswith(b"facts-"):
+            data = json.loads(body)
+            for resource in data["resources"]:
+                for outcome in resource[-1]:
+                    outcome[1] = []  # no violations: what an attacker would commit
+            body = json.dumps(data).encode()
+        forged.append(b" ".join([mac, name, body]))
+    assert len(forged) > 1
+    pack.write_bytes(b"\n".join(forged) + b"\n")
     pytester.runpytest(*args).assert_outcomes(failed=1)
 
 

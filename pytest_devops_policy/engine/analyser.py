@@ -3,7 +3,8 @@
 ``analyse`` turns one file's bytes into a ``FileResult``: from the result cache when every
 input is unchanged, else by parsing once and running every applicable policy. Under xdist,
 workers share the work: worker k analyses every k-th cached file and reads its peers'
-results as they appear (``ResultCache.wait``).
+results as they appear (``ResultCache.wait``). ``close`` ends the run: the cache writes its
+pack then.
 """
 
 from __future__ import annotations
@@ -53,11 +54,16 @@ class Analyser:
         if cache_dir is not None and secret is not None:
             parser = options.of(TfOptions).hcl_parser
             key = settings_key(options.digest_items(), [f"hcl={parser}"])
-            self.results = ResultCache(cache_dir, key, secret)
+            self.results = ResultCache(cache_dir, key, secret, shared=shard is not None)
         self.cache = ParseCache(rootdir, roots, self.results, options)
         self.context = Context(options, self.cache)
         self.shard = shard if self.results is not None else None
         self._files_seen = 0
+
+    def close(self) -> None:
+        """The run is over: persist what it analysed (once, not per file)."""
+        if self.results is not None:
+            self.results.close()
 
     def relpath(self, path: str) -> str:
         return self.cache.relpath(path)
@@ -89,35 +95,42 @@ class Analyser:
                     self.cache.release(path, fmt)  # ``dependencies`` may have parsed it
                 return hit
         # Parsing allocates many small acyclic objects; the cyclic GC would rescan the
-        # whole (growing) heap again and again meanwhile (~15% of a cold run).
+        # whole (growing) heap again and again meanwhile (~15% of a cold run). It stays
+        # paused until the documents are released and the result encoded for the cache:
+        # freed objects no longer count towards a collection, so none is due on resuming.
         paused = gc.isenabled()
         if paused:
             gc.disable()
+        try:
+            result = self._analyse(path, kind, fmt, text, policies)
+            with_secrets(result, text)  # every output of the file is redacted with all of them
+            if key is not None and results is not None and result.internal_error is None:
+                results.store(key, result, text)
+            if not fmt.keeps_parsed:
+                self.cache.release(path, fmt)  # nothing else reads it: free the documents
+        finally:
+            if paused:
+                gc.enable()
+        return result
+
+    def _analyse(
+        self, path: str, kind: str, fmt: Format, text: str, policies: PolicySet
+    ) -> FileResult:
         try:
             with self.budget.enforced():
                 parsed = self.cache.parse_with(path, fmt, text)
                 if isinstance(parsed, ParseError):
                     error = (parsed.message, parsed.line, parsed.col)
-                    result = FileResult(kind, parse_error=error)
-                else:
-                    result = analyse(fmt.adjust(parsed, self.context), policies, self.context)
+                    return FileResult(kind, parse_error=error)
+                return analyse(fmt.adjust(parsed, self.context), policies, self.context)
         except BudgetExceeded as exc:
             self.cache.release(path, fmt)
-            result = FileResult(kind, internal_error=str(exc))
+            return FileResult(kind, internal_error=str(exc))
         except RecursionError:
-            result = FileResult(kind, internal_error="the file nests too deeply to analyse")
+            return FileResult(kind, internal_error="the file nests too deeply to analyse")
         except Exception as exc:
             # (an `applies` predicate, kustomize reading...) fails this file, never the run.
-            result = FileResult(kind, internal_error=_short_traceback(exc))
-        finally:
-            if paused:
-                gc.enable()
-        with_secrets(result, text)  # every output of the file is redacted with all of them
-        if key is not None and results is not None and result.internal_error is None:
-            results.store(key, result, text)
-        if not fmt.keeps_parsed:
-            self.cache.release(path, fmt)  # nothing else reads it: free the documents
-        return result
+            return FileResult(kind, internal_error=_short_traceback(exc))
 
     def _cached(self, key: str, kind: str, text: str) -> FileResult | None:
         assert self.results is not None

@@ -5,18 +5,31 @@ path, the bytes of the files its cross-file index reads (a Terraform module's
 siblings) or the listings of the directories it looked into (a Dockerfile's
 build context, digested by entry names), the policies that ran (builtin code,
 plugin and conftest modules), the settings, and the parser backend. A changed
-input is therefore a miss, never a stale hit. Entries are JSON written
-atomically; a missing, partial or corrupt entry is a miss. ``pytest
---cache-clear`` empties it.
+input is therefore a miss, never a stale hit. ``pytest --cache-clear`` empties it.
+
+Entries live in one pack file per settings generation, read once when the run
+first needs it and written once when it ends (issue 15: a file per entry cost
+more than a millisecond each). A pack is a header line and one line per entry,
+``<hmac> <name> <json>``, each signed with this user's key: a line that is not
+(partial, corrupt, forged, from another user) is dropped on reading, a pack
+without the header is ignored whole. It is replaced atomically (temporary file
+plus rename); a writer first merges the entries a concurrent run wrote since
+this run read it. Its size is bounded: the entries this run used come first,
+then the older ones, and a pack keeps at most max(``MIN_KEPT_ENTRIES``, twice
+the entries this run used), so entries unused for many runs fall off the end.
 
 The same directory lets xdist workers share the work: worker k analyses the
 files whose collection index is k modulo the worker count, and reads the
-others' results as they appear.
+others' results as they appear. For that, each worker also appends its results
+to its own journal (one open file, one write per entry); peers tail the
+journals while they wait, and a worker deletes its journal once its pack is
+written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import hmac
 import inspect
@@ -26,7 +39,7 @@ import shutil
 import stat
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -113,20 +126,109 @@ def _policy_origin(policy: Policy) -> str:
     return _file_digest(source)
 
 
+# The pack of one settings generation, and the xdist journals beside it.
+PACK_NAME = "pack"
+JOURNAL_PREFIX = "journal-"
+# A pack (or journal) over this size is not read: a miss, never a run out of memory.
+MAX_PACK_BYTES = 256 * 1024 * 1024
+# A pack keeps at most max(this, twice the entries of the run) entries (module docstring).
+MIN_KEPT_ENTRIES = 20_000
+# A journal untouched this long belongs to a crashed worker: read it, then delete it.
+STALE_JOURNAL_SECONDS = 3600.0
+_MAC_HEX = 64  # hex digits of an HMAC-SHA256
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _pack_header() -> bytes:
+    return f"pytest-devops-policy result pack {FORMAT_VERSION}".encode()
+
+
+def _read_from(path: Path, offset: int = 0) -> bytes | None:
+    """The bytes of a regular file from ``offset`` (None: absent, special or too big).
+    Never blocks on a FIFO: the cache directory may sit inside the scanned tree."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_PACK_BYTES:
+            return None
+        if offset:
+            os.lseek(fd, offset, os.SEEK_SET)
+        chunks = []
+        while chunk := os.read(fd, 1 << 22):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _stat_id(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def _locked(path: Path, timeout: float = 5.0) -> Iterator[None]:
+    """Writers take turns merging, so a concurrent run's entries are not lost. Best effort:
+    without ``fcntl`` or after ``timeout`` the write goes ahead unlocked, and the atomic
+    rename still keeps the pack whole."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 class ResultCache:
-    def __init__(self, directory: Path, settings_key: str, secret: bytes) -> None:
+    def __init__(
+        self, directory: Path, settings_key: str, secret: bytes, *, shared: bool = False
+    ) -> None:
+        """``shared``: an xdist worker, whose peers read its results while it runs."""
         self.secret = secret
         self.base = _digest(package_digest(), settings_key)
         self.directory = directory / self.base[:16]
+        self.pack = self.directory / PACK_NAME
+        self.shared = shared
         self._policy_keys: dict[int, str] = {}
         self._digests: dict[str, str] = {}
         self.hits = 0
         self.stores = 0
-        # One listing instead of a failed open per file on a cold run.
-        self._present: set[str] = set()
+        # name -> its signed line (verified), in pack order, then journals and this run's.
+        self._entries: dict[str, bytes] = {}
+        self._used: dict[str, bytes] = {}  # what this run read or wrote, in that order
+        self._loaded = False  # read lazily: an xdist controller never needs it
+        self._pack_id: tuple[int, int, int] | None = None
+        self._journal: int | None = None  # this worker's descriptor, opened on its first store
+        self._journal_path: Path | None = None
+        self._offsets: dict[str, int] = {}  # how far each peer journal was read
+        self._closed = False
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self._present = {name[:-5] for name in os.listdir(self.directory)}
             for other in directory.iterdir():  # results of older code or other settings
                 if other != self.directory and other.is_dir():
                     shutil.rmtree(other, ignore_errors=True)
@@ -138,16 +240,135 @@ class ResultCache:
     def _mac(self, name: str, payload: bytes) -> bytes:
         return hmac.new(self.secret, name.encode() + b"\0" + payload, hashlib.sha256).digest()
 
-    def _signed(self, name: str, payload: str) -> bytes:
+    def _line(self, name: str, payload: str) -> bytes:
         body = payload.encode("utf-8")
-        return self._mac(name, body).hex().encode() + b"\n" + body
+        return self._mac(name, body).hex().encode() + b" " + name.encode() + b" " + body
 
-    def _verified(self, name: str, raw: bytes) -> bytes:
-        """The entry's body if this user's key signed it (a forged entry raises)."""
-        mac, _, body = raw.partition(b"\n")
-        if not hmac.compare_digest(mac, self._mac(name, body).hex().encode()):
-            raise ValueError("cache entry not signed with this user's key")
-        return body
+    def _take(self, data: bytes, into: dict[str, bytes]) -> None:
+        """Every line of ``data`` this user's key signed, into ``into`` by name (a partial,
+        corrupt or forged line is skipped: a miss, never trusted)."""
+        for line in data.split(b"\n"):
+            name_end = line.find(b" ", _MAC_HEX + 1)
+            if name_end < 0 or line[_MAC_HEX : _MAC_HEX + 1] != b" ":
+                continue
+            try:
+                name = line[_MAC_HEX + 1 : name_end].decode("ascii")
+            except UnicodeDecodeError:
+                continue
+            mac = self._mac(name, line[name_end + 1 :]).hex().encode()
+            if hmac.compare_digest(line[:_MAC_HEX], mac):
+                into[name] = line
+
+    @staticmethod
+    def _body(name: str, line: bytes) -> bytes:
+        return line[_MAC_HEX + 2 + len(name) :]
+
+    # -- the pack and the journals ----------------------------------------------------------
+
+    def _read_pack(self) -> tuple[dict[str, bytes], tuple[int, int, int] | None]:
+        found: dict[str, bytes] = {}
+        pack_id = _stat_id(self.pack)  # before reading: a swap in between merges again
+        data = _read_from(self.pack)
+        if data:
+            header, _, rest = data.partition(b"\n")
+            if header == _pack_header():  # another format: ignored whole
+                self._take(rest, found)
+        return found, pack_id
+
+    def _ensure_loaded(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        self._entries, self._pack_id = self._read_pack()
+        self._poll_journals(at_start=True)
+
+    def _poll_journals(self, at_start: bool = False) -> None:
+        """Read what peers appended to their journals since the last poll (only whole
+        lines: a writer may be in the middle of one)."""
+        try:
+            names = [n for n in os.listdir(self.directory) if n.startswith(JOURNAL_PREFIX)]
+        except OSError:
+            return
+        own = self._journal_path.name if self._journal_path is not None else None
+        for name in names:
+            if name == own:
+                continue
+            path = self.directory / name
+            offset = self._offsets.get(name, 0)
+            data = _read_from(path, offset)
+            if not data:
+                continue
+            end = data.rfind(b"\n") + 1
+            self._offsets[name] = offset + end
+            self._take(data[:end], self._entries)
+            if at_start:
+                with contextlib.suppress(OSError):
+                    if time.time() - os.stat(path).st_mtime > STALE_JOURNAL_SECONDS:
+                        os.unlink(path)  # a crashed worker's: its entries are read
+
+    def _append(self, line: bytes) -> None:
+        """Publish one entry to the peers: one write on an unbuffered append-only file."""
+        try:
+            if self._journal is None:
+                self._journal_path = self.directory / (
+                    f"{JOURNAL_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
+                )
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
+                self._journal = os.open(self._journal_path, flags, 0o600)
+            data = memoryview(line + b"\n")
+            while data:
+                data = data[os.write(self._journal, data) :]
+        except OSError:
+            self.shared = False  # peers time out and analyse themselves; the pack still works
+
+    def close(self) -> None:
+        """Write the pack (once per run or xdist worker) and drop this worker's journal."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._journal)
+        try:
+            if self._used and not self._pack_is_current():
+                self._write_pack()
+        finally:
+            if self._journal_path is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._journal_path)
+
+    def _pack_is_current(self) -> bool:
+        """Nothing new and the pack already starts with what this run used (a warm run
+        does not rewrite it)."""
+        if self.stores:
+            return False
+        first = list(self._entries)[: len(self._used)]
+        return set(first) == self._used.keys() and _stat_id(self.pack) == self._pack_id
+
+    def _write_pack(self) -> None:
+        with _locked(self.directory / ".lock"):
+            self._merge_and_write()
+
+    def _merge_and_write(self) -> None:
+        kept = dict(self._used)
+        if _stat_id(self.pack) != self._pack_id:  # a concurrent run wrote it: keep its work
+            theirs, _ = self._read_pack()
+            for name, line in theirs.items():
+                kept.setdefault(name, line)
+        for name, line in self._entries.items():
+            kept.setdefault(name, line)
+        limit = max(MIN_KEPT_ENTRIES, 2 * len(self._used))
+        lines = list(kept.values())[:limit]
+        tmp = self.directory / f".{PACK_NAME}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(b"\n".join([_pack_header(), *lines]) + b"\n")
+            os.replace(tmp, self.pack)  # readers see the whole pack or the previous one
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    # -- keys ---------------------------------------------------------------------------
 
     def _policies_key(self, policies: PolicySet) -> str:
         key = self._policy_keys.get(id(policies))
@@ -177,18 +398,38 @@ class ResultCache:
         deps += [f"token={t}" for t in tokens]
         return _digest(self._policies_key(policies), kind, relpath, data, *deps)
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.json"
+    # -- results ------------------------------------------------------------------------
 
-    def load(self, key: str, kind: str, text: str, *, listed: bool = True) -> FileResult | None:
-        """The entry for ``key``; ``listed=False`` looks even if it was not there at start."""
-        if listed and key not in self._present:
+    def _get(self, name: str) -> bytes | None:
+        """The verified body of an entry, marked as used by this run."""
+        self._ensure_loaded()
+        line = self._entries.get(name)
+        if line is None:
+            return None
+        self._used.setdefault(name, line)
+        return self._body(name, line)
+
+    def _drop(self, name: str) -> None:
+        """Forget a signed entry this code cannot read (written by an older shape)."""
+        self._entries.pop(name, None)
+        self._used.pop(name, None)
+
+    def _put(self, name: str, payload: str) -> bytes:
+        self._ensure_loaded()
+        line = self._line(name, payload)
+        self._entries[name] = line
+        self._used.pop(name, None)  # re-inserted last: the order of use
+        self._used[name] = line
+        return line
+
+    def load(self, key: str, kind: str, text: str) -> FileResult | None:
+        body = self._get(key)
+        if body is None:
             return None
         try:
-            with open(self._path(key), "rb") as fh:
-                data: Any = json.loads(self._verified(key, fh.read()))
-            result = from_json(data, text)
-        except Exception:  # absent, partial, corrupt or forged: analyse again
+            result = from_json(json.loads(body), text)
+        except Exception:  # signed but unreadable (an older shape): analyse again
+            self._drop(key)
             return None
         if result.kind != kind:
             return None
@@ -196,50 +437,57 @@ class ResultCache:
         return result
 
     def store(self, key: str, result: FileResult, text: str) -> None:
-        path = self._path(key)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             payload = json.dumps(to_json(result, text), separators=(",", ":"))
-            with open(tmp, "wb") as fh:
-                fh.write(self._signed(key, payload))
-            os.replace(tmp, path)  # readers see the whole entry or none
-            self.stores += 1
-        except (OSError, ValueError, TypeError):
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        except (ValueError, TypeError):
+            return
+        line = self._put(key, payload)
+        self.stores += 1
+        if self.shared:
+            self._append(line)
 
     # -- facts: what a file contributes to a run-wide index (engine.FactStore) ---------
+    # Not journaled: every xdist worker builds the run-wide indexes itself.
 
     def load_facts(self, key: str) -> Any:
-        name = f"facts-{key}"
-        if name not in self._present:
+        body = self._get(f"facts-{key}")
+        if body is None:
             return None
         try:
-            with open(self.directory / f"{name}.json", "rb") as fh:
-                return json.loads(self._verified(name, fh.read()))
-        except Exception:  # absent, partial, corrupt or forged: extract again
+            return json.loads(body)
+        except ValueError:
+            self._drop(f"facts-{key}")
             return None
 
     def store_facts(self, key: str, value: Any) -> None:
-        path = self.directory / f"facts-{key}.json"
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        paused = gc.isenabled()
+        if paused:  # as Analyser.analyse does: the encoder's garbage is freed by refcount
+            gc.disable()
         try:
-            with open(tmp, "wb") as fh:
-                payload = json.dumps(value, separators=(",", ":"), default=str)
-                fh.write(self._signed(f"facts-{key}", payload))
-            os.replace(tmp, path)
-        except (OSError, ValueError, TypeError):
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            payload = json.dumps(value, separators=(",", ":"), default=str)
+        except (ValueError, TypeError):
+            return
+        finally:
+            if paused:
+                gc.enable()
+        self._put(f"facts-{key}", payload)
+        self.stores += 1
 
     def wait(self, key: str, kind: str, text: str, timeout: float) -> FileResult | None:
-        """Poll for an entry another worker is writing; None on timeout."""
+        """Poll the peers' journals for an entry another worker is writing; None on
+        timeout."""
+        self._ensure_loaded()
         deadline = time.monotonic() + timeout
         delay = 0.0002
-        path = self._path(key)
         while True:
-            if path.exists():
-                return self.load(key, kind, text, listed=False)
+            self._poll_journals()
+            if key in self._entries:
+                return self.load(key, kind, text)
+            if _stat_id(self.pack) != self._pack_id:  # a peer closed and wrote its pack
+                theirs, self._pack_id = self._read_pack()
+                for name, line in theirs.items():
+                    self._entries.setdefault(name, line)
+                continue
             if time.monotonic() > deadline:
                 return None
             time.sleep(delay)
@@ -251,7 +499,7 @@ def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
 
 
-FORMAT_VERSION = 4  # bump when the entry shape changes: old cache entries become misses
+FORMAT_VERSION = 5  # bump when the entry or pack shape changes: old entries become misses
 
 
 # --------------------------------------------------------------------------- the codec
@@ -265,7 +513,13 @@ FORMAT_VERSION = 4  # bump when the entry shape changes: old cache entries becom
 
 
 def to_json(result: FileResult, text: str) -> dict[str, Any]:
-    secrets = result.secrets or result.reported_secrets()
+    secrets = result.secrets
+    # Usually set (``with_secrets``); else the reported ones, looked for without building
+    # a list per outcome (most files have no secret at all).
+    if not secrets and any(
+        v.secret for r in result.resources for o in r.outcomes for v in o.violations
+    ):
+        secrets = result.reported_secrets()
 
     def clean(value: str) -> str:  # stored already redacted, with every secret of the file
         return redact(value, secrets) if secrets else value

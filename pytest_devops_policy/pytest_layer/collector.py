@@ -266,6 +266,7 @@ class DevopsPolicy:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.analyser.close()  # the result cache writes its pack once, here
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:  # an xdist worker: hand the ledger to the controller
             workeroutput[LEDGER_OUTPUT] = self.ledger.to_json()
