@@ -232,7 +232,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.items == "resource":
         from pytest_devops_policy.pytest_layer.selection import VerdictSelection
 
-        config.pluginmanager.register(VerdictSelection(), "devops_policy_selection")
+        config.pluginmanager.register(VerdictSelection(config), "devops_policy_selection")
     from pytest_devops_policy.pytest_layer.gcpause import GcPause
 
     config.pluginmanager.register(GcPause(), "devops_policy_gc")

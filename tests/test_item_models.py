@@ -222,3 +222,15 @@ def test_resource_items_mask_secrets_in_text_properties_and_cache(
     _assert_hidden(text, "Hunter2SecretValue", "Sup3rS3cretPw")
     again, _ = _run(pytester, "--lf", *xdist)  # from the result cache
     _assert_hidden(again, "Hunter2SecretValue", "Sup3rS3cretPw")
+
+
+def test_a_verdict_node_id_argument_judges_that_policy_only(pytester: pytest.Pytester) -> None:
+    _write(pytester, "k8s/web.yaml", INSECURE)
+    result = pytester.runpytest(
+        "--devops-policy-only",
+        "k8s/web.yaml::Deployment/web::K8S-001",
+        "k8s/web.yaml::Deployment/web::K8S-002",
+        "--junitxml=out.xml",
+    )
+    result.assert_outcomes(failed=1)
+    assert _verdicts(_junit_props(pytester.path / "out.xml")) == {"K8S-001", "K8S-002"}

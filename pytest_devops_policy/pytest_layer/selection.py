@@ -11,7 +11,9 @@ the kind markers), and any other item is matched exactly as pytest would.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 from _pytest.mark import KeywordMatcher, MarkMatcher, _parse_expression
@@ -29,6 +31,10 @@ def _compile(text: str, option: str) -> Expression | None:
 
 
 class VerdictSelection:
+    def __init__(self, config: pytest.Config) -> None:
+        # resource node id -> the policies named by ``file::resource::POLICY-ID`` arguments
+        self.named: dict[str, set[str]] = _named_verdicts(config)
+
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
@@ -44,14 +50,19 @@ class VerdictSelection:
         kexpr = _compile(keyword, "-k")
         mexpr = _compile(markexpr, "-m")
         prefixes = tuple(config.getoption("deselect") or ())
-        if kexpr is None and mexpr is None and not prefixes:
+        named = self.named
+        if kexpr is None and mexpr is None and not prefixes and not named:
             return
         keep: list[pytest.Item] = []
         dropped: list[pytest.Item] = []
         for item in items:
             if isinstance(item, ResourceItem):
+                only = named.get(item.nodeid)
                 item.selected = [
-                    v for v in item.verdicts if _selects(item, v, kexpr, mexpr, prefixes)
+                    v
+                    for v in item.verdicts
+                    if (only is None or v.policy.id in only)
+                    and _selects(item, v, kexpr, mexpr, prefixes)
                 ]
                 chosen = bool(item.selected)
             else:
@@ -65,6 +76,28 @@ class VerdictSelection:
 
 
 _SEVERITIES = frozenset(str(s) for s in Severity)
+_POLICY_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
+
+
+def _named_verdicts(config: pytest.Config) -> dict[str, set[str]]:
+    """``deploy/web.yaml::Deployment/web::K8S-001`` as an argument (an id the per-policy model,
+    JUnit or an earlier run printed): collect the resource, judge only that policy there. The
+    argument is rewritten to the resource's id, which pytest can collect."""
+    named: dict[str, set[str]] = {}
+    args = config.args
+    for i, arg in enumerate(args):
+        parts = str(arg).split("::")
+        if len(parts) < 3 or not _POLICY_ID.match(parts[-1]):
+            continue
+        path = Path(config.invocation_params.dir, parts[0])
+        try:
+            rel = path.resolve().relative_to(config.rootpath.resolve()).as_posix()
+        except ValueError:
+            continue
+        resource = "::".join([rel, *parts[1:-1]])
+        named.setdefault(resource, set()).add(parts[-1])
+        args[i] = "::".join(parts[:-1])
+    return named
 
 
 def _selects(
