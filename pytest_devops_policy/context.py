@@ -96,6 +96,13 @@ class ParseCache:
     def release(self, path: str, fmt: kinds.Format) -> None:
         self._files.pop((path, fmt), None)
 
+    def forget(self) -> None:
+        """Drop every parsed file and run-wide structure: once items are collected nothing
+        reads them, and the run loop's reports would otherwise pile up on top of them."""
+        self._files.clear()
+        self._memo.clear()
+        self._about.clear()
+
     def memo(self, build: Callable[[ParseCache, K], T], key: K) -> T:
         """``build(self, key)``, once per run for each (build, key)."""
         slot = (build, key)

@@ -174,6 +174,9 @@ class DevopsPolicy:
             )
             items[:0] = list(holder.collect())
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.analyser.cache.forget()
+
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.deselected += len(items)
 
@@ -320,12 +323,29 @@ def _run_roots(config: pytest.Config) -> list[str]:
 
 
 class ReportTrimmer:
-    """Keeps pytest's failure summary linear in the number of failures.
+    """Keeps pytest's failure summary linear in the number of failures, and the reports
+    it keeps few.
 
     pytest prints teardown sections for each failure by scanning every stored
     passing setup/teardown report (``stats[""]``): failures x reports. Policy
-    items have no teardown output, so their phase reports are dropped first.
+    items have no setup or teardown output, so their passing phase reports are not
+    kept at all: the terminal reporter has counted them when this hook runs.
     """
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or not report.passed or not _is_policy_report(report):
+            return
+        reporter = self._terminal
+        phase_reports = reporter.stats.get("") if reporter is not None else None
+        if phase_reports and phase_reports[-1] is report:
+            phase_reports.pop()
+
+    _terminal: Any = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self._terminal = session.config.pluginmanager.get_plugin("terminalreporter")
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> Generator[None, None, None]:

@@ -6,8 +6,10 @@ like ``deploy/web.yaml::Deployment/web::K8S-001``.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -507,6 +509,29 @@ class PolicyItem(_Base):
         raise PolicyFailed(judged.text, judged.reason, self._where, judged.line)
 
 
+@dataclass(frozen=True)
+class _VerdictKeys:
+    """A policy's JUnit property names, and the properties that never vary, made once per
+    policy rather than once per verdict (tens of thousands of equal strings otherwise)."""
+
+    severity: str
+    line: str
+    reason: str
+    shared: tuple[tuple[str, str], ...]
+
+
+def _verdict_keys(policy: Policy) -> _VerdictKeys:
+    return _keys_of(policy.id, policy.name, tuple(policy.controls))
+
+
+@functools.cache
+def _keys_of(pid: str, name: str, controls: tuple[str, ...]) -> _VerdictKeys:
+    shared = [(f"{pid}.name", name)]
+    if controls:
+        shared.append((f"{pid}.controls", ",".join(controls)))
+    return _VerdictKeys(f"{pid}.severity", f"{pid}.line", f"{pid}.reason", tuple(shared))
+
+
 class ResourceItem(_Base):
     """All of one resource's verdicts as one item (``--devops-policy-items=resource``).
 
@@ -558,16 +583,15 @@ class ResourceItem(_Base):
         for v in self.selected:
             j = v.judge(state)
             pid = v.policy.id
+            keys = _verdict_keys(v.policy)
             props.append((pid, j.status))
-            props.append((f"{pid}.severity", str(v.severity)))
-            props.append((f"{pid}.name", v.policy.name))
-            if v.policy.controls:
-                props.append((f"{pid}.controls", ",".join(v.policy.controls)))
+            props.append((keys.severity, str(v.severity)))
+            props.extend(keys.shared)
             if j.status == PASSED:
                 passed = True
                 continue
-            props.append((f"{pid}.line", str(j.line)))
-            props.append((f"{pid}.reason", j.reason))
+            props.append((keys.line, str(j.line)))
+            props.append((keys.reason, j.reason))
             props.extend((f"{pid}.{key}", self._clean_prop(value)) for key, value in j.waiver_props)
             if j.status in (FAILED, ERROR):
                 failed.append((v, j))
