@@ -154,17 +154,21 @@ class Analyser:
         data: bytes,
         text: str,
         policies: PolicySet,
-    ) -> None:
-        """A forked job's work on one file: analyse and store it unless a peer (or the
-        cache) already has it. Nothing is decoded: the parent reads the entry."""
+    ) -> bool | None:
+        """A forked job's work on one file: analyse and store it (True) unless a peer or the
+        cache already has it (False; None: not cacheable). Nothing is decoded: the parent
+        reads the entry."""
         results = self.results
         if results is None:
-            return
+            return None
         results.poll()  # before the key: the facts a run-wide index needs may be there
         key = self._key(path, relpath, kind, fmt, data, policies, "")
-        if key is None or results.has(key):
-            return
+        if key is None:
+            return None
+        if results.has(key):
+            return False
         self._fresh(key, path, kind, fmt, text, policies)
+        return True
 
     def _analyse(
         self, path: str, kind: str, fmt: Format, text: str, policies: PolicySet

@@ -20,6 +20,7 @@ in xdist runs (their workers share the analysis themselves) the run is serial.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import fnmatch
 import gc
 import os
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
     from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
 
 __all__ = ["Jobs", "candidates", "start"]
+
+# A child that finds this many files in a row already analysed (by the parent, walking the
+# other way, or by an earlier run: the cache is warm) stops: the rest is done too.
+MET = 16
 
 
 class Jobs:
@@ -140,38 +145,49 @@ def _child(
         # would copy every page it touches and cost as much as the parent's collections).
         gc.freeze()
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once
+        faulthandler.disable()  # it holds a copy of the terminal's descriptor
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         assert state.analyser.results is not None
         state.analyser.results.forked()
         state.analyser.prepare(formats, reverse=True)
+        present = 0
         for path, kind in share:
-            with contextlib.suppress(Exception):  # the parent analyses this file itself
-                _publish(state, session, path, kind)
+            try:
+                done = _publish(state, session, path, kind)
+            except Exception:  # the parent analyses this file itself
+                done = None
+            if done is not None:
+                present = 0 if done else present + 1
+            if present >= MET:
+                break
     finally:
         os._exit(0)
 
 
-def _publish(state: DevopsPolicy, session: pytest.Session, path: Path, kind_name: str) -> None:
+def _publish(
+    state: DevopsPolicy, session: pytest.Session, path: Path, kind_name: str
+) -> bool | None:
     """What ``PolicyFile.collect`` would analyse of this file, with the same cache key; the
-    files it turns into notes (too big, binary, UTF-16, Helm templates) are left to it."""
+    files it turns into notes (too big, binary, UTF-16, Helm templates) are left to it
+    (None). True: analysed here; False: already analysed."""
     policies = state.policies_at(path, session.gethookproxy(path))
     if kind_name not in policies.kinds():
-        return
+        return None
     name = str(path)
     if os.stat(name).st_size > state.settings.max_file_size:
-        return
+        return None
     if kind_name == "kubernetes" and state.charts.is_template(path):
-        return
+        return None
     with open(name, "rb") as fh:
         data = fh.read()
     if _wide_encoding(data) is not None or b"\0" in data[:8192]:
-        return
+        return None
     fmt = kinds.by_name(kind_name).format
     text = decode(data, fmt.lone_cr_newline)
     analyser = state.analyser
-    analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
+    return analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
 
 
 def candidates(roots: Sequence[str], config: pytest.Config) -> list[tuple[Path, str]]:
