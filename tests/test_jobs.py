@@ -112,3 +112,21 @@ def test_jobs_without_the_result_cache_run_serially_with_a_note(
     assert jobs.parseoutcomes() == serial.parseoutcomes()
     jobs.stdout.fnmatch_lines(["note: --devops-policy-jobs needs the result cache*"])
     assert (pytester.path / "forks.txt").read_text() == "0 []"
+
+
+def test_an_interrupted_collection_leaves_no_child(pytester: pytest.Pytester) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    pytester.makeconftest(
+        FORK_WATCH
+        + """
+
+def pytest_collectreport(report):
+    if report.nodeid.endswith(".yaml"):
+        raise KeyboardInterrupt
+"""
+    )
+    result = pytester.runpytest_subprocess("--devops-policy-only", "--devops-policy-jobs=2")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    forked, alive = (pytester.path / "forks.txt").read_text().split(" ", 1)
+    assert int(forked) == 1
+    assert alive == "[]"

@@ -1,15 +1,17 @@
 """``--devops-policy-jobs=N``: analyse files in N processes at collection.
 
 At the start of collection the run's candidate files are listed in the order pytest will
-collect them (sorted names, depth first), the run-wide indexes are built (the Kubernetes
-index parses every manifest once, here, instead of once per process), and N-1 children are
-forked. They inherit everything imported and built so far. Children walk the list from
-its end, each taking every (N-1)-th file, and publish each result to the result cache's
-journal; the parent collects from the start as usual and, before analysing a file, looks
-in the journals. Nobody ever waits: the parent analyses whatever is not there yet, so a
-child that died, lagged or computed a different key (a ``conftest.py`` it did not load, a
-listing that missed an ``--ignore``) only costs time, never a wrong or missing result. The
-two ends meet about where the children's analysis and the parent's collection balance.
+collect them (sorted names, depth first) and N-1 children are forked; they inherit
+everything imported so far. The Kubernetes index needs every manifest's facts: the parent
+extracts them from the first manifest on, the children from the last, each publishing them
+to the result cache's journal and taking the other's (they meet in the middle, so each
+manifest is parsed about once). Then children walk the file list from its end, each taking
+every (N-1)-th file, and publish each result; the parent collects from the start as usual
+and, before analysing a file, looks in the journals. Nobody ever waits: the parent analyses
+whatever is not there yet, so a child that died, lagged or computed a different key (a
+``conftest.py`` it did not load, a listing that missed an ``--ignore``) only costs time,
+never a wrong or missing result. The two ends meet where the children's analysis and the
+parent's collection balance; a child stops when it finds ``MET`` files in a row done.
 
 Children write nothing to the terminal and leave with ``os._exit`` (no pytest teardown, no
 cache or JUnit writes); the parent kills and reaps them when collection ends, however it
@@ -69,6 +71,7 @@ class Jobs:
         results = analyser.results
         if results is None:
             return
+        results.polling = False
         prefixes = tuple(f"{JOURNAL_PREFIX}{pid}-" for pid in self.pids)
         with contextlib.suppress(OSError):
             for name in os.listdir(results.directory):
@@ -86,7 +89,9 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
     if getattr(config.option, "dist", "no") not in ("no", None) or getattr(
         config.option, "numprocesses", None
     ):
-        state.notes.append("--devops-policy-jobs is ignored under xdist (-n): the workers share")
+        state.notes.append(
+            "--devops-policy-jobs is ignored under xdist (-n): its workers share the analysis"
+        )
         return None
     analyser = state.analyser
     if analyser.results is None:
