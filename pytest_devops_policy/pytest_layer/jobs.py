@@ -115,6 +115,7 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
         formats = list({k: kinds.by_name(k).format for _, k in files if k in selected}.values())
     except Exception:  # reported where the files are collected
         return None
+    analyser.results.poll()  # read the pack once, here: children inherit it
     analyser.results.shared = True  # the parent publishes too: children skip its files
     analyser.results.polling = True
     analyser.peers = True
