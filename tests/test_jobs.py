@@ -130,3 +130,45 @@ def pytest_collectreport(report):
     forked, alive = (pytester.path / "forks.txt").read_text().split(" ", 1)
     assert int(forked) == 1
     assert alive == "[]"
+
+
+SUBDIR_POLICY = """
+from pytest_devops_policy import policy, Severity, Violation
+
+
+@policy(
+    id="ACME-001",
+    name="missing-owner-label",
+    title="Workload has no owner label",
+    severity=Severity.MEDIUM,
+    rationale="On-call must know whom to page.",
+    remediation="Add metadata.labels.owner.",
+    applies=lambda o: o.is_workload,
+)
+def missing_owner_label(k8s_object):
+    if "owner" not in k8s_object.labels:
+        yield Violation("metadata.labels.owner is missing", path=("metadata", "labels"))
+
+
+def pytest_devops_policy_add_policies(config):
+    return [missing_owner_label]
+"""
+
+
+def test_a_conftest_the_child_did_not_load_still_judges_its_files(
+    pytester: pytest.Pytester,
+) -> None:
+    # The child is forked before pytest imports team/conftest.py: it computes another key
+    # for team/ files (a miss, never awaited) and the parent analyses them itself.
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    shutil.copytree(EXAMPLES / "insecure", pytester.path / "team")
+    (pytester.path / "team" / "conftest.py").write_text(SUBDIR_POLICY, encoding="utf-8")
+    runs = {}
+    for jobs in ("1", "2"):
+        shutil.rmtree(pytester.path / ".pytest_cache", ignore_errors=True)
+        runs[jobs] = pytester.runpytest_subprocess(
+            "--devops-policy-only", f"--devops-policy-jobs={jobs}", "-rA"
+        )
+    assert runs["1"].parseoutcomes() == runs["2"].parseoutcomes()
+    assert _summary(runs["1"].outlines) == _summary(runs["2"].outlines)
+    assert "ACME-001" in runs["2"].stdout.str()
