@@ -7,7 +7,7 @@ and reports wall time, CPU time (user+sys, child processes included), peak RSS, 
 items and of failed items, and whether each target is met. Raw numbers, machine information
 and the targets go to a JSON file (default ``benchmarks/results/latest.json``).
 
-Cases (default: cold, warm, floor, checkov, xdist):
+Cases (default: cold, warm, floor, checkov, xdist, jobs):
 
 * ``cold``: the plugin with default options, after deleting TREE/.pytest_cache;
 * ``warm``: again, keeping the cache (cold/warm shows what the cache saves);
@@ -15,6 +15,8 @@ Cases (default: cold, warm, floor, checkov, xdist):
   and running as many do-nothing items from as many files (cold / floor, target <= 1.5);
 * ``checkov``: Checkov on the same tree (speed >= 10x, peak memory <= 1/3);
 * ``xdist``: the cold run with ``-n 2`` (speed-up >= 1.4x, meant for >= 5,000 files);
+* ``jobs``: the cold run with ``--devops-policy-jobs=2`` (files analysed in two processes at
+  collection; speed-up >= 1.4x, meant for >= 5,000 files);
 * ``failures``: the ``clean`` and ``dirty`` profiles of the same tree (dirty/clean <= 2x,
   meant for >= 5,000 failing items);
 * ``linear``: the cold run at two sizes (per-file cost ratio <= 1.2).
@@ -59,8 +61,18 @@ CACHE_ROOT = Path(
     os.environ.get("DEVOPS_POLICY_BENCH_CACHE")
     or Path(tempfile.gettempdir()) / "pytest-devops-policy-bench"
 )
-CASES = ("cold", "warm", "floor", "checkov", "xdist", "policy-items", "failures", "linear")
-DEFAULT_CASES = ("cold", "warm", "floor", "checkov", "xdist")
+CASES = (
+    "cold",
+    "warm",
+    "floor",
+    "checkov",
+    "xdist",
+    "jobs",
+    "policy-items",
+    "failures",
+    "linear",
+)
+DEFAULT_CASES = ("cold", "warm", "floor", "checkov", "xdist", "jobs")
 CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "github_actions", "terraform")
 
 
@@ -84,6 +96,12 @@ TARGETS: dict[str, Target] = {
     "checkov_memory": Target("plugin peak RSS / Checkov peak memory", "<=", 1 / 3, unit=""),
     "xdist_speedup": Target(
         "plugin cold wall / plugin cold -n 2 wall", ">=", 1.4, applies="files >= 5000"
+    ),
+    "jobs_speedup": Target(
+        "plugin cold wall / plugin cold --devops-policy-jobs=2 wall",
+        ">=",
+        1.4,
+        applies="files >= 5000",
     ),
     "failures_ratio": Target(
         "dirty wall / clean wall (same tree)", "<=", 2.0, applies="dirty failures >= 5000"
@@ -584,6 +602,16 @@ class Harness:
         result["speedup"] = self.results["cold"]["median"]["wall_s"] / result["median"]["wall_s"]
         return result
 
+    def case_jobs(self, tree: Path) -> dict[str, Any]:
+        """The cold run analysing files in two processes at collection (issue 15)."""
+        result = self.repeated(
+            lambda: self.plugin_run(
+                "jobs", tree, cold=True, extra=("--devops-policy-jobs=2",), sample=True
+            )
+        )
+        result["speedup"] = self.results["cold"]["median"]["wall_s"] / result["median"]["wall_s"]
+        return result
+
     def case_policy_items(self, tree: Path) -> dict[str, Any]:
         """The other item model (one item per resource and policy), cold, beside the default."""
         result = self.repeated(
@@ -781,6 +809,10 @@ def checks(results: Mapping[str, Any], files: int) -> list[dict[str, Any]]:
     if xdist and "skipped" not in xdist:
         note = "" if files >= 5000 else f"meant for >= 5,000 files; this tree has {files:,}"
         add("xdist_speedup", xdist["speedup"], note)
+    jobs = results.get("jobs")
+    if jobs and "skipped" not in jobs:
+        note = "" if files >= 5000 else f"meant for >= 5,000 files; this tree has {files:,}"
+        add("jobs_speedup", jobs["speedup"], note)
     failures = results.get("failures")
     if failures:
         n = failures["dirty_failed"]
@@ -828,6 +860,8 @@ def table(results: Mapping[str, Any], verdicts: Sequence[Mapping[str, Any]]) -> 
             if r["median"].get("tree_mb"):
                 note += f"; tree memory {r['median']['tree_mb']:.0f} MB"
             rows.append(("xdist -n 2", r["median"], note))
+        elif case == "jobs":
+            rows.append(("jobs=2", r["median"], f"speed-up {r['speedup']:.2f}x"))
         elif case == "policy-items":
             rows.append(("items=policy", r["median"], f"{r['ratio']:.2f}x the cold run"))
         elif case == "failures":
@@ -928,7 +962,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = tree_info(tree)
     files = int(info.get("files", 0))
     cases = [c for c in CASES if c in args.cases]
-    needs_cold = {"cold", "warm", "floor", "checkov", "xdist", "policy-items"}
+    needs_cold = {"cold", "warm", "floor", "checkov", "xdist", "jobs", "policy-items"}
     if needs_cold & set(cases) and "cold" not in cases:
         cases.insert(0, "cold")  # the other cases are ratios against it
 

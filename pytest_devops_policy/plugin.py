@@ -136,6 +136,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "for IDE explorers and node ids down to the policy (slower on big trees)",
     )
     group.addoption(
+        "--devops-policy-jobs",
+        metavar="N",
+        help="analyse files in N processes at collection ('auto': one per CPU; default 1). "
+        "Needs the result cache and fork (Linux, macOS); else the run is serial",
+    )
+    group.addoption(
         "--devops-policy-explain",
         metavar="ID",
         help="print the reference page of one policy (an id or a name; built-in, plugin or "

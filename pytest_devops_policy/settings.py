@@ -34,6 +34,7 @@ TOP_LEVEL_KEYS = (
     "cache",
     "protocol",
     "items",
+    "jobs",
     "waivers",
     "today",
 )
@@ -59,6 +60,8 @@ class Settings:
     lean: bool = True  # the lean runtest protocol for policy items (protocol.py)
     # One pytest item per resource (all its verdicts) or per (resource, policy): nodes.py
     items: str = "resource"
+    # Processes that analyse files at collection (jobs.py); 1: this process alone.
+    jobs: int = 1
     today: dt.date = field(default_factory=dt.date.today)
 
     def selects(self, policy_id: str, name: str) -> bool:
@@ -182,6 +185,7 @@ def build(config: pytest.Config) -> Settings:
             "items",
             config_path,
         ),
+        jobs=_jobs(opt("devops_policy_jobs"), table.get("jobs"), config_path),
         max_file_size=max_size,
         file_timeout=file_timeout,
         file_memory=file_memory,
@@ -283,6 +287,23 @@ def _choice(value: object, choices: tuple[str, ...], key: str, config_path: str 
             key,
         )
     return text
+
+
+def _jobs(cli: object, value: object, config_path: str | None) -> int:
+    """A positive count, or ``auto``: one per CPU (unset: 1, the serial run)."""
+    if cli is not None:
+        value = cli
+    if value is None:
+        return 1
+    text = str(value).strip().lower()
+    if text == "auto":
+        return max(1, os.cpu_count() or 1)
+    if not isinstance(value, bool) and text.isdigit() and int(text) >= 1:
+        return int(text)
+    message = f"jobs must be a positive number or 'auto', not {value!r}"
+    if cli is not None:
+        raise pytest.UsageError(f"--devops-policy-{message}")
+    _usage(config_path, None, message, "jobs")
 
 
 def _today(value: object, config_path: str | None) -> dt.date:

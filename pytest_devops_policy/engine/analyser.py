@@ -9,6 +9,7 @@ pack then.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import traceback
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ class Analyser:
         self.context = Context(options, self.cache)
         self.shard = shard if self.results is not None else None
         self._files_seen = 0
+        # Forked jobs (pytest_layer/jobs.py) publish results to their journals: look there
+        # before analysing a file, never wait for one.
+        self.peers = False
 
     def close(self) -> None:
         """The run is over: persist what it analysed (once, not per file)."""
@@ -82,18 +86,20 @@ class Analyser:
         """The outcomes of one file. ``variant`` names a second reading of a kind's files
         (``helm-rendered``), so the cache keeps them apart."""
         results = self.results
-        key = None
-        if results is not None:
-            deps = self._dependencies(fmt, path)
-            token = self._token(fmt, path)
-            if deps is not None and token is not None:
-                key = results.key(variant or kind, relpath, data, policies, deps, token)
+        key = self._key(path, relpath, kind, fmt, data, policies, variant)
         if key is not None and results is not None:
             hit = self._cached(key, kind, text)
             if hit is not None:
                 if not fmt.keeps_parsed:
                     self.cache.release(path, fmt)  # ``dependencies`` may have parsed it
                 return hit
+        return self._fresh(key, path, kind, fmt, text, policies)
+
+    def _fresh(
+        self, key: str | None, path: str, kind: str, fmt: Format, text: str, policies: PolicySet
+    ) -> FileResult:
+        """Analyse the file (not in the cache) and store its result under ``key``."""
+        results = self.results
         # Parsing allocates many small acyclic objects; the cyclic GC would rescan the
         # whole (growing) heap again and again meanwhile (~15% of a cold run). It stays
         # paused until the documents are released and the result encoded for the cache:
@@ -112,6 +118,57 @@ class Analyser:
             if paused:
                 gc.enable()
         return result
+
+    def _key(
+        self,
+        path: str,
+        relpath: str,
+        kind: str,
+        fmt: Format,
+        data: bytes,
+        policies: PolicySet,
+        variant: str,
+    ) -> str | None:
+        """The file's result-cache key; None without a cache or when an input is unknown."""
+        if self.results is None:
+            return None
+        deps = self._dependencies(fmt, path)
+        token = self._token(fmt, path)
+        if deps is None or token is None:
+            return None
+        return self.results.key(variant or kind, relpath, data, policies, deps, token)
+
+    def prepare(self, formats: list[Format], reverse: bool = False) -> None:
+        """What the run-wide indexes read of every file (the Kubernetes facts), now: forked
+        jobs and their parent split that work, walking the files from opposite ends."""
+        for fmt in formats:
+            with contextlib.suppress(Exception):  # computed again, or reported, where needed
+                fmt.prime(self.context, reverse)
+
+    def publish(
+        self,
+        path: str,
+        relpath: str,
+        kind: str,
+        fmt: Format,
+        data: bytes,
+        text: str,
+        policies: PolicySet,
+    ) -> bool | None:
+        """A forked job's work on one file: analyse and store it (True) unless a peer or the
+        cache already has it (False; None: not cacheable). Nothing is decoded: the parent
+        reads the entry."""
+        results = self.results
+        if results is None:
+            return None
+        results.poll()  # before the key: the facts a run-wide index needs may be there
+        key = self._key(path, relpath, kind, fmt, data, policies, "")
+        if key is None:
+            return None
+        if results.has(key):
+            return False
+        self._fresh(key, path, kind, fmt, text, policies)
+        return True
 
     def _analyse(
         self, path: str, kind: str, fmt: Format, text: str, policies: PolicySet
@@ -137,6 +194,9 @@ class Analyser:
         index = self._files_seen
         self._files_seen += 1
         hit = self.results.load(key, kind, text)
+        if hit is None and self.peers:  # a forked job may have analysed it meanwhile
+            self.results.poll()
+            hit = self.results.load(key, kind, text)
         shard = self.shard
         if hit is None and shard is not None and index % shard.count != shard.index:
             hit = self.results.wait(key, kind, text, SHARD_TIMEOUT)

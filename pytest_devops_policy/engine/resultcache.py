@@ -227,6 +227,8 @@ class ResultCache:
         self._journal_path: Path | None = None
         self._offsets: dict[str, int] = {}  # how far each peer journal was read
         self._closed = False
+        # Forked jobs run (pytest_layer/jobs.py): a missing fact may be in a peer's journal.
+        self.polling = False
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             for other in directory.iterdir():  # results of older code or other settings
@@ -320,6 +322,24 @@ class ResultCache:
                 data = data[os.write(self._journal, data) :]
         except OSError:
             self.shared = False  # peers time out and analyse themselves; the pack still works
+
+    def poll(self) -> None:
+        """Read what peers (xdist workers, forked jobs) published since the last poll."""
+        self._ensure_loaded()
+        self._poll_journals()
+
+    def has(self, key: str) -> bool:
+        self._ensure_loaded()
+        return key in self._entries
+
+    def forked(self) -> None:
+        """In a process just forked from the one that owns this cache: publish to a journal
+        of its own (never the parent's descriptor), and never write the pack (the parent
+        writes what it used)."""
+        self._journal = None
+        self._journal_path = None
+        self.shared = True
+        self._closed = True
 
     def close(self) -> None:
         """Write the pack (once per run or xdist worker) and drop this worker's journal."""
@@ -447,10 +467,14 @@ class ResultCache:
             self._append(line)
 
     # -- facts: what a file contributes to a run-wide index (engine.FactStore) ---------
-    # Not journaled: every xdist worker builds the run-wide indexes itself.
+    # Journaled like results: every process builds the run-wide indexes itself, and one
+    # that polls first (a forked job) reads the facts a peer already extracted.
 
     def load_facts(self, key: str) -> Any:
         body = self._get(f"facts-{key}")
+        if body is None and self.polling:
+            self._poll_journals()
+            body = self._get(f"facts-{key}")
         if body is None:
             return None
         try:
@@ -470,8 +494,10 @@ class ResultCache:
         finally:
             if paused:
                 gc.enable()
-        self._put(f"facts-{key}", payload)
+        line = self._put(f"facts-{key}", payload)
         self.stores += 1
+        if self.shared:
+            self._append(line)
 
     def wait(self, key: str, kind: str, text: str, timeout: float) -> FileResult | None:
         """Poll the peers' journals for an entry another worker is writing; None on

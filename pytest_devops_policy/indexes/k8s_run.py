@@ -99,12 +99,26 @@ class K8sUnits:
     default_namespace: str | None
 
 
+def _file_facts(cache: ParseCache, path: str) -> list[dict[str, Any]]:
+    facts: list[dict[str, Any]] = cache.facts(path, "kubernetes", "k8s-facts", file_facts)
+    return facts
+
+
+def prime(context: Context, reverse: bool) -> None:
+    """Every manifest's facts, into the fact store (a forked job walks them in
+    ``reverse`` while its parent walks them forward: each takes the facts the other
+    published, and parses the rest)."""
+    manifests = the_run(context.cache).manifests
+    for path in reversed(manifests) if reverse else manifests:
+        _file_facts(context.cache, path)
+
+
 def _build(cache: ParseCache, key: tuple[str | None, bool, tuple[str, ...]]) -> K8sUnits:
     default_ns, render, unit_roots = key
     run = the_run(cache)
     files: dict[str, _FileFacts] = {}
     for path in run.manifests:
-        facts = cache.facts(path, "kubernetes", "k8s-facts", file_facts)
+        facts = _file_facts(cache, path)
         files[os.path.normpath(path)] = (path, cache.relpath(path), facts, facts_digest(facts))
     charts: dict[str, str] = {}
     if render:

@@ -31,5 +31,8 @@ class FormatDefaults:
     def cache_token(self, path: str, context: Context) -> str:
         return ""
 
+    def prime(self, context: Context, reverse: bool) -> None:
+        return None  # no run-wide index
+
     def comments(self, source: Source) -> Iterable[tuple[int, str]] | None:
         return None  # no syntax known: a '#' or '//' anywhere on a line counts

@@ -46,6 +46,11 @@ class KubernetesFormat(FormatDefaults):
 
         return k8s_run.cache_token(path, context)
 
+    def prime(self, context: Context, reverse: bool) -> None:
+        from pytest_devops_policy.indexes import k8s_run
+
+        k8s_run.prime(context, reverse)
+
 
 class HelmRenderedFormat(KubernetesFormat):
     """A Helm template as helm rendered it: ``source.text`` is the rendered text, and

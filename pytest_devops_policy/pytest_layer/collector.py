@@ -81,18 +81,32 @@ class DevopsPolicy:
 
     def policies_for(self, node: pytest.Collector) -> PolicySet:
         """Hook results through the file's ``ihook``: conftest scoping, cached per directory."""
-        directory = node.path.parent
+        try:
+            return self.policies_at(node.path, node.ihook)
+        except PolicyConflict as exc:
+            raise node.CollectError(str(exc)) from None
+
+    def policies_at(self, path: Path, ihook: Any) -> PolicySet:
+        """The policies of a file's directory, through ``ihook`` (its conftest scope)."""
+        directory = path.parent
         hit = self._policies.get(directory)
         if hit is None:
-            results = node.ihook.pytest_devops_policy_add_policies(config=self.config)
-            try:
-                hit = build_policy_set(results, self.settings)
-            except PolicyConflict as exc:
-                raise node.CollectError(str(exc)) from None
-            self._policies[directory] = hit
+            results = ihook.pytest_devops_policy_add_policies(config=self.config)
+            hit = self._policies[directory] = build_policy_set(results, self.settings)
         return hit
 
     # -- collection --------------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection(self, session: pytest.Session) -> Generator[None, object, object]:
+        from pytest_devops_policy.pytest_layer import jobs
+
+        running = jobs.start(self, session)
+        try:
+            return (yield)
+        finally:
+            if running is not None:
+                running.stop()  # every file is collected: no job has anything left to do
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:

@@ -1,0 +1,248 @@
+"""``--devops-policy-jobs=N``: analyse files in N processes at collection.
+
+At the start of collection the run's candidate files are listed in the order pytest will
+collect them (sorted names, depth first) and N-1 children are forked; they inherit
+everything imported so far. The Kubernetes index needs every manifest's facts: the parent
+extracts them from the first manifest on, the children from the last, each publishing them
+to the result cache's journal and taking the other's (they meet in the middle, so each
+manifest is parsed about once). Then children walk the file list from its end, each taking
+every (N-1)-th file, and publish each result; the parent collects from the start as usual
+and, before analysing a file, looks in the journals. Nobody ever waits: the parent analyses
+whatever is not there yet, so a child that died, lagged or computed a different key (a
+``conftest.py`` it did not load, a listing that missed an ``--ignore``) only costs time,
+never a wrong or missing result. The two ends meet where the children's analysis and the
+parent's collection balance; a child stops when it finds ``MET`` files in a row done.
+
+Children write nothing to the terminal and leave with ``os._exit`` (no pytest teardown, no
+cache or JUnit writes); the parent kills and reaps them when collection ends, however it
+ends, and deletes their journals. Without ``fork`` (Windows), without the result cache, and
+in xdist runs (their workers share the analysis themselves) the run is serial.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import fnmatch
+import gc
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pytest_devops_policy import discovery, kinds
+from pytest_devops_policy.engine.registry import build_policy_set
+from pytest_devops_policy.engine.resultcache import JOURNAL_PREFIX
+from pytest_devops_policy.model import decode
+from pytest_devops_policy.pytest_layer.nodes import _wide_encoding
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
+
+__all__ = ["Jobs", "candidates", "start"]
+
+# A child that finds this many files in a row already analysed (by the parent, walking the
+# other way, or by an earlier run: the cache is warm) stops: the rest is done too.
+MET = 16
+
+
+class Jobs:
+    """The children of one collection."""
+
+    def __init__(self, state: DevopsPolicy, pids: list[int]) -> None:
+        self.state = state
+        self.pids = pids
+
+    def stop(self) -> None:
+        """Kill and reap every child (no zombie, none outlives collection), then drop their
+        journals: the parent has read what it used, and its pack keeps that."""
+        for pid in self.pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in self.pids:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+        analyser = self.state.analyser
+        analyser.peers = False
+        results = analyser.results
+        if results is None:
+            return
+        results.polling = False
+        prefixes = tuple(f"{JOURNAL_PREFIX}{pid}-" for pid in self.pids)
+        with contextlib.suppress(OSError):
+            for name in os.listdir(results.directory):
+                if name.startswith(prefixes):
+                    with contextlib.suppress(OSError):
+                        os.unlink(results.directory / name)
+
+
+def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
+    """Fork the children, or say why the run stays serial (None)."""
+    jobs = state.settings.jobs
+    config = state.config
+    if jobs <= 1 or hasattr(config, "workerinput"):
+        return None
+    if getattr(config.option, "dist", "no") not in ("no", None) or getattr(
+        config.option, "numprocesses", None
+    ):
+        state.notes.append(
+            "--devops-policy-jobs is ignored under xdist (-n): its workers share the analysis"
+        )
+        return None
+    analyser = state.analyser
+    if analyser.results is None:
+        state.notes.append(
+            "--devops-policy-jobs needs the result cache (not -p no:cacheprovider or "
+            "--devops-policy-no-cache): the files were analysed in this process"
+        )
+        return None
+    if not hasattr(os, "fork"):
+        state.notes.append("--devops-policy-jobs needs fork(), which this platform lacks")
+        return None
+    files = candidates(analyser.cache.roots, config)
+    if len(files) < 2:
+        return None
+    try:
+        # The kinds with policies (built without keeping it: conftests load as pytest goes).
+        hook = session.gethookproxy(config.rootpath / "_")
+        selected = build_policy_set(
+            hook.pytest_devops_policy_add_policies(config=config), state.settings
+        ).kinds()
+        formats = list({k: kinds.by_name(k).format for _, k in files if k in selected}.values())
+    except Exception:  # reported where the files are collected
+        return None
+    analyser.results.poll()  # read the pack once, here: children inherit it
+    analyser.results.shared = True  # the parent publishes too: children skip its files
+    analyser.results.polling = True
+    analyser.peers = True
+    tail = files[::-1]
+    children = jobs - 1
+    pids: list[int] = []
+    running = Jobs(state, pids)
+    sys.stdout.flush()  # a child must not flush a copy of the parent's buffered output
+    sys.stderr.flush()
+    try:
+        for index in range(children):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child; coverage never sees it exit
+                _child(state, session, formats, tail[index::children])
+            pids.append(pid)
+        # The Kubernetes facts, forward, while the children take them from the end.
+        analyser.prepare(formats)
+    except BaseException:
+        running.stop()
+        raise
+    return running
+
+
+def _child(
+    state: DevopsPolicy,
+    session: pytest.Session,
+    formats: list[kinds.Format],
+    share: Sequence[tuple[Path, str]],
+) -> None:
+    """Analyse ``share`` and exit, whatever happens: never return into pytest."""
+    try:
+        # The inherited heap is shared copy-on-write: the cyclic GC must not walk it (that
+        # would copy every page it touches and cost as much as the parent's collections).
+        gc.freeze()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once
+        faulthandler.disable()  # it holds a copy of the terminal's descriptor
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        assert state.analyser.results is not None
+        state.analyser.results.forked()
+        state.analyser.prepare(formats, reverse=True)
+        present = 0
+        for path, kind in share:
+            try:
+                done = _publish(state, session, path, kind)
+            except Exception:  # the parent analyses this file itself
+                done = None
+            if done is not None:
+                present = 0 if done else present + 1
+            if present >= MET:
+                break
+    finally:
+        os._exit(0)
+
+
+def _publish(
+    state: DevopsPolicy, session: pytest.Session, path: Path, kind_name: str
+) -> bool | None:
+    """What ``PolicyFile.collect`` would analyse of this file, with the same cache key; the
+    files it turns into notes (too big, binary, UTF-16, Helm templates) are left to it
+    (None). True: analysed here; False: already analysed."""
+    policies = state.policies_at(path, session.gethookproxy(path))
+    if kind_name not in policies.kinds():
+        return None
+    name = str(path)
+    if os.stat(name).st_size > state.settings.max_file_size:
+        return None
+    if kind_name == "kubernetes" and state.charts.is_template(path):
+        return None
+    with open(name, "rb") as fh:
+        data = fh.read()
+    if _wide_encoding(data) is not None or b"\0" in data[:8192]:
+        return None
+    fmt = kinds.by_name(kind_name).format
+    text = decode(data, fmt.lone_cr_newline)
+    analyser = state.analyser
+    return analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
+
+
+def candidates(roots: Sequence[str], config: pytest.Config) -> list[tuple[Path, str]]:
+    """The artifact files under ``roots`` and their kinds, in pytest's collection order
+    (each directory's entries sorted by name, depth first). An approximation of what
+    pytest will collect (``norecursedirs``, ``--ignore``, ``--ignore-glob``): a file
+    missed or added here costs time, never correctness."""
+    norecurse = [str(p) for p in config.getini("norecursedirs")]
+    ignored = {Path(p).resolve() for p in config.getoption("ignore") or []}
+    globs = [str(Path(g).absolute()) for g in config.getoption("ignore_glob") or []]
+    found: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+
+    def skipped(path: Path) -> bool:
+        return (bool(ignored) and path.resolve() in ignored) or any(
+            fnmatch.fnmatch(str(path), g) for g in globs
+        )
+
+    def add(path: Path) -> None:
+        kind = kinds.classify(path)
+        if kind is not None and str(path) not in seen and not skipped(path):
+            seen.add(str(path))
+            found.append((path, kind.name))
+
+    def walk(directory: Path) -> None:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    name = entry.name
+                    if name in discovery.SKIP_DIRS or skipped(path):
+                        continue
+                    if name != ".github" and any(fnmatch.fnmatch(name, p) for p in norecurse):
+                        continue
+                    walk(path)
+                elif entry.is_file(follow_symlinks=False):
+                    add(path)
+            except OSError:
+                continue
+
+    for root in roots:
+        path = Path(root)
+        if path.is_dir():
+            walk(path)
+        elif path.is_file():
+            add(path)
+    return found

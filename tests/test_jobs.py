@@ -1,0 +1,174 @@
+"""``--devops-policy-jobs``: files analysed in forked processes judge exactly as one process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# Records every fork of the run and, at its end, which of those processes still exist
+# (a zombie counts: os.kill(pid, 0) succeeds on one).
+FORK_WATCH = """
+import os
+
+_forked = []
+_real_fork = os.fork
+
+
+def _fork():
+    pid = _real_fork()
+    if pid:
+        _forked.append(pid)
+    return pid
+
+
+os.fork = _fork
+
+
+def pytest_sessionfinish(session):
+    alive = []
+    for pid in _forked:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        alive.append(pid)
+    with open(os.path.join(str(session.config.rootpath), "forks.txt"), "w") as fh:
+        fh.write(f"{len(_forked)} {alive}")
+"""
+
+
+@pytest.fixture(autouse=True)
+def _default_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DEVOPS_POLICY_ITEMS", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # the cache key lives here
+
+
+def _summary(lines: list[str]) -> list[str]:
+    """The devops-policy summary section and pytest's final counts (no timings)."""
+    start = next(i for i, line in enumerate(lines) if "devops-policy summary" in line)
+    body = [line for line in lines[start:] if not line.startswith("=")]
+    final = lines[-1].split(" in ")[0]
+    return [*body, final]
+
+
+def test_jobs_judge_the_same_as_one_process(pytester: pytest.Pytester) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    pytester.makeconftest(FORK_WATCH)
+    runs = {}
+    for jobs in ("1", "2"):
+        shutil.rmtree(pytester.path / ".pytest_cache", ignore_errors=True)  # both cold
+        runs[jobs] = pytester.runpytest_subprocess(
+            "--devops-policy-only", f"--devops-policy-jobs={jobs}", "examples", "-rA"
+        )
+    one, two = runs["1"], runs["2"]
+    assert _summary(one.outlines) == _summary(two.outlines)
+    assert one.parseoutcomes() == two.parseoutcomes()
+    assert sorted(x for x in one.outlines if x.startswith(("PASSED", "FAILED", "SKIPPED"))) == (
+        sorted(x for x in two.outlines if x.startswith(("PASSED", "FAILED", "SKIPPED")))
+    )
+    forked, alive = (pytester.path / "forks.txt").read_text().split(" ", 1)
+    assert int(forked) == 1  # one child, and none survives collection (nor a zombie)
+    assert alive == "[]"
+    journals = list((pytester.path / ".pytest_cache").rglob("journal-*"))
+    assert journals == []  # the child's journal is gone; its results are in the pack
+
+
+def test_a_warm_run_with_jobs_reads_the_cache(pytester: pytest.Pytester) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    cold = pytester.runpytest_subprocess("--devops-policy-only", "--devops-policy-jobs=2")
+    warm = pytester.runpytest_subprocess("--devops-policy-only", "--devops-policy-jobs=auto")
+    assert cold.parseoutcomes() == warm.parseoutcomes()
+    assert _summary(cold.outlines) == _summary(warm.outlines)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_a_bad_jobs_value_is_one_usage_error(pytester: pytest.Pytester, value: str) -> None:
+    pytester.makefile(".yaml", web="apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n")
+    result = pytester.runpytest("--devops-policy-only", f"--devops-policy-jobs={value}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--devops-policy-jobs must be a positive number or 'auto'*"])
+
+
+def test_a_bad_jobs_value_in_pyproject_names_its_line(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml('[tool.devops-policy]\njobs = "many"\n')
+    result = pytester.runpytest("--devops-policy-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*pyproject.toml:2: jobs must be a positive number*"])
+
+
+def test_jobs_without_the_result_cache_run_serially_with_a_note(
+    pytester: pytest.Pytester,
+) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    pytester.makeconftest(FORK_WATCH.replace("config.rootpath", "config.invocation_params.dir"))
+    serial = pytester.runpytest_subprocess("--devops-policy-only", "-p", "no:cacheprovider")
+    jobs = pytester.runpytest_subprocess(
+        "--devops-policy-only", "--devops-policy-jobs=2", "-p", "no:cacheprovider"
+    )
+    assert jobs.parseoutcomes() == serial.parseoutcomes()
+    jobs.stdout.fnmatch_lines(["note: --devops-policy-jobs needs the result cache*"])
+    assert (pytester.path / "forks.txt").read_text() == "0 []"
+
+
+def test_an_interrupted_collection_leaves_no_child(pytester: pytest.Pytester) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    pytester.makeconftest(
+        FORK_WATCH
+        + """
+
+def pytest_collectreport(report):
+    if report.nodeid.endswith(".yaml"):
+        raise KeyboardInterrupt
+"""
+    )
+    result = pytester.runpytest_subprocess("--devops-policy-only", "--devops-policy-jobs=2")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    forked, alive = (pytester.path / "forks.txt").read_text().split(" ", 1)
+    assert int(forked) == 1
+    assert alive == "[]"
+
+
+SUBDIR_POLICY = """
+from pytest_devops_policy import policy, Severity, Violation
+
+
+@policy(
+    id="ACME-001",
+    name="missing-owner-label",
+    title="Workload has no owner label",
+    severity=Severity.MEDIUM,
+    rationale="On-call must know whom to page.",
+    remediation="Add metadata.labels.owner.",
+    applies=lambda o: o.is_workload,
+)
+def missing_owner_label(k8s_object):
+    if "owner" not in k8s_object.labels:
+        yield Violation("metadata.labels.owner is missing", path=("metadata", "labels"))
+
+
+def pytest_devops_policy_add_policies(config):
+    return [missing_owner_label]
+"""
+
+
+def test_a_conftest_the_child_did_not_load_still_judges_its_files(
+    pytester: pytest.Pytester,
+) -> None:
+    # The child is forked before pytest imports team/conftest.py: it computes another key
+    # for team/ files (a miss, never awaited) and the parent analyses them itself.
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    shutil.copytree(EXAMPLES / "insecure", pytester.path / "team")
+    (pytester.path / "team" / "conftest.py").write_text(SUBDIR_POLICY, encoding="utf-8")
+    runs = {}
+    for jobs in ("1", "2"):
+        shutil.rmtree(pytester.path / ".pytest_cache", ignore_errors=True)
+        runs[jobs] = pytester.runpytest_subprocess(
+            "--devops-policy-only", f"--devops-policy-jobs={jobs}", "-rA"
+        )
+    assert runs["1"].parseoutcomes() == runs["2"].parseoutcomes()
+    assert _summary(runs["1"].outlines) == _summary(runs["2"].outlines)
+    assert "ACME-001" in runs["2"].stdout.str()
