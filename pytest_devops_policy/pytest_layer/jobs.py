@@ -38,7 +38,7 @@ from pytest_devops_policy import discovery, kinds
 from pytest_devops_policy.engine.registry import build_policy_set
 from pytest_devops_policy.engine.resultcache import JOURNAL_PREFIX
 from pytest_devops_policy.model import decode
-from pytest_devops_policy.pytest_layer.nodes import _wide_encoding
+from pytest_devops_policy.pytest_layer.nodes import read_artifact
 
 if TYPE_CHECKING:
     from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
@@ -181,18 +181,15 @@ def _publish(
     policies = state.policies_at(path, session.gethookproxy(path))
     if kind_name not in policies.kinds():
         return None
-    name = str(path)
-    if os.stat(name).st_size > state.settings.max_file_size:
-        return None
     if kind_name == "kubernetes" and state.charts.is_template(path):
         return None
-    with open(name, "rb") as fh:
-        data = fh.read()
-    if _wide_encoding(data) is not None or b"\0" in data[:8192]:
+    name = str(path)
+    analyser = state.analyser
+    data = read_artifact(name, name, kind_name, state.settings.max_file_size)
+    if isinstance(data, str):
         return None
     fmt = kinds.by_name(kind_name).format
     text = decode(data, fmt.lone_cr_newline)
-    analyser = state.analyser
     return analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
 
 

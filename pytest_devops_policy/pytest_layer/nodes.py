@@ -204,6 +204,31 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
+def read_artifact(path: str, relpath: str, kind: str, limit: int) -> bytes | str:
+    """The bytes of a file to analyse, or why it is a note instead (unreadable, over the size
+    limit, UTF-16/32, binary). Collection and ``--devops-policy-jobs`` children ask the same."""
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        return f"cannot read {relpath}: {exc.strerror}"
+    if size > limit:
+        return (
+            f"{relpath} is {size:,} bytes, over the {limit:,}-byte limit "
+            "(raise it with --devops-policy-max-file-size)"
+        )
+    with open(path, "rb") as fh:
+        data = fh.read()
+    encoding = _wide_encoding(data)
+    if encoding is not None:
+        return (
+            f"{relpath} is {encoding} text (it starts with a byte-order mark); the tools "
+            f"that read it expect UTF-8: convert it (iconv -f {encoding} -t UTF-8) to check it"
+        )
+    if b"\0" in data[:8192]:
+        return f"{relpath} is a binary file, not {kind}"
+    return data
+
+
 def _skip_here(reason: str, redactor: Redactor) -> NoReturn:
     """Skip, reported at the item's file:line (``-rs``) rather than at this module."""
     raise pytest.skip.Exception(redactor(reason, newlines=False), _use_item_location=True)
@@ -292,29 +317,9 @@ class PolicyFile(_FileBase):
         policies = state.policies_for(self)
         if not policies.kinds() & {self.kind}:
             return  # nothing selected for this kind: do not even read the file
-        limit = state.settings.max_file_size
-        try:
-            size = os.stat(path).st_size
-        except OSError as exc:
-            yield self._note(f"cannot read {relpath}: {exc.strerror}")
-            return
-        if size > limit:
-            yield self._note(
-                f"{relpath} is {size:,} bytes, over the {limit:,}-byte limit "
-                "(raise it with --devops-policy-max-file-size)"
-            )
-            return
-        with open(path, "rb") as fh:
-            data = fh.read()
-        encoding = _wide_encoding(data)
-        if encoding is not None:
-            yield self._note(
-                f"{relpath} is {encoding} text (it starts with a byte-order mark); the tools "
-                f"that read it expect UTF-8: convert it (iconv -f {encoding} -t UTF-8) to check it"
-            )
-            return
-        if b"\0" in data[:8192]:
-            yield self._note(f"{relpath} is a binary file, not {self.kind}")
+        data = read_artifact(path, relpath, self.kind, state.settings.max_file_size)
+        if isinstance(data, str):
+            yield self._note(data)
             return
         kind = kinds.by_name(self.kind)
         fmt, variant = kind.format, ""
