@@ -198,7 +198,9 @@ class DevopsPolicy:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "setup" and self._junit is not None:
+        if self._junit is not None and (
+            report.when == "call" or (report.when == "setup" and not report.passed)
+        ):
             self._junit_line(report)
         if report.when != "call" and (report.when != "setup" or report.passed):
             return  # the cheap test first: this runs three times per item
