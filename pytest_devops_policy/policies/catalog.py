@@ -54,6 +54,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("DOCKER-025", "numeric-user-id", "dockerfile"),
     ("GHA-001", "permissions-declared", "job"),
     ("GHA-003", "actions-pinned-by-sha", "job"),
+    ("GHA-004", "job-images-pinned", "job"),
     ("GHA-007", "no-insecure-workflow-commands", "job"),
     ("GHA-008", "no-template-injection", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
