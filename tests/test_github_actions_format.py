@@ -730,3 +730,18 @@ def test_gha_008_extra_tainted_contexts_setting() -> None:
     assert _findings("GHA-008", text) == []
     found = _findings("GHA-008", text, {"gha.tainted_contexts": ["github.event['ref']"]})
     assert [line for line, _, _ in found] == [6]
+
+
+@pytest.mark.parametrize(("ref", "severity"), [("v4", Severity.MEDIUM), ("v6.0.1", Severity.LOW)])
+def test_gha_010_is_low_from_checkout_v6(ref: str, severity: Severity) -> None:
+    # checkout v6 keeps the credentials under $RUNNER_TEMP, not in .git/config
+    text = f"""
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@{ref}
+              - run: make
+        """
+    assert [sev for _, sev, _ in _findings("GHA-010", text)] == [severity]
