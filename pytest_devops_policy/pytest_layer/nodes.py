@@ -20,7 +20,7 @@ from _pytest._io import TerminalWriter
 
 from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
-from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
+from pytest_devops_policy.engine.analysis import Outcome
 from pytest_devops_policy.masking import Redactor, escape_controls
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
@@ -404,55 +404,29 @@ class PolicyFile(_FileBase):
                     )
             if not resource.outcomes:
                 continue
+            scope = ResourceScope(
+                resource, file_text, file_waivers, [w for w in annotations if w.valid], redactor
+            )
+            name = escape_controls(resource.name, newlines=False)
             if state.settings.items == "resource":
                 yield ResourceItem.from_parent(
-                    self,
-                    name=escape_controls(resource.name, newlines=False),
-                    scope=ResourceScope(
-                        resource,
-                        file_text,
-                        file_waivers,
-                        [w for w in annotations if w.valid],
-                        redactor,
-                    ),
-                    policies=by_id,
-                    kind=self.kind,
+                    self, name=name, scope=scope, policies=by_id, kind=self.kind
                 )
-                continue
-            yield ResourceNode.from_parent(
-                self,
-                name=escape_controls(resource.name, newlines=False),
-                result=resource,
-                redactor=redactor,
-                policies=by_id,
-                file_text=file_text,
-                waivers=file_waivers,
-                annotation_waivers=[w for w in annotations if w.valid],
-            )
+            else:
+                yield ResourceNode.from_parent(self, name=name, scope=scope, policies=by_id)
 
 
 class ResourceNode(pytest.Collector):
     """One resource (a Kubernetes object, a Dockerfile's shipped stage, a job, a TF resource)."""
 
     def __init__(
-        self,
-        *,
-        result: ResourceResult,
-        policies: Mapping[str, Policy],
-        file_text: FileText,
-        waivers: FileWaivers,
-        annotation_waivers: list[Waiver],
-        redactor: Redactor,
-        **kwargs: Any,
+        self, *, scope: ResourceScope, policies: Mapping[str, Policy], **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
-        self.redactor = redactor
-        self.result = result
+        self.scope = scope
+        self.redactor = scope.redactor
+        self.result = scope.result
         self.policies = policies
-        self.file_text = file_text
-        self.waivers = waivers
-        self.annotation_waivers = annotation_waivers
-        self.scope = ResourceScope(result, file_text, waivers, annotation_waivers, redactor)
 
     def collect(self) -> Iterator[pytest.Item]:
         for outcome in self.result.outcomes:
@@ -489,7 +463,7 @@ class PolicyItem(_Base):
                 str(self.severity),
                 policy.kind,
                 parent.result.label,
-                parent.file_text.relpath,
+                parent.scope.file_text.relpath,
                 self.line,
                 policy.controls,
             ),
