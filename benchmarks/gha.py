@@ -1,0 +1,139 @@
+"""Per-workflow cost of the GitHub Actions kind, against zizmor ``--offline`` (issue 16).
+
+``python benchmarks/gha.py TREE [--zizmor PATH] [--repeat K] [--json PATH]``
+
+* ours: every workflow file the plugin would collect under TREE is parsed once and judged by
+  every built-in GHA policy, in this process (no pytest; the engine's own ``analyse``), after one
+  warm-up pass that imports the parser and the policies. CPU time (``time.process_time``),
+  best of K passes, divided by the number of workflows.
+* zizmor: ``zizmor --offline --no-exit-codes --format plain`` on the same files, as one child
+  process; its CPU time (user + sys of the child, from ``os.wait4``), best of K, divided by the
+  same number. zizmor's process start is part of its cost, as ours would be for a one-off run;
+  with hundreds of workflows it is a small share.
+
+The repository-level policies (one item per repository) are left out of the per-workflow figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from floor import discover  # noqa: E402  (a sibling script, not a package)
+
+
+def workflows(tree: Path) -> list[Path]:
+    return [p for p, kind in discover(tree) if kind == "github-actions"]
+
+
+def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.context import Context, ParseCache
+    from pytest_devops_policy.engine.analysis import analyse
+    from pytest_devops_policy.engine.registry import PolicySet
+    from pytest_devops_policy.model import Source, decode
+    from pytest_devops_policy.options import Options
+    from pytest_devops_policy.policies import builtin_policies
+
+    gha = tuple(p for p in builtin_policies() if p.kind == "github-actions")
+    by_subject: dict[str, list[Any]] = {}
+    for p in gha:
+        by_subject.setdefault(p.subject, []).append(p)
+    policies = PolicySet(gha, {k: tuple(v) for k, v in by_subject.items()})
+    fmt = kinds.by_name("github-actions").format
+    options = Options.from_flat({}, kinds.option_classes())
+    texts = [(p, decode(p.read_bytes())) for p in files]
+
+    def one_pass() -> tuple[float, int, int]:
+        cache = ParseCache(str(tree), [str(tree)], options=options)
+        context = Context(options, cache)
+        items = findings = 0
+        start = time.process_time()
+        for path, text in texts:
+            source = Source(path=str(path), relpath=path.relative_to(tree).as_posix(), text=text)
+            parsed = fmt.adjust(fmt.parse(source, options), context)
+            result = analyse(parsed, policies, context)
+            for resource in result.resources:
+                items += len(resource.outcomes)
+                findings += sum(len(o.violations) for o in resource.outcomes)
+        return time.process_time() - start, items, findings
+
+    one_pass()  # imports, compiled regexes, first-use caches
+    runs = [one_pass() for _ in range(repeat)]
+    best = min(r[0] for r in runs)
+    return {
+        "policies": len(gha),
+        "cpu_s": [r[0] for r in runs],
+        "best_cpu_s": best,
+        "ms_per_workflow": 1000 * best / max(len(files), 1),
+        "outcomes": runs[0][1],
+        "violations": runs[0][2],
+    }
+
+
+def zizmor(exe: str, files: list[Path], repeat: int) -> dict[str, Any]:
+    cmd = [exe, "--offline", "--no-exit-codes", "--format", "plain", *map(str, files)]
+    runs: list[float] = []
+    walls: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"zizmor failed: {' '.join(cmd[:4])} … (status {status})")
+        runs.append(usage.ru_utime + usage.ru_stime)
+    best = min(runs)
+    return {
+        "cpu_s": runs,
+        "wall_s": walls,
+        "best_cpu_s": best,
+        "ms_per_workflow": 1000 * best / max(len(files), 1),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("tree", type=Path)
+    ap.add_argument("--zizmor", default=shutil.which("zizmor"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    tree = args.tree.resolve()
+    files = workflows(tree)
+    if not files:
+        print(f"no workflows under {tree}", file=sys.stderr)
+        return 2
+    out: dict[str, Any] = {"tree": str(tree), "workflows": len(files)}
+    out["ours"] = ours(tree, files, args.repeat)
+    if args.zizmor:
+        out["zizmor"] = zizmor(args.zizmor, files, args.repeat)
+        out["ratio_zizmor_over_ours"] = out["zizmor"]["best_cpu_s"] / out["ours"]["best_cpu_s"]
+    else:
+        out["zizmor"] = "not found (pip install zizmor, or --zizmor PATH)"
+    print(
+        f"{len(files)} workflows, {out['ours']['policies']} GHA policies: "
+        f"ours {out['ours']['ms_per_workflow']:.2f} ms CPU per workflow"
+        + (
+            f", zizmor --offline {out['zizmor']['ms_per_workflow']:.2f} ms "
+            f"(zizmor / ours = {out['ratio_zizmor_over_ours']:.2f})"
+            if isinstance(out["zizmor"], dict)
+            else f"; zizmor: {out['zizmor']}"
+        )
+    )
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
