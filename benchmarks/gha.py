@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from floor import discover  # noqa: E402  (a sibling script, not a package)
+from floor import discover  # a sibling script, not a package
 
 
 def workflows(tree: Path) -> list[Path]:
