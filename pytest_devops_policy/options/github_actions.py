@@ -78,6 +78,14 @@ def _pin_policy(value: object) -> Mapping[str, str] | None:
     return MappingProxyType(out)
 
 
+def _input_table(value: object) -> Mapping[str, tuple[str, ...]] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError("must be a table of action = [input names]")
+    return MappingProxyType({str(k).lower(): _strings(v) for k, v in value.items()})
+
+
 def _pattern_list(doc: str) -> tuple[str, ...]:
     return option((), doc, policies=_CLASSIFIER, parse=_regexes, type_text="list of regex")  # type: ignore[no-any-return]
 
@@ -112,6 +120,14 @@ class GhaOptions(KindOptions):
         (),
         "More expression contexts (globs such as `inputs.*`) that an attacker controls.",
         policies=("GHA-008",),
+    )
+    code_inputs: Mapping[str, tuple[str, ...]] | None = option(
+        None,
+        'More action inputs that run as code (template-injection sinks): `{"octo/run-action" '
+        '= ["script"]}`.',
+        policies=("GHA-008",),
+        parse=_input_table,
+        type_text="table of list of string",
     )
     deploy_patterns: tuple[str, ...] = _pattern_list("More commands that deploy (regexes).")
     deploy_actions: tuple[str, ...] = _action_list("More actions that deploy (globs).")

