@@ -167,9 +167,15 @@ def test_deploy_by_environment_and_name() -> None:
     assert dynamic.environment_dynamic
 
 
-@pytest.mark.parametrize("job_id", ["deploy", "deploy_prod", "release", "prod", "promote-staging"])
+@pytest.mark.parametrize("job_id", ["deploy", "deploy_prod", "prod", "promote-staging", "ship"])
 def test_deploy_names(job_id: str) -> None:
     assert _run(job_id=job_id).is_deploy
+
+
+@pytest.mark.parametrize("job_id", ["release", "publish-docs", "prepare-release"])
+def test_release_names(job_id: str) -> None:
+    jc = _run(job_id=job_id)
+    assert jc.is_release and not jc.is_deploy
 
 
 @pytest.mark.parametrize("job_id", ["build", "unit-tests", "deployment-docs-lint"])
@@ -662,3 +668,85 @@ def test_format_neutral_facts() -> None:
     assert jc.is_deploy and jc.is_production
     assert jc.deploy_reasons[-1] == "script runs 'helm upgrade' (deploy command)"
     assert jc.auto_rollback and jc.verify_steps
+
+
+# -- release jobs and environments that are not deployment targets (issue 16)
+
+
+def test_environment_that_names_no_target_is_a_secrets_scope() -> None:
+    jc = classify(JobFacts(id="triage", environment="automations"))
+    assert not jc.is_deploy and not jc.is_release
+    assert "does not name a deployment target" in jc.notes[0]
+    assert "note: environment 'automations'" in jc.explain()
+
+
+@pytest.mark.parametrize("env", ["production", "staging", "dev-eu", "github-pages", "us-east-1"])
+def test_environment_naming_a_target_makes_a_deploy_job(env: str) -> None:
+    assert classify(JobFacts(id="job", environment=env)).is_deploy
+
+
+def test_environment_with_url_or_expression_counts() -> None:
+    url = JobFacts(id="job", environment="blue", environment_url="https://blue.example.com")
+    assert classify(url).is_deploy
+    dynamic = JobFacts(id="job", environment="${{ inputs.env }}", environment_dynamic=True)
+    assert classify(dynamic).is_deploy
+
+
+def test_publishing_job_is_a_release_not_a_deploy() -> None:
+    steps = (StepFacts(0, "step 1", run="uv build && uv publish"),)
+    jc = classify(JobFacts(id="pypi-publish", environment="production", steps=steps))
+    assert not jc.is_deploy and jc.is_release
+    assert jc.release_reasons == (
+        "job id 'pypi-publish' names a release",
+        "step 1 runs 'uv publish' (publishes a release)",
+    )
+    assert "release job:" in jc.explain()
+
+
+@pytest.mark.parametrize(
+    ("run", "action", "with_", "release"),
+    [
+        ("python -m twine upload dist/*", None, {}, True),
+        ("npm publish --access public", None, {}, True),
+        ("cargo publish --dry-run", None, {}, False),
+        ("gh release create v1.2.3 dist/*", None, {}, True),
+        ("docker buildx build --push -t ghcr.io/o/a:1 .", None, {}, True),
+        ("goreleaser release --snapshot --clean", None, {}, False),
+        (None, "pypa/gh-action-pypi-publish", {}, True),
+        (None, "docker/build-push-action", {"push": True}, True),
+        (None, "docker/build-push-action", {"push": "${{ github.event_name == 'push' }}"}, True),
+        (None, "docker/build-push-action", {"push": False}, False),
+    ],
+)
+def test_release_steps(
+    run: str | None, action: str | None, with_: dict[str, object], release: bool
+) -> None:
+    step = StepFacts(0, "step 1", run=run, action=action, with_=with_)
+    jc = classify(JobFacts(id="build", steps=(step,)))
+    assert bool(jc.release_steps) is release
+    assert jc.is_release is release and not jc.is_deploy
+
+
+def test_deploy_evidence_wins_over_release() -> None:
+    steps = (
+        StepFacts(0, "step 1", run="docker push ghcr.io/o/app:1"),
+        StepFacts(1, "step 2", run="kubectl apply -f k8s/"),
+    )
+    jc = classify(JobFacts(id="release", steps=steps))
+    assert jc.is_deploy and not jc.is_release
+    assert jc.deploy_reasons[0] == "job id 'release' matches the deploy-name pattern"
+
+
+def test_release_named_job_is_a_release_job() -> None:
+    jc = classify(JobFacts(id="release", steps=(StepFacts(0, "step 1", run="./ship.sh"),)))
+    assert jc.is_release and not jc.is_deploy
+    # ... unless a target environment (or a deploy word, or a deploy step) says it deploys.
+    target = JobFacts(id="release", environment="production")
+    assert classify(target).is_deploy
+
+
+def test_environment_on_a_test_job_scopes_its_secrets() -> None:
+    steps = (StepFacts(0, "step 1", run="pytest -m registries"),)
+    jc = classify(JobFacts(id="integration-test", environment="uv-test-registries", steps=steps))
+    assert not jc.is_deploy
+    assert "runs tests and deploys nothing" in jc.notes[0]

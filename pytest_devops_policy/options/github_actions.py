@@ -164,3 +164,11 @@ class GhaOptions(KindOptions):
         "More commands that verify a deploy (regexes)."
     )
     verify_actions: tuple[str, ...] = _action_list("More actions that verify a deploy (globs).")
+    deploy_env_regex: str | None = _one_regex(
+        "Environment names that are deployment targets, so that an environment alone makes a "
+        "job a deploy job (replaces; an environment with a url always counts)."
+    )
+    release_patterns: tuple[str, ...] = _pattern_list(
+        "More commands that publish a release: a package, an image (regexes)."
+    )
+    release_actions: tuple[str, ...] = _action_list("More actions that publish a release (globs).")

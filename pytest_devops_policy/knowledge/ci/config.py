@@ -17,10 +17,14 @@ from pytest_devops_policy.knowledge.ci.patterns import (
     DEFAULT_BRANCHES,
     DEPLOY_ACTIONS,
     DEPLOY_COMMANDS,
+    DEPLOY_ENV_REGEX,
     DEPLOY_JOB_REGEX,
     PATH_PREFIX,
     PROD_ENV_REGEX,
     PROD_NAME_REGEX,
+    RELEASE_ACTIONS,
+    RELEASE_COMMANDS,
+    RELEASE_NAME_REGEX,
     ROLLBACK_COMMANDS,
     SCAN_ACTIONS,
     SCAN_COMMANDS,
@@ -93,6 +97,9 @@ _KNOBS = (
     "rollback_actions",
     "verify_patterns",
     "verify_actions",
+    "deploy_env_regex",
+    "release_patterns",
+    "release_actions",
 )
 
 
@@ -115,6 +122,10 @@ class ClassifierConfig:
     rollback_actions: tuple[ActionPattern, ...] = ()
     verify_commands: tuple[CommandPattern, ...] = VERIFY_COMMANDS
     verify_actions: tuple[ActionPattern, ...] = VERIFY_ACTIONS
+    deploy_env: re.Pattern[str] = field(default_factory=lambda: re.compile(DEPLOY_ENV_REGEX))
+    release_name: re.Pattern[str] = field(default_factory=lambda: re.compile(RELEASE_NAME_REGEX))
+    release_commands: tuple[CommandPattern, ...] = RELEASE_COMMANDS
+    release_actions: tuple[ActionPattern, ...] = RELEASE_ACTIONS
 
     @classmethod
     def from_settings(
@@ -123,13 +134,15 @@ class ClassifierConfig:
         """Defaults extended by ``<prefix>.*`` settings (flat dotted keys or a nested table).
 
         Lists *add* to the defaults: ``deploy_patterns``, ``test_patterns``,
-        ``rollback_patterns``, ``verify_patterns`` (command regexes, anchored at a
-        command start), ``deploy_actions``, ``rollback_actions``, ``verify_actions``
+        ``rollback_patterns``, ``verify_patterns``, ``release_patterns`` (command regexes,
+        anchored at a command start), ``deploy_actions``, ``rollback_actions``,
+        ``verify_actions``, ``release_actions``
         (globs over ``owner/repo[/path]``), ``scan_patterns`` / ``scan_actions``
         (a list, category ``custom``, or a ``{category: [...]}`` table).
         Single regexes *replace* the defaults: ``deploy_job_regex``,
         ``prod_env_regex``, ``prod_name_regex``, ``staging_env_regex``,
-        ``test_job_regex``; ``default_branches`` replaces ``["main", "master"]``.
+        ``test_job_regex``, ``deploy_env_regex``; ``default_branches`` replaces
+        ``["main", "master"]``.
         Invalid values raise ``ValueError`` naming the setting.
         """
         if not settings:
@@ -159,6 +172,9 @@ class ClassifierConfig:
             "rollback_actions": o.rollback_actions,
             "verify_patterns": o.verify_patterns,
             "verify_actions": o.verify_actions,
+            "deploy_env_regex": o.deploy_env_regex,
+            "release_patterns": o.release_patterns,
+            "release_actions": o.release_actions,
         }
         return cls.from_settings({f"gha.{k}": v for k, v in knobs.items() if v not in (None, ())})
 
@@ -243,6 +259,11 @@ def _build_config(prefix: str, key: tuple[tuple[str, Any], ...]) -> ClassifierCo
         + _extra_commands(prefix, "verify_patterns", s.get("verify_patterns"), "custom"),
         verify_actions=base.verify_actions
         + _extra_actions(prefix, "verify_actions", s.get("verify_actions"), "custom"),
+        deploy_env=regex("deploy_env_regex", base.deploy_env),
+        release_commands=base.release_commands
+        + _extra_commands(prefix, "release_patterns", s.get("release_patterns"), "custom"),
+        release_actions=base.release_actions
+        + _extra_actions(prefix, "release_actions", s.get("release_actions"), "custom"),
     )
 
 

@@ -58,6 +58,7 @@ def gha_job_facts(
         name=job.name,
         environment=env.text if env is not None else None,
         environment_dynamic=env.dynamic if env is not None else False,
+        environment_url=env.url if env is not None else None,
         steps=steps,
         callee=callee,
         callee_file=callee_file,

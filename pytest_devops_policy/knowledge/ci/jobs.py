@@ -45,6 +45,7 @@ class JobFacts:
     name: str | None = None
     environment: str | None = None  # the name as written (may be an expression)
     environment_dynamic: bool = False
+    environment_url: str | None = None
     steps: Sequence[StepFacts] = ()
     callee: str | None = None  # reusable workflow reference (jobs.<id>.uses)
     callee_file: str | None = None  # its file stem, for the name rule on unresolved callees
@@ -91,6 +92,14 @@ class JobClass:
     scan_steps: tuple[StepHit, ...] = ()
     rollback_steps: tuple[StepHit, ...] = ()
     verify_steps: tuple[StepHit, ...] = ()
+    release_reasons: tuple[str, ...] = ()
+    release_steps: tuple[StepHit, ...] = ()
+    notes: tuple[str, ...] = ()  # evidence weighed and set aside, for explanations
+
+    @property
+    def is_release(self) -> bool:
+        """Publishes a package, an image or a release, and deploys nothing."""
+        return bool(self.release_reasons) and not self.is_deploy
 
     @property
     def is_deploy(self) -> bool:
@@ -132,6 +141,10 @@ class JobClass:
             f"job '{self.job_id}': " + ("deploy job" if self.is_deploy else "not a deploy job")
         ]
         lines += [f"  - {r}" for r in self.deploy_reasons]
+        if self.is_release:
+            lines.append("  release job:")
+            lines += [f"  - {r}" for r in self.release_reasons]
+        lines += [f"  note: {n}" for n in self.notes]
         if self.is_production:
             lines.append("  production deploy:")
             lines += [f"  - {r}" for r in self.production_reasons]
@@ -162,6 +175,12 @@ def _command_hits(
     ]
 
 
+def _pushes(with_: Mapping[str, Any]) -> bool:
+    """docker/build-push-action pushes when ``push`` is true, or may (an expression)."""
+    value = with_.get("push")
+    return (isinstance(value, str) and "${{" in value) or _truthy_input(value)
+
+
 def _truthy_input(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
@@ -178,19 +197,32 @@ def classify(
     rollback_steps: list[StepHit] = []
     verify_steps: list[StepHit] = []
 
-    # (a) environment
+    # Weak evidence, weighed once the steps are known: (a) environment, (b) job id / name.
+    env_reasons: list[str] = []
+    notes: list[str] = []
     if facts.environment is not None:
         if facts.environment_dynamic:
-            deploy_reasons.append(f"environment '{facts.environment}' is set (dynamic)")
-        elif facts.environment:
-            deploy_reasons.append(f"environment '{facts.environment}' is set")
+            env_reasons.append(f"environment '{facts.environment}' is set (dynamic)")
+        elif facts.environment_url:
+            env_reasons.append(f"environment '{facts.environment}' is set, with a url")
+        elif facts.environment and any(
+            rx.search(facts.environment) for rx in (cfg.deploy_env, cfg.prod_env, cfg.staging_env)
+        ):
+            env_reasons.append(f"environment '{facts.environment}' is set")
         else:
-            deploy_reasons.append("an environment is set")
-    # (b) job id / name
-    if cfg.deploy_job.search(facts.id):
-        deploy_reasons.append(f"job id '{facts.id}' matches the deploy-name pattern")
-    if facts.name and cfg.deploy_job.search(facts.name):
-        deploy_reasons.append(f"job name '{facts.name}' matches the deploy-name pattern")
+            shown = f"'{facts.environment}'" if facts.environment else "(no name)"
+            notes.append(
+                f"environment {shown} does not name a deployment target (gha.deploy_env_regex): "
+                "read as a secrets scope or an approval gate"
+            )
+    # (what matched, whether the matched word only names a release: `publish`, `release`)
+    names: list[tuple[str, bool]] = []
+    for what, text in (("job id", facts.id), ("job name", facts.name)):
+        found = cfg.deploy_job.search(text) if text else None
+        if found is not None:
+            names.append((f"{what} '{text}'", bool(cfg.release_name.search(found.group(0)))))
+    name_reasons = [f"{w} matches the deploy-name pattern" for w, _ in names]
+    release_steps: list[StepHit] = []
 
     for step in facts.steps:
         if step.run:
@@ -205,6 +237,7 @@ def classify(
                 [h for h, _ in _command_hits(step, cfg.scan_commands, segments)]
             )
             rollback_steps += [h for h, _ in _command_hits(step, cfg.rollback_commands, segments)]
+            release_steps += [h for h, _ in _command_hits(step, cfg.release_commands, segments)]
             verify_steps += [
                 h
                 for h, m in _command_hits(step, cfg.verify_commands, segments)
@@ -223,6 +256,11 @@ def classify(
                 deploy_steps.append(
                     StepHit(step.index, step.label, act, p.family, "uses", auto_rollback=why)
                 )
+            p = match_action(act, cfg.release_actions)
+            if p is not None:
+                release_steps.append(StepHit(step.index, step.label, act, p.family, "uses"))
+            elif act.lower().startswith("docker/build-push-action") and _pushes(step.with_):
+                release_steps.append(StepHit(step.index, step.label, act, "image", "uses"))
             p = match_action(act, cfg.scan_actions)
             if p is not None:
                 cats = p.categories
@@ -237,7 +275,9 @@ def classify(
             if p is not None:
                 verify_steps.append(StepHit(step.index, step.label, act, p.family, "uses"))
 
-    # (c) and (d)
+    release_reasons = [f"{w} names a release" for w, rel in names if rel]
+    release_reasons += [h.describe("publishes a release") for h in release_steps]
+    # (c) and (d), the strong evidence
     for hit in deploy_steps:
         deploy_reasons.append(
             hit.describe("deploy command" if hit.via == "run" else "deploy action")
@@ -258,6 +298,23 @@ def classify(
                 f"calls reusable workflow '{facts.callee}', "
                 "whose file name matches the deploy-name pattern"
             )
+
+    strong = bool(deploy_reasons)
+    deploy_named = any(not rel for _, rel in names)
+    deploys = strong or deploy_named
+    if not deploys and env_reasons:
+        # An environment alone: a job that publishes or tests uses it for its secrets.
+        if release_steps:
+            notes.append(f"{env_reasons[0]}, but the job publishes a release and deploys nothing")
+        elif test_steps or cfg.test_job.search(facts.id):
+            notes.append(f"{env_reasons[0]}, but the job runs tests and deploys nothing")
+        else:
+            deploys = True
+    # Named `release`/`publish` only (no deploy word, no deploy step, no target environment):
+    # a release job, whatever its steps publish.
+    if deploys:
+        deploy_reasons[:0] = env_reasons + name_reasons
+        release_reasons = []
 
     production: list[str] = []
     staging = None
@@ -283,6 +340,9 @@ def classify(
         scan_steps=tuple(scan_steps),
         rollback_steps=tuple(rollback_steps),
         verify_steps=tuple(verify_steps),
+        release_reasons=tuple(release_reasons),
+        release_steps=tuple(release_steps),
+        notes=tuple(notes),
     )
 
 

@@ -16,10 +16,14 @@ __all__ = [
     "DEFAULT_BRANCHES",
     "DEPLOY_ACTIONS",
     "DEPLOY_COMMANDS",
+    "DEPLOY_ENV_REGEX",
     "DEPLOY_JOB_REGEX",
     "PATH_PREFIX",
     "PROD_ENV_REGEX",
     "PROD_NAME_REGEX",
+    "RELEASE_ACTIONS",
+    "RELEASE_COMMANDS",
+    "RELEASE_NAME_REGEX",
     "ROLLBACK_COMMANDS",
     "SCAN_ACTIONS",
     "SCAN_COMMANDS",
@@ -97,6 +101,19 @@ STAGING_ENV_REGEX = r"(?i)stag|preprod|pre-prod|uat|qa"
 # `\b` treats `_` as a word character; job ids like `unit_tests` should count too.
 TEST_JOB_REGEX = r"(?i)(?:^|[^a-z0-9])tests?(?:$|[^a-z0-9])"
 DEFAULT_BRANCHES = ("main", "master")
+# The words of DEPLOY_JOB_REGEX that name a release: a job called `publish` or `release` that
+# publishes a package or an image, and changes no running system, is a release job.
+RELEASE_NAME_REGEX = r"(?i)^(?:release|publish)$"
+# Environment names that name a place software runs. An environment called `automations`,
+# `pypi` or `release` is a secrets scope or a release gate, not a deployment target, so on
+# its own it does not make a job a deploy job (an environment with a `url` always does).
+DEPLOY_ENV_REGEX = (
+    r"(?i)(?:^|[^a-z0-9])(?:prod\w*|live|stag\w*|stg|pre-?prod\w*|uat|qa|dev|develop\w*|"
+    r"preview\w*|review\w*|sandbox|demo|canary|perf|dr|tests?|testing|int|integration|"
+    r"github-pages|pages|web|www|site|app|api|cluster|k8s|kubernetes|eks|gke|aks|aws|gcp|"
+    r"azure|heroku|vercel|netlify|fly|cloudflare|cloud-?run|lambda|ecs|eu|us|asia|"
+    r"(?:us|eu|ap|sa|ca|me|af)-\w+-\d)(?:$|[^a-z0-9])"
+)
 
 DEPLOY_COMMANDS: tuple[CommandPattern, ...] = (
     _c(
@@ -162,6 +179,49 @@ DEPLOY_ACTIONS: tuple[ActionPattern, ...] = (
     _a("actions/deploy-pages", "pages"),
 )
 
+# Publishing an artefact (a package, an image, a release): a release, not a deploy (§3.3
+# "release"). A dry run publishes nothing.
+_NOT_DRY = r"(?!.*\s--dry-run\b)"
+RELEASE_COMMANDS: tuple[CommandPattern, ...] = (
+    _c("twine upload", r"(?:python[\d.]*\s+-m\s+)?twine{O}\s+upload\b", "pypi"),
+    _c(
+        "uv/poetry/flit/hatch/pdm publish",
+        r"(?:uv|poetry|flit|hatch|pdm){O}\s+publish\b" + _NOT_DRY,
+        "pypi",
+    ),
+    _c("npm/yarn/pnpm publish", r"(?:npm|pnpm|yarn(?:\s+npm)?){O}\s+publish\b" + _NOT_DRY, "npm"),
+    _c("cargo publish", r"cargo{O}\s+publish\b" + _NOT_DRY, "crates"),
+    _c("gem push", r"gem{O}\s+push\b", "rubygems"),
+    _c("mvn deploy", r"mvnw?\b.*?\sdeploy\b", "maven"),
+    _c("gradle publish", r"(?:\./)?gradlew?\b.*?\s(?:publish\w*)\b", "maven"),
+    _c("nuget push", r"(?:dotnet\s+)?nuget{O}\s+push\b", "nuget"),
+    _c("gh release", r"gh{O}\s+release{O}\s+(?:create|upload|edit)\b", "github-release"),
+    _c("goreleaser", r"goreleaser\b(?!.*\s--snapshot\b)", "goreleaser"),
+    _c("docker push", r"(?:docker|podman){O}\s+(?:image\s+)?push\b", "image"),
+    _c("docker buildx --push", r"docker{O}\s+(?:buildx\s+)?(?:build|bake)\b.*\s--push\b", "image"),
+    _c(
+        "docker buildx imagetools create",
+        r"docker{O}\s+buildx{O}\s+imagetools{O}\s+create\b",
+        "image",
+    ),
+    _c("crane push", r"crane{O}\s+(?:push|copy|cp)\b", "image"),
+    _c("helm push", r"helm{O}\s+push\b", "helm-chart"),
+)
+
+RELEASE_ACTIONS: tuple[ActionPattern, ...] = (
+    _a("pypa/gh-action-pypi-publish", "pypi"),
+    _a("softprops/action-gh-release", "github-release"),
+    _a("ncipollo/release-action", "github-release"),
+    _a("actions/create-release", "github-release"),
+    _a("actions/upload-release-asset", "github-release"),
+    _a("svenstaro/upload-release-action", "github-release"),
+    _a("goreleaser/goreleaser-action", "goreleaser"),
+    _a("googleapis/release-please-action", "github-release"),
+    _a("google-github-actions/release-please-action", "github-release"),
+    _a("changesets/action", "npm"),
+    _a("js-devtools/npm-publish", "npm"),
+)
+
 TEST_COMMANDS: tuple[CommandPattern, ...] = (
     _c("pytest", r"(?:pytest|py\.test)\b", "pytest"),
     _c("python -m pytest", r"python[\d.]*{O}\s+-m\s+pytest\b", "pytest"),
@@ -175,7 +235,7 @@ TEST_COMMANDS: tuple[CommandPattern, ...] = (
     _c("mvn test/verify", r"mvnw?\b.*?\s(?:[\w.-]+:)*(?:test|verify)\b", "maven"),
     _c("gradle test/check", r"gradlew?\b.*?\s(?::?[\w.-]+:)*(?:test|check)\b", "gradle"),
     _c("dotnet test", r"dotnet{O}\s+test\b", "dotnet"),
-    _c("make test/check", r"make\b.*?\s(?:test|check)\b", "make"),
+    _c("make test/check/e2e", r"make\b.*?\s(?:[\w-]*-)?(?:tests?|check|e2e)(?:-[\w-]*)?\b", "make"),
     _c("rspec", r"rspec\b", "ruby"),
     _c("rake test", r"rake{O}\s+test\b", "ruby"),
     _c("phpunit", r"phpunit\b", "php"),
