@@ -148,3 +148,13 @@ class GhaOptions(KindOptions):
         "More commands that verify a deploy (regexes)."
     )
     verify_actions: tuple[str, ...] = _action_list("More actions that verify a deploy (globs).")
+
+    # -- GHA-029 (gha-build helper) --
+    protected_branches: tuple[str, ...] = option(
+        ("release/**", "releases/**"),
+        "Branch globs that only reviewed changes reach, besides `default_branches` "
+        "(a production deploy may run for pushes to them).",
+        policies=("GHA-029",),
+        parse=_strings,
+        type_text="list of glob",
+    )
