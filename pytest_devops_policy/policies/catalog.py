@@ -59,6 +59,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-008", "no-template-injection", "job"),
     ("GHA-010", "checkout-no-persisted-credentials", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
+    ("GHA-020", "ci-cache-yes-release-cache-no", "job"),
     ("GHA-028", "image-scan-before-push", "job"),
     ("GHA-029", "prod-deploy-from-protected-ref", "job"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
