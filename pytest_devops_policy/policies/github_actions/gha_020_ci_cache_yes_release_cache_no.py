@@ -97,15 +97,27 @@ def _releases(job: Job) -> list[_Release]:
         s = Scenario("push", _TAG, "a tag push", ref_protected=True)
         if job_outcome(job, s) is not False:
             out.append(_Release(s, "the workflow runs on tag pushes"))
-    publishers = [(s, what) for s in job.steps if (what := publishes(s, job)) is not None]
-    if publishers:
-        for scenario in _ordinary_scenarios(wf):
-            if job_outcome(job, scenario) is False:
-                continue
-            for step, what in publishers:
-                if step_outcome(step.if_, scenario) is not False:
-                    out.append(_Release(scenario, f"{step.label} publishes with '{what}'"))
-                    break
+    out += _publish_runs(job, job)
+    # A job whose output a publishing job needs (built dists, an image) is part of the release.
+    for dependent in wf.dependents(job.id, transitive=True):
+        out += _publish_runs(dependent, job)
+    return out
+
+
+def _publish_runs(publisher: Job, job: Job) -> list[_Release]:
+    """Runs in which ``publisher`` publishes and ``job`` runs too."""
+    steps = [(s, what) for s in publisher.steps if (what := publishes(s, publisher)) is not None]
+    out: list[_Release] = []
+    if not steps:
+        return out
+    for scenario in _ordinary_scenarios(job.workflow):
+        if job_outcome(publisher, scenario) is False or job_outcome(job, scenario) is False:
+            continue
+        for step, what in steps:
+            if step_outcome(step.if_, scenario) is not False:
+                who = "" if publisher is job else f"{publisher.display}, which needs it: "
+                out.append(_Release(scenario, f"{who}{step.label} publishes with '{what}'"))
+                break
     return out
 
 
