@@ -3,7 +3,8 @@ restore caches (medium, cache poisoning).
 
 The subject is the job. A job is a *release job* when it can run for a release event or a
 tag push the workflow is filtered to (``on: push: tags: [...]``), or contains a publish
-step (``knowledge.ci.caching``: PyPI/npm publish, GitHub releases, image pushes...); its
+step (``knowledge.ci.caching``: PyPI/npm publish, GitHub releases, image pushes...), or is
+needed (transitively) by a job that publishes (it builds what is shipped); its
 ``if:`` and its ``needs`` chain are evaluated per scenario (``knowledge.ci.scenarios``),
 so a CI job of a mixed workflow that never runs for tags is not a release job. A *CI job*
 is any other non-deploy job of a workflow triggered by ``push``, ``pull_request`` or
