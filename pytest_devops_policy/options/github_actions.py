@@ -172,3 +172,13 @@ class GhaOptions(KindOptions):
         "More commands that publish a release: a package, an image (regexes)."
     )
     release_actions: tuple[str, ...] = _action_list("More actions that publish a release (globs).")
+
+    # -- GHA-029
+    protected_branches: tuple[str, ...] = option(
+        ("release/**", "releases/**"),
+        "Branch globs that only reviewed changes reach, besides `default_branches` "
+        "(a production deploy may run for pushes to them).",
+        policies=("GHA-029",),
+        parse=_strings,
+        type_text="list of glob",
+    )

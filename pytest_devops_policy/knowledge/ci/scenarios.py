@@ -1,0 +1,348 @@
+"""Would a job (or a step, or an input) be active for one kind of run? Concrete run scenarios.
+
+A *scenario* fixes what GitHub knows when a run starts: ``github.event_name``,
+``github.ref`` (and ``ref_name``, ``ref_type``, ``ref_protected``), ``github.head_ref``
+and ``github.base_ref``. Everything else (``inputs.*``, ``github.actor``...) stays
+unknown, and the three-valued evaluation of ``knowledge.ci.conditions`` carries that
+through: a condition is *excluded* by a scenario only when it is ``false`` there for sure.
+
+On top of ``conditions.evaluate`` this module folds the string functions GitHub offers
+for refs (``startsWith``, ``endsWith``, ``contains``, ``format``, ``fromJSON`` of a
+literal, ``join``), once their arguments are known in the scenario, so
+``!startsWith(github.ref, 'refs/tags/')`` evaluates instead of staying unknown.
+
+``job_outcome`` also follows ``needs``: a job whose direct need is skipped in the
+scenario is skipped too, unless its ``if:`` calls a status function (``always()``)
+that overrides GitHub's implicit ``success()``.
+
+Attacker-chosen names (a branch pushed by anyone with write access, a fork's head
+branch) are tried from ``attacker_branches``: fixed samples plus variations of every
+string literal the conditions compare with (``main`` gives ``main-x``, ``x/main``...),
+so ``endsWith(github.ref, '/main')`` and ``contains(github.ref, 'release')`` are seen
+through. Nothing here executes anything from the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pytest_devops_policy.formats.github_actions.expressions import (
+    BinOp,
+    Call,
+    Lit,
+    Node,
+    Not,
+    find_expressions,
+    walk,
+)
+from pytest_devops_policy.formats.github_actions.triggers import github_glob_match
+from pytest_devops_policy.formats.github_actions.workflow import Job
+from pytest_devops_policy.knowledge.ci.conditions import (
+    UNKNOWN,
+    condition_node,
+    evaluate,
+    truthy,
+)
+
+__all__ = [
+    "Scenario",
+    "attacker_branches",
+    "condition_literals",
+    "evaluate_in",
+    "job_outcome",
+    "matches_any",
+    "outcome",
+    "step_outcome",
+    "value_in",
+]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One kind of run: the ``github`` context values fixed when it starts."""
+
+    event: str
+    ref: str
+    label: str  # for messages: "a pull_request event", "a push to branch 'feature'"
+    head_ref: str = ""
+    base_ref: str = ""
+    ref_protected: bool = False
+
+    @property
+    def ref_name(self) -> str:
+        for prefix in ("refs/heads/", "refs/tags/", "refs/pull/"):
+            if self.ref.startswith(prefix):
+                return self.ref[len(prefix) :]
+        return self.ref
+
+    @property
+    def ref_type(self) -> str:
+        return "tag" if self.ref.startswith("refs/tags/") else "branch"
+
+    def lookup(self, path: tuple[str, ...]) -> Any:
+        """The value of a context path (lowercase segments) in this scenario, or ``UNKNOWN``."""
+        if len(path) == 2 and path[0] == "github":
+            name = path[1]
+            values: dict[str, Any] = {
+                "event_name": self.event,
+                "ref": self.ref,
+                "ref_name": self.ref_name,
+                "ref_type": self.ref_type,
+                "ref_protected": self.ref_protected,
+                "head_ref": self.head_ref,
+                "base_ref": self.base_ref,
+            }
+            return values.get(name, UNKNOWN)
+        if path == ("github", "event", "ref") and self.event in ("push", "create", "delete"):
+            return self.ref
+        return UNKNOWN
+
+
+# --------------------------------------------------------------------------
+# folding the ref functions
+
+
+def _text(value: Any) -> str:
+    """GitHub's string coercion for the ref functions."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _array(node: Node) -> list[Any] | None:
+    """``fromJSON('["push", "release"]')``: a literal JSON array, else ``None``."""
+    if isinstance(node, Call) and node.name == "fromjson" and len(node.args) == 1:
+        arg = node.args[0]
+        if isinstance(arg, Lit) and isinstance(arg.value, str):
+            try:
+                value = json.loads(arg.value)
+            except ValueError:
+                return None
+            if isinstance(value, list):
+                return value
+    return None
+
+
+def _format(template: str, args: Sequence[Any]) -> str | None:
+    out: list[str] = []
+    i = 0
+    while i < len(template):
+        ch = template[i]
+        if template.startswith("{{", i) or template.startswith("}}", i):
+            out.append(ch)
+            i += 2
+            continue
+        if ch == "{":
+            close = template.find("}", i)
+            index = template[i + 1 : close] if close > 0 else ""
+            if not index.isdigit() or int(index) >= len(args):
+                return None
+            out.append(_text(args[int(index)]))
+            i = close + 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_FOLDED = frozenset({"startswith", "endswith", "contains", "format", "join"})
+
+
+def _fold(
+    node: Node, lookup: Callable[[tuple[str, ...]], Any], functions: Mapping[str, Any]
+) -> Node:
+    """``node`` with the ref functions whose arguments are known replaced by their value."""
+    if isinstance(node, Not):
+        return Not(_fold(node.operand, lookup, functions))
+    if isinstance(node, BinOp):
+        return BinOp(
+            node.op, _fold(node.left, lookup, functions), _fold(node.right, lookup, functions)
+        )
+    if not isinstance(node, Call) or node.name not in _FOLDED:
+        return node
+    args = tuple(_fold(a, lookup, functions) for a in node.args)
+    same = Call(node.name, args)
+    if node.name == "contains" and len(args) == 2:
+        items = _array(args[0])
+        needle = evaluate(args[1], lookup, functions)
+        if items is not None:
+            if needle is UNKNOWN:
+                return same
+            return Lit(any(_text(i).lower() == _text(needle).lower() for i in items))
+    values = [evaluate(a, lookup, functions) for a in args]
+    if any(v is UNKNOWN for v in values) or not values:
+        return same
+    if node.name in ("startswith", "endswith", "contains") and len(values) == 2:
+        hay, needle_text = _text(values[0]).lower(), _text(values[1]).lower()
+        if node.name == "startswith":
+            return Lit(hay.startswith(needle_text))
+        if node.name == "endswith":
+            return Lit(hay.endswith(needle_text))
+        return Lit(needle_text in hay)
+    if node.name == "format":
+        text = _format(_text(values[0]), values[1:])
+        return same if text is None else Lit(text)
+    return same
+
+
+def evaluate_in(node: Node, scenario: Scenario, functions: Mapping[str, Any]) -> Any:
+    """The value of an expression in a scenario (``UNKNOWN`` where it depends on more)."""
+    return evaluate(_fold(node, scenario.lookup, functions), scenario.lookup, functions)
+
+
+@lru_cache(maxsize=1024)
+def _condition(condition: str | None) -> Node | None:
+    return condition_node(condition)
+
+
+def outcome(condition: str | None, scenario: Scenario, functions: Mapping[str, Any]) -> bool | None:
+    """Would ``if: condition`` hold in the scenario? ``None`` when it depends on unknowns
+    (or does not parse)."""
+    node = _condition(condition)
+    if node is None:
+        return None
+    return truthy(evaluate_in(node, scenario, functions))
+
+
+def value_in(value: Any, scenario: Scenario) -> Any:
+    """A ``with:`` input's value in a scenario: a literal as is, a ``${{ }}`` value
+    evaluated (a template of text and expressions rendered), ``UNKNOWN`` when it depends
+    on more than the scenario knows."""
+    if not isinstance(value, str):
+        return value
+    exprs = find_expressions(value)
+    if not exprs:
+        return value
+    functions: Mapping[str, Any] = {}
+    parts: list[str] = []
+    pos = 0
+    for e in exprs:
+        if e.node is None:
+            return UNKNOWN
+        v = evaluate_in(e.node, scenario, functions)
+        if v is UNKNOWN:
+            return UNKNOWN
+        if len(exprs) == 1 and e.start == 0 and e.end == len(value.strip()):
+            return v
+        parts += [value[pos : e.start], _text(v)]
+        pos = e.end
+    parts.append(value[pos:])
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------
+# jobs and their needs
+
+
+def _status_functions(skipped: bool | None) -> dict[str, Any]:
+    """Status functions for a run where every needed job that ran succeeded.
+
+    ``success()`` is false when a needed job was skipped; ``failure()`` stays unknown
+    (a needed job may fail), so an ``if: failure()`` job is not taken as excluded.
+    """
+    success: Any = UNKNOWN if skipped is None else not skipped
+    return {"success": success, "always": True, "cancelled": False, "failure": UNKNOWN}
+
+
+def job_outcome(
+    job: Job, scenario: Scenario, _memo: dict[str, bool | None] | None = None
+) -> bool | None:
+    """Can ``job`` run in the scenario? ``False`` only when its ``if:`` (or a needed job's,
+    through GitHub's implicit ``success()``) excludes it for sure."""
+    memo = {} if _memo is None else _memo
+    if job.id in memo:
+        return memo[job.id]
+    memo[job.id] = None  # cycles are a parse error already; this only guards recursion
+    deps = [job.workflow.jobs[d] for d in job.needs if d in job.workflow.jobs]
+    results = [job_outcome(d, scenario, memo) for d in deps]
+    skipped: bool | None = False
+    if any(r is False for r in results):
+        skipped = True
+    elif any(r is None for r in results):
+        skipped = None
+    result = outcome(job.if_, scenario, _status_functions(skipped))
+    memo[job.id] = result
+    return result
+
+
+def step_outcome(condition: str | None, scenario: Scenario) -> bool | None:
+    """Can a step with ``if: condition`` run in the scenario (earlier steps succeeded)?"""
+    return outcome(condition, scenario, _status_functions(False))
+
+
+# --------------------------------------------------------------------------
+# attacker-chosen branch names
+
+
+def _literals_of(text: str | None) -> Iterator[str]:
+    if not text:
+        return
+    node = condition_node(text)
+    if node is None:
+        return
+    for n in walk(node):
+        if isinstance(n, Lit) and isinstance(n.value, str) and n.value:
+            yield n.value
+            if n.value.lstrip().startswith("["):  # fromJSON('["main", "dev"]')
+                try:
+                    items = json.loads(n.value)
+                except ValueError:
+                    continue
+                if isinstance(items, list):
+                    yield from (str(i) for i in items)
+
+
+def condition_literals(job: Job) -> list[str]:
+    """The string literals of the ``if:`` of a job and of every job it needs."""
+    seen: dict[str, None] = {}
+    jobs = [
+        job,
+        *(job.workflow.jobs[j] for j in sorted(job.needs_closure) if j in job.workflow.jobs),
+    ]
+    for j in jobs:
+        for lit in _literals_of(j.if_):
+            seen[lit] = None
+    return list(seen)
+
+
+def _instances(pattern: str) -> Iterator[str]:
+    """Concrete names a glob matches (``release/*`` -> ``release/x``)."""
+    text = pattern.lstrip("!")
+    yield text.replace("**", "x/y").replace("*", "x").replace("?", "").replace("+", "")
+
+
+def attacker_branches(literals: Iterable[str], protected: Callable[[str], bool]) -> list[str]:
+    """Branch names anyone with write access could push, not protected, to try against
+    conditions: samples plus variations of the literals the conditions compare with."""
+    out: dict[str, None] = {}
+
+    def add(name: str) -> None:
+        name = name.strip().strip("/")
+        if name and " " not in name and not protected(name):
+            out[name] = None
+
+    for sample in ("feature", "feature/x", "dependabot/npm_and_yarn/x"):
+        add(sample)
+    for lit in literals:
+        core = lit
+        for prefix in ("refs/heads/", "refs/tags/"):
+            core = core.removeprefix(prefix)
+        core = core.strip("/")
+        for inst in _instances(core):
+            for name in (inst, f"{inst}-x", f"x-{inst}", f"x/{inst}", f"x{inst}", f"{inst}x"):
+                add(name)
+        add(f"x/{lit}")
+    return list(out)
+
+
+def matches_any(patterns: Iterable[str], name: str) -> bool:
+    """Whether ``name`` matches one of GitHub's filter globs."""
+    return any(github_glob_match(p, name) for p in patterns)
