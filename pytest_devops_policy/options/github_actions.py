@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
 
-from pytest_devops_policy.options.spec import KindOptions, option
+from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
 __all__ = ["PIN_MODES", "GhaOptions"]
 
@@ -148,3 +148,20 @@ class GhaOptions(KindOptions):
         "More commands that verify a deploy (regexes)."
     )
     verify_actions: tuple[str, ...] = _action_list("More actions that verify a deploy (globs).")
+
+    # -- GHA-019 job-timeouts-bounded (gha-deploy2)
+    ci_job_timeout_max: int = option(
+        10,
+        "The largest timeout-minutes a CI job (not a deploy or release job, in a workflow "
+        "run by push, pull_request or merge_group) may set.",
+        policies=("GHA-019",),
+        parse=positive_int,
+        type_text="integer (minutes)",
+    )
+    deploy_job_timeout_max: int = option(
+        30,
+        "The largest timeout-minutes a deploy job may set.",
+        policies=("GHA-019",),
+        parse=positive_int,
+        type_text="integer (minutes)",
+    )
