@@ -149,7 +149,7 @@ class GhaOptions(KindOptions):
     )
     verify_actions: tuple[str, ...] = _action_list("More actions that verify a deploy (globs).")
 
-    # -- GHA-019 job-timeouts-bounded (gha-deploy2)
+    # -- GHA-019 job-timeouts-bounded, GHA-021 staging-before-production (gha-deploy2)
     ci_job_timeout_max: int = option(
         10,
         "The largest timeout-minutes a CI job (not a deploy or release job, in a workflow "
@@ -164,4 +164,10 @@ class GhaOptions(KindOptions):
         policies=("GHA-019",),
         parse=positive_int,
         type_text="integer (minutes)",
+    )
+    promotion_workflows_ok: bool = option(
+        False,
+        "A production deploy in a promotion-only workflow (run only by workflow_dispatch, "
+        "release or workflow_run) needs no staging job in the same workflow.",
+        policies=("GHA-021",),
     )
