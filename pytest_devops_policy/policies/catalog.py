@@ -62,6 +62,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-018", "deploy-concurrency", "job"),
     ("GHA-019", "job-timeouts-bounded", "job"),
     ("GHA-021", "staging-before-production", "job"),
+    ("GHA-024", "no-unapproved-friday-deploy", "job"),
     ("GHA-025", "migration-preceded-by-backup", "job"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
