@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
 
-from pytest_devops_policy.options.spec import KindOptions, option
+from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
 __all__ = ["PIN_MODES", "GhaOptions"]
 
@@ -181,4 +181,27 @@ class GhaOptions(KindOptions):
         policies=("GHA-029",),
         parse=_strings,
         type_text="list of glob",
+    )
+
+    # -- GHA-019 job-timeouts-bounded, GHA-021 staging-before-production
+    ci_job_timeout_max: int = option(
+        10,
+        "The largest timeout-minutes a CI job (not a deploy or release job, in a workflow "
+        "run by push, pull_request or merge_group) may set.",
+        policies=("GHA-019",),
+        parse=positive_int,
+        type_text="integer (minutes)",
+    )
+    deploy_job_timeout_max: int = option(
+        30,
+        "The largest timeout-minutes a deploy job may set.",
+        policies=("GHA-019",),
+        parse=positive_int,
+        type_text="integer (minutes)",
+    )
+    promotion_workflows_ok: bool = option(
+        False,
+        "A production deploy in a promotion-only workflow (run only by workflow_dispatch, "
+        "release or workflow_run) needs no staging job in the same workflow.",
+        policies=("GHA-021",),
     )

@@ -1,0 +1,190 @@
+"""GHA-019: every job that runs on a runner sets timeout-minutes, within a bound for CI and
+deploy jobs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.github_actions.expressions import has_expression
+from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
+from pytest_devops_policy.knowledge.ci.deploys import (
+    callee_of,
+    ci_trigger,
+    job_class,
+    publish_step,
+    release_workflow,
+    why_deploy,
+)
+from pytest_devops_policy.options import GhaOptions
+
+GITHUB_DEFAULT = 360
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One job whose timeout is judged: itself, or a job of the workflow it calls."""
+
+    job: Job
+    label: str  # how messages name it
+    path: tuple[PathPart, ...]  # where a finding points, relative to the judged item's job
+
+
+def _minutes(value: object) -> float | None:
+    """The number GitHub reads, or ``None`` when the value is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _shown(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def _limit(judged: _Judged, triggers_of: Workflow, context: Context) -> tuple[int | None, str, str]:
+    """(the bound, what kind of job this is and why, the option that sets the bound)."""
+    opts = context.options(GhaOptions)
+    jc = job_class(judged.job, context)
+    if jc.is_deploy:
+        why = f"a deploy job ({why_deploy(jc)})"
+        return opts.deploy_job_timeout_max, why, "gha.deploy_job_timeout_max"
+    publish = publish_step(judged.job)
+    if publish is not None:
+        return None, f"a release job ({publish})", ""
+    if release_workflow(triggers_of):
+        return None, "a job of a release workflow", ""
+    event = ci_trigger(triggers_of)
+    if event is None:
+        shown = ", ".join(triggers_of.on.names) or "no trigger"
+        return None, f"a job of a workflow run by {shown}", ""
+    why = f"a CI job (the workflow runs on {event})"
+    return opts.ci_job_timeout_max, why, "gha.ci_job_timeout_max"
+
+
+def _judge(
+    judged: _Judged, triggers_of: Workflow, context: Context
+) -> Iterator[Violation | Unknown]:
+    job = judged.job
+    raw = job.timeout_minutes
+    # A callee's job is pointed at through the caller's `uses`.
+    at_key = judged.path or (("timeout-minutes",) if "timeout-minutes" in job.raw else ())
+    if raw is None:
+        step_notes = [s.label for s in job.steps if s.timeout_minutes is not None]
+        note = (
+            f"; the step timeout-minutes of {', '.join(step_notes)} bounds only that step"
+            if step_notes
+            else ""
+        )
+        yield Violation(
+            f"{judged.label} sets no timeout-minutes, so GitHub's default of {GITHUB_DEFAULT} "
+            f"minutes applies: a hung job holds its runner (and any deploy lock) for six "
+            f"hours{note}",
+            path=judged.path,
+        )
+        return
+    if isinstance(raw, str) and has_expression(raw):
+        yield Unknown(f"{judged.label} sets timeout-minutes from an expression ({raw.strip()})")
+        return
+    minutes = _minutes(raw)
+    if minutes is None:
+        if isinstance(raw, str) and raw.strip().replace(".", "", 1).isdigit():
+            yield Violation(
+                f"{judged.label} sets timeout-minutes to the quoted string '{raw}'; GitHub's "
+                "schema wants a number: write it unquoted",
+                path=at_key,
+            )
+        else:
+            yield Violation(
+                f"{judged.label} sets timeout-minutes to {raw!r}, which is not a number of minutes",
+                path=at_key,
+            )
+        return
+    if not math.isfinite(minutes) or minutes <= 0:
+        yield Violation(
+            f"{judged.label} sets timeout-minutes to {raw!r}; it must be a positive number",
+            path=at_key,
+        )
+        return
+    bound, what, option_name = _limit(judged, triggers_of, context)
+    if bound is not None and minutes > bound:
+        yield Violation(
+            f"{judged.label} sets timeout-minutes: {_shown(minutes)}, above the {bound} minutes "
+            f"allowed for {what} ({option_name}); a long bound hides hung jobs and slow feedback",
+            path=at_key,
+        )
+
+
+def _applies(job: Job) -> bool:
+    # Jobs that run on a runner, and reusable-workflow callers (judged by the callee's jobs).
+    return job.runs_on is not None or job.uses is not None
+
+
+@policy(
+    id="GHA-019",
+    name="job-timeouts-bounded",
+    title="Jobs set a bounded timeout-minutes",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "Without timeout-minutes a job may run for GitHub's default of 360 minutes: a hung "
+        "test or a stuck deploy holds a runner, blocks the concurrency group behind it and "
+        "delays the signal that something is wrong. CI jobs should fail fast; deploy jobs "
+        "should give up well before anyone assumes they finished."
+    ),
+    remediation=(
+        "Set timeout-minutes on every job: at most gha.ci_job_timeout_max (10) for CI jobs "
+        "and gha.deploy_job_timeout_max (30) for deploy jobs. For a job that calls a local "
+        "reusable workflow, set it on the called workflow's jobs. A step timeout-minutes "
+        "does not bound the job."
+    ),
+    controls=("NIST-800-53-SC-5", "OpenSSF-Scorecard-CI-Tests"),
+    references=(
+        "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes",
+    ),
+    applies=_applies,
+    example=(
+        "on: pull_request\n"
+        "permissions: {}\n"
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: make test\n"
+        "        timeout-minutes: 5\n"
+    ),
+    use_instead=(
+        "on: pull_request\n"
+        "permissions: {}\n"
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    timeout-minutes: 10\n"
+        "    steps:\n"
+        "      - run: make test\n"
+    ),
+)
+def job_timeouts_bounded(job: Job, context: Context) -> Iterator[Violation | Unknown]:
+    if job.uses is None:
+        yield from _judge(_Judged(job, job.display, ()), job.workflow, context)
+        return
+    if job.uses.is_remote:
+        yield Unknown(
+            f"{job.display} calls the remote reusable workflow '{job.uses.raw}'; the "
+            "timeouts of its jobs are set there"
+        )
+        return
+    callee = callee_of(job, context)
+    if callee is None:
+        yield Unknown(
+            f"{job.display} calls '{job.uses.raw}', which is not a workflow found in this "
+            "repository"
+        )
+        return
+    for inner in callee.jobs.values():
+        if inner.runs_on is None:
+            continue  # a nested caller is judged in the callee's own file
+        label = f"job '{inner.id}' of '{job.uses.raw}' (called by {job.display})"
+        # The caller's triggers decide whether the callee's jobs run as CI.
+        yield from _judge(_Judged(inner, label, ("uses",)), job.workflow, context)
