@@ -59,6 +59,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-008", "no-template-injection", "job"),
     ("GHA-010", "checkout-no-persisted-credentials", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
+    ("GHA-022", "no-force-push", "job"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
     ("K8S-003", "no-privilege-escalation", "k8s_object"),

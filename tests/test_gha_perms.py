@@ -1,0 +1,134 @@
+"""GHA-002, GHA-009, GHA-022, GHA-026: per-finding severities and the helpers behind them
+(the golden fixtures check lines; these check what the fixtures cannot)."""
+
+from __future__ import annotations
+
+import shlex
+import textwrap
+
+import pytest
+
+from pytest_devops_policy.api import Severity
+from pytest_devops_policy.context import Context, ParseCache
+from pytest_devops_policy.engine.evaluate import evaluate
+from pytest_devops_policy.formats.github_actions.workflow import parse
+from pytest_devops_policy.knowledge.ci.force_push import (
+    gh_api_force,
+    git_push_force,
+    is_protected,
+)
+from pytest_devops_policy.model import Source
+from pytest_devops_policy.policies import builtin_by_id
+
+
+def _findings(
+    policy_id: str, text: str, settings: dict[str, object] | None = None
+) -> list[tuple[int | None, Severity | None, str]]:
+    body = textwrap.dedent(text).lstrip("\n")
+    parsed = parse(
+        Source(path="/repo/.github/workflows/ci.yml", relpath=".github/workflows/ci.yml", text=body)
+    )
+    policy = builtin_by_id()[policy_id]
+    context = Context(settings or {}, ParseCache("/repo"))
+    out: list[tuple[int | None, Severity | None, str]] = []
+    for subject in parsed.subjects:
+        if subject.key == policy.subject and policy.applies_to(subject, context):
+            finding = evaluate(policy, subject, context)
+            out += [(v.line, v.severity, v.message) for v in finding.violations]
+    return out
+
+
+# --------------------------------------------------------------------------- GHA-022
+
+
+@pytest.mark.parametrize(
+    ("words", "target"),
+    [
+        ("git push --force origin main", "main"),
+        ("git push -fu origin feature", "feature"),
+        ("git -C dir push origin main --force", "main"),
+        ("git push origin +HEAD:gh-pages", "gh-pages"),
+        ("git push --force-with-lease", None),
+        ("git push --mirror backup", None),
+        ("git push -f --all origin", None),
+        ("git push -f origin HEAD", None),
+        ("git push -f origin $BRANCH", None),
+        ("git push -f origin refs/heads/release/2.x", "release/2.x"),
+    ],
+)
+def test_git_push_force_targets(words: str, target: str | None) -> None:
+    found = git_push_force(words.split())
+    assert [p.target for p in found] == [target]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "git push origin main",
+        "git push --dry-run -f origin main",
+        "git push -nf origin main",
+        "git push --no-force-with-lease origin main",
+        "git fetch -f origin main",
+        "git push -o ci.skip origin main",
+        "git push origin :gone",
+    ],
+)
+def test_git_push_not_forced(words: str) -> None:
+    assert git_push_force(words.split()) == []
+
+
+def _argv(text: str) -> list[str]:
+    return shlex.split(text)
+
+
+def test_gh_api_force() -> None:
+    found = gh_api_force(_argv("gh api -X PATCH repos/o/r/git/refs/heads/gh-pages -F force=true"))
+    assert [(p.target, p.tag) for p in found] == [("gh-pages", False)]
+    tag = gh_api_force(_argv("gh api repos/o/r/git/refs/tags/v1 --field=force=true"))
+    assert [(p.target, p.tag) for p in tag] == [("v1", True)]
+    assert gh_api_force(_argv("gh api repos/o/r/git/refs/heads/x -F force=false")) == []
+
+
+def test_protected_branches() -> None:
+    for name in ("main", "master", "prod", "production", "release", "release/1.x", "Main", None):
+        assert is_protected(name, ()), name
+    assert not is_protected("gh-pages", ())
+    assert is_protected("trunk", ("trunk",))
+
+
+@pytest.mark.parametrize(
+    ("script", "severity"),
+    [
+        ("git push --force origin main", Severity.CRITICAL),
+        ("git push --force origin prod-eu", Severity.CRITICAL),
+        ("git push --force", Severity.CRITICAL),
+        ("git push --force origin ${{ github.head_ref }}", Severity.CRITICAL),
+        ("git push --force origin gh-pages", Severity.HIGH),
+        ("git push --force origin refs/tags/v1.2.0", Severity.HIGH),
+        ("git push --force origin develop", Severity.HIGH),
+    ],
+)
+def test_gha_022_severity(script: str, severity: Severity) -> None:
+    text = f"""
+        on: push
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - run: {script}
+        """
+    assert [sev for _, sev, _ in _findings("GHA-022", text)] == [severity]
+
+
+def test_gha_022_default_branches_setting() -> None:
+    text = """
+        on: push
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - run: git push -f origin trunk
+        """
+    assert [s for _, s, _ in _findings("GHA-022", text)] == [Severity.HIGH]
+    found = _findings("GHA-022", text, {"gha.default_branches": ["trunk"]})
+    assert [s for _, s, _ in found] == [Severity.CRITICAL]
