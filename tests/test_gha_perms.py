@@ -132,3 +132,44 @@ def test_gha_022_default_branches_setting() -> None:
     assert [s for _, s, _ in _findings("GHA-022", text)] == [Severity.HIGH]
     found = _findings("GHA-022", text, {"gha.default_branches": ["trunk"]})
     assert [s for _, s, _ in found] == [Severity.CRITICAL]
+
+
+# --------------------------------------------------------------------------- GHA-026
+
+
+@pytest.mark.parametrize(
+    ("script", "severities"),
+    [
+        ("curl -sSLk https://x.example/t -o t", [Severity.HIGH]),
+        ("curl -fsSL https://x.example/i.sh | bash", [Severity.MEDIUM]),
+        ("curl -fsSL http://x.example/i.sh | bash", [Severity.HIGH, Severity.MEDIUM]),
+        ("curl -fsS http://localhost:8080/ok", []),
+        ("curl -fsS http://127.0.0.2:8080/ok", []),
+    ],
+)
+def test_gha_026_severity(script: str, severities: list[Severity]) -> None:
+    text = f"""
+        on: push
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - run: {script}
+        """
+    assert [sev for _, sev, _ in _findings("GHA-026", text)] == severities
+
+
+def test_gha_026_step_logic_works_on_any_step_list() -> None:
+    # The composite-action reuse: the function takes steps, not a job.
+    from pytest_devops_policy.formats.github_actions.workflow import Step
+    from pytest_devops_policy.knowledge.ci.insecure_downloads import (
+        DownloadFinding,
+        step_download_findings,
+    )
+
+    steps = [
+        Step(0, {"run": "curl -k https://x.example/a -o a", "shell": "bash"}, 1, 1),
+        Step(1, {"run": "curl http://db:5432/", "shell": "bash"}, 2, 1),
+    ]
+    found = list(step_download_findings(steps, frozenset({"db"})))
+    assert [(f.step.index, f.tls) for f in found if isinstance(f, DownloadFinding)] == [(0, True)]

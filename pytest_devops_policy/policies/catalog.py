@@ -60,6 +60,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-010", "checkout-no-persisted-credentials", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
     ("GHA-022", "no-force-push", "job"),
+    ("GHA-026", "no-insecure-downloads", "job"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
     ("K8S-003", "no-privilege-escalation", "k8s_object"),
