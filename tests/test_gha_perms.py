@@ -173,3 +173,66 @@ def test_gha_026_step_logic_works_on_any_step_list() -> None:
     ]
     found = list(step_download_findings(steps, frozenset({"db"})))
     assert [(f.step.index, f.tls) for f in found if isinstance(f, DownloadFinding)] == [(0, True)]
+
+
+# --------------------------------------------------------------------------- GHA-009
+
+
+def test_gha_009_severities() -> None:
+    text = """
+        on: pull_request_target
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+                with:
+                  ref: ${{ github.event.pull_request.head.sha }}
+              - run: make
+          b:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "T=${{ github.event.pull_request.title }}" >> "$GITHUB_ENV"
+          c:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo hello
+        """
+    assert [s for _, s, _ in _findings("GHA-009", text)] == [
+        Severity.CRITICAL,
+        Severity.HIGH,
+        Severity.MEDIUM,
+    ]
+
+
+def test_gha_009_checkout_without_execution_is_only_the_note() -> None:
+    text = """
+        on: pull_request_target
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo before
+              - uses: actions/checkout@v4
+                with:
+                  ref: ${{ github.event.pull_request.head.sha }}
+              - uses: actions/upload-artifact@v4
+                with:
+                  path: .
+        """
+    assert [s for _, s, _ in _findings("GHA-009", text)] == [Severity.MEDIUM]
+
+
+def test_untrusted_checkout_module() -> None:
+    from pytest_devops_policy.formats.github_actions.workflow import Step
+    from pytest_devops_policy.knowledge.ci.checkout import later_execution, untrusted_checkout
+
+    trusted = Step(0, {"uses": "actions/checkout@v4", "with": {"ref": "${{ github.sha }}"}}, 1, 1)
+    assert untrusted_checkout(trusted) is None
+    script = Step(0, {"run": "gh pr checkout 12\ngit log -1\nnpm test"}, 1, 1)
+    found = untrusted_checkout(script)
+    assert found is not None and found.command == 0
+    assert later_execution([script], found) == "'npm test' later in the same script"
+    inert = Step(0, {"run": "gh pr checkout 12 && git diff --stat"}, 1, 1)
+    found = untrusted_checkout(inert)
+    assert found is not None and later_execution([inert], found) is None

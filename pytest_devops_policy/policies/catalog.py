@@ -57,6 +57,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-004", "job-images-pinned", "job"),
     ("GHA-007", "no-insecure-workflow-commands", "job"),
     ("GHA-008", "no-template-injection", "job"),
+    ("GHA-009", "no-untrusted-code-in-privileged-triggers", "job"),
     ("GHA-010", "checkout-no-persisted-credentials", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
     ("GHA-022", "no-force-push", "job"),

@@ -26,6 +26,7 @@ __all__ = [
     "ForcePush",
     "gh_api_force",
     "git_push_force",
+    "git_subcommand",
     "is_protected",
     "push_args_force",
 ]
@@ -154,7 +155,7 @@ def push_args_force(args: Sequence[str]) -> list[ForcePush]:
     return out
 
 
-def _git_subcommand(words: Sequence[str]) -> int | None:
+def git_subcommand(words: Sequence[str]) -> int | None:
     """The index of git's subcommand in ``words`` (``git -C dir push`` -> 3)."""
     i = 1
     while i < len(words):
@@ -173,7 +174,7 @@ def git_push_force(words: Sequence[str]) -> list[ForcePush]:
     """The forced updates a ``git … push …`` argv makes (``[]`` for anything else)."""
     if not words or words[0].rsplit("/", 1)[-1] != "git":
         return []
-    sub = _git_subcommand(words)
+    sub = git_subcommand(words)
     if sub is None or words[sub] != "push":
         return []
     return push_args_force(words[sub + 1 :])

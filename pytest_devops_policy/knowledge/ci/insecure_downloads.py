@@ -87,14 +87,7 @@ def env_tls_bypass(name: str, value: Any) -> str | None:
 
 
 def _shown(text: str, rs: RunScript) -> str:
-    """A word or command as the workflow wrote it (placeholders back to ``${{ }}``)."""
-
-    def back(m: Any) -> str:
-        n = int(m.group(1))
-        return rs.expressions[n].text if n < len(rs.expressions) else m.group(0)
-
-    text = " ".join(PLACEHOLDER.sub(back, text).split())
-    return text if len(text) <= 100 else text[:97] + "..."
+    return rs.show(text)
 
 
 def _command(c: Command, rs: RunScript) -> str:

@@ -42,6 +42,16 @@ class RunScript:
                 out.append(self.expressions[n])
         return out
 
+    def show(self, text: str, limit: int = 100) -> str:
+        """``text`` as the workflow wrote it (placeholders back to ``${{ }}``), on one line."""
+
+        def back(m: re.Match[str]) -> str:
+            n = int(m.group(1))
+            return self.expressions[n].text if n < len(self.expressions) else m.group(0)
+
+        shown = " ".join(PLACEHOLDER.sub(back, text).split())
+        return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
 
 def run_script(text: str) -> RunScript:
     """Parse a ``run:`` script (memoised: the same script is read by several policies)."""
