@@ -236,3 +236,61 @@ def test_untrusted_checkout_module() -> None:
     inert = Step(0, {"run": "gh pr checkout 12 && git diff --stat"}, 1, 1)
     found = untrusted_checkout(inert)
     assert found is not None and later_execution([inert], found) is None
+
+
+# --------------------------------------------------------------------------- GHA-002
+
+
+def test_gha_002_is_one_workflow_item_with_per_finding_severity() -> None:
+    text = """
+        on: push
+        permissions:
+          contents: write
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            permissions:
+              packages: write
+            steps:
+              - run: make
+          b:
+            runs-on: ubuntu-latest
+            steps:
+              - run: make
+        """
+    assert builtin_by_id()["GHA-002"].subject == "workflow"
+    found = _findings("GHA-002", text)
+    assert [(line, s) for line, s, _ in found] == [(3, Severity.HIGH), (8, Severity.MEDIUM)]
+
+
+# --------------------------------------------------------------------------- S003 seed
+
+SEED = """
+    name: Deploy to Production
+    on:
+      push:
+        branches: [main]
+    jobs:
+      deploy:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v3
+          - name: Build Docker image
+            run: docker build -t app:${{ github.sha }} .
+          - name: Deploy to Kubernetes
+            run: |
+              kubectl set image deployment/app-deployment app=app:${{ github.sha }}
+    """
+
+
+@pytest.mark.parametrize("policy_id", ["GHA-002", "GHA-022", "GHA-026"])
+def test_seed_passes(policy_id: str) -> None:
+    assert _findings(policy_id, SEED) == []
+
+
+def test_seed_gha_009_not_applicable() -> None:
+    body = textwrap.dedent(SEED).lstrip("\n")
+    parsed = parse(Source(path="/repo/.github/workflows/d.yml", relpath="d.yml", text=body))
+    policy = builtin_by_id()["GHA-009"]
+    context = Context({}, ParseCache("/repo"))
+    assert not [s for s in parsed.subjects if s.key == "job" and policy.applies_to(s, context)]

@@ -53,6 +53,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("DOCKER-024", "lean-final-stage", "dockerfile"),
     ("DOCKER-025", "numeric-user-id", "dockerfile"),
     ("GHA-001", "permissions-declared", "job"),
+    ("GHA-002", "no-broad-write-permissions", "workflow"),
     ("GHA-003", "actions-pinned-by-sha", "job"),
     ("GHA-004", "job-images-pinned", "job"),
     ("GHA-007", "no-insecure-workflow-commands", "job"),
