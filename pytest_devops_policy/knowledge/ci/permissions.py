@@ -274,6 +274,7 @@ _OIDC_ACTIONS = [
         "docker/build-push-action",
         "goreleaser/goreleaser-action",
         "anchore/sbom-action",
+        "ossf/scorecard-action",
         "actions/github-script",
     ),
 ]

@@ -17,8 +17,9 @@ from pytest_devops_policy.knowledge.ci.checkout import (
     untrusted_contexts,
 )
 from pytest_devops_policy.knowledge.ci.conditions import UNKNOWN, condition_outcome
-from pytest_devops_policy.knowledge.ci.scripts import env_references, run_script
+from pytest_devops_policy.knowledge.ci.scripts import RunScript, env_references, run_script
 from pytest_devops_policy.knowledge.ci.taint import TAINTED, context_matches
+from pytest_devops_policy.knowledge.downloads import assignments
 from pytest_devops_policy.knowledge.shell import Command
 
 PRIVILEGED = ("pull_request_target", "workflow_run")
@@ -84,33 +85,55 @@ def _downloads_artifacts(step: Step) -> bool:
     return False
 
 
+class _ScriptTaint:
+    """Where event data sits in one script: ``${{ }}``, ``env`` entries, and the
+    script's own variables assigned from them (name -> the context)."""
+
+    def __init__(self, rs: RunScript, env: Mapping[str, Any], lookup: Any) -> None:
+        self.rs = rs
+        self.env = env
+        self.lookup = lookup
+        self.shell: dict[str, str] = {}
+
+    def sources(self, text: str) -> list[str]:
+        texts = [e.text for e in self.rs.expressions_in(text)]
+        texts += [str(v) for _n, v in env_references(text, self.env) if v is not None]
+        found = [
+            c for t in texts for c in untrusted_contexts(t, _EVENT_DATA, self.lookup, _any_match)
+        ]
+        return found + [self.shell[n] for n, _v in env_references(text, self.shell)]
+
+
 def _env_writes(steps: Sequence[Step], job: Job, env: Mapping[str, Any]) -> Iterator[_Finding]:
-    """A script writing event data (or a fetched artifact's content) to $GITHUB_ENV/PATH."""
+    """A script writing event data (or a fetched artifact's content) to $GITHUB_ENV/PATH.
+
+    Event data is followed through ``${{ }}``, ``env`` entries and the script's own
+    variables (``msg=$(echo "$TITLE" | ...)`` then ``echo "$msg" >> $GITHUB_PATH``)."""
     artifacts: str | None = None
     for step in steps:
         if step.run is not None:
             rs = run_script(step.run)
             merged = {**env, **{str(k): v for k, v in step.env.items()}}
             lookup = _env_lookup(job.workflow, job, step)
+
+            taint = _ScriptTaint(rs, merged, lookup)
             for c in rs.script.commands:
+                for name, value in assignments(c):
+                    hit = taint.sources(value)
+                    if hit:
+                        taint.shell[name] = hit[0]
                 files = _written_env_files(c)
                 if not files:
                     continue
                 pipeline = rs.script.in_pipeline(c.pipeline) if c.piped else (c,)
-                sources: list[str] = []
-                for p in pipeline:
-                    for w in (*p.assignments, *p.words):
-                        texts = [e.text for e in rs.expressions_in(w)]
-                        texts += [str(v) for _n, v in env_references(w, merged) if v is not None]
-                        for text in texts:
-                            sources += untrusted_contexts(text, _EVENT_DATA, lookup, _any_match)
+                found = [x for p in pipeline for w in p.words for x in taint.sources(w)]
                 target = " and ".join(f"${f}" for f in files)
-                if sources:
+                if found:
                     yield _Finding(
                         Severity.HIGH,
                         step,
                         ("run",),
-                        f"{step.label} writes {sources[0]} (set by whoever opens the pull "
+                        f"{step.label} writes {found[0]} (set by whoever opens the pull "
                         f"request or triggers the run) to {target}: a crafted value sets "
                         "variables such as LD_PRELOAD or BASH_ENV, or a PATH entry, for "
                         "every later step of the privileged job",
