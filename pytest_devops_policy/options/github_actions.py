@@ -18,7 +18,7 @@ from pytest_devops_policy.options.spec import KindOptions, option
 __all__ = ["PIN_MODES", "GhaOptions"]
 
 PIN_MODES = ("hash-pin", "ref-pin", "any")
-_CLASSIFIER = ("GHA-016",)
+_CLASSIFIER = ("GHA-012", "GHA-016")
 
 
 def _strings(value: object) -> tuple[str, ...]:
