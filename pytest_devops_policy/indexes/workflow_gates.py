@@ -44,6 +44,9 @@ from pytest_devops_policy.knowledge.ci.conditions import (
     UNKNOWN,
     condition_outcome,
 )
+from pytest_devops_policy.knowledge.ci.jobs import StepHit
+from pytest_devops_policy.knowledge.ci.patterns import CommandPattern
+from pytest_devops_policy.knowledge.ci.segments import command_segments
 from pytest_devops_policy.options import GhaOptions
 
 __all__ = [
@@ -334,3 +337,251 @@ def ordered_needs(job: Job) -> list[Job]:
 def ordered_dependents(job: Job) -> list[Job]:
     """The jobs that need ``job``, directly or not, in file order."""
     return job.workflow.dependents(job.id, transitive=True)
+
+
+# --------------------------------------------------------------------------
+# tests and scans before a deploy (GHA-013, GHA-014)
+
+TEST = "test"
+SCAN = "scan"
+# What a `cmd || <this>` turns into success, hiding the command's failure.
+_SWALLOW = ("true", ":", "exit 0", "echo", "printf")
+
+
+def _swallowed(run: str, patterns: Sequence[CommandPattern]) -> bool:
+    """Every matching command in the script is followed by ``|| true`` (or echo...)."""
+    segments = command_segments(run)
+    found = False
+    for i, seg in enumerate(segments):
+        if not any(p.regex.match(seg.text) for p in patterns):
+            continue
+        found = True
+        nxt = segments[i + 1].text.strip() if i + 1 < len(segments) else ""
+        if not (seg.next_op == "||" and (nxt in _SWALLOW or nxt.startswith(_SWALLOW[3:]))):
+            return False
+    return found
+
+
+def _counted_steps(
+    job: Job, hits: Iterable[StepHit], kind: str, cfg: ClassifierConfig
+) -> tuple[list[StepHit], list[str]]:
+    """The hits whose failure fails the job: not continue-on-error, not ``|| true``."""
+    patterns = cfg.test_commands if kind == TEST else cfg.scan_commands
+    kept: list[StepHit] = []
+    notes: list[str] = []
+    for h in hits:
+        step = job.steps[h.index]
+        if truthy_setting(step.continue_on_error):
+            notes.append(f"{job.display} {h.label} runs '{h.what}' with continue-on-error: true")
+        elif h.via == "run" and step.run and _swallowed(step.run, patterns):
+            notes.append(f"{job.display} {h.label} runs '{h.what}' but '|| …' hides its failure")
+        else:
+            kept.append(h)
+    return kept, notes
+
+
+def _hits(jc: JobClass, kind: str) -> tuple[StepHit, ...]:
+    return jc.test_steps if kind == TEST else jc.scan_steps
+
+
+def _gate_of(job: Job, hits: Sequence[StepHit], kind: str) -> Gate:
+    cats = frozenset(c for h in hits for c in h.categories)
+    if hits:
+        role = "tests" if kind == TEST else "security scan: " + ", ".join(sorted(cats))
+        return Gate(f"{job.display}: {hits[0].describe(role)}", cats)
+    return Gate(f"{job.display} (its id names a test job)", cats)
+
+
+def gating_job(
+    job: Job, context: Context, kind: str, depth: int = 0
+) -> tuple[Gate | None, list[str]]:
+    """Whether ``job`` is a test (or scan) job whose failure fails it: the gate, or near misses."""
+    cfg = classifier(context)
+    jc = job_class(job, context)
+    if truthy_setting(job.continue_on_error):
+        if jc.is_test if kind == TEST else jc.scan_steps:
+            return None, [f"{job.display} runs {kind}s but has continue-on-error: true"]
+        return None, []
+    callee = callee_of(job, context)
+    if callee is not None and depth < _MAX_DEPTH:
+        notes: list[str] = []
+        for j in callee.jobs.values():
+            gate, why = gating_job(j, context, kind, depth + 1)
+            notes += why
+            if gate is not None:
+                return Gate(
+                    f"{job.display} calls '{job.uses.raw if job.uses else ''}', where " + gate.what,
+                    gate.categories,
+                ), []
+        return None, notes
+    hits = _hits(jc, kind)
+    kept, notes = _counted_steps(job, hits, kind, cfg)
+    if kept:
+        return _gate_of(job, kept, kind), []
+    if kind == TEST and not hits and cfg.test_job.search(job.id):
+        return _gate_of(job, (), kind), []
+    return None, notes
+
+
+def upstream_gates(job: Job, context: Context, kind: str) -> tuple[list[Gate], list[str]]:
+    """The jobs ``job`` needs (transitively) that gate it: a test/scan job whose failure keeps
+    ``job`` from running."""
+    gates: list[Gate] = []
+    notes: list[str] = []
+    for n in ordered_needs(job):
+        gate, why = gating_job(n, context, kind)
+        notes += why
+        if gate is None:
+            continue
+        if can_run_after(job, n.id, "failure"):
+            notes.append(
+                f"{job.display} needs {n.display}, but its if: ({job.if_}) lets it run "
+                f"when {n.display} fails"
+            )
+            continue
+        gates.append(gate)
+    return gates, notes
+
+
+def in_job_gates(job: Job, context: Context, kind: str) -> tuple[list[Gate], list[str]]:
+    """Test/scan steps before the job's first deploy step (any of them when no deploy step is
+    recognised: the job deploys by its name or environment, through a script)."""
+    cfg = classifier(context)
+    jc = job_class(job, context)
+    first = min((h.index for h in jc.deploy_steps), default=None)
+    hits = [h for h in _hits(jc, kind) if first is None or h.index < first]
+    kept, notes = _counted_steps(job, hits, kind, cfg)
+    if kept and first is not None and step_runs_after_failure(job.steps[first]):
+        step = job.steps[first]
+        return [], [
+            *notes,
+            f"{job.display} {step.label} deploys with if: {step.if_}, so it runs even when "
+            f"the {kind} step before it fails",
+        ]
+    return ([_gate_of(job, kept, kind)] if kept else []), notes
+
+
+def upstream_collector(
+    context: Context, kind: str
+) -> Callable[[Job, bool], tuple[list[Gate], list[str]]]:
+    def collect(job: Job, leaf: bool) -> tuple[list[Gate], list[str]]:
+        gates, notes = upstream_gates(job, context, kind)
+        if leaf:
+            more, why = in_job_gates(job, context, kind)
+            gates += more
+            notes += why
+        return gates, notes
+
+    return collect
+
+
+def unneeded_gates(job: Job, context: Context, kind: str) -> list[Job]:
+    """Test/scan jobs of the workflow that ``job`` does not need (what to add to ``needs``)."""
+    wf = job.workflow
+    out = []
+    for other in wf.jobs.values():
+        if other is job or other.id in job.needs_closure or job.id in other.needs_closure:
+            continue
+        if is_deploy(other, context):
+            continue  # tests after its own deploy step: not a job to wait for
+        if gating_job(other, context, kind)[0] is not None:
+            out.append(other)
+    return out
+
+
+def workflow_run_gate(job: Job, context: Context, kind: str) -> tuple[Gate | None, list[str]]:
+    """``on: workflow_run`` of a repository workflow that runs tests/scans, with a guard on
+    ``github.event.workflow_run.conclusion`` (catalog GHA-013 alternative 1)."""
+    wf = job.workflow
+    if "workflow_run" not in wf.on:
+        return None, []
+    sources = workflow_run_sources(wf, workflow_index(job, context))
+    if not sources:
+        names = ", ".join(wf.on.get("workflow_run").filter("workflows") or ()) or "none"  # type: ignore[union-attr]
+        return None, [f"on: workflow_run names workflow(s) ({names}) not found in the repository"]
+    gates: list[tuple[Workflow, Gate]] = [
+        (src, g)
+        for src in sources
+        for j in src.jobs.values()
+        for g in [gating_job(j, context, kind)[0]]
+        if g is not None
+    ]
+    if not gates:
+        shown = ", ".join(f"'{s.name or s.source.relpath}'" for s in sources)
+        return None, [f"the workflow(s) {shown} that trigger this one run no {kind} job"]
+    src, first = gates[0]
+    after = f"workflow '{src.name or src.source.relpath}' ({first.what})"
+    guard = workflow_run_guard(job)
+    if guard is None:
+        return None, [
+            f"it runs on workflow_run after {after}, but no if: checks "
+            "github.event.workflow_run.conclusion == 'success', so it also runs after a "
+            "failed run"
+        ]
+    cats = frozenset(c for _, g in gates for c in g.categories)
+    return Gate(f"on: workflow_run after {after}; {guard}", cats), []
+
+
+def pushes_protected_refs_only(workflow: Workflow, cfg: ClassifierConfig) -> bool:
+    """``on: push`` is the only trigger, restricted to the default branches and/or tags."""
+    if workflow.on.names != ("push",):
+        return False
+    push = workflow.on.get("push")
+    if push is None or "branches-ignore" in push.config:
+        return False
+    branches = push.filter("branches")
+    if branches is None:
+        return "tags" in push.config or "tags-ignore" in push.config  # tags only
+    positive = [b for b in branches if not b.startswith("!")]
+    return all(b in cfg.default_branches for b in positive)
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """What a deploy-gating policy reports: nothing, findings (with the leaves' notes), or why
+    it cannot tell."""
+
+    failing: tuple[Leaf, ...] = ()
+    unknown: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def judge_gates(
+    job: Job,
+    context: Context,
+    collect: Callable[[Job, bool], tuple[list[Gate], list[str]]],
+    satisfied: Callable[[Sequence[Gate]], bool],
+    alternatives: Sequence[Gate] = (),
+) -> GateVerdict:
+    """Follow ``job`` to the jobs that really deploy and check each is gated.
+
+    ``alternatives`` are workflow-wide gates (workflow_run, required checks) that hold for
+    every leaf. A callee job of a workflow that is only ``on: workflow_call`` defers to its
+    callers when some are in the repository (they are judged, with what they need), and is
+    UNKNOWN otherwise.
+    """
+    if alternatives and satisfied(alternatives):
+        return GateVerdict()
+    failing: list[Leaf] = []
+    unknown: str | None = None
+    for leaf in leaves(job, context, collect, tuple(alternatives)):
+        if satisfied(leaf.gates):
+            continue
+        if leaf.unresolved is not None:
+            unknown = unknown or leaf.unresolved
+            continue
+        if leaf.job is not job and judged_elsewhere(leaf, job, context):
+            continue
+        failing.append(leaf)
+    if failing and job.workflow.only_reusable:
+        if callers(job.workflow, context):
+            return GateVerdict()  # each caller is judged with what it needs
+        return GateVerdict(
+            unknown="the workflow only runs on: workflow_call and no workflow of this "
+            "repository calls it: its callers decide what runs before it"
+        )
+    if failing:
+        return GateVerdict(tuple(failing))
+    if unknown is not None:
+        return GateVerdict(unknown=unknown)
+    return GateVerdict()

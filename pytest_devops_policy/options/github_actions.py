@@ -15,10 +15,12 @@ from typing import ClassVar
 
 from pytest_devops_policy.options.spec import KindOptions, option
 
-__all__ = ["PIN_MODES", "GhaOptions"]
+__all__ = ["PIN_MODES", "SCAN_KINDS", "GhaOptions"]
 
 PIN_MODES = ("hash-pin", "ref-pin", "any")
-_CLASSIFIER = ("GHA-012", "GHA-016")
+_CLASSIFIER = ("GHA-012", "GHA-013", "GHA-014", "GHA-016")
+# The security-scan categories of the job classifier (catalog §3.3).
+SCAN_KINDS = ("sast", "deps", "image", "iac", "secrets")
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -62,6 +64,17 @@ def _categorised(value: object) -> tuple[str, ...] | Mapping[str, tuple[str, ...
     if isinstance(value, Mapping):
         return MappingProxyType({str(k): _strings(v) for k, v in value.items()})
     return _strings(value)
+
+
+def _scan_kinds(value: object) -> tuple[str, ...]:
+    kinds = tuple(k.strip().lower() for k in _strings(value))
+    bad = [k for k in kinds if k not in SCAN_KINDS]
+    if bad:
+        raise ValueError(
+            f"unknown scan kind(s) {', '.join(map(repr, bad))}; expected any of: "
+            + ", ".join(SCAN_KINDS)
+        )
+    return tuple(dict.fromkeys(kinds))
 
 
 def _pin_policy(value: object) -> Mapping[str, str] | None:
@@ -148,3 +161,22 @@ class GhaOptions(KindOptions):
         "More commands that verify a deploy (regexes)."
     )
     verify_actions: tuple[str, ...] = _action_list("More actions that verify a deploy (globs).")
+
+    # -- GHA-013, GHA-014 (deploy gating; helper gha-deploy1). `assume_required_checks` is also
+    # read by GHA-023 (helper gha-repo declares it too: keep one at merge, naming both
+    # policies; GHA-023 is left out here only because tests/test_meta.py rejects ids that
+    # do not exist yet on this branch).
+    assume_required_checks: bool = option(
+        False,
+        "Branch protection requires CI to pass before a merge, so a workflow that only runs on "
+        "push to the default branches (or on tags) deploys tested code (GHA-013).",
+        policies=("GHA-013",),
+    )
+    required_scan_kinds: tuple[str, ...] = option(
+        (),
+        "Security-scan categories every deploy job must be gated by, across the scan jobs it "
+        f"needs and its own scan steps (any of: {', '.join(SCAN_KINDS)}).",
+        policies=("GHA-014",),
+        parse=_scan_kinds,
+        type_text="list of string",
+    )

@@ -59,6 +59,8 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-008", "no-template-injection", "job"),
     ("GHA-010", "checkout-no-persisted-credentials", "job"),
     ("GHA-012", "deploy-job-uses-environment", "job"),
+    ("GHA-013", "deploy-after-tests", "job"),
+    ("GHA-014", "deploy-after-security-scan", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),

@@ -91,7 +91,7 @@ def deploy_job_uses_environment(job: Job, context: Context) -> Iterator[Violatio
             return  # a string, a mapping or an expression: all name an environment
         jc = job_class(job, context)
         yield Violation(
-            f"deploy job {job.display} sets no environment ({describe_deploy(jc)}); add "
+            f"deploy {job.display} sets no environment ({describe_deploy(jc)}); add "
             "environment: <name> to the job so GitHub can gate it. " + _SETTINGS,
             path=(),
         )
@@ -114,7 +114,7 @@ def deploy_job_uses_environment(job: Job, context: Context) -> Iterator[Violatio
     if missing:
         jc = job_class(job, context)
         yield Violation(
-            f"deploy job {job.display} ({describe_deploy(jc)}): " + "; ".join(missing) + ". "
+            f"deploy {job.display} ({describe_deploy(jc)}): " + "; ".join(missing) + ". "
             "A caller job cannot carry environment: set it on the called workflow's deploy "
             "job(s). " + _SETTINGS,
             path=("uses",),
