@@ -35,7 +35,7 @@ def _repo(tmp_path: Path) -> Path:
     return wf / "ci.yml"
 
 
-@pytest.mark.parametrize("pid", ["GHA-012", "GHA-013", "GHA-014"])
+@pytest.mark.parametrize("pid", ["GHA-012", "GHA-013", "GHA-014", "GHA-017"])
 def test_callee_outside_the_run_is_reported_on_the_caller(pid: str, tmp_path: Path) -> None:
     caller = _repo(tmp_path)
     policy = builtin_by_id()[pid]
@@ -48,7 +48,7 @@ def test_callee_outside_the_run_is_reported_on_the_caller(pid: str, tmp_path: Pa
         assert whole.violations == {(4, pid)}
 
 
-@pytest.mark.parametrize("pid", ["GHA-013", "GHA-014"])
+@pytest.mark.parametrize("pid", ["GHA-013", "GHA-014", "GHA-017"])
 def test_callee_defers_to_its_callers(pid: str, tmp_path: Path) -> None:
     _repo(tmp_path)
     callee = tmp_path / ".github" / "workflows" / "deploy.yml"

@@ -18,7 +18,7 @@ from pytest_devops_policy.options.spec import KindOptions, option
 __all__ = ["PIN_MODES", "SCAN_KINDS", "GhaOptions"]
 
 PIN_MODES = ("hash-pin", "ref-pin", "any")
-_CLASSIFIER = ("GHA-012", "GHA-013", "GHA-014", "GHA-016")
+_CLASSIFIER = ("GHA-012", "GHA-013", "GHA-014", "GHA-016", "GHA-017")
 # The security-scan categories of the job classifier (catalog §3.3).
 SCAN_KINDS = ("sast", "deps", "image", "iac", "secrets")
 

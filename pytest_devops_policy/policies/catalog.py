@@ -62,6 +62,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-013", "deploy-after-tests", "job"),
     ("GHA-014", "deploy-after-security-scan", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
+    ("GHA-017", "post-deploy-verification", "job"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
     ("K8S-003", "no-privilege-escalation", "k8s_object"),
