@@ -15,10 +15,27 @@ from typing import ClassVar
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
-__all__ = ["PIN_MODES", "GhaOptions"]
+__all__ = ["PIN_MODES", "SCAN_KINDS", "GhaOptions"]
 
 PIN_MODES = ("hash-pin", "ref-pin", "any")
-_CLASSIFIER = ("GHA-016",)
+# Every policy that classifies jobs (deploy, production, staging, test, scan, release).
+_CLASSIFIER = (
+    "GHA-012",
+    "GHA-013",
+    "GHA-014",
+    "GHA-016",
+    "GHA-017",
+    "GHA-018",
+    "GHA-019",
+    "GHA-020",
+    "GHA-021",
+    "GHA-024",
+    "GHA-025",
+    "GHA-028",
+    "GHA-029",
+)
+# The security-scan categories of the job classifier (catalog §3.3).
+SCAN_KINDS = ("sast", "deps", "image", "iac", "secrets")
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -62,6 +79,17 @@ def _categorised(value: object) -> tuple[str, ...] | Mapping[str, tuple[str, ...
     if isinstance(value, Mapping):
         return MappingProxyType({str(k): _strings(v) for k, v in value.items()})
     return _strings(value)
+
+
+def _scan_kinds(value: object) -> tuple[str, ...]:
+    kinds = tuple(k.strip().lower() for k in _strings(value))
+    bad = [k for k in kinds if k not in SCAN_KINDS]
+    if bad:
+        raise ValueError(
+            f"unknown scan kind(s) {', '.join(map(repr, bad))}; expected any of: "
+            + ", ".join(SCAN_KINDS)
+        )
+    return tuple(dict.fromkeys(kinds))
 
 
 def _pin_policy(value: object) -> Mapping[str, str] | None:
@@ -204,4 +232,20 @@ class GhaOptions(KindOptions):
         "A production deploy in a promotion-only workflow (run only by workflow_dispatch, "
         "release or workflow_run) needs no staging job in the same workflow.",
         policies=("GHA-021",),
+    )
+
+    # -- GHA-013, GHA-014 (deploy gating)
+    assume_required_checks: bool = option(
+        False,
+        "Branch protection requires CI to pass before a merge, so a workflow that only runs on "
+        "push to the default branches (or on tags) deploys tested code (GHA-013).",
+        policies=("GHA-013",),
+    )
+    required_scan_kinds: tuple[str, ...] = option(
+        (),
+        "Security-scan categories every deploy job must be gated by, across the scan jobs it "
+        f"needs and its own scan steps (any of: {', '.join(SCAN_KINDS)}).",
+        policies=("GHA-014",),
+        parse=_scan_kinds,
+        type_text="list of string",
     )

@@ -374,5 +374,25 @@ VERIFY_COMMANDS: tuple[CommandPattern, ...] = (
     _c("newman run", r"newman{O}\s+run\b", "newman"),
     _c("playwright test", r"playwright{O}\s+test\b", "playwright"),
     _c("cypress run", r"cypress{O}\s+run\b", "cypress"),
+    # Appended for GHA-017 (common forms beyond the catalog's list).
+    _c("kubectl wait", r"kubectl{O}\s+wait\b", "kubectl"),
+    _c(
+        "kubectl argo rollouts status",
+        r"(?:kubectl{O}\s+argo{O}\s+rollouts|kubectl-argo-rollouts){O}\s+status\b",
+        "argo-rollouts",
+    ),
+    _c("argocd app wait", r"argocd{O}\s+app{O}\s+wait\b", "argocd"),
+    _c("helm test", r"helm{O}\s+test\b", "helm"),
+    _c(
+        "npm/yarn/pnpm test:smoke/e2e",
+        r"(?:npm|yarn|pnpm){O}\s+(?:run\s+)?test[:-](?:smoke|e2e)[\w:-]*",
+        "js",
+    ),
+    _c(
+        "pytest <smoke/e2e tests>",
+        r"(?:pytest|python[\d.]*\s+-m\s+pytest)\b.*\s[\w./-]*(?:smoke|e2e)[\w./-]*(?:\s|$)",
+        "pytest",
+    ),
+    _c("make smoke/e2e", r"make\b.*?\s(?:smoke|e2e)[\w-]*", "make"),
 )
 VERIFY_ACTIONS: tuple[ActionPattern, ...] = (_a("jtalk/url-health-check-action", "http"),)

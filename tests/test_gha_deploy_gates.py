@@ -1,0 +1,65 @@
+"""Deploy-discipline policies (GHA-012, 013, 014, 017): what golden fixtures cannot show.
+
+Golden cases check a whole case directory; here the run covers only the caller's file, so
+a callee outside the run must be reported on the caller, and option validation is a usage
+error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_devops_policy.kinds import option_classes
+from pytest_devops_policy.options import GhaOptions, OptionError, Options
+from pytest_devops_policy.policies import builtin_by_id
+from pytest_devops_policy.testing import actual
+
+CALLER = "on: push\njobs:\n  ship:\n    uses: ./.github/workflows/deploy.yml\n"
+CALLEE = (
+    "on: workflow_call\n"
+    "jobs:\n"
+    "  rollout:\n"
+    "    runs-on: ubuntu-latest\n"
+    "    steps:\n"
+    "      - run: kubectl apply -f k8s/\n"
+)
+
+
+def _repo(tmp_path: Path) -> Path:
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text(CALLER, encoding="utf-8")
+    (wf / "deploy.yml").write_text(CALLEE, encoding="utf-8")
+    return wf / "ci.yml"
+
+
+@pytest.mark.parametrize("pid", ["GHA-012", "GHA-013", "GHA-014", "GHA-017"])
+def test_callee_outside_the_run_is_reported_on_the_caller(pid: str, tmp_path: Path) -> None:
+    caller = _repo(tmp_path)
+    policy = builtin_by_id()[pid]
+    alone = actual(caller, policy, rootdir=tmp_path, roots=[caller])
+    assert alone.violations == {(4, pid)}
+    whole = actual(caller, policy, rootdir=tmp_path, roots=[tmp_path])
+    if pid == "GHA-012":  # judged in the callee's own file only
+        assert not whole.violations
+    else:  # the callee only runs on workflow_call: its caller is where the gate goes
+        assert whole.violations == {(4, pid)}
+
+
+@pytest.mark.parametrize("pid", ["GHA-013", "GHA-014", "GHA-017"])
+def test_callee_defers_to_its_callers(pid: str, tmp_path: Path) -> None:
+    _repo(tmp_path)
+    callee = tmp_path / ".github" / "workflows" / "deploy.yml"
+    got = actual(callee, builtin_by_id()[pid], rootdir=tmp_path, roots=[tmp_path])
+    assert not got.violations and not got.unknown
+
+
+def test_required_scan_kinds_are_validated() -> None:
+    opts = Options.from_flat({"gha.required_scan_kinds": ["Deps", "image"]}, option_classes())
+    assert opts.of(GhaOptions).required_scan_kinds == ("deps", "image")
+    with pytest.raises(OptionError, match=r"gha\.required_scan_kinds.*'dast'"):
+        Options.from_flat({"gha.required_scan_kinds": ["dast"]}, option_classes())
+    with pytest.raises(OptionError, match=r"gha\.required_scan_kinds"):
+        Options.from_flat({"gha.required_scan_kinds": [1]}, option_classes())
