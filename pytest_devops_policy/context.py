@@ -13,6 +13,7 @@ import hashlib
 import os
 import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from pathlib import PurePath
 from typing import Any, Protocol, TypeVar
 
 from pytest_devops_policy import kinds, safefile
@@ -53,12 +54,21 @@ class ParseCache:
         self.roots = list(roots) or [rootdir]
         self.fact_store = facts
         self.options = options if options is not None else Options()
+        self._recognise: Callable[[PurePath], kinds.Kind | None] | None = None
         self._files: dict[tuple[str, kinds.Format], ParsedFile | ParseError] = {}
         self._memo: dict[tuple[Callable[..., Any], Hashable], Any] = {}
         # Results about one parsed object live as long as it (parsed files are released).
         self._about: weakref.WeakKeyDictionary[object, dict[Hashable, Any]] = (
             weakref.WeakKeyDictionary()
         )
+
+    def classify(self, path: PurePath) -> kinds.Kind | None:
+        """The kind of a file by its path, with the files the run's options add
+        (``gha.workflow_dirs``): what collection and the run-wide indexes agree on."""
+        recognise = self._recognise
+        if recognise is None:
+            recognise = self._recognise = kinds.recogniser(self.rootdir, self.options)
+        return recognise(path)
 
     def relpath(self, path: str) -> str:
         try:

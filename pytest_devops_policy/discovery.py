@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Callable
 from pathlib import Path, PurePath
 
 # Directories never worth descending into for infrastructure files.
@@ -116,6 +117,59 @@ def is_workflow_path(path: PurePath) -> bool:
         and path.parent.name == "workflows"
         and path.parent.parent.name == ".github"
     )
+
+
+# What GitHub reads as an action's metadata in a directory (case-sensitive, like the runner).
+ACTION_FILE_NAMES = ("action.yml", "action.yaml")
+
+
+def is_action_path(path: PurePath) -> bool:
+    """``action.yml``/``action.yaml`` anywhere: confirmed by content (a ``runs`` mapping with
+    ``using``) in the GitHub Actions format; other files of that name are dropped quietly."""
+    return path.name in ACTION_FILE_NAMES
+
+
+def is_github_actions_path(path: PurePath) -> bool:
+    """A workflow (``.github/workflows/*.yml``) or an action's ``action.yml``."""
+    return is_workflow_path(path) or is_action_path(path)
+
+
+def _glob_parts(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Segment-wise glob: ``*``/``?``/``[..]`` within one segment, ``**`` any number of them."""
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_glob_parts(rest, parts[i:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], head) and _glob_parts(rest, parts[1:])
+
+
+def workflow_dir_parts(pattern: str) -> tuple[str, ...]:
+    """A ``gha.workflow_dirs`` pattern as path segments (``./ci/`` -> ``("ci",)``)."""
+    return tuple(p for p in pattern.replace("\\", "/").split("/") if p not in ("", "."))
+
+
+def in_workflow_dirs(rootdir: str, patterns: tuple[str, ...]) -> Callable[[PurePath], bool]:
+    """Whether a YAML file lies directly in a directory that matches one of ``patterns``
+    (globs relative to ``rootdir``): ``gha.workflow_dirs``, the opt-in sniffing of workflows
+    outside ``.github/workflows`` (catalog §3.1). The content decides later (``jobs`` and
+    ``on``); a YAML file there that is no workflow is dropped quietly."""
+    compiled = [workflow_dir_parts(p) for p in patterns]
+    root = os.path.abspath(rootdir)
+
+    def matches(path: PurePath) -> bool:
+        if path.suffix not in (".yml", ".yaml"):
+            return False
+        try:
+            rel = os.path.relpath(os.path.abspath(str(path.parent)), root)
+        except ValueError:  # another drive on Windows
+            return False
+        parts = tuple(PurePath(rel).parts) if rel != "." else ()
+        if parts[:1] == ("..",):
+            return False
+        return any(_glob_parts(p, parts) for p in compiled)
+
+    return matches
 
 
 def is_manifest_candidate(path: PurePath) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from pytest_devops_policy.api import _ID_RE, Policy
-from pytest_devops_policy.kinds import Kind, by_name
+from pytest_devops_policy.kinds import Kind, by_name, judges
 from pytest_devops_policy.options import declared
 
 __all__ = [
@@ -151,6 +151,17 @@ def node_id_example(policy: Policy) -> str:
     return pattern.format(id=policy.id)
 
 
+def borrowed_node_ids(policy: Policy) -> list[str]:
+    """Node ids of the other subjects that borrow this policy (a composite action's steps)."""
+    found = _kind(policy.kind)
+    specs = found.subjects if found is not None else ()
+    return [
+        s.node_id.format(id=policy.id)
+        for s in specs
+        if s.param != policy.subject and judges(policy.subject, policy.id, s.param)
+    ]
+
+
 def _facts(policy: Policy) -> list[str]:
     sev = str(policy.severity)
     marker = kind_marker(policy.kind)
@@ -159,6 +170,7 @@ def _facts(policy: Policy) -> list[str]:
         f"- **Severity:** {sev} (pytest marker `{sev}`)",
         f"- **Node id:** `{node_id_example(policy)}`; `-k {policy.id}` or `-k {policy.name}` "
         "selects its items",
+        *(f"- **Also judges:** composite actions' steps, `{n}`" for n in borrowed_node_ids(policy)),
         f"- **Leave it out:** `--devops-policy-ignore={policy.id}`, or "
         f'`ignore = ["{policy.id}"]` in `[tool.devops-policy]`',
     ]

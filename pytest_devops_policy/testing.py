@@ -150,7 +150,9 @@ def _run(meta: Policy, subjects: Iterable[Any], context: Context) -> GoldenResul
     found: set[tuple[int, str]] = set()
     unknown: set[str] = set()
     for subject in subjects:
-        if subject.key != meta.subject or not meta.applies_to(subject, context):
+        if not kinds.judges(meta.subject, meta.id, subject.key):
+            continue
+        if not meta.applies_to(subject, context):
             continue
         finding = evaluate(meta, subject, context)
         found.update((v.line, meta.id) for v in finding.violations)

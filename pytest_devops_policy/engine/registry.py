@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy, get_policy
 from pytest_devops_policy.waivers import spec_matches
 
@@ -61,6 +62,15 @@ def build_policy_set(
     grouped: dict[str, list[Policy]] = {}
     for p in chosen:
         grouped.setdefault(p.subject, []).append(p)
+    # A subject that borrows another's policies (a composite action, the step-level job
+    # policies) gets them here, once: kinds.judges is the one rule.
+    for spec in kinds.borrowing_subjects():
+        lent = [
+            p for p in grouped.get(spec.borrows, ()) if kinds.judges(p.subject, p.id, spec.param)
+        ]
+        if lent:
+            own = grouped.get(spec.param, [])
+            grouped[spec.param] = sorted([*own, *lent], key=lambda p: p.id)
     return PolicySet(chosen, {k: tuple(v) for k, v in grouped.items()})
 
 

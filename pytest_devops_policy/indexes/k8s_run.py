@@ -57,7 +57,7 @@ def _read_text(path: str) -> str | None:
 
 
 def _find(cache: ParseCache, _: None) -> K8sRun:
-    manifests, kustomizations, charts = run_files(cache.roots)
+    manifests, kustomizations, charts = run_files(cache.roots, cache.classify)
     return K8sRun(manifests, kustomize_map(kustomizations, _read_text), charts)
 
 

@@ -37,7 +37,7 @@ import stat
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Literal, TypeVar
 
 from pytest_devops_policy import discovery, kinds
@@ -280,7 +280,9 @@ def _masked(node: Any) -> Any:
 _NORECURSE = ("build", "dist")
 
 
-def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+def run_files(
+    roots: Iterable[str], classify: Callable[[PurePath], kinds.Kind | None] = kinds.classify
+) -> tuple[list[str], list[str], list[str]]:
     """(Kubernetes candidate files, kustomization files, Helm chart directories)
     under ``roots``, sorted.
 
@@ -294,7 +296,7 @@ def run_files(roots: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
     helm = discovery.HelmCharts()
 
     def _manifest(path: Path) -> bool:
-        kind = kinds.classify(path)
+        kind = classify(path)
         return kind is not None and kind.name == "kubernetes" and not helm.is_template(path)
 
     def visit_file(path: str) -> None:

@@ -35,7 +35,9 @@ __all__ = [
     "SubjectSpec",
     "by_name",
     "classify",
+    "judges",
     "kind_of_subject",
+    "recogniser",
 ]
 
 
@@ -77,6 +79,11 @@ class SubjectSpec:
 
     param: str  # the policy function's first parameter: "k8s_object"
     node_id: str  # what its items' node ids look like, for the docs ("{id}" = policy id)
+    # Policies written for another subject of the kind that judge this one too: the other
+    # subject's parameter and the ids it lends (a composite action borrows the step-level
+    # job policies). Ids, not modules: a policy not yet written is named here all the same.
+    borrows: str = ""
+    borrowed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,9 @@ class Kind:
     fence: str = ""  # the fenced-code language of its examples
     example_file: str = ""  # where a policy example is written to check it (meta-test)
     waiver_path: str = "**/*"  # a config waiver's path glob, for the docs
+    # More files of the kind when options ask for them (``gha.workflow_dirs``): given the
+    # rootdir and the kind's options, a path predicate, or None when nothing is asked.
+    claims: Callable[[str, KindOptions], Callable[[PurePath], bool] | None] | None = None
 
     @property
     def options(self) -> type[KindOptions]:
@@ -160,6 +170,23 @@ def _option_classes() -> Mapping[str, type[KindOptions]]:
     }
 
 
+# The job policies that also judge a composite action's ``runs.steps`` (catalog §3.1): those
+# that read steps only (their uses, run scripts, env and with inputs). Job-level policies
+# (permissions, runs-on, environments, needs, the deploy classifier) are N/A for an action.
+# GHA-007 and GHA-010 are step-level too: ACTIONS_ALLOW_UNSECURE_COMMANDS in a step's env or
+# '::set-env' in a run, and a checkout step that persists credentials, are as dangerous in an
+# action as in the job that runs it. This is the one place that decides it.
+COMPOSITE_ACTION_POLICIES: frozenset[str] = frozenset(
+    {"GHA-003", "GHA-005", "GHA-007", "GHA-008", "GHA-010", "GHA-022", "GHA-026"}
+)
+
+
+def _gha_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
+    """``gha.workflow_dirs``: YAML files directly in those directories may be workflows."""
+    patterns: tuple[str, ...] = getattr(options, "workflow_dirs", ())
+    return discovery.in_workflow_dirs(rootdir, patterns) if patterns else None
+
+
 # Recognition order matters: the first kind whose ``recognise`` accepts a path wins, and
 # Kubernetes (any other YAML/JSON) comes last.
 KINDS: Sequence[Kind] = (
@@ -200,10 +227,17 @@ KINDS: Sequence[Kind] = (
         subjects=(
             SubjectSpec("workflow", ".github/workflows/<file>.yml::workflow::{id}"),
             SubjectSpec("job", ".github/workflows/<file>.yml::job:<job-id>::{id}"),
+            SubjectSpec(
+                "action",
+                "<path>/action.yml::action::{id}",
+                borrows="job",
+                borrowed=COMPOSITE_ACTION_POLICIES,
+            ),
         ),
         package="github_actions",
-        recognise=discovery.is_workflow_path,
+        recognise=discovery.is_github_actions_path,
         load_format=_github_actions,
+        claims=_gha_claims,
         fence="yaml",
         example_file=".github/workflows/ci.yml",
         waiver_path=".github/workflows/legacy.yml",
@@ -248,6 +282,7 @@ KINDS: Sequence[Kind] = (
 
 _BY_NAME: Mapping[str, Kind] = {k.name: k for k in KINDS}
 _BY_SUBJECT: Mapping[str, Kind] = {s.param: k for k in KINDS for s in k.subjects}
+_SPECS: Mapping[str, SubjectSpec] = {s.param: s for k in KINDS for s in k.subjects}
 
 
 def by_name(name: str) -> Kind:
@@ -274,3 +309,40 @@ def classify(path: PurePath) -> Kind | None:
         if kind.recognise is not None and kind.recognise(path):
             return kind
     return None
+
+
+def recogniser(rootdir: str, options: Options) -> Callable[[PurePath], Kind | None]:
+    """``classify`` plus the files the run's options add to a kind (``Kind.claims``), in the
+    same order: a workflow directory's YAML is GitHub Actions before it is Kubernetes."""
+    tests: list[tuple[Kind, Callable[[PurePath], bool]]] = []
+    for kind in KINDS:
+        if kind.recognise is not None:
+            tests.append((kind, kind.recognise))
+        if kind.claims is not None and kind.load_format is not None:
+            extra = kind.claims(rootdir, options.of(kind.options))
+            if extra is not None:
+                tests.append((kind, extra))
+    if len(tests) == sum(1 for k in KINDS if k.recognise is not None):
+        return classify  # nothing claimed: the path rules alone
+
+    def classify_with_options(path: PurePath) -> Kind | None:
+        for kind, test in tests:
+            if test(path):
+                return kind
+        return None
+
+    return classify_with_options
+
+
+def judges(policy_subject: str, policy_id: str, subject_key: str) -> bool:
+    """Whether a policy whose first parameter is ``policy_subject`` judges subjects whose key
+    is ``subject_key``: its own, or a subject that borrows it (``SubjectSpec.borrows``)."""
+    if policy_subject == subject_key:
+        return True
+    spec = _SPECS.get(subject_key)
+    return spec is not None and spec.borrows == policy_subject and policy_id in spec.borrowed
+
+
+def borrowing_subjects() -> tuple[SubjectSpec, ...]:
+    """The subjects that borrow another subject's policies."""
+    return tuple(s for s in _SPECS.values() if s.borrows)

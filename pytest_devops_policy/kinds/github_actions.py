@@ -7,8 +7,10 @@ The parser and the index are imported on first use, like the other kinds' (issue
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from pytest_devops_policy import discovery
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.comments import yaml_comments
 from pytest_devops_policy.kinds.base import FormatDefaults
@@ -30,7 +32,15 @@ class GitHubActionsFormat(FormatDefaults):
     def parse(self, source: Source, options: Options) -> ParsedFile:
         from pytest_devops_policy.formats.github_actions.workflow import parse
 
-        return parse(source)
+        # The kind holds three sorts of files, told apart by path (``discovery``).
+        path = PurePath(source.path)
+        if discovery.is_workflow_path(path):
+            return parse(source)
+        if discovery.is_action_path(path):
+            from pytest_devops_policy.formats.github_actions.action import parse_action
+
+            return parse_action(source)
+        return parse(source, sniffed=True)  # a YAML file in a ``gha.workflow_dirs`` directory
 
     def index(self, subject: Subject[object], context: Context) -> WorkflowIndex:
         from pytest_devops_policy.indexes.workflows import index_for
@@ -40,8 +50,9 @@ class GitHubActionsFormat(FormatDefaults):
     def dependencies(self, path: str, context: Context) -> list[str]:
         from pytest_devops_policy.indexes.workflows import dependencies
 
-        # The repository's workflows: a called reusable workflow decides a verdict here.
-        return dependencies(path)
+        # The repository's workflows (a called reusable workflow decides a verdict here)
+        # and the local actions they use.
+        return dependencies(path, context.cache)
 
 
 FORMAT = GitHubActionsFormat()

@@ -126,6 +126,24 @@ def _one_regex(doc: str) -> str | None:
     return option(None, doc, policies=_CLASSIFIER, parse=_regex, type_text="regex")  # type: ignore[no-any-return]
 
 
+def _workflow_dirs(value: object) -> tuple[str, ...]:
+    """Directory globs relative to the rootdir: a list, or one comma-separated string (the
+    command line's ``gha.workflow_dirs=ci,deployments``)."""
+    items = [p.strip() for p in value.split(",") if p.strip()] if isinstance(value, str) else value
+    out = _strings(items)
+    for pattern in out:
+        parts = pattern.replace("\\", "/").split("/")
+        if not pattern.strip() or all(p in ("", ".") for p in parts):
+            raise ValueError(
+                f"item {pattern!r} names no directory (.github/workflows is always read)"
+            )
+        if pattern.startswith(("/", "\\")) or (len(pattern) > 1 and pattern[1] == ":"):
+            raise ValueError(f"item {pattern!r} must be relative to the rootdir")
+        if ".." in parts:
+            raise ValueError(f"item {pattern!r} must stay inside the rootdir (no '..')")
+    return out
+
+
 @dataclass(frozen=True)
 class GhaOptions(KindOptions):
     TABLE: ClassVar[str] = "gha"
@@ -248,4 +266,14 @@ class GhaOptions(KindOptions):
         policies=("GHA-014",),
         parse=_scan_kinds,
         type_text="list of string",
+    )
+
+    # -- discovery: workflows outside .github/workflows (catalog §3.1)
+    workflow_dirs: tuple[str, ...] = option(
+        (),
+        "More directories whose YAML files are workflows when they hold a top-level `jobs` "
+        "mapping and an `on` key (globs relative to the rootdir, e.g. "
+        '`["workflow-templates"]`; on the command line, comma-separated).',
+        parse=_workflow_dirs,
+        type_text="list of glob",
     )

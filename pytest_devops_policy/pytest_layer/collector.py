@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pytest_devops_policy import discovery, kinds
+from pytest_devops_policy import discovery
 from pytest_devops_policy.engine.analyser import Analyser, Shard
 from pytest_devops_policy.engine.budget import Budget
 from pytest_devops_policy.engine.registry import PolicyConflict, PolicySet, build_policy_set
@@ -129,7 +129,7 @@ class DevopsPolicy:
                 # pytest's default norecursedirs ('.*') would hide .github/workflows.
                 return False
             return None
-        if self.settings.only and kinds.classify(collection_path) is None:
+        if self.settings.only and self.analyser.cache.classify(collection_path) is None:
             return True  # --devops-policy-only: never import the user's Python tests
         return None
 
@@ -153,7 +153,7 @@ class DevopsPolicy:
         return None
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
-        kind = kinds.classify(file_path)
+        kind = self.analyser.cache.classify(file_path)
         if kind is None:
             return None
         if not _utf8_name(file_path):

@@ -28,8 +28,8 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 import pytest
@@ -103,7 +103,7 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
     if not hasattr(os, "fork"):
         state.notes.append("--devops-policy-jobs needs fork(), which this platform lacks")
         return None
-    files = candidates(analyser.cache.roots, config)
+    files = candidates(analyser.cache.roots, config, analyser.cache.classify)
     if len(files) < 2:
         return None
     try:
@@ -193,7 +193,11 @@ def _publish(
     return analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
 
 
-def candidates(roots: Sequence[str], config: pytest.Config) -> list[tuple[Path, str]]:
+def candidates(
+    roots: Sequence[str],
+    config: pytest.Config,
+    classify: Callable[[PurePath], kinds.Kind | None] = kinds.classify,
+) -> list[tuple[Path, str]]:
     """The artifact files under ``roots`` and their kinds, in pytest's collection order
     (each directory's entries sorted by name, depth first). An approximation of what
     pytest will collect (``norecursedirs``, ``--ignore``, ``--ignore-glob``): a file
@@ -210,7 +214,7 @@ def candidates(roots: Sequence[str], config: pytest.Config) -> list[tuple[Path, 
         )
 
     def add(path: Path) -> None:
-        kind = kinds.classify(path)
+        kind = classify(path)
         if kind is not None and str(path) not in seen and not skipped(path):
             seen.add(str(path))
             found.append((path, kind.name))

@@ -409,9 +409,28 @@ def _type_name(value: object) -> str:
     return "a string" if isinstance(value, str) else f"a {type(value).__name__}"
 
 
-def parse(source: Source) -> WorkflowFile:
-    """Parse a workflow file into a ``Workflow`` subject plus one ``Job`` subject per job."""
+def _not_a_workflow(source: Source) -> WorkflowFile:
+    return WorkflowFile(source=source, kind=KIND, subjects=[], recognised=False)
+
+
+def is_sniffed_workflow(docs: Sequence[Document]) -> bool:
+    """A workflow found outside ``.github/workflows`` (``gha.workflow_dirs``, catalog §3.1):
+    one document whose top level holds a ``jobs`` mapping and an ``on`` key. (A YAML 1.1
+    loader turns ``on`` into ``True``; this one keeps the string key.)"""
+    if len(docs) != 1 or not isinstance(docs[0].value, dict):
+        return False
+    value = docs[0].value
+    return isinstance(value.get("jobs"), dict) and "on" in value
+
+
+def parse(source: Source, sniffed: bool = False) -> WorkflowFile:
+    """Parse a workflow file into a ``Workflow`` subject plus one ``Job`` subject per job.
+
+    ``sniffed``: the file is not in ``.github/workflows`` but in a directory the options
+    name; one that is no workflow by content is not recognised (dropped quietly)."""
     docs = load_documents(source.text, yaml11=False)
+    if sniffed and not is_sniffed_workflow(docs):
+        return _not_a_workflow(source)
     if not docs:
         return _skipped(source, "not a workflow: the file holds no YAML document")
     if len(docs) > 1:
