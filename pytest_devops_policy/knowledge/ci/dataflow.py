@@ -123,9 +123,12 @@ class TaintTracker:
                 return Taint(ctx, "attacker-controlled", None)
         for pattern in INPUTS:
             if context_matches(ctx, pattern) and not input_is_typed_safe(job.workflow, ctx):
-                return Taint(
-                    ctx, "a workflow input, set by whoever triggers the run", Severity.MEDIUM
+                who = (
+                    "an action input, set by the workflow that uses the action"
+                    if job.key == "action"
+                    else "a workflow input, set by whoever triggers the run"
                 )
+                return Taint(ctx, who, Severity.MEDIUM)
         key = f"{job.id}:{step.index if step else -1}:{ctx}"
         if depth >= _MAX_DEPTH or key in seen:
             return None
