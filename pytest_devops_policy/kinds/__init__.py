@@ -77,6 +77,7 @@ class SubjectSpec:
 
     param: str  # the policy function's first parameter: "k8s_object"
     node_id: str  # what its items' node ids look like, for the docs ("{id}" = policy id)
+    waiver_path: str = ""  # a config waiver's path for its items, for the docs ("": the kind's)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,9 @@ KINDS: Sequence[Kind] = (
         subjects=(
             SubjectSpec("workflow", ".github/workflows/<file>.yml::workflow::{id}"),
             SubjectSpec("job", ".github/workflows/<file>.yml::job:<job-id>::{id}"),
+            # Repo-level policies: one node per repository, on its .github directory
+            # (formats/github_actions/repository.py, pytest_layer/repository.py).
+            SubjectSpec("repository", ".github::repository::{id}", waiver_path=".github"),
         ),
         package="github_actions",
         recognise=discovery.is_workflow_path,

@@ -148,3 +148,30 @@ class GhaOptions(KindOptions):
         "More commands that verify a deploy (regexes)."
     )
     verify_actions: tuple[str, ...] = _action_list("More actions that verify a deploy (globs).")
+    # -- repo-level policies (GHA-015, GHA-023) --
+    dependabot_counts_as_scan: bool = option(
+        True,
+        "A .github/dependabot.yml with update entries counts as dependency scanning on pull "
+        "requests (GHA-015 (b)).",
+        policies=("GHA-015",),
+    )
+    assume_required_checks: bool = option(
+        False,
+        "Branch protection requires the CI checks, so a push to the default branch has passed "
+        "them: GHA-023 then needs no push trigger on the default branch.",
+        policies=("GHA-023",),
+    )
+    lint_patterns: tuple[str, ...] = option(
+        (),
+        "More commands that lint or check formatting (regexes, matched at a command start).",
+        policies=("GHA-023",),
+        parse=_regexes,
+        type_text="list of regex",
+    )
+    lint_actions: tuple[str, ...] = option(
+        (),
+        "More actions that lint (globs over owner/repo[/path]).",
+        policies=("GHA-023",),
+        parse=_strings,
+        type_text="list of glob",
+    )
