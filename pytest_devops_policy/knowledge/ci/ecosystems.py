@@ -18,7 +18,6 @@ Decisions where the tools leave room:
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping
 
 from pytest_devops_policy import discovery
@@ -82,13 +81,7 @@ _EXACT: Mapping[str, str] = {
     "packages.config": "nuget",
     "directory.packages.props": "nuget",
 }
-_GLOBS = (
-    ("requirements*.txt", "pip"),
-    ("requirements*.in", "pip"),
-    ("*.csproj", "nuget"),
-    ("*.fsproj", "nuget"),
-    ("*.vbproj", "nuget"),
-)
+_NUGET_SUFFIXES = (".csproj", ".fsproj", ".vbproj")
 
 # Dependabot's ``package-ecosystem`` values for the ecosystems above (yarn and pnpm are
 # "npm", pipenv and poetry "pip": other spellings make Dependabot reject the config).
@@ -127,12 +120,14 @@ def ecosystem_of(name: str) -> str | None:
     hit = _EXACT.get(low)
     if hit is not None:
         return hit
+    # Cheap tests first: this runs for every file of the repository.
     if low.endswith(".tf"):
         return "terraform"
-    for pattern, eco in _GLOBS:
-        if fnmatch.fnmatchcase(low, pattern):
-            return eco
-    if discovery.is_dockerfile_name(name):
+    if low.startswith("requirements") and low.endswith((".txt", ".in")):
+        return "pip"
+    if low.endswith(_NUGET_SUFFIXES):
+        return "nuget"
+    if ("dockerfile" in low or "containerfile" in low) and discovery.is_dockerfile_name(name):
         return "docker"
     return None
 
