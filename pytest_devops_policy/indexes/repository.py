@@ -51,7 +51,9 @@ RENOVATE_FILES = (
     ".renovaterc.json",
     ".renovaterc.json5",
 )
-CONFIG_FILES = DEPENDABOT_FILES + RENOVATE_FILES
+# pre-commit.ci (a GitHub App, no workflow) lints pull requests when this file has ``ci:``.
+PRE_COMMIT_FILE = ".pre-commit-config.yaml"
+CONFIG_FILES = DEPENDABOT_FILES + RENOVATE_FILES + (PRE_COMMIT_FILE,)
 
 _SKIP_NAMES = frozenset({"build", "dist", "testdata"})
 

@@ -175,6 +175,15 @@ def parse_renovate(path: str, text: str | None, value: Any = None) -> RenovateCo
     return _renovate_from(path, doc)
 
 
+def _has_ci_table(text: str) -> bool:
+    try:
+        docs = load_documents(text, yaml11=False)
+    except ParseError:
+        return False
+    value = docs[0].value if docs else None
+    return isinstance(value, dict) and isinstance(value.get("ci"), dict)
+
+
 class Repository(Subject["WorkflowIndex"]):
     """One repository: the directory holding ``.github`` (``root``).
 
@@ -198,6 +207,8 @@ class Repository(Subject["WorkflowIndex"]):
         self.dependabot: DependabotConfig | None = None
         self.renovate: RenovateConfig | None = None
         self.config_errors: list[str] = []
+        # A .pre-commit-config.yaml with a top-level `ci:` table: pre-commit.ci lints PRs.
+        self.pre_commit_ci = False
         for config in facts.get("configs") or ():
             self._add_config(config)
 
@@ -205,6 +216,9 @@ class Repository(Subject["WorkflowIndex"]):
         path = str(config.get("path", ""))
         error = config.get("error")
         is_dependabot = path.startswith(".github/dependabot.")
+        if path == ".pre-commit-config.yaml":
+            self.pre_commit_ci = error is None and _has_ci_table(str(config.get("text", "")))
+            return
         if error is not None:
             self.config_errors.append(f"{path}: {error}")
             if is_dependabot and self.dependabot is None:

@@ -117,6 +117,8 @@ def commit_checks_present(
                     check_workflows[path] = wf
                     if events:
                         tests.setdefault(path, f"{ran.where()}: {jc.test_reasons[0]}")
+    if repository.pre_commit_ci and not lint:
+        lint[".pre-commit-config.yaml"] = ".pre-commit-config.yaml: pre-commit.ci (its ci: table)"
     problems: list[str] = []
     if not pr_files:
         problems.append(
