@@ -222,6 +222,13 @@ def _inline_waiver(policy: Policy) -> list[str]:
             "or directly above `jobs:`."
         )
         snippet = [comment, "jobs:"]
+    elif subject == "repository":
+        where = (
+            "A repo-level item has no line of its own: put the comment anywhere in "
+            "`.github/dependabot.yml` (it waives the repository's item whole), or use a "
+            "config waiver with the repository's `.github` directory as its path."
+        )
+        snippet = [comment, "version: 2", "updates:"]
     elif subject == "tf_resource":
         where = (
             "Put the comment anywhere inside the block, or in the comment lines directly above it."
@@ -242,9 +249,12 @@ def _waivers(policy: Policy) -> list[str]:
         "the waiver no longer applies and the finding fails again.",
         "",
         *_inline_waiver(policy),
-        "",
-        f'For the whole file: `# devops-policy: ignore-file[{policy.id}] reason="..."`.',
     ]
+    if policy.subject != "repository":
+        lines += [
+            "",
+            f'For the whole file: `# devops-policy: ignore-file[{policy.id}] reason="..."`.',
+        ]
     if policy.subject == "k8s_object":
         a = _ANNOTATION_PREFIX
         lines += [
@@ -268,7 +278,7 @@ def _waivers(policy: Policy) -> list[str]:
         *_fenced(
             "[[tool.devops-policy.waivers]]\n"
             f'policy = "{policy.id}"\n'
-            f'path = "{_waiver_path(policy.kind)}"\n'
+            f'path = "{_waiver_path(policy.kind, policy.subject)}"\n'
             'reason = "why the risk is accepted here"\n'
             'owner = "platform-team"\n'
             "expires = 2027-12-31",
@@ -321,9 +331,12 @@ def _references(policy: Policy) -> list[str]:
     return lines[:-1] if lines else ["None."]
 
 
-def _waiver_path(kind: str) -> str:
+def _waiver_path(kind: str, subject: str = "") -> str:
     found = _kind(kind)
-    return found.waiver_path if found is not None else "**/*"
+    if found is None:
+        return "**/*"
+    spec = next((s.waiver_path for s in found.subjects if s.param == subject), "")
+    return spec or found.waiver_path
 
 
 def _options(policy: Policy) -> list[str]:

@@ -16,6 +16,11 @@ small tree, for policies that read other files (a Dockerfile's build context and
 ``docker.context`` is relative to). Per-case settings live in the sibling ``<case>.toml``
 (``pass_<case>.Dockerfile.toml`` for a file case) as flat, quoted keys.
 
+A repo-level policy (first parameter ``repository``: GHA-015, GHA-023, GHA-027) judges the
+repository the checked file is in, the nearest directory holding ``.github`` (a directory
+case holding ``.github/``); its findings are at line 1, so the annotation goes on the first
+line of the checked file (``# expect: GHA-027``).
+
 Organisation policies can use these helpers for their own fixtures.
 """
 
@@ -136,6 +141,8 @@ def actual(
     root = os.path.abspath(os.fspath(rootdir)) if rootdir is not None else os.path.dirname(path)
     options = Options.from_flat(settings or {}, kinds.option_classes())
     cache = ParseCache(root, [os.path.abspath(os.fspath(r)) for r in roots], options=options)
+    if meta.subject == "repository":
+        return _repository(meta, path, cache, Context(options, cache))
     parsed = cache.get(path, meta.kind)
     if isinstance(parsed, ParseError):
         raise AssertionError(f"{path}:{parsed.line}:{parsed.col}: {parsed.message}")
@@ -143,6 +150,20 @@ def actual(
     parsed = kinds.by_name(meta.kind).format.adjust(parsed, context)
     if parsed.skip_reason:
         return GoldenResult(frozenset(), frozenset())
+    return _run(meta, parsed.subjects, context)
+
+
+def _repository(meta: Policy, path: str, cache: ParseCache, context: Context) -> GoldenResult:
+    """A repo-level policy judges the repository ``path`` is in (the directory holding
+    ``.github``); its findings are at line 1 (of any file of the case)."""
+    from pytest_devops_policy.indexes.repository import repository_root
+    from pytest_devops_policy.kinds.github_repository import REPOSITORY
+
+    root = repository_root(path)
+    github = os.path.join(root, ".github")
+    parsed = cache.parse_with(github, REPOSITORY, REPOSITORY.facts(root))
+    if isinstance(parsed, ParseError):
+        raise AssertionError(f"{github}: {parsed.message}")
     return _run(meta, parsed.subjects, context)
 
 

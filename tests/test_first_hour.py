@@ -131,7 +131,9 @@ def test_the_kind_marker_takes_both_spellings(pytester: pytest.Pytester, marker:
     )
     assert result.ret == 0
     ids = [line for line in result.stdout.lines if "::" in line]
-    assert ids and all(line.startswith(".github/workflows/ci.yml::") for line in ids)
+    # The workflow's items and the repository's (repo-level GHA policies), nothing else.
+    github = (".github/workflows/ci.yml::", ".github::repository")
+    assert ids and all(line.startswith(github) for line in ids)
 
 
 # -- 15. JUnit: one line number, the ticket, no absolute paths ---------------------------------

@@ -89,7 +89,8 @@ def test_composite_actions_anywhere_get_the_step_level_policies(
         # Job-level policies are N/A for an action: no item at all.
         for job_level in ("GHA-001", "GHA-004", "GHA-016"):
             assert f"{rel}::action::{job_level}" not in ids
-    assert all(i.split("::")[1] == "action" for i in ids)
+    # Besides the actions, only the repository node (repo-level policies) has items.
+    assert all(i.split("::")[1] in ("action", "repository") for i in ids)
 
 
 def test_action_findings_point_into_runs_steps(pytester: pytest.Pytester) -> None:
@@ -261,7 +262,7 @@ def test_workflow_dirs_on_the_command_line(pytester: pytest.Pytester) -> None:
         "--devops-policy-option",
         "gha.workflow_dirs=ci, deployments,.github/workflow-templates",
     )
-    files = {i.split("::")[0] for i in _ids(result)}
+    files = {i.split("::")[0] for i in _ids(result)} - {".github"}  # the repository node
     assert files == {"ci/python.yml", "deployments/aws.yml", ".github/workflow-templates/x.yml"}
 
 

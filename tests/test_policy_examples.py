@@ -5,6 +5,8 @@ produce a violation of that policy, and its ``use_instead`` must be judged by th
 produce nothing. Each text is written as it stands to the file name its kind is discovered
 under, in an empty directory that is also the rootdir: examples are complete files, not
 fragments, and bring any second object they need (a Service, a PodDisruptionBudget) along.
+A repo-level example (GHA-015/023/027) may be several files: YAML documents each opening
+with a ``# <path>`` comment (``# .github/dependabot.yml``).
 """
 
 from __future__ import annotations
@@ -29,10 +31,27 @@ CASES = [pytest.param(p, id=p.id) for p in POLICIES]
 
 def _write(policy: Policy, text: str, root: Path) -> Path:
     assert text.strip(), f"{policy.id} has no text here"
+    if policy.subject == "repository":
+        return _write_tree(policy, text, root)
     path = root / EXAMPLE_FILES[policy.kind]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _write_tree(policy: Policy, text: str, root: Path) -> Path:
+    """A repo-level example is a small repository: YAML documents (``---``), each opening
+    with a ``# <path>`` comment naming its file (the kind's example file without one)."""
+    first: Path | None = None
+    for chunk in text.split("\n---\n"):
+        head = chunk.split("\n", 1)[0]
+        rel = head[2:].strip() if head.startswith("# ") and "/" in head else None
+        path = root / (rel or EXAMPLE_FILES[policy.kind])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(chunk if chunk.endswith("\n") else chunk + "\n", encoding="utf-8")
+        first = first or path
+    assert first is not None
+    return first
 
 
 def _flag_everything(subject: Any) -> list[Violation]:

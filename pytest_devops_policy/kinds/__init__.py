@@ -84,6 +84,7 @@ class SubjectSpec:
     # job policies). Ids, not modules: a policy not yet written is named here all the same.
     borrows: str = ""
     borrowed: frozenset[str] = frozenset()
+    waiver_path: str = ""  # a config waiver's path for its items, for the docs ("": the kind's)
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,9 @@ KINDS: Sequence[Kind] = (
                 borrows="job",
                 borrowed=COMPOSITE_ACTION_POLICIES,
             ),
+            # Repo-level policies: one node per repository, on its .github directory
+            # (formats/github_actions/repository.py, pytest_layer/repository.py).
+            SubjectSpec("repository", ".github::repository::{id}", waiver_path=".github"),
         ),
         package="github_actions",
         recognise=discovery.is_github_actions_path,

@@ -255,9 +255,10 @@ class GhaOptions(KindOptions):
     # -- GHA-013, GHA-014 (deploy gating)
     assume_required_checks: bool = option(
         False,
-        "Branch protection requires CI to pass before a merge, so a workflow that only runs on "
-        "push to the default branches (or on tags) deploys tested code (GHA-013).",
-        policies=("GHA-013",),
+        "Branch protection requires the CI checks before a merge: a workflow that only runs on "
+        "push to the default branches (or on tags) deploys tested code (GHA-013), and no "
+        "push-triggered check run is needed on the default branch (GHA-023).",
+        policies=("GHA-013", "GHA-023"),
     )
     required_scan_kinds: tuple[str, ...] = option(
         (),
@@ -275,5 +276,26 @@ class GhaOptions(KindOptions):
         "mapping and an `on` key (globs relative to the rootdir, e.g. "
         '`["workflow-templates"]`; on the command line, comma-separated).',
         parse=_workflow_dirs,
+        type_text="list of glob",
+    )
+    # -- repo-level policies (GHA-015, GHA-023) --
+    dependabot_counts_as_scan: bool = option(
+        True,
+        "A .github/dependabot.yml with update entries counts as dependency scanning on pull "
+        "requests (GHA-015 (b)).",
+        policies=("GHA-015",),
+    )
+    lint_patterns: tuple[str, ...] = option(
+        (),
+        "More commands that lint or check formatting (regexes, matched at a command start).",
+        policies=("GHA-023",),
+        parse=_regexes,
+        type_text="list of regex",
+    )
+    lint_actions: tuple[str, ...] = option(
+        (),
+        "More actions that lint (globs over owner/repo[/path]).",
+        policies=("GHA-023",),
+        parse=_strings,
         type_text="list of glob",
     )

@@ -152,6 +152,19 @@ class DevopsPolicy:
             return pytest.Dir.from_parent(parent, path=path)
         return None
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        report = yield
+        if isinstance(collector, pytest.Directory) and collector.path.name == ".github":
+            # Its files, then its repository's node (repo-level policies, catalog §3.1).
+            from pytest_devops_policy.pytest_layer.repository import repository_node
+
+            if report.passed:
+                report.result.append(repository_node(collector, self))
+        return report
+
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> Any:
         kind = self.analyser.cache.classify(file_path)
         if kind is None:

@@ -20,7 +20,8 @@ from _pytest._io import TerminalWriter
 
 from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
-from pytest_devops_policy.engine.analysis import Outcome
+from pytest_devops_policy.engine.analysis import FileResult, Outcome
+from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.masking import Redactor, escape_controls
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
@@ -386,6 +387,22 @@ class PolicyFile(_FileBase):
                     kind=self.kind,
                     redactor=redactor,
                 )
+        yield from self._resources(result, policies, file_text, file_waivers, redactor)
+
+    def _resources(
+        self,
+        result: FileResult,
+        policies: PolicySet,
+        file_text: FileText,
+        file_waivers: FileWaivers,
+        redactor: Redactor,
+        extra_waivers: Sequence[Waiver] = (),
+    ) -> Iterator[pytest.Item | pytest.Collector]:
+        """The nodes of each judged resource of an analysed file, in the run's item model.
+        ``extra_waivers`` (valid ones) cover every resource whole (a repository's waivers
+        in its dependabot.yml)."""
+        state = self.state
+        relpath = file_text.relpath
         by_id = {p.id: p for p in policies.policies}
         for resource in result.resources:
             annotations = [
@@ -404,9 +421,8 @@ class PolicyFile(_FileBase):
                     )
             if not resource.outcomes:
                 continue
-            scope = ResourceScope(
-                resource, file_text, file_waivers, [w for w in annotations if w.valid], redactor
-            )
+            valid = [w for w in annotations if w.valid] + list(extra_waivers)
+            scope = ResourceScope(resource, file_text, file_waivers, valid, redactor)
             name = escape_controls(resource.name, newlines=False)
             if state.settings.items == "resource":
                 yield ResourceItem.from_parent(

@@ -1,0 +1,169 @@
+"""GHA-015: pull requests get SAST, dependency and (with Dockerfiles) image scanning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.github_actions.repository import Repository
+from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, StepHit, classify_job
+from pytest_devops_policy.knowledge.ci.pull_requests import pr_events, ran_jobs, workflow_path
+from pytest_devops_policy.options import GhaOptions
+
+# What each required category means, with examples of what satisfies it.
+_WANTED = {
+    "sast": "SAST (github/codeql-action/analyze, semgrep, bandit, gosec, snyk code test)",
+    "deps": (
+        "dependency scanning (actions/dependency-review-action, osv-scanner, pip-audit, "
+        "npm audit, govulncheck, trivy fs, or a .github/dependabot.yml)"
+    ),
+    "image": (
+        "image or Dockerfile scanning (trivy image/config, grype, docker/scout-action, "
+        "hadolint, checkov)"
+    ),
+}
+# Scanners that read Dockerfiles rather than built images: they satisfy (c) too.
+_DOCKERFILE_SCANNERS = frozenset({"hadolint", "checkov", "devops-policy"})
+_DOCKERFILE_ACTIONS = ("hadolint/hadolint-action", "jbergstroem/hadolint-gh-action")
+
+
+def _categories(hit: StepHit) -> frozenset[str]:
+    cats = set(hit.categories)
+    if hit.family in _DOCKERFILE_SCANNERS or (hit.family == "trivy" and "iac" in cats):
+        cats.add("image")
+    return frozenset(cats)
+
+
+@policy(
+    id="GHA-015",
+    name="repo-scans-on-pull-requests",
+    title="Pull requests run SAST, dependency and image scanning",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "Vulnerable code, dependencies and base images are cheapest to stop before they are "
+        "merged; a scan that only runs later (or never) lets them reach the default branch "
+        "and every deploy built from it."
+    ),
+    remediation=(
+        "Add a workflow triggered on pull_request (or merge_group) that runs SAST "
+        "(github/codeql-action/analyze or semgrep), dependency scanning "
+        "(actions/dependency-review-action, or a .github/dependabot.yml) and, when the "
+        "repository has Dockerfiles, an image or Dockerfile scan (trivy, hadolint)."
+    ),
+    controls=("NIST-800-53-RA-5", "NIST-800-53-SA-11", "OpenSSF-Scorecard-SAST"),
+    references=(
+        "scorecard:SAST",
+        "scorecard:Dependency-Update-Tool",
+        "https://docs.github.com/en/code-security/code-scanning",
+        "https://github.com/actions/dependency-review-action",
+    ),
+    example=(
+        "on:\n"
+        "  push:\n"
+        "    branches: [main]\n"
+        "permissions:\n"
+        "  contents: read\n"
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: make test\n"
+    ),
+    use_instead=(
+        "on:\n"
+        "  pull_request:\n"
+        "permissions:\n"
+        "  contents: read\n"
+        "jobs:\n"
+        "  codeql:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    permissions:\n"
+        "      security-events: write\n"
+        "    steps:\n"
+        "      - uses: github/codeql-action/init@v3\n"
+        "      - uses: github/codeql-action/analyze@v3\n"
+        "  dependencies:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/dependency-review-action@v4\n"
+    ),
+)
+def repo_scans_on_pull_requests(
+    repository: Repository, context: Context
+) -> Iterator[Violation | Unknown]:
+    options = context.options(GhaOptions)
+    cfg = ClassifierConfig.from_options(options)
+    index = context.index(repository)
+    found: dict[str, str] = {}
+    remote: list[str] = []
+    pr_files: list[str] = []
+    for wf in index.workflows.values():
+        events = pr_events(wf)
+        if not events:
+            continue
+        pr_files.append(workflow_path(wf))
+        for event in events:
+            for ran in ran_jobs(wf, event, index.resolve, remote):
+                run_steps = {s.index for s in ran.steps(event)}
+                for hit in classify_job(ran.job, cfg).scan_steps:
+                    if hit.index not in run_steps:
+                        continue
+                    for cat in _categories(hit):
+                        found.setdefault(cat, f"{ran.where()} {hit.describe(cat)}")
+                for step in ran.job.steps:
+                    name = step.uses.name.lower() if step.uses is not None else ""
+                    if step.index in run_steps and name.startswith(_DOCKERFILE_ACTIONS):
+                        found.setdefault("image", f"{ran.where(step)} uses '{name}'")
+    dependabot = repository.dependabot
+    if (
+        "deps" not in found
+        and options.dependabot_counts_as_scan
+        and dependabot is not None
+        and dependabot.error is None
+        and dependabot.updates
+    ):
+        found["deps"] = dependabot.path
+    wanted = ["sast", "deps"]
+    docker_dirs = repository.ecosystems.get("docker", ())
+    if docker_dirs:
+        wanted.append("image")
+    missing = [c for c in wanted if c not in found]
+    if not missing:
+        return
+    needs = "; ".join(_WANTED[c] for c in missing)
+    if not pr_files:
+        yield Violation(
+            f"no workflow runs on pull requests (pull_request or merge_group) in "
+            f"{repository.display}, so nothing scans a change before it is merged; "
+            f"missing: {needs}"
+            + (f" (the repository has Dockerfiles in {_dirs(docker_dirs)})" if docker_dirs else "")
+        )
+        return
+    have = ", ".join(f"{c}: {found[c]}" for c in wanted if c in found)
+    if remote:
+        yield Unknown(
+            f"the pull-request workflows run no {', '.join(missing)} scan that can be read "
+            f"here, but {'; '.join(remote[:3])}: a remote reusable workflow may run it"
+        )
+        return
+    ignored = (
+        f"; {dependabot.path} does not count (gha.dependabot_counts_as_scan = false)"
+        if "deps" in missing and dependabot is not None and not options.dependabot_counts_as_scan
+        else ""
+    )
+    yield Violation(
+        f"the pull-request workflows ({', '.join(pr_files)}) do not run {needs}"
+        + (
+            f"; the repository has Dockerfiles in {_dirs(docker_dirs)}"
+            if "image" in missing
+            else ""
+        )
+        + ignored
+        + (f". Found: {have}" if have else "")
+    )
+
+
+def _dirs(dirs: tuple[str, ...]) -> str:
+    shown = ", ".join("/" if d == "." else d for d in dirs[:5])
+    return shown + (f" (+{len(dirs) - 5} more)" if len(dirs) > 5 else "")

@@ -1,0 +1,276 @@
+"""The repository node: repo-level policies (GHA-015, GHA-023, GHA-027) as pytest items.
+
+Node ids, when the node exists (and only once), selection, JUnit properties, waivers and the
+result cache (a changed dependabot.yml, a new manifest or workflow re-evaluates it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import parse_junit
+
+ONLY = ("--devops-policy-only", "-p", "no:cacheprovider")
+POLICY_ITEMS = "--devops-policy-items=policy"
+RESOURCE_ITEMS = "--devops-policy-items=resource"
+REPO_IDS = [f".github::repository::{pid}" for pid in ("GHA-015", "GHA-023", "GHA-027")]
+
+CI = """\
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ruff check .
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+  codeql:
+    runs-on: ubuntu-latest
+    permissions:
+      security-events: write
+    steps:
+      - uses: github/codeql-action/analyze@v3
+"""
+RELEASE = """\
+on:
+  push:
+    tags: ['v*']
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make dist
+"""
+DEPENDABOT = """\
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
+"""
+
+
+def _repo(root: Path, *, dependabot: str | None = DEPENDABOT) -> None:
+    wf = root / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text(CI, encoding="utf-8")
+    (wf / "release.yml").write_text(RELEASE, encoding="utf-8")
+    if dependabot is not None:
+        (root / ".github" / "dependabot.yml").write_text(dependabot, encoding="utf-8")
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("print('hi')\n", encoding="utf-8")
+
+
+def _collected(pytester: pytest.Pytester, *args: str) -> list[str]:
+    result = pytester.runpytest(*ONLY, "--collect-only", "-q", *args)
+    return [line for line in result.outlines if "::" in line and not line.startswith(" ")]
+
+
+def _repo_ids(ids: list[str]) -> list[str]:
+    return [i for i in ids if "::repository" in i]
+
+
+def test_node_ids_in_both_item_models(pytester: pytest.Pytester) -> None:
+    _repo(pytester.path)
+    ids = _collected(pytester, POLICY_ITEMS)
+    assert _repo_ids(ids) == REPO_IDS
+    # After the directory's own files: the workflows' items come first.
+    assert ids.index(REPO_IDS[0]) > max(i for i, n in enumerate(ids) if "workflows/" in n)
+    assert _repo_ids(_collected(pytester, RESOURCE_ITEMS)) == [".github::repository"]
+
+
+def test_the_node_exists_once_per_collected_github_directory(pytester: pytest.Pytester) -> None:
+    _repo(pytester.path)
+    _repo(pytester.path / "services" / "api")
+    ids = _repo_ids(_collected(pytester, POLICY_ITEMS))
+    assert ids == [*REPO_IDS, *(f"services/api/{i}" for i in REPO_IDS)]
+    # Only when .github itself is collected: not for a subdirectory, .github/workflows or a
+    # single workflow file.
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, ".github")) == REPO_IDS
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, "src")) == []
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, ".github/workflows")) == []
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, ".github/workflows/ci.yml")) == []
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, "--ignore=.github")) == [
+        f"services/api/{i}" for i in REPO_IDS
+    ]
+    # A repo-level policy left out by the selection: no node, no walk.
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, "--devops-policy-select=GHA-001")) == []
+
+
+def test_outcomes_once_with_and_without_xdist(
+    pytester: pytest.Pytester, xdist_args: list[str]
+) -> None:
+    _repo(pytester.path, dependabot=None)
+    junit = pytester.path / "out.xml"
+    result = pytester.runpytest(
+        *ONLY, POLICY_ITEMS, "-k", "repository", f"--junitxml={junit}", *xdist_args
+    )
+    # Without dependabot.yml, GHA-015 wants dependency scanning and GHA-027 a config.
+    result.assert_outcomes(passed=1, failed=2)
+    cases = parse_junit(junit)
+    by_id = {c.properties["policy_id"]: c for c in cases.values()}
+    assert sorted(by_id) == ["GHA-015", "GHA-023", "GHA-027"]
+    assert (
+        by_id["GHA-015"].outcome == "failed" and "dependency scanning" in by_id["GHA-015"].message
+    )
+    props = by_id["GHA-027"].properties
+    assert props["kind"] == "github-actions"
+    assert props["resource"] == "repository"
+    assert props["file"] == ".github"
+    assert props["line"] == "1"
+    assert props["policy_name"] == "dependency-updates-configured"
+    assert props["severity"] == "low"
+
+
+def test_selection_by_keyword_and_deselect(pytester: pytest.Pytester) -> None:
+    _repo(pytester.path)
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, "-k", "GHA-027")) == [REPO_IDS[2]]
+    assert _repo_ids(_collected(pytester, POLICY_ITEMS, "-k", "dependency-updates-configured")) == [
+        REPO_IDS[2]
+    ]
+    ids = _collected(pytester, POLICY_ITEMS, "-k", "repository")
+    assert ids == REPO_IDS
+    ids = _collected(pytester, POLICY_ITEMS, "--deselect", REPO_IDS[0], "-k", "repository")
+    assert ids == REPO_IDS[1:]
+    # The resource model narrows the node's verdicts the same way.
+    result = pytester.runpytest(*ONLY, RESOURCE_ITEMS, "-k", "repository and GHA-027")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_repository_without_workflows(pytester: pytest.Pytester) -> None:
+    (pytester.path / ".github").mkdir()
+    (pytester.path / ".github" / "CODEOWNERS").write_text("* @team\n", encoding="utf-8")
+    (pytester.path / "Dockerfile").write_text("FROM python:3.12-slim\n", encoding="utf-8")
+    result = pytester.runpytest(*ONLY, POLICY_ITEMS, "-k", "repository", "--tb=line")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*GHA-015*no workflow runs on pull requests*",
+            "*GHA-023*no workflow runs on pull requests*",
+            "*GHA-027*nothing proposes updates for: docker (/)*",
+        ]
+    )
+
+
+def test_waivers_by_config_path_and_in_dependabot_yml(pytester: pytest.Pytester) -> None:
+    _repo(pytester.path, dependabot=None)
+    pytester.makepyprojecttoml(
+        """
+        [[tool.devops-policy.waivers]]
+        policy = "GHA-015"
+        path = ".github"
+        resource = "repository"
+        reason = "scanned by the org-wide required workflow"
+        """
+    )
+    result = pytester.runpytest(*ONLY, POLICY_ITEMS, "-k", "repository")
+    result.assert_outcomes(passed=1, failed=1, xfailed=1)  # GHA-027: no config at all
+    (pytester.path / ".github" / "dependabot.yml").write_text(
+        '# devops-policy: ignore[GHA-027] reason="Renovate runs from the platform repo"\n'
+        "version: 2\nupdates: []\n",
+        encoding="utf-8",
+    )
+    result = pytester.runpytest(*ONLY, POLICY_ITEMS, "-k", "repository", "-rx")
+    result.assert_outcomes(passed=1, xfailed=2)
+    result.stdout.fnmatch_lines(["*GHA-027*waived by .github/dependabot.yml:1*"])
+    (pytester.path / ".github" / "dependabot.yml").write_text(
+        "# devops-policy: ignore[GHA-027]\nversion: 2\nupdates: []\n", encoding="utf-8"
+    )
+    result = pytester.runpytest(*ONLY, POLICY_ITEMS, "-k", "repository or WAIVER")
+    result.assert_outcomes(passed=1, failed=2, xfailed=1)  # the reasonless waiver, GHA-027
+
+
+def test_ignored_paths_are_not_ecosystems(pytester: pytest.Pytester) -> None:
+    _repo(pytester.path)
+    (pytester.path / "legacy").mkdir()
+    (pytester.path / "legacy" / "go.mod").write_text("module x\n", encoding="utf-8")
+    args = (*ONLY, POLICY_ITEMS, "-k", "GHA-027")
+    pytester.runpytest(*args).assert_outcomes(failed=1)
+    pytester.runpytest(*args, "--ignore=legacy").assert_outcomes(passed=1)
+    pytester.runpytest(*args, "--ignore-glob=*legacy").assert_outcomes(passed=1)
+
+
+def _cached_run(pytester: pytest.Pytester, *args: str) -> dict[str, int]:
+    result = pytester.runpytest("--devops-policy-only", POLICY_ITEMS, *args)
+    return {k: v for k, v in result.parseoutcomes().items() if k in ("passed", "failed")}
+
+
+def _entries(pytester: pytest.Pytester) -> int:
+    packs = list((pytester.path / ".pytest_cache" / "d" / "devops-policy").glob("*/pack"))
+    return sum(len(p.read_text(encoding="utf-8").splitlines()) - 1 for p in packs)
+
+
+def test_the_result_cache_follows_dependabot_manifests_and_workflows(
+    pytester: pytest.Pytester,
+) -> None:
+    _repo(pytester.path)
+    dependabot = pytester.path / ".github" / "dependabot.yml"
+    assert _cached_run(pytester, "-k", "GHA-027") == {"passed": 1}
+    before = _entries(pytester)
+    assert _cached_run(pytester, "-k", "GHA-027") == {"passed": 1}
+    assert _entries(pytester) == before  # the unchanged second run was a hit
+    # A new manifest: its ecosystem is not covered.
+    (pytester.path / "src" / "go.mod").write_text("module x\n", encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-027") == {"failed": 1}
+    # dependabot.yml covers it now.
+    dependabot.write_text(
+        DEPENDABOT + "  - package-ecosystem: gomod\n    directory: /src\n"
+        "    schedule:\n      interval: weekly\n",
+        encoding="utf-8",
+    )
+    assert _cached_run(pytester, "-k", "GHA-027") == {"passed": 1}
+    dependabot.write_text(DEPENDABOT, encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-027") == {"failed": 1}
+    # A workflow edit re-evaluates GHA-023: no pull_request trigger any more.
+    assert _cached_run(pytester, "-k", "GHA-023") == {"passed": 1}
+    ci = pytester.path / ".github" / "workflows" / "ci.yml"
+    ci.write_text(CI.replace("  pull_request:\n", ""), encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-023") == {"failed": 1}
+    # A new workflow file restores it.
+    (ci.parent / "pr.yml").write_text(CI, encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-023") == {"passed": 1}
+
+
+def test_renovate_json5_is_read_conservatively() -> None:
+    from pytest_devops_policy.formats.github_actions.repository import parse_renovate
+
+    text = (
+        '{\n  // a comment\n  "description": "see https://x.example//y, not a comment",\n'
+        '  /* block */ "enabledManagers": ["npm", "dockerfile",],\n}\n'
+    )
+    config = parse_renovate("renovate.json5", text)
+    assert config.error is None
+    assert config.managers == frozenset({"npm", "dockerfile"})
+    # JSON5 beyond comments and trailing commas (unquoted keys) is reported, never guessed.
+    broken = parse_renovate("renovate.json5", "{ extends: ['config:recommended'] }")
+    assert broken.error is not None and "renovate.json5" in broken.error
+    # A .json file with comments: Renovate reads it as JSON5 too.
+    assert parse_renovate("renovate.json", '{"enabled": false // off\n}').enabled is False
+
+
+def test_the_walk_is_cheap_on_a_large_tree(tmp_path: Path) -> None:
+    import time
+
+    from pytest_devops_policy.indexes.repository import describe
+
+    for i in range(200):
+        d = tmp_path / f"pkg{i}" / "sub"
+        d.mkdir(parents=True)
+        for k in range(50):
+            (d / f"m{k}.py").touch()
+    (tmp_path / "pkg7" / "go.mod").write_text("module x\n", encoding="utf-8")
+    start = time.perf_counter()
+    facts = describe(str(tmp_path))
+    assert time.perf_counter() - start < 2.0  # ~10,000 files: about 50 ms here
+    assert '"gomod": [\n   "pkg7"' in facts
