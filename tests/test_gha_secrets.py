@@ -108,3 +108,100 @@ def test_gha_005_credential_inputs(name: str, flagged: bool) -> None:
         """
     found = _findings("GHA-005", text)
     assert found is not None and bool(found) is flagged
+
+
+# -- GHA-006
+
+
+def test_gha_006_secrets_outside_environment_is_medium_and_opt_in() -> None:
+    text = """
+        on: push
+        jobs:
+          publish:
+            runs-on: x
+            steps:
+              - run: ./publish.sh
+                env:
+                  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}
+        """
+    assert _findings("GHA-006", text) == []
+    found = _findings("GHA-006", text, {"gha.secrets_require_environment": True})
+    assert found is not None
+    assert [(line, sev) for line, sev, _, _ in found] == [(8, Severity.MEDIUM)]
+
+
+def test_gha_006_only_jobs_with_untrusted_checkout_fail_in_privileged_workflows() -> None:
+    found = _findings(
+        "GHA-006",
+        """
+        on: workflow_run
+        env:
+          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}
+        jobs:
+          untrusted:
+            runs-on: x
+            steps:
+              - run: gh pr checkout 12
+          trusted:
+            runs-on: x
+            steps:
+              - uses: actions/checkout@v4
+        """,
+    )
+    assert found is not None and len(found) == 1
+    assert "job 'untrusted'" in found[0][2] and "gh pr checkout" in found[0][2]
+
+
+# -- knowledge.ci.untrusted_checkout (shared with GHA-009)
+
+
+@pytest.mark.parametrize(
+    ("step", "how"),
+    [
+        (
+            "uses: actions/checkout@v4\n  with: {ref: '${{ github.event.pull_request.head.sha }}'}",
+            "ref from",
+        ),
+        ("uses: actions/checkout@v4\n  with: {ref: '${{ github.head_ref }}'}", "ref from"),
+        (
+            "uses: actions/checkout@v4\n"
+            "  with: {ref: 'refs/pull/${{ github.event.number }}/merge'}",
+            "refs/pull",
+        ),
+        (
+            "uses: actions/checkout@v4\n"
+            "  with: {repository: '${{ github.event.pull_request.head.repo.full_name }}'}",
+            "head repository",
+        ),
+        (
+            "uses: actions/checkout@v4\n  with: {ref: '${{ github.event.workflow_run.head_sha }}'}",
+            "ref from",
+        ),
+        ("run: gh pr checkout ${{ github.event.number }}", "gh pr checkout"),
+        ("run: git fetch origin pull/42/head:pr", "git fetch pull/42"),
+        ("run: git -C src fetch upstream +refs/pull/42/merge", "git fetch +refs/pull"),
+        ("run: git checkout ${{ github.event.pull_request.head.sha }}", "git checkout of"),
+        ("uses: actions/checkout@v4", None),
+        (
+            "uses: actions/checkout@v4\n  with: {ref: '${{ github.event.pull_request.base.sha }}'}",
+            None,
+        ),
+        ("uses: actions/checkout@v4\n  with: {ref: main}", None),
+        ("run: echo 'gh pr checkout 1'", None),
+        ("run: git fetch origin main", None),
+    ],
+)
+def test_untrusted_checkouts(step: str, how: str | None) -> None:
+    from pytest_devops_policy.knowledge.ci.untrusted_checkout import (
+        is_privileged,
+        untrusted_checkouts,
+    )
+
+    body = textwrap.indent(step, " " * 6).replace("      ", "      - ", 1)
+    (job,) = _jobs(f"on: pull_request_target\njobs:\n  a:\n    runs-on: x\n    steps:\n{body}\n")
+    assert is_privileged(job.workflow)
+    found = untrusted_checkouts(job)
+    if how is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and how in found[0].how, found

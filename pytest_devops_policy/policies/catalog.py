@@ -56,6 +56,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-003", "actions-pinned-by-sha", "job"),
     ("GHA-004", "job-images-pinned", "job"),
     ("GHA-005", "no-hardcoded-secrets", "job"),
+    ("GHA-006", "no-secret-overexposure", "job"),
     ("GHA-007", "no-insecure-workflow-commands", "job"),
     ("GHA-008", "no-template-injection", "job"),
     ("GHA-010", "checkout-no-persisted-credentials", "job"),
