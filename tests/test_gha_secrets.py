@@ -205,3 +205,47 @@ def test_untrusted_checkouts(step: str, how: str | None) -> None:
         assert found == []
     else:
         assert len(found) == 1 and how in found[0].how, found
+
+
+# -- GHA-011 and the S003 seed (catalog §7.3)
+
+SEED = """
+    name: Deploy to Production
+    on:
+      push:
+        branches: [main]
+    jobs:
+      deploy:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v3
+          - name: Build Docker image
+            run: docker build -t app:${{ github.sha }} .
+          - name: Deploy to Kubernetes
+            run: kubectl set image deployment/app-deployment app=app:${{ github.sha }}
+    """
+
+
+def test_seed_verdicts() -> None:
+    assert _findings("GHA-005", SEED) == []  # PASS
+    assert _findings("GHA-006", SEED) == []  # PASS
+    assert _findings("GHA-011", SEED) is None  # N/A: no cloud auth step
+
+
+def test_gha_011_is_medium() -> None:
+    found = _findings(
+        "GHA-011",
+        """
+        on: push
+        jobs:
+          publish:
+            runs-on: x
+            steps:
+              - uses: pypa/gh-action-pypi-publish@release/v1
+                with:
+                  password: ${{ secrets.PYPI_TOKEN }}
+        """,
+    )
+    assert found is not None and [(line, sev) for line, sev, _, _ in found] == [
+        (8, Severity.MEDIUM)
+    ]

@@ -60,6 +60,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-007", "no-insecure-workflow-commands", "job"),
     ("GHA-008", "no-template-injection", "job"),
     ("GHA-010", "checkout-no-persisted-credentials", "job"),
+    ("GHA-011", "prefer-oidc-over-static-cloud-keys", "job"),
     ("GHA-016", "deploy-has-rollback", "job"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
