@@ -15,6 +15,9 @@ Decisions where the catalog is silent:
 * ``secrets:`` of a reusable-workflow caller holds secrets by definition: any literal fails.
 * ``${{ vars.X }}`` fails (high) under a secret-like key, and anywhere when ``X`` itself is a
   secret-like name (``vars.DEPLOY_TOKEN``).
+* ``with:`` inputs named ``*-key`` count when the word before ``key`` names a credential
+  (``api-key``, ``ssh-private-key``, ``deploy-key``...), not for ``cache-key`` or
+  ``prefix-key`` (rust-cache), which real workflows fill with literals.
 * A string literal an expression can return (``${{ secrets.X || 'fallback-pw-123' }}``) is a
   literal written in the file.
 """
@@ -56,10 +59,15 @@ _SECRET_INPUTS = frozenset(
 _SECRET_INPUT_SUFFIXES = (
     "-password",
     "-token",
-    "-key",
     "-secret",
     "-credentials",
     "-passphrase",
+)
+# `*-key` names many things (cache keys, prefix keys, sort keys): an input counts as a
+# credential when the word before `key` names one.
+_SECRET_KEY_INPUT = re.compile(
+    r"(?:^|-)(?:api|private|access|secret|ssh|deploy|signing|gpg|pgp|license|licence|"
+    r"encryption|master|auth|account|service|client|app|sas|storage|admin|write|upload)-key$"
 )
 # `*-key` inputs that are not keys to anything secret.
 _NOT_SECRET_INPUTS = frozenset(
@@ -120,7 +128,7 @@ def _input_kind(name: str) -> str | None:
     n = _norm_input(name)
     if n in _NOT_SECRET_INPUTS:
         return None
-    if n in _SECRET_INPUTS or n.endswith(_SECRET_INPUT_SUFFIXES):
+    if n in _SECRET_INPUTS or n.endswith(_SECRET_INPUT_SUFFIXES) or _SECRET_KEY_INPUT.search(n):
         return "explicit"
     return "named" if is_secret_like(name) else None
 

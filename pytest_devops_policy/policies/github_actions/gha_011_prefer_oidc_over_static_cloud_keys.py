@@ -10,6 +10,9 @@ Decisions where the catalog is silent:
   passes; one from ``secrets``, ``vars`` or a literal is long-lived and fails.
 * ``AZURE_CLIENT_SECRET`` (the Azure SDKs' name) counts like ``ARM_CLIENT_SECRET``.
 * Static keys next to ``role-to-assume`` still fail: the role is assumed *with* them.
+* ``AWS_SECRET_ACCESS_KEY`` for an S3-compatible store that is not AWS (``AWS_ENDPOINT_URL``
+  or ``aws --endpoint-url`` pointing elsewhere, e.g. Cloudflare R2) passes: there is no
+  OIDC to move to.
 """
 
 from __future__ import annotations
@@ -96,19 +99,48 @@ def _long_lived(value: Any, path_valued: bool = False) -> bool:
     return any(not c.startswith(_RUNTIME) for c in contexts)
 
 
+_ENDPOINTS = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
+
+
+def _elsewhere(value: Any) -> bool:
+    """An endpoint that is not AWS's own (R2, MinIO, Backblaze...)."""
+    return isinstance(value, str) and bool(value.strip()) and "amazonaws.com" not in value
+
+
+def _not_aws(job: Job, steps: list[Step]) -> bool:
+    """The AWS variables are for an S3-compatible store elsewhere: an endpoint variable the
+    steps see, or ``--endpoint-url`` on their command lines, names another host."""
+    for step in steps:
+        for name in _ENDPOINTS:
+            found = job.env_value(name, step)
+            if found is not None and _elsewhere(found[0]):
+                return True
+        run = step.run or ""
+        if "--endpoint-url" in run and "amazonaws.com" not in run:
+            return True
+    return False
+
+
 def _env_entries(job: Job) -> Iterator[tuple[str, str, Any, Path | None, int | None]]:
     """(where, name, value, job-relative path, line) of each cloud credential variable."""
     wf = job.workflow
+
+    def wanted(name: object, steps: list[Step]) -> bool:
+        n = str(name).upper()
+        if n not in _CREDENTIAL_ENV:
+            return False
+        return n != "AWS_SECRET_ACCESS_KEY" or not _not_aws(job, steps or [])
+
     for name, value in wf.env.items():
-        if str(name).upper() in _CREDENTIAL_ENV:
+        if wanted(name, job.steps):
             line = (wf.document.locate(("env", name)) or (job.line, 1))[0]
             yield "the workflow's env", str(name), value, None, line
     for name, value in job.env.items():
-        if str(name).upper() in _CREDENTIAL_ENV:
+        if wanted(name, job.steps):
             yield f"{job.display} env", str(name), value, ("env", name), None
     for step in job.steps:
         for name, value in step.env.items():
-            if str(name).upper() in _CREDENTIAL_ENV:
+            if wanted(name, [step]):
                 yield f"{step.label} env", str(name), value, step.path("env", name), None
 
 
