@@ -226,25 +226,39 @@ def _to_log(cmd: ScriptCommand) -> bool:
     return not any(r.writes_file for r in cmd.command.redirects)
 
 
+# The runner's own GitHub URLs (github.com, or the GHES host the job runs against).
+_GITHUB_URL = re.compile(
+    r"^(?:\$\{\{\s*github\.(?:api_url|server_url|graphql_url)\s*\}\}"
+    r"|\$\{?GITHUB_(?:API|SERVER|GRAPHQL)_URL\b\}?)",
+    re.IGNORECASE,
+)
+
+
+def _host_of(cmd: ScriptCommand, url: str) -> str | None:
+    """The host of one URL word; None when a variable or an expression sets it."""
+    if _GITHUB_URL.match(cmd.shown(url)):
+        return "api.github.com"
+    if "://" not in url:
+        return None
+    authority = url.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0]
+    if "$" in authority or placeholders_in(authority):
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.lower() if host else None
+
+
 def _hosts(cmd: ScriptCommand) -> list[str | None]:
     """The hosts a curl/wget command talks to (None: set at run time)."""
     out: list[str | None] = []
     words = cmd.command.words
     for i, word in enumerate(words[1:], 1):
-        url = word
         if words[i - 1] == "--url":
-            url = word if "://" in word else "https://" + word
-        elif "://" not in word or word.startswith("-"):
-            continue
-        shown = cmd.shown(url)
-        if "${{" in shown.split("?", 1)[0] or "$" in url.split("?", 1)[0]:
-            out.append(None)
-            continue
-        try:
-            host = urlsplit(url).hostname
-        except ValueError:
-            host = None
-        out.append(host.lower() if host else None)
+            out.append(_host_of(cmd, word if "://" in word else "https://" + word))
+        elif not word.startswith("-") and ("://" in word or _GITHUB_URL.match(cmd.shown(word))):
+            out.append(_host_of(cmd, word))
     if not out and any("$" in w or placeholders_in(w) for w in words[1:] if not w.startswith("-")):
         out.append(None)  # `curl "$API_URL/x"`: the URL is a variable
     return out
