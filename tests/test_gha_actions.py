@@ -101,7 +101,7 @@ def test_action_findings_point_into_runs_steps(pytester: pytest.Pytester) -> Non
     # An action input is set by the calling workflow: medium, like a workflow_call input.
     assert "GHA-008 no-template-injection [medium]" in out
     assert "--> setup/action.yml:10:7" in out
-    result.assert_outcomes(failed=3, passed=3)  # GHA-007, 022 and 026 pass
+    result.assert_outcomes(failed=3, passed=4)  # GHA-005, 007, 022 and 026 pass
 
 
 def test_other_action_files_are_left_alone(pytester: pytest.Pytester) -> None:
@@ -131,7 +131,7 @@ def test_inline_waiver_on_an_action_step(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*RUN, "-q", "-rx")
     out = result.stdout.str()
     assert "GHA-003" in out and "waived" in out
-    result.assert_outcomes(failed=1, passed=3, xfailed=2)
+    result.assert_outcomes(failed=1, passed=4, xfailed=2)
 
 
 # -- the one allow-list ---------------------------------------------------------------------

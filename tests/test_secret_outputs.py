@@ -295,3 +295,39 @@ def test_text_secrets_finds_what_the_detectors_find(detector: str, value: str) -
     expected = {(h.start, len(h.match)) for h in detect_secrets(text)}
     assert expected
     assert expected <= set(text_secrets(text))
+
+
+# -- GHA-005: a name-based literal (no detector knows its shape) is masked everywhere ---
+
+GHA_LITERAL = "Pr0d-Registry-Pw-2024"
+HARDCODED_WORKFLOW = f"""\
+on: push
+permissions: {{}}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    container:
+      image: ghcr.io/acme/builder:1.4
+      credentials: {{username: ci, password: {GHA_LITERAL}}}
+    env:
+      DB_PASSWORD: {GHA_LITERAL}
+    steps:
+      - run: docker login -u ci -p {GHA_LITERAL} ghcr.io
+"""
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["no-xdist", "xdist"])
+def test_gha_005_secret_is_masked_in_terminal_and_junit(
+    pytester: pytest.Pytester, xdist: list[str]
+) -> None:
+    workflows = pytester.path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(HARDCODED_WORKFLOW)
+    text, _ = _run(pytester, *xdist)
+    cases = parse_junit(pytester.path / "junit.xml")
+    gha_005 = [c for c in cases.values() if "GHA-005" in c.name]
+    assert [c.outcome for c in gha_005] == ["failed"]
+    assert "literal" in gha_005[0].message and mask(GHA_LITERAL) in gha_005[0].message
+    _assert_hidden(text, GHA_LITERAL)
+    again, _ = _run(pytester, *xdist)  # from the cache
+    _assert_hidden(again, GHA_LITERAL)

@@ -299,3 +299,19 @@ class GhaOptions(KindOptions):
         parse=_strings,
         type_text="list of glob",
     )
+
+    # -- GHA-006 no-secret-overexposure
+    allowed_secret_hosts: tuple[str, ...] = option(
+        (),
+        "Hosts (globs such as `*.example.com`) that run steps may send secrets to with curl "
+        "or wget; the job's own GITHUB_TOKEN may always go to GitHub's hosts.",
+        policies=("GHA-006",),
+        parse=_strings,
+        type_text="list of glob",
+    )
+    secrets_require_environment: bool = option(
+        False,
+        "Secrets other than GITHUB_TOKEN may only be used in jobs that set an `environment` "
+        "(findings at medium).",
+        policies=("GHA-006",),
+    )

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 import re
-from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject
+from pytest_devops_policy.knowledge.secrets.gates import credential_shaped
 from pytest_devops_policy.knowledge.secrets.names import (
     is_allowed_name,
-    is_known_secret_name,
     is_placeholder,
     is_secret_name,
 )
@@ -40,8 +38,6 @@ _PUBLIC = re.compile(
     r"^(?:(?:-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\s*)+"
     r"|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+) AAAA[A-Za-z0-9+/=]+(?: [^\n]*)?\s*)$"
 )
-# ConfigMap values that point somewhere rather than hold a credential.
-_POINTER_VALUE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|\.{0,2}/)", re.I)
 # Names that point at an object: tls-secret-name, tokenSecretRef.
 _OBJECT_POINTER = re.compile(r"(?i)(name|ref)$")
 
@@ -151,22 +147,6 @@ def _secret(k8s_object: K8sObject) -> Iterator[Violation]:
             )
 
 
-def _entropy(value: str) -> float:
-    counts = Counter(value)
-    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
-
-
-def _credential_shaped(key: str, value: str) -> bool:
-    """The SECRET-009 value gate for a secret-named key: long enough and not prose, a
-    path or a URL, and mixed letters and digits or random-looking (or a well-known
-    credential variable)."""
-    v = value.strip()
-    if len(v) < 8 or any(ch.isspace() for ch in v) or _POINTER_VALUE.match(v):
-        return False
-    mixed = any(ch.isalpha() for ch in v) and any(ch.isdigit() for ch in v)
-    return mixed or _entropy(v) >= 3.0 or is_known_secret_name(key)
-
-
 def _config_map(k8s_object: K8sObject) -> Iterator[Violation]:
     sops = _has_sops(k8s_object)
     for section in ("data", "binaryData"):
@@ -204,7 +184,7 @@ def _config_map(k8s_object: K8sObject) -> Iterator[Violation]:
                 or is_allowed_name(name, plain)
                 or _OBJECT_POINTER.search(name.replace("-", "_").rstrip("_"))
                 or _harmless(plain)
-                or not _credential_shaped(name, plain)
+                or not credential_shaped(name, plain)
             ):
                 continue
             yield Violation(
