@@ -155,6 +155,13 @@ class ClassifierConfig:
     @classmethod
     def from_options(cls, options: GhaOptions) -> ClassifierConfig:
         """The config of a run's typed, validated ``[tool.devops-policy.gha]`` options."""
+        try:
+            return _config_of_options(options)
+        except TypeError:  # an option holding a table is not hashable: build it (interned)
+            return cls._from_options(options)
+
+    @classmethod
+    def _from_options(cls, options: GhaOptions) -> ClassifierConfig:
         o = options
         knobs: dict[str, object] = {
             "deploy_patterns": o.deploy_patterns,
@@ -177,6 +184,12 @@ class ClassifierConfig:
             "release_actions": o.release_actions,
         }
         return cls.from_settings({f"gha.{k}": v for k, v in knobs.items() if v not in (None, ())})
+
+
+@lru_cache(maxsize=16)
+def _config_of_options(options: GhaOptions) -> ClassifierConfig:
+    # Options are frozen and hashable; every policy asks for the config of every job.
+    return ClassifierConfig._from_options(options)
 
 
 @lru_cache(maxsize=1)
