@@ -192,6 +192,8 @@ def later_execution(steps: Sequence[Step], checkout: UntrustedCheckout) -> str |
     for later in steps[step.index + 1 :]:
         if later.run is not None:
             return f"{later.label} runs a script"
-        if later.uses is not None and later.uses.kind == "local":
+        # A self-repository action ($/path) comes from the workflow's own commit, not from
+        # the checked-out tree.
+        if later.uses is not None and later.uses.kind == "local" and not later.uses.self_repo:
             return f"{later.label} runs the local action {later.uses.raw}"
     return None
