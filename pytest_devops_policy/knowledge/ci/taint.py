@@ -17,6 +17,7 @@ from pytest_devops_policy.formats.github_actions.expressions import (
     Ctx,
     Expression,
     Index,
+    Lit,
     Node,
 )
 from pytest_devops_policy.formats.github_actions.workflow import Workflow
@@ -89,8 +90,20 @@ def _flows(node: Node) -> list[str]:
             return []
         return [c for a in node.args for c in _flows(a)]
     if isinstance(node, Index):
-        return _flows(node.base)  # a field of a tainted object is tainted
+        # A field of whatever the base yields: `(github.event.pull_request ||
+        # github.event.issue).number` outputs the two `.number` fields, not the objects.
+        return [f"{c}.{_segment(node.index)}" for c in _flows(node.base)]
     return []
+
+
+def _segment(index: Node) -> str:
+    """The context segment an index selects (``*``: decided at run time)."""
+    if isinstance(index, Lit) and isinstance(index.value, (str, float)):
+        value = index.value
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else str(value)
+        return value.lower()
+    return "*"
 
 
 def context_matches(context: str, pattern: str) -> bool:
