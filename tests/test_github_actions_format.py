@@ -477,6 +477,13 @@ def test_find_expressions_positions_and_quotes() -> None:
             ["github.event.pull_request.number", "github.event.issue.number"],
         ),
         ("toJSON(github.event)[inputs.k]", ["github.event", "inputs.k"], ["github.event.*"]),
+        # `a && b` outputs a only when a is falsy ('', 0, false, null): no text
+        ("fromJSON(inputs.ft) && '_ft' || ''", ["inputs.ft"], []),
+        (
+            "github.event.issue && github.event.issue.title",
+            ["github.event.issue", "github.event.issue.title"],
+            ["github.event.issue.title"],
+        ),
         ("hashFiles(github.event.issue.title)", ["github.event.issue.title"], []),
         ("github.event[inputs.k]", ["github.event.*", "inputs.k"], ["github.event.*"]),
     ],

@@ -83,8 +83,14 @@ def _flows(node: Node) -> list[str]:
     if isinstance(node, Ctx):
         return [node.text]
     if isinstance(node, BinOp):
-        # `a || b` and `a && b` return an operand; comparisons return booleans.
-        return [] if node.op in _COMPARISONS else _flows(node.left) + _flows(node.right)
+        # Comparisons return booleans. `a || b` returns a (when truthy) or b. `a && b` returns
+        # b, or a only when a is falsy: '', 0, false or null, which carries no text. So in
+        # `inputs.flag && '-x' || ''` only the literals reach the script.
+        if node.op in _COMPARISONS:
+            return []
+        if node.op == "&&":
+            return _flows(node.right)
+        return _flows(node.left) + _flows(node.right)
     if isinstance(node, Call):
         if node.name in _OPAQUE_FUNCTIONS:
             return []
