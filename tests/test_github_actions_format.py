@@ -395,6 +395,25 @@ def test_job_fields() -> None:
             "missing",
         ),
         ("checkout", "invalid", "checkout", None, "missing"),
+        # empty and '.' path segments are ignored, as GitHub does
+        ("actions/checkout/.@v4", "action", "actions/checkout", "v4", "version-tag"),
+        ("actions/checkout////@v4", "action", "actions/checkout", "v4", "version-tag"),
+        (
+            "github/codeql-action/./init@v3",
+            "action",
+            "github/codeql-action/init",
+            "v3",
+            "version-tag",
+        ),
+        # self-repository references: this repository at the running commit
+        ("$/.github/actions/setup", "local", "$/.github/actions/setup", None, "missing"),
+        (
+            "$/.github/workflows/plan.yml",
+            "local-workflow",
+            "$/.github/workflows/plan.yml",
+            None,
+            "missing",
+        ),
     ],
 )
 def test_parse_uses(raw: str, kind: str, name: str, ref: str | None, ref_kind: str) -> None:

@@ -132,6 +132,8 @@ def parse_uses(value: str) -> UsesRef:
     parts = target.split("/")
     if len(parts) < 2 or not all(parts[:2]) or " " in target:
         return UsesRef(raw=raw, kind="invalid", ref=ref if at else None)
-    owner, repo, path = parts[0], parts[1], "/".join(parts[2:]).strip("/")
+    # GitHub ignores empty and '.' path segments: actions/checkout/.@ref is actions/checkout.
+    owner, repo = parts[0], parts[1]
+    path = "/".join(p for p in parts[2:] if p not in ("", "."))
     kind = "reusable-workflow" if _WORKFLOW_FILE.match(path) else "action"
     return UsesRef(raw=raw, kind=kind, owner=owner, repo=repo, path=path, ref=ref if at else None)
