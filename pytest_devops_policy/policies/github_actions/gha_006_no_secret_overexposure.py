@@ -144,8 +144,25 @@ def _expression_findings(where: _Where, expr: Expression, text: str) -> Iterator
         )
     if expr.node is None:
         return
+    # fromJSON(secrets.X).field is reported as a field; a bare fromJSON(secrets.X) whose
+    # result reaches the text is reported as a decoded secret.
+    field_bases = {id(n.base) for n in walk(expr.node) if isinstance(n, Index)}
+    decoded_out = any(_is_secret(c) for c in flows(expr))
     for node in walk(expr.node):
         if (
+            isinstance(node, Call)
+            and node.name == "fromjson"
+            and id(node) not in field_bases
+            and decoded_out
+            and any(c.startswith("secrets.") for a in node.args for c in _flows_of_node(a))
+        ):
+            yield _violation(
+                where,
+                f"{where.label}: '{expr.text}' decodes a JSON secret; its decoded or "
+                "re-serialised text is not what was registered for masking, so it is printed "
+                "unredacted: use the secret as stored, or store each value as its own secret",
+            )
+        elif (
             isinstance(node, Call)
             and node.name == "tojson"
             and any(isinstance(a, Ctx) and a.path == ("secrets",) for a in node.args)
