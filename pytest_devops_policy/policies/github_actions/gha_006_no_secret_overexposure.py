@@ -2,7 +2,7 @@
 
 Expressions are read with the one expression reader (``toJSON`` and ``fromJSON`` are
 case-insensitive there, as on GitHub); ``run`` scripts with the CI segment reader
-(``knowledge.ci.script_exprs``); untrusted checkouts with ``knowledge.ci.untrusted_checkout``
+(``knowledge.ci.script_exprs``); untrusted checkouts with ``knowledge.ci.checkout``
 (shared with GHA-009).
 
 Decisions where the catalog is silent:
@@ -42,13 +42,17 @@ from pytest_devops_policy.formats.github_actions.expressions import (
     walk,
 )
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
+from pytest_devops_policy.knowledge.ci.checkout import (
+    PRIVILEGED_TRIGGERS,
+    is_privileged,
+    untrusted_checkouts,
+)
 from pytest_devops_policy.knowledge.ci.script_exprs import (
     ScriptCommand,
     placeholders_in,
     script_commands,
 )
 from pytest_devops_policy.knowledge.ci.taint import flows
-from pytest_devops_policy.knowledge.ci.untrusted_checkout import is_privileged, untrusted_checkouts
 from pytest_devops_policy.options import GhaOptions
 
 Path = tuple[PathPart, ...]
@@ -452,14 +456,12 @@ def no_secret_overexposure(job: Job, context: Context) -> Iterator[Violation | U
         if checkouts:
             first = checkouts[0]
             where = used[0][0]
-            triggers = ", ".join(
-                t for t in ("pull_request_target", "workflow_run") if t in job.workflow.on
-            )
+            triggers = ", ".join(t for t in PRIVILEGED_TRIGGERS if t in job.workflow.on)
             names = _names(r for _, _, rs in used for r in rs)
             yield _violation(
                 where,
                 f"{job.display} uses {names} in a {triggers} workflow and checks out the pull "
-                f"request's code ({first.step.label}: {first.how}): that code runs with the "
+                f"request's code ({first.step.label}: {first.what}): that code runs with the "
                 "secrets within reach; split the job, and keep secrets out of the one that "
                 "handles untrusted code",
             )
