@@ -38,12 +38,14 @@ def _switches(job: Job) -> Iterator[tuple[str, Any, int | None, tuple[Any, ...] 
         if SWITCH in step.env:
             yield f"{step.label}'s env", step.env[SWITCH], None, step.path("env", SWITCH)
     # A whole env given by an expression (env: ${{ matrix.env }}) sets whatever it evaluates to.
-    owners = [(f"{job.display}'s env", job.raw.get("env"), ("env",))]
+    owners: list[tuple[str, Any, tuple[Any, ...]]] = [
+        (f"{job.display}'s env", job.raw.get("env"), ("env",))
+    ]
     owners += [(f"{s.label}'s env", s.raw.get("env"), s.path("env")) for s in job.steps]
     for where, value, path in owners:
         if isinstance(value, str) and "${{" in value:
-            for found, line in _expression_env(job, value):
-                yield f"{where} (an expression, {value.strip()})", found, line, path
+            for found, at in _expression_env(job, value):
+                yield f"{where} (an expression, {value.strip()})", found, at, path
 
 
 def _expression_env(job: Job, text: str) -> Iterator[tuple[Any, int | None]]:
