@@ -10,12 +10,7 @@ from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.expressions import BinOp, Call
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.knowledge.ci.classify import (
-    ClassifierConfig,
-    JobClass,
-    classify_job,
-    shell_rollback,
-)
+from pytest_devops_policy.knowledge.ci.classify import JobClass, shell_rollback
 from pytest_devops_policy.knowledge.ci.conditions import (
     FAILED,
     SUCCEEDED,
@@ -23,7 +18,7 @@ from pytest_devops_policy.knowledge.ci.conditions import (
     condition_node,
     condition_outcome,
 )
-from pytest_devops_policy.options import GhaOptions
+from pytest_devops_policy.knowledge.ci.deploys import classifier_config, job_class, why_deploy
 
 # A reusable workflow called as the rollback job: judged by its file name.
 _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
@@ -32,7 +27,7 @@ _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
 def _applies(job: Job, context: Context) -> bool:
     # Deploy jobs only, by the configured classifier; terraform-apply jobs roll back
     # by revert and re-apply, so the catalog makes them N/A.
-    jc = classify_job(job, ClassifierConfig.from_options(context.options(GhaOptions)))
+    jc = job_class(job, context)
     return jc.is_deploy and not jc.terraform_only
 
 
@@ -107,11 +102,11 @@ def _job_condition_ok(deploy_id: str, condition: str | None, direct: bool = True
     return _runs_only_on_failure(condition, failed, succeeded, FAILED)
 
 
-def _rollback_job(job: Job, settings: Any, notes: list[str]) -> str | None:
+def _rollback_job(job: Job, context: Context, notes: list[str]) -> str | None:
     """(b): a later job that needs this one, runs on its failure, and rolls back."""
     for other in job.workflow.dependents(job.id, transitive=True):
         direct = job.id in other.needs
-        rollback = classify_job(other, settings).rollback_steps
+        rollback = job_class(other, context).rollback_steps
         what = rollback[0].describe("rollback command") if rollback else None
         if other.uses is not None and _ROLLBACK_NAME.search(other.uses.file_stem):
             what = f"calls '{other.uses.raw}'"
@@ -199,12 +194,12 @@ def _in_job(job: Job, jc: JobClass, settings: Any, notes: list[str]) -> str | No
     ),
 )
 def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unknown]:
-    settings = ClassifierConfig.from_options(context.options(GhaOptions))
-    jc = classify_job(job, settings)
+    settings = classifier_config(context)
+    jc = job_class(job, context)
     if not jc.is_deploy or jc.terraform_only:
         return
     notes: list[str] = []
-    if _rollback_job(job, settings, notes):
+    if _rollback_job(job, context, notes):
         return
     if job.uses is not None:
         if job.uses.is_local:
@@ -234,7 +229,7 @@ def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unkn
         )
         return
     examples = ", ".join(p.label for p in settings.rollback_commands[:3])
-    why = "; ".join(jc.deploy_reasons[:2])
+    why = why_deploy(jc)
     message = (
         f"deploy job '{job.id}' has no rollback path ({why}). Looked for: (a) a later step "
         f"with if: failure() running a rollback ({examples}, ...), or 'deploy || rollback' "

@@ -28,8 +28,7 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.indexes.workflows import WorkflowIndex
-from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, JobClass, classify_job
+from pytest_devops_policy.knowledge.ci.deploys import callee_of, classifier_config, job_class
 from pytest_devops_policy.knowledge.ci.scenarios import (
     Scenario,
     attacker_branches,
@@ -51,15 +50,9 @@ _DEFAULT_BRANCH_EVENTS = (
 )
 
 
-def _classify(job: Job, context: Context) -> JobClass:
-    settings = ClassifierConfig.from_options(context.options(GhaOptions))
-    index: WorkflowIndex | None = context.index(job)
-    return classify_job(job, settings, index.resolve if index is not None else None)
-
-
 def _applies(job: Job, context: Context) -> bool:
     # Production deploy jobs; a deploy job whose environment is an expression may be one.
-    jc = _classify(job, context)
+    jc = job_class(job, context)
     return jc.is_production or (jc.is_deploy and jc.environment_dynamic)
 
 
@@ -67,16 +60,13 @@ def _gated(job: Job, context: Context) -> bool:
     """The job (or, for a caller, a job of its local callee) names an environment."""
     if job.environment is not None:
         return True
-    if job.uses is None:
-        return False
-    index: WorkflowIndex | None = context.index(job)
-    callee = index.resolve(job.uses) if index is not None else None
+    callee = callee_of(job, context)
     return callee is not None and any(j.environment is not None for j in callee.jobs.values())
 
 
 def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
     options = context.options(GhaOptions)
-    defaults = ClassifierConfig.from_options(options).default_branches or ("main",)
+    defaults = classifier_config(context).default_branches or ("main",)
     globs = tuple(options.protected_branches)
 
     def protected(branch: str) -> bool:
@@ -196,7 +186,7 @@ def prod_deploy_from_protected_ref(job: Job, context: Context) -> Iterator[Viola
     if found is None:
         return
     scenario, certain = found
-    jc = _classify(job, context)
+    jc = job_class(job, context)
     triggers = ", ".join(job.workflow.on.names)
     if not jc.is_production:
         env = job.environment.describe() if job.environment else "an environment set at run time"
