@@ -19,7 +19,7 @@ from pytest_devops_policy.formats.github_actions.values import as_text
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 from pytest_devops_policy.knowledge.ci.conditions import condition_node
 from pytest_devops_policy.knowledge.ci.deploys import job_class, why_deploy
-from pytest_devops_policy.knowledge.ci.feasible import may_be_true
+from pytest_devops_policy.knowledge.ci.scenarios import may_be_true
 
 # Values unique to each run (or each commit): a group built from them never holds two runs.
 PER_RUN = {

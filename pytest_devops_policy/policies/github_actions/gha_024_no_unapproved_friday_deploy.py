@@ -12,7 +12,7 @@ from pytest_devops_policy.formats.github_actions.workflow import Job, Step
 from pytest_devops_policy.knowledge.ci.conditions import condition_node
 from pytest_devops_policy.knowledge.ci.cron import FRIDAY, Cron, CronError, parse_cron
 from pytest_devops_policy.knowledge.ci.deploys import callee_of, job_class, why_deploy
-from pytest_devops_policy.knowledge.ci.feasible import may_be_true
+from pytest_devops_policy.knowledge.ci.scenarios import may_be_true
 from pytest_devops_policy.knowledge.ci.segments import command_segments
 
 # `date +%u` (1-7), `+%w` (0-6), `+%a`/`+%A` (day names): a script that reads the weekday.
