@@ -506,7 +506,7 @@ def pushes_protected_refs_only(workflow: Workflow, cfg: ClassifierConfig) -> boo
     if branches is None:
         return "tags" in push.config or "tags-ignore" in push.config  # tags only
     positive = [b for b in branches if not b.startswith("!")]
-    return all(b in cfg.default_branches for b in positive)
+    return all(cfg.is_default_branch(b) for b in positive)
 
 
 @dataclass(frozen=True)

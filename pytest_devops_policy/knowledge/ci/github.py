@@ -14,6 +14,7 @@ from pytest_devops_policy.formats.github_actions.uses import UsesRef
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig, config_of
 from pytest_devops_policy.knowledge.ci.jobs import JobClass, JobFacts, StepFacts, classify
+from pytest_devops_policy.knowledge.ci.patterns import DEFAULT_BRANCH_PLACEHOLDER
 
 __all__ = ["classify_job", "gha_job_facts"]
 
@@ -64,10 +65,21 @@ def gha_job_facts(
         callee_file=callee_file,
         callee_deploy_jobs=callee_jobs,
         workflow_name=wf.name,
-        push_branches=tuple(b for b in cfg.default_branches if wf.on.pushes_branch(b)),
+        push_branches=_default_pushes(wf, cfg),
         on_tags=wf.on.pushes_tags(),
         on_release="release" in wf.on,
     )
+
+
+def _default_pushes(wf: Workflow, cfg: ClassifierConfig) -> tuple[str, ...]:
+    """The default branches whose pushes run the workflow; a template's literal
+    ``branches: [$default-branch]`` counts as the default branch."""
+    found = tuple(b for b in cfg.default_branches if wf.on.pushes_branch(b))
+    push = wf.on.get("push")
+    listed = push.filter("branches") if push is not None else None
+    if listed and DEFAULT_BRANCH_PLACEHOLDER in listed:
+        found += (DEFAULT_BRANCH_PLACEHOLDER,)
+    return found
 
 
 def classify_job(

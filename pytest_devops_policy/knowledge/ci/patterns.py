@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_BRANCHES",
+    "DEFAULT_BRANCH_PLACEHOLDER",
     "DEPLOY_ACTIONS",
     "DEPLOY_COMMANDS",
     "DEPLOY_ENV_REGEX",
@@ -101,6 +102,9 @@ STAGING_ENV_REGEX = r"(?i)stag|preprod|pre-prod|uat|qa"
 # `\b` treats `_` as a word character; job ids like `unit_tests` should count too.
 TEST_JOB_REGEX = r"(?i)(?:^|[^a-z0-9])tests?(?:$|[^a-z0-9])"
 DEFAULT_BRANCHES = ("main", "master")
+# Workflow templates (actions/starter-workflows, an organisation's .github repository) say
+# `branches: [$default-branch]`; GitHub puts the repository's default branch there.
+DEFAULT_BRANCH_PLACEHOLDER = "$default-branch"
 # The words of DEPLOY_JOB_REGEX that name a release: a job called `publish` or `release` that
 # publishes a package or an image, and changes no running system, is a release job.
 RELEASE_NAME_REGEX = r"(?i)^(?:release|publish)$"

@@ -66,11 +66,12 @@ def _gated(job: Job, context: Context) -> bool:
 
 def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
     options = context.options(GhaOptions)
-    defaults = classifier_config(context).default_branches or ("main",)
+    cfg = classifier_config(context)
+    defaults = cfg.default_branches or ("main",)
     globs = tuple(options.protected_branches)
 
     def protected(branch: str) -> bool:
-        return branch in defaults or matches_any(globs, branch)
+        return cfg.is_default_branch(branch) or matches_any(globs, branch)
 
     on = job.workflow.on
     push = on.get("push")
