@@ -15,7 +15,9 @@ as the catalog's PASS list says). ``release``, ``schedule``, ``workflow_run``,
 
 The job's ``if:`` is evaluated in each scenario with the job's ``needs`` chain: a job
 whose needed job is skipped there is skipped too (GitHub's implicit ``success()``),
-unless its own ``if:`` calls ``always()`` or another status function. Branch names an
+unless its own ``if:`` calls ``always()`` or another status function. A job whose every
+recognised deploy step is skipped there by the step's own ``if:`` does not deploy there (a
+``terraform plan`` for pull requests, ``terraform apply`` for pushes to main). Branch names an
 attacker could push are tried from samples and from the condition's own literals, so
 ``startsWith(github.ref, 'refs/heads/main')`` (a branch ``main-x``) and
 ``endsWith(github.ref, '/main')`` (``x/main``) do not count as restrictions.
@@ -29,12 +31,14 @@ from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.knowledge.ci.deploys import callee_of, classifier_config, job_class
+from pytest_devops_policy.knowledge.ci.jobs import JobClass
 from pytest_devops_policy.knowledge.ci.scenarios import (
     Scenario,
     attacker_branches,
     condition_literals,
     job_outcome,
     matches_any,
+    step_outcome,
 )
 from pytest_devops_policy.options import GhaOptions
 
@@ -122,11 +126,21 @@ def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
             )
 
 
+def _deploys_in(job: Job, jc: JobClass, scenario: Scenario) -> bool:
+    """Whether the job can deploy in the scenario: every recognised deploy step may be
+    skipped there by its own ``if:`` (a ``terraform apply`` only for pushes to main, after
+    a plan that runs for pull requests too)."""
+    if not jc.deploy_steps:
+        return True
+    return any(step_outcome(job.steps[h.index].if_, scenario) is not False for h in jc.deploy_steps)
+
+
 def _runs_in(job: Job, context: Context) -> tuple[Scenario, bool | None] | None:
     """The first unsafe scenario the job is not excluded from, and whether it surely runs."""
+    jc = job_class(job, context)
     for scenario in _scenarios(job, context):
         result = job_outcome(job, scenario)
-        if result is not False:
+        if result is not False and _deploys_in(job, jc, scenario):
             return scenario, result
     return None
 
