@@ -71,6 +71,7 @@ __all__ = [
     "matches_any",
     "may_be_true",
     "outcome",
+    "possible_values",
     "step_outcome",
     "value_in",
 ]
@@ -420,3 +421,65 @@ def may_be_true(
         if truthy(evaluate_in(node, lookup, status)) is not False:
             return True
     return False
+
+
+# --------------------------------------------------------------------------
+# the values an expression can give
+
+_TRUTHY, _FALSY, _ANY = (object(), object(), object())  # some value, known only so far
+
+
+def _split(values: list[Any]) -> tuple[list[Any], list[Any]]:
+    """(the values that may be truthy, the values that may be falsy)."""
+    yes: list[Any] = []
+    no: list[Any] = []
+    for v in values:
+        if v is _ANY:
+            yes.append(_TRUTHY)
+            no.append(_FALSY)
+        elif v is _TRUTHY or v is _FALSY:
+            (yes if v is _TRUTHY else no).append(v)
+        else:
+            (yes if truthy(v) else no).append(v)
+    return yes, no
+
+
+def _values(node: Node, lookup: Callable[[tuple[str, ...]], list[Any] | None]) -> list[Any]:
+    if isinstance(node, Lit):
+        return [node.value]
+    if isinstance(node, Ctx):
+        found = lookup(node.path)
+        return list(found) if found is not None else [_ANY]
+    if isinstance(node, BinOp) and node.op in ("&&", "||"):
+        yes, no = _split(_values(node.left, lookup))
+        if node.op == "&&":
+            return [*no, *(_values(node.right, lookup) if yes else [])]
+        return [*yes, *(_values(node.right, lookup) if no else [])]
+    if isinstance(node, Call) and node.name == "fromjson" and len(node.args) == 1:
+        out: list[Any] = []
+        for v in _values(node.args[0], lookup):
+            try:
+                out.append(json.loads(v) if isinstance(v, str) else _ANY)
+            except ValueError:
+                out.append(_ANY)
+        return out
+    return [_ANY]
+
+
+def possible_values(
+    node: Node, lookup: Callable[[tuple[str, ...]], list[Any] | None] | None = None
+) -> list[Any] | None:
+    """Every value ``node`` can give, or ``None`` when one depends on something unknown.
+
+    ``&&`` and ``||`` give one of their operands, so ``matrix.pgo && 60 || 30`` gives 60 or
+    30 whatever ``matrix.pgo`` is; ``lookup(path)`` lists a context's possible values
+    (``None``: unknown), and ``fromJSON`` of a known text is read.
+    """
+    found = _values(node, lookup or (lambda _path: None))
+    if any(v is _ANY or v is _TRUTHY or v is _FALSY for v in found):
+        return None
+    unique: list[Any] = []
+    for v in found:
+        if not any(type(v) is type(u) and v == u for u in unique):
+            unique.append(v)
+    return unique
