@@ -4,13 +4,12 @@ deploy jobs."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.expressions import find_expressions, has_expression
+from pytest_devops_policy.formats.github_actions.expressions import has_expression
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 from pytest_devops_policy.knowledge.ci.deploys import (
     callee_of,
@@ -19,7 +18,7 @@ from pytest_devops_policy.knowledge.ci.deploys import (
     release_workflow,
     why_deploy,
 )
-from pytest_devops_policy.knowledge.ci.scenarios import possible_values
+from pytest_devops_policy.knowledge.ci.github import expression_values
 from pytest_devops_policy.options import GhaOptions
 
 GITHUB_DEFAULT = 360
@@ -126,48 +125,12 @@ def _judge(
         )
 
 
-def _matrix_lookup(job: Job) -> Callable[[tuple[str, ...]], list[Any] | None]:
-    """The literal values of ``matrix.<key>[.<field>...]``: each entry of the key's list, and
-    of ``include`` entries that set it (``None`` when a value is itself an expression)."""
-    matrix = job.strategy.get("matrix")
-
-    def lookup(path: tuple[str, ...]) -> list[Any] | None:
-        if len(path) < 2 or path[0] != "matrix" or not isinstance(matrix, Mapping):
-            return None
-        key = path[1]
-        rows = matrix.get(key) if key in matrix else []
-        if not isinstance(rows, list):
-            return None
-        include = matrix.get("include", [])
-        rows = [*rows, *(e[key] for e in include if isinstance(e, Mapping) and key in e)]
-        if not rows:
-            return None
-        out: list[Any] = []
-        for row in rows:
-            for part in path[2:]:
-                row = row.get(part) if isinstance(row, Mapping) else None
-            if isinstance(row, (Mapping, list)) or (isinstance(row, str) and "${{" in row):
-                return None
-            out.append(row)
-        return out
-
-    return lookup
-
-
-def timeout_values(raw: str, job: Job) -> list[Any] | None:
-    """The values a ``${{ }}`` timeout can take, ``None`` when one is only known at run time."""
-    exprs = find_expressions(raw.strip())
-    if len(exprs) != 1 or exprs[0].text != raw.strip() or exprs[0].node is None:
-        return None
-    return possible_values(exprs[0].node, _matrix_lookup(job))
-
-
 def _judge_expression(
     judged: _Judged, raw: str, triggers_of: Workflow, context: Context, at_key: tuple[PathPart, ...]
 ) -> Iterator[Violation | Unknown]:
     """A ``${{ }}`` timeout: judged by the numbers it can give (``matrix.pgo && 60 || 30``
     gives 60 or 30; a matrix value gives each of the matrix's), else UNKNOWN."""
-    values = timeout_values(raw, judged.job)
+    values = expression_values(raw, judged.job)
     minutes = [_minutes(v) for v in values] if values is not None else None
     if minutes is None or any(m is None or not math.isfinite(m) or m <= 0 for m in minutes):
         yield Unknown(
