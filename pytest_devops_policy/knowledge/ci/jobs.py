@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig, config_of
-from pytest_devops_policy.knowledge.ci.patterns import TRIVY_SCAN_TYPES, CommandPattern
+from pytest_devops_policy.knowledge.ci.patterns import (
+    DEFAULT_BRANCH_PLACEHOLDER,
+    TRIVY_SCAN_TYPES,
+    CommandPattern,
+)
 from pytest_devops_policy.knowledge.ci.rollback import builtin_rollback
 from pytest_devops_policy.knowledge.ci.segments import (
     CommandMatch,
@@ -414,7 +418,12 @@ def _production_reasons(facts: JobFacts, cfg: ClassifierConfig) -> list[str]:
     if facts.name and cfg.prod_name.search(facts.name):
         reasons.append(f"job name '{facts.name}' matches the production-name pattern")
     for b in facts.push_branches:
-        reasons.append(f"the workflow runs on push to '{b}'")
+        shown = (
+            "the default branch ('$default-branch')"
+            if b == DEFAULT_BRANCH_PLACEHOLDER
+            else f"'{b}'"
+        )
+        reasons.append(f"the workflow runs on push to {shown}")
     if facts.on_tags:
         reasons.append("the workflow runs on tag pushes")
     if facts.on_release:

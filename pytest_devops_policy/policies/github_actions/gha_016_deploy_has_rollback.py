@@ -31,6 +31,36 @@ def _applies(job: Job, context: Context) -> bool:
     return jc.is_deploy and not jc.terraform_only
 
 
+# The YAML a finding proposes, by the deploy step's family (catalog GHA-016 (a) and (c)).
+_ROLLBACK_FIX = {
+    "kubectl": "- if: failure()\n  run: kubectl rollout undo deployment/<name>",
+    "helm": "add --atomic (Helm 3) or --rollback-on-failure (Helm 4) to the helm upgrade",
+    "argocd": "- if: failure()\n  run: argocd app rollback <app>",
+    "gcloud": (
+        "- if: failure()\n  run: gcloud run services update-traffic <service> "
+        "--to-revisions=<previous revision>=100"
+    ),
+    "az": (
+        "- if: failure()  # with the deploy going to a 'staging' slot that is then swapped in\n"
+        "  run: az webapp deployment slot swap -g <group> -n <app> --slot staging"
+    ),
+    "vercel": "- if: failure()\n  run: vercel rollback",
+    "cloudformation": "drop --disable-rollback (CloudFormation then rolls a failed update back)",
+}
+_GENERIC_FIX = "- if: failure()\n  run: <redeploy the previous version>"
+
+
+def _fix(jc: JobClass) -> str:
+    """The rollback to add after the last deploy step, as YAML where it is a step."""
+    last = max(jc.deploy_steps, key=lambda h: h.index, default=None)
+    if last is None:
+        return f"add a step that rolls the deploy back on failure:\n{_GENERIC_FIX}"
+    fix = _ROLLBACK_FIX.get(last.family, _GENERIC_FIX)
+    if fix.startswith("- "):
+        return f"add after {last.label}:\n{fix}"
+    return fix
+
+
 def _truthy_setting(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
@@ -240,4 +270,5 @@ def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unkn
     )
     if notes:
         message += ". Near misses: " + "; ".join(notes)
+    message += f". Fix: {_fix(jc)}"
     yield Violation(message, path=())

@@ -141,6 +141,12 @@ def _cancels(level: _Level, job: Job) -> str | None:
     )
 
 
+def _group_for(job: Job) -> str:
+    """A group name for the fix: the deploy target (its environment), else the job."""
+    env = job.environment
+    return f"deploy-{env.text.strip() if env is not None and env.text else job.id}"
+
+
 def _applies(job: Job, context: Context) -> bool:
     return job_class(job, context).is_deploy
 
@@ -238,8 +244,9 @@ def deploy_concurrency(job: Job, context: Context) -> Iterator[Violation | Unkno
         where = levels[0].at("group") if levels else {"path": ()}
         yield Violation(
             f"deploy job '{job.id}' is not serialised ({why}): {detail}. Two runs can deploy "
-            "at once and the older commit may land last; add a concurrency group keyed by the "
-            "target (group: deploy-production)",
+            "at once and the older commit may land last; add to the job a concurrency group "
+            f"keyed by the target:\nconcurrency:\n  group: {_group_for(job)}\n"
+            "  cancel-in-progress: false",
             **where,
         )
         return

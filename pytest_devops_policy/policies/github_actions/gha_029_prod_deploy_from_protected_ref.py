@@ -219,9 +219,21 @@ def prod_deploy_from_protected_ref(job: Job, context: Context) -> Iterator[Viola
         cond = "it has no if: restricting github.ref or github.event_name"
     if not job.if_ and job.needs:
         cond += ", and no job it needs is skipped there"
+    main = (classifier_config(context).default_branches or ("main",))[0]
+    guard = f"github.ref == 'refs/heads/{main}'"
+    if scenario.event != "workflow_dispatch":
+        guard = f"github.event_name == 'push' && {guard}"
+    fix = (
+        f"if: ({job.if_}) && {guard}" if job.if_ else f"if: {guard}"
+    ) + " (or startsWith(github.ref, 'refs/tags/') for tag releases)"
+    if scenario.event == "workflow_dispatch":
+        fix += (
+            ", or set 'environment: production' on the job with a deployment-branch rule in "
+            "the repository settings"
+        )
     yield Violation(
         f"production deploy {job.display} ({why}) can run for {scenario.label}: the workflow "
-        f"is triggered by {triggers} and {cond}. Restrict it to refs/heads/<default or "
-        "release/*> or refs/tags/*, or to a safe github.event_name",
+        f"is triggered by {triggers} and {cond}. Restrict it to the default or release "
+        f"branches or tags; add to the job: {fix}",
         path=("if",) if job.if_ else (),
     )
