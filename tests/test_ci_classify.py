@@ -781,3 +781,43 @@ def test_expression_environment_with_known_names() -> None:
     assert ship.production_reasons == (
         "environment '${{ matrix.env }}' (can be 'production') matches the production pattern",
     )
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "Azure/static-web-apps-deploy",
+        "Azure/functions-container-action",
+        "OctopusDeploy/deploy-release-action",
+        "redhat-actions/oc-new-app",
+    ],
+)
+def test_deploy_actions_of_the_deployment_templates(action: str) -> None:
+    jobs = _jobs(
+        f"""
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: {action}@v1
+        """
+    )
+    jc = classify_job(jobs["build"])
+    assert jc.is_deploy and jc.deploy_steps[0].what == action
+
+
+def test_static_web_apps_close_is_no_deploy() -> None:
+    jobs = _jobs(
+        """
+        on: pull_request
+        jobs:
+          close_pull_request_job:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: Azure/static-web-apps-deploy@v1
+                with:
+                  action: close
+        """
+    )
+    assert not classify_job(jobs["close_pull_request_job"]).is_deploy

@@ -204,6 +204,15 @@ _BUILD_PUSH_ACTIONS = (
 )
 
 
+# Deploy actions that an input turns into a teardown (closing a pull request's preview).
+_TEARDOWN_INPUTS = {"azure/static-web-apps-deploy": ("action", "close")}
+
+
+def _teardown(action: str, with_: Mapping[str, Any]) -> bool:
+    found = _TEARDOWN_INPUTS.get(action.lower())
+    return found is not None and str(with_.get(found[0], "")).strip().lower() == found[1]
+
+
 def _pushes(with_: Mapping[str, Any]) -> bool:
     """docker/build-push-action pushes when ``push`` is true, or may (an expression)."""
     value = with_.get("push")
@@ -284,7 +293,7 @@ def classify(
         if step.action:
             act = step.action
             p = match_action(act, cfg.deploy_actions)
-            if p is not None:
+            if p is not None and not _teardown(act, step.with_):
                 why = None
                 if act.lower().startswith(
                     "aws-actions/aws-cloudformation-github-deploy"

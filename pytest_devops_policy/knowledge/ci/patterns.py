@@ -181,6 +181,15 @@ DEPLOY_ACTIONS: tuple[ActionPattern, ...] = (
     _a("appleboy/ssh-action", "ssh"),
     _a("cloudflare/wrangler-action", "cloudflare"),
     _a("actions/deploy-pages", "pages"),
+    # Beyond the catalog's list: the deploy steps of GitHub's own deployment templates
+    # (actions/starter-workflows deployments/*.yml) and their neighbours.
+    _a("azure/static-web-apps-deploy", "az"),
+    _a("azure/functions-container-action", "az"),
+    _a("azure/container-apps-deploy-action", "az"),
+    _a("azure/aci-deploy", "az"),
+    _a("google-github-actions/deploy-cloud-functions", "gcloud"),
+    _a("octopusdeploy/deploy-release-action", "octopus"),
+    _a("redhat-actions/oc-new-app", "openshift"),
 )
 
 # Publishing an artefact (a package, an image, a release): a release, not a deploy (§3.3
