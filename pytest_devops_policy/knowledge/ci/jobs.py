@@ -299,6 +299,11 @@ def classify(
                     "aws-actions/aws-cloudformation-github-deploy"
                 ) and not _truthy_input(step.with_.get("disable-rollback", "")):
                     why = f"'{act}' rolls a failed stack update back (disable-rollback is not set)"
+                elif act.lower().startswith("actions/deploy-pages"):
+                    why = (
+                        f"'{act}' publishes the site only when the deployment succeeds: a failed "
+                        "deployment leaves the previous site live"
+                    )
                 deploy_steps.append(
                     StepHit(step.index, step.label, act, p.family, "uses", auto_rollback=why)
                 )

@@ -266,7 +266,7 @@ def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unkn
         f"in a script; (b) a job that needs '{job.id}' with if: failure() (or "
         f"needs.{job.id}.result == 'failure') that rolls back; (c) a deploy that rolls back "
         "by itself (helm --atomic / --rollback-on-failure; aws cloudformation deploy or sam "
-        "deploy without --disable-rollback)"
+        "deploy without --disable-rollback; actions/deploy-pages)"
     )
     if notes:
         message += ". Near misses: " + "; ".join(notes)
