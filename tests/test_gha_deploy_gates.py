@@ -105,3 +105,15 @@ def test_caller_of_a_non_deploying_callee_gets_no_deploy_items(tmp_path: Path) -
 def test_caller_of_a_deploying_callee_is_a_deploy_job_everywhere(tmp_path: Path) -> None:
     got = _applies(tmp_path, "stage", "steps.yml", CALLEE)
     assert all(got.values()), got
+
+
+def test_gha019_callee_missing_timeout_reported_once(tmp_path: Path) -> None:
+    # The callee's rollout job sets no timeout: reported on the caller only when the callee's
+    # own file is outside the run (its own item reports it otherwise).
+    caller = _repo(tmp_path)
+    policy = builtin_by_id()["GHA-019"]
+    assert actual(caller, policy, rootdir=tmp_path, roots=[caller]).violations == {(4, "GHA-019")}
+    assert not actual(caller, policy, rootdir=tmp_path, roots=[tmp_path]).violations
+    callee = tmp_path / ".github" / "workflows" / "deploy.yml"
+    own = actual(callee, policy, rootdir=tmp_path, roots=[tmp_path])
+    assert own.violations == {(3, "GHA-019")}

@@ -11,6 +11,7 @@ from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, pol
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.expressions import has_expression
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
+from pytest_devops_policy.indexes.workflow_gates import in_run
 from pytest_devops_policy.knowledge.ci.deploys import (
     callee_of,
     ci_trigger,
@@ -151,6 +152,11 @@ def _judge_expression(
         )
 
 
+def _is_expression(job: Job) -> bool:
+    raw = job.timeout_minutes
+    return isinstance(raw, str) and has_expression(raw)
+
+
 def _applies(job: Job) -> bool:
     # Jobs that run on a runner, and reusable-workflow callers (judged by the callee's jobs).
     return job.runs_on is not None or job.uses is not None
@@ -216,9 +222,15 @@ def job_timeouts_bounded(job: Job, context: Context) -> Iterator[Violation | Unk
             "repository"
         )
         return
+    # A callee file in the run reports its own missing or invalid timeouts; the caller adds
+    # only what its own triggers change: the bound (CI when the caller runs on push/PRs).
+    bounds_only = in_run(context, callee.source.path)
     for inner in callee.jobs.values():
         if inner.runs_on is None:
             continue  # a nested caller is judged in the callee's own file
         label = f"job '{inner.id}' of '{job.uses.raw}' (called by {job.display})"
+        judged = _Judged(inner, label, ("uses",))
+        if bounds_only and _minutes(inner.timeout_minutes) is None and not _is_expression(inner):
+            continue
         # The caller's triggers decide whether the callee's jobs run as CI.
-        yield from _judge(_Judged(inner, label, ("uses",)), job.workflow, context)
+        yield from _judge(judged, job.workflow, context)
