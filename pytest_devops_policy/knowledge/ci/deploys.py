@@ -27,6 +27,7 @@ __all__ = [
     "callee_of",
     "ci_trigger",
     "classifier_config",
+    "environment_gated",
     "is_deploy",
     "job_class",
     "publish_step",
@@ -75,6 +76,18 @@ def job_class(job: Job, context: Context) -> JobClass:
 
 def is_deploy(job: Job, context: Context) -> bool:
     return job_class(job, context).is_deploy
+
+
+def environment_gated(job: Job, context: Context) -> bool:
+    """An environment on the job, or on every deploy job of the local workflow it calls
+    (a caller cannot carry one): where approvals and deployment-branch rules apply."""
+    if job.environment is not None:
+        return True
+    callee = callee_of(job, context)
+    if callee is None:
+        return False
+    deploys = [j for j in callee.jobs.values() if is_deploy(j, context)]
+    return bool(deploys) and all(j.environment is not None for j in deploys)
 
 
 def why_deploy(jc: JobClass, limit: int = 2) -> str:

@@ -30,7 +30,11 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.knowledge.ci.deploys import callee_of, classifier_config, job_class
+from pytest_devops_policy.knowledge.ci.deploys import (
+    classifier_config,
+    environment_gated,
+    job_class,
+)
 from pytest_devops_policy.knowledge.ci.jobs import JobClass
 from pytest_devops_policy.knowledge.ci.scenarios import (
     Scenario,
@@ -58,14 +62,6 @@ def _applies(job: Job, context: Context) -> bool:
     # Production deploy jobs; a deploy job whose environment is an expression may be one.
     jc = job_class(job, context)
     return jc.is_production or (jc.is_deploy and jc.environment_dynamic)
-
-
-def _gated(job: Job, context: Context) -> bool:
-    """The job (or, for a caller, a job of its local callee) names an environment."""
-    if job.environment is not None:
-        return True
-    callee = callee_of(job, context)
-    return callee is not None and any(j.environment is not None for j in callee.jobs.values())
 
 
 def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
@@ -116,7 +112,7 @@ def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
         for b in branches:
             if push.matches_branch(b):
                 yield Scenario("push", f"refs/heads/{b}", f"a push to branch '{b}'")
-    if "workflow_dispatch" in on and not _gated(job, context):
+    if "workflow_dispatch" in on and not environment_gated(job, context):
         for b in branches:
             yield Scenario(
                 "workflow_dispatch",
