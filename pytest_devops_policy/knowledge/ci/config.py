@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from pytest_devops_policy.knowledge.ci.patterns import (
+    DEFAULT_BRANCH_PLACEHOLDER,
     DEFAULT_BRANCHES,
     DEPLOY_ACTIONS,
     DEPLOY_COMMANDS,
@@ -126,6 +127,11 @@ class ClassifierConfig:
     release_name: re.Pattern[str] = field(default_factory=lambda: re.compile(RELEASE_NAME_REGEX))
     release_commands: tuple[CommandPattern, ...] = RELEASE_COMMANDS
     release_actions: tuple[ActionPattern, ...] = RELEASE_ACTIONS
+
+    def is_default_branch(self, branch: str) -> bool:
+        """A default branch, or the ``$default-branch`` placeholder of workflow templates
+        (GitHub writes the repository's default branch there when the template is used)."""
+        return branch in self.default_branches or branch == DEFAULT_BRANCH_PLACEHOLDER
 
     @classmethod
     def from_settings(
