@@ -72,3 +72,28 @@ def test_seed_workflow_verdicts(pytester: pytest.Pytester) -> None:
     assert got_pass == {_gha(n) for n in PASS}
     assert not {_gha(n) for n in NOT_APPLICABLE} & set(outcomes)
     assert severities["GHA-003"] == {"medium"}
+
+
+def test_classification_is_printed_in_verbose_mode(pytester: pytest.Pytester) -> None:
+    # Catalog §3.3: with -v a failing deploy-discipline item says how the job was classified.
+    wf = pytester.path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "deploy.yml").write_text(SEED_WORKFLOW)
+    args = ("--devops-policy-only", "--devops-policy-select=GHA-016", "-p", "no:cacheprovider")
+    quiet = pytester.runpytest(*args)
+    quiet.assert_outcomes(failed=1)
+    assert "how it was read:" not in quiet.stdout.str()
+    verbose = pytester.runpytest(*args, "-v")
+    verbose.assert_outcomes(failed=1)
+    verbose.stdout.fnmatch_lines(
+        [
+            "*how it was read:*",
+            "*job 'deploy': deploy job*",
+            "*job id 'deploy' matches the deploy-name pattern*",
+            "*production deploy:*",
+        ]
+    )
+    # Kept in the result cache: a warm run prints the same.
+    warm = pytester.runpytest("--devops-policy-only", "--devops-policy-select=GHA-016", "-v")
+    warm = pytester.runpytest("--devops-policy-only", "--devops-policy-select=GHA-016", "-v")
+    warm.stdout.fnmatch_lines(["*how it was read:*", "*job 'deploy': deploy job*"])

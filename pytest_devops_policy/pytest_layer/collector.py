@@ -174,6 +174,10 @@ class DevopsPolicy:
             self.notes.append(f"skipped a file whose name is not UTF-8: {str(file_path)!a}")
             return None
         if not self._inside_roots(file_path):
+            if os.path.realpath(file_path) == os.path.abspath(file_path):
+                # Not a symlink, just not under a scanned path: pytest lists an ancestor
+                # directory's files on its way to a deeper argument. Nothing to say.
+                return None
             self.notes.append(
                 f"skipped {self.analyser.relpath(str(file_path))}: it resolves outside the "
                 "scanned paths (a symlink), so it is not read"

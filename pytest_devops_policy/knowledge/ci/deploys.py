@@ -74,6 +74,17 @@ def job_class(job: Job, context: Context) -> JobClass:
     return context.cache.memo_on(job, build, ("deploys.job_class", id(cfg)))
 
 
+def explain_job(job: Job, context: Context) -> str:
+    """How the classifier read the job and the jobs it needs (``@policy(detail=...)``: printed
+    under a failing deploy-discipline item with ``-v``)."""
+    parts = [job_class(job, context).explain()]
+    for dep in sorted(job.needs_closure):
+        other = job.workflow.jobs.get(dep)
+        if other is not None:
+            parts.append("needs " + job_class(other, context).explain())
+    return "\n".join(parts)
+
+
 def is_deploy(job: Job, context: Context) -> bool:
     return job_class(job, context).is_deploy
 

@@ -22,6 +22,7 @@ from pytest_devops_policy.indexes.workflow_gates import (
     leaves,
     where,
 )
+from pytest_devops_policy.knowledge.ci.deploys import explain_job
 
 _SETTINGS = (
     "Protection rules (required reviewers, wait timer, deployment branches and tags) live in "
@@ -84,6 +85,7 @@ def _nothing(job: Job, leaf: bool) -> tuple[list[Gate], list[str]]:
         "    steps:\n"
         "      - run: kubectl apply -f k8s/\n"
     ),
+    detail=explain_job,
 )
 def deploy_job_uses_environment(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     if job.uses is None:

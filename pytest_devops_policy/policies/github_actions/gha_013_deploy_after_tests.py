@@ -40,6 +40,7 @@ from pytest_devops_policy.indexes.workflow_gates import (
     where,
     workflow_run_gate,
 )
+from pytest_devops_policy.knowledge.ci.deploys import explain_job
 from pytest_devops_policy.options import GhaOptions
 
 
@@ -125,6 +126,7 @@ def _alternatives(job: Job, context: Context, notes: list[str]) -> list[Gate]:
         "    steps:\n"
         "      - run: kubectl apply -f k8s/\n"
     ),
+    detail=explain_job,
 )
 def deploy_after_tests(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     notes: list[str] = []

@@ -29,6 +29,7 @@ from pytest_devops_policy.indexes.workflow_gates import (
     where,
     workflow_run_gate,
 )
+from pytest_devops_policy.knowledge.ci.deploys import explain_job
 from pytest_devops_policy.options import GhaOptions
 
 
@@ -92,6 +93,7 @@ def _covered(gates: Sequence[Gate]) -> frozenset[str]:
         "      - run: trivy image --exit-code 1 registry.example.com/app:${{ github.sha }}\n"
         "      - run: kubectl set image deploy/app app=registry.example.com/app:${{ github.sha }}\n"
     ),
+    detail=explain_job,
 )
 def deploy_after_security_scan(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     required = frozenset(context.options(GhaOptions).required_scan_kinds)

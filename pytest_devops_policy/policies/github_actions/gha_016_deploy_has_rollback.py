@@ -18,7 +18,12 @@ from pytest_devops_policy.knowledge.ci.conditions import (
     condition_node,
     condition_outcome,
 )
-from pytest_devops_policy.knowledge.ci.deploys import classifier_config, job_class, why_deploy
+from pytest_devops_policy.knowledge.ci.deploys import (
+    classifier_config,
+    explain_job,
+    job_class,
+    why_deploy,
+)
 
 # A reusable workflow called as the rollback job: judged by its file name.
 _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
@@ -222,6 +227,7 @@ def _in_job(job: Job, jc: JobClass, settings: Any, notes: list[str]) -> str | No
         "      - if: failure()\n"
         "        run: kubectl rollout undo deploy/web\n"
     ),
+    detail=explain_job,
 )
 def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     settings = classifier_config(context)

@@ -36,6 +36,7 @@ from pytest_devops_policy.indexes.workflow_gates import (
 )
 from pytest_devops_policy.knowledge.ci.classify import JobClass, StepHit, command_segments
 from pytest_devops_policy.knowledge.ci.conditions import UNKNOWN
+from pytest_devops_policy.knowledge.ci.deploys import explain_job
 from pytest_devops_policy.knowledge.ci.segments import Segment
 
 
@@ -214,6 +215,7 @@ def _any(gates: Sequence[Gate]) -> bool:
         "    steps:\n"
         "      - run: curl --fail --retry 5 https://app.example.com/healthz\n"
     ),
+    detail=explain_job,
 )
 def post_deploy_verification(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     verdict = judge_gates(job, context, _collector(context), _any)

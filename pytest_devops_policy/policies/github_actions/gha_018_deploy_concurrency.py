@@ -18,7 +18,7 @@ from pytest_devops_policy.formats.github_actions.expressions import (
 from pytest_devops_policy.formats.github_actions.values import as_text
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 from pytest_devops_policy.knowledge.ci.conditions import condition_node
-from pytest_devops_policy.knowledge.ci.deploys import job_class, why_deploy
+from pytest_devops_policy.knowledge.ci.deploys import explain_job, job_class, why_deploy
 from pytest_devops_policy.knowledge.ci.scenarios import may_be_true
 
 # Values unique to each run (or each commit): a group built from them never holds two runs.
@@ -204,6 +204,7 @@ def _applies(job: Job, context: Context) -> bool:
         "    steps:\n"
         "      - run: kubectl apply -f k8s/\n"
     ),
+    detail=explain_job,
 )
 def deploy_concurrency(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     jc = job_class(job, context)

@@ -15,6 +15,7 @@ from pytest_devops_policy.indexes.workflow_gates import in_run
 from pytest_devops_policy.knowledge.ci.deploys import (
     callee_of,
     ci_trigger,
+    explain_job,
     job_class,
     release_workflow,
     why_deploy,
@@ -204,6 +205,7 @@ def _applies(job: Job) -> bool:
         "    steps:\n"
         "      - run: make test\n"
     ),
+    detail=explain_job,
 )
 def job_timeouts_bounded(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     if job.uses is None:

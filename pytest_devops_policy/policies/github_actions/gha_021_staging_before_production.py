@@ -13,6 +13,7 @@ from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.knowledge.ci.deploys import (
     callee_of,
     classifier_config,
+    explain_job,
     job_class,
     why_deploy,
 )
@@ -173,6 +174,7 @@ def _applies(job: Job, context: Context) -> bool:
         "    steps:\n"
         "      - run: kubectl --context production apply -f k8s/\n"
     ),
+    detail=explain_job,
 )
 def staging_before_production(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     jc = job_class(job, context)

@@ -13,6 +13,7 @@ from pytest_devops_policy.knowledge.ci.conditions import condition_node
 from pytest_devops_policy.knowledge.ci.cron import FRIDAY, Cron, CronError, parse_cron
 from pytest_devops_policy.knowledge.ci.deploys import (
     environment_gated,
+    explain_job,
     job_class,
     why_deploy,
 )
@@ -144,6 +145,7 @@ def _applies(job: Job, context: Context) -> bool:
         "    steps:\n"
         "      - run: kubectl apply -f k8s/\n"
     ),
+    detail=explain_job,
 )
 def no_unapproved_friday_deploy(job: Job, context: Context) -> Iterator[Violation]:
     jc = job_class(job, context)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.knowledge.ci.deploys import job_class, why_deploy
+from pytest_devops_policy.knowledge.ci.deploys import explain_job, job_class, why_deploy
 from pytest_devops_policy.knowledge.ci.migrations import (
     BACKUP_COMMANDS,
     CommandHit,
@@ -111,6 +111,7 @@ def _applies(job: Job, context: Context) -> bool:
         "      - run: alembic upgrade head\n"
         "      - run: kubectl apply -f k8s/\n"
     ),
+    detail=explain_job,
 )
 def migration_preceded_by_backup(job: Job, context: Context) -> Iterator[Violation]:
     first = _first_migration(job)

@@ -8,7 +8,12 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.knowledge.ci.deploys import callee_of, classifier_config, job_class
+from pytest_devops_policy.knowledge.ci.deploys import (
+    callee_of,
+    classifier_config,
+    explain_job,
+    job_class,
+)
 from pytest_devops_policy.knowledge.ci.images import image_pushes, image_scans, scan_order
 
 _LOOKED_FOR = (
@@ -110,6 +115,7 @@ def _needed_scan(job: Job, context: Context) -> tuple[str | None, list[str]]:
         "          push: true\n"
         "          tags: ghcr.io/acme/app:${{ github.sha }}\n"
     ),
+    detail=explain_job,
 )
 def image_scan_before_push(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     settings = classifier_config(context)

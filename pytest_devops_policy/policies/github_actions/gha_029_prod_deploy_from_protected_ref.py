@@ -33,6 +33,7 @@ from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.knowledge.ci.deploys import (
     classifier_config,
     environment_gated,
+    explain_job,
     job_class,
 )
 from pytest_devops_policy.knowledge.ci.jobs import JobClass
@@ -191,6 +192,7 @@ def _runs_in(job: Job, context: Context) -> tuple[Scenario, bool | None] | None:
         "    steps:\n"
         "      - run: kubectl apply -f k8s/\n"
     ),
+    detail=explain_job,
 )
 def prod_deploy_from_protected_ref(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     found = _runs_in(job, context)
