@@ -30,12 +30,9 @@ A version comes from the ref (``@v4``, ``@v4.1.0``) or, for a SHA pin, from the 
 ``# v4.2.2`` comment; with neither (a bare SHA, a branch) the action is taken to behave as
 its current release does, since a ref resolved today most likely is one.
 
-**Publish steps** (a job that releases): PyPI (``pypa/gh-action-pypi-publish``,
-``twine upload``, ``uv|poetry|flit|hatch|pdm publish``), npm (``npm|yarn|pnpm publish``,
-``JS-DevTools/npm-publish``), GitHub releases (``gh release create|upload``,
-``softprops/action-gh-release``, ``ncipollo/release-action``, ``actions/create-release``),
-``cargo publish``, ``gem push``, ``goreleaser``, ``changesets/action`` with ``publish``,
-and container-image pushes (``knowledge.ci.images``).
+**Publish steps** (a job that releases) are the shared release table's
+(``knowledge.ci.releases``): PyPI, npm, crates, RubyGems, Maven, NuGet, GitHub releases,
+goreleaser, changesets with ``publish``, and container-image pushes.
 """
 
 from __future__ import annotations
@@ -45,29 +42,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
-from pytest_devops_policy.knowledge.ci.images import step_pushes
-from pytest_devops_policy.knowledge.ci.patterns import PATH_PREFIX, CommandPattern
+from pytest_devops_policy.knowledge.ci.patterns import CommandPattern, _c
 from pytest_devops_policy.knowledge.ci.segments import command_segments, match_commands
 
 __all__ = [
     "CACHE_ACTIONS",
     "INSTALL_COMMANDS",
-    "PUBLISH_ACTIONS",
-    "PUBLISH_COMMANDS",
     "SETUP_ACTIONS",
     "CacheAction",
     "action_major",
     "cache_action",
     "installs",
-    "publishes",
 ]
-
-_O = r"(?:\s+--?[A-Za-z][\w.-]*(?:=\S*|\s+(?![-|;&])[^\s;|&]+)?)*"
-
-
-def _c(label: str, template: str, family: str = "") -> CommandPattern:
-    return CommandPattern(label, re.compile(PATH_PREFIX + template.replace("{O}", _O)), family)
-
 
 SETUP_ACTIONS = frozenset(
     {
@@ -106,29 +92,6 @@ _PIP_PROJECT = re.compile(
     r"|\s['\"]?(?:\.{1,2}(?:/\S*)?|\.\[[^\]]*\])['\"]?(?=\s|$)"
 )
 _NPM_GLOBAL = re.compile(r"\s(?:-g|--global)(?=\s|$)")
-
-PUBLISH_COMMANDS: tuple[CommandPattern, ...] = (
-    _c("twine upload", r"(?:python[\d.]*{O}\s+-m\s+)?twine{O}\s+upload\b", "pypi"),
-    _c("uv/poetry/flit/hatch/pdm publish", r"(?:uv|poetry|flit|hatch|pdm){O}\s+publish\b", "pypi"),
-    _c("npm/yarn/pnpm publish", r"(?:npm|pnpm|yarn(?:{O}\s+npm)?){O}\s+publish\b", "npm"),
-    _c("gh release create/upload", r"gh{O}\s+release{O}\s+(?:create|upload)\b", "github"),
-    _c("cargo publish", r"cargo{O}\s+publish\b", "crates"),
-    _c("gem push", r"gem{O}\s+push\b", "rubygems"),
-    _c("goreleaser release", r"goreleaser(?:{O}\s+release)?{O}\s*(?:$|\s--)", "goreleaser"),
-)
-PUBLISH_ACTIONS = frozenset(
-    {
-        "pypa/gh-action-pypi-publish",
-        "js-devtools/npm-publish",
-        "softprops/action-gh-release",
-        "ncipollo/release-action",
-        "actions/create-release",
-        "actions/upload-release-asset",
-        "goreleaser/goreleaser-action",
-        "changesets/action",
-    }
-)
-
 
 # --------------------------------------------------------------------------
 # caches
@@ -244,7 +207,7 @@ def self_hosted(job: Job) -> bool:
 
 
 # --------------------------------------------------------------------------
-# installs and publishes
+# installs
 
 
 def _install_hits(step: Step) -> list[str]:
@@ -271,18 +234,3 @@ def installs(step: Step) -> str | None:
         return uses.name
     hits = _install_hits(step)
     return hits[0] if hits else None
-
-
-def publishes(step: Step, job: Job) -> str | None:
-    """What the step publishes with (for messages), or ``None``."""
-    uses = step.uses
-    name = uses.name.lower() if uses is not None and uses.is_remote else ""
-    # changesets/action publishes only when given a `publish` command.
-    if name in PUBLISH_ACTIONS and (name != "changesets/action" or step.with_.get("publish")):
-        return uses.name if uses is not None else name
-    if step.run:
-        for m in match_commands(command_segments(step.run), PUBLISH_COMMANDS):
-            if not re.search(r"\s(?:--help|-h|--dry-run|--snapshot)(?=\s|$)", m.segment.text):
-                return m.text
-    push = next(step_pushes(step, job), None)
-    return f"{push.what} (image push)" if push is not None else None
