@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.repository import Repository
+from pytest_devops_policy.formats.github_actions.repository import Repository, runs_on_github
 from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, StepHit, classify_job
 from pytest_devops_policy.knowledge.ci.pull_requests import pr_events, ran_jobs, workflow_path
 from pytest_devops_policy.options import GhaOptions
@@ -58,6 +58,7 @@ def _categories(hit: StepHit) -> frozenset[str]:
         "https://docs.github.com/en/code-security/code-scanning",
         "https://github.com/actions/dependency-review-action",
     ),
+    applies=runs_on_github,
     example=(
         "on:\n"
         "  push:\n"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.repository import Repository
+from pytest_devops_policy.formats.github_actions.repository import Repository, runs_on_github
 from pytest_devops_policy.formats.github_actions.workflow import Workflow
 from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, classify_job
 from pytest_devops_policy.knowledge.ci.lint import lint_actions, lint_commands, lint_hits
@@ -43,6 +43,7 @@ _NOT_SOURCE = frozenset({"docs", "doc", "documentation"})
         "scorecard:CI-Tests",
         "https://docs.github.com/en/actions/using-workflows/events-that-trigger-workflows#pull_request",
     ),
+    applies=runs_on_github,
     example=(
         "on:\n"
         "  push:\n"
