@@ -375,6 +375,7 @@ SCAN_ACTIONS: tuple[ActionPattern, ...] = (
     _a("snyk/actions/*", "snyk", ["deps"]),
     _a("actions/dependency-review-action", "dependency-review", ["deps"]),
     _a("google/osv-scanner-action", "osv", ["deps"]),
+    _a("golang/govulncheck-action", "go", ["deps"]),
     _a("pypa/gh-action-pip-audit", "python", ["deps"]),
     _a("securego/gosec", "go", ["sast"]),
     _a("bridgecrewio/checkov-action", "checkov", ["iac"]),

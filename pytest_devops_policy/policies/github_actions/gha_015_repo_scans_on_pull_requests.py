@@ -16,7 +16,7 @@ _WANTED = {
     "sast": "SAST (github/codeql-action/analyze, semgrep, bandit, gosec, snyk code test)",
     "deps": (
         "dependency scanning (actions/dependency-review-action, osv-scanner, pip-audit, "
-        "npm audit, govulncheck, trivy fs, or a .github/dependabot.yml)"
+        "npm audit, govulncheck, trivy fs, or a Dependabot or Renovate config)"
     ),
     "image": (
         "image or Dockerfile scanning (trivy image/config, grype, docker/scout-action, "
@@ -48,7 +48,7 @@ def _categories(hit: StepHit) -> frozenset[str]:
     remediation=(
         "Add a workflow triggered on pull_request (or merge_group) that runs SAST "
         "(github/codeql-action/analyze or semgrep), dependency scanning "
-        "(actions/dependency-review-action, or a .github/dependabot.yml) and, when the "
+        "(actions/dependency-review-action, or a Dependabot or Renovate config) and, when the "
         "repository has Dockerfiles, an image or Dockerfile scan (trivy, hadolint)."
     ),
     controls=("NIST-800-53-RA-5", "NIST-800-53-SA-11", "OpenSSF-Scorecard-SAST"),
@@ -116,15 +116,10 @@ def repo_scans_on_pull_requests(
                     name = step.uses.name.lower() if step.uses is not None else ""
                     if step.index in run_steps and name.startswith(_DOCKERFILE_ACTIONS):
                         found.setdefault("image", f"{ran.where(step)} uses '{name}'")
-    dependabot = repository.dependabot
-    if (
-        "deps" not in found
-        and options.dependabot_counts_as_scan
-        and dependabot is not None
-        and dependabot.error is None
-        and dependabot.updates
-    ):
-        found["deps"] = dependabot.path
+    if "deps" not in found and options.dependabot_counts_as_scan:
+        tool = _update_tool(repository)
+        if tool is not None:
+            found["deps"] = tool
     wanted = ["sast", "deps"]
     docker_dirs = repository.ecosystems.get("docker", ())
     if docker_dirs:
@@ -148,13 +143,14 @@ def repo_scans_on_pull_requests(
             f"here, but {'; '.join(remote[:3])}: a remote reusable workflow may run it"
         )
         return
+    tool = _update_tool(repository)
     ignored = (
-        f"; {dependabot.path} does not count (gha.dependabot_counts_as_scan = false)"
-        if "deps" in missing and dependabot is not None and not options.dependabot_counts_as_scan
+        f"; {tool} does not count (gha.dependabot_counts_as_scan = false)"
+        if "deps" in missing and tool is not None and not options.dependabot_counts_as_scan
         else ""
     )
     yield Violation(
-        f"the pull-request workflows ({', '.join(pr_files)}) do not run {needs}"
+        f"the pull-request workflows ({_dirs(tuple(pr_files))}) do not run {needs}"
         + (
             f"; the repository has Dockerfiles in {_dirs(docker_dirs)}"
             if "image" in missing
@@ -163,6 +159,17 @@ def repo_scans_on_pull_requests(
         + ignored
         + (f". Found: {have}" if have else "")
     )
+
+
+def _update_tool(repository: Repository) -> str | None:
+    """The Dependabot or Renovate config that proposes updates (and, with them, security
+    fixes), which (b) counts with ``gha.dependabot_counts_as_scan``."""
+    dependabot, renovate = repository.dependabot, repository.renovate
+    if dependabot is not None and dependabot.error is None and dependabot.updates:
+        return dependabot.path
+    if renovate is not None and renovate.error is None and renovate.enabled:
+        return renovate.path
+    return None
 
 
 def _dirs(dirs: tuple[str, ...]) -> str:
