@@ -153,7 +153,7 @@ _JSON5_ESCAPES = {
     "'": "'", '"': '"', "\\": "\\", "/": "/",
 }  # fmt: skip
 _JSON5_NUMBER = re.compile(
-    r"[+-]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"[+-]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
 )
 _JSON5_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _MAX_JSON5_DEPTH = 200
