@@ -32,7 +32,7 @@ from pytest_devops_policy.knowledge.ci.caching import (
     action_major,
     cache_action,
     default_enabled,
-    installs,
+    job_installs,
     self_hosted,
     setup_node_auto,
     value_enables,
@@ -174,7 +174,7 @@ def _is_ci(job: Job, context: Context) -> bool:
 def _applies(job: Job, context: Context) -> bool:
     if not job.steps:
         return False
-    installing = any(installs(s) for s in job.steps)
+    installing = bool(job_installs(job))
     if _releases(job):
         return installing or any(_restores(s) for s in job.steps)
     return installing and _is_ci(job, context)
@@ -314,7 +314,7 @@ def ci_cache_yes_release_cache_no(job: Job, context: Context) -> Iterator[Violat
         return
     if not _is_ci(job, context) or _ci_cached(job):
         return
-    installers = [(s, what) for s in job.steps if (what := installs(s)) is not None]
+    installers = job_installs(job)
     if not installers:
         return
     first, _ = installers[0]
