@@ -380,3 +380,36 @@ def test_fixture_repositories_and_test_projects(tmp_path: Path) -> None:
     assert facts["ecosystems"] == {"pip": ["src", "tests"]}
     assert "fixture" not in facts
     assert json.loads(describe(str(inner)))["fixture"] == "checks/testdata"
+
+
+LINT_ACTION = """\
+name: Lint
+description: the linters
+runs:
+  using: composite
+  steps:
+    - run: ruff check .
+      shell: bash
+"""
+
+
+def test_a_linter_in_a_local_composite_action_counts_and_is_followed(
+    pytester: pytest.Pytester,
+) -> None:
+    _repo(pytester.path)
+    ci = pytester.path / ".github" / "workflows" / "ci.yml"
+    ci.write_text(
+        CI.replace("      - run: ruff check .\n", "      - uses: ./.github/actions/lint\n")
+    )
+    action = pytester.path / ".github" / "actions" / "lint" / "action.yml"
+    action.parent.mkdir(parents=True)
+    action.write_text(LINT_ACTION, encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-023") == {"passed": 1}
+    # The result cache keys the repository's verdict on the action too.
+    action.write_text(LINT_ACTION.replace("ruff check .", "echo no lint"), encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-023") == {"failed": 1}
+    # A test data repository inside this one is no repository GitHub runs: no items.
+    _repo(pytester.path / "tests" / "testdata" / "repo")
+    result = pytester.runpytest("--devops-policy-only", POLICY_ITEMS, "--collect-only", "-q")
+    repos = [line for line in result.outlines if "::repository::" in line]
+    assert repos and not [line for line in repos if "testdata" in line]

@@ -7,8 +7,14 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.repository import Repository, runs_on_github
+from pytest_devops_policy.formats.github_actions.workflow import Job, Step
 from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, StepHit, classify_job
-from pytest_devops_policy.knowledge.ci.pull_requests import pr_events, ran_jobs, workflow_path
+from pytest_devops_policy.knowledge.ci.pull_requests import (
+    called_actions,
+    pr_events,
+    ran_jobs,
+    workflow_path,
+)
 from pytest_devops_policy.options import GhaOptions
 
 # What each required category means, with examples of what satisfies it.
@@ -106,16 +112,15 @@ def repo_scans_on_pull_requests(
         pr_files.append(workflow_path(wf))
         for event in events:
             for ran in ran_jobs(wf, event, index.resolve, remote):
-                run_steps = {s.index for s in ran.steps(event)}
-                for hit in classify_job(ran.job, cfg).scan_steps:
-                    if hit.index not in run_steps:
-                        continue
-                    for cat in _categories(hit):
-                        found.setdefault(cat, f"{ran.where()} {hit.describe(cat)}")
-                for step in ran.job.steps:
-                    name = step.uses.name.lower() if step.uses is not None else ""
-                    if step.index in run_steps and name.startswith(_DOCKERFILE_ACTIONS):
-                        found.setdefault("image", f"{ran.where(step)} uses '{name}'")
+                units: list[tuple[Job, list[Step], str]] = [
+                    (ran.job, list(ran.steps(event)), ran.where())
+                ]
+                units += [
+                    (called.job, list(called.steps(event)), called.where)
+                    for called in called_actions(ran, event, index.resolve_action)
+                ]
+                for job, steps, where in units:
+                    _scans(job, steps, where, cfg, found)
     if "deps" not in found and options.dependabot_counts_as_scan:
         tool = _update_tool(repository)
         if tool is not None:
@@ -159,6 +164,22 @@ def repo_scans_on_pull_requests(
         + ignored
         + (f". Found: {have}" if have else "")
     )
+
+
+def _scans(
+    job: Job, steps: list[Step], where: str, cfg: ClassifierConfig, found: dict[str, str]
+) -> None:
+    """Record the scan categories that ``steps`` (the ones that run, of ``job`` or of a
+    composite action it calls) cover, with where they are, into ``found``."""
+    run_steps = {s.index for s in steps}
+    for hit in classify_job(job, cfg).scan_steps:
+        if hit.index in run_steps:
+            for cat in _categories(hit):
+                found.setdefault(cat, f"{where} {hit.describe(cat)}")
+    for step in steps:
+        name = step.uses.name.lower() if step.uses is not None else ""
+        if name.startswith(_DOCKERFILE_ACTIONS):
+            found.setdefault("image", f"{where} {step.label} uses '{name}'")
 
 
 def _update_tool(repository: Repository) -> str | None:
