@@ -86,7 +86,7 @@ class RanJob:
 @dataclass(frozen=True)
 class CalledAction:
     """A local composite action that a running step calls, as a job of its ``runs.steps``;
-    ``where`` says how it is reached (``… job 'lint' step 2 → composite action 'Lint'``)."""
+    ``where`` says how it is reached (``composite action 'Lint' (called by … step 2)``)."""
 
     job: ActionJob
     where: str
