@@ -360,6 +360,7 @@ class Repository(Subject["WorkflowIndex"]):
         self.config_errors: list[str] = []
         # A .pre-commit-config.yaml with a top-level `ci:` table: pre-commit.ci lints PRs.
         self.pre_commit_ci = False
+        self.pre_commit_config = False  # a .pre-commit-config.yaml exists
         for config in facts.get("configs") or ():
             self._add_config(config)
 
@@ -368,6 +369,7 @@ class Repository(Subject["WorkflowIndex"]):
         error = config.get("error")
         is_dependabot = path.startswith(".github/dependabot.")
         if path == ".pre-commit-config.yaml":
+            self.pre_commit_config = True
             self.pre_commit_ci = error is None and _has_ci_table(str(config.get("text", "")))
             return
         if error is not None:

@@ -147,6 +147,13 @@ def commit_checks_present(
             problems.append(
                 "no pull-request workflow runs a linter (ruff, flake8, mypy, eslint, "
                 "golangci-lint, pre-commit run, prettier --check, cargo clippy...)"
+                + (
+                    " (.pre-commit-config.yaml has no ci: table, the sign that pre-commit.ci "
+                    "runs it on pull requests: if it does, add one (ci: {skip: []} changes "
+                    "nothing))"
+                    if repository.pre_commit_config
+                    else ""
+                )
             )
         if not tests:
             problems.append(
