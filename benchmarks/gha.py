@@ -2,9 +2,10 @@
 
 ``python benchmarks/gha.py TREE [--zizmor PATH] [--repeat K] [--json PATH]``
 
-* ours: every workflow file the plugin would collect under TREE is parsed once and judged by
-  every built-in GHA policy, in this process (no pytest; the engine's own ``analyse``), after one
-  warm-up pass that imports the parser and the policies. CPU time (``time.process_time``),
+* ours: every workflow file the plugin would collect under TREE is read and parsed once (the
+  run's parse cache, shared with the workflow index) and judged by every built-in GHA policy, in
+  this process (no pytest; the engine's own ``analyse``), after one warm-up pass that imports
+  the parser and the policies; the file reads count. CPU time (``time.process_time``),
   best of K passes, divided by the number of workflows.
 * zizmor: ``zizmor --offline --no-exit-codes --format plain`` on the same files, as one child
   process; its CPU time (user + sys of the child, from ``os.wait4``), best of K, divided by the
@@ -40,7 +41,7 @@ def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
     from pytest_devops_policy.context import Context, ParseCache
     from pytest_devops_policy.engine.analysis import analyse
     from pytest_devops_policy.engine.registry import PolicySet
-    from pytest_devops_policy.model import Source, decode
+    from pytest_devops_policy.model import ParseError
     from pytest_devops_policy.options import Options
     from pytest_devops_policy.policies import builtin_policies
 
@@ -51,16 +52,19 @@ def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
     policies = PolicySet(gha, {k: tuple(v) for k, v in by_subject.items()})
     fmt = kinds.by_name("github-actions").format
     options = Options.from_flat({}, kinds.option_classes())
-    texts = [(p, decode(p.read_bytes())) for p in files]
 
     def one_pass() -> tuple[float, int, int]:
         cache = ParseCache(str(tree), [str(tree)], options=options)
         context = Context(options, cache)
         items = findings = 0
         start = time.process_time()
-        for path, text in texts:
-            source = Source(path=str(path), relpath=path.relative_to(tree).as_posix(), text=text)
-            parsed = fmt.adjust(fmt.parse(source, options), context)
+        for path in files:
+            # Through the run's parse cache, as the plugin does: the workflow index (reusable
+            # workflows, local actions) reads the same parsed files.
+            parsed = cache.get(str(path), "github-actions")
+            if isinstance(parsed, ParseError):
+                continue
+            parsed = fmt.adjust(parsed, context)
             result = analyse(parsed, policies, context)
             for resource in result.resources:
                 items += len(resource.outcomes)

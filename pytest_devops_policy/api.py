@@ -111,6 +111,9 @@ class Policy:
     references: tuple[str, ...] = ()
     example: str = ""
     use_instead: str = ""
+    # (subject, context) -> how the subject was read, printed under a failing item with -v
+    # (the job classifier's reasons); computed only when the policy fails.
+    detail: Callable[[Any, Any], str | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def origin(self) -> str:
@@ -170,6 +173,7 @@ def policy(
     kind: str | None = None,
     example: str = "",
     use_instead: str = "",
+    detail: Callable[[Any, Any], str | None] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Attach policy metadata to a function; the function itself is returned unchanged.
 
@@ -178,6 +182,9 @@ def policy(
     receives the run context (settings and cross-object indexes).
     ``applies`` is a predicate over the subject (and optionally the context, for
     settings); where it is false, no item is generated at all (the catalog's N/A).
+    ``detail`` (subject, context) returns how the subject was read (for example why a job
+    counts as a deploy job); it runs only when the policy fails, and the text is printed
+    under the failure with ``-v``.
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -218,6 +225,7 @@ def policy(
             references=tuple(references),
             example=example,
             use_instead=use_instead,
+            detail=detail,
         )
         setattr(func, _ATTR, meta)
         return func

@@ -750,3 +750,74 @@ def test_environment_on_a_test_job_scopes_its_secrets() -> None:
     jc = classify(JobFacts(id="integration-test", environment="uv-test-registries", steps=steps))
     assert not jc.is_deploy
     assert "runs tests and deploys nothing" in jc.notes[0]
+
+
+def test_expression_environment_with_known_names() -> None:
+    jobs = _jobs(
+        """
+        on: push
+        jobs:
+          publish-image:
+            runs-on: ubuntu-latest
+            environment: ${{ inputs.push && 'release' || 'release-test' }}
+            steps:
+              - uses: depot/build-push-action@v1
+                with: {push: true}
+          ship:
+            runs-on: ubuntu-latest
+            strategy:
+              matrix:
+                env: [staging, production]
+            environment: ${{ matrix.env }}
+            steps:
+              - run: ./go.sh
+        """
+    )
+    publish = classify_job(jobs["publish-image"])
+    assert not publish.is_deploy and publish.is_release
+    assert "can be 'release', 'release-test'" in " ".join(publish.notes)
+    ship = classify_job(jobs["ship"])
+    assert ship.is_production and not ship.environment_dynamic
+    assert ship.production_reasons == (
+        "environment '${{ matrix.env }}' (can be 'production') matches the production pattern",
+    )
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "Azure/static-web-apps-deploy",
+        "Azure/functions-container-action",
+        "OctopusDeploy/deploy-release-action",
+        "redhat-actions/oc-new-app",
+    ],
+)
+def test_deploy_actions_of_the_deployment_templates(action: str) -> None:
+    jobs = _jobs(
+        f"""
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: {action}@v1
+        """
+    )
+    jc = classify_job(jobs["build"])
+    assert jc.is_deploy and jc.deploy_steps[0].what == action
+
+
+def test_static_web_apps_close_is_no_deploy() -> None:
+    jobs = _jobs(
+        """
+        on: pull_request
+        jobs:
+          close_pull_request_job:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: Azure/static-web-apps-deploy@v1
+                with:
+                  action: close
+        """
+    )
+    assert not classify_job(jobs["close_pull_request_job"]).is_deploy

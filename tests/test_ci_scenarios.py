@@ -98,3 +98,14 @@ def test_attacker_branches_vary_literals_and_skip_protected() -> None:
     names = attacker_branches(["refs/heads/main", "/main"], lambda b: b in ("main", "master"))
     assert "main" not in names
     assert {"main-x", "x/main", "feature"} <= set(names)
+
+
+def test_possible_values_of_and_or_chains() -> None:
+    from pytest_devops_policy.formats.github_actions.expressions import parse_expression
+    from pytest_devops_policy.knowledge.ci.scenarios import possible_values
+
+    assert possible_values(parse_expression("matrix.pgo && 60 || 30")) == [60, 30]
+    assert possible_values(parse_expression("inputs.t || 15")) is None  # inputs.t itself
+    assert possible_values(parse_expression("fromJSON('20')")) == [20]
+    matrix = {("matrix", "t"): [5, 8]}
+    assert possible_values(parse_expression("matrix.t"), matrix.get) == [5, 8]

@@ -294,3 +294,32 @@ def test_seed_gha_009_not_applicable() -> None:
     policy = builtin_by_id()["GHA-009"]
     context = Context({}, ParseCache("/repo"))
     assert not [s for s in parsed.subjects if s.key == "job" and policy.applies_to(s, context)]
+
+
+# --------------------------------------------------------------------------- GHA-010
+
+
+@pytest.mark.parametrize(
+    ("uses", "severity"),
+    [
+        ("actions/checkout@v6", Severity.LOW),
+        ("actions/checkout@v4.2.2", Severity.MEDIUM),
+        # a SHA pin: the version its trailing comment names
+        ("actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2", Severity.LOW),
+        ("actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # tag=v6.0.1", Severity.LOW),
+        ("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2", Severity.MEDIUM),
+        ("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683", Severity.MEDIUM),
+    ],
+)
+def test_gha_010_checkout_v6_is_low(uses: str, severity: Severity) -> None:
+    text = f"""
+        on: push
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: {uses}
+              - run: make
+        """
+    found = _findings("GHA-010", text)
+    assert [sev or Severity.MEDIUM for _, sev, _ in found] == [severity]

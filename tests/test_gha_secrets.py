@@ -152,7 +152,7 @@ def test_gha_006_only_jobs_with_untrusted_checkout_fail_in_privileged_workflows(
     assert "job 'untrusted'" in found[0][2] and "gh pr checkout" in found[0][2]
 
 
-# -- knowledge.ci.untrusted_checkout (shared with GHA-009)
+# -- knowledge.ci.checkout (shared by GHA-006 and GHA-009)
 
 
 @pytest.mark.parametrize(
@@ -160,27 +160,40 @@ def test_gha_006_only_jobs_with_untrusted_checkout_fail_in_privileged_workflows(
     [
         (
             "uses: actions/checkout@v4\n  with: {ref: '${{ github.event.pull_request.head.sha }}'}",
-            "ref from",
+            "ref: ${{ github.event.pull_request.head.sha }}",
         ),
-        ("uses: actions/checkout@v4\n  with: {ref: '${{ github.head_ref }}'}", "ref from"),
+        (
+            "uses: actions/checkout@v4\n  with: {ref: '${{ github.head_ref }}'}",
+            "ref: ${{ github.head_ref }}",
+        ),
         (
             "uses: actions/checkout@v4\n"
             "  with: {ref: 'refs/pull/${{ github.event.number }}/merge'}",
-            "refs/pull",
+            "ref: refs/pull/${{ github.event.number }}/merge",
         ),
         (
             "uses: actions/checkout@v4\n"
             "  with: {repository: '${{ github.event.pull_request.head.repo.full_name }}'}",
-            "head repository",
+            "repository: ${{ github.event.pull_request.head.repo.full_name }}",
         ),
         (
             "uses: actions/checkout@v4\n  with: {ref: '${{ github.event.workflow_run.head_sha }}'}",
-            "ref from",
+            "ref: ${{ github.event.workflow_run.head_sha }}",
         ),
         ("run: gh pr checkout ${{ github.event.number }}", "gh pr checkout"),
-        ("run: git fetch origin pull/42/head:pr", "git fetch pull/42"),
-        ("run: git -C src fetch upstream +refs/pull/42/merge", "git fetch +refs/pull"),
-        ("run: git checkout ${{ github.event.pull_request.head.sha }}", "git checkout of"),
+        (
+            "run: git fetch origin pull/42/head:pr",
+            "'git fetch origin pull/42/head:pr' (a pull request ref)",
+        ),
+        (
+            "run: git -C src fetch upstream +refs/pull/42/merge",
+            "+refs/pull/42/merge' (a pull request ref)",
+        ),
+        (
+            "run: git checkout ${{ github.event.pull_request.head.sha }}",
+            "github.event.pull_request.head.sha }}",
+        ),
+        ("run: git pull origin pull/42/head", "(a pull request ref)"),
         ("uses: actions/checkout@v4", None),
         (
             "uses: actions/checkout@v4\n  with: {ref: '${{ github.event.pull_request.base.sha }}'}",
@@ -192,10 +205,7 @@ def test_gha_006_only_jobs_with_untrusted_checkout_fail_in_privileged_workflows(
     ],
 )
 def test_untrusted_checkouts(step: str, how: str | None) -> None:
-    from pytest_devops_policy.knowledge.ci.untrusted_checkout import (
-        is_privileged,
-        untrusted_checkouts,
-    )
+    from pytest_devops_policy.knowledge.ci.checkout import is_privileged, untrusted_checkouts
 
     body = textwrap.indent(step, " " * 6).replace("      ", "      - ", 1)
     (job,) = _jobs(f"on: pull_request_target\njobs:\n  a:\n    runs-on: x\n    steps:\n{body}\n")
@@ -204,7 +214,7 @@ def test_untrusted_checkouts(step: str, how: str | None) -> None:
     if how is None:
         assert found == []
     else:
-        assert len(found) == 1 and how in found[0].how, found
+        assert len(found) == 1 and how in found[0].what, found
 
 
 # -- GHA-011 and the S003 seed (catalog §7.3)

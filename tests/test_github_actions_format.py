@@ -395,6 +395,25 @@ def test_job_fields() -> None:
             "missing",
         ),
         ("checkout", "invalid", "checkout", None, "missing"),
+        # empty and '.' path segments are ignored, as GitHub does
+        ("actions/checkout/.@v4", "action", "actions/checkout", "v4", "version-tag"),
+        ("actions/checkout////@v4", "action", "actions/checkout", "v4", "version-tag"),
+        (
+            "github/codeql-action/./init@v3",
+            "action",
+            "github/codeql-action/init",
+            "v3",
+            "version-tag",
+        ),
+        # self-repository references: this repository at the running commit
+        ("$/.github/actions/setup", "local", "$/.github/actions/setup", None, "missing"),
+        (
+            "$/.github/workflows/plan.yml",
+            "local-workflow",
+            "$/.github/workflows/plan.yml",
+            None,
+            "missing",
+        ),
     ],
 )
 def test_parse_uses(raw: str, kind: str, name: str, ref: str | None, ref_kind: str) -> None:
@@ -470,7 +489,20 @@ def test_find_expressions_positions_and_quotes() -> None:
             ["github.sha", "github.head_ref"],
         ),
         ("toJSON(github.event)", ["github.event"], ["github.event"]),
-        ("fromJSON(steps.x.outputs.y).z", ["steps.x.outputs.y"], ["steps.x.outputs.y"]),
+        ("fromJSON(steps.x.outputs.y).z", ["steps.x.outputs.y"], ["steps.x.outputs.y.z"]),
+        (
+            "(github.event.pull_request || github.event.issue).number",
+            ["github.event.pull_request", "github.event.issue"],
+            ["github.event.pull_request.number", "github.event.issue.number"],
+        ),
+        ("toJSON(github.event)[inputs.k]", ["github.event", "inputs.k"], ["github.event.*"]),
+        # `a && b` outputs a only when a is falsy ('', 0, false, null): no text
+        ("fromJSON(inputs.ft) && '_ft' || ''", ["inputs.ft"], []),
+        (
+            "github.event.issue && github.event.issue.title",
+            ["github.event.issue", "github.event.issue.title"],
+            ["github.event.issue.title"],
+        ),
         ("hashFiles(github.event.issue.title)", ["github.event.issue.title"], []),
         ("github.event[inputs.k]", ["github.event.*", "inputs.k"], ["github.event.*"]),
     ],

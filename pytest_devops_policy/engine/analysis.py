@@ -27,6 +27,7 @@ class Outcome:
     violations: list[ResolvedViolation] = field(default_factory=list)
     unknowns: list[str] = field(default_factory=list)
     error: str | None = None  # the policy raised: a short traceback
+    detail: str | None = None  # how the subject was read (``Policy.detail``), when it failed
 
     @property
     def secrets(self) -> list[str]:
@@ -68,7 +69,13 @@ def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
     except Exception as exc:  # a bug in a policy fails its item, never the run
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))
         return Outcome(policy.id, error=text)
-    return Outcome(policy.id, finding.violations, finding.unknowns)
+    detail = None
+    if finding.violations and policy.detail is not None:
+        try:
+            detail = policy.detail(subject, context)
+        except Exception:  # an explanation must never fail the item it explains
+            detail = None
+    return Outcome(policy.id, finding.violations, finding.unknowns, detail=detail)
 
 
 def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileResult:

@@ -525,7 +525,7 @@ def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
 
 
-FORMAT_VERSION = 5  # bump when the entry or pack shape changes: old entries become misses
+FORMAT_VERSION = 6  # bump when the entry or pack shape changes: old entries become misses
 
 
 # --------------------------------------------------------------------------- the codec
@@ -564,7 +564,10 @@ def to_json(result: FileResult, text: str) -> dict[str, Any]:
                     [clean(v.message), v.line, v.col, int(v.severity), span, list(v.anchors)]
                 )
             error = clean(o.error) if o.error is not None else None
-            outcomes.append([o.policy_id, violations, [clean(u) for u in o.unknowns], error])
+            detail = clean(o.detail) if o.detail is not None else None
+            outcomes.append(
+                [o.policy_id, violations, [clean(u) for u in o.unknowns], error, detail]
+            )
         annotations = [
             [ids, {k: clean(str(val)) for k, val in attrs.items()}] for ids, attrs in r.annotations
         ]
@@ -605,7 +608,7 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
     )
     for label, name, line, col, wlines, notes, outcomes in data["resources"]:
         parsed_outcomes = []
-        for policy_id, violations, unknowns, err in outcomes:
+        for policy_id, violations, unknowns, err, detail in outcomes:
             resolved = []
             for message, vline, vcol, severity, span, anchors in violations:
                 secret = text[span[0] : span[0] + span[1]] if span else None
@@ -619,7 +622,9 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
                         tuple(int(n) for n in anchors),
                     )
                 )
-            parsed_outcomes.append(Outcome(str(policy_id), resolved, list(unknowns), err))
+            parsed_outcomes.append(
+                Outcome(str(policy_id), resolved, list(unknowns), err, detail=detail)
+            )
         result.resources.append(
             ResourceResult(
                 str(label),

@@ -3,8 +3,9 @@
 Shared by GHA-012 (environment), GHA-013 (tests), GHA-014 (scans) and GHA-017
 (verification). The pieces:
 
-* ``job_class``: the classifier's verdict, with local reusable workflows resolved
-  (a caller job deploys when its callee's jobs do, §3.3 (e)).
+* ``job_class`` (``knowledge.ci.deploys``, shared by every deploy-discipline policy): the
+  classifier's verdict, with local reusable workflows resolved (a caller job deploys when
+  its callee's jobs do, §3.3 (e)).
 * ``can_run_after``: can a job still run when a job it needs failed (or was
   skipped)? Evaluated on the ``if:`` expressions with three-valued logic
   (``conditions.py``), following the skip down the ``needs`` graph: GitHub skips a
@@ -37,17 +38,23 @@ from typing import Any
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step, Workflow
 from pytest_devops_policy.indexes.workflows import WorkflowIndex
-from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, JobClass, classify_job
+from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, JobClass
 from pytest_devops_policy.knowledge.ci.conditions import (
     FAILED,
     SUCCEEDED,
     UNKNOWN,
     condition_outcome,
 )
+from pytest_devops_policy.knowledge.ci.deploys import (
+    callee_of,
+    classifier_config,
+    is_deploy,
+    job_class,
+    why_deploy,
+)
 from pytest_devops_policy.knowledge.ci.jobs import StepHit
 from pytest_devops_policy.knowledge.ci.patterns import CommandPattern
 from pytest_devops_policy.knowledge.ci.segments import command_segments
-from pytest_devops_policy.options import GhaOptions
 
 __all__ = [
     "SKIPPED",
@@ -75,40 +82,12 @@ SKIPPED = {"failure": False, "success": False, "always": True, "cancelled": Fals
 _MAX_DEPTH = 5  # reusable workflows nest at most 4 levels deep on GitHub
 
 
-def classifier(context: Context) -> ClassifierConfig:
-    return ClassifierConfig.from_options(context.options(GhaOptions))
+classifier = classifier_config
 
 
 def workflow_index(job: Job, context: Context) -> WorkflowIndex | None:
     index: WorkflowIndex | None = context.index(job)
     return index
-
-
-def job_class(job: Job, context: Context) -> JobClass:
-    """The classification of ``job``, a local reusable-workflow caller judged by its callee."""
-    cfg = classifier(context)
-    if job.uses is None or job.uses.kind != "local-workflow":
-        return classify_job(job, cfg)  # memoised on the job
-    index = workflow_index(job, context)
-    if index is None:
-        return classify_job(job, cfg)
-
-    def build() -> JobClass:
-        return classify_job(job, cfg, index.resolve)
-
-    return context.cache.memo_on(job, build, ("workflow_gates.job_class", id(cfg)))
-
-
-def is_deploy(job: Job, context: Context) -> bool:
-    return job_class(job, context).is_deploy
-
-
-def callee_of(job: Job, context: Context) -> Workflow | None:
-    """The local reusable workflow ``job`` calls, when it is in the repository."""
-    if job.uses is None or job.uses.kind != "local-workflow":
-        return None
-    index = workflow_index(job, context)
-    return index.resolve(job.uses) if index is not None else None
 
 
 def callers(workflow: Workflow, context: Context) -> list[Job]:
@@ -142,13 +121,7 @@ def where(job: Job) -> str:
     return f"{job.display} ({job.source.relpath}:{job.line})"
 
 
-def describe_deploy(jc: JobClass, limit: int = 2) -> str:
-    """Why the job counts as a deploy job, for messages."""
-    reasons = list(jc.deploy_reasons[:limit])
-    more = len(jc.deploy_reasons) - limit
-    if more > 0:
-        reasons.append(f"+{more} more")
-    return "; ".join(reasons)
+describe_deploy = why_deploy
 
 
 def truthy_setting(value: Any) -> bool:
@@ -533,7 +506,7 @@ def pushes_protected_refs_only(workflow: Workflow, cfg: ClassifierConfig) -> boo
     if branches is None:
         return "tags" in push.config or "tags-ignore" in push.config  # tags only
     positive = [b for b in branches if not b.startswith("!")]
-    return all(b in cfg.default_branches for b in positive)
+    return all(cfg.is_default_branch(b) for b in positive)
 
 
 @dataclass(frozen=True)

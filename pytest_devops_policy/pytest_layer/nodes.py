@@ -86,11 +86,13 @@ class PolicyFailureRepr(TerminalRepr):
     """Plain failure text in the shape ``--tb`` asks for; ``explained`` (decided once, when
     the report is made) says its policy's why/fix were already printed in this run."""
 
-    def __init__(self, exc: PolicyFailed, style: str, explained: set[str]) -> None:
+    def __init__(
+        self, exc: PolicyFailed, style: str, explained: set[str], verbose: bool = False
+    ) -> None:
         self.style = style
         parts = []
-        for text in exc.texts:  # why/fix once per policy and run
-            parts.append(text.render(style, text.policy_id in explained))
+        for text in exc.texts:  # why/fix once per policy and run; how it was read with -v
+            parts.append(text.render(style, text.policy_id in explained, verbose))
             explained.add(text.policy_id)
         self.text = "\n".join(parts)
         lines = [line for text in exc.texts for line in text.lines]
@@ -135,7 +137,8 @@ class _Base(pytest.Item):
     ) -> str | TerminalRepr:
         if isinstance(excinfo.value, PolicyFailed):
             style = str(self.config.getoption("tbstyle", "auto") or "auto")
-            return PolicyFailureRepr(excinfo.value, style, self.state.explained)
+            verbose = self.config.get_verbosity() > 0
+            return PolicyFailureRepr(excinfo.value, style, self.state.explained, verbose)
         if isinstance(excinfo.value, PolicyError):
             return f"internal error while checking {self.nodeid}:\n{excinfo.value}"
         # A bug in a policy: keep it short but honest about where it happened.

@@ -13,7 +13,7 @@ K8S-001 run-as-non-root [high]: container 'web' may run as root
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.evaluate import ResolvedViolation
@@ -64,10 +64,18 @@ class FailureText:
     explain: list[str]
     lines: list[str]
     policy_id: str = ""
+    detail: list[str] = field(default_factory=list)  # how the subject was read: with -v
 
-    def render(self, style: str, explained: bool) -> str:
+    def render(self, style: str, explained: bool, verbose: bool = False) -> str:
         if style == "line":
             return "\n".join(self.lines)
+        if verbose and self.detail:
+            return "\n".join(
+                [
+                    FailureText(self.short, self.explain, self.lines).render(style, explained),
+                    *self.detail,
+                ]
+            )
         if style == "short" or not self.explain:
             return "\n".join(self.short)
         if explained:
@@ -82,6 +90,7 @@ def finding_text(
     violations: Sequence[ResolvedViolation],
     secrets: Secrets,
     notes: Iterable[str] = (),
+    detail: str | None = None,
 ) -> FailureText:
     """The failure of one item, secrets masked in every shape."""
     clean = redactor(secrets).with_secrets(v.secret for v in violations if v.secret)
@@ -109,7 +118,8 @@ def finding_text(
     def masked(block: list[str]) -> list[str]:
         return clean("\n".join(block)).split("\n")
 
-    return FailureText(masked(short), masked(explain), masked(lines), policy.id)
+    shown = ["  how it was read:", *(f"    {d}" for d in detail.splitlines())] if detail else []
+    return FailureText(masked(short), masked(explain), masked(lines), policy.id, masked(shown))
 
 
 def one_line(

@@ -158,7 +158,9 @@ class Verdict:
         if self.severity < settings.fail_on and not decision.expired:
             reason = f"below --devops-policy-fail-on={settings.fail_on}: " + crash
             return Judged(BELOW, reason, line=self.line, waiver_props=tuple(props))
-        text = finding_text(policy, scope.file_text.source, remaining, secrets, notes)
+        text = finding_text(
+            policy, scope.file_text.source, remaining, secrets, notes, outcome.detail
+        )
         if decision.expired:
             crash += f" (waiver expired on {decision.expired[0].expires})"
         crash = secrets(crash, newlines=False)

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "BinOp",
@@ -344,6 +345,18 @@ def _expression(text: str, body: str, start: int, end: int) -> Expression:
 
 def find_expressions(text: str) -> list[Expression]:
     """Every ``${{ … }}`` in ``text``; quote-aware, so ``'}}'`` inside a literal does not end it."""
+    if "${{" not in text:
+        return []
+    return list(_find_expressions(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_expressions(text: str) -> tuple[Expression, ...]:
+    # Memoised: many policies read the same scripts and values (expressions are immutable).
+    return tuple(_scan_expressions(text))
+
+
+def _scan_expressions(text: str) -> list[Expression]:
     out: list[Expression] = []
     pos = 0
     while True:

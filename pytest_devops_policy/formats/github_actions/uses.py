@@ -25,6 +25,11 @@ class UsesRef:
     (``owner/repo/.github/workflows/f.yml@ref``), ``local`` (``./path``),
     ``local-workflow`` (``./.github/workflows/f.yml``), ``docker``
     (``docker://image``) or ``invalid``.
+
+    The self-repository form ``$/path`` (``$/.github/workflows/f.yml``) is local too, with
+    ``self_repo`` set: GitHub resolves it in the workflow's own repository at the commit that
+    is running, with no checkout, so it is pinned by construction and is never code that a
+    job checked out.
     """
 
     raw: str
@@ -35,6 +40,7 @@ class UsesRef:
     ref: str | None = None
     local_path: str = ""
     image: ImageRef | None = None
+    self_repo: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -116,10 +122,18 @@ def parse_uses(value: str) -> UsesRef:
         local = raw[2:].rstrip("/") if raw.startswith("./") else ""
         kind = "local-workflow" if _WORKFLOW_FILE.match(local) else "local"
         return UsesRef(raw=raw, kind=kind, local_path=local)
+    if raw.startswith("$/"):
+        # Self-repository reference: the same repository at the running commit; a trailing
+        # @ref has no effect on what runs.
+        local = raw[2:].partition("@")[0].strip().rstrip("/")
+        kind = "local-workflow" if _WORKFLOW_FILE.match(local) else "local"
+        return UsesRef(raw=raw, kind=kind, local_path=local, self_repo=True)
     target, at, ref = raw.partition("@")
     parts = target.split("/")
     if len(parts) < 2 or not all(parts[:2]) or " " in target:
         return UsesRef(raw=raw, kind="invalid", ref=ref if at else None)
-    owner, repo, path = parts[0], parts[1], "/".join(parts[2:]).strip("/")
+    # GitHub ignores empty and '.' path segments: actions/checkout/.@ref is actions/checkout.
+    owner, repo = parts[0], parts[1]
+    path = "/".join(p for p in parts[2:] if p not in ("", "."))
     kind = "reusable-workflow" if _WORKFLOW_FILE.match(path) else "action"
     return UsesRef(raw=raw, kind=kind, owner=owner, repo=repo, path=path, ref=ref if at else None)

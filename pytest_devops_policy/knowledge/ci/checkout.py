@@ -1,5 +1,10 @@
 """Checkouts of untrusted code (the pull request's head, a triggering run's branch), for
-workflows that run with the base repository's privileges (GHA-009; GHA-006 asks the same).
+workflows that run with the base repository's privileges: GHA-009 (is it then run?) and
+GHA-006 (are secrets within its reach?) share this one detector.
+
+``PRIVILEGED_TRIGGERS`` / ``is_privileged(workflow)`` tell which workflows this concerns
+(``pull_request_target``, ``workflow_run``); ``untrusted_checkouts(job)`` lists a job's
+checkouts in step order.
 
 A step checks out untrusted code when it is:
 
@@ -8,7 +13,7 @@ A step checks out untrusted code when it is:
   ``github.event.workflow_run.head_sha|head_branch`` (directly, through ``||``/``&&``, or
   through an ``env`` entry), or is ``refs/pull/${{ … }}/merge|head``; or whose
   ``repository`` is the pull request's (fork) repository;
-* a ``run`` with ``gh pr checkout``, ``git fetch <remote> pull/…`` (``refs/pull/…``), or a
+* a ``run`` with ``gh pr checkout``, ``git fetch|pull <remote> pull/…`` (``refs/pull/…``), or a
   ``git fetch|checkout|switch|pull|reset|clone|worktree`` of one of those contexts (an
   expression or a ``$VAR`` whose ``env`` value is one).
 
@@ -25,19 +30,26 @@ from typing import Any
 
 from pytest_devops_policy.api import PathPart
 from pytest_devops_policy.formats.github_actions.expressions import find_expressions
-from pytest_devops_policy.formats.github_actions.workflow import Step
+from pytest_devops_policy.formats.github_actions.workflow import Job, Step, Workflow
 from pytest_devops_policy.knowledge.ci.force_push import git_subcommand
 from pytest_devops_policy.knowledge.ci.scripts import env_references, run_script
-from pytest_devops_policy.knowledge.ci.taint import flows
+from pytest_devops_policy.knowledge.ci.taint import context_matches, flows
 
 __all__ = [
+    "PRIVILEGED_TRIGGERS",
     "UNTRUSTED_REFS",
     "UNTRUSTED_REPOSITORIES",
     "UntrustedCheckout",
+    "env_lookup",
+    "is_privileged",
     "later_execution",
     "untrusted_checkout",
+    "untrusted_checkouts",
     "untrusted_contexts",
 ]
+
+# Triggers that run with the base repository's secrets and a token that may write.
+PRIVILEGED_TRIGGERS: tuple[str, ...] = ("pull_request_target", "workflow_run")
 
 # Contexts naming the pull request's (or the triggering run's) code.
 UNTRUSTED_REFS: tuple[str, ...] = (
@@ -80,8 +92,15 @@ class UntrustedCheckout:
     command: int | None = None
 
 
+def is_privileged(workflow: Workflow) -> bool:
+    """Triggered by ``pull_request_target`` or ``workflow_run``."""
+    return any(t in workflow.on for t in PRIVILEGED_TRIGGERS)
+
+
 def _matches(ctx: str, patterns: Sequence[str]) -> bool:
-    return any(ctx == p or ctx.startswith(p + ".") for p in patterns)
+    """The context is one of the patterns or a field of one; a segment chosen at run time
+    (``*``) may be any. The object above a pattern (``github.event.pull_request``) is not."""
+    return any(context_matches(ctx, p) and ctx.count(".") >= p.count(".") for p in patterns)
 
 
 def untrusted_contexts(
@@ -121,7 +140,7 @@ def _checkout_action(step: Step, env: EnvLookup | None) -> UntrustedCheckout | N
         if found:
             return UntrustedCheckout(step, ("with", "ref"), _what("ref", ref, found[0]))
         stripped = ref.strip()
-        if stripped.startswith(("refs/pull/", "pull/")):
+        if stripped.startswith("pull/") or "refs/pull/" in stripped:
             return UntrustedCheckout(step, ("with", "ref"), f"ref: {stripped} (a pull request ref)")
     repo = step.with_.get("repository")
     if isinstance(repo, str):
@@ -155,7 +174,8 @@ def _script_checkout(
         if sub is None or words[sub] not in _GIT_CHECKOUTS:
             continue
         args = words[sub + 1 :]
-        if words[sub] == "fetch" and any(_pull_ref(w) for w in args if not w.startswith("-")):
+        fetches = words[sub] in ("fetch", "pull")
+        if fetches and any(_pull_ref(w) for w in args if not w.startswith("-")):
             return UntrustedCheckout(step, ("run",), f"'{shown}' (a pull request ref)", i)
         for w in args:
             texts = [e.text for e in rs.expressions_in(w)]
@@ -181,6 +201,35 @@ def untrusted_checkout(
     return _checkout_action(step, env) or _script_checkout(step, merged, env)
 
 
+def env_lookup(job: Job, step: Step | None) -> EnvLookup:
+    """Look an ``env.X`` context up as ``step`` sees it (step, then job, then workflow env;
+    names are case-insensitive)."""
+
+    def lookup(name: str) -> Any:
+        for env in (step.env if step else {}, job.env, job.workflow.env):
+            for key, value in env.items():
+                if str(key).lower() == name.lower():
+                    return value
+        return None
+
+    return lookup
+
+
+def untrusted_checkouts(job: Job, steps: Sequence[Step] | None = None) -> list[UntrustedCheckout]:
+    """Every step of ``job`` (or of ``steps``, a callee's) that checks out untrusted code,
+    in order; each script sees the workflow and job ``env``."""
+    env = {
+        **{str(k): v for k, v in job.workflow.env.items()},
+        **{str(k): v for k, v in job.env.items()},
+    }
+    out: list[UntrustedCheckout] = []
+    for step in job.steps if steps is None else steps:
+        found = untrusted_checkout(step, env, env_lookup(job, step))
+        if found is not None:
+            out.append(found)
+    return out
+
+
 def later_execution(steps: Sequence[Step], checkout: UntrustedCheckout) -> str | None:
     """What runs after the checkout, described (``None``: nothing does)."""
     step = checkout.step
@@ -192,6 +241,8 @@ def later_execution(steps: Sequence[Step], checkout: UntrustedCheckout) -> str |
     for later in steps[step.index + 1 :]:
         if later.run is not None:
             return f"{later.label} runs a script"
-        if later.uses is not None and later.uses.kind == "local":
+        # A self-repository action ($/path) comes from the workflow's own commit, not from
+        # the checked-out tree.
+        if later.uses is not None and later.uses.kind == "local" and not later.uses.self_repo:
             return f"{later.label} runs the local action {later.uses.raw}"
     return None

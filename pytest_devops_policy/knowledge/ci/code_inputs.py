@@ -21,6 +21,8 @@ widely used actions whose README documents such an input, by lowercase ``owner/r
 | garygrossgarten/github-action-ssh | command |
 | coactions/setup-xvfb, gabrielbb/xvfb-action | run |
 | matlab-actions/run-command | command |
+| amadevus/pwsh-script | script (PowerShell) |
+| mikefarah/yq | cmd (a shell command line) |
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ CODE_INPUTS: Mapping[str, tuple[str, ...]] = {
     "coactions/setup-xvfb": ("run",),
     "gabrielbb/xvfb-action": ("run",),
     "matlab-actions/run-command": ("command",),
+    "amadevus/pwsh-script": ("script",),
+    "mikefarah/yq": ("cmd",),
 }
 
 

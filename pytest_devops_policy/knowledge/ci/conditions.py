@@ -8,6 +8,7 @@ and the status functions' results (``FAILED``, ``SUCCEEDED``); everything else i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -53,17 +54,48 @@ def _truthy(value: Any) -> bool | None:
         return None
     if value is None or value is False:
         return False
-    if isinstance(value, float):
-        return value != 0.0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value != 0 and not math.isnan(value)
     if isinstance(value, str):
         return value != ""
     return True
 
 
+def _number(value: Any) -> float:
+    """GitHub's coercion to a number: null 0, booleans 0/1, '' 0, other text parsed or NaN."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, str):
+        return math.nan  # arrays and objects
+    text = value.strip()
+    try:
+        return float(text) if text else 0.0
+    except ValueError:
+        return math.nan
+
+
 def _loose_eq(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a.lower() == b.lower()  # GitHub compares strings case-insensitively
-    return bool(a == b)
+    if type(a) is type(b) or not _scalar(a) or not _scalar(b):
+        return bool(a == b)
+    return _number(a) == _number(b)  # mixed scalar types compare as numbers
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def _compare(op: str, a: Any, b: Any) -> Any:
+    if not (isinstance(a, str) and isinstance(b, str)):
+        if not _scalar(a) or not _scalar(b):
+            return UNKNOWN
+        a, b = _number(a), _number(b)
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
 
 
 def evaluate(
@@ -109,15 +141,7 @@ def evaluate(
         return _loose_eq(left, right)
     if node.op == "!=":
         return not _loose_eq(left, right)
-    try:
-        return {
-            "<": left < right,
-            "<=": left <= right,
-            ">": left > right,
-            ">=": left >= right,
-        }[node.op]
-    except TypeError:
-        return UNKNOWN
+    return _compare(node.op, left, right)
 
 
 def condition_node(condition: str | None) -> Node | None:

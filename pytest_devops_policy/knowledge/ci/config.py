@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from pytest_devops_policy.knowledge.ci.patterns import (
+    DEFAULT_BRANCH_PLACEHOLDER,
     DEFAULT_BRANCHES,
     DEPLOY_ACTIONS,
     DEPLOY_COMMANDS,
@@ -127,6 +128,11 @@ class ClassifierConfig:
     release_commands: tuple[CommandPattern, ...] = RELEASE_COMMANDS
     release_actions: tuple[ActionPattern, ...] = RELEASE_ACTIONS
 
+    def is_default_branch(self, branch: str) -> bool:
+        """A default branch, or the ``$default-branch`` placeholder of workflow templates
+        (GitHub writes the repository's default branch there when the template is used)."""
+        return branch in self.default_branches or branch == DEFAULT_BRANCH_PLACEHOLDER
+
     @classmethod
     def from_settings(
         cls, settings: Mapping[str, Any] | None = None, prefix: str = "gha"
@@ -155,6 +161,13 @@ class ClassifierConfig:
     @classmethod
     def from_options(cls, options: GhaOptions) -> ClassifierConfig:
         """The config of a run's typed, validated ``[tool.devops-policy.gha]`` options."""
+        try:
+            return _config_of_options(options)
+        except TypeError:  # an option holding a table is not hashable: build it (interned)
+            return cls._from_options(options)
+
+    @classmethod
+    def _from_options(cls, options: GhaOptions) -> ClassifierConfig:
         o = options
         knobs: dict[str, object] = {
             "deploy_patterns": o.deploy_patterns,
@@ -177,6 +190,12 @@ class ClassifierConfig:
             "release_actions": o.release_actions,
         }
         return cls.from_settings({f"gha.{k}": v for k, v in knobs.items() if v not in (None, ())})
+
+
+@lru_cache(maxsize=16)
+def _config_of_options(options: GhaOptions) -> ClassifierConfig:
+    # Options are frozen and hashable; every policy asks for the config of every job.
+    return ClassifierConfig._from_options(options)
 
 
 @lru_cache(maxsize=1)

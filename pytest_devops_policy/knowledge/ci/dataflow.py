@@ -135,11 +135,13 @@ class TaintTracker:
         seen = seen | {key}
         parts = ctx.split(".")
         hit: Taint | None = None
-        if parts[0] == "env" and len(parts) == 2:
+        # Longer paths are fields of the value (fromJSON(steps.x.outputs.y).z): they carry
+        # whatever the value carries.
+        if parts[0] == "env" and len(parts) >= 2:
             hit = self._env(job, parts[1], step, depth, seen)
-        elif parts[0] == "steps" and len(parts) == 4 and parts[2] == "outputs":
+        elif parts[0] == "steps" and len(parts) >= 4 and parts[2] == "outputs":
             hit = self._step_output(job, parts[1], parts[3], step, depth, seen)
-        elif parts[0] == "needs" and len(parts) == 4 and parts[2] == "outputs":
+        elif parts[0] == "needs" and len(parts) >= 4 and parts[2] == "outputs":
             hit = self._job_output(job, parts[1], parts[3], depth, seen)
         elif parts[0] == "matrix" and len(parts) >= 2:
             hit = self._matrix(job, parts[1], depth, seen)

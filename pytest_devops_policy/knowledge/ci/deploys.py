@@ -1,15 +1,17 @@
-"""The job classifier with the repository at hand: callers of local reusable workflows are
-judged by the callee's jobs (catalog §3.3 (e), §3.2-4).
-
-``classify_job`` without a resolver falls back to the callee's file name; policies that
-have a ``Context`` use ``job_class`` so ``uses: ./.github/workflows/deploy.yml`` is a
-deploy job exactly when that file's jobs deploy. Shared by GHA-018, 019, 021, 024, 025.
+"""The job classifier with the repository at hand: the one ``job_class`` every
+deploy-discipline policy (GHA-012 … GHA-029) asks, so a job is classified the same way
+everywhere. Callers of local reusable workflows are judged by the callee's jobs (catalog
+§3.3 (e), §3.2-4): ``uses: ./.github/workflows/deploy.yml`` is a deploy job exactly when
+that file's jobs deploy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.triggers import Trigger
+from pytest_devops_policy.formats.github_actions.uses import UsesRef
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig
 from pytest_devops_policy.knowledge.ci.github import classify_job
@@ -22,6 +24,8 @@ __all__ = [
     "callee_of",
     "ci_trigger",
     "classifier_config",
+    "environment_gated",
+    "is_deploy",
     "job_class",
     "publish_step",
     "release_workflow",
@@ -33,32 +37,62 @@ def classifier_config(context: Context) -> ClassifierConfig:
     return ClassifierConfig.from_options(context.options(GhaOptions))
 
 
+def _local_call(job: Job) -> bool:
+    return job.uses is not None and job.uses.kind == "local-workflow"
+
+
 def callee_of(job: Job, context: Context) -> Workflow | None:
     """The local reusable workflow a caller job runs (``None``: not a caller, remote, missing)."""
-    if job.uses is None or job.uses.kind != "local-workflow":
+    if not _local_call(job):
         return None
-    found: Workflow | None = context.index(job).resolve(job.uses)
+    index = context.index(job)  # the workflow index (indexes.workflows), or None
+    if index is None or job.uses is None:
+        return None
+    found: Workflow | None = index.resolve(job.uses)
     return found
 
 
 def job_class(job: Job, context: Context) -> JobClass:
-    """The job's classification; a local caller is resolved through the workflow index."""
+    """The job's classification, the one every deploy-discipline policy uses.
+
+    A caller of a local reusable workflow is a deploy job exactly when the callee's jobs
+    deploy (§3.3 (e)), resolved through the workflow index and memoised per job and
+    classifier config; any other job's verdict is memoised on the job by ``classify_job``.
+    For a remote (or missing) callee the callee's file name decides.
+    """
     cfg = classifier_config(context)
-    if job.uses is None or job.uses.kind != "local-workflow":
+    if not _local_call(job):
         return classify_job(job, cfg)
-    index = context.index(job)
+    resolve: Callable[[UsesRef], Workflow | None] = context.index(job).resolve
 
     def build() -> JobClass:
-        return classify_job(job, cfg, index.resolve)
+        return classify_job(job, cfg, resolve)
 
     return context.cache.memo_on(job, build, ("deploys.job_class", id(cfg)))
+
+
+def is_deploy(job: Job, context: Context) -> bool:
+    return job_class(job, context).is_deploy
+
+
+def environment_gated(job: Job, context: Context) -> bool:
+    """An environment on the job, or on every deploy job of the local workflow it calls
+    (a caller cannot carry one): where approvals and deployment-branch rules apply."""
+    if job.environment is not None:
+        return True
+    callee = callee_of(job, context)
+    if callee is None:
+        return False
+    deploys = [j for j in callee.jobs.values() if is_deploy(j, context)]
+    return bool(deploys) and all(j.environment is not None for j in deploys)
 
 
 def why_deploy(jc: JobClass, limit: int = 2) -> str:
     """Why the job counts as a deploy job, for messages."""
     reasons = list(jc.deploy_reasons[:limit])
-    if len(jc.deploy_reasons) > limit:
-        reasons.append("...")
+    more = len(jc.deploy_reasons) - limit
+    if more > 0:
+        reasons.append(f"+{more} more")
     return "; ".join(reasons)
 
 

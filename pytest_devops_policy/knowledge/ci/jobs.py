@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig, config_of
-from pytest_devops_policy.knowledge.ci.patterns import TRIVY_SCAN_TYPES, CommandPattern
+from pytest_devops_policy.knowledge.ci.patterns import (
+    DEFAULT_BRANCH_PLACEHOLDER,
+    TRIVY_SCAN_TYPES,
+    CommandPattern,
+)
 from pytest_devops_policy.knowledge.ci.rollback import builtin_rollback
 from pytest_devops_policy.knowledge.ci.segments import (
     CommandMatch,
@@ -45,6 +49,8 @@ class JobFacts:
     name: str | None = None
     environment: str | None = None  # the name as written (may be an expression)
     environment_dynamic: bool = False
+    # an expression's possible names, when they are all known (``''``: no environment)
+    environment_names: Sequence[str] | None = None
     environment_url: str | None = None
     steps: Sequence[StepFacts] = ()
     callee: str | None = None  # reusable workflow reference (jobs.<id>.uses)
@@ -58,6 +64,20 @@ class JobFacts:
     @property
     def environment_set(self) -> bool:
         return self.environment is not None
+
+    @property
+    def unknown_environment(self) -> bool:
+        """The environment's name is an expression whose values are not known here."""
+        return self.environment_dynamic and self.environment_names is None
+
+    @property
+    def target_names(self) -> tuple[str, ...]:
+        """The environment names the job can deploy to (none for an unknown expression)."""
+        if self.environment is None or self.unknown_environment:
+            return ()
+        if self.environment_dynamic:
+            return tuple(n for n in self.environment_names or () if n)
+        return (self.environment,) if self.environment else ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +195,24 @@ def _command_hits(
     ]
 
 
+# Image builders that push when their `push` input is true (depot's are drop-in replacements).
+_BUILD_PUSH_ACTIONS = (
+    "docker/build-push-action",
+    "docker/bake-action",
+    "depot/build-push-action",
+    "depot/bake-action",
+)
+
+
+# Deploy actions that an input turns into a teardown (closing a pull request's preview).
+_TEARDOWN_INPUTS = {"azure/static-web-apps-deploy": ("action", "close")}
+
+
+def _teardown(action: str, with_: Mapping[str, Any]) -> bool:
+    found = _TEARDOWN_INPUTS.get(action.lower())
+    return found is not None and str(with_.get(found[0], "")).strip().lower() == found[1]
+
+
 def _pushes(with_: Mapping[str, Any]) -> bool:
     """docker/build-push-action pushes when ``push`` is true, or may (an expression)."""
     value = with_.get("push")
@@ -201,19 +239,27 @@ def classify(
     env_reasons: list[str] = []
     notes: list[str] = []
     if facts.environment is not None:
-        if facts.environment_dynamic:
+        targets = [
+            n
+            for n in facts.target_names
+            if any(rx.search(n) for rx in (cfg.deploy_env, cfg.prod_env, cfg.staging_env))
+        ]
+        can_be = (
+            f" (an expression that can be {', '.join(repr(n) for n in facts.environment_names)})"
+            if facts.environment_dynamic and facts.environment_names is not None
+            else ""
+        )
+        if facts.unknown_environment:
             env_reasons.append(f"environment '{facts.environment}' is set (dynamic)")
         elif facts.environment_url:
             env_reasons.append(f"environment '{facts.environment}' is set, with a url")
-        elif facts.environment and any(
-            rx.search(facts.environment) for rx in (cfg.deploy_env, cfg.prod_env, cfg.staging_env)
-        ):
-            env_reasons.append(f"environment '{facts.environment}' is set")
+        elif targets:
+            env_reasons.append(f"environment '{facts.environment}' is set{can_be}")
         else:
             shown = f"'{facts.environment}'" if facts.environment else "(no name)"
             notes.append(
-                f"environment {shown} does not name a deployment target (gha.deploy_env_regex): "
-                "read as a secrets scope or an approval gate"
+                f"environment {shown}{can_be} does not name a deployment target "
+                "(gha.deploy_env_regex): read as a secrets scope or an approval gate"
             )
     # (what matched, whether the matched word only names a release: `publish`, `release`)
     names: list[tuple[str, bool]] = []
@@ -247,19 +293,24 @@ def classify(
         if step.action:
             act = step.action
             p = match_action(act, cfg.deploy_actions)
-            if p is not None:
+            if p is not None and not _teardown(act, step.with_):
                 why = None
                 if act.lower().startswith(
                     "aws-actions/aws-cloudformation-github-deploy"
                 ) and not _truthy_input(step.with_.get("disable-rollback", "")):
                     why = f"'{act}' rolls a failed stack update back (disable-rollback is not set)"
+                elif act.lower().startswith("actions/deploy-pages"):
+                    why = (
+                        f"'{act}' publishes the site only when the deployment succeeds: a failed "
+                        "deployment leaves the previous site live"
+                    )
                 deploy_steps.append(
                     StepHit(step.index, step.label, act, p.family, "uses", auto_rollback=why)
                 )
             p = match_action(act, cfg.release_actions)
             if p is not None:
                 release_steps.append(StepHit(step.index, step.label, act, p.family, "uses"))
-            elif act.lower().startswith("docker/build-push-action") and _pushes(step.with_):
+            elif act.lower().startswith(_BUILD_PUSH_ACTIONS) and _pushes(step.with_):
                 release_steps.append(StepHit(step.index, step.label, act, "image", "uses"))
             p = match_action(act, cfg.scan_actions)
             if p is not None:
@@ -320,9 +371,13 @@ def classify(
     staging = None
     if deploy_reasons:
         production = _production_reasons(facts, cfg)
-        env = facts.environment
-        if env and not facts.environment_dynamic and cfg.staging_env.search(env):
-            staging = f"environment '{env}' matches the staging pattern"
+        env_names = facts.target_names
+        if env_names and all(cfg.staging_env.search(n) for n in env_names):
+            listed = ", ".join(repr(n) for n in env_names)
+            shown = f"'{facts.environment}'" + (
+                f" (can be {listed})" if facts.environment_dynamic else ""
+            )
+            staging = f"environment {shown} matches the staging pattern"
 
     test_reasons = [h.describe("test command") for h in test_steps]
     if cfg.test_job.search(facts.id):
@@ -333,7 +388,7 @@ def classify(
         deploy_reasons=tuple(deploy_reasons),
         deploy_steps=tuple(deploy_steps),
         production_reasons=tuple(production),
-        environment_dynamic=facts.environment_dynamic,
+        environment_dynamic=facts.unknown_environment,
         staging_reason=staging,
         test_reasons=tuple(test_reasons),
         test_steps=tuple(test_steps),
@@ -362,10 +417,13 @@ def _merge_scan_hits(hits: list[StepHit]) -> list[StepHit]:
 
 def _production_reasons(facts: JobFacts, cfg: ClassifierConfig) -> list[str]:
     env = facts.environment
-    if env is not None and not facts.environment_dynamic and env:
-        if cfg.prod_env.search(env):
-            return [f"environment '{env}' matches the production pattern"]
-        return []  # a named, non-production environment decides
+    names = facts.target_names
+    prod = [n for n in names if cfg.prod_env.search(n)]
+    if prod:
+        can_be = f" (can be '{prod[0]}')" if facts.environment_dynamic else ""
+        return [f"environment '{env}'{can_be} matches the production pattern"]
+    if names and (not facts.environment_dynamic or "" not in (facts.environment_names or ())):
+        return []  # named, non-production environments decide
     reasons: list[str] = []
     if facts.workflow_name and cfg.prod_name.search(facts.workflow_name):
         reasons.append(f"workflow name '{facts.workflow_name}' matches the production-name pattern")
@@ -374,7 +432,12 @@ def _production_reasons(facts: JobFacts, cfg: ClassifierConfig) -> list[str]:
     if facts.name and cfg.prod_name.search(facts.name):
         reasons.append(f"job name '{facts.name}' matches the production-name pattern")
     for b in facts.push_branches:
-        reasons.append(f"the workflow runs on push to '{b}'")
+        shown = (
+            "the default branch ('$default-branch')"
+            if b == DEFAULT_BRANCH_PLACEHOLDER
+            else f"'{b}'"
+        )
+        reasons.append(f"the workflow runs on push to {shown}")
     if facts.on_tags:
         reasons.append("the workflow runs on tag pushes")
     if facts.on_release:

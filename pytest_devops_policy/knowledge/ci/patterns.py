@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_BRANCHES",
+    "DEFAULT_BRANCH_PLACEHOLDER",
     "DEPLOY_ACTIONS",
     "DEPLOY_COMMANDS",
     "DEPLOY_ENV_REGEX",
@@ -105,6 +106,9 @@ STAGING_ENV_REGEX = r"(?i)stag|preprod|pre-prod|uat|qa"
 # `\b` treats `_` as a word character; job ids like `unit_tests` should count too.
 TEST_JOB_REGEX = r"(?i)(?:^|[^a-z0-9])tests?(?:$|[^a-z0-9])"
 DEFAULT_BRANCHES = ("main", "master")
+# Workflow templates (actions/starter-workflows, an organisation's .github repository) say
+# `branches: [$default-branch]`; GitHub puts the repository's default branch there.
+DEFAULT_BRANCH_PLACEHOLDER = "$default-branch"
 # The words of DEPLOY_JOB_REGEX that name a release: a job called `publish` or `release` that
 # publishes a package or an image, and changes no running system, is a release job.
 RELEASE_NAME_REGEX = r"(?i)^(?:release|publish)$"
@@ -181,6 +185,15 @@ DEPLOY_ACTIONS: tuple[ActionPattern, ...] = (
     _a("appleboy/ssh-action", "ssh"),
     _a("cloudflare/wrangler-action", "cloudflare"),
     _a("actions/deploy-pages", "pages"),
+    # Beyond the catalog's list: the deploy steps of GitHub's own deployment templates
+    # (actions/starter-workflows deployments/*.yml) and their neighbours.
+    _a("azure/static-web-apps-deploy", "az"),
+    _a("azure/functions-container-action", "az"),
+    _a("azure/container-apps-deploy-action", "az"),
+    _a("azure/aci-deploy", "az"),
+    _a("google-github-actions/deploy-cloud-functions", "gcloud"),
+    _a("octopusdeploy/deploy-release-action", "octopus"),
+    _a("redhat-actions/oc-new-app", "openshift"),
 )
 
 # Publishing an artefact: one source of truth for "this step publishes a release" and "this

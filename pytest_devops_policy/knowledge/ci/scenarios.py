@@ -1,15 +1,24 @@
-"""Would a job (or a step, or an input) be active for one kind of run? Concrete run scenarios.
+"""Can a condition hold for a kind of run? The one engine GHA-018, 020, 024 and 029 ask.
 
-A *scenario* fixes what GitHub knows when a run starts: ``github.event_name``,
-``github.ref`` (and ``ref_name``, ``ref_type``, ``ref_protected``), ``github.head_ref``
-and ``github.base_ref``. Everything else (``inputs.*``, ``github.actor``...) stays
-unknown, and the three-valued evaluation of ``knowledge.ci.conditions`` carries that
-through: a condition is *excluded* by a scenario only when it is ``false`` there for sure.
+All of it evaluates ``${{ }}`` expressions with ``knowledge.ci.conditions.evaluate``
+(three-valued, GitHub's coercions) after folding the string functions GitHub offers for refs
+(``startsWith``, ``endsWith``, ``contains``, ``format``, ``fromJSON`` of a literal, ``join``)
+once their arguments are known (``evaluate_in``), so ``!startsWith(github.ref, 'refs/tags/')``
+evaluates instead of staying unknown. Two ways to fix what is known:
 
-On top of ``conditions.evaluate`` this module folds the string functions GitHub offers
-for refs (``startsWith``, ``endsWith``, ``contains``, ``format``, ``fromJSON`` of a
-literal, ``join``), once their arguments are known in the scenario, so
-``!startsWith(github.ref, 'refs/tags/')`` evaluates instead of staying unknown.
+* A *scenario* (``Scenario``) is one concrete kind of run: ``github.event_name``,
+  ``github.ref`` (and ``ref_name``, ``ref_type``, ``ref_protected``), ``github.head_ref`` and
+  ``github.base_ref``. Everything else (``inputs.*``, ``github.actor``...) stays unknown, so a
+  condition is *excluded* by a scenario only when it is ``false`` there for sure (``outcome``,
+  ``job_outcome``, ``step_outcome``; GHA-020, GHA-029).
+* A *search* (``may_be_true``) gives every context an expression reads a small domain: the
+  values a caller knows (``github.event_name`` is one of the workflow's events), or else
+  every literal the expressions mention, the empty string and one "other" value. Equality and
+  the folded string functions only distinguish a value by those literals, so trying each
+  combination decides whether the expression can be true while its assumptions (the job's
+  ``if:``) hold; it sees that ``github.ref == 'refs/heads/main' && github.ref !=
+  'refs/heads/main'`` never is (GHA-018: can ``cancel-in-progress`` be true for this deploy?
+  GHA-024: can the job run for a Friday schedule?).
 
 ``job_outcome`` also follows ``needs``: a job whose direct need is skipped in the
 scenario is skipped too, unless its ``if:`` calls a status function (``always()``)
@@ -24,7 +33,9 @@ through. Nothing here executes anything from the file.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +44,7 @@ from typing import Any
 from pytest_devops_policy.formats.github_actions.expressions import (
     BinOp,
     Call,
+    Ctx,
     Lit,
     Node,
     Not,
@@ -49,16 +61,22 @@ from pytest_devops_policy.knowledge.ci.conditions import (
 )
 
 __all__ = [
+    "OTHER",
+    "STATUS_NORMAL",
     "Scenario",
     "attacker_branches",
     "condition_literals",
     "evaluate_in",
     "job_outcome",
     "matches_any",
+    "may_be_true",
     "outcome",
+    "possible_values",
     "step_outcome",
     "value_in",
 ]
+
+Lookup = Callable[[tuple[str, ...]], Any]
 
 
 @dataclass(frozen=True)
@@ -193,9 +211,10 @@ def _fold(
     return same
 
 
-def evaluate_in(node: Node, scenario: Scenario, functions: Mapping[str, Any]) -> Any:
-    """The value of an expression in a scenario (``UNKNOWN`` where it depends on more)."""
-    return evaluate(_fold(node, scenario.lookup, functions), scenario.lookup, functions)
+def evaluate_in(node: Node, lookup: Lookup, functions: Mapping[str, Any]) -> Any:
+    """The value of an expression where ``lookup`` gives the known contexts (a scenario's
+    ``lookup``, or one combination of a search); ``UNKNOWN`` where it depends on more."""
+    return evaluate(_fold(node, lookup, functions), lookup, functions)
 
 
 @lru_cache(maxsize=1024)
@@ -209,7 +228,7 @@ def outcome(condition: str | None, scenario: Scenario, functions: Mapping[str, A
     node = _condition(condition)
     if node is None:
         return None
-    return truthy(evaluate_in(node, scenario, functions))
+    return truthy(evaluate_in(node, scenario.lookup, functions))
 
 
 def value_in(value: Any, scenario: Scenario) -> Any:
@@ -227,7 +246,7 @@ def value_in(value: Any, scenario: Scenario) -> Any:
     for e in exprs:
         if e.node is None:
             return UNKNOWN
-        v = evaluate_in(e.node, scenario, functions)
+        v = evaluate_in(e.node, scenario.lookup, functions)
         if v is UNKNOWN:
             return UNKNOWN
         if len(exprs) == 1 and e.start == 0 and e.end == len(value.strip()):
@@ -346,3 +365,121 @@ def attacker_branches(literals: Iterable[str], protected: Callable[[str], bool])
 def matches_any(patterns: Iterable[str], name: str) -> bool:
     """Whether ``name`` matches one of GitHub's filter globs."""
     return any(github_glob_match(p, name) for p in patterns)
+
+
+# --------------------------------------------------------------------------
+# searching the values contexts may take
+
+OTHER = "\x00other"  # a value equal to no literal of the expressions
+# Status functions on the normal path (the needed jobs succeeded, nothing was cancelled).
+STATUS_NORMAL: Mapping[str, bool] = {
+    "success": True,
+    "always": True,
+    "failure": False,
+    "cancelled": False,
+}
+
+
+def _literals(nodes: Iterable[Node]) -> list[Any]:
+    found: list[Any] = []
+    for root in nodes:
+        for n in walk(root):
+            if isinstance(n, Lit) and n.value not in found:
+                found.append(n.value)
+    return found
+
+
+def may_be_true(
+    node: Node,
+    assumptions: Sequence[Node] = (),
+    domains: Mapping[tuple[str, ...], Sequence[Any]] | None = None,
+    status: Mapping[str, bool] = STATUS_NORMAL,
+    limit: int = 4096,
+) -> bool | None:
+    """Whether some values of the contexts make ``node`` true (or unknown) while no
+    assumption is false. ``domains`` fixes the possible values of some contexts (paths as
+    in ``Ctx.path``). ``None``: too many combinations to try."""
+    nodes = [node, *assumptions]
+    paths: list[tuple[str, ...]] = []
+    for root in nodes:
+        for n in walk(root):
+            if isinstance(n, Ctx) and n.path not in paths:
+                paths.append(n.path)
+    literals = [v for v in _literals(nodes) if v not in ("", OTHER)]
+    generic = [*literals, "", OTHER]
+    choices = [list((domains or {}).get(p, generic)) or [OTHER] for p in paths]
+    if math.prod(len(c) for c in choices) > limit:
+        return None
+    for values in itertools.product(*choices):
+        env = dict(zip(paths, values, strict=True))
+
+        def lookup(path: tuple[str, ...], env: dict[tuple[str, ...], Any] = env) -> Any:
+            return env.get(path, UNKNOWN)
+
+        if any(truthy(evaluate_in(a, lookup, status)) is False for a in assumptions):
+            continue
+        if truthy(evaluate_in(node, lookup, status)) is not False:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------
+# the values an expression can give
+
+_TRUTHY, _FALSY, _ANY = (object(), object(), object())  # some value, known only so far
+
+
+def _split(values: list[Any]) -> tuple[list[Any], list[Any]]:
+    """(the values that may be truthy, the values that may be falsy)."""
+    yes: list[Any] = []
+    no: list[Any] = []
+    for v in values:
+        if v is _ANY:
+            yes.append(_TRUTHY)
+            no.append(_FALSY)
+        elif v is _TRUTHY or v is _FALSY:
+            (yes if v is _TRUTHY else no).append(v)
+        else:
+            (yes if truthy(v) else no).append(v)
+    return yes, no
+
+
+def _values(node: Node, lookup: Callable[[tuple[str, ...]], list[Any] | None]) -> list[Any]:
+    if isinstance(node, Lit):
+        return [node.value]
+    if isinstance(node, Ctx):
+        found = lookup(node.path)
+        return list(found) if found is not None else [_ANY]
+    if isinstance(node, BinOp) and node.op in ("&&", "||"):
+        yes, no = _split(_values(node.left, lookup))
+        if node.op == "&&":
+            return [*no, *(_values(node.right, lookup) if yes else [])]
+        return [*yes, *(_values(node.right, lookup) if no else [])]
+    if isinstance(node, Call) and node.name == "fromjson" and len(node.args) == 1:
+        out: list[Any] = []
+        for v in _values(node.args[0], lookup):
+            try:
+                out.append(json.loads(v) if isinstance(v, str) else _ANY)
+            except ValueError:
+                out.append(_ANY)
+        return out
+    return [_ANY]
+
+
+def possible_values(
+    node: Node, lookup: Callable[[tuple[str, ...]], list[Any] | None] | None = None
+) -> list[Any] | None:
+    """Every value ``node`` can give, or ``None`` when one depends on something unknown.
+
+    ``&&`` and ``||`` give one of their operands, so ``matrix.pgo && 60 || 30`` gives 60 or
+    30 whatever ``matrix.pgo`` is; ``lookup(path)`` lists a context's possible values
+    (``None``: unknown), and ``fromJSON`` of a known text is read.
+    """
+    found = _values(node, lookup or (lambda _path: None))
+    if any(v is _ANY or v is _TRUTHY or v is _FALSY for v in found):
+        return None
+    unique: list[Any] = []
+    for v in found:
+        if not any(type(v) is type(u) and v == u for u in unique):
+            unique.append(v)
+    return unique

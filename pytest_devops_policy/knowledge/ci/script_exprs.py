@@ -3,7 +3,8 @@
 ``knowledge.ci.segments`` replaces every expression with the same ``__EXPR__`` word, which
 is all the job classifier needs. The secret policies (GHA-005, GHA-006) must know *which*
 expression a word carries (``-p ${{ secrets.PASS }}`` is fine, ``-p ${{ vars.PASS }}`` is
-not), so each expression first becomes a numbered placeholder word; the script is then cut
+not), so each expression first becomes a numbered placeholder word (the substitution of
+``knowledge.ci.scripts``, with words instead of shell variables); the script is then cut
 into segments by ``command_segments`` and each segment tokenised by ``knowledge.shell``
 (quotes removed, redirections kept). Nothing is executed.
 """
@@ -23,6 +24,7 @@ from pytest_devops_policy.formats.github_actions.expressions import (
     Node,
     find_expressions,
 )
+from pytest_devops_policy.knowledge.ci.scripts import substitute_expressions
 from pytest_devops_policy.knowledge.ci.segments import Segment, command_segments
 from pytest_devops_policy.knowledge.ci.taint import flows
 from pytest_devops_policy.knowledge.shell import Command, parse_script
@@ -68,18 +70,8 @@ class ScriptCommand:
 
 
 def _prepare(script: str) -> tuple[str, dict[str, Expression]]:
-    exprs = find_expressions(script)
-    out: list[str] = []
-    table: dict[str, Expression] = {}
-    pos = 0
-    for n, expr in enumerate(exprs):
-        word = _PLACEHOLDER.format(n)
-        out.append(script[pos : expr.start])
-        out.append(word)
-        table[word] = expr
-        pos = expr.end
-    out.append(script[pos:])
-    return "".join(out), table
+    text, exprs = substitute_expressions(script, _PLACEHOLDER.format)
+    return text, {_PLACEHOLDER.format(n): e for n, e in enumerate(exprs)}
 
 
 def script_commands(script: str) -> Iterator[ScriptCommand]:

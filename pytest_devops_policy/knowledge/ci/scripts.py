@@ -12,7 +12,7 @@ expression, for policies that follow attacker-controlled contexts.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from pytest_devops_policy.formats.github_actions.expressions import Expression, find_expressions
 from pytest_devops_policy.knowledge.shell import Script, parse_script
 
-__all__ = ["PLACEHOLDER", "RunScript", "env_references", "run_script"]
+__all__ = ["PLACEHOLDER", "RunScript", "env_references", "run_script", "substitute_expressions"]
 
 PLACEHOLDER = re.compile(r"\$\{GHA_EXPR_(\d+)\}")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
@@ -58,17 +58,28 @@ def run_script(text: str) -> RunScript:
     return _run_script(text)
 
 
-@lru_cache(maxsize=1024)
-def _run_script(text: str) -> RunScript:
-    expressions = find_expressions(text)
+def substitute_expressions(
+    text: str, placeholder: Callable[[int], str]
+) -> tuple[str, tuple[Expression, ...]]:
+    """``text`` with its n-th ``${{ }}`` replaced by ``placeholder(n)`` (before the shell
+    reader sees it), and the expressions in order. The one substitution behind both script
+    readers: ``run_script`` (placeholders are shell variables, values unknown) and
+    ``script_exprs`` (placeholders are plain words)."""
+    expressions = tuple(find_expressions(text))
     out: list[str] = []
     pos = 0
     for n, expr in enumerate(expressions):
         out.append(text[pos : expr.start])
-        out.append(f"${{GHA_EXPR_{n}}}")
+        out.append(placeholder(n))
         pos = expr.end
     out.append(text[pos:])
-    return RunScript(parse_script("".join(out)), tuple(expressions))
+    return "".join(out), expressions
+
+
+@lru_cache(maxsize=1024)
+def _run_script(text: str) -> RunScript:
+    substituted, expressions = substitute_expressions(text, "${{GHA_EXPR_{}}}".format)
+    return RunScript(parse_script(substituted), expressions)
 
 
 def env_references(text: str, env: Mapping[str, Any]) -> list[tuple[str, Any]]:

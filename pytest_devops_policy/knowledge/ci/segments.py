@@ -177,19 +177,42 @@ def match_commands(
     """Every (segment, pattern) match, in script order."""
     segments = command_segments(script) if isinstance(script, str) else script
     out: list[CommandMatch] = []
+    table = id(patterns)
     for seg in segments:
-        for p in patterns:
-            m = p.regex.match(seg.text)
-            if m:
-                out.append(CommandMatch(p, seg, _shown(m.group())))
+        key = (seg.text, table)
+        hits = _COMMAND_MATCHES.get(key)
+        if hits is None:
+            hits = tuple((p, _shown(m.group())) for p in patterns if (m := p.regex.match(seg.text)))
+            if len(_COMMAND_MATCHES) < 100_000:
+                _TABLES.setdefault(table, patterns)
+                _COMMAND_MATCHES[key] = hits
+        out += [CommandMatch(p, seg, shown) for p, shown in hits]
     return out
 
 
+# Memos keyed by (text, id of the pattern table): a run matches the same commands and actions
+# against the same tables thousands of times (every job's classification, every policy that
+# looks for a kind of command). Tables are long-lived tuples (interned configs); each is kept
+# referenced in _TABLES so its id is never reused.
+_COMMAND_MATCHES: dict[tuple[str, int], tuple[tuple[CommandPattern, str], ...]] = {}
+_ACTION_MATCHES: dict[tuple[str, int], ActionPattern | None] = {}
+_TABLES: dict[int, object] = {}
+
+
 def match_action(name: str | None, patterns: Sequence[ActionPattern]) -> ActionPattern | None:
-    """The first pattern matching an action name (``owner/repo[/path]``, no ref)."""
+    """The first pattern matching an action name (``owner/repo[/path]``, no ref).
+
+    Memoised: a run asks about the same few actions thousands of times (every job's
+    classification, every policy that looks for a kind of action)."""
     if not name:
         return None
-    for p in patterns:
-        if p.matches(name):
-            return p
-    return None
+    key = (name, id(patterns))
+    try:
+        return _ACTION_MATCHES[key]
+    except KeyError:
+        pass
+    found = next((p for p in patterns if p.matches(name)), None)
+    if len(_ACTION_MATCHES) < 100_000:
+        _TABLES.setdefault(id(patterns), patterns)
+        _ACTION_MATCHES[key] = found
+    return found

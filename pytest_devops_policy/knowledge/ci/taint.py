@@ -17,6 +17,7 @@ from pytest_devops_policy.formats.github_actions.expressions import (
     Ctx,
     Expression,
     Index,
+    Lit,
     Node,
 )
 from pytest_devops_policy.formats.github_actions.workflow import Workflow
@@ -82,15 +83,33 @@ def _flows(node: Node) -> list[str]:
     if isinstance(node, Ctx):
         return [node.text]
     if isinstance(node, BinOp):
-        # `a || b` and `a && b` return an operand; comparisons return booleans.
-        return [] if node.op in _COMPARISONS else _flows(node.left) + _flows(node.right)
+        # Comparisons return booleans. `a || b` returns a (when truthy) or b. `a && b` returns
+        # b, or a only when a is falsy: '', 0, false or null, which carries no text. So in
+        # `inputs.flag && '-x' || ''` only the literals reach the script.
+        if node.op in _COMPARISONS:
+            return []
+        if node.op == "&&":
+            return _flows(node.right)
+        return _flows(node.left) + _flows(node.right)
     if isinstance(node, Call):
         if node.name in _OPAQUE_FUNCTIONS:
             return []
         return [c for a in node.args for c in _flows(a)]
     if isinstance(node, Index):
-        return _flows(node.base)  # a field of a tainted object is tainted
+        # A field of whatever the base yields: `(github.event.pull_request ||
+        # github.event.issue).number` outputs the two `.number` fields, not the objects.
+        return [f"{c}.{_segment(node.index)}" for c in _flows(node.base)]
     return []
+
+
+def _segment(index: Node) -> str:
+    """The context segment an index selects (``*``: decided at run time)."""
+    if isinstance(index, Lit) and isinstance(index.value, (str, float)):
+        value = index.value
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else str(value)
+        return value.lower()
+    return "*"
 
 
 def context_matches(context: str, pattern: str) -> bool:

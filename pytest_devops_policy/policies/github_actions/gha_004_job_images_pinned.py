@@ -8,8 +8,71 @@ from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.github_actions.expressions import (
+    BinOp,
+    Ctx,
+    Lit,
+    Node,
+    find_expressions,
+)
+from pytest_devops_policy.formats.github_actions.values import as_text
 from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.formats.images import parse_image
+
+_UNKNOWN = None  # a candidate value only known at run time
+
+
+def _matrix_candidates(job: Job, key: str) -> list[str | None]:
+    """The values ``matrix.<key>`` takes: its list and each ``include`` entry's value; '' for
+    combinations that do not set it (GitHub then runs no container / skips the service)."""
+    matrix = job.strategy.get("matrix")
+    if not isinstance(matrix, Mapping):
+        return [_UNKNOWN]
+    out: list[str | None] = []
+    base = matrix.get(key)
+    if isinstance(base, list):
+        out.extend(as_text(v) for v in base)
+    elif base is not None:
+        return [_UNKNOWN]  # fromJSON(...) or another expression
+    else:
+        out.append("")
+    include = matrix.get("include", [])
+    if not isinstance(include, list):
+        return [*out, _UNKNOWN]
+    for entry in include:
+        if not isinstance(entry, Mapping):
+            out.append(_UNKNOWN)
+        elif key in entry:
+            out.append(as_text(entry[key]))
+    return [v if v is None or "${{" not in v else _UNKNOWN for v in out]
+
+
+def _candidates(node: Node, job: Job) -> list[str | None]:
+    """The strings an image expression can produce: literals, static matrix values and the
+    branches of ``a && 'x' || 'y'``; ``None`` stands for a value set at run time."""
+    if isinstance(node, Lit):
+        return [node.value] if isinstance(node.value, str) else [""]
+    if isinstance(node, Ctx):
+        if len(node.path) == 2 and node.path[0] == "matrix":
+            return _matrix_candidates(job, node.path[1])
+        return [_UNKNOWN]
+    if isinstance(node, BinOp) and node.op == "||":
+        return _candidates(node.left, job) + _candidates(node.right, job)
+    if isinstance(node, BinOp) and node.op == "&&":
+        # falsy left side: the result is that falsy value, which is no image
+        return _candidates(node.right, job)
+    if isinstance(node, BinOp):
+        return [""]  # a comparison gives a boolean, not an image name
+    return [_UNKNOWN]
+
+
+def _expression_images(text: str, job: Job) -> list[str | None] | None:
+    """The image names a value that is exactly one ``${{ }}`` can take (``None``: it is more
+    than one expression, or text around one)."""
+    exprs = find_expressions(text)
+    if len(exprs) != 1 or exprs[0].text != text or exprs[0].node is None:
+        return None
+    return list(dict.fromkeys(_candidates(exprs[0].node, job)))
 
 
 def _images(job: Job) -> Iterator[tuple[str, Any, tuple[PathPart, ...]]]:
@@ -81,17 +144,29 @@ def job_images_pinned(job: Job, context: Context) -> Iterator[Violation | Unknow
         text = str(value).strip() if value is not None else ""
         if not text:
             continue  # GitHub rejects an empty image; nothing to judge here
-        if "${{" in text:
+        if "${{" not in text:
+            yield from _judge(what, text, path)
+            continue
+        candidates = _expression_images(text, job)
+        known = [c for c in candidates or [] if c]
+        found = [v for c in known for v in _judge(what, c, path, via=text)]
+        yield from found
+        if not found and (candidates is None or _UNKNOWN in candidates):
             yield Unknown(f"{what} image is an expression ({text}): its tag is set at run time")
-            continue
-        ref = parse_image(text.removeprefix("docker://"))
-        if ref.digest:
-            continue
-        if ref.tag is None:
-            yield Violation(
-                f"{what} image '{text}' has no tag: it runs whatever '{ref.name}:latest' "
-                "is when the job starts",
-                path=path,
-            )
-        elif ref.tag == "latest":
-            yield Violation(f"{what} image '{text}' is tagged latest, which moves", path=path)
+
+
+def _judge(
+    what: str, text: str, path: tuple[PathPart, ...], via: str | None = None
+) -> Iterator[Violation]:
+    ref = parse_image(text.removeprefix("docker://"))
+    if ref.digest or "${{" in text:
+        return
+    shown = f"'{text}' (a value of {via})" if via else f"'{text}'"
+    if ref.tag is None:
+        yield Violation(
+            f"{what} image {shown} has no tag: it runs whatever '{ref.name}:latest' "
+            "is when the job starts",
+            path=path,
+        )
+    elif ref.tag == "latest":
+        yield Violation(f"{what} image {shown} is tagged latest, which moves", path=path)

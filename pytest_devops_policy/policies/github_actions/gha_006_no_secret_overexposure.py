@@ -2,7 +2,7 @@
 
 Expressions are read with the one expression reader (``toJSON`` and ``fromJSON`` are
 case-insensitive there, as on GitHub); ``run`` scripts with the CI segment reader
-(``knowledge.ci.script_exprs``); untrusted checkouts with ``knowledge.ci.untrusted_checkout``
+(``knowledge.ci.script_exprs``); untrusted checkouts with ``knowledge.ci.checkout``
 (shared with GHA-009).
 
 Decisions where the catalog is silent:
@@ -42,13 +42,17 @@ from pytest_devops_policy.formats.github_actions.expressions import (
     walk,
 )
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
+from pytest_devops_policy.knowledge.ci.checkout import (
+    PRIVILEGED_TRIGGERS,
+    is_privileged,
+    untrusted_checkouts,
+)
 from pytest_devops_policy.knowledge.ci.script_exprs import (
     ScriptCommand,
     placeholders_in,
     script_commands,
 )
 from pytest_devops_policy.knowledge.ci.taint import flows
-from pytest_devops_policy.knowledge.ci.untrusted_checkout import is_privileged, untrusted_checkouts
 from pytest_devops_policy.options import GhaOptions
 
 Path = tuple[PathPart, ...]
@@ -144,8 +148,25 @@ def _expression_findings(where: _Where, expr: Expression, text: str) -> Iterator
         )
     if expr.node is None:
         return
+    # fromJSON(secrets.X).field is reported as a field; a bare fromJSON(secrets.X) whose
+    # result reaches the text is reported as a decoded secret.
+    field_bases = {id(n.base) for n in walk(expr.node) if isinstance(n, Index)}
+    decoded_out = any(_is_secret(c) for c in flows(expr))
     for node in walk(expr.node):
         if (
+            isinstance(node, Call)
+            and node.name == "fromjson"
+            and id(node) not in field_bases
+            and decoded_out
+            and any(c.startswith("secrets.") for a in node.args for c in _flows_of_node(a))
+        ):
+            yield _violation(
+                where,
+                f"{where.label}: '{expr.text}' decodes a JSON secret; its decoded or "
+                "re-serialised text is not what was registered for masking, so it is printed "
+                "unredacted: use the secret as stored, or store each value as its own secret",
+            )
+        elif (
             isinstance(node, Call)
             and node.name == "tojson"
             and any(isinstance(a, Ctx) and a.path == ("secrets",) for a in node.args)
@@ -435,14 +456,12 @@ def no_secret_overexposure(job: Job, context: Context) -> Iterator[Violation | U
         if checkouts:
             first = checkouts[0]
             where = used[0][0]
-            triggers = ", ".join(
-                t for t in ("pull_request_target", "workflow_run") if t in job.workflow.on
-            )
+            triggers = ", ".join(t for t in PRIVILEGED_TRIGGERS if t in job.workflow.on)
             names = _names(r for _, _, rs in used for r in rs)
             yield _violation(
                 where,
                 f"{job.display} uses {names} in a {triggers} workflow and checks out the pull "
-                f"request's code ({first.step.label}: {first.how}): that code runs with the "
+                f"request's code ({first.step.label}: {first.what}): that code runs with the "
                 "secrets within reach; split the job, and keep secrets out of the one that "
                 "handles untrusted code",
             )

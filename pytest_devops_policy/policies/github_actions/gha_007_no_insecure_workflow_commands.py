@@ -8,6 +8,7 @@ from typing import Any
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.github_actions.expressions import Ctx, find_expressions
 from pytest_devops_policy.formats.github_actions.workflow import Job
 
 SWITCH = "ACTIONS_ALLOW_UNSECURE_COMMANDS"
@@ -36,6 +37,39 @@ def _switches(job: Job) -> Iterator[tuple[str, Any, int | None, tuple[Any, ...] 
     for step in job.steps:
         if SWITCH in step.env:
             yield f"{step.label}'s env", step.env[SWITCH], None, step.path("env", SWITCH)
+    # A whole env given by an expression (env: ${{ matrix.env }}) sets whatever it evaluates to.
+    owners: list[tuple[str, Any, tuple[Any, ...]]] = [
+        (f"{job.display}'s env", job.raw.get("env"), ("env",))
+    ]
+    owners += [(f"{s.label}'s env", s.raw.get("env"), s.path("env")) for s in job.steps]
+    for where, value, path in owners:
+        if isinstance(value, str) and "${{" in value:
+            for found, at in _expression_env(job, value):
+                yield f"{where} (an expression, {value.strip()})", found, at, path
+
+
+def _expression_env(job: Job, text: str) -> Iterator[tuple[Any, int | None]]:
+    """The values the switch takes in an ``env`` that is one expression: each static matrix
+    mapping that sets it, or the expression itself when it cannot be resolved."""
+    exprs = find_expressions(text.strip())
+    node = exprs[0].node if len(exprs) == 1 and exprs[0].text == text.strip() else None
+    matrix = job.strategy.get("matrix")
+    if not (isinstance(node, Ctx) and len(node.path) == 2 and node.path[0] == "matrix"):
+        yield text, None
+        return
+    if not isinstance(matrix, dict):
+        yield text, None
+        return
+    rows = matrix.get(node.path[1], [])
+    rows = list(rows) if isinstance(rows, list) else [text]
+    include = matrix.get("include", [])
+    rows += [e[node.path[1]] for e in include if isinstance(e, dict) and node.path[1] in e]
+    for row in rows:
+        if isinstance(row, dict):
+            if SWITCH in row:
+                yield row[SWITCH], None
+        elif isinstance(row, str) and "${{" in row:
+            yield row, None
 
 
 @policy(

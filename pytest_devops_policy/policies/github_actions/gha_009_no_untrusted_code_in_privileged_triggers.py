@@ -9,9 +9,11 @@ from typing import Any
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.workflow import Job, Step, Workflow
+from pytest_devops_policy.formats.github_actions.workflow import Job, Step
 from pytest_devops_policy.knowledge.ci.checkout import (
+    PRIVILEGED_TRIGGERS,
     UNTRUSTED_REFS,
+    env_lookup,
     later_execution,
     untrusted_checkout,
     untrusted_contexts,
@@ -22,7 +24,6 @@ from pytest_devops_policy.knowledge.ci.taint import TAINTED, context_matches
 from pytest_devops_policy.knowledge.downloads import assignments
 from pytest_devops_policy.knowledge.shell import Command
 
-PRIVILEGED = ("pull_request_target", "workflow_run")
 _ENV_FILES = ("GITHUB_ENV", "GITHUB_PATH")
 # Data an outsider controls: the event's text fields, and the pull request's refs.
 _EVENT_DATA = (*TAINTED, *UNTRUSTED_REFS)
@@ -46,17 +47,6 @@ class _Finding:
 
 def _any_match(ctx: str, patterns: Sequence[str]) -> bool:
     return any(context_matches(ctx, p) for p in patterns)
-
-
-def _env_lookup(workflow: Workflow, job: Job, step: Step | None) -> Any:
-    def lookup(name: str) -> Any:
-        for env in (step.env if step else {}, job.env, workflow.env):
-            for key, value in env.items():
-                if str(key).lower() == name.lower():
-                    return value
-        return None
-
-    return lookup
 
 
 def _written_env_files(c: Command) -> list[str]:
@@ -114,7 +104,7 @@ def _env_writes(steps: Sequence[Step], job: Job, env: Mapping[str, Any]) -> Iter
         if step.run is not None:
             rs = run_script(step.run)
             merged = {**env, **{str(k): v for k, v in step.env.items()}}
-            lookup = _env_lookup(job.workflow, job, step)
+            lookup = env_lookup(job, step)
 
             taint = _ScriptTaint(rs, merged, lookup)
             for c in rs.script.commands:
@@ -164,7 +154,7 @@ def _step_findings(steps: Sequence[Step], job: Job) -> Iterator[_Finding]:
         **{str(k): v for k, v in job.env.items()},
     }
     for step in steps:
-        found = untrusted_checkout(step, env, _env_lookup(workflow, job, step))
+        found = untrusted_checkout(step, env, env_lookup(job, step))
         if found is None:
             continue
         runner = later_execution(steps, found)
@@ -206,7 +196,7 @@ def _guarded(job: Job) -> bool:
 
 def _note(job: Job) -> Violation | None:
     workflow = job.workflow
-    events = [e for e in PRIVILEGED if e in workflow.on]
+    events = [e for e in PRIVILEGED_TRIGGERS if e in workflow.on]
     triggers = [workflow.on.get(e) for e in events]
     filtered = all(t is not None and t.filter("branches") is not None for t in triggers)
     if filtered and _guarded(job):
@@ -228,7 +218,7 @@ def _note(job: Job) -> Violation | None:
 
 
 def _applies(job: Job) -> bool:
-    return any(e in job.workflow.on for e in PRIVILEGED)
+    return any(e in job.workflow.on for e in PRIVILEGED_TRIGGERS)
 
 
 @policy(

@@ -28,6 +28,24 @@ _PUSH_ACTIONS = frozenset(
 )
 # checkout v6 keeps the credentials under $RUNNER_TEMP instead of .git/config.
 _V6_OR_LATER = re.compile(r"^v?([6-9]|\d{2,})(?:\.|$)")
+# The version a SHA pin names in its trailing comment: `@<sha> # v6.0.2` (or `# tag=v6.0.2`).
+_PIN_COMMENT = re.compile(r"#\s*(?:tag\s*[=:]\s*)?(v?\d+(?:\.\d+)*)\b")
+
+
+def _version(job: Job, step: Step) -> str | None:
+    """The checkout version: the ref, or for a SHA pin the version its comment names."""
+    uses = step.uses
+    if uses is None or not uses.ref:
+        return None
+    if not uses.is_sha_pinned:
+        return uses.ref
+    pos = job.locate(step.path("uses"))
+    lines = job.source.lines
+    if pos is None or not 0 < pos[0] <= len(lines):
+        return None
+    text = lines[pos[0] - 1]
+    found = _PIN_COMMENT.search(text[text.find(uses.ref) :] if uses.ref in text else "")
+    return found.group(1) if found else None
 
 
 def _pushes(step: Step) -> bool:
@@ -106,6 +124,10 @@ def checkout_no_persisted_credentials(job: Job, context: Context) -> Iterator[Vi
     for i, step in enumerate(steps):
         if not _is_checkout(step):
             continue
+        with_ = step.raw.get("with")
+        if isinstance(with_, str) and "${{" in with_:
+            yield Unknown(f"{step.label} takes all its inputs from an expression ({with_.strip()})")
+            continue
         setting = _setting(step)
         if setting is False:
             continue
@@ -113,8 +135,8 @@ def checkout_no_persisted_credentials(job: Job, context: Context) -> Iterator[Vi
             yield Unknown(f"{step.label} sets persist-credentials from an expression ({setting})")
             continue
         pusher = next((s for s in steps[i + 1 :] if _pushes(s)), None)
-        ref = step.uses.ref if step.uses is not None else None
-        severity = Severity.LOW if ref and _V6_OR_LATER.match(ref) else None
+        version = _version(job, step)
+        severity = Severity.LOW if version and _V6_OR_LATER.match(version) else None
         if pusher is not None:
             if setting is True:
                 continue

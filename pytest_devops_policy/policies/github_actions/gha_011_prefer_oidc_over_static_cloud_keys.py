@@ -35,6 +35,10 @@ class _Login:
     provider: str
     static_inputs: tuple[str, ...]  # inputs that carry a long-lived credential
     instead: str  # the OIDC form, for the message
+    # Inputs naming the server, and the hosts that offer OIDC (trusted publishing): a
+    # credential for another server (a private index) has no OIDC alternative.
+    server_inputs: tuple[str, ...] = ()
+    oidc_hosts: tuple[str, ...] = ()
 
 
 _LOGINS: Mapping[str, _Login] = {
@@ -59,6 +63,15 @@ _LOGINS: Mapping[str, _Login] = {
         "PyPI",
         ("password",),
         "trusted publishing: drop 'password' and grant 'permissions: id-token: write'",
+        ("repository-url", "repository_url"),
+        ("upload.pypi.org", "test.pypi.org", "pypi.org"),
+    ),
+    "rubygems/configure-rubygems-credentials": _Login(
+        "RubyGems",
+        ("api-token",),
+        "trusted publishing: drop 'api-token' and grant 'permissions: id-token: write'",
+        ("gem-server",),
+        ("rubygems.org",),
     ),
 }
 # Variables the cloud SDKs and Terraform providers read a long-lived credential from.
@@ -81,6 +94,21 @@ def _login(step: Step) -> tuple[str, _Login] | None:
     name = uses.slug.lower()
     found = _LOGINS.get(name)
     return (name, found) if found is not None else None
+
+
+def _other_server(step: Step, login: _Login) -> bool:
+    """The step logs in to a server other than the provider's own (or one only known at run
+    time), for which OIDC may not exist."""
+    for name in login.server_inputs:
+        value = step.with_.get(name)
+        if value is None or not str(value).strip():
+            continue
+        text = str(value).strip()
+        if "${{" in text:
+            return True
+        host = text.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+        return host not in login.oidc_hosts
+    return False
 
 
 def _long_lived(value: Any, path_valued: bool = False) -> bool:
@@ -145,7 +173,7 @@ def _env_entries(job: Job) -> Iterator[tuple[str, str, Any, Path | None, int | N
 
 
 def _applies(job: Job) -> bool:
-    """Jobs that log in to a cloud or PyPI (N/A for the others, catalog §7.3)."""
+    """Jobs that log in to a cloud, PyPI or RubyGems (N/A for the others, catalog §7.3)."""
     return (
         any(_login(s) is not None for s in job.steps) or next(_env_entries(job), None) is not None
     )
@@ -222,7 +250,7 @@ def prefer_oidc_over_static_cloud_keys(job: Job) -> Iterator[Violation]:
             continue
         action, login = found
         static = [i for i in login.static_inputs if _long_lived(step.with_.get(i))]
-        if not static:
+        if not static or _other_server(step, login):
             continue
         inputs = ", ".join(static)
         yield Violation(

@@ -155,7 +155,10 @@ def deploy_after_tests(job: Job, context: Context) -> Iterator[Violation | Unkno
                 "triggered by the workflow that runs the tests"
             )
         else:
-            message += ". Add a test job and needs: [test]"
+            message += (
+                ". Add a test job and make this one need it: 'test:' with 'runs-on' and a step "
+                f"running the tests, then 'needs: [test]' on '{job.id}'"
+            )
         near = list(dict.fromkeys([*notes, *leaf.notes]))
         if near:
             message += ". Near misses: " + "; ".join(near)

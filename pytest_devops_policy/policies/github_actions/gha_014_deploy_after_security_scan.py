@@ -137,7 +137,11 @@ def deploy_after_security_scan(job: Job, context: Context) -> Iterator[Violation
                     f". Scan job(s) {', '.join(spare)} run beside it: add needs: [{spare[0]}]"
                 )
             else:
-                message += ". Add a scan job and needs: [scan], or a scan step before the deploy"
+                message += (
+                    ". Add a scan job and 'needs: [scan]' on this one, or a scan step before "
+                    "the first deploy step, e.g.\n- uses: aquasecurity/trivy-action@<sha>\n"
+                    "  with: {scan-type: fs, exit-code: '1', severity: 'CRITICAL,HIGH'}"
+                )
         near = list(dict.fromkeys([*notes, *leaf.notes]))
         if near:
             message += ". Near misses: " + "; ".join(near)

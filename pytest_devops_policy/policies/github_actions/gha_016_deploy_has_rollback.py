@@ -10,12 +10,7 @@ from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.expressions import BinOp, Call
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.knowledge.ci.classify import (
-    ClassifierConfig,
-    JobClass,
-    classify_job,
-    shell_rollback,
-)
+from pytest_devops_policy.knowledge.ci.classify import JobClass, shell_rollback
 from pytest_devops_policy.knowledge.ci.conditions import (
     FAILED,
     SUCCEEDED,
@@ -23,7 +18,7 @@ from pytest_devops_policy.knowledge.ci.conditions import (
     condition_node,
     condition_outcome,
 )
-from pytest_devops_policy.options import GhaOptions
+from pytest_devops_policy.knowledge.ci.deploys import classifier_config, job_class, why_deploy
 
 # A reusable workflow called as the rollback job: judged by its file name.
 _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
@@ -32,8 +27,38 @@ _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
 def _applies(job: Job, context: Context) -> bool:
     # Deploy jobs only, by the configured classifier; terraform-apply jobs roll back
     # by revert and re-apply, so the catalog makes them N/A.
-    jc = classify_job(job, ClassifierConfig.from_options(context.options(GhaOptions)))
+    jc = job_class(job, context)
     return jc.is_deploy and not jc.terraform_only
+
+
+# The YAML a finding proposes, by the deploy step's family (catalog GHA-016 (a) and (c)).
+_ROLLBACK_FIX = {
+    "kubectl": "- if: failure()\n  run: kubectl rollout undo deployment/<name>",
+    "helm": "add --atomic (Helm 3) or --rollback-on-failure (Helm 4) to the helm upgrade",
+    "argocd": "- if: failure()\n  run: argocd app rollback <app>",
+    "gcloud": (
+        "- if: failure()\n  run: gcloud run services update-traffic <service> "
+        "--to-revisions=<previous revision>=100"
+    ),
+    "az": (
+        "- if: failure()  # with the deploy going to a 'staging' slot that is then swapped in\n"
+        "  run: az webapp deployment slot swap -g <group> -n <app> --slot staging"
+    ),
+    "vercel": "- if: failure()\n  run: vercel rollback",
+    "cloudformation": "drop --disable-rollback (CloudFormation then rolls a failed update back)",
+}
+_GENERIC_FIX = "- if: failure()\n  run: <redeploy the previous version>"
+
+
+def _fix(jc: JobClass) -> str:
+    """The rollback to add after the last deploy step, as YAML where it is a step."""
+    last = max(jc.deploy_steps, key=lambda h: h.index, default=None)
+    if last is None:
+        return f"add a step that rolls the deploy back on failure:\n{_GENERIC_FIX}"
+    fix = _ROLLBACK_FIX.get(last.family, _GENERIC_FIX)
+    if fix.startswith("- "):
+        return f"add after {last.label}:\n{fix}"
+    return fix
 
 
 def _truthy_setting(value: Any) -> bool:
@@ -107,11 +132,11 @@ def _job_condition_ok(deploy_id: str, condition: str | None, direct: bool = True
     return _runs_only_on_failure(condition, failed, succeeded, FAILED)
 
 
-def _rollback_job(job: Job, settings: Any, notes: list[str]) -> str | None:
+def _rollback_job(job: Job, context: Context, notes: list[str]) -> str | None:
     """(b): a later job that needs this one, runs on its failure, and rolls back."""
     for other in job.workflow.dependents(job.id, transitive=True):
         direct = job.id in other.needs
-        rollback = classify_job(other, settings).rollback_steps
+        rollback = job_class(other, context).rollback_steps
         what = rollback[0].describe("rollback command") if rollback else None
         if other.uses is not None and _ROLLBACK_NAME.search(other.uses.file_stem):
             what = f"calls '{other.uses.raw}'"
@@ -199,12 +224,12 @@ def _in_job(job: Job, jc: JobClass, settings: Any, notes: list[str]) -> str | No
     ),
 )
 def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unknown]:
-    settings = ClassifierConfig.from_options(context.options(GhaOptions))
-    jc = classify_job(job, settings)
+    settings = classifier_config(context)
+    jc = job_class(job, context)
     if not jc.is_deploy or jc.terraform_only:
         return
     notes: list[str] = []
-    if _rollback_job(job, settings, notes):
+    if _rollback_job(job, context, notes):
         return
     if job.uses is not None:
         if job.uses.is_local:
@@ -234,15 +259,16 @@ def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unkn
         )
         return
     examples = ", ".join(p.label for p in settings.rollback_commands[:3])
-    why = "; ".join(jc.deploy_reasons[:2])
+    why = why_deploy(jc)
     message = (
         f"deploy job '{job.id}' has no rollback path ({why}). Looked for: (a) a later step "
         f"with if: failure() running a rollback ({examples}, ...), or 'deploy || rollback' "
         f"in a script; (b) a job that needs '{job.id}' with if: failure() (or "
         f"needs.{job.id}.result == 'failure') that rolls back; (c) a deploy that rolls back "
         "by itself (helm --atomic / --rollback-on-failure; aws cloudformation deploy or sam "
-        "deploy without --disable-rollback)"
+        "deploy without --disable-rollback; actions/deploy-pages)"
     )
     if notes:
         message += ". Near misses: " + "; ".join(notes)
+    message += f". Fix: {_fix(jc)}"
     yield Violation(message, path=())

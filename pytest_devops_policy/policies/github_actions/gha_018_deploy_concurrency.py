@@ -19,7 +19,7 @@ from pytest_devops_policy.formats.github_actions.values import as_text
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 from pytest_devops_policy.knowledge.ci.conditions import condition_node
 from pytest_devops_policy.knowledge.ci.deploys import job_class, why_deploy
-from pytest_devops_policy.knowledge.ci.feasible import may_be_true
+from pytest_devops_policy.knowledge.ci.scenarios import may_be_true
 
 # Values unique to each run (or each commit): a group built from them never holds two runs.
 PER_RUN = {
@@ -141,6 +141,12 @@ def _cancels(level: _Level, job: Job) -> str | None:
     )
 
 
+def _group_for(job: Job) -> str:
+    """A group name for the fix: the deploy target (its environment), else the job."""
+    env = job.environment
+    return f"deploy-{env.text.strip() if env is not None and env.text else job.id}"
+
+
 def _applies(job: Job, context: Context) -> bool:
     return job_class(job, context).is_deploy
 
@@ -238,8 +244,9 @@ def deploy_concurrency(job: Job, context: Context) -> Iterator[Violation | Unkno
         where = levels[0].at("group") if levels else {"path": ()}
         yield Violation(
             f"deploy job '{job.id}' is not serialised ({why}): {detail}. Two runs can deploy "
-            "at once and the older commit may land last; add a concurrency group keyed by the "
-            "target (group: deploy-production)",
+            "at once and the older commit may land last; add to the job a concurrency group "
+            f"keyed by the target:\nconcurrency:\n  group: {_group_for(job)}\n"
+            "  cancel-in-progress: false",
             **where,
         )
         return

@@ -11,14 +11,15 @@ from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation, pol
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.expressions import has_expression
 from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
+from pytest_devops_policy.indexes.workflow_gates import in_run
 from pytest_devops_policy.knowledge.ci.deploys import (
     callee_of,
     ci_trigger,
     job_class,
-    publish_step,
     release_workflow,
     why_deploy,
 )
+from pytest_devops_policy.knowledge.ci.github import expression_values
 from pytest_devops_policy.options import GhaOptions
 
 GITHUB_DEFAULT = 360
@@ -51,9 +52,8 @@ def _limit(judged: _Judged, triggers_of: Workflow, context: Context) -> tuple[in
     if jc.is_deploy:
         why = f"a deploy job ({why_deploy(jc)})"
         return opts.deploy_job_timeout_max, why, "gha.deploy_job_timeout_max"
-    publish = publish_step(judged.job)
-    if publish is not None:
-        return None, f"a release job ({publish})", ""
+    if jc.is_release:
+        return None, f"a release job ({jc.release_reasons[0]})", ""
     if release_workflow(triggers_of):
         return None, "a job of a release workflow", ""
     event = ci_trigger(triggers_of)
@@ -78,15 +78,22 @@ def _judge(
             if step_notes
             else ""
         )
+        bound, what, option_name = _limit(judged, triggers_of, context)
+        fix = (
+            f"add 'timeout-minutes: {bound}' (or less) to the job: {bound} is the most "
+            f"allowed for {what} ({option_name})"
+            if bound is not None
+            else f"add 'timeout-minutes: <a little above its usual duration>' to the job, {what}"
+        )
         yield Violation(
             f"{judged.label} sets no timeout-minutes, so GitHub's default of {GITHUB_DEFAULT} "
             f"minutes applies: a hung job holds its runner (and any deploy lock) for six "
-            f"hours{note}",
+            f"hours{note}; {fix}",
             path=judged.path,
         )
         return
     if isinstance(raw, str) and has_expression(raw):
-        yield Unknown(f"{judged.label} sets timeout-minutes from an expression ({raw.strip()})")
+        yield from _judge_expression(judged, raw, triggers_of, context, at_key)
         return
     minutes = _minutes(raw)
     if minutes is None:
@@ -112,9 +119,42 @@ def _judge(
     if bound is not None and minutes > bound:
         yield Violation(
             f"{judged.label} sets timeout-minutes: {_shown(minutes)}, above the {bound} minutes "
-            f"allowed for {what} ({option_name}); a long bound hides hung jobs and slow feedback",
+            f"allowed for {what} ({option_name}); a long bound hides hung jobs and slow "
+            f"feedback. Set timeout-minutes: {bound} or less, or raise {option_name} if this "
+            "repository's jobs really need longer",
             path=at_key,
         )
+
+
+def _judge_expression(
+    judged: _Judged, raw: str, triggers_of: Workflow, context: Context, at_key: tuple[PathPart, ...]
+) -> Iterator[Violation | Unknown]:
+    """A ``${{ }}`` timeout: judged by the numbers it can give (``matrix.pgo && 60 || 30``
+    gives 60 or 30; a matrix value gives each of the matrix's), else UNKNOWN."""
+    values = expression_values(raw, judged.job)
+    minutes = [_minutes(v) for v in values] if values is not None else None
+    if minutes is None or any(m is None or not math.isfinite(m) or m <= 0 for m in minutes):
+        yield Unknown(
+            f"{judged.label} sets timeout-minutes from an expression ({raw.strip()}) whose "
+            "value is only known at run time"
+        )
+        return
+    bound, what, option_name = _limit(judged, triggers_of, context)
+    over = sorted({m for m in minutes if m is not None and bound is not None and m > bound})
+    if over:
+        shown = ", ".join(_shown(m) for m in over)
+        yield Violation(
+            f"{judged.label} sets timeout-minutes: {raw.strip()}, which can be {shown}: above "
+            f"the {bound} minutes allowed for {what} ({option_name}); a long bound hides "
+            f"hung jobs and slow feedback. Lower it, or raise {option_name} if this "
+            "repository's jobs really need longer",
+            path=at_key,
+        )
+
+
+def _is_expression(job: Job) -> bool:
+    raw = job.timeout_minutes
+    return isinstance(raw, str) and has_expression(raw)
 
 
 def _applies(job: Job) -> bool:
@@ -182,9 +222,15 @@ def job_timeouts_bounded(job: Job, context: Context) -> Iterator[Violation | Unk
             "repository"
         )
         return
+    # A callee file in the run reports its own missing or invalid timeouts; the caller adds
+    # only what its own triggers change: the bound (CI when the caller runs on push/PRs).
+    bounds_only = in_run(context, callee.source.path)
     for inner in callee.jobs.values():
         if inner.runs_on is None:
             continue  # a nested caller is judged in the callee's own file
         label = f"job '{inner.id}' of '{job.uses.raw}' (called by {job.display})"
+        judged = _Judged(inner, label, ("uses",))
+        if bounds_only and _minutes(inner.timeout_minutes) is None and not _is_expression(inner):
+            continue
         # The caller's triggers decide whether the callee's jobs run as CI.
-        yield from _judge(_Judged(inner, label, ("uses",)), job.workflow, context)
+        yield from _judge(judged, job.workflow, context)

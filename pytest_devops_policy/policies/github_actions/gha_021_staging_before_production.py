@@ -16,6 +16,7 @@ from pytest_devops_policy.knowledge.ci.deploys import (
     job_class,
     why_deploy,
 )
+from pytest_devops_policy.knowledge.ci.github import expression_values
 from pytest_devops_policy.options import GhaOptions
 
 PROMOTION_EVENTS = frozenset({"workflow_dispatch", "release", "workflow_run"})
@@ -30,31 +31,16 @@ def _reference(text: str) -> tuple[str, ...] | None:
     return node.path if isinstance(node, Ctx) else None
 
 
-def _matrix_values(job: Job, key: str) -> list[str] | None:
-    """The literal values a matrix key takes (its list plus ``include`` entries)."""
-    matrix = job.strategy.get("matrix")
-    if not isinstance(matrix, Mapping):
-        return None
-    values = matrix.get(key, [])
-    out: list[str | None] = [as_text(v) for v in values] if isinstance(values, list) else [None]
-    include = matrix.get("include", [])
-    for entry in include if isinstance(include, list) else [None]:
-        if isinstance(entry, Mapping) and key in entry:
-            out.append(as_text(entry[key]))
-    if not out or any(v is None or "${{" in v for v in out):
-        return None
-    return [v for v in out if v is not None]
-
-
 def _env_names(job: Job, env_text: str, inputs: Mapping[str, Any]) -> list[str] | None:
-    """The environment names a dynamic ``environment`` takes: ``${{ matrix.X }}`` with literal
-    values, or ``${{ inputs.X }}`` given literally by a caller. ``None``: not knowable."""
+    """The environment names a dynamic ``environment`` takes: what the expression can give
+    with the matrix's literal values (the classifier's reading: ``${{ matrix.X }}``,
+    ``${{ a && 'production' || 'staging' }}``), or ``${{ inputs.X }}`` given literally by a
+    caller. ``None``: not knowable."""
+    values = expression_values(env_text, job)
+    if values is not None and all(v is None or isinstance(v, str) for v in values):
+        return [v for v in values if v]
     path = _reference(env_text)
-    if path is None or len(path) != 2:
-        return None
-    if path[0] == "matrix":
-        return _matrix_values(job, path[1])
-    if path[0] == "inputs":
+    if path is not None and len(path) == 2 and path[0] == "inputs":
         given = as_text(inputs.get(path[1]))
         return [given] if given is not None and "${{" not in given else None
     return None
@@ -108,7 +94,7 @@ def _production(job: Job, context: Context) -> tuple[bool, bool]:
     jc = job_class(job, context)
     if not jc.is_deploy:
         return False, False
-    if job.uses is None and jc.environment_dynamic:
+    if job.uses is None and job.environment is not None and job.environment.dynamic:
         names = _targets(job, context)[0][1]
         if names is None:
             return False, True

@@ -11,8 +11,12 @@ from pytest_devops_policy.formats.github_actions.expressions import Ctx, find_ex
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
 from pytest_devops_policy.knowledge.ci.conditions import condition_node
 from pytest_devops_policy.knowledge.ci.cron import FRIDAY, Cron, CronError, parse_cron
-from pytest_devops_policy.knowledge.ci.deploys import callee_of, job_class, why_deploy
-from pytest_devops_policy.knowledge.ci.feasible import may_be_true
+from pytest_devops_policy.knowledge.ci.deploys import (
+    environment_gated,
+    job_class,
+    why_deploy,
+)
+from pytest_devops_policy.knowledge.ci.scenarios import may_be_true
 from pytest_devops_policy.knowledge.ci.segments import command_segments
 
 # `date +%u` (1-7), `+%w` (0-6), `+%a`/`+%A` (day names): a script that reads the weekday.
@@ -34,17 +38,6 @@ def _crons(job: Job) -> tuple[list[Cron], list[str]]:
         if cron.fires_on(FRIDAY):
             friday.append(cron)
     return friday, notes
-
-
-def _gated(job: Job, context: Context) -> bool:
-    """An environment on the job, or on every deploy job of the local workflow it calls."""
-    if job.environment is not None:
-        return True
-    callee = callee_of(job, context)
-    if callee is None:
-        return False
-    deploys = [j for j in callee.jobs.values() if job_class(j, context).is_deploy]
-    return bool(deploys) and all(j.environment is not None for j in deploys)
 
 
 def _if_excludes(job: Job, fridays: list[Cron]) -> bool:
@@ -157,7 +150,7 @@ def no_unapproved_friday_deploy(job: Job, context: Context) -> Iterator[Violatio
     if not jc.is_deploy:
         return
     fridays, notes = _crons(job)
-    if not fridays or _gated(job, context) or _if_excludes(job, fridays):
+    if not fridays or environment_gated(job, context) or _if_excludes(job, fridays):
         return
     if _weekday_check(job, context):
         return

@@ -8,10 +8,8 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.indexes.workflows import WorkflowIndex
-from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, classify_job
+from pytest_devops_policy.knowledge.ci.deploys import callee_of, classifier_config, job_class
 from pytest_devops_policy.knowledge.ci.images import image_pushes, image_scans, scan_order
-from pytest_devops_policy.options import GhaOptions
 
 _LOOKED_FOR = (
     "trivy image, grype <image>, snyk container test, aquasecurity/trivy-action with "
@@ -19,32 +17,33 @@ _LOOKED_FOR = (
 )
 
 
-def _needed_scan(
-    job: Job, settings: ClassifierConfig, index: WorkflowIndex | None
-) -> tuple[str | None, list[str]]:
+def _scans(job: Job, context: Context) -> str | None:
+    """The job's first image scan, described; for a local caller, the first of its callee's."""
+    callee = callee_of(job, context)
+    if callee is not None:
+        for inner in callee.jobs.values():
+            hits = image_scans(inner, job_class(inner, context))
+            if hits:
+                return (
+                    f"{job.display} calls '{job.uses.raw if job.uses else ''}', whose job "
+                    f"'{inner.id}' scans: {hits[0].describe('image scan')}"
+                )
+        return None
+    hits = image_scans(job, job_class(job, context))
+    return f"{job.display}: {hits[0].describe('image scan')}" if hits else None
+
+
+def _needed_scan(job: Job, context: Context) -> tuple[str | None, list[str]]:
     """A needed job (transitively) that scans an image, else the remote callers among them."""
     remote: list[str] = []
     wf = job.workflow
     for dep_id in sorted(job.needs_closure):
         dep = wf.jobs[dep_id]
-        if dep.uses is not None:
-            callee = index.resolve(dep.uses) if index is not None else None
-            if callee is None:
-                if not dep.uses.is_local:
-                    remote.append(f"{dep.display} calls '{dep.uses.raw}'")
-                continue
-            for callee_job in callee.jobs.values():
-                hits = image_scans(callee_job, classify_job(callee_job, settings))
-                if hits:
-                    return (
-                        f"{dep.display} calls '{dep.uses.raw}', whose job '{callee_job.id}' "
-                        f"scans: {hits[0].describe('image scan')}",
-                        remote,
-                    )
-            continue
-        hits = image_scans(dep, classify_job(dep, settings))
-        if hits:
-            return f"{dep.display}: {hits[0].describe('image scan')}", remote
+        found = _scans(dep, context)
+        if found is not None:
+            return found, remote
+        if dep.uses is not None and not dep.uses.is_local:
+            remote.append(f"{dep.display} calls '{dep.uses.raw}'")
     return None, remote
 
 
@@ -113,14 +112,13 @@ def _needed_scan(
     ),
 )
 def image_scan_before_push(job: Job, context: Context) -> Iterator[Violation | Unknown]:
-    settings = ClassifierConfig.from_options(context.options(GhaOptions))
+    settings = classifier_config(context)
     pushes = image_pushes(job)
-    scans = image_scans(job, classify_job(job, settings))
+    scans = image_scans(job, job_class(job, context))
     first_scan = min((scan_order(job, h, settings) for h in scans), default=None)
     if first_scan is not None and all(first_scan < p.order for p in pushes):
         return
-    index: WorkflowIndex | None = context.index(job)
-    found, remote = _needed_scan(job, settings, index)
+    found, remote = _needed_scan(job, context)
     if found is not None:
         return
     reported: set[int] = set()

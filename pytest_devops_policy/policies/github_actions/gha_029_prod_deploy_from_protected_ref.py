@@ -15,7 +15,9 @@ as the catalog's PASS list says). ``release``, ``schedule``, ``workflow_run``,
 
 The job's ``if:`` is evaluated in each scenario with the job's ``needs`` chain: a job
 whose needed job is skipped there is skipped too (GitHub's implicit ``success()``),
-unless its own ``if:`` calls ``always()`` or another status function. Branch names an
+unless its own ``if:`` calls ``always()`` or another status function. A job whose every
+recognised deploy step is skipped there by the step's own ``if:`` does not deploy there (a
+``terraform plan`` for pull requests, ``terraform apply`` for pushes to main). Branch names an
 attacker could push are tried from samples and from the condition's own literals, so
 ``startsWith(github.ref, 'refs/heads/main')`` (a branch ``main-x``) and
 ``endsWith(github.ref, '/main')`` (``x/main``) do not count as restrictions.
@@ -28,14 +30,19 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job
-from pytest_devops_policy.indexes.workflows import WorkflowIndex
-from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, JobClass, classify_job
+from pytest_devops_policy.knowledge.ci.deploys import (
+    classifier_config,
+    environment_gated,
+    job_class,
+)
+from pytest_devops_policy.knowledge.ci.jobs import JobClass
 from pytest_devops_policy.knowledge.ci.scenarios import (
     Scenario,
     attacker_branches,
     condition_literals,
     job_outcome,
     matches_any,
+    step_outcome,
 )
 from pytest_devops_policy.options import GhaOptions
 
@@ -51,36 +58,20 @@ _DEFAULT_BRANCH_EVENTS = (
 )
 
 
-def _classify(job: Job, context: Context) -> JobClass:
-    settings = ClassifierConfig.from_options(context.options(GhaOptions))
-    index: WorkflowIndex | None = context.index(job)
-    return classify_job(job, settings, index.resolve if index is not None else None)
-
-
 def _applies(job: Job, context: Context) -> bool:
     # Production deploy jobs; a deploy job whose environment is an expression may be one.
-    jc = _classify(job, context)
+    jc = job_class(job, context)
     return jc.is_production or (jc.is_deploy and jc.environment_dynamic)
-
-
-def _gated(job: Job, context: Context) -> bool:
-    """The job (or, for a caller, a job of its local callee) names an environment."""
-    if job.environment is not None:
-        return True
-    if job.uses is None:
-        return False
-    index: WorkflowIndex | None = context.index(job)
-    callee = index.resolve(job.uses) if index is not None else None
-    return callee is not None and any(j.environment is not None for j in callee.jobs.values())
 
 
 def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
     options = context.options(GhaOptions)
-    defaults = ClassifierConfig.from_options(options).default_branches or ("main",)
+    cfg = classifier_config(context)
+    defaults = cfg.default_branches or ("main",)
     globs = tuple(options.protected_branches)
 
     def protected(branch: str) -> bool:
-        return branch in defaults or matches_any(globs, branch)
+        return cfg.is_default_branch(branch) or matches_any(globs, branch)
 
     on = job.workflow.on
     push = on.get("push")
@@ -121,7 +112,7 @@ def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
         for b in branches:
             if push.matches_branch(b):
                 yield Scenario("push", f"refs/heads/{b}", f"a push to branch '{b}'")
-    if "workflow_dispatch" in on and not _gated(job, context):
+    if "workflow_dispatch" in on and not environment_gated(job, context):
         for b in branches:
             yield Scenario(
                 "workflow_dispatch",
@@ -131,11 +122,21 @@ def _scenarios(job: Job, context: Context) -> Iterator[Scenario]:
             )
 
 
+def _deploys_in(job: Job, jc: JobClass, scenario: Scenario) -> bool:
+    """Whether the job can deploy in the scenario: every recognised deploy step may be
+    skipped there by its own ``if:`` (a ``terraform apply`` only for pushes to main, after
+    a plan that runs for pull requests too)."""
+    if not jc.deploy_steps:
+        return True
+    return any(step_outcome(job.steps[h.index].if_, scenario) is not False for h in jc.deploy_steps)
+
+
 def _runs_in(job: Job, context: Context) -> tuple[Scenario, bool | None] | None:
     """The first unsafe scenario the job is not excluded from, and whether it surely runs."""
+    jc = job_class(job, context)
     for scenario in _scenarios(job, context):
         result = job_outcome(job, scenario)
-        if result is not False:
+        if result is not False and _deploys_in(job, jc, scenario):
             return scenario, result
     return None
 
@@ -196,7 +197,7 @@ def prod_deploy_from_protected_ref(job: Job, context: Context) -> Iterator[Viola
     if found is None:
         return
     scenario, certain = found
-    jc = _classify(job, context)
+    jc = job_class(job, context)
     triggers = ", ".join(job.workflow.on.names)
     if not jc.is_production:
         env = job.environment.describe() if job.environment else "an environment set at run time"
@@ -214,9 +215,21 @@ def prod_deploy_from_protected_ref(job: Job, context: Context) -> Iterator[Viola
         cond = "it has no if: restricting github.ref or github.event_name"
     if not job.if_ and job.needs:
         cond += ", and no job it needs is skipped there"
+    main = (classifier_config(context).default_branches or ("main",))[0]
+    guard = f"github.ref == 'refs/heads/{main}'"
+    if scenario.event != "workflow_dispatch":
+        guard = f"github.event_name == 'push' && {guard}"
+    fix = (
+        f"if: ({job.if_}) && {guard}" if job.if_ else f"if: {guard}"
+    ) + " (or startsWith(github.ref, 'refs/tags/') for tag releases)"
+    if scenario.event == "workflow_dispatch":
+        fix += (
+            ", or set 'environment: production' on the job with a deployment-branch rule in "
+            "the repository settings"
+        )
     yield Violation(
         f"production deploy {job.display} ({why}) can run for {scenario.label}: the workflow "
-        f"is triggered by {triggers} and {cond}. Restrict it to refs/heads/<default or "
-        "release/*> or refs/tags/*, or to a safe github.event_name",
+        f"is triggered by {triggers} and {cond}. Restrict it to the default or release "
+        f"branches or tags; add to the job: {fix}",
         path=("if",) if job.if_ else (),
     )

@@ -1,4 +1,5 @@
-"""The cron reader (GHA-024) and the finite "can it be true" search (GHA-018, GHA-024)."""
+"""The cron reader (GHA-024) and the finite "can it be true" search of the one condition
+engine, knowledge.ci.scenarios (GHA-018, GHA-024)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from pytest_devops_policy.formats.github_actions.expressions import parse_expression
 from pytest_devops_policy.knowledge.ci.cron import FRIDAY, CronError, parse_cron
-from pytest_devops_policy.knowledge.ci.feasible import may_be_true
+from pytest_devops_policy.knowledge.ci.scenarios import may_be_true
 
 
 @pytest.mark.parametrize(
@@ -65,3 +66,21 @@ def test_string_functions_and_unknown_calls() -> None:
     assert may_be_true(tag) is True
     # An unknown function may be true.
     assert may_be_true(_e("fromJSON(vars.X)")) is True
+
+
+def test_search_shares_the_scenario_folding() -> None:
+    # contains() on a literal JSON array and format() fold once their arguments are known,
+    # as they do for the run scenarios of GHA-020/029 (one engine since the merge).
+    push_only = {("github", "event_name"): ["push"]}
+    listed = _e('contains(fromJSON(\'["pull_request", "merge_group"]\'), github.event_name)')
+    assert may_be_true(listed, domains=push_only) is False
+    assert may_be_true(listed, domains={("github", "event_name"): ["merge_group"]}) is True
+    fmt = _e("format('refs/heads/{0}', github.ref_name) == 'refs/heads/main'")
+    assert may_be_true(fmt, domains={("github", "ref_name"): ["dev"]}) is False
+
+
+def test_mixed_types_compare_as_numbers() -> None:
+    # GitHub coerces '1' == 1 to numbers; text that is not a number is NaN, equal to nothing.
+    assert may_be_true(_e("'1' == 1")) is True
+    assert may_be_true(_e("'x' == 0")) is False
+    assert may_be_true(_e("true == 1")) is True
