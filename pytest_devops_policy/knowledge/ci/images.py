@@ -12,8 +12,8 @@ are the image part of the shared release table (``patterns.IMAGE_PUSH_COMMANDS``
   ``ko build|publish|resolve|apply``, ``gcloud builds submit``, ``pack build … --publish``,
   ``earthly … --push``, ``devcontainer build … --push``, Jib's ``mvn … jib:build`` /
   ``gradle … jib``;
-* actions: ``docker/build-push-action``, ``docker/bake-action`` and
-  ``int128/kaniko-action`` with ``push:`` true or an expression (``push: ${{
+* actions: ``docker/build-push-action``, ``docker/bake-action``, their ``depot/``
+  replacements and ``int128/kaniko-action`` with ``push:`` true or an expression (``push: ${{
   github.event_name != 'pull_request' }}`` *may* push, which counts), or ``outputs:
   type=registry``; ``mr-smithers-excellent/docker-build-push`` (pushes unless ``pushImage:
   false``); ``redhat-actions/push-to-registry``, ``elgohr/publish-docker-github-action``,

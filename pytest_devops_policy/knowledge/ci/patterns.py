@@ -295,6 +295,8 @@ IMAGE_PUSH_COMMANDS: tuple[CommandPattern, ...] = (
 IMAGE_PUSH_ACTIONS: dict[str, tuple[str | None, bool]] = {
     "docker/build-push-action": ("push", False),
     "docker/bake-action": ("push", False),
+    "depot/build-push-action": ("push", False),  # drop-in replacements of docker's
+    "depot/bake-action": ("push", False),
     "int128/kaniko-action": ("push", False),
     "mr-smithers-excellent/docker-build-push": ("pushImage", True),
     "redhat-actions/push-to-registry": (None, True),
