@@ -6,6 +6,7 @@ result cache (a changed dependabot.yml, a new manifest or workflow re-evaluates 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -242,7 +243,7 @@ def test_the_result_cache_follows_dependabot_manifests_and_workflows(
     assert _cached_run(pytester, "-k", "GHA-023") == {"passed": 1}
 
 
-def test_renovate_json5_is_read_conservatively() -> None:
+def test_renovate_json5_is_read() -> None:
     from pytest_devops_policy.formats.github_actions.repository import parse_renovate
 
     text = (
@@ -252,9 +253,13 @@ def test_renovate_json5_is_read_conservatively() -> None:
     config = parse_renovate("renovate.json5", text)
     assert config.error is None
     assert config.managers == frozenset({"npm", "dockerfile"})
-    # JSON5 beyond comments and trailing commas (unquoted keys) is reported, never guessed.
-    broken = parse_renovate("renovate.json5", "{ extends: ['config:recommended'] }")
+    # Unquoted keys and single quotes are JSON5 (astral-sh/uv, GoogleCloudPlatform's samples).
+    config = parse_renovate("renovate.json5", "{ extends: ['config:recommended'], $x: 0x1F }")
+    assert config.error is None and config.managers is None
+    # A text that is not JSON5 is reported with where it stopped.
+    broken = parse_renovate("renovate.json5", "{ extends: ['config:recommended'] enabled: 1 }")
     assert broken.error is not None and "renovate.json5" in broken.error
+    assert "line 1 column 35" in broken.error
     # A .json file with comments: Renovate reads it as JSON5 too.
     assert parse_renovate("renovate.json", '{"enabled": false // off\n}').enabled is False
 
@@ -274,3 +279,137 @@ def test_the_walk_is_cheap_on_a_large_tree(tmp_path: Path) -> None:
     facts = describe(str(tmp_path))
     assert time.perf_counter() - start < 2.0  # ~10,000 files: about 50 ms here
     assert '"gomod": [\n   "pkg7"' in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("{a: 1, 'b': 'x', \"c\": [1, 2,],}", {"a": 1, "b": "x", "c": [1, 2]}),
+        ("// c\n/* d */ [+1, -.5, 0x10, 1e2, true, null]", [1, -0.5, 16, 100.0, True, None]),
+        ("'a\\\nb\\u00e9\\x41\\''", "ab\u00e9A'"),
+        ("{_a$: {b: []}}", {"_a$": {"b": []}}),
+    ],
+)
+def test_json5_values(text: str, value: object) -> None:
+    from pytest_devops_policy.formats.github_actions.repository import loads_json5
+
+    assert loads_json5(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "{a:1", "{a b}", "[1,,2]", "'x", "{}x", "[" * 1000])
+def test_json5_errors(text: str) -> None:
+    from pytest_devops_policy.formats.github_actions.repository import parse_renovate
+
+    assert parse_renovate("renovate.json5", text).error is not None
+
+
+@pytest.mark.parametrize(
+    ("directories", "rel", "covered"),
+    [
+        (["/"], ".", True),
+        (["/.github/actions/*"], ".github/actions/setup", True),
+        (["/.github/actions/*"], ".github/actions/setup/nested", False),
+        (["/**"], "services/api", True),
+        (["/**"], ".", True),
+        (["/apps/**"], "apps", True),
+        (["/apps/**"], "apps/web/ui", True),
+        (["/apps/*"], "apps", False),
+        (["/services/api/"], "services/api", True),
+    ],
+)
+def test_dependabot_directories(directories: list[str], rel: str, covered: bool) -> None:
+    from pytest_devops_policy.formats.github_actions.repository import parse_dependabot
+
+    listed = "".join(f"      - {d!r}\n" for d in directories)
+    text = f"version: 2\nupdates:\n  - package-ecosystem: npm\n    directories:\n{listed}"
+    (entry,) = parse_dependabot(".github/dependabot.yml", text).updates
+    assert entry.covers_dir(rel) is covered
+
+
+def test_multi_ecosystem_groups_are_ordinary_entries() -> None:
+    from pytest_devops_policy.formats.github_actions.repository import parse_dependabot
+
+    text = (
+        "version: 2\nmulti-ecosystem-groups:\n  infra:\n    schedule: {interval: weekly}\n"
+        "updates:\n  - package-ecosystem: docker\n    directory: /\n    patterns: ['*']\n"
+        "    multi-ecosystem-group: infra\n  - package-ecosystem: terraform\n"
+        "    directories: ['/infra/*']\n    patterns: ['*']\n    multi-ecosystem-group: infra\n"
+    )
+    config = parse_dependabot(".github/dependabot.yml", text)
+    assert config.error is None
+    assert [(u.ecosystem, u.directories) for u in config.updates] == [
+        ("docker", ("",)),
+        ("terraform", ("infra/*",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ignore", "include", "rel", "reads"),
+    [
+        (["demos/**"], [], "demos/app", False),
+        (["demos/**"], [], "demo", True),
+        (["legacy"], [], "src/legacy/tool", False),  # ignorePaths: the path contains it
+        (["**/e2e/**"], [], "web/e2e", False),
+        ([], ["services/"], "services/api", True),
+        ([], ["services/"], "tools", False),
+        ([], ["services/**"], ".", False),
+    ],
+)
+def test_renovate_paths(ignore: list[str], include: list[str], rel: str, reads: bool) -> None:
+    import json
+
+    from pytest_devops_policy.formats.github_actions.repository import parse_renovate
+
+    text = json.dumps({"ignorePaths": ignore, "includePaths": include})
+    assert parse_renovate("renovate.json", text).reads_dir(rel) is reads
+
+
+def test_fixture_repositories_and_test_projects(tmp_path: Path) -> None:
+    from pytest_devops_policy.indexes.repository import describe, fixture_of
+
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    inner = tmp_path / "checks" / "testdata"
+    (inner / ".github" / "workflows").mkdir(parents=True)
+    assert fixture_of(str(inner)) == "checks/testdata"
+    assert fixture_of(str(tmp_path)) is None
+    for rel in ("tests/requirements.txt", "tests/fixtures/app/package.json",
+                "test/ecosystem/flask/pyproject.toml", "src/pyproject.toml"):  # fmt: skip
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).touch()
+    facts = json.loads(describe(str(tmp_path)))
+    assert facts["ecosystems"] == {"pip": ["src", "tests"]}
+    assert "fixture" not in facts
+    assert json.loads(describe(str(inner)))["fixture"] == "checks/testdata"
+
+
+LINT_ACTION = """\
+name: Lint
+description: the linters
+runs:
+  using: composite
+  steps:
+    - run: ruff check .
+      shell: bash
+"""
+
+
+def test_a_linter_in_a_local_composite_action_counts_and_is_followed(
+    pytester: pytest.Pytester,
+) -> None:
+    _repo(pytester.path)
+    ci = pytester.path / ".github" / "workflows" / "ci.yml"
+    ci.write_text(
+        CI.replace("      - run: ruff check .\n", "      - uses: ./.github/actions/lint\n")
+    )
+    action = pytester.path / ".github" / "actions" / "lint" / "action.yml"
+    action.parent.mkdir(parents=True)
+    action.write_text(LINT_ACTION, encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-023") == {"passed": 1}
+    # The result cache keys the repository's verdict on the action too.
+    action.write_text(LINT_ACTION.replace("ruff check .", "echo no lint"), encoding="utf-8")
+    assert _cached_run(pytester, "-k", "GHA-023") == {"failed": 1}
+    # A test data repository inside this one is no repository GitHub runs: no items.
+    _repo(pytester.path / "tests" / "testdata" / "repo")
+    result = pytester.runpytest("--devops-policy-only", POLICY_ITEMS, "--collect-only", "-q")
+    repos = [line for line in result.outlines if "::repository::" in line]
+    assert repos and not [line for line in repos if "testdata" in line]

@@ -10,7 +10,9 @@ policies also read are the format's ``dependencies`` (``indexes.workflows.workfl
 The walk reads names only (no file content, except the configs), does not follow symlinked
 directories, and skips what collection skips: ``discovery.SKIP_DIRS`` (``node_modules``,
 ``.git``, ``vendor``...), dot-directories other than ``.github``, ``build``, ``dist``,
-``*.egg-info``, Go's ``testdata`` and the run's ``--ignore``/``--ignore-glob`` paths. It
+``*.egg-info``, Go's ``testdata``, ``fixtures``, the directories below a ``test``/``tests``
+directory (fixture projects; the test directory's own manifests count) and the run's
+``--ignore``/``--ignore-glob`` paths. It
 stops after ``MAX_ENTRIES`` directory entries (the facts say so).
 """
 
@@ -30,6 +32,7 @@ __all__ = [
     "MAX_ENTRIES",
     "Excludes",
     "describe",
+    "fixture_of",
     "repository_root",
 ]
 
@@ -55,7 +58,12 @@ RENOVATE_FILES = (
 PRE_COMMIT_FILE = ".pre-commit-config.yaml"
 CONFIG_FILES = DEPENDABOT_FILES + RENOVATE_FILES + (PRE_COMMIT_FILE,)
 
-_SKIP_NAMES = frozenset({"build", "dist", "testdata"})
+_SKIP_NAMES = frozenset({"build", "dist", "testdata", "fixtures", "__fixtures__"})
+# Test directories: their own manifests are the tests' dependencies and count, but a
+# project *below* one (``test/ecosystem/flask/pyproject.toml``, ``tests/e2e/app/Dockerfile``)
+# is a fixture the tests build, not a dependency anybody ships (Renovate's recommended
+# config ignores ``**/test/**`` and ``**/tests/**`` for the same reason).
+_TEST_DIRS = frozenset({"test", "tests", "__tests__"})
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,7 @@ def _walk(root: str, excludes: Excludes) -> tuple[dict[str, set[str]], list[str]
             return found, sorted(top), True
         rel = _rel(root, directory)
         in_github = rel == ".github" or rel.startswith(".github/")
+        in_tests = os.path.basename(directory) in _TEST_DIRS and rel != "."
         pip_here: list[str] = []
         uv_here = False
         for entry in entries:
@@ -131,7 +140,8 @@ def _walk(root: str, excludes: Excludes) -> tuple[dict[str, set[str]], list[str]
                     continue
                 if rel == "." and not name.startswith("."):
                     top.append(name)
-                stack.append(entry.path)
+                if not in_tests:  # a project below a test directory is a fixture
+                    stack.append(entry.path)
                 continue
             if excludes.excluded(entry.path):
                 continue
@@ -180,6 +190,24 @@ def _package_json_renovate(root: str) -> dict[str, object] | None:
     return {"path": "package.json", "renovate": doc["renovate"]}
 
 
+def fixture_of(root: str) -> str | None:
+    """The path, from an enclosing repository, of a repository that is that repository's
+    test data or vendored code (``checks/testdata`` holding a ``.github`` of its own): a
+    directory the enclosing repository's walk skips (``testdata``, ``vendor``,
+    ``node_modules``, fixtures, below ``tests``). GitHub never runs it; ``None`` otherwise."""
+    root = os.path.abspath(root)
+    here = os.path.dirname(root)
+    while True:
+        if os.path.isdir(os.path.join(here, ".github")):
+            parts = os.path.relpath(root, here).split(os.sep)
+            if any(_skip_dir(p) for p in parts) or any(p in _TEST_DIRS for p in parts[:-1]):
+                return "/".join(parts)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
 def describe(root: str, excludes: Excludes | None = None) -> str:
     """The repository's facts as a JSON text (sorted, so equal trees give equal bytes)."""
     found, top, truncated = _walk(root, excludes or Excludes())
@@ -194,4 +222,7 @@ def describe(root: str, excludes: Excludes | None = None) -> str:
         "truncated": truncated,
         "configs": configs,
     }
+    fixture = fixture_of(root)
+    if fixture is not None:
+        facts["fixture"] = fixture
     return json.dumps(facts, sort_keys=True, indent=1, ensure_ascii=False)

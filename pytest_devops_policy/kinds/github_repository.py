@@ -5,7 +5,8 @@ A repository is no file: ``pytest_layer.repository`` makes one node per collecte
 (``indexes.repository.describe``: ecosystems found, Dependabot/Renovate configs). This
 format parses them into the ``Repository`` subject. The result cache keys a repository's
 verdicts on those facts, plus (``dependencies``) every workflow of the repository, whose
-triggers and steps GHA-015/GHA-023 read through the kind's ``WorkflowIndex``.
+triggers and steps GHA-015/GHA-023 read through the kind's ``WorkflowIndex``, and the local
+composite actions those workflows call.
 
 A format instance carries the run's ``--ignore``/``--ignore-glob`` paths (``excludes``),
 which the walk leaves out as collection does.
@@ -41,12 +42,15 @@ class RepositoryFormat(FormatDefaults):
         return parse(source)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
-        from pytest_devops_policy.indexes.workflows import workflow_files
+        from pytest_devops_policy.indexes.workflows import dependencies, workflow_files
 
         # ``path`` is the .github directory: its workflows decide GHA-015/GHA-023, and the
-        # listing of .github/workflows notices a workflow that appears or goes.
+        # listing of .github/workflows notices a workflow that appears or goes; the local
+        # composite actions they call (a linter or a scan inside one counts) are read too.
         root = os.path.dirname(path)
-        return [os.path.join(path, "workflows"), *workflow_files(root)]
+        files = workflow_files(root)
+        reached = dependencies(files[0], context.cache) if files else []
+        return [os.path.join(path, "workflows"), *dict.fromkeys([*files, *reached])]
 
     def comments(self, source: Source) -> Iterable[tuple[int, str]]:
         return ()  # the facts are no file a user writes in

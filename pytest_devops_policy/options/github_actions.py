@@ -281,8 +281,8 @@ class GhaOptions(KindOptions):
     # -- repo-level policies (GHA-015, GHA-023) --
     dependabot_counts_as_scan: bool = option(
         True,
-        "A .github/dependabot.yml with update entries counts as dependency scanning on pull "
-        "requests (GHA-015 (b)).",
+        "A .github/dependabot.yml with update entries, or a Renovate config that is not "
+        "turned off, counts as dependency scanning on pull requests (GHA-015 (b)).",
         policies=("GHA-015",),
     )
     lint_patterns: tuple[str, ...] = option(

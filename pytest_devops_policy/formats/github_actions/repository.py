@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -38,9 +39,11 @@ __all__ = [
     "DependabotUpdate",
     "RenovateConfig",
     "Repository",
+    "loads_json5",
     "parse",
     "parse_dependabot",
     "parse_renovate",
+    "runs_on_github",
 ]
 
 
@@ -64,6 +67,8 @@ class DependabotUpdate:
                 d = ""  # Dependabot reads both "/" and "/.github/workflows" as the workflows
             if d == rel or github_glob_match(d, rel):
                 return True
+            if d.endswith("/**") and d[:-3] == rel:  # `/apps/**` takes in `/apps` too
+                return True
         return False
 
 
@@ -81,11 +86,38 @@ class RenovateConfig:
     managers: frozenset[str] | None = None  # enabledManagers; None: every manager
     disabled: frozenset[str] = frozenset()  # "<manager>": {"enabled": false}
     error: str | None = None
+    ignore_paths: tuple[str, ...] = ()  # ignorePaths written in this file
+    include_paths: tuple[str, ...] = ()  # includePaths written in this file
 
     def enables(self, manager: str) -> bool:
         if self.error is not None or not self.enabled or manager in self.disabled:
             return False
         return self.managers is None or manager in self.managers
+
+    def reads_dir(self, rel: str) -> bool:
+        """Whether Renovate looks at the files of directory ``rel`` (``.`` = the root):
+        not left out by ``ignorePaths`` and, when given, inside ``includePaths``. Only
+        the entries written in this file are known (a preset's are not)."""
+        probe = "" if rel == "." else rel
+        if any(_renovate_path_match(p, probe, True) for p in self.ignore_paths):
+            return False
+        return not self.include_paths or any(
+            _renovate_path_match(p, probe, False) for p in self.include_paths
+        )
+
+
+def _renovate_path_match(pattern: str, rel: str, ignore: bool) -> bool:
+    """Whether a Renovate path entry takes in the files of directory ``rel``: as Renovate
+    matches a file path, an ``ignorePaths`` entry that occurs in it (an ``includePaths``
+    entry it starts with), or a glob matching it."""
+    pattern = pattern.strip()
+    if not pattern:
+        return False
+    where = f"{rel}/" if rel else ""  # the directory part of its files' paths
+    if (pattern in where) if ignore else where.startswith(pattern.rstrip("/") + "/"):
+        return True
+    glob = pattern.removeprefix("./").removeprefix("/")
+    return github_glob_match(glob, where + "x") or github_glob_match(glob, rel)
 
 
 def parse_dependabot(path: str, text: str) -> DependabotConfig:
@@ -112,38 +144,154 @@ def parse_dependabot(path: str, text: str) -> DependabotConfig:
     return DependabotConfig(path, tuple(out))
 
 
-# JSON5, conservatively: comments and trailing commas are removed outside strings, then the
-# text must be JSON. Anything else JSON5 allows (unquoted keys, single quotes) is reported.
+# JSON5 (https://spec.json5.org): JSON plus comments, trailing commas, unquoted (identifier)
+# keys, single-quoted strings, hexadecimal, signed and dotted numbers, Infinity and NaN. A
+# text that is not JSON5 raises ValueError with where it stopped.
+
+_JSON5_ESCAPES = {
+    "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "0": "\0",
+    "'": "'", '"': '"', "\\": "\\", "/": "/",
+}  # fmt: skip
+_JSON5_NUMBER = re.compile(
+    r"[+-]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
+)
+_JSON5_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_MAX_JSON5_DEPTH = 200
 
 
-def _strip_json5(text: str) -> str:
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i : j + 1])
-            i = j + 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-            out.append(" ")
-        else:
-            if ch == ",":
-                k = i + 1
-                while k < n and text[k].isspace():
-                    k += 1
-                if k < n and text[k] in "}]":
-                    ch = ""  # a trailing comma
-            out.append(ch)
-            i += 1
-    return "".join(out)
+class _Json5:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def fail(self, what: str) -> ValueError:
+        line = self.text.count("\n", 0, self.pos) + 1
+        col = self.pos - (self.text.rfind("\n", 0, self.pos) + 1) + 1
+        return ValueError(f"{what} at line {line} column {col}")
+
+    def skip(self) -> None:
+        text, n = self.text, len(self.text)
+        while self.pos < n:
+            ch = text[self.pos]
+            if ch.isspace() or ch == "\ufeff":
+                self.pos += 1
+            elif text.startswith("//", self.pos):
+                end = text.find("\n", self.pos)
+                self.pos = n if end < 0 else end
+            elif text.startswith("/*", self.pos):
+                end = text.find("*/", self.pos + 2)
+                if end < 0:
+                    raise self.fail("unterminated comment")
+                self.pos = end + 2
+            else:
+                return
+
+    def document(self) -> Any:
+        value = self.value(0)
+        self.skip()
+        if self.pos != len(self.text):
+            raise self.fail("unexpected text after the value")
+        return value
+
+    def value(self, depth: int) -> Any:
+        if depth > _MAX_JSON5_DEPTH:
+            raise self.fail("nested too deeply")
+        self.skip()
+        if self.pos >= len(self.text):
+            raise self.fail("unexpected end")
+        ch = self.text[self.pos]
+        if ch == "{":
+            return self.container(depth, "}")
+        if ch == "[":
+            return self.container(depth, "]")
+        if ch in "\"'":
+            return self.string()
+        for word, val in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(word, self.pos):
+                self.pos += len(word)
+                return val
+        m = _JSON5_NUMBER.match(self.text, self.pos)
+        if m is None:
+            raise self.fail(f"unexpected {ch!r}")
+        self.pos = m.end()
+        word = m.group(0)
+        sign = -1 if word.startswith("-") else 1
+        body = word.lstrip("+-")
+        if body in ("Infinity", "NaN"):
+            return sign * float("inf") if body == "Infinity" else float("nan")
+        if body[:2].lower() == "0x":
+            return sign * int(body, 16)
+        number = float(body)
+        return sign * int(body) if body.isdigit() else sign * number
+
+    def container(self, depth: int, close: str) -> Any:
+        self.pos += 1
+        items: list[Any] = []
+        obj: dict[str, Any] = {}
+        while True:
+            self.skip()
+            if self.text.startswith(close, self.pos):
+                self.pos += 1
+                return obj if close == "}" else items
+            if close == "}":
+                key = self.key()
+                self.skip()
+                if not self.text.startswith(":", self.pos):
+                    raise self.fail("expected ':'")
+                self.pos += 1
+                obj[key] = self.value(depth + 1)
+            else:
+                items.append(self.value(depth + 1))
+            self.skip()
+            if self.text.startswith(",", self.pos):
+                self.pos += 1
+            elif not self.text.startswith(close, self.pos):
+                raise self.fail(f"expected ',' or '{close}'")
+
+    def key(self) -> str:
+        if self.pos < len(self.text) and self.text[self.pos] in "\"'":
+            return self.string()
+        m = _JSON5_IDENT.match(self.text, self.pos)
+        if m is None:
+            raise self.fail("expected a key")
+        self.pos = m.end()
+        return m.group(0)
+
+    def string(self) -> str:
+        text, quote = self.text, self.text[self.pos]
+        out: list[str] = []
+        i = self.pos + 1
+        while True:
+            j = i
+            while j < len(text) and text[j] not in (quote, "\\", "\n"):
+                j += 1
+            out.append(text[i:j])
+            if j >= len(text) or text[j] == "\n":
+                self.pos = j
+                raise self.fail("unterminated string")
+            if text[j] == quote:
+                self.pos = j + 1
+                return "".join(out)
+            esc = text[j + 1 : j + 2]
+            if esc in ("\n", "\r"):  # a line continuation
+                i = j + 2 + (esc == "\r" and text[j + 2 : j + 3] == "\n")
+            elif esc in ("u", "x"):
+                width = 4 if esc == "u" else 2
+                digits = text[j + 2 : j + 2 + width]
+                try:
+                    out.append(chr(int(digits, 16)))
+                except ValueError:
+                    self.pos = j
+                    raise self.fail("bad escape") from None
+                i = j + 2 + width
+            else:
+                out.append(_JSON5_ESCAPES.get(esc, esc))
+                i = j + 2
+
+
+def loads_json5(text: str) -> Any:
+    """A JSON5 text's value (JSON is JSON5); ValueError when it is not JSON5."""
+    return _Json5(text).document()
 
 
 def _renovate_from(path: str, value: Any) -> RenovateConfig:
@@ -157,21 +305,20 @@ def _renovate_from(path: str, value: Any) -> RenovateConfig:
     disabled = frozenset(
         k for k, v in value.items() if isinstance(v, dict) and v.get("enabled") is False
     )
-    return RenovateConfig(path, enabled, chosen, disabled)
+    ignore = tuple(str(p) for p in value.get("ignorePaths") or () if isinstance(p, str))
+    include = tuple(str(p) for p in value.get("includePaths") or () if isinstance(p, str))
+    return RenovateConfig(path, enabled, chosen, disabled, None, ignore, include)
 
 
 def parse_renovate(path: str, text: str | None, value: Any = None) -> RenovateConfig:
-    """A Renovate config file (JSON, or JSON5 read conservatively), or the value of the
+    """A Renovate config file (JSON or JSON5), or the value of the
     ``renovate`` key of ``package.json`` (``text`` None)."""
     if text is None:
         return _renovate_from(path, value)
-    try:
-        doc = json.loads(_strip_json5(text) if path.endswith(("json5", ".renovaterc")) else text)
-    except ValueError as exc:
-        try:  # a .json file with comments: Renovate reads it as JSON5 too
-            doc = json.loads(_strip_json5(text))
-        except ValueError:
-            return RenovateConfig(path, error=f"cannot read {path} as JSON or JSON5 ({exc})")
+    try:  # Renovate reads every config file as JSON5 (a .json file with comments too)
+        doc = loads_json5(text)
+    except (ValueError, RecursionError) as exc:
+        return RenovateConfig(path, error=f"cannot read {path} as JSON5 ({exc})")
     return _renovate_from(path, doc)
 
 
@@ -204,11 +351,16 @@ class Repository(Subject["WorkflowIndex"]):
         }
         self.top_dirs: tuple[str, ...] = tuple(str(d) for d in facts.get("top_dirs") or ())
         self.truncated = bool(facts.get("truncated"))
+        # Set for a repository that is test data of an enclosing one (``checks/testdata``):
+        # GitHub never runs it, so the repo-level policies do not apply.
+        fixture = facts.get("fixture")
+        self.fixture: str | None = str(fixture) if fixture else None
         self.dependabot: DependabotConfig | None = None
         self.renovate: RenovateConfig | None = None
         self.config_errors: list[str] = []
         # A .pre-commit-config.yaml with a top-level `ci:` table: pre-commit.ci lints PRs.
         self.pre_commit_ci = False
+        self.pre_commit_config = False  # a .pre-commit-config.yaml exists
         for config in facts.get("configs") or ():
             self._add_config(config)
 
@@ -217,6 +369,7 @@ class Repository(Subject["WorkflowIndex"]):
         error = config.get("error")
         is_dependabot = path.startswith(".github/dependabot.")
         if path == ".pre-commit-config.yaml":
+            self.pre_commit_config = True
             self.pre_commit_ci = error is None and _has_ci_table(str(config.get("text", "")))
             return
         if error is not None:
@@ -246,6 +399,12 @@ class Repository(Subject["WorkflowIndex"]):
 
     def locate(self, path: Sequence[PathPart]) -> tuple[int, int] | None:
         return None
+
+
+def runs_on_github(repository: Repository) -> bool:
+    """Whether GitHub may run the repository: not the test data of an enclosing one
+    (``Repository.fixture``). The repo-level policies apply only then."""
+    return repository.fixture is None
 
 
 @dataclass

@@ -4,12 +4,16 @@
 ``actions/setup-node|python|java|go|dotnet``, ``ruby/setup-ruby``, ``astral-sh/setup-uv``,
 or a ``run:`` command segment ``npm ci|install``, ``pnpm i|install``, ``yarn [install]``,
 ``bun install``, ``pip install`` *of a project or requirements* (``-r``/``--requirement``,
-``-e``/``--editable``, or a local path such as ``.`` or ``.[test]``; ``pip install
+``-e``/``--editable``, a local path such as ``.`` or ``.[test]``, or a built wheel or
+sdist such as ``dist/app-*.tar.gz``; ``pip install
 pre-commit`` installs a tool, not the project's dependencies, and a cache would hold one
 wheel), ``poetry install``, ``pipenv install|sync``, ``pdm install|sync``, ``uv sync``,
 ``go mod download``, ``mvn``/``mvnw``, ``gradle``/``gradlew``, ``bundle install``,
 ``cargo build``, ``composer install``, ``dotnet restore``. ``npm install -g x`` installs a
-tool and does not count either.
+tool and does not count either. setup-node/python/java/dotnet and setup-ruby install a
+toolchain only: they count when the job also runs a package manager (one of the commands
+above, ``tox``/``nox``, ``hatch run``, ``dotnet build|test``...), since their cache holds
+what it downloads (``job_installs``).
 
 **Caches** (``CACHE_ACTIONS``): an action, the input that turns its cache on (or off), and
 its default, which for some actions depends on the major version:
@@ -21,6 +25,8 @@ its default, which for some actions depends on the major version:
 * setup-node since v5 caches npm by itself when ``package.json`` names npm as its
   ``packageManager``, unless ``package-manager-cache: false``: that depends on a file
   the workflow does not show, so it is *maybe*;
+* ``golangci/golangci-lint-action`` caches Go's build and module caches unless
+  ``skip-cache: true``;
 * ``actions/cache``, ``actions/cache/restore``, ``Swatinem/rust-cache``,
   ``gradle/actions/setup-gradle`` (on unless ``cache-disabled: true``), ``jdx/mise-action``
   (``cache``, on by default); ``docker/build-push-action`` ``cache-from`` (restores) and
@@ -30,12 +36,9 @@ A version comes from the ref (``@v4``, ``@v4.1.0``) or, for a SHA pin, from the 
 ``# v4.2.2`` comment; with neither (a bare SHA, a branch) the action is taken to behave as
 its current release does, since a ref resolved today most likely is one.
 
-**Publish steps** (a job that releases): PyPI (``pypa/gh-action-pypi-publish``,
-``twine upload``, ``uv|poetry|flit|hatch|pdm publish``), npm (``npm|yarn|pnpm publish``,
-``JS-DevTools/npm-publish``), GitHub releases (``gh release create|upload``,
-``softprops/action-gh-release``, ``ncipollo/release-action``, ``actions/create-release``),
-``cargo publish``, ``gem push``, ``goreleaser``, ``changesets/action`` with ``publish``,
-and container-image pushes (``knowledge.ci.images``).
+**Publish steps** (a job that releases) are the shared release table's
+(``knowledge.ci.releases``): PyPI, npm, crates, RubyGems, Maven, NuGet, GitHub releases,
+goreleaser, changesets with ``publish``, and container-image pushes.
 """
 
 from __future__ import annotations
@@ -45,29 +48,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
-from pytest_devops_policy.knowledge.ci.images import step_pushes
-from pytest_devops_policy.knowledge.ci.patterns import PATH_PREFIX, CommandPattern
+from pytest_devops_policy.knowledge.ci.patterns import CommandPattern, _c
 from pytest_devops_policy.knowledge.ci.segments import command_segments, match_commands
 
 __all__ = [
     "CACHE_ACTIONS",
     "INSTALL_COMMANDS",
-    "PUBLISH_ACTIONS",
-    "PUBLISH_COMMANDS",
     "SETUP_ACTIONS",
+    "TOOLCHAIN_ACTIONS",
     "CacheAction",
     "action_major",
     "cache_action",
     "installs",
-    "publishes",
+    "job_installs",
 ]
-
-_O = r"(?:\s+--?[A-Za-z][\w.-]*(?:=\S*|\s+(?![-|;&])[^\s;|&]+)?)*"
-
-
-def _c(label: str, template: str, family: str = "") -> CommandPattern:
-    return CommandPattern(label, re.compile(PATH_PREFIX + template.replace("{O}", _O)), family)
-
 
 SETUP_ACTIONS = frozenset(
     {
@@ -78,6 +72,20 @@ SETUP_ACTIONS = frozenset(
         "actions/setup-dotnet",
         "ruby/setup-ruby",
         "astral-sh/setup-uv",
+    }
+)
+
+# Setup actions that install only a toolchain (an interpreter, a JDK, an SDK): their cache
+# holds what a package manager downloads, so they count as installing dependencies only in
+# a job that runs one. setup-go and setup-uv count by themselves: ``go build|test`` and
+# ``uv run`` fetch the modules and packages implicitly.
+TOOLCHAIN_ACTIONS = frozenset(
+    {
+        "actions/setup-node",
+        "actions/setup-python",
+        "actions/setup-java",
+        "actions/setup-dotnet",
+        "ruby/setup-ruby",
     }
 )
 
@@ -100,35 +108,26 @@ INSTALL_COMMANDS: tuple[CommandPattern, ...] = (
     _c("dotnet restore", r"dotnet{O}\s+restore\b", "nuget"),
 )
 
+# Commands that download dependencies on the way (not installs of their own, but with a
+# toolchain setup action they make its cache useful).
+IMPLICIT_INSTALL_COMMANDS: tuple[CommandPattern, ...] = (
+    _c(
+        "dotnet build/test/run/publish/pack",
+        r"dotnet{O}\s+(?:build|test|run|publish|pack)\b",
+        "nuget",
+    ),
+    _c("tox/nox", r"(?:python[\d.]*{O}\s+-m\s+)?(?:tox|nox)\b", "pip"),
+    _c("hatch run/test", r"hatch{O}\s+(?:run|test)\b", "pip"),
+)
+
 # `pip install -r requirements.txt`, `-e .`, `.`, `.[test]`, `./pkg`: the project's dependencies.
 _PIP_PROJECT = re.compile(
     r"\s(?:-r|--requirements?|-e|--editable)(?:[=\s]|\S)"
     r"|\s['\"]?(?:\.{1,2}(?:/\S*)?|\.\[[^\]]*\])['\"]?(?=\s|$)"
+    # a built distribution of the project (`pip install dist/app-*.tar.gz`): its dependencies
+    r"|\s['\"]?[\w.*/-]+\.(?:whl|tar\.gz|zip)['\"]?(?=\s|$)"
 )
 _NPM_GLOBAL = re.compile(r"\s(?:-g|--global)(?=\s|$)")
-
-PUBLISH_COMMANDS: tuple[CommandPattern, ...] = (
-    _c("twine upload", r"(?:python[\d.]*{O}\s+-m\s+)?twine{O}\s+upload\b", "pypi"),
-    _c("uv/poetry/flit/hatch/pdm publish", r"(?:uv|poetry|flit|hatch|pdm){O}\s+publish\b", "pypi"),
-    _c("npm/yarn/pnpm publish", r"(?:npm|pnpm|yarn(?:{O}\s+npm)?){O}\s+publish\b", "npm"),
-    _c("gh release create/upload", r"gh{O}\s+release{O}\s+(?:create|upload)\b", "github"),
-    _c("cargo publish", r"cargo{O}\s+publish\b", "crates"),
-    _c("gem push", r"gem{O}\s+push\b", "rubygems"),
-    _c("goreleaser release", r"goreleaser(?:{O}\s+release)?{O}\s*(?:$|\s--)", "goreleaser"),
-)
-PUBLISH_ACTIONS = frozenset(
-    {
-        "pypa/gh-action-pypi-publish",
-        "js-devtools/npm-publish",
-        "softprops/action-gh-release",
-        "ncipollo/release-action",
-        "actions/create-release",
-        "actions/upload-release-asset",
-        "goreleaser/goreleaser-action",
-        "changesets/action",
-    }
-)
-
 
 # --------------------------------------------------------------------------
 # caches
@@ -168,6 +167,8 @@ CACHE_ACTIONS: dict[str, CacheAction] = {
         CacheAction("gradle/gradle-build-action", "off-flag", "cache-disabled", default_since=0),
         CacheAction("jdx/mise-action", "flag", "cache", default_since=0),
         CacheAction("docker/build-push-action", "name", "cache-from"),
+        # caches the Go build and module caches besides its own, unless skip-cache
+        CacheAction("golangci/golangci-lint-action", "off-flag", "skip-cache", default_since=0),
     )
 }
 # docker/build-push-action `cache-to` writes a cache (it counts as caching in CI).
@@ -244,7 +245,7 @@ def self_hosted(job: Job) -> bool:
 
 
 # --------------------------------------------------------------------------
-# installs and publishes
+# installs
 
 
 def _install_hits(step: Step) -> list[str]:
@@ -265,7 +266,8 @@ def _install_hits(step: Step) -> list[str]:
 
 
 def installs(step: Step) -> str | None:
-    """What the step installs dependencies with (for messages), or ``None``."""
+    """What the step installs dependencies with (for messages), or ``None``. A toolchain
+    setup action counts here; ``job_installs`` keeps it only with a package manager run."""
     uses = step.uses
     if uses is not None and uses.is_remote and uses.name.lower() in SETUP_ACTIONS:
         return uses.name
@@ -273,16 +275,21 @@ def installs(step: Step) -> str | None:
     return hits[0] if hits else None
 
 
-def publishes(step: Step, job: Job) -> str | None:
-    """What the step publishes with (for messages), or ``None``."""
-    uses = step.uses
-    name = uses.name.lower() if uses is not None and uses.is_remote else ""
-    # changesets/action publishes only when given a `publish` command.
-    if name in PUBLISH_ACTIONS and (name != "changesets/action" or step.with_.get("publish")):
-        return uses.name if uses is not None else name
-    if step.run:
-        for m in match_commands(command_segments(step.run), PUBLISH_COMMANDS):
-            if not re.search(r"\s(?:--help|-h|--dry-run|--snapshot)(?=\s|$)", m.segment.text):
-                return m.text
-    push = next(step_pushes(step, job), None)
-    return f"{push.what} (image push)" if push is not None else None
+def _implicit_install(step: Step) -> bool:
+    return bool(step.run) and bool(
+        match_commands(command_segments(step.run or ""), IMPLICIT_INSTALL_COMMANDS)
+    )
+
+
+def job_installs(job: Job) -> list[tuple[Step, str]]:
+    """The job's dependency installs, in step order: install commands, setup-go and
+    setup-uv, and a toolchain setup action (``TOOLCHAIN_ACTIONS``) when a step of the job
+    runs a package manager (an install command, ``tox``, ``dotnet build``...). A job that
+    sets up Python only to run a scanner action installs no dependencies: ``cache: pip``
+    would have nothing to cache (and fails without a lockfile)."""
+    found = [(s, what) for s in job.steps if (what := installs(s)) is not None]
+    if any(what.lower() not in TOOLCHAIN_ACTIONS for _, what in found) or any(
+        _implicit_install(s) for s in job.steps
+    ):
+        return found
+    return []

@@ -16,14 +16,11 @@ from pytest_devops_policy.formats.github_actions.workflow import Job, Workflow
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig
 from pytest_devops_policy.knowledge.ci.github import classify_job
 from pytest_devops_policy.knowledge.ci.jobs import JobClass
-from pytest_devops_policy.knowledge.ci.patterns import ActionPattern, CommandPattern, _a, _c
-from pytest_devops_policy.knowledge.ci.segments import match_action, match_commands
+from pytest_devops_policy.knowledge.ci.releases import job_publish
 from pytest_devops_policy.options import GhaOptions
 
 __all__ = [
     "CI_EVENTS",
-    "PUBLISH_ACTIONS",
-    "PUBLISH_COMMANDS",
     "callee_of",
     "ci_trigger",
     "classifier_config",
@@ -110,39 +107,16 @@ def why_deploy(jc: JobClass, limit: int = 2) -> str:
     return "; ".join(reasons)
 
 
-# Release jobs publish an artifact: they are neither CI jobs (no CI timeout bound) nor,
-# unless the classifier says so, deploy jobs.
-PUBLISH_COMMANDS: tuple[CommandPattern, ...] = (
-    _c("npm/yarn/pnpm publish", r"(?:npm|yarn|pnpm){O}\s+publish\b", "js"),
-    _c("twine upload", r"twine{O}\s+upload\b", "python"),
-    _c("poetry/uv/hatch publish", r"(?:poetry|uv|hatch|flit|pdm){O}\s+publish\b", "python"),
-    _c("cargo publish", r"cargo{O}\s+publish\b", "rust"),
-    _c("gh release create/upload", r"gh{O}\s+release{O}\s+(?:create|upload)\b", "github"),
-    _c("goreleaser", r"goreleaser\b", "go"),
-    _c("docker push", r"docker{O}\s+(?:image{O}\s+)?push\b", "image"),
-    _c("mvn deploy", r"mvnw?\b.*\sdeploy\b", "maven"),
-    _c("gradle publish", r"gradlew?\b.*\spublish\w*\b", "gradle"),
-)
-PUBLISH_ACTIONS: tuple[ActionPattern, ...] = (
-    _a("pypa/gh-action-pypi-publish", "python"),
-    _a("softprops/action-gh-release", "github"),
-    _a("ncipollo/release-action", "github"),
-    _a("goreleaser/goreleaser-action", "go"),
-)
 CI_EVENTS = ("push", "pull_request", "merge_group")
 
 
 def publish_step(job: Job) -> str | None:
-    """The first step that publishes a release artifact, described; ``None`` if none."""
-    for step in job.steps:
-        if step.run:
-            hits = match_commands(step.run, PUBLISH_COMMANDS)
-            if hits:
-                return f"{step.label} runs '{hits[0].text}'"
-        uses = step.uses
-        if uses is not None and uses.is_remote and match_action(uses.name, PUBLISH_ACTIONS):
-            return f"{step.label} uses '{uses.name}'"
-    return None
+    """The first step that publishes a release artifact, described; ``None`` if none.
+    Release jobs publish an artifact (the shared release table, ``knowledge.ci.releases``):
+    they are neither CI jobs (no CI timeout bound) nor, unless the classifier says so,
+    deploy jobs."""
+    found = job_publish(job)
+    return found.label if found is not None else None
 
 
 def _push_side(trigger: Trigger) -> tuple[bool, bool]:

@@ -18,7 +18,7 @@ Decisions where the tools leave room:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pytest_devops_policy import discovery
 from pytest_devops_policy.formats.github_actions.repository import (
@@ -35,7 +35,7 @@ __all__ = [
     "dependabot_entries",
     "ecosystem_of",
     "renovate_covers",
-    "renovate_gap",
+    "renovate_gaps",
 ]
 
 # Every ecosystem GHA-027 detects, in the order messages list them.
@@ -142,15 +142,30 @@ def renovate_covers(config: RenovateConfig, ecosystem: str) -> bool:
     return any(config.enables(m) for m in RENOVATE_MANAGERS.get(ecosystem, ()))
 
 
-def renovate_gap(config: RenovateConfig, ecosystem: str) -> str:
-    """Why a Renovate config does not update an ecosystem (for messages)."""
-    managers = sorted(RENOVATE_MANAGERS.get(ecosystem, ()))
+def renovate_gaps(config: RenovateConfig, ecosystems: Sequence[str]) -> list[str]:
+    """Why a Renovate config does not update these ecosystems (for messages), one reason
+    per cause: turned off, ``enabledManagers`` leaving managers out, managers disabled."""
+    if not ecosystems:
+        return []
     if not config.enabled:
-        return f"{config.path} turns Renovate off (enabled: false)"
-    if config.managers is not None and not set(managers) & config.managers:
-        return (
-            f"the enabledManagers of {config.path} ({', '.join(sorted(config.managers))}) "
-            f"include none of {', '.join(managers)}"
+        return [f"{config.path} turns Renovate off (enabled: false)"]
+    out: list[str] = []
+    left_out: list[str] = []
+    off: set[str] = set()
+    for eco in ecosystems:
+        managers = RENOVATE_MANAGERS.get(eco, frozenset())
+        if config.managers is not None and not managers & config.managers:
+            left_out.append(f"{eco} ({', '.join(sorted(managers))})")
+        else:
+            off |= managers & config.disabled
+    if left_out:
+        out.append(
+            f"the enabledManagers of {config.path} ({', '.join(sorted(config.managers or ()))}) "
+            f"leave out the managers of {'; '.join(left_out)}"
         )
-    off = sorted(set(managers) & config.disabled)
-    return f"{config.path} disables the {', '.join(off)} manager" + ("s" if len(off) > 1 else "")
+    if off:
+        out.append(
+            f"{config.path} disables the {', '.join(sorted(off))} manager"
+            + ("s" if len(off) > 1 else "")
+        )
+    return out

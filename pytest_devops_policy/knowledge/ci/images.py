@@ -1,19 +1,30 @@
 """Container-image pushes and container-image scans in CI steps (GHA-028, GHA-020).
 
-A *push* puts an image into a registry, where clusters and users pull it from:
+A *push* puts an image into a registry, where clusters and users pull it from. The forms
+are the image part of the shared release table (``patterns.IMAGE_PUSH_COMMANDS`` and
+``IMAGE_PUSH_ACTIONS``, which the classifier, GHA-002, GHA-019 and GHA-020 read too):
 
 * ``run:`` commands (matched per command segment, like the classifier's patterns):
-  ``docker push`` / ``docker image push``, ``docker [buildx] build … --push`` (or
-  ``--output type=registry`` / ``push=true``), ``docker buildx bake … --push``,
-  ``docker compose push``, ``podman push`` / ``podman manifest push``, ``buildah push``,
-  ``nerdctl push``, ``crane push``, ``ko build|publish|resolve|apply`` (ko pushes unless
-  ``--push=false``, ``--local``/``-L`` or ``KO_DOCKER_REPO=ko.local``), ``gcloud builds
-  submit``, ``pack build … --publish``, Jib's ``mvn … jib:build`` / ``gradle … jib``;
-* actions: ``docker/build-push-action`` and ``docker/bake-action`` with ``push:`` true or
-  an expression (``push: ${{ github.event_name != 'pull_request' }}`` *may* push, which
-  counts), or ``outputs: type=registry``; ``redhat-actions/push-to-registry``,
-  ``elgohr/publish-docker-github-action``, ``mr-smithers-excellent/docker-build-push``
-  (pushes unless ``pushImage: false``).
+  ``docker push`` / ``docker image|manifest push``, ``docker [buildx] build … --push`` (or
+  ``--output type=registry`` / ``push=true``), ``docker buildx bake … --push``, ``docker
+  buildx imagetools create``, ``docker compose push``, ``podman push`` / ``podman manifest
+  push``, ``buildah push``, ``nerdctl push``, ``crane push|copy``, ``skopeo copy|sync``,
+  ``ko build|publish|resolve|apply``, ``gcloud builds submit``, ``pack build … --publish``,
+  ``earthly … --push``, ``devcontainer build … --push``, Jib's ``mvn … jib:build`` /
+  ``gradle … jib``;
+* actions: ``docker/build-push-action``, ``docker/bake-action``, their ``depot/``
+  replacements and ``int128/kaniko-action`` with ``push:`` true or an expression (``push: ${{
+  github.event_name != 'pull_request' }}`` *may* push, which counts), or ``outputs:
+  type=registry``; ``mr-smithers-excellent/docker-build-push`` (pushes unless ``pushImage:
+  false``); ``redhat-actions/push-to-registry``, ``elgohr/publish-docker-github-action``,
+  ``aevea/action-kaniko``, ``macbre/push-to-ghcr``,
+  ``pmorelli92/github-container-registry-build-push``.
+
+GHA-028 judges pushes of newly built content (``image_pushes``): a manifest list
+(``docker buildx imagetools create``, ``docker manifest push``) or a copy (``crane copy``,
+``skopeo copy``) republishes images pushed before. What the table cannot say is decided
+here: ``--help`` prints and pushes nothing; ko keeps
+the image local with ``--push=false``, ``--local``/``-L`` or ``KO_DOCKER_REPO=ko.local``.
 
 A *container scan* is one of the classifier's scan steps of category ``image``
 (``trivy image``, ``grype <image>``, ``snyk container test``, ``anchore/scan-action``,
@@ -39,7 +50,7 @@ from pytest_devops_policy.formats.github_actions.expressions import Lit as _Lit
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig
 from pytest_devops_policy.knowledge.ci.jobs import JobClass, StepHit
-from pytest_devops_policy.knowledge.ci.patterns import PATH_PREFIX, CommandPattern
+from pytest_devops_policy.knowledge.ci.patterns import IMAGE_PUSH_ACTIONS, IMAGE_PUSH_COMMANDS
 from pytest_devops_policy.knowledge.ci.segments import Segment, command_segments, match_commands
 
 __all__ = [
@@ -52,43 +63,11 @@ __all__ = [
     "step_pushes",
 ]
 
-# Options between a program and its subcommand, each with an optional value
-# (the classifier's convention, see patterns.py).
-_O = r"(?:\s+--?[A-Za-z][\w.-]*(?:=\S*|\s+(?![-|;&])[^\s;|&]+)?)*"
-
-
-def _c(label: str, template: str, family: str) -> CommandPattern:
-    return CommandPattern(label, re.compile(PATH_PREFIX + template.replace("{O}", _O)), family)
-
-
-PUSH_COMMANDS: tuple[CommandPattern, ...] = (
-    _c("docker push", r"docker{O}\s+(?:image\s+)?push\b", "docker"),
-    _c(
-        "docker build --push",
-        r"docker{O}\s+(?:buildx{O}\s+)?(?:build|bake)\b.*?\s(?:--push\b(?!=false)"
-        r"|(?:--output|-o)[=\s]+\S*(?:type=registry|push=true))",
-        "buildx",
-    ),
-    _c("docker compose push", r"(?:docker{O}\s+compose|docker-compose){O}\s+push\b", "compose"),
-    _c("podman push", r"podman{O}\s+(?:manifest{O}\s+)?push\b", "podman"),
-    _c("buildah push", r"buildah{O}\s+(?:manifest{O}\s+)?push\b", "buildah"),
-    _c("nerdctl push", r"nerdctl{O}\s+push\b", "nerdctl"),
-    _c("crane push", r"crane{O}\s+push\b", "crane"),
-    _c("ko build/publish/resolve/apply", r"ko{O}\s+(?:build|publish|resolve|apply)\b", "ko"),
-    _c("gcloud builds submit", r"gcloud{O}\s+(?:(?:alpha|beta)\s+)?builds{O}\s+submit\b", "gcloud"),
-    _c("pack build --publish", r"pack{O}\s+build\b.*\s--publish\b", "pack"),
-    _c("mvn jib:build", r"mvnw?\b.*\s(?:[\w.-]+:)*jib:build\b", "jib"),
-    _c("gradle jib", r"gradlew?\b.*\s:?(?:[\w-]+:)*jib(?=\s|$)", "jib"),
-)
-
-# action (lowercase owner/repo) -> the input that turns pushing on, and its default
-PUSH_ACTIONS: dict[str, tuple[str | None, bool]] = {
-    "docker/build-push-action": ("push", False),
-    "docker/bake-action": ("push", False),
-    "redhat-actions/push-to-registry": (None, True),
-    "elgohr/publish-docker-github-action": (None, True),
-    "mr-smithers-excellent/docker-build-push": ("pushImage", True),
-}
+# The push table is the release table's image part (``patterns.IMAGE_PUSH_*``, shared with
+# the classifier, GHA-002, GHA-019 and GHA-020); this module adds what the table cannot say.
+PUSH_COMMANDS = IMAGE_PUSH_COMMANDS
+PUSH_ACTIONS = IMAGE_PUSH_ACTIONS
+REPUBLISH_FAMILIES = frozenset({"manifest", "copy"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +78,12 @@ class ImagePush:
     what: str  # the command or action, for messages
     maybe: bool = False  # pushes depending on an expression
     segment: int = 0  # the command's position in the step's script
+    family: str = "action"  # the table's family (``docker``, ``manifest``, ``copy``...)
+
+    @property
+    def builds(self) -> bool:
+        """Pushes newly built content (not a manifest list, not a copy of a pushed image)."""
+        return self.family not in REPUBLISH_FAMILIES
 
     @property
     def order(self) -> tuple[int, int]:
@@ -123,10 +108,13 @@ def _ko_local(seg: Segment) -> bool:
     )
 
 
-def _ko_local_env(step: Step, job: Job) -> bool:
+def _ko_local_env(step: Step, job: Job | None) -> bool:
     """``KO_DOCKER_REPO=ko.local`` in the step's env (or inline) keeps the image local."""
-    found = job.env_value("KO_DOCKER_REPO", step)
-    value = str(found[0]) if found is not None else ""
+    if job is not None:
+        found = job.env_value("KO_DOCKER_REPO", step)
+        value = str(found[0]) if found is not None else ""
+    else:
+        value = str(step.env.get("KO_DOCKER_REPO", ""))
     return value.startswith(("ko.local", "kind.local"))
 
 
@@ -148,8 +136,9 @@ def _flag(value: Any) -> bool | None:
     return text.lower() in ("true", "1", "yes", "on")
 
 
-def step_pushes(step: Step, job: Job) -> Iterator[ImagePush]:
-    """The image pushes of one step (none, one per matching command, or the action)."""
+def step_pushes(step: Step, job: Job | None = None) -> Iterator[ImagePush]:
+    """The image pushes of one step (none, one per matching command, or the action).
+    Without its ``job``, only the step's own ``env`` is read (``KO_DOCKER_REPO``)."""
     if step.run:
         segments = command_segments(step.run)
         for m in match_commands(segments, PUSH_COMMANDS):
@@ -161,7 +150,9 @@ def step_pushes(step: Step, job: Job) -> Iterator[ImagePush]:
                 or "KO_DOCKER_REPO=ko.local" in step.run
             ):
                 continue
-            yield ImagePush(step, m.text, segment=segments.index(m.segment))
+            yield ImagePush(
+                step, m.text, segment=segments.index(m.segment), family=m.pattern.family
+            )
     uses = step.uses
     if uses is None or not uses.is_remote:
         return
@@ -180,8 +171,9 @@ def step_pushes(step: Step, job: Job) -> Iterator[ImagePush]:
 
 
 def image_pushes(job: Job) -> list[ImagePush]:
-    """Every image push of a job, in step order."""
-    return [p for s in job.steps for p in step_pushes(s, job)]
+    """Every push of newly built image content in a job, in step order (GHA-028: a
+    manifest list or a copy of images pushed before is no new content to scan)."""
+    return [p for s in job.steps for p in step_pushes(s, job) if p.builds]
 
 
 def _text_input(step: Step, key: str) -> str:

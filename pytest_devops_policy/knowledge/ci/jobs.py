@@ -15,6 +15,7 @@ from typing import Any
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig, config_of
 from pytest_devops_policy.knowledge.ci.patterns import (
     DEFAULT_BRANCH_PLACEHOLDER,
+    IMAGE_PUSH_ACTIONS,
     TRIVY_SCAN_TYPES,
     CommandPattern,
 )
@@ -195,12 +196,10 @@ def _command_hits(
     ]
 
 
-# Image builders that push when their `push` input is true (depot's are drop-in replacements).
-_BUILD_PUSH_ACTIONS = (
-    "docker/build-push-action",
-    "docker/bake-action",
-    "depot/build-push-action",
-    "depot/bake-action",
+# Image builders that push when their `push` input is true: the shared release table's
+# (``patterns.IMAGE_PUSH_ACTIONS``; those that always push are in ``RELEASE_ACTIONS``).
+_BUILD_PUSH_ACTIONS = tuple(
+    name for name, (key, default) in IMAGE_PUSH_ACTIONS.items() if key == "push" and not default
 )
 
 

@@ -19,6 +19,10 @@ __all__ = [
     "DEPLOY_COMMANDS",
     "DEPLOY_ENV_REGEX",
     "DEPLOY_JOB_REGEX",
+    "IMAGE_PUSH_ACTIONS",
+    "IMAGE_PUSH_COMMANDS",
+    "PACKAGE_RELEASE_ACTIONS",
+    "PACKAGE_RELEASE_COMMANDS",
     "PATH_PREFIX",
     "PROD_ENV_REGEX",
     "PROD_NAME_REGEX",
@@ -192,47 +196,126 @@ DEPLOY_ACTIONS: tuple[ActionPattern, ...] = (
     _a("redhat-actions/oc-new-app", "openshift"),
 )
 
-# Publishing an artefact (a package, an image, a release): a release, not a deploy (§3.3
-# "release"). A dry run publishes nothing.
-_NOT_DRY = r"(?!.*\s--dry-run\b)"
-RELEASE_COMMANDS: tuple[CommandPattern, ...] = (
-    _c("twine upload", r"(?:python[\d.]*\s+-m\s+)?twine{O}\s+upload\b", "pypi"),
+# Publishing an artefact: one source of truth for "this step publishes a release" and "this
+# step pushes an image" (catalog §3.3 "release" and "image push"). Readers:
+#
+# * the classifier (``JobClass.release_steps``) matches ``RELEASE_COMMANDS`` /
+#   ``RELEASE_ACTIONS``, the union below, as regexes over command segments;
+# * ``knowledge.ci.releases.step_publishes`` (GHA-019's release-job test, GHA-020's release
+#   jobs) adds the precise image-push logic of ``knowledge.ci.images`` (push inputs of
+#   build-push-action and bake-action, ``ko --local``, ``--help``);
+# * ``knowledge.ci.images.step_pushes`` (GHA-028) reads the ``IMAGE_PUSH_*`` part only;
+# * GHA-002 (``knowledge.ci.permissions``) reads both parts through
+#   ``releases.step_publishes``, filtered by family: a GitHub release needs ``contents:
+#   write``, an image or a GitHub-Packages package ``packages: write``.
+#
+# A dry run, a snapshot or ``--help`` publishes nothing.
+_NOT_DRY = r"(?!.*\s(?:--dry-run|--snapshot|--help|-h)(?:[\s=]|$))"
+PACKAGE_RELEASE_COMMANDS: tuple[CommandPattern, ...] = (
+    _c("twine upload", _NOT_DRY + r"(?:python[\d.]*{O}\s+-m\s+)?twine{O}\s+upload\b", "pypi"),
     _c(
         "uv/poetry/flit/hatch/pdm publish",
-        r"(?:uv|poetry|flit|hatch|pdm){O}\s+publish\b" + _NOT_DRY,
+        _NOT_DRY + r"(?:uv|poetry|flit|hatch|pdm){O}\s+publish\b",
         "pypi",
     ),
-    _c("npm/yarn/pnpm publish", r"(?:npm|pnpm|yarn(?:\s+npm)?){O}\s+publish\b" + _NOT_DRY, "npm"),
-    _c("cargo publish", r"cargo{O}\s+publish\b" + _NOT_DRY, "crates"),
-    _c("gem push", r"gem{O}\s+push\b", "rubygems"),
-    _c("mvn deploy", r"mvnw?\b.*?\sdeploy\b", "maven"),
-    _c("gradle publish", r"(?:\./)?gradlew?\b.*?\s(?:publish\w*)\b", "maven"),
-    _c("nuget push", r"(?:dotnet\s+)?nuget{O}\s+push\b", "nuget"),
-    _c("gh release", r"gh{O}\s+release{O}\s+(?:create|upload|edit)\b", "github-release"),
-    _c("goreleaser", r"goreleaser\b(?!.*\s--snapshot\b)", "goreleaser"),
-    _c("docker push", r"(?:docker|podman){O}\s+(?:image\s+)?push\b", "image"),
-    _c("docker buildx --push", r"docker{O}\s+(?:buildx\s+)?(?:build|bake)\b.*\s--push\b", "image"),
     _c(
-        "docker buildx imagetools create",
-        r"docker{O}\s+buildx{O}\s+imagetools{O}\s+create\b",
-        "image",
+        "npm/yarn/pnpm publish",
+        _NOT_DRY + r"(?:npm|pnpm|bun|yarn(?:{O}\s+npm)?){O}\s+publish\b",
+        "npm",
     ),
-    _c("crane push", r"crane{O}\s+(?:push|copy|cp)\b", "image"),
+    _c("cargo publish", _NOT_DRY + r"cargo{O}\s+publish\b", "crates"),
+    _c("gem push", _NOT_DRY + r"gem{O}\s+push\b", "rubygems"),
+    _c("mvn deploy", _NOT_DRY + r"mvnw?(?:\.cmd)?\b.*?\sdeploy\b", "maven"),
+    _c(
+        "gradle publish", _NOT_DRY + r"gradlew?(?:\.bat)?\b.*?\s:?(?:[\w-]+:)*publish\w*\b", "maven"
+    ),
+    _c("nuget push", _NOT_DRY + r"(?:dotnet{O}\s+)?nuget{O}\s+push\b", "nuget"),
+    _c(
+        "gh release create/upload/edit",
+        _NOT_DRY + r"gh{O}\s+release{O}\s+(?:create|upload|edit)\b",
+        "github-release",
+    ),
+    _c("goreleaser release", _NOT_DRY + r"goreleaser(?:{O}\s+release)?{O}\s*$", "goreleaser"),
     _c("helm push", r"helm{O}\s+push\b", "helm-chart"),
 )
-
-RELEASE_ACTIONS: tuple[ActionPattern, ...] = (
+PACKAGE_RELEASE_ACTIONS: tuple[ActionPattern, ...] = (
     _a("pypa/gh-action-pypi-publish", "pypi"),
+    _a("js-devtools/npm-publish", "npm"),
     _a("softprops/action-gh-release", "github-release"),
     _a("ncipollo/release-action", "github-release"),
     _a("actions/create-release", "github-release"),
     _a("actions/upload-release-asset", "github-release"),
     _a("svenstaro/upload-release-action", "github-release"),
-    _a("goreleaser/goreleaser-action", "goreleaser"),
     _a("googleapis/release-please-action", "github-release"),
     _a("google-github-actions/release-please-action", "github-release"),
+    _a("goreleaser/goreleaser-action", "goreleaser"),
+    # publishes only when given a `publish` command (``releases.step_publishes`` checks it;
+    # the classifier counts the action either way).
     _a("changesets/action", "npm"),
-    _a("js-devtools/npm-publish", "npm"),
+)
+
+# Image pushes, matched per command segment. ``images.step_pushes`` drops ``--help`` and a
+# ko build kept local; the build commands push only with ``--push`` or a registry output.
+# Families ``manifest`` (a manifest list of images already pushed) and ``copy`` (an image
+# copied between registries) push no newly built content: GHA-028 leaves them out.
+IMAGE_PUSH_COMMANDS: tuple[CommandPattern, ...] = (
+    _c("docker push", r"docker{O}\s+(?:image{O}\s+)?push\b", "docker"),
+    _c("docker manifest push", r"docker{O}\s+manifest{O}\s+push\b", "manifest"),
+    _c(
+        "docker build --push",
+        r"docker{O}\s+(?:buildx{O}\s+)?(?:build|bake)\b.*?\s(?:--push\b(?!=false)"
+        r"|(?:--output|-o)[=\s]+\S*(?:type=registry|push=true))",
+        "buildx",
+    ),
+    _c(
+        "docker buildx imagetools create",
+        _NOT_DRY + r"docker{O}\s+buildx{O}\s+imagetools{O}\s+create\b",
+        "manifest",
+    ),
+    _c("docker compose push", r"(?:docker{O}\s+compose|docker-compose){O}\s+push\b", "compose"),
+    _c("podman push", r"podman{O}\s+(?:manifest{O}\s+)?push\b", "podman"),
+    _c("buildah push", r"buildah{O}\s+(?:manifest{O}\s+)?push\b", "buildah"),
+    _c("nerdctl push", r"nerdctl{O}\s+push\b", "nerdctl"),
+    _c("crane push", r"crane{O}\s+push\b", "crane"),
+    _c("crane copy", r"crane{O}\s+(?:copy|cp)\b", "copy"),
+    _c("skopeo copy/sync", r"skopeo{O}\s+(?:copy|sync)\b", "copy"),
+    _c("ko build/publish/resolve/apply", r"ko{O}\s+(?:build|publish|resolve|apply)\b", "ko"),
+    _c(
+        "gcloud builds submit",
+        r"gcloud{O}\s+(?:(?:alpha|beta)\s+)?builds{O}\s+submit\b",
+        "gcloud",
+    ),
+    _c("pack build --publish", r"pack{O}\s+build\b.*\s--publish\b", "pack"),
+    _c("earthly --push", r"earthly\b.*\s--push\b", "earthly"),
+    _c("devcontainer build --push", r"devcontainer{O}\s+build\b.*\s--push\b", "devcontainer"),
+    _c("mvn jib:build", r"mvnw?\b.*\s(?:[\w.-]+:)*jib:build\b", "jib"),
+    _c("gradle jib", r"gradlew?\b.*\s:?(?:[\w-]+:)*jib(?=\s|$)", "jib"),
+)
+# action (lowercase owner/repo) -> (the input that turns pushing on, its default).
+IMAGE_PUSH_ACTIONS: dict[str, tuple[str | None, bool]] = {
+    "docker/build-push-action": ("push", False),
+    "docker/bake-action": ("push", False),
+    "depot/build-push-action": ("push", False),  # drop-in replacements of docker's
+    "depot/bake-action": ("push", False),
+    "int128/kaniko-action": ("push", False),
+    "mr-smithers-excellent/docker-build-push": ("pushImage", True),
+    "redhat-actions/push-to-registry": (None, True),
+    "elgohr/publish-docker-github-action": (None, True),
+    "aevea/action-kaniko": (None, True),
+    "macbre/push-to-ghcr": (None, True),
+    "pmorelli92/github-container-registry-build-push": (None, True),
+}
+
+# The classifier's union: the image actions that push whatever their inputs say count as
+# releases here; the others are judged by their inputs (``images.step_pushes``; the
+# classifier reads docker/build-push-action's ``push`` itself).
+RELEASE_COMMANDS: tuple[CommandPattern, ...] = PACKAGE_RELEASE_COMMANDS + tuple(
+    CommandPattern(p.label, p.regex, "image", p.categories) for p in IMAGE_PUSH_COMMANDS
+)
+RELEASE_ACTIONS: tuple[ActionPattern, ...] = PACKAGE_RELEASE_ACTIONS + tuple(
+    _a(name, "image")
+    for name, (key, default) in IMAGE_PUSH_ACTIONS.items()
+    if key is None and default
 )
 
 TEST_COMMANDS: tuple[CommandPattern, ...] = (
@@ -307,6 +390,7 @@ SCAN_ACTIONS: tuple[ActionPattern, ...] = (
     _a("snyk/actions/*", "snyk", ["deps"]),
     _a("actions/dependency-review-action", "dependency-review", ["deps"]),
     _a("google/osv-scanner-action", "osv", ["deps"]),
+    _a("golang/govulncheck-action", "go", ["deps"]),
     _a("pypa/gh-action-pip-audit", "python", ["deps"]),
     _a("securego/gosec", "go", ["sast"]),
     _a("bridgecrewio/checkov-action", "checkov", ["iac"]),

@@ -1,12 +1,15 @@
 """What justifies a ``write`` scope of the GITHUB_TOKEN (GHA-002): data, plus one reader.
 
-For each judged scope, the commands (by argv: program, subcommand words, options) and
-the actions (``owner/repo[/path]`` globs, some with a condition on their inputs) that
-need it. The tables are generous on purpose: a job is only reported when *nothing* in
-it plausibly uses the scope. Beyond the tables, a step whose content cannot be seen
-justifies every scope: a local action (``./…``), a ``docker://`` action, a third-party
-action handed the token explicitly, ``actions/github-script`` (it can call any API),
-and ``gh api`` with a write method or fields.
+For each judged scope, the families of the shared release table that need it
+(``knowledge.ci.releases``: a GitHub release needs ``contents``, an image push or a
+package for GitHub Packages ``packages``), and beyond that table the commands (by argv:
+program, subcommand words, options) and the actions (``owner/repo[/path]`` globs, some
+with a condition on their inputs) that need it. The tables are generous on purpose: a
+job is only reported when *nothing* in it plausibly uses the scope. Beyond the tables, a
+step whose content cannot be seen justifies every scope: a local action (``./…``), a
+``docker://`` action, a third-party action handed the token explicitly,
+``actions/github-script`` (it can call any API), and ``gh api`` with a write method or
+fields.
 
 Scopes not in ``JUSTIFIERS`` (issues, checks, statuses, deployments, actions,
 discussions…) are not judged.
@@ -20,7 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_devops_policy.formats.github_actions.workflow import Step
+from pytest_devops_policy.knowledge.ci.patterns import IMAGE_PUSH_ACTIONS, PACKAGE_RELEASE_ACTIONS
+from pytest_devops_policy.knowledge.ci.releases import IMAGE, step_publishes
 from pytest_devops_policy.knowledge.ci.scripts import run_script
+from pytest_devops_policy.knowledge.ci.segments import match_action
 from pytest_devops_policy.knowledge.shell import Command
 
 __all__ = [
@@ -114,6 +120,8 @@ class Justifiers:
     commands: tuple[CommandRule, ...] = ()
     actions: tuple[ActionRule, ...] = ()
     markers: tuple[str, ...] = ()  # text in a run script that uses the scope
+    # families of the shared release table (``releases.step_publishes``) that use the scope
+    publishes: frozenset[str] = frozenset()
 
 
 def _a(*globs: str, when: Callable[[Mapping[str, Any]], bool] | None = None) -> list[ActionRule]:
@@ -147,10 +155,6 @@ _GIT_PUSHERS = [
 ]
 _RELEASE_ACTIONS = [
     *_a(
-        "softprops/action-gh-release",
-        "ncipollo/release-action",
-        "googleapis/release-please-action",
-        "google-github-actions/release-please-action",
         "changesets/action",
         "peter-evans/create-pull-request",
         "stefanzweifel/git-auto-commit-action",
@@ -159,12 +163,8 @@ _RELEASE_ACTIONS = [
         "actions-js/push",
         "jamesives/github-pages-deploy-action",
         "peaceiris/actions-gh-pages",
-        "actions/create-release",
-        "actions/upload-release-asset",
-        "svenstaro/upload-release-action",
         "marvinpinto/action-automatic-releases",
         "release-drafter/release-drafter",
-        "goreleaser/goreleaser-action",
         "cycjimmy/semantic-release-action",
         "python-semantic-release/python-semantic-release",
         "python-semantic-release/publish-action",
@@ -184,52 +184,20 @@ _RELEASE_ACTIONS = [
         "actions/github-script",
     ),
 ]
-_IMAGE_PUSHERS = [
-    *_cmds("docker", "push", "image push", "manifest push", "compose push", "imagetools create"),
-    CommandRule("docker", ("buildx", "build"), ("--push",)),
-    CommandRule("docker", ("build",), ("--push",)),
-    CommandRule("docker", ("buildx", "bake"), ("--push",)),
-    CommandRule("docker", ("buildx",), ("--output", "-o")),
-    *_cmds("docker-compose", "push"),
-    *_cmds("podman", "push", "manifest push"),
-    *_cmds("buildah", "push"),
-    *_cmds("crane", "push", "copy", "cp", "append", "mutate", "tag", "index append"),
-    *_cmds("skopeo", "copy", "sync"),
-    *_cmds("ko", "build", "publish", "resolve", "apply"),
+# Beyond the shared release table (image pushes, npm/Maven/NuGet/RubyGems/Helm packages,
+# goreleaser: ``releases.step_publishes``), what writes to GitHub Packages.
+_PACKAGE_WRITERS = [
+    *_cmds("crane", "append", "mutate", "tag", "index append"),
     *_cmds("oras", "push", "attach", "copy", "cp"),
-    *_cmds("helm", "push"),
     *_cmds("cosign", "sign", "attest", "copy"),
-    *_cmds("npm", "publish"),
-    *_cmds("yarn", "publish", "npm publish"),
-    *_cmds("pnpm", "publish"),
-    *_cmds("mvn", "deploy"),
-    *_cmds("dotnet", "nuget push"),
-    *_cmds("nuget", "push"),
-    *_cmds("gem", "push"),
-    CommandRule("gradle", prefix="publish"),
-    CommandRule("gradle", prefix="jib"),
-    CommandRule("mvn", prefix="jib:build"),
-    CommandRule("goreleaser"),
-    CommandRule("pack", ("build",), ("--publish",)),
-    CommandRule("earthly", options=("--push",)),
-    CommandRule("devcontainer", ("build",), ("--push",)),
+    CommandRule("docker", ("buildx",), ("--output", "-o")),  # an exporter may push
     *_cmds("gh", "package"),
 ]
-_IMAGE_ACTIONS = [
-    *_a("docker/build-push-action", "docker/bake-action", when=_push_input),
+_PACKAGE_ACTIONS = [
     *_a("devcontainers/ci", when=lambda w: str(w.get("push", "filter")).lower() != "never"),
     *_a("actions/attest-build-provenance", when=lambda w: _truthy(w.get("push-to-registry", ""))),
     *_a(
-        "redhat-actions/push-to-registry",
-        "goreleaser/goreleaser-action",
-        "int128/kaniko-action",
-        "aevea/action-kaniko",
-        "mr-smithers-excellent/docker-build-push",
-        "elgohr/publish-docker-github-action",
         "actions/delete-package-versions",
-        "js-devtools/npm-publish",
-        "macbre/push-to-ghcr",
-        "pmorelli92/github-container-registry-build-push",
         "snok/container-retention-policy",
         "dataaxiom/ghcr-cleanup-action",
         "actions/github-script",
@@ -330,12 +298,16 @@ JUSTIFIERS: Mapping[str, Justifiers] = {
         "git push, gh release, a release or commit-back action",
         tuple(_GIT_PUSHERS),
         tuple(_RELEASE_ACTIONS),
+        publishes=frozenset({"github-release", "goreleaser"}),
     ),
     "packages": Justifiers(
         "an image or package push (docker push, buildx --push, docker/build-push-action "
         "with push, npm publish...)",
-        tuple(_IMAGE_PUSHERS),
-        tuple(_IMAGE_ACTIONS),
+        tuple(_PACKAGE_WRITERS),
+        tuple(_PACKAGE_ACTIONS),
+        publishes=frozenset(
+            {IMAGE, "npm", "maven", "nuget", "rubygems", "helm-chart", "goreleaser"}
+        ),
     ),
     "id-token": Justifiers(
         "an OIDC consumer (configure-aws-credentials with role-to-assume, "
@@ -393,6 +365,8 @@ def _known(name: str) -> bool:
     slug = "/".join(lower.split("/")[:2])
     if any(fnmatch.fnmatchcase(slug, g) for g in _KNOWN_READERS):
         return True
+    if match_action(lower, PACKAGE_RELEASE_ACTIONS) is not None or slug in IMAGE_PUSH_ACTIONS:
+        return True
     return any(
         a.matches(lower, {}) or a.glob == slug for j in JUSTIFIERS.values() for a in j.actions
     )
@@ -436,6 +410,9 @@ def justification(scope: str, steps: Sequence[Step]) -> str | None:
     Call only for scopes in ``JUSTIFIERS``."""
     rules = JUSTIFIERS[scope]
     for step in steps:
+        for pub in step_publishes(step):
+            if pub.family in rules.publishes:
+                return pub.label
         uses = step.uses
         if uses is not None and uses.is_remote:
             for a in rules.actions:

@@ -7,14 +7,19 @@ workflows resolved (``uses: ./.github/workflows/x.yml``: the callee's jobs run f
 caller's event); a remote callee cannot be read and is reported as such. A job or step
 whose ``if:`` is false for the event (``github.event_name == 'push'``) does not run on a
 pull request and does not count.
+
+A running step that calls a local composite action (``uses: ./.github/actions/lint``)
+runs that action's steps too (``called_actions``, transitively): a scan, a linter or the
+tests hidden in one count for the pull request like the job's own steps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_devops_policy.formats.github_actions.action import Action, ActionJob
 from pytest_devops_policy.formats.github_actions.triggers import Trigger, github_glob_match
 from pytest_devops_policy.formats.github_actions.uses import UsesRef
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step, Workflow
@@ -22,7 +27,9 @@ from pytest_devops_policy.knowledge.ci.conditions import UNKNOWN, condition_outc
 
 __all__ = [
     "PR_EVENTS",
+    "CalledAction",
     "RanJob",
+    "called_actions",
     "filter_note",
     "pr_events",
     "ran_jobs",
@@ -74,6 +81,50 @@ class RanJob:
         for step in self.job.steps:
             if runs_on(step.if_, event):
                 yield step
+
+
+@dataclass(frozen=True)
+class CalledAction:
+    """A local composite action that a running step calls, as a job of its ``runs.steps``;
+    ``where`` says how it is reached (``composite action 'Lint' (called by … step 2)``)."""
+
+    job: ActionJob
+    where: str
+
+    def steps(self, event: str) -> Iterator[Step]:
+        for step in self.job.steps:
+            if runs_on(step.if_, event):
+                yield step
+
+
+def _inside(called: CalledAction) -> Callable[[Step], str]:
+    return lambda step: f"{called.where} {step.label}"
+
+
+def called_actions(
+    ran: RanJob, event: str, resolve_action: Callable[[UsesRef], Action | None]
+) -> Iterator[CalledAction]:
+    """The local composite actions the job's steps that run for ``event`` call,
+    transitively (each action once per job, at most ``MAX_DEPTH`` deep). A step whose
+    action cannot be read (remote, missing, JavaScript or Docker) adds nothing."""
+    seen: set[str] = set()
+
+    def walk(
+        steps: Iterable[Step], where: Callable[[Step], str], depth: int
+    ) -> Iterator[CalledAction]:
+        for step in steps:
+            if step.uses is None or step.uses.kind != "local":
+                continue
+            action = resolve_action(step.uses)
+            if action is None or not action.is_composite or action.source.path in seen:
+                continue
+            seen.add(action.source.path)
+            called = CalledAction(ActionJob(action), f"{action.display} (called by {where(step)})")
+            yield called
+            if depth < MAX_DEPTH:
+                yield from walk(called.steps(event), _inside(called), depth + 1)
+
+    yield from walk(ran.steps(event), ran.where, 1)
 
 
 def ran_jobs(

@@ -6,9 +6,15 @@ from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.repository import Repository
+from pytest_devops_policy.formats.github_actions.repository import Repository, runs_on_github
+from pytest_devops_policy.formats.github_actions.workflow import Job, Step
 from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, StepHit, classify_job
-from pytest_devops_policy.knowledge.ci.pull_requests import pr_events, ran_jobs, workflow_path
+from pytest_devops_policy.knowledge.ci.pull_requests import (
+    called_actions,
+    pr_events,
+    ran_jobs,
+    workflow_path,
+)
 from pytest_devops_policy.options import GhaOptions
 
 # What each required category means, with examples of what satisfies it.
@@ -16,7 +22,7 @@ _WANTED = {
     "sast": "SAST (github/codeql-action/analyze, semgrep, bandit, gosec, snyk code test)",
     "deps": (
         "dependency scanning (actions/dependency-review-action, osv-scanner, pip-audit, "
-        "npm audit, govulncheck, trivy fs, or a .github/dependabot.yml)"
+        "npm audit, govulncheck, trivy fs, or a Dependabot or Renovate config)"
     ),
     "image": (
         "image or Dockerfile scanning (trivy image/config, grype, docker/scout-action, "
@@ -48,7 +54,7 @@ def _categories(hit: StepHit) -> frozenset[str]:
     remediation=(
         "Add a workflow triggered on pull_request (or merge_group) that runs SAST "
         "(github/codeql-action/analyze or semgrep), dependency scanning "
-        "(actions/dependency-review-action, or a .github/dependabot.yml) and, when the "
+        "(actions/dependency-review-action, or a Dependabot or Renovate config) and, when the "
         "repository has Dockerfiles, an image or Dockerfile scan (trivy, hadolint)."
     ),
     controls=("NIST-800-53-RA-5", "NIST-800-53-SA-11", "OpenSSF-Scorecard-SAST"),
@@ -58,6 +64,7 @@ def _categories(hit: StepHit) -> frozenset[str]:
         "https://docs.github.com/en/code-security/code-scanning",
         "https://github.com/actions/dependency-review-action",
     ),
+    applies=runs_on_github,
     example=(
         "on:\n"
         "  push:\n"
@@ -105,25 +112,19 @@ def repo_scans_on_pull_requests(
         pr_files.append(workflow_path(wf))
         for event in events:
             for ran in ran_jobs(wf, event, index.resolve, remote):
-                run_steps = {s.index for s in ran.steps(event)}
-                for hit in classify_job(ran.job, cfg).scan_steps:
-                    if hit.index not in run_steps:
-                        continue
-                    for cat in _categories(hit):
-                        found.setdefault(cat, f"{ran.where()} {hit.describe(cat)}")
-                for step in ran.job.steps:
-                    name = step.uses.name.lower() if step.uses is not None else ""
-                    if step.index in run_steps and name.startswith(_DOCKERFILE_ACTIONS):
-                        found.setdefault("image", f"{ran.where(step)} uses '{name}'")
-    dependabot = repository.dependabot
-    if (
-        "deps" not in found
-        and options.dependabot_counts_as_scan
-        and dependabot is not None
-        and dependabot.error is None
-        and dependabot.updates
-    ):
-        found["deps"] = dependabot.path
+                units: list[tuple[Job, list[Step], str]] = [
+                    (ran.job, list(ran.steps(event)), ran.where())
+                ]
+                units += [
+                    (called.job, list(called.steps(event)), called.where)
+                    for called in called_actions(ran, event, index.resolve_action)
+                ]
+                for job, steps, where in units:
+                    _scans(job, steps, where, cfg, found)
+    if "deps" not in found and options.dependabot_counts_as_scan:
+        tool = _update_tool(repository)
+        if tool is not None:
+            found["deps"] = tool
     wanted = ["sast", "deps"]
     docker_dirs = repository.ecosystems.get("docker", ())
     if docker_dirs:
@@ -147,13 +148,14 @@ def repo_scans_on_pull_requests(
             f"here, but {'; '.join(remote[:3])}: a remote reusable workflow may run it"
         )
         return
+    tool = _update_tool(repository)
     ignored = (
-        f"; {dependabot.path} does not count (gha.dependabot_counts_as_scan = false)"
-        if "deps" in missing and dependabot is not None and not options.dependabot_counts_as_scan
+        f"; {tool} does not count (gha.dependabot_counts_as_scan = false)"
+        if "deps" in missing and tool is not None and not options.dependabot_counts_as_scan
         else ""
     )
     yield Violation(
-        f"the pull-request workflows ({', '.join(pr_files)}) do not run {needs}"
+        f"the pull-request workflows ({_dirs(tuple(pr_files))}) do not run {needs}"
         + (
             f"; the repository has Dockerfiles in {_dirs(docker_dirs)}"
             if "image" in missing
@@ -162,6 +164,33 @@ def repo_scans_on_pull_requests(
         + ignored
         + (f". Found: {have}" if have else "")
     )
+
+
+def _scans(
+    job: Job, steps: list[Step], where: str, cfg: ClassifierConfig, found: dict[str, str]
+) -> None:
+    """Record the scan categories that ``steps`` (the ones that run, of ``job`` or of a
+    composite action it calls) cover, with where they are, into ``found``."""
+    run_steps = {s.index for s in steps}
+    for hit in classify_job(job, cfg).scan_steps:
+        if hit.index in run_steps:
+            for cat in _categories(hit):
+                found.setdefault(cat, f"{where} {hit.describe(cat)}")
+    for step in steps:
+        name = step.uses.name.lower() if step.uses is not None else ""
+        if name.startswith(_DOCKERFILE_ACTIONS):
+            found.setdefault("image", f"{where} {step.label} uses '{name}'")
+
+
+def _update_tool(repository: Repository) -> str | None:
+    """The Dependabot or Renovate config that proposes updates (and, with them, security
+    fixes), which (b) counts with ``gha.dependabot_counts_as_scan``."""
+    dependabot, renovate = repository.dependabot, repository.renovate
+    if dependabot is not None and dependabot.error is None and dependabot.updates:
+        return dependabot.path
+    if renovate is not None and renovate.error is None and renovate.enabled:
+        return renovate.path
+    return None
 
 
 def _dirs(dirs: tuple[str, ...]) -> str:

@@ -3,7 +3,7 @@ restore caches (medium, cache poisoning).
 
 The subject is the job. A job is a *release job* when it can run for a release event or a
 tag push the workflow is filtered to (``on: push: tags: [...]``), or contains a publish
-step (``knowledge.ci.caching``: PyPI/npm publish, GitHub releases, image pushes...), or is
+step (``knowledge.ci.releases``: PyPI/npm publish, GitHub releases, image pushes...), or is
 needed (transitively) by a job that publishes (it builds what is shipped); its
 ``if:`` and its ``needs`` chain are evaluated per scenario (``knowledge.ci.scenarios``),
 so a CI job of a mixed workflow that never runs for tags is not a release job. A *CI job*
@@ -32,14 +32,14 @@ from pytest_devops_policy.knowledge.ci.caching import (
     action_major,
     cache_action,
     default_enabled,
-    installs,
-    publishes,
+    job_installs,
     self_hosted,
     setup_node_auto,
     value_enables,
 )
 from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, classify_job
 from pytest_devops_policy.knowledge.ci.conditions import UNKNOWN
+from pytest_devops_policy.knowledge.ci.releases import IMAGE, step_publishes
 from pytest_devops_policy.knowledge.ci.scenarios import (
     Scenario,
     job_outcome,
@@ -107,16 +107,17 @@ def _releases(job: Job) -> list[_Release]:
 
 def _publish_runs(publisher: Job, job: Job) -> list[_Release]:
     """Runs in which ``publisher`` publishes and ``job`` runs too."""
-    steps = [(s, what) for s in publisher.steps if (what := publishes(s, publisher)) is not None]
+    steps = [(s, found[0]) for s in publisher.steps if (found := step_publishes(s, publisher))]
     out: list[_Release] = []
     if not steps:
         return out
     for scenario in _ordinary_scenarios(job.workflow):
         if job_outcome(publisher, scenario) is False or job_outcome(job, scenario) is False:
             continue
-        for step, what in steps:
+        for step, pub in steps:
             if step_outcome(step.if_, scenario) is not False:
                 who = "" if publisher is job else f"{publisher.display}, which needs it: "
+                what = f"{pub.what} (image push)" if pub.family == IMAGE else pub.what
                 out.append(_Release(scenario, f"{who}{step.label} publishes with '{what}'"))
                 break
     return out
@@ -173,7 +174,7 @@ def _is_ci(job: Job, context: Context) -> bool:
 def _applies(job: Job, context: Context) -> bool:
     if not job.steps:
         return False
-    installing = any(installs(s) for s in job.steps)
+    installing = bool(job_installs(job))
     if _releases(job):
         return installing or any(_restores(s) for s in job.steps)
     return installing and _is_ci(job, context)
@@ -313,7 +314,7 @@ def ci_cache_yes_release_cache_no(job: Job, context: Context) -> Iterator[Violat
         return
     if not _is_ci(job, context) or _ci_cached(job):
         return
-    installers = [(s, what) for s in job.steps if (what := installs(s)) is not None]
+    installers = job_installs(job)
     if not installers:
         return
     first, _ = installers[0]

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.repository import Repository
+from pytest_devops_policy.formats.github_actions.repository import Repository, runs_on_github
 from pytest_devops_policy.formats.github_actions.workflow import Workflow
 from pytest_devops_policy.knowledge.ci.classify import ClassifierConfig, classify_job
 from pytest_devops_policy.knowledge.ci.lint import lint_actions, lint_commands, lint_hits
 from pytest_devops_policy.knowledge.ci.pull_requests import (
+    called_actions,
     filter_note,
     pr_events,
     ran_jobs,
@@ -43,6 +44,7 @@ _NOT_SOURCE = frozenset({"docs", "doc", "documentation"})
         "scorecard:CI-Tests",
         "https://docs.github.com/en/actions/using-workflows/events-that-trigger-workflows#pull_request",
     ),
+    applies=runs_on_github,
     example=(
         "on:\n"
         "  push:\n"
@@ -105,18 +107,33 @@ def commit_checks_present(
         for event in events or ["push"]:
             for ran in ran_jobs(wf, event, index.resolve, remote):
                 jc = classify_job(ran.job, cfg)
-                for step in ran.steps(event):
-                    hits = lint_hits(
-                        step.run, step.uses.name if step.uses else None, commands, actions
+                # (steps that run, where they are, the test evidence found there)
+                units = [(list(ran.steps(event)), ran.where(), list(jc.test_reasons[:1]))]
+                for called in called_actions(ran, event, index.resolve_action):
+                    steps = list(called.steps(event))
+                    ran_here = {s.index for s in steps}
+                    test_hits = classify_job(called.job, cfg).test_steps
+                    # a composite action's test *steps* count; its name says nothing
+                    units.append(
+                        (
+                            steps,
+                            called.where,
+                            [h.describe("test command") for h in test_hits if h.index in ran_here],
+                        )
                     )
-                    if hits:
+                for steps, where, test_found in units:
+                    for step in steps:
+                        hits = lint_hits(
+                            step.run, step.uses.name if step.uses else None, commands, actions
+                        )
+                        if hits:
+                            check_workflows[path] = wf
+                            if events:
+                                lint.setdefault(path, f"{where} {step.label} runs '{hits[0]}'")
+                    if test_found:
                         check_workflows[path] = wf
                         if events:
-                            lint.setdefault(path, f"{ran.where(step)} runs '{hits[0]}'")
-                if jc.is_test:
-                    check_workflows[path] = wf
-                    if events:
-                        tests.setdefault(path, f"{ran.where()}: {jc.test_reasons[0]}")
+                            tests.setdefault(path, f"{where}: {test_found[0]}")
     if repository.pre_commit_ci and not lint:
         lint[".pre-commit-config.yaml"] = ".pre-commit-config.yaml: pre-commit.ci (its ci: table)"
     problems: list[str] = []
@@ -130,6 +147,13 @@ def commit_checks_present(
             problems.append(
                 "no pull-request workflow runs a linter (ruff, flake8, mypy, eslint, "
                 "golangci-lint, pre-commit run, prettier --check, cargo clippy...)"
+                + (
+                    " (.pre-commit-config.yaml has no ci: table, the sign that pre-commit.ci "
+                    "runs it on pull requests: if it does, add one (ci: {skip: []} changes "
+                    "nothing))"
+                    if repository.pre_commit_config
+                    else ""
+                )
             )
         if not tests:
             problems.append(

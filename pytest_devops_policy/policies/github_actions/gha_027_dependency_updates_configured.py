@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.repository import Repository
+from pytest_devops_policy.formats.github_actions.repository import Repository, runs_on_github
 from pytest_devops_policy.knowledge.ci.ecosystems import (
     DEPENDABOT_KNOWN,
     ECOSYSTEMS,
     dependabot_entries,
     renovate_covers,
-    renovate_gap,
+    renovate_gaps,
 )
 
 
@@ -47,6 +47,7 @@ def _found(repository: Repository) -> list[str]:
         "https://docs.github.com/en/code-security/dependabot/working-with-dependabot/dependabot-options-reference",
         "https://docs.renovatebot.com/configuration-options/#enabledmanagers",
     ),
+    applies=runs_on_github,
     example=(
         "# .github/workflows/ci.yml\n"
         "on: pull_request\n"
@@ -96,14 +97,20 @@ def dependency_updates_configured(
         return
     uncovered: list[str] = []
     partial: list[str] = []
-    gaps: list[str] = []  # why Renovate leaves an ecosystem out
+    not_renovated: list[str] = []  # ecosystems none of whose managers Renovate runs
+    ignored: list[str] = []  # directories Renovate's ignorePaths/includePaths leave out
+    readable = renovate is not None and renovate.error is None
     for eco in found:
         dirs = repository.ecosystems[eco]
-        if renovate is not None:
+        if renovate is not None and readable:
             if renovate_covers(renovate, eco):
-                continue  # Renovate finds its managers' files in every directory
-            if renovate.error is None:
-                gaps.append(renovate_gap(renovate, eco))
+                # Renovate finds its managers' files in every directory it reads.
+                dirs = tuple(d for d in dirs if not renovate.reads_dir(d))
+                if not dirs:
+                    continue
+                ignored.append(f"{eco} in {_dirs(dirs)}")
+            else:
+                not_renovated.append(eco)
         entries = dependabot_entries(dependabot, eco) if dependabot is not None else []
         if not entries:
             uncovered.append(f"{eco} ({_dirs(dirs)})")
@@ -123,7 +130,11 @@ def dependency_updates_configured(
         parts.append(f"nothing updates {', '.join(uncovered)}")
     if partial:
         parts.append("no Dependabot entry for the directories of " + "; ".join(partial))
-    why: list[str] = list(dict.fromkeys(gaps))
+    why: list[str] = renovate_gaps(renovate, not_renovated) if renovate is not None else []
+    if ignored and renovate is not None:
+        why.append(
+            f"the ignorePaths/includePaths of {renovate.path} leave out {'; '.join(ignored)}"
+        )
     if dependabot is not None:
         if dependabot.error is not None:
             why.append(dependabot.error)
