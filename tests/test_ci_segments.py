@@ -3,6 +3,8 @@ over the hand-written splitter the classifier used before."""
 
 from __future__ import annotations
 
+import pytest
+
 from pytest_devops_policy.knowledge.ci.classify import (
     JobClass,
     JobFacts,
@@ -61,3 +63,24 @@ def test_github_expressions_are_placeholders_for_the_shell() -> None:
     segs = command_segments('curl -fsS "${{ steps.url.outputs.value }}/healthz"')
     assert segs[0].text == 'curl -fsS "__EXPR__/healthz"'
     assert _run('curl -fsS "${{ steps.url.outputs.value }}/healthz"').verify_steps
+
+
+@pytest.mark.parametrize(
+    ("script", "command"),
+    [
+        ("uv run --locked --group pre-commit pre-commit run --all-files", "pre-commit run"),
+        ("uv run --python 3.12 --with pytest-cov pytest -q", "pytest -q"),
+        ("uvx --from ruff==0.6.0 ruff check .", "ruff check ."),
+        ("pipx run --spec black==24.1 black --check .", "black --check ."),
+        ("poetry run --directory app mypy src", "mypy src"),
+    ],
+)
+def test_runner_options_that_take_a_value_are_skipped(script: str, command: str) -> None:
+    # `--group pre-commit` is an option and its value; the command is what follows.
+    assert command_segments(script)[0].text.startswith(command)
+
+
+def test_expressions_are_replaced_quote_aware() -> None:
+    # A `}}` inside an expression's string literal does not end it.
+    seg = command_segments("deploy --tag ${{ format('{0}}}', github.sha) }} --wait")[0]
+    assert seg.text == "deploy --tag __EXPR__ --wait"

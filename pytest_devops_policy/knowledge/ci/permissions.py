@@ -208,6 +208,7 @@ _OIDC_COMMANDS = [
     *_cmds("cosign", "sign", "sign-blob", "attest", "attest-blob"),
     *_cmds("npm", "publish"),
     *_cmds("pnpm", "publish"),
+    *_cmds("bun", "publish"),
     *_cmds("yarn", "npm publish"),
     *_cmds("uv", "publish"),
     *_cmds("twine", "upload"),
@@ -334,6 +335,7 @@ JUSTIFIERS: Mapping[str, Justifiers] = {
             _a(
                 "github/codeql-action/*",
                 "ossf/scorecard-action",
+                "zizmorcore/zizmor-action",
                 "microsoft/security-devops-action",
                 "advanced-security/*",
                 "actions/github-script",
@@ -418,6 +420,10 @@ def justification(scope: str, steps: Sequence[Step]) -> str | None:
             for a in rules.actions:
                 if a.matches(uses.name, step.with_):
                     return f"{step.label} uses {uses.name}"
+            if scope == "id-token" and not _known(uses.name):
+                # The runner hands every action the OIDC request variables: an action the
+                # tables do not know (a registry login, an STS broker...) may use them.
+                return f"{step.label} uses {uses.name}, which may request an OIDC token"
         if step.run is not None:
             for marker in rules.markers:
                 if marker in step.run:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pytest_devops_policy.knowledge.ci.patterns import ActionPattern, CommandPattern
+from pytest_devops_policy.knowledge.ci.scripts import substitute_expressions
 from pytest_devops_policy.knowledge.shell import Mark, parse_script
 
 __all__ = ["CommandMatch", "Segment", "command_segments", "match_action", "match_commands"]
@@ -38,22 +39,8 @@ class Segment:
 
 
 def _replace_expressions(script: str) -> str:
-    """Each ``${{ … }}`` (to the first ``}}``) as ``__EXPR__``.
-
-    A scan with ``str.find``, linear: the regex ``\\$\\{\\{.*?\\}\\}`` rescans to the end
-    of the text from every unclosed ``${{``, quadratic on hostile input.
-    """
-    out: list[str] = []
-    pos = 0
-    while True:
-        start = script.find("${{", pos)
-        end = script.find("}}", start + 3) if start >= 0 else -1
-        if end < 0:  # no closing after this opening: none after any later one either
-            out.append(script[pos:])
-            return "".join(out)
-        out.append(script[pos:start])
-        out.append("__EXPR__")
-        pos = end + 2
+    """Each ``${{ … }}`` as ``__EXPR__``: the shell sees the value GitHub pastes in."""
+    return substitute_expressions(script, lambda _: "__EXPR__")[0] if "${{" in script else script
 
 
 _OPERATORS = frozenset({"\n", ";", "&&", "||", "|", "|&", "&", "(", ")", "`", ";;", ";&", ";;&"})
@@ -66,12 +53,23 @@ _PREFIX_KEYWORDS = frozenset({"time", "exec", "nohup", "command", *_KEYWORDS})
 _SUDO_VALUE_OPTIONS = frozenset({"-u", "-g", "-C", "-h", "-p", "-D", "-R", "-r", "-T"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _RUNNERS = frozenset({"uv", "poetry", "pipenv", "pdm", "hatch", "rye"})
+# Options of `uv run`, `uvx`, `pipx run`... that take the next word as their value
+# (`uv run --group lint ruff check`: the command is `ruff`, not `lint`).
+_RUNNER_VALUE_OPTIONS = frozenset(
+    {
+        "--group", "--only-group", "--no-group", "--with", "--with-editable",
+        "--with-requirements", "--python", "-p", "--extra", "--package", "--project",
+        "--directory", "--env-file", "--index", "--default-index", "--index-url",
+        "--extra-index-url", "--from", "--spec", "--config-file", "--cache-dir", "-e", "--env",
+    }
+)  # fmt: skip
 
 
-def _options(words: Sequence[str], i: int) -> int:
-    """The index of the first word from ``i`` on that is not an option (``-x``)."""
+def _options(words: Sequence[str], i: int, valued: frozenset[str] = frozenset()) -> int:
+    """The index of the first word from ``i`` on that is not an option (``-x``); an option
+    in ``valued`` (written without ``=``) takes the next word with it."""
     while i < len(words) and words[i].startswith("-"):
-        i += 1
+        i += 2 if words[i] in valued else 1
     return i
 
 
@@ -91,8 +89,10 @@ def _wrapper(words: Sequence[str], i: int) -> int:
     elif word == "timeout":
         j = _options(words, i + 1)
         j = j + 1 if j < len(words) and words[j][:1].isdigit() else i
-    elif word in _RUNNERS and nxt == "run":
-        j = _options(words, i + 2)
+    elif (word in _RUNNERS and nxt == "run") or (word == "pipx" and nxt == "run"):
+        j = _options(words, i + 2, _RUNNER_VALUE_OPTIONS)
+    elif word in ("uvx", "pipx-run"):
+        j = _options(words, i + 1, _RUNNER_VALUE_OPTIONS)
     elif (word in ("pnpm", "yarn") and nxt in ("exec", "dlx")) or (
         word == "bundle" and nxt == "exec"
     ):
