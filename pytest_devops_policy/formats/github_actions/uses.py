@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pytest_devops_policy.formats.images import ImageRef, parse_image
 
@@ -58,12 +59,12 @@ class UsesRef:
     def is_workflow(self) -> bool:
         return self.kind in ("reusable-workflow", "local-workflow")
 
-    @property
+    @cached_property  # read by every policy; the ref never changes
     def slug(self) -> str:
         """``owner/repo`` of a remote reference ('' otherwise)."""
         return f"{self.owner}/{self.repo}" if self.is_remote else ""
 
-    @property
+    @cached_property  # read by every policy; the ref never changes
     def name(self) -> str:
         """The reference without its ref: ``owner/repo/path``, ``./path`` or the image name."""
         if self.is_remote:

@@ -161,10 +161,18 @@ class ClassifierConfig:
     @classmethod
     def from_options(cls, options: GhaOptions) -> ClassifierConfig:
         """The config of a run's typed, validated ``[tool.devops-policy.gha]`` options."""
+        # One options object per run, asked once per job and policy: keyed by identity.
+        hit = _BY_OPTIONS.get(id(options))
+        if hit is not None and hit[0] is options:
+            return hit[1]
         try:
-            return _config_of_options(options)
+            config = _config_of_options(options)
         except TypeError:  # an option holding a table is not hashable: build it (interned)
-            return cls._from_options(options)
+            config = cls._from_options(options)
+        if len(_BY_OPTIONS) > 64:
+            _BY_OPTIONS.clear()
+        _BY_OPTIONS[id(options)] = (options, config)
+        return config
 
     @classmethod
     def _from_options(cls, options: GhaOptions) -> ClassifierConfig:
@@ -190,6 +198,9 @@ class ClassifierConfig:
             "release_actions": o.release_actions,
         }
         return cls.from_settings({f"gha.{k}": v for k, v in knobs.items() if v not in (None, ())})
+
+
+_BY_OPTIONS: dict[int, tuple[GhaOptions, ClassifierConfig]] = {}
 
 
 @lru_cache(maxsize=16)
