@@ -222,3 +222,20 @@ def test_checkov_counts(run_module: ModuleType) -> None:
     assert set(extra["by_framework"]) == {"terraform", "x"}
     counts, _ = run_module.checkov_counts("log line\n" + json.dumps(empty))
     assert counts["failed"] == 0
+
+
+def test_gha_py_reports_per_workflow_cost(trees: dict[str, Path], tmp_path: Path) -> None:
+    # benchmarks/gha.py (issue 16): every GHA policy over the tree's workflows, without
+    # zizmor here (it is optional); the numbers are not asserted, only that it runs and counts.
+    out = tmp_path / "gha.json"
+    result = _run(
+        [str(BENCH / "gha.py"), str(trees["dirty"]), "--repeat", "1", "--zizmor", "",
+         "--json", str(out)],
+        tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["workflows"] > 0
+    assert data["ours"]["policies"] >= 29
+    assert data["ours"]["violations"] > 0  # the dirty profile fails GHA policies
+    assert "not found" in data["zizmor"]
