@@ -73,7 +73,7 @@ class TfOptions(KindOptions):
     dynamic_worst_case: bool = option(
         True,
         "Judge a dynamic block whose for_each cannot be resolved by its worst instance.",
-        policies=("TF-006",),
+        policies=("TF-006", "TF-007"),
     )
     min_backup_days: int = option(
         7,
@@ -81,4 +81,10 @@ class TfOptions(KindOptions):
         policies=("TF-017",),
         parse=positive_int,
         type_text="integer >= 1",
+    )
+    # -- tf-network (TF-007, TF-008, TF-004, TF-005, TF-030)
+    flag_open_egress: bool = option(
+        True,
+        "Report egress to 0.0.0.0/0 or ::/0 on every port (medium).",
+        policies=("TF-007",),
     )
