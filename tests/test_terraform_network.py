@@ -1,8 +1,9 @@
-"""TF-007: per-finding severities and the "every port" arithmetic of firewall.py."""
+"""TF-007/TF-008: per-finding severities, and the "every port" arithmetic of firewall.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,9 @@ from pytest_devops_policy.knowledge.terraform.firewall import covers_all
 from pytest_devops_policy.options import Options
 from pytest_devops_policy.policies.terraform.tf_007_no_unrestricted_any_port import (
     no_unrestricted_any_port,
+)
+from pytest_devops_policy.policies.terraform.tf_008_no_public_datastores_or_instances import (
+    no_public_datastores_or_instances,
 )
 
 
@@ -34,10 +38,12 @@ def test_covers_all(reach: list[tuple[int, int]], expected: bool) -> None:
     assert covers_all(reach) is expected
 
 
-def _severities(tmp_path: Path, text: str) -> list[tuple[str, Severity | None]]:
+def _severities(
+    tmp_path: Path, text: str, policy: Any = no_unrestricted_any_port
+) -> list[tuple[str, Severity | None]]:
     path = tmp_path / "main.tf"
     path.write_text(text, encoding="utf-8")
-    meta = get_policy(no_unrestricted_any_port)
+    meta = get_policy(policy)
     assert meta is not None
     options = Options.from_flat({}, kinds.option_classes())
     cache = ParseCache(str(tmp_path), [str(path)], options=options)
@@ -74,3 +80,30 @@ resource "aws_security_group" "sg" {
         ("egress", Severity.MEDIUM),
         ("ingress", Severity.HIGH),
     ]
+
+
+def test_public_exposure_severities(tmp_path: Path) -> None:
+    found = _severities(
+        tmp_path,
+        """
+resource "aws_instance" "web" {
+  ami                         = "ami-0123456789abcdef0"
+  associate_public_ip_address = true
+}
+resource "azurerm_mssql_firewall_rule" "all" {
+  start_ip_address = "0.0.0.0"
+  end_ip_address   = "255.255.255.255"
+}
+resource "azurerm_mssql_firewall_rule" "azure" {
+  start_ip_address = "0.0.0.0"
+  end_ip_address   = "0.0.0.0"
+}
+resource "aws_db_instance" "db" {
+  publicly_accessible = true
+}
+""",
+        no_public_datastores_or_instances,
+    )
+    assert sorted(s for _, s in found if s is not None) == sorted(
+        [Severity.MEDIUM, Severity.CRITICAL, Severity.MEDIUM, Severity.HIGH]
+    )
