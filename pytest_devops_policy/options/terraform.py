@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
-__all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "TfOptions"]
+__all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "DEFAULT_PUBLIC_SUBNET_TAGS", "TfOptions"]
 
 DEFAULT_ADMIN_PORTS: tuple[int | str, ...] = (22, 3389, "5985-5986", "2375-2376", 6443, 10250, 23)
 DEFAULT_DB_PORTS: tuple[int | str, ...] = (
@@ -24,6 +24,13 @@ DEFAULT_DB_PORTS: tuple[int | str, ...] = (
     5984,
 )
 
+# Tags that mark a subnet as the intended public tier (TF-008): "key=glob" or "key".
+DEFAULT_PUBLIC_SUBNET_TAGS: tuple[str, ...] = (
+    "Tier=public",
+    "Name=*public*",
+    "kubernetes.io/role/elb",
+)
+
 
 def _ports(value: object) -> tuple[int | str, ...]:
     # What a port or range is, is Terraform network knowledge (knowledge/terraform/network.py).
@@ -34,6 +41,14 @@ def _ports(value: object) -> tuple[int | str, ...]:
         if parse_port_range(item) is None:
             raise ValueError(f'{item!r} is not a port or a range such as "8000-8100"')
     return tuple(items)
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    for item in items:
+        if not isinstance(item, str) or not item.partition("=")[0].strip():
+            raise ValueError(f'{item!r} is not a tag such as "Tier=public" or "key"')
+    return tuple(str(i) for i in items)
 
 
 def _parser(value: object) -> str:
@@ -73,7 +88,7 @@ class TfOptions(KindOptions):
     dynamic_worst_case: bool = option(
         True,
         "Judge a dynamic block whose for_each cannot be resolved by its worst instance.",
-        policies=("TF-006",),
+        policies=("TF-006", "TF-007"),
     )
     min_backup_days: int = option(
         7,
@@ -81,4 +96,18 @@ class TfOptions(KindOptions):
         policies=("TF-017",),
         parse=positive_int,
         type_text="integer >= 1",
+    )
+    # -- tf-network (TF-007, TF-008, TF-004, TF-005, TF-030)
+    flag_open_egress: bool = option(
+        True,
+        "Report egress to 0.0.0.0/0 or ::/0 on every port (medium).",
+        policies=("TF-007",),
+    )
+    public_subnet_tags: tuple[str, ...] = option(
+        DEFAULT_PUBLIC_SUBNET_TAGS,
+        "Tags (`key=glob` or `key`) that mark a subnet as the public tier, where "
+        "map_public_ip_on_launch is expected.",
+        policies=("TF-008",),
+        parse=_tags,
+        type_text="list of key=glob or key",
     )
