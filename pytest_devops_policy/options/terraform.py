@@ -82,3 +82,10 @@ class TfOptions(KindOptions):
         parse=positive_int,
         type_text="integer >= 1",
     )
+    # -- tf-crypto: TF-002, TF-003, TF-012, TF-013 (encryption, keys, rotation)
+    require_cmk: bool = option(
+        False,
+        "Require customer-managed keys where the provider encrypts by default with its own "
+        "key (S3, DynamoDB, GCP disks/buckets/Cloud SQL/BigQuery, backup vaults).",
+        policies=("TF-002",),
+    )
