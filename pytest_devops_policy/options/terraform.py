@@ -89,3 +89,10 @@ class TfOptions(KindOptions):
         "key (S3, DynamoDB, GCP disks/buckets/Cloud SQL/BigQuery, backup vaults).",
         policies=("TF-002",),
     )
+    max_rotation_days: int = option(
+        90,
+        "The longest rotation period, in days, for GCP and Azure keys (AWS KMS keys: 365).",
+        policies=("TF-013",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
