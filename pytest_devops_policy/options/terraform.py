@@ -87,7 +87,7 @@ class TfOptions(KindOptions):
         False,
         "Require customer-managed keys where the provider encrypts by default with its own "
         "key (S3, DynamoDB, GCP disks/buckets/Cloud SQL/BigQuery, backup vaults).",
-        policies=("TF-002",),
+        policies=("TF-002", "TF-003"),
     )
     max_rotation_days: int = option(
         90,
