@@ -91,8 +91,9 @@ class TfOptions(KindOptions):
     )
     max_rotation_days: int = option(
         90,
-        "The longest rotation period, in days, for GCP and Azure keys (AWS KMS keys: 365).",
-        policies=("TF-013",),
+        "The longest rotation period, in days, for secrets and for GCP and Azure keys (AWS KMS "
+        "keys: 365).",
+        policies=("TF-012", "TF-013"),
         parse=positive_int,
         type_text="integer >= 1",
     )

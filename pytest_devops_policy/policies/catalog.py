@@ -116,6 +116,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-002", "encryption-at-rest", "tf_resource"),
     ("TF-003", "backups-encrypted", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
+    ("TF-012", "secret-rotation-configured", "tf_resource"),
     ("TF-013", "kms-key-rotation", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
 )
