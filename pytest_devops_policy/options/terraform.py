@@ -111,3 +111,18 @@ class TfOptions(KindOptions):
         parse=_tags,
         type_text="list of key=glob or key",
     )
+    # -- tf-crypto: TF-002, TF-003, TF-012, TF-013 (encryption, keys, rotation)
+    require_cmk: bool = option(
+        False,
+        "Require customer-managed keys where the provider encrypts by default with its own "
+        "key (S3, DynamoDB, GCP disks/buckets/Cloud SQL/BigQuery, backup vaults).",
+        policies=("TF-002", "TF-003"),
+    )
+    max_rotation_days: int = option(
+        90,
+        "The longest rotation period, in days, for secrets and for GCP and Azure keys (AWS KMS "
+        "keys: 365).",
+        policies=("TF-012", "TF-013"),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )

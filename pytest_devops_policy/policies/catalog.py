@@ -113,9 +113,13 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("K8S-030", "job-bounds", "k8s_object"),
     ("K8S-031", "schema-valid", "k8s_object"),
     ("TF-001", "storage-not-public", "tf_resource"),
+    ("TF-002", "encryption-at-rest", "tf_resource"),
+    ("TF-003", "backups-encrypted", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-007", "no-unrestricted-any-port", "tf_resource"),
     ("TF-008", "no-public-datastores-or-instances", "tf_resource"),
+    ("TF-012", "secret-rotation-configured", "tf_resource"),
+    ("TF-013", "kms-key-rotation", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
 )
 
