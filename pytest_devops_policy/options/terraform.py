@@ -126,3 +126,20 @@ class TfOptions(KindOptions):
         parse=positive_int,
         type_text="integer >= 1",
     )
+    # -- TF-010 no-long-lived-credentials
+    max_secret_lifetime: str = option(
+        "90d",
+        "The longest an Azure AD application or service principal password may live "
+        '(a duration: "90d", "2160h", "12w").',
+        policies=("TF-010",),
+        parse=lambda value: _duration(value),
+        type_text='duration such as "90d"',
+    )
+
+
+def _duration(value: object) -> str:
+    from pytest_devops_policy.knowledge.terraform.credentials import parse_duration
+
+    if isinstance(value, str) and parse_duration(value) is not None:
+        return value.strip()
+    raise ValueError('must be a duration such as "90d" or "2160h"')

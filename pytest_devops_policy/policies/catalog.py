@@ -118,6 +118,8 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-007", "no-unrestricted-any-port", "tf_resource"),
     ("TF-008", "no-public-datastores-or-instances", "tf_resource"),
+    ("TF-009", "iam-least-privilege", "tf_resource"),
+    ("TF-010", "no-long-lived-credentials", "tf_resource"),
     ("TF-012", "secret-rotation-configured", "tf_resource"),
     ("TF-013", "kms-key-rotation", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
