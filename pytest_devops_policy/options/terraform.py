@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -34,6 +35,16 @@ def _ports(value: object) -> tuple[int | str, ...]:
         if parse_port_range(item) is None:
             raise ValueError(f'{item!r} is not a port or a range such as "8000-8100"')
     return tuple(items)
+
+
+def _regex(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be one regular expression (a string)")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a regular expression ({exc})") from None
+    return value
 
 
 def _parser(value: object) -> str:
@@ -81,4 +92,13 @@ class TfOptions(KindOptions):
         policies=("TF-017",),
         parse=positive_int,
         type_text="integer >= 1",
+    )
+    # -- tf-ops (TF-020 … TF-026)
+    prod_paths: str = option(
+        r"(^|/)(prod|production|live)(/|$)",
+        "A regular expression searched in a module's directory (relative to the rootdir) "
+        "that marks it as production; tags env/environment = prod* mark it too.",
+        policies=("TF-021",),
+        parse=_regex,
+        type_text="regex",
     )
