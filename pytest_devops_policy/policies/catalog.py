@@ -115,6 +115,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
+    ("TF-020", "health-checks-configured", "tf_resource"),
     ("TF-021", "deployment-auto-rollback", "tf_resource"),
 )
 
