@@ -102,3 +102,10 @@ class TfOptions(KindOptions):
         parse=_regex,
         type_text="regex",
     )
+    min_log_retention_days: int = option(
+        90,
+        "The fewest days logs must be kept (CloudWatch, Cloud Logging, Log Analytics, flow logs).",
+        policies=("TF-024",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
