@@ -109,3 +109,8 @@ class TfOptions(KindOptions):
         parse=positive_int,
         type_text="integer >= 1",
     )
+    monitoring_external: bool = option(
+        False,
+        "Alerts are managed outside these modules: a service needs no alert in its module.",
+        policies=("TF-023",),
+    )
