@@ -119,6 +119,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-021", "deployment-auto-rollback", "tf_resource"),
     ("TF-023", "monitoring-enabled", "tf_resource"),
     ("TF-024", "log-retention-set", "tf_resource"),
+    ("TF-025", "managed-patching", "tf_resource"),
     ("TF-026", "registry-scanning-and-immutable-tags", "tf_resource"),
 )
 
