@@ -117,6 +117,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-017", "automated-backups-retained", "tf_resource"),
     ("TF-020", "health-checks-configured", "tf_resource"),
     ("TF-021", "deployment-auto-rollback", "tf_resource"),
+    ("TF-022", "audit-logging", "tf_resource"),
     ("TF-023", "monitoring-enabled", "tf_resource"),
     ("TF-024", "log-retention-set", "tf_resource"),
     ("TF-025", "managed-patching", "tf_resource"),
