@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -49,6 +50,16 @@ def _tags(value: object) -> tuple[str, ...]:
         if not isinstance(item, str) or not item.partition("=")[0].strip():
             raise ValueError(f'{item!r} is not a tag such as "Tier=public" or "key"')
     return tuple(str(i) for i in items)
+
+
+def _regex(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be one regular expression (a string)")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a regular expression ({exc})") from None
+    return value
 
 
 def _parser(value: object) -> str:
@@ -134,6 +145,28 @@ class TfOptions(KindOptions):
         policies=("TF-010",),
         parse=lambda value: _duration(value),
         type_text='duration such as "90d"',
+    )
+
+    # -- tf-ops (TF-020 … TF-026)
+    prod_paths: str = option(
+        r"(^|/)(prod|production|live)(/|$)",
+        "A regular expression searched in a module's directory (relative to the rootdir) "
+        "that marks it as production; tags env/environment = prod* mark it too.",
+        policies=("TF-021",),
+        parse=_regex,
+        type_text="regex",
+    )
+    min_log_retention_days: int = option(
+        90,
+        "The fewest days logs must be kept (CloudWatch, Cloud Logging, Log Analytics, flow logs).",
+        policies=("TF-024",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
+    monitoring_external: bool = option(
+        False,
+        "Alerts are managed outside these modules: a service needs no alert in its module.",
+        policies=("TF-023",),
     )
 
 

@@ -123,6 +123,13 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-012", "secret-rotation-configured", "tf_resource"),
     ("TF-013", "kms-key-rotation", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
+    ("TF-020", "health-checks-configured", "tf_resource"),
+    ("TF-021", "deployment-auto-rollback", "tf_resource"),
+    ("TF-022", "audit-logging", "tf_resource"),
+    ("TF-023", "monitoring-enabled", "tf_resource"),
+    ("TF-024", "log-retention-set", "tf_resource"),
+    ("TF-025", "managed-patching", "tf_resource"),
+    ("TF-026", "registry-scanning-and-immutable-tags", "tf_resource"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))

@@ -41,6 +41,8 @@ resource "aws_db_instance" "main" {
   backup_retention_period     = 14
   deletion_protection         = true
   multi_az                    = true
+  # TF-023: query-level metrics (or monitoring_interval with a monitoring_role_arn)
+  performance_insights_enabled = true
 
   lifecycle {
     prevent_destroy = true
