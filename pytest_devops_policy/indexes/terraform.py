@@ -32,6 +32,7 @@ __all__ = [
     "build_index",
     "dependencies",
     "index_for",
+    "index_of",
     "index_scope",
     "module_files",
 ]
@@ -164,3 +165,8 @@ def build_index(scope: str, cache: ParseCache) -> TfModule:
         if isinstance(parsed, TfFile):
             files.append(parsed)
     return TfModule(scope, files)
+
+
+def index_of(directory: str, cache: ParseCache) -> TfModule:
+    """The module of a directory, built once per run (the one ``index_for`` returns)."""
+    return cache.memo(_build, directory)

@@ -82,3 +82,11 @@ class TfOptions(KindOptions):
         parse=positive_int,
         type_text="integer >= 1",
     )
+    # -- module-level settings (TF-027, TF-028): tf-module
+    root_modules: tuple[str, ...] = option(
+        (),
+        "Directories (globs relative to the rootdir, `.` for the rootdir itself) that are root "
+        "modules even without a provider or backend block, also under `modules/`.",
+        policies=("TF-027",),
+        type_text="list of glob",
+    )

@@ -115,6 +115,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
+    ("TF-027", "remote-state-locked-encrypted", "tf_block"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
