@@ -114,3 +114,27 @@ def test_child_modules_are_not_judged(tmp_path: Path) -> None:
     for rel in ("stacks/app/main.tf", "modules/net/main.tf"):
         found = actual(tmp_path / rel, policy, listed, rootdir=tmp_path).violations
         assert found == {(1, "TF-027")}, rel
+
+
+def test_module_sources_and_constraints() -> None:
+    from pytest_devops_policy.knowledge.terraform.pinning import (
+        constraint_pins,
+        git_ref,
+        source_kind,
+    )
+
+    assert source_kind("./modules/db") == "local"
+    assert source_kind("../x") == "local"
+    assert source_kind("git::https://example.com/x.git?ref=v1") == "git"
+    assert source_kind("github.com/acme/x") == "git"
+    assert source_kind("git@github.com:acme/x.git") == "git"
+    assert source_kind("terraform-aws-modules/vpc/aws") == "registry"
+    assert source_kind("terraform-aws-modules/iam/aws//modules/iam-role") == "registry"
+    assert source_kind("app.terraform.io/acme/net/aws") == "registry"
+    assert source_kind("s3::https://s3.amazonaws.com/b/x.zip") == "archive"
+    assert source_kind("https://example.com/x.zip") == "archive"
+    assert git_ref("git::https://e.com/x.git//sub?depth=1&ref=v1.2.0") == "v1.2.0"
+    assert git_ref("github.com/acme/x") is None
+    assert [constraint_pins(c) for c in ("1.2.3", "= 1.2.3", "~> 1.2", ">= 1, < 2")] == [True] * 4
+    assert [constraint_pins(c) for c in (">= 1.0", "> 2", "!= 1.0", "")] == [False] * 4
+    assert constraint_pins("latest") is None

@@ -37,6 +37,7 @@ __all__ = [
     "is_child_path",
     "is_root",
     "lock_file_expected",
+    "lock_file_text",
     "settings",
     "settings_dependencies",
 ]
@@ -215,3 +216,16 @@ def settings_dependencies(path: str) -> list[str]:
         for base in (glob.escape(directory), os.path.join(glob.escape(directory), "*")):
             extra.extend(sorted(glob.glob(os.path.join(base, pattern))))
     return extra
+
+
+def lock_file_text(module: TfModule, context: Context) -> str | None:
+    """The module's ``.terraform.lock.hcl`` as text (read, never parsed as configuration),
+    or ``None`` when there is none."""
+    from pytest_devops_policy.model import decode
+    from pytest_devops_policy.safefile import read_bytes
+
+    def read() -> str | None:
+        data = read_bytes(os.path.join(module.directory, ".terraform.lock.hcl"))
+        return None if data is None else decode(data)
+
+    return context.cache.memo_on(module, read, "tf-lock-file")

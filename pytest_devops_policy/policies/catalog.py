@@ -116,6 +116,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
     ("TF-027", "remote-state-locked-encrypted", "tf_block"),
+    ("TF-028", "modules-and-providers-pinned", "tf_block"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
