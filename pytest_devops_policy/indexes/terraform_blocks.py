@@ -38,6 +38,7 @@ __all__ = [
     "is_root",
     "lock_file_expected",
     "lock_file_text",
+    "repo_file",
     "settings",
     "settings_dependencies",
 ]
@@ -229,3 +230,17 @@ def lock_file_text(module: TfModule, context: Context) -> str | None:
         return None if data is None else decode(data)
 
     return context.cache.memo_on(module, read, "tf-lock-file")
+
+
+def repo_file(module: TfModule, context: Context, path: str) -> str | None:
+    """``path`` (as a module argument gives it, relative to the module directory) as shown,
+    when it names a regular file inside the rootdir: a key file committed with the code."""
+    from pytest_devops_policy.safefile import is_regular_file
+
+    if not path or "\x00" in path:
+        return None
+    full = os.path.normpath(os.path.join(module.directory, path))
+    rootdir = os.path.abspath(context.cache.rootdir)
+    if not (full == rootdir or full.startswith(rootdir + os.sep)):
+        return None
+    return context.cache.relpath(full) if is_regular_file(full) else None

@@ -114,6 +114,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("K8S-031", "schema-valid", "k8s_object"),
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
+    ("TF-011", "no-hardcoded-secrets", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
     ("TF-027", "remote-state-locked-encrypted", "tf_block"),
     ("TF-028", "modules-and-providers-pinned", "tf_block"),
