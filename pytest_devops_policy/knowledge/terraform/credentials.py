@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pytest_devops_policy.knowledge.secrets.names import is_secret_like
+from pytest_devops_policy.knowledge.secrets.names import is_known_secret_name, is_secret_like
 
 __all__ = [
     "BLOB_ATTRIBUTES",
@@ -152,9 +152,28 @@ _SETTING_SUFFIXES = (
 )
 
 
+# Endings of variable names that hold a credential, besides the attribute names above.
+_SECRET_ENDINGS = (
+    "passwd",
+    "_pwd",
+    "_pass",
+    "credentials",
+    "credential",
+    "access_key",
+    "secret_key",
+    "apikey",
+    "_pat",
+    "_key_pem",
+)
+
+
 def is_secret_variable(name: str) -> bool:
-    """A variable named like a credential (and not like a setting about one)."""
-    n = name.lower()
+    """A variable named like a credential: the secret word ends the name
+    (``db_password``, ``github_token``), so ``password_rotation_days`` or
+    ``master_user_password_rotation_duration`` (settings about one) do not count."""
+    n = _base(name)
     if n.endswith(_SETTING_SUFFIXES) or n.startswith(("create_", "manage_", "enable_", "use_")):
         return False
-    return is_secret_attribute(n) or is_secret_like(n)
+    if is_secret_attribute(n) or is_known_secret_name(n):
+        return True
+    return n.endswith(_SECRET_ENDINGS) and is_secret_like(n)

@@ -72,7 +72,7 @@ def is_semver_tag(ref: str) -> bool:
     return bool(_SEMVER_TAG.match(ref))
 
 
-_OPERATOR = re.compile(r"^\s*(~>|>=|<=|!=|=|>|<)?\s*v?(\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.+-]+)?)\s*$")
+_OPERATOR = re.compile(r"^(~>|>=|<=|!=|=|>|<)?v?(\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.+-]+)?)$")
 
 
 def constraint_pins(constraint: str) -> bool | None:
@@ -84,7 +84,7 @@ def constraint_pins(constraint: str) -> bool | None:
         return False
     bounded = False
     for part in parts:
-        m = _OPERATOR.match(part)
+        m = _OPERATOR.match("".join(part.split()))  # "~> 1.2" -> "~>1.2"
         if m is None:
             return None
         op = m.group(1) or "="

@@ -184,7 +184,8 @@ def _gcs(config: _Config, base: tuple[PathPart, ...], partial_note: str) -> Find
 def _azurerm(config: _Config, base: tuple[PathPart, ...], partial_note: str) -> Findings:
     aad = config.settings.get("use_azuread_auth")
     if aad is None and config.partial:
-        return  # low: not worth an Unknown on its own
+        yield Unknown(f'backend "azurerm" use_azuread_auth is not set{partial_note}')
+        return
     if aad is not None and not is_literal(aad.value):
         yield _not_literal("azurerm", "use_azuread_auth", aad)
     elif _flag(config, "use_azuread_auth") is not True:

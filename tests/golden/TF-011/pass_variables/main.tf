@@ -34,3 +34,8 @@ resource "aws_db_instance" "orders" {
   instance_class = "db.t4g.medium"
   password       = var.db_password
 }
+
+variable "master_user_password_rotation_duration" {
+  type    = string
+  default = "P7D"
+}
