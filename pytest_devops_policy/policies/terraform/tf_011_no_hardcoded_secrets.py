@@ -28,7 +28,7 @@ from pytest_devops_policy.knowledge.secrets.gates import credential_shaped
 from pytest_devops_policy.knowledge.secrets.names import is_placeholder, is_secret_like
 from pytest_devops_policy.knowledge.secrets.values import detect_secrets
 from pytest_devops_policy.knowledge.terraform.backends import is_json_credentials
-from pytest_devops_policy.knowledge.terraform.credentials import (
+from pytest_devops_policy.knowledge.terraform.hardcoded_secrets import (
     BLOB_ATTRIBUTES,
     ENV_MAPS,
     PROVIDER_CREDENTIALS,
