@@ -162,6 +162,17 @@ def borrowed_node_ids(policy: Policy) -> list[str]:
     ]
 
 
+def _borrowed(policy: Policy) -> list[tuple[str, str]]:
+    """(what, node id) of the other subjects that borrow this policy."""
+    found = _kind(policy.kind)
+    specs = found.subjects if found is not None else ()
+    return [
+        (s.borrow_title or "composite actions' steps", s.node_id.format(id=policy.id))
+        for s in specs
+        if s.param != policy.subject and judges(policy.subject, policy.id, s.param)
+    ]
+
+
 def _facts(policy: Policy) -> list[str]:
     sev = str(policy.severity)
     marker = kind_marker(policy.kind)
@@ -170,7 +181,7 @@ def _facts(policy: Policy) -> list[str]:
         f"- **Severity:** {sev} (pytest marker `{sev}`)",
         f"- **Node id:** `{node_id_example(policy)}`; `-k {policy.id}` or `-k {policy.name}` "
         "selects its items",
-        *(f"- **Also judges:** composite actions' steps, `{n}`" for n in borrowed_node_ids(policy)),
+        *(f"- **Also judges:** {what}, `{n}`" for what, n in _borrowed(policy)),
         f"- **Leave it out:** `--devops-policy-ignore={policy.id}`, or "
         f'`ignore = ["{policy.id}"]` in `[tool.devops-policy]`',
     ]
@@ -235,6 +246,15 @@ def _inline_waiver(policy: Policy) -> list[str]:
         )
         blocks = _example_lines(policy, r'resource\s+"[^"]+"\s+"[^"]+"\s*\{')
         first = blocks[0] if blocks else 'resource "aws_s3_bucket" "assets" {'
+        snippet = [first, f"  {comment}", "  # ...", "}"]
+    elif subject == "tf_block":
+        where = (
+            "Put the comment anywhere inside the block, or in the comment lines directly above "
+            "it. A module without any `terraform` block has its module-level item on line 1 of "
+            "its first `.tf` file (in name order): put the comment at the top of that file."
+        )
+        blocks = _example_lines(policy, r'(terraform|provider\s+"[^"]+"|module\s+"[^"]+")\s*\{')
+        first = blocks[0] if blocks else "terraform {"
         snippet = [first, f"  {comment}", "  # ...", "}"]
     else:
         where = "Put the comment on the offending line or in the comment lines directly above it."

@@ -31,7 +31,7 @@ from pytest_devops_policy.formats.terraform.parser import (
     hcl_parser_from_env,
     parse,
 )
-from pytest_devops_policy.kinds import option_classes
+from pytest_devops_policy.kinds import by_name, judges, option_classes
 from pytest_devops_policy.model import ParseError, Source
 from pytest_devops_policy.options import Options
 from pytest_devops_policy.policies import builtin_policies
@@ -170,11 +170,14 @@ def _findings(path: Path) -> Iterator[tuple[object, ...]]:
         yield ("PARSE-ERROR", parsed.line, parsed.col, parsed.message)
         return
     context = Context(case_settings(path), cache)
+    parsed = by_name("terraform").format.adjust(parsed, context)  # a module's stand-in block
     for policy in builtin_policies():
         if policy.kind != "terraform":
             continue
         for subject in parsed.subjects:
-            if subject.key != policy.subject or not policy.applies_to(subject, context):
+            if not judges(policy.subject, policy.id, subject.key):
+                continue
+            if not policy.applies_to(subject, context):
                 continue
             finding = evaluate(policy, subject, context)
             for v in finding.violations:

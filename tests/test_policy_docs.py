@@ -148,6 +148,7 @@ def test_fence_outlasts_backticks_in_the_example() -> None:
         ("workflow", "yaml", ".github/workflows/<file>.yml::workflow::ACME-042"),
         ("job", "yaml", ".github/workflows/<file>.yml::job:<job-id>::ACME-042"),
         ("tf_resource", "hcl", "infra/main.tf::<type>.<name>::ACME-042"),
+        ("tf_block", "hcl", "infra/main.tf::<block>::ACME-042"),
     ],
 )
 def test_language_node_id_and_waiver_per_subject(subject: str, language: str, node_id: str) -> None:

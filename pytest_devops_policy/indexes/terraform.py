@@ -41,6 +41,7 @@ __all__ = [
     "dependencies",
     "file_text",
     "index_for",
+    "index_of",
     "index_scope",
     "module_files",
 ]
@@ -232,3 +233,8 @@ def file_text(value: Value, directory: str, rootdir: str) -> str | None:
             return handle.read()
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def index_of(directory: str, cache: ParseCache) -> TfModule:
+    """The module of a directory, built once per run (the one ``index_for`` returns)."""
+    return cache.memo(_build, directory)

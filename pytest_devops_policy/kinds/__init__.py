@@ -85,6 +85,7 @@ class SubjectSpec:
     borrows: str = ""
     borrowed: frozenset[str] = frozenset()
     waiver_path: str = ""  # a config waiver's path for its items, for the docs ("": the kind's)
+    borrow_title: str = ""  # what the borrowing subject is, for the docs ("Also judges: ...")
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,11 @@ COMPOSITE_ACTION_POLICIES: frozenset[str] = frozenset(
 )
 
 
+# The resource policies that also judge provider, variable and module blocks: TF-011 (a
+# literal credential in a provider block, a variable default or a module argument).
+TF_BLOCK_POLICIES: frozenset[str] = frozenset({"TF-011"})
+
+
 def _gha_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
     """``gha.workflow_dirs``: YAML files directly in those directories may be workflows."""
     patterns: tuple[str, ...] = getattr(options, "workflow_dirs", ())
@@ -211,7 +217,19 @@ KINDS: Sequence[Kind] = (
         title="Terraform",
         marker="terraform",
         marker_help="Terraform",
-        subjects=(SubjectSpec("tf_resource", "infra/main.tf::<type>.<name>::{id}"),),
+        subjects=(
+            SubjectSpec("tf_resource", "infra/main.tf::<type>.<name>::{id}"),
+            # provider, terraform, module and variable blocks (formats/terraform/blocks.py):
+            # module-level policies (TF-027, TF-028) and TF-011, a resource policy that also
+            # judges provider credentials, variable defaults and module arguments.
+            SubjectSpec(
+                "tf_block",
+                "infra/main.tf::<block>::{id}",
+                borrows="tf_resource",
+                borrowed=TF_BLOCK_POLICIES,
+                borrow_title="provider, variable and module blocks",
+            ),
+        ),
         package="terraform",
         recognise=discovery.is_terraform_path,
         load_format=_terraform,

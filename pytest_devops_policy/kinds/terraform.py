@@ -32,6 +32,12 @@ class TerraformFormat(FormatDefaults):
 
         return parse(source, parser=options.of(TfOptions).hcl_parser)
 
+    def adjust(self, parsed: ParsedFile, context: Context) -> ParsedFile:
+        from pytest_devops_policy.indexes.terraform_blocks import adjust
+
+        # A module without a terraform block gets a stand-in for its module-level items.
+        return adjust(parsed, context)
+
     def index(self, subject: Subject[object], context: Context) -> TfModule:
         from pytest_devops_policy.indexes.terraform import index_for
 
@@ -39,9 +45,10 @@ class TerraformFormat(FormatDefaults):
 
     def dependencies(self, path: str, context: Context) -> list[str]:
         from pytest_devops_policy.indexes.terraform import dependencies
+        from pytest_devops_policy.indexes.terraform_blocks import settings_dependencies
 
         # The whole module directory: a variable in another file changes a verdict here.
-        return dependencies(path)
+        return [*dependencies(path), *settings_dependencies(path)]
 
 
 FORMAT = TerraformFormat()

@@ -169,6 +169,22 @@ class TfOptions(KindOptions):
         policies=("TF-023",),
     )
 
+    # -- module-level settings (TF-027, TF-028): tf-module
+    root_modules: tuple[str, ...] = option(
+        (),
+        "Directories (globs relative to the rootdir, `.` for the rootdir itself) that are root "
+        "modules even without a provider or backend block, also under `modules/`.",
+        policies=("TF-027", "TF-028"),
+        type_text="list of glob",
+    )
+    module_ref_policy: Literal["tag-ok", "sha-only"] = option(
+        "tag-ok",
+        "What a git module source's `?ref=` must be: a semver tag or a commit SHA (`tag-ok`), "
+        "or a 40-hex commit SHA only (`sha-only`).",
+        policies=("TF-028",),
+        type_text='"tag-ok" or "sha-only"',
+    )
+
 
 def _duration(value: object) -> str:
     from pytest_devops_policy.knowledge.terraform.credentials import parse_duration

@@ -120,6 +120,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-008", "no-public-datastores-or-instances", "tf_resource"),
     ("TF-009", "iam-least-privilege", "tf_resource"),
     ("TF-010", "no-long-lived-credentials", "tf_resource"),
+    ("TF-011", "no-hardcoded-secrets", "tf_resource"),
     ("TF-012", "secret-rotation-configured", "tf_resource"),
     ("TF-013", "kms-key-rotation", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
@@ -130,6 +131,8 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-024", "log-retention-set", "tf_resource"),
     ("TF-025", "managed-patching", "tf_resource"),
     ("TF-026", "registry-scanning-and-immutable-tags", "tf_resource"),
+    ("TF-027", "remote-state-locked-encrypted", "tf_block"),
+    ("TF-028", "modules-and-providers-pinned", "tf_block"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))

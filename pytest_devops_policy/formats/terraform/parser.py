@@ -16,6 +16,7 @@ import functools
 import os
 from typing import Any, Protocol
 
+from pytest_devops_policy.formats.terraform.blocks import BLOCK_TYPES, TfBlock
 from pytest_devops_policy.formats.terraform.model import Attribute, Block, TfFile, assign_paths
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.model import ParseError, Source, Subject
@@ -56,6 +57,9 @@ def parse(source: Source, parser: str = DEFAULT_PARSER) -> TfFile:
     seen: dict[str, int] = {}
     for block in blocks:
         assign_paths(block, ())
+        if block.type in BLOCK_TYPES and (block.labels or block.type == "terraform"):
+            subjects.append(TfBlock(source, block))  # provider, terraform, module, variable
+            continue
         if block.type != "resource" or len(block.labels) < 2:
             continue
         resource = TfResource(source, block)

@@ -1,0 +1,1 @@
+admin_password = "tfv4rs-Adm1n-P4ss"

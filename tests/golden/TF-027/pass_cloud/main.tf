@@ -1,0 +1,9 @@
+terraform {
+  required_version = ">= 1.6"
+  cloud {
+    organization = "acme"
+    workspaces {
+      name = "network-prod"
+    }
+  }
+}

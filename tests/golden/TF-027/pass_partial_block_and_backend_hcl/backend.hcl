@@ -1,0 +1,3 @@
+bucket = "acme-state"
+key    = "network/terraform.tfstate"
+region = "eu-west-1"

@@ -1,0 +1,5 @@
+terraform {
+  backend "gcs" {
+    bucket = "acme-tf-state"
+  }
+}
