@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
-__all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "TfOptions"]
+__all__ = [
+    "DEFAULT_ADMIN_PORTS",
+    "DEFAULT_DB_PORTS",
+    "DEFAULT_PROD_PATHS",
+    "DEFAULT_STATEFUL_TYPES",
+    "TfOptions",
+]
 
 DEFAULT_ADMIN_PORTS: tuple[int | str, ...] = (22, 3389, "5985-5986", "2375-2376", 6443, 10250, 23)
 DEFAULT_DB_PORTS: tuple[int | str, ...] = (
@@ -23,6 +30,47 @@ DEFAULT_DB_PORTS: tuple[int | str, ...] = (
     9042,
     5984,
 )
+
+
+DEFAULT_PROD_PATHS = r"(^|/)(prod|production|live)(/|$)"
+# The stateful resource set SR of catalog §5.3.
+DEFAULT_STATEFUL_TYPES: tuple[str, ...] = (
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_dynamodb_table",
+    "aws_s3_bucket",
+    "aws_efs_file_system",
+    "aws_elasticache_replication_group",
+    "aws_kms_key",
+    "aws_backup_vault",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+    "aws_redshift_cluster",
+    "google_sql_database_instance",
+    "google_storage_bucket",
+    "google_kms_crypto_key",
+    "google_kms_key_ring",
+    "google_bigquery_dataset",
+    "google_spanner_database",
+    "google_bigtable_instance",
+    "azurerm_storage_account",
+    "azurerm_mssql_server",
+    "azurerm_mssql_database",
+    "azurerm_postgresql_flexible_server",
+    "azurerm_mysql_flexible_server",
+    "azurerm_cosmosdb_account",
+    "azurerm_key_vault",
+)
+
+
+def _regex(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be one regular expression (a string)")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a regular expression ({exc})") from None
+    return value
 
 
 def _ports(value: object) -> tuple[int | str, ...]:
@@ -81,4 +129,20 @@ class TfOptions(KindOptions):
         policies=("TF-017",),
         parse=positive_int,
         type_text="integer >= 1",
+    )
+    # -- tf-data: reliability of stateful resources (TF-014, TF-015, TF-016, TF-018, TF-019)
+    prod_paths: str = option(
+        DEFAULT_PROD_PATHS,
+        "A regex over a module's directory (relative to the rootdir) that marks it as "
+        "production; env/environment = prod* tags mark single resources (catalog §5.2-10).",
+        policies=("TF-014",),
+        parse=_regex,
+        type_text="regex",
+    )
+    stateful_types: tuple[str, ...] = option(
+        DEFAULT_STATEFUL_TYPES,
+        "The stateful resource types (databases, buckets, keys, vaults) that must be "
+        "protected against deletion.",
+        policies=("TF-014",),
+        type_text="list of resource type",
     )

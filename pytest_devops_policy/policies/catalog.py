@@ -114,6 +114,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("K8S-031", "schema-valid", "k8s_object"),
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
+    ("TF-014", "deletion-protection", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
 )
 
