@@ -143,6 +143,13 @@ class TfOptions(KindOptions):
         DEFAULT_STATEFUL_TYPES,
         "The stateful resource types (databases, buckets, keys, vaults) that must be "
         "protected against deletion.",
-        policies=("TF-014",),
+        policies=("TF-014", "TF-015"),
         type_text="list of resource type",
+    )
+    ephemeral_paths: tuple[str, ...] = option(
+        ("**/examples/**", "**/envs/dev/**"),
+        "Globs (relative to the rootdir) of stacks meant to be torn down, where "
+        "prevent_destroy is not required.",
+        policies=("TF-015",),
+        type_text="list of glob",
     )

@@ -115,6 +115,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-014", "deletion-protection", "tf_resource"),
+    ("TF-015", "prevent-destroy-on-stateful", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
 )
 
