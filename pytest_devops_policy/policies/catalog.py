@@ -116,6 +116,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-014", "deletion-protection", "tf_resource"),
     ("TF-015", "prevent-destroy-on-stateful", "tf_resource"),
+    ("TF-016", "final-snapshot-on-delete", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
 )
 
