@@ -29,7 +29,7 @@ resource "aws_dynamodb_table" "sessions" {
   }
 }
 
-resource "aws_kms_key" "data" {
+resource "aws_kms_key" "protected" {
   lifecycle {
     prevent_destroy = true
   }

@@ -38,7 +38,7 @@ resource "aws_redshift_cluster" "warehouse" {
   final_snapshot_identifier = var.snapshot_name
 }
 
-resource "aws_elasticache_replication_group" "cache" {
+resource "aws_elasticache_replication_group" "cache_with_snapshot" {
   replication_group_id      = "cache"
   description               = "cache"
   final_snapshot_identifier = "cache-final"
