@@ -153,3 +153,17 @@ class TfOptions(KindOptions):
         policies=("TF-015",),
         type_text="list of glob",
     )
+    versioning_exempt: tuple[str, ...] = option(
+        (),
+        "Buckets and storage accounts that need no object versioning (log-only buckets), "
+        "as globs over the resource address (aws_s3_bucket.access_logs) or the bucket name.",
+        policies=("TF-018",),
+        type_text="list of glob",
+    )
+    versioning_exempt_tags: tuple[str, ...] = option(
+        ("purpose=logs",),
+        "Tags or labels (key=value, case-insensitive) that exempt a bucket or storage "
+        "account from object versioning.",
+        policies=("TF-018",),
+        type_text="list of key=value",
+    )

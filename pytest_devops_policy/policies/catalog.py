@@ -118,6 +118,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-015", "prevent-destroy-on-stateful", "tf_resource"),
     ("TF-016", "final-snapshot-on-delete", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
+    ("TF-018", "object-versioning", "tf_resource"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
