@@ -135,7 +135,7 @@ class TfOptions(KindOptions):
         DEFAULT_PROD_PATHS,
         "A regex over a module's directory (relative to the rootdir) that marks it as "
         "production; env/environment = prod* tags mark single resources (catalog §5.2-10).",
-        policies=("TF-014",),
+        policies=("TF-014", "TF-019"),
         parse=_regex,
         type_text="regex",
     )

@@ -119,6 +119,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-016", "final-snapshot-on-delete", "tf_resource"),
     ("TF-017", "automated-backups-retained", "tf_resource"),
     ("TF-018", "object-versioning", "tf_resource"),
+    ("TF-019", "ha-datastores", "tf_resource"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))

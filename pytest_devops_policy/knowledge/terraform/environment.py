@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from pytest_devops_policy.formats.terraform.model import Block, Expr, TfFile, Value, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
-from pytest_devops_policy.knowledge.terraform.module import Module
+from pytest_devops_policy.knowledge.terraform.module import Module, unresolved
 
 __all__ = [
     "ENV_KEYS",
@@ -31,6 +31,7 @@ __all__ = [
     "module_dir",
     "on_ephemeral_path",
     "production",
+    "production_unresolved",
     "provider_block",
     "provider_file",
     "provider_name",
@@ -97,7 +98,7 @@ def production(
     """Is the resource production (§5.2-10)? ``None`` when its tags do not resolve."""
     if prod_paths and re.search(prod_paths, module_dir(res)):
         return True
-    verdicts = [environment_tag(module.resolve(res.get(a))) for a in _TAG_ATTRS if res.has(a)]
+    verdicts = [environment_tag(module.resolve(v)) for _, v in _tag_maps(res, module)]
     provider = provider_block(res, files)
     if provider is not None:
         for default_tags in provider.blocks:
@@ -108,6 +109,29 @@ def production(
     if None in verdicts:
         return None
     return False
+
+
+def _tag_maps(res: TfResource, module: Module) -> list[tuple[str, Value]]:
+    """The resource's tag and label maps, with their names: ``tags``, ``labels``,
+    ``resource_labels`` and Cloud SQL's ``settings.user_labels``."""
+    found = [(a, res.get(a)) for a in _TAG_ATTRS if res.has(a)]
+    settings = module.first(res, "settings")
+    if settings is not None and settings.has("user_labels"):
+        found.append(("settings.user_labels", settings.get("user_labels")))
+    return found
+
+
+def production_unresolved(res: TfResource, module: Module, files: Sequence[TfFile]) -> str:
+    """Why ``production`` answered ``None``: the tag map that does not resolve."""
+    for name, raw in _tag_maps(res, module):
+        if environment_tag(module.resolve(raw)) is None:
+            return unresolved(name, raw, module)
+    provider = provider_block(res, files)
+    if provider is not None:
+        for block in provider.blocks:
+            if block.type == "default_tags" and block.has("tags"):
+                return "provider default_tags " + unresolved("tags", block.get("tags"), module)
+    return "its tags do not resolve"
 
 
 def provider_name(res: TfResource) -> str:
