@@ -226,7 +226,7 @@ def test_summary_counts_files_per_kind_and_names_unjudged_ones(
     pytester.makefile(".yaml", pod=TWO_CONTAINERS, values="replicaCount: 2\n")
     (pytester.path / "infra").mkdir()
     (pytester.path / "infra" / "gke.tf").write_text(
-        'resource "google_container_cluster" "main" {\n  name = "main"\n}\n'
+        'resource "random_pet" "main" {\n  length = 2\n}\n'
     )
     result = pytester.runpytest("--devops-policy-only", *xdist_args)
     result.stdout.fnmatch_lines(
