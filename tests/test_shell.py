@@ -615,3 +615,11 @@ def test_sh_c_commands_are_not_in_the_outline() -> None:
     script = parse_script("sh -c 'kubectl apply -f x'")
     assert [c.name for c in script.commands] == ["sh", "kubectl"]
     assert [i.name for i in script.outline if isinstance(i, Command)] == ["sh"]
+
+
+def test_fallback_joins_line_continuations_and_keeps_line_numbers() -> None:
+    # `[[ ]]` sends the script to the tokenizer fallback; `\` + newline still joins lines.
+    script = 'if [[ "$x" == "y" ]]; then\n  gh api \\\n    --method DELETE r\nfi\necho after\n'
+    commands = [(c.words, c.line) for c in parse_script(script).commands]
+    assert (("gh", "api", "--method", "DELETE", "r"), 1) in commands
+    assert (("echo", "after"), 4) in commands

@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from pytest_devops_policy.context import ParseCache
-from pytest_devops_policy.formats.terraform.model import Attribute, Block, TfFile, Value
+from pytest_devops_policy.formats.terraform.model import (
+    Attribute,
+    Block,
+    Expr,
+    Template,
+    TfFile,
+    Value,
+)
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform import links
 from pytest_devops_policy.knowledge.terraform.evaluate import Evaluator, Variable
@@ -31,6 +39,7 @@ __all__ = [
     "TfModule",
     "build_index",
     "dependencies",
+    "file_text",
     "index_for",
     "index_scope",
     "module_files",
@@ -151,8 +160,29 @@ def index_scope(subject: Subject[Any]) -> str:
 
 
 def dependencies(path: str) -> list[str]:
-    """The files whose content a file's outcomes depend on: its whole module (result cache)."""
-    return module_files(os.path.dirname(path))
+    """The files whose content a file's outcomes depend on: its whole module (result cache),
+    and the files its ``file("...")`` calls read (policy documents, TF-009)."""
+    files = module_files(os.path.dirname(path))
+    return files + _read_files(os.path.dirname(path), files)
+
+
+# file("policies/x.json") and file("${path.module}/policies/x.json") with a literal path.
+_FILE_CALL = re.compile(r'\bfile\(\s*"(?:\$\{path\.module\}/)?([^"$]+)"\s*\)')
+
+
+def _read_files(scope: str, files: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for name in files:
+        try:
+            with open(name, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        for m in _FILE_CALL.finditer(text):
+            target = os.path.join(scope, m.group(1))
+            if target not in found and is_regular_file(target):
+                found.append(target)
+    return found
 
 
 def build_index(scope: str, cache: ParseCache) -> TfModule:
@@ -164,3 +194,41 @@ def build_index(scope: str, cache: ParseCache) -> TfModule:
         if isinstance(parsed, TfFile):
             files.append(parsed)
     return TfModule(scope, files)
+
+
+_MAX_READ_FILE = 1024 * 1024
+
+
+def file_text(value: Value, directory: str, rootdir: str) -> str | None:
+    """The text of ``file("<path>")`` (``path.module`` = ``directory``) when the path
+    resolves to a regular file inside ``rootdir`` (in the repository); else ``None``."""
+    if not (isinstance(value, Expr) and value.kind == "call" and value.op == "file"):
+        return None
+    if len(value.args) != 1:
+        return None
+    arg = value.args[0]
+    if isinstance(arg, Template):
+        parts: list[str] = []
+        for part in arg.parts:
+            if isinstance(part, str):
+                parts.append(part)
+            elif part.kind == "ref" and part.ref == ("path", "module"):
+                parts.append(directory)
+            else:
+                return None
+        arg = "".join(parts)
+    elif isinstance(arg, Expr) and arg.kind == "ref" and arg.ref == ("path", "module"):
+        return None
+    if not isinstance(arg, str) or not arg:
+        return None
+    path = arg if os.path.isabs(arg) else os.path.join(directory, arg)
+    real, root = os.path.realpath(path), os.path.realpath(rootdir)
+    if os.path.commonpath([real, root]) != root or not is_regular_file(real):
+        return None
+    try:
+        if os.path.getsize(real) > _MAX_READ_FILE:
+            return None
+        with open(real, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None

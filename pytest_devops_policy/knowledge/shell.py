@@ -872,7 +872,7 @@ class _Builder:
     # -- fallback tokenizer --------------------------------------------------------------
 
     def from_tokens(self, text: str, line0: int, depth: int) -> None:
-        text, subs = _protect_substitutions(_drop_comments(text))
+        text, subs = _protect_substitutions(_drop_comments(_join_continuations(text)))
         text = _FD_BEFORE_REDIRECT.sub(r"\1", text)
         # Newlines are control operators too, so they are punctuation here.
         lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>\n")
@@ -1201,6 +1201,44 @@ def _protect_substitutions(text: str) -> tuple[str, list[str]]:
         out.append(c)
         i += 1
     return "".join(out), subs
+
+
+def _join_continuations(text: str) -> str:
+    """Backslash-newline outside single quotes joins two lines into one command, as the
+    shell reads it (shlex would keep the newline as a word). The newlines removed are put
+    back at the end of the command's last line, so later commands keep their line numbers
+    (an empty line is no command)."""
+    if "\\\n" not in text:
+        return text
+    out: list[str] = []
+    owed = 0
+    quote = ""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quote == "'":
+            if ch == "'":
+                quote = ""
+        elif ch == "\\" and i + 1 < n:
+            if text[i + 1] == "\n":
+                owed += 1
+                out.append(" ")
+                i += 2
+                continue
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        elif ch in "'\"" and not quote:
+            quote = ch
+        elif ch == quote:
+            quote = ""
+        elif ch == "\n" and owed and not quote:
+            out.append("\n" * owed)
+            owed = 0
+        out.append(ch)
+        i += 1
+    out.append("\n" * owed)
+    return "".join(out)
 
 
 def _drop_comments(text: str) -> str:

@@ -11,7 +11,7 @@ from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 __all__ = [
     "DEFAULT_ADMIN_PORTS",
     "DEFAULT_DB_PORTS",
-    "DEFAULT_PROD_PATHS",
+    "DEFAULT_PUBLIC_SUBNET_TAGS",
     "DEFAULT_STATEFUL_TYPES",
     "TfOptions",
 ]
@@ -31,9 +31,15 @@ DEFAULT_DB_PORTS: tuple[int | str, ...] = (
     5984,
 )
 
+# Tags that mark a subnet as the intended public tier (TF-008): "key=glob" or "key".
+DEFAULT_PUBLIC_SUBNET_TAGS: tuple[str, ...] = (
+    "Tier=public",
+    "Name=*public*",
+    "kubernetes.io/role/elb",
+)
 
-DEFAULT_PROD_PATHS = r"(^|/)(prod|production|live)(/|$)"
-# The stateful resource set SR of catalog §5.3.
+
+# The stateful resource set SR of catalog §5.3 (TF-014, TF-015).
 DEFAULT_STATEFUL_TYPES: tuple[str, ...] = (
     "aws_db_instance",
     "aws_rds_cluster",
@@ -63,16 +69,6 @@ DEFAULT_STATEFUL_TYPES: tuple[str, ...] = (
 )
 
 
-def _regex(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be one regular expression (a string)")
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"{value!r} is not a regular expression ({exc})") from None
-    return value
-
-
 def _ports(value: object) -> tuple[int | str, ...]:
     # What a port or range is, is Terraform network knowledge (knowledge/terraform/network.py).
     from pytest_devops_policy.knowledge.terraform.network import parse_port_range
@@ -82,6 +78,24 @@ def _ports(value: object) -> tuple[int | str, ...]:
         if parse_port_range(item) is None:
             raise ValueError(f'{item!r} is not a port or a range such as "8000-8100"')
     return tuple(items)
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    for item in items:
+        if not isinstance(item, str) or not item.partition("=")[0].strip():
+            raise ValueError(f'{item!r} is not a tag such as "Tier=public" or "key"')
+    return tuple(str(i) for i in items)
+
+
+def _regex(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be one regular expression (a string)")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a regular expression ({exc})") from None
+    return value
 
 
 def _parser(value: object) -> str:
@@ -121,7 +135,7 @@ class TfOptions(KindOptions):
     dynamic_worst_case: bool = option(
         True,
         "Judge a dynamic block whose for_each cannot be resolved by its worst instance.",
-        policies=("TF-006",),
+        policies=("TF-006", "TF-007"),
     )
     min_backup_days: int = option(
         7,
@@ -130,15 +144,68 @@ class TfOptions(KindOptions):
         parse=positive_int,
         type_text="integer >= 1",
     )
-    # -- tf-data: reliability of stateful resources (TF-014, TF-015, TF-016, TF-018, TF-019)
+    # -- tf-network (TF-007, TF-008, TF-004, TF-005, TF-030)
+    flag_open_egress: bool = option(
+        True,
+        "Report egress to 0.0.0.0/0 or ::/0 on every port (medium).",
+        policies=("TF-007",),
+    )
+    public_subnet_tags: tuple[str, ...] = option(
+        DEFAULT_PUBLIC_SUBNET_TAGS,
+        "Tags (`key=glob` or `key`) that mark a subnet as the public tier, where "
+        "map_public_ip_on_launch is expected.",
+        policies=("TF-008",),
+        parse=_tags,
+        type_text="list of key=glob or key",
+    )
+    # -- tf-crypto: TF-002, TF-003, TF-012, TF-013 (encryption, keys, rotation)
+    require_cmk: bool = option(
+        False,
+        "Require customer-managed keys where the provider encrypts by default with its own "
+        "key (S3, DynamoDB, GCP disks/buckets/Cloud SQL/BigQuery, backup vaults).",
+        policies=("TF-002", "TF-003"),
+    )
+    max_rotation_days: int = option(
+        90,
+        "The longest rotation period, in days, for secrets and for GCP and Azure keys (AWS KMS "
+        "keys: 365).",
+        policies=("TF-012", "TF-013"),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
+    # -- TF-010 no-long-lived-credentials
+    max_secret_lifetime: str = option(
+        "90d",
+        "The longest an Azure AD application or service principal password may live "
+        '(a duration: "90d", "2160h", "12w").',
+        policies=("TF-010",),
+        parse=lambda value: _duration(value),
+        type_text='duration such as "90d"',
+    )
+
+    # -- tf-ops (TF-020 … TF-026)
     prod_paths: str = option(
-        DEFAULT_PROD_PATHS,
-        "A regex over a module's directory (relative to the rootdir) that marks it as "
-        "production; env/environment = prod* tags mark single resources (catalog §5.2-10).",
-        policies=("TF-014", "TF-019"),
+        r"(^|/)(prod|production|live)(/|$)",
+        "A regular expression searched in a module's directory (relative to the rootdir) "
+        "that marks it as production; tags env/environment = prod* mark it too.",
+        policies=("TF-014", "TF-019", "TF-021"),
         parse=_regex,
         type_text="regex",
     )
+    min_log_retention_days: int = option(
+        90,
+        "The fewest days logs must be kept (CloudWatch, Cloud Logging, Log Analytics, flow logs).",
+        policies=("TF-024",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
+    monitoring_external: bool = option(
+        False,
+        "Alerts are managed outside these modules: a service needs no alert in its module.",
+        policies=("TF-023",),
+    )
+
+    # -- tf-data: reliability of stateful resources (TF-014, TF-015, TF-018); prod_paths above
     stateful_types: tuple[str, ...] = option(
         DEFAULT_STATEFUL_TYPES,
         "The stateful resource types (databases, buckets, keys, vaults) that must be "
@@ -167,3 +234,11 @@ class TfOptions(KindOptions):
         policies=("TF-018",),
         type_text="list of key=value",
     )
+
+
+def _duration(value: object) -> str:
+    from pytest_devops_policy.knowledge.terraform.credentials import parse_duration
+
+    if isinstance(value, str) and parse_duration(value) is not None:
+        return value.strip()
+    raise ValueError('must be a duration such as "90d" or "2160h"')

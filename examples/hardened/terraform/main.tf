@@ -57,6 +57,8 @@ resource "aws_db_instance" "main" {
   final_snapshot_identifier   = "orders-final"
   delete_automated_backups    = false
   multi_az                    = true
+  # TF-023: query-level metrics (or monitoring_interval with a monitoring_role_arn)
+  performance_insights_enabled = true
 
   lifecycle {
     prevent_destroy = true

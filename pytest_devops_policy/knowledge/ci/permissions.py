@@ -400,10 +400,28 @@ def opaque_step(step: Step) -> str | None:
         if uses.is_remote and not _known(uses.name) and _hands_token(step):
             return f"{step.label} hands the token to {uses.name}"
     if step.run is not None:
+        handed = _hands_token(step)
         for c in run_script(step.run).script.commands:
             if _gh_api_writes(c):
                 return f"{step.label} writes through gh api"
+            if handed and _runs_repository_script(c):
+                return f"{step.label} runs the repository's own script with the token"
     return None
+
+
+_SCRIPT_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".sh", ".ps1", ".pl")
+
+
+def _runs_repository_script(c: Command) -> bool:
+    """``./scripts/label.py``, ``uv run scripts/x.py``, ``node tools/y.js``: code in the
+    repository that may call any API the token allows, which no table can read."""
+    for i, word in enumerate(c.words):
+        if "://" in word or word.startswith("-"):
+            continue
+        local = word.startswith("./") or (i > 0 and "/" in word and not word.startswith("/"))
+        if local and (word.startswith("./") or word.endswith(_SCRIPT_SUFFIXES)):
+            return True
+    return False
 
 
 def justification(scope: str, steps: Sequence[Step]) -> str | None:

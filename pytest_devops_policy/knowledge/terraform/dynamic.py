@@ -5,6 +5,11 @@ stands for one ``ingress`` block per element, with the iterator (``ingress.key``
 ``ingress.value`` or the custom ``iterator`` name) bound. Otherwise it stands for
 its content once, marked ``dynamic=True``: attributes that use the iterator stay
 unresolved expressions, while literal ones can still be judged.
+
+Terraform also accepts a nested block written as an attribute holding a list of
+objects (``ingress = [{ from_port = 22, ... }]``, "attributes as blocks"): each
+object is read as one block, positioned at the attribute. ``unread_list`` tells
+when such an attribute exists but does not resolve to a list of objects.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from pytest_devops_policy.api import PathPart
-from pytest_devops_policy.formats.terraform.model import Block, Expr, Value, is_literal
+from pytest_devops_policy.formats.terraform.model import Attribute, Block, Expr, Value, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform.references import (
     MISSING,
@@ -23,7 +28,7 @@ from pytest_devops_policy.knowledge.terraform.references import (
     walk,
 )
 
-__all__ = ["nested"]
+__all__ = ["nested", "unread_list"]
 
 Resolve = Callable[[Value], Value]
 
@@ -41,7 +46,52 @@ def nested(owner: Block | TfResource, name: str, resolve: Resolve | None = None)
             out.extend(_expand(entry, name, resolve))
         else:
             out.append(entry)
+    out.extend(_attribute_list(block, name, resolve, len(block.entries(name))))
     return out
+
+
+def _attribute_list(block: Block, name: str, resolve: Resolve | None, offset: int) -> list[Block]:
+    """``name = [{...}, ...]``: each object as a ``name`` block at the attribute's position."""
+    attr = block.attr(name)
+    if attr is None:
+        return []
+    value = resolve(attr.value) if resolve is not None else attr.value
+    if not isinstance(value, list):
+        return []
+    out: list[Block] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            continue
+        attrs = {
+            key: Attribute(key, val, attr.line, attr.col, attr.end_line)
+            for key, val in item.items()
+        }
+        out.append(
+            Block(
+                name,
+                attributes=attrs,
+                line=attr.line,
+                end_line=attr.end_line or attr.line,
+                col=attr.col,
+                path=(*block.path, name, offset + index),
+            )
+        )
+    return out
+
+
+def unread_list(owner: Block | TfResource, name: str, resolve: Resolve) -> Value | None:
+    """The value of an attribute-syntax ``name = [...]`` when some of it cannot be read as
+    objects (``var.rules`` without a default, a ``for`` expression); ``None`` otherwise."""
+    block = owner.block if isinstance(owner, TfResource) else owner
+    attr = block.attr(name)
+    if attr is None:
+        return None
+    value = resolve(attr.value)
+    if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return None
+    return attr.value
 
 
 def _expand(dyn: Block, name: str, resolve: Resolve | None) -> list[Block]:

@@ -9,17 +9,24 @@ admits ``0.0.0.0/0``, protocol ``-1``/``all`` reaches every port, an ``allow``
 without ports reaches them all.
 
 ``exposures`` is the judgement TF-006 makes: which of a set of ports an internet
-source reaches, after the earlier deny entries.
+source reaches, after the earlier deny entries. ``egress_rules`` reads the outbound
+side the same way (destinations in ``sources``), and ``unrestricted`` is TF-007's
+judgement: an internet peer that reaches every port.
+
+Rules written in attribute syntax (``ingress = [{ ... }]``, ``security_rule = [...]``)
+are read like blocks (``dynamic.nested``); one that does not resolve to a list of
+objects is a rule whose peers are unknown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from pytest_devops_policy.api import PathPart, Unknown, Violation
+from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation
 from pytest_devops_policy.formats.terraform.model import Block, Value, hcl, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
+from pytest_devops_policy.knowledge.terraform.dynamic import unread_list
 from pytest_devops_policy.knowledge.terraform.module import Findings, Module, unknown, unresolved
 from pytest_devops_policy.knowledge.terraform.network import (
     ALL_PORTS,
@@ -34,7 +41,20 @@ from pytest_devops_policy.knowledge.terraform.network import (
 )
 from pytest_devops_policy.knowledge.terraform.values import keyword, to_bool, to_whole_number
 
-__all__ = ["RULE_TYPES", "Deny", "Rule", "RuleSource", "exposures", "ingress_rules"]
+__all__ = [
+    "ANY_PORT_TYPES",
+    "DEFAULT_GROUP",
+    "RULE_TYPES",
+    "Deny",
+    "Rule",
+    "RuleSource",
+    "covers_all",
+    "default_group_rules",
+    "egress_rules",
+    "exposures",
+    "ingress_rules",
+    "unrestricted",
+]
 
 # Resources that admit traffic: security groups and their rules, NACLs, firewalls, NSGs.
 RULE_TYPES = frozenset(
@@ -157,29 +177,48 @@ def _shadowed(hit: SensitivePorts, origin: str, denies: Sequence[Deny]) -> bool:
 
 def ingress_rules(res: TfResource, module: Module) -> Iterator[Rule]:
     """The inbound permissions ``res`` defines (nothing for other resource types)."""
+    return _rules(res, module, "ingress")
+
+
+def egress_rules(res: TfResource, module: Module) -> Iterator[Rule]:
+    """The outbound permissions ``res`` defines; a rule's ``sources`` are its destinations."""
+    return _rules(res, module, "egress")
+
+
+def _rules(res: TfResource, module: Module, way: str) -> Iterator[Rule]:
     if res.type in ("aws_security_group", "aws_default_security_group"):
-        for block in module.blocks(res, "ingress"):
-            yield _aws_rule("ingress", block, module, ("cidr_blocks", "ipv6_cidr_blocks"))
+        yield from _unread(res, way, module)
+        for block in module.blocks(res, way):
+            yield _aws_rule(way, block, module, ("cidr_blocks", "ipv6_cidr_blocks"))
     elif res.type == "aws_security_group_rule":
-        rule = _aws_rule("ingress", res, module, ("cidr_blocks", "ipv6_cidr_blocks"))
+        rule = _aws_rule(way, res, module, ("cidr_blocks", "ipv6_cidr_blocks"))
         kind = _setting(module, res.get("type"), "")
-        if kind == "ingress":
+        if kind == way:
             yield rule
         elif kind is None:
             rule.unknown = unresolved("type", res.get("type"), module)
             yield rule
-    elif res.type == "aws_vpc_security_group_ingress_rule":
-        yield _aws_rule("ingress", res, module, ("cidr_ipv4", "cidr_ipv6"), "ip_protocol")
+    elif res.type == f"aws_vpc_security_group_{way}_rule":
+        yield _aws_rule(way, res, module, ("cidr_ipv4", "cidr_ipv6"), "ip_protocol")
     elif res.type in ("aws_network_acl", "aws_default_network_acl"):
-        yield from _nacl_inline(res, module)
+        yield from _nacl_inline(res, module, way)
     elif res.type == "aws_network_acl_rule":
-        yield from _nacl_standalone(res, module)
+        yield from _nacl_standalone(res, module, way)
     elif res.type == "google_compute_firewall":
-        yield from _gcp_firewall(res, module)
+        yield from _gcp_firewall(res, module, way)
     elif res.type == "azurerm_network_security_group":
-        yield from _nsg_inline(res, module)
+        yield from _nsg_inline(res, module, way)
     elif res.type == "azurerm_network_security_rule":
-        yield from _nsg_standalone(res, module)
+        yield from _nsg_standalone(res, module, way)
+
+
+def _unread(res: TfResource, name: str, module: Module) -> Iterator[Rule]:
+    """A rule list in attribute syntax that does not resolve: peers and ports unknown."""
+    raw = unread_list(res, name, module.resolve)
+    if raw is not None:
+        why = unresolved(name, raw, module)
+        source = RuleSource(name, (name,), raw, raw)
+        yield Rule(name, [source], [], why, "", azure=res.type.startswith("azurerm_"))
 
 
 def _setting(module: Module, raw: Value, default: str) -> str | None:
@@ -295,25 +334,28 @@ def _ordered(
         yield rule
 
 
-def _nacl_inline(res: TfResource, module: Module) -> Iterator[Rule]:
+def _nacl_inline(res: TfResource, module: Module, way: str = "ingress") -> Iterator[Rule]:
     entries: list[tuple[int | None, Rule, bool | None]] = []
-    for block in module.blocks(res, "ingress"):
+    yield from _unread(res, way, module)
+    for block in module.blocks(res, way):
         number = to_whole_number(module.resolve(block.get("rule_no")))
-        what = f"NACL ingress rule {number if number is not None else hcl(block.get('rule_no'))}"
+        what = f"NACL {way} rule {number if number is not None else hcl(block.get('rule_no'))}"
         rule, allow = _nacl_entry(what, block, module, "action")
         entries.append((number, rule, allow))
     yield from _ordered(entries)
 
 
-def _nacl_standalone(res: TfResource, module: Module) -> Iterator[Rule]:
+def _nacl_standalone(res: TfResource, module: Module, way: str = "ingress") -> Iterator[Rule]:
     egress = to_bool(module.resolve(res.get("egress")), default=False)
-    if egress is True:
+    if egress is (way == "ingress"):
         return
+    outbound = way == "egress"
     acl_text = hcl(module.resolve(res.get("network_acl_id")))
     entries: list[tuple[int | None, Rule, bool | None]] = []
     own: set[int] = set()
     for sibling in module.by_type("aws_network_acl_rule"):
-        if sibling.disabled or to_bool(module.resolve(sibling.get("egress"))) is True:
+        sibling_egress = to_bool(module.resolve(sibling.get("egress")), default=False)
+        if sibling.disabled or (sibling_egress is (not outbound) and sibling is not res):
             continue
         if hcl(module.resolve(sibling.get("network_acl_id"))) != acl_text:
             continue
@@ -331,12 +373,12 @@ def _nacl_standalone(res: TfResource, module: Module) -> Iterator[Rule]:
 # --------------------------------------------------------------------------- GCP
 
 
-def _gcp_firewall(res: TfResource, module: Module) -> Iterator[Rule]:
+def _gcp_firewall(res: TfResource, module: Module, way: str = "ingress") -> Iterator[Rule]:
     disabled = to_bool(module.resolve(res.get("disabled")), default=False)
     if disabled is True:
         return
     direction = _setting(module, res.get("direction"), "ingress")
-    if direction == "egress":
+    if direction not in (None, way):
         return
     why = ""
     if direction is None:
@@ -344,8 +386,24 @@ def _gcp_firewall(res: TfResource, module: Module) -> Iterator[Rule]:
     elif disabled is None:
         why = unresolved("disabled", res.get("disabled"), module)
     sources: list[RuleSource] = []
-    ranges = _source(res, "source_ranges", module)
-    if ranges is not None and ranges.value not in (None, []):
+    if way == "egress":
+        ranges = _source(res, "destination_ranges", module)
+        if ranges is not None and ranges.value not in (None, []):
+            sources.append(ranges)
+        else:  # an egress rule without destination_ranges applies to 0.0.0.0/0
+            sources.append(
+                RuleSource(
+                    "destination_ranges",
+                    ("destination_ranges",),
+                    None,
+                    None,
+                    implicit="0.0.0.0/0 (no destination_ranges)",
+                )
+            )
+    elif (ranges := _source(res, "source_ranges", module)) is not None and ranges.value not in (
+        None,
+        [],
+    ):
         sources.append(ranges)
     elif not any(_given(res, a, module) for a in ("source_tags", "source_service_accounts")):
         # With no source at all (absent, null or []), GCP applies an ingress rule to 0.0.0.0/0.
@@ -358,6 +416,7 @@ def _gcp_firewall(res: TfResource, module: Module) -> Iterator[Rule]:
                 implicit="0.0.0.0/0 (no source_ranges, source_tags or source_service_accounts)",
             )
         )
+    yield from (replace(r, unknown=r.unknown or why) for r in _unread(res, "allow", module))
     for allow in module.blocks(res, "allow"):
         raw_proto = allow.get("protocol")
         kind = protocol_kind(module.resolve(raw_proto))
@@ -379,7 +438,7 @@ def _gcp_firewall(res: TfResource, module: Module) -> Iterator[Rule]:
         if kind == "none":
             continue
         yield Rule(
-            "firewall ingress",
+            f"firewall {way}",
             sources,
             reach,
             reach_unknown,
@@ -397,13 +456,16 @@ def _given(res: TfResource, attr: str, module: Module) -> bool:
 # --------------------------------------------------------------------------- Azure
 
 
-def _nsg_rule(owner: Block | TfResource, module: Module) -> tuple[Rule, int | None, bool | None]:
+def _nsg_rule(
+    owner: Block | TfResource, module: Module, way: str = "ingress"
+) -> tuple[Rule, int | None, bool | None]:
     raw_name = owner.get("name")
     name = module.resolve(raw_name)
     what = f"security rule {hcl(name) if is_literal(name) else hcl(raw_name)}"
+    peer = "source" if way == "ingress" else "destination"
     sources = [
         s
-        for a in ("source_address_prefix", "source_address_prefixes")
+        for a in (f"{peer}_address_prefix", f"{peer}_address_prefixes")
         if (s := _source(owner, a, module)) is not None
     ]
     reach: list[PortRange] = []
@@ -429,7 +491,7 @@ def _nsg_rule(owner: Block | TfResource, module: Module) -> tuple[Rule, int | No
     inbound_allow: bool | None
     if direction is None or access is None:
         inbound_allow = None
-    elif direction != "inbound":
+    elif direction != _AZURE_WAY[way]:
         inbound_allow = False
     else:
         inbound_allow = access == "allow"
@@ -437,18 +499,23 @@ def _nsg_rule(owner: Block | TfResource, module: Module) -> tuple[Rule, int | No
     return rule, priority, inbound_allow
 
 
-def _nsg_inline(res: TfResource, module: Module) -> Iterator[Rule]:
+_AZURE_WAY = {"ingress": "inbound", "egress": "outbound"}
+
+
+def _nsg_inline(res: TfResource, module: Module, way: str = "ingress") -> Iterator[Rule]:
     entries: list[tuple[int | None, Rule, bool | None]] = []
+    if way == "ingress":  # reported once, on the inbound side
+        yield from _unread(res, "security_rule", module)
     for block in module.blocks(res, "security_rule"):
-        rule, priority, allow = _nsg_rule(block, module)
+        rule, priority, allow = _nsg_rule(block, module, way)
         direction = _setting(module, block.get("direction"), "")
-        if direction not in (None, "inbound"):
-            continue  # outbound rules never shadow inbound ones
+        if direction not in (None, _AZURE_WAY[way]):
+            continue  # rules of the other direction never shadow these
         entries.append((priority, rule, allow))
     yield from _ordered(entries)
 
 
-def _nsg_standalone(res: TfResource, module: Module) -> Iterator[Rule]:
+def _nsg_standalone(res: TfResource, module: Module, way: str = "ingress") -> Iterator[Rule]:
     def group(r: TfResource) -> tuple[str, str]:
         return (
             hcl(module.resolve(r.get("network_security_group_name"))),
@@ -462,10 +529,132 @@ def _nsg_standalone(res: TfResource, module: Module) -> Iterator[Rule]:
         if sibling.disabled or group(sibling) != mine:
             continue
         direction = _setting(module, sibling.get("direction"), "")
-        if direction not in (None, "inbound") and sibling is not res:
+        if direction not in (None, _AZURE_WAY[way]) and sibling is not res:
             continue
-        rule, priority, allow = _nsg_rule(sibling, module)
+        rule, priority, allow = _nsg_rule(sibling, module, way)
         if sibling is res:
             own.add(len(entries))
         entries.append((priority, rule, allow))
     yield from _ordered(entries, own)
+
+
+# --------------------------------------------------------------------------- every port (TF-007)
+
+# The rule resources TF-007 reads: TF-006's, plus the standalone egress rule.
+ANY_PORT_TYPES = RULE_TYPES | {"aws_vpc_security_group_egress_rule"}
+
+# Port 0 is reserved and never a service, so 1-65535 is every port too.
+_EVERY_PORT = SensitivePorts(1, 65535, "")
+
+
+def covers_all(reach: Sequence[PortRange]) -> bool:
+    """Do the ranges, together, reach every port 1-65535?"""
+    upto = 0  # every port up to this one is reached
+    for lo, hi in sorted(reach):
+        if lo > upto + 1:
+            return False
+        upto = max(upto, hi)
+    return upto >= 65535
+
+
+def unrestricted(
+    rule: Rule,
+    worst_case: bool,
+    module: Module,
+    way: str = "ingress",
+    severity: Severity | None = None,
+) -> Findings:
+    """Violations when an internet peer of ``rule`` (a source, or for ``egress`` a
+    destination) reaches every port; ``severity`` overrides the policy's."""
+    everything = covers_all(rule.reach)
+    if not everything and not rule.reach_unknown:
+        return
+    preposition = "from" if way == "ingress" else "to"
+    for source in rule.sources:
+        open_to, undecided = internet_sources(source.value, rule.azure)
+        if source.implicit:
+            open_to = [source.implicit]
+        if not open_to:
+            if undecided:
+                yield unknown(source.attr, source.raw, module)
+            continue
+        if rule.unknown:
+            yield Unknown(rule.unknown)
+            continue
+        for origin in open_to:
+            who = f"{rule.what} {preposition} {origin}"
+            if everything:
+                if _shadowed(_EVERY_PORT, origin, rule.shadowing):
+                    continue
+                if any(not d.decided for d in rule.shadowing):
+                    yield Unknown(f"an earlier deny entry of {rule.what} is unresolved")
+                    continue
+                yield Violation(
+                    f"{who} reaches every port {rule.detail}".rstrip(),
+                    path=source.path,
+                    severity=severity,
+                )
+            elif rule.dynamic and worst_case:
+                yield Violation(
+                    f"{who} may reach every port (dynamic ports, assumed worst case) "
+                    f"{rule.detail}".rstrip(),
+                    path=source.path,
+                    severity=severity,
+                )
+            else:
+                yield Unknown(rule.reach_unknown)
+
+
+# --------------------------------------------------------------------------- default security group
+
+DEFAULT_GROUP = "aws_default_security_group"
+# Standalone rules that can add to a security group, and the attribute naming the group.
+_GROUP_RULE_TYPES = (
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+)
+
+
+def default_group_rules(res: TfResource, module: Module, worst_case: bool) -> Findings:
+    """Every rule the default security group would carry: its own ``ingress``/``egress``
+    (blocks, attribute lists, ``dynamic`` blocks), or, for a standalone rule, membership
+    of a default group of this module (CIS: the default group restricts all traffic)."""
+    if res.type == DEFAULT_GROUP:
+        for way in ("ingress", "egress"):
+            raw = unread_list(res, way, module.resolve)
+            if raw is not None:
+                yield unknown(way, raw, module)
+            for block in module.blocks(res, way):
+                if block.dynamic:
+                    if worst_case:
+                        yield Violation(
+                            f"the default security group has a dynamic {way} rule (for_each "
+                            "unresolved, assumed worst case: at least one rule)",
+                            path=block.path,
+                        )
+                    else:
+                        yield Unknown(f"a dynamic {way} block of the default security group")
+                    continue
+                yield Violation(
+                    f"the default security group has an {way} rule "
+                    f"({_rule_summary(block, module)}); it must restrict all traffic",
+                    path=block.path,
+                )
+    elif res.type in _GROUP_RULE_TYPES:
+        group = res.get("security_group_id")
+        for target in module.by_type(DEFAULT_GROUP):
+            if not target.disabled and module.refers_to(group, target):
+                yield Violation(
+                    f"this rule adds to the default security group {target.address}; "
+                    "it must restrict all traffic",
+                    path=("security_group_id",),
+                )
+
+
+def _rule_summary(block: Block, module: Module) -> str:
+    parts = []
+    for attr in ("protocol", "from_port", "to_port", "cidr_blocks", "ipv6_cidr_blocks"):
+        if block.has(attr):
+            parts.append(f"{attr} = {hcl(module.resolve(block.get(attr)))}")
+    return ", ".join(parts) or "empty"
