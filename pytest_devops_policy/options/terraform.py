@@ -8,7 +8,13 @@ from typing import ClassVar, Literal
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
-__all__ = ["DEFAULT_ADMIN_PORTS", "DEFAULT_DB_PORTS", "DEFAULT_PUBLIC_SUBNET_TAGS", "TfOptions"]
+__all__ = [
+    "DEFAULT_ADMIN_PORTS",
+    "DEFAULT_DB_PORTS",
+    "DEFAULT_PUBLIC_SUBNET_TAGS",
+    "DEFAULT_STATEFUL_TYPES",
+    "TfOptions",
+]
 
 DEFAULT_ADMIN_PORTS: tuple[int | str, ...] = (22, 3389, "5985-5986", "2375-2376", 6443, 10250, 23)
 DEFAULT_DB_PORTS: tuple[int | str, ...] = (
@@ -30,6 +36,36 @@ DEFAULT_PUBLIC_SUBNET_TAGS: tuple[str, ...] = (
     "Tier=public",
     "Name=*public*",
     "kubernetes.io/role/elb",
+)
+
+
+# The stateful resource set SR of catalog §5.3 (TF-014, TF-015).
+DEFAULT_STATEFUL_TYPES: tuple[str, ...] = (
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_dynamodb_table",
+    "aws_s3_bucket",
+    "aws_efs_file_system",
+    "aws_elasticache_replication_group",
+    "aws_kms_key",
+    "aws_backup_vault",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+    "aws_redshift_cluster",
+    "google_sql_database_instance",
+    "google_storage_bucket",
+    "google_kms_crypto_key",
+    "google_kms_key_ring",
+    "google_bigquery_dataset",
+    "google_spanner_database",
+    "google_bigtable_instance",
+    "azurerm_storage_account",
+    "azurerm_mssql_server",
+    "azurerm_mssql_database",
+    "azurerm_postgresql_flexible_server",
+    "azurerm_mysql_flexible_server",
+    "azurerm_cosmosdb_account",
+    "azurerm_key_vault",
 )
 
 
@@ -152,7 +188,7 @@ class TfOptions(KindOptions):
         r"(^|/)(prod|production|live)(/|$)",
         "A regular expression searched in a module's directory (relative to the rootdir) "
         "that marks it as production; tags env/environment = prod* mark it too.",
-        policies=("TF-021",),
+        policies=("TF-014", "TF-019", "TF-021"),
         parse=_regex,
         type_text="regex",
     )
@@ -183,6 +219,35 @@ class TfOptions(KindOptions):
         "or a 40-hex commit SHA only (`sha-only`).",
         policies=("TF-028",),
         type_text='"tag-ok" or "sha-only"',
+    )
+    # -- tf-data: reliability of stateful resources (TF-014, TF-015, TF-018); prod_paths above
+    stateful_types: tuple[str, ...] = option(
+        DEFAULT_STATEFUL_TYPES,
+        "The stateful resource types (databases, buckets, keys, vaults) that must be "
+        "protected against deletion.",
+        policies=("TF-014", "TF-015"),
+        type_text="list of resource type",
+    )
+    ephemeral_paths: tuple[str, ...] = option(
+        ("**/examples/**", "**/envs/dev/**"),
+        "Globs (relative to the rootdir) of stacks meant to be torn down, where "
+        "prevent_destroy is not required.",
+        policies=("TF-015",),
+        type_text="list of glob",
+    )
+    versioning_exempt: tuple[str, ...] = option(
+        (),
+        "Buckets and storage accounts that need no object versioning (log-only buckets), "
+        "as globs over the resource address (aws_s3_bucket.access_logs) or the bucket name.",
+        policies=("TF-018",),
+        type_text="list of glob",
+    )
+    versioning_exempt_tags: tuple[str, ...] = option(
+        ("purpose=logs",),
+        "Tags or labels (key=value, case-insensitive) that exempt a bucket or storage "
+        "account from object versioning.",
+        policies=("TF-018",),
+        type_text="list of key=value",
     )
 
 

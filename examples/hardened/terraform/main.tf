@@ -10,6 +10,20 @@ resource "aws_s3_bucket_public_access_block" "assets" {
   restrict_public_buckets = true
 }
 
+variable "mfa_device" {
+  type        = string
+  description = "The root account's MFA serial and a current code, \"<serial> <code>\"."
+}
+
+resource "aws_s3_bucket_versioning" "assets" {
+  bucket = aws_s3_bucket.assets.id
+  mfa    = var.mfa_device
+  versioning_configuration {
+    status     = "Enabled"
+    mfa_delete = "Enabled"
+  }
+}
+
 resource "aws_security_group" "web" {
   name = "web"
 
@@ -40,6 +54,8 @@ resource "aws_db_instance" "main" {
   storage_encrypted           = true
   backup_retention_period     = 14
   deletion_protection         = true
+  final_snapshot_identifier   = "orders-final"
+  delete_automated_backups    = false
   multi_az                    = true
   # TF-023: query-level metrics (or monitoring_interval with a monitoring_role_arn)
   performance_insights_enabled = true

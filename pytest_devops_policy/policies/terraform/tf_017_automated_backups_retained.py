@@ -9,18 +9,24 @@ from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.indexes.terraform import TfModule
 from pytest_devops_policy.knowledge.terraform.backups import AUTOMATED_BACKUPS, AZURE_VM_TYPES
 from pytest_devops_policy.knowledge.terraform.module import Findings
+from pytest_devops_policy.knowledge.terraform.replicas import (
+    REPLICA_SOURCE,
+    is_replica,
+    unless_replica,
+)
 from pytest_devops_policy.options import TfOptions
 
 
-def _applies(r: TfResource) -> bool:
+def _applies(r: TfResource, context: Context) -> bool:
     if r.disabled:
         return False
     if r.type in AZURE_VM_TYPES:
         return _tagged_stateful(r.get("tags"))
-    if r.type == "aws_db_instance" and r.has("replicate_source_db"):
-        return False  # a read replica's data is backed up on its source instance
-    if r.type == "google_sql_database_instance" and r.has("master_instance_name"):
-        return False  # Cloud SQL replicas cannot have backups; the primary carries them
+    if r.type in REPLICA_SOURCE:
+        # A read replica's data is backed up on its source (Cloud SQL replicas cannot have
+        # backups). replicate_source_db / master_instance_name = var.x whose default is
+        # null is a primary; an unresolved one is judged, Unknown where it decides.
+        return is_replica(r, context.index(r)) is not True
     return r.type in AUTOMATED_BACKUPS
 
 
@@ -91,4 +97,4 @@ def automated_backups_retained(tf_resource: TfResource, context: Context) -> Fin
     minimum = context.options(TfOptions).min_backup_days
     check = AUTOMATED_BACKUPS.get(tf_resource.type)
     if check is not None:
-        yield from check(tf_resource, module, minimum)
+        yield from unless_replica(check(tf_resource, module, minimum), tf_resource, module)

@@ -1,0 +1,5 @@
+# Examples are torn down after use: N/A.
+resource "aws_db_instance" "orders" {
+  engine         = "postgres"
+  instance_class = "db.t4g.medium"
+}
