@@ -5,7 +5,7 @@ Production is a module whose path (relative to the rootdir) matches
 ``labels``) ``env``/``environment`` = ``prod*``. The answer is tri-state: tags that
 do not resolve (``tags = var.tags`` without a default) leave it open.
 
-Appended for TF-014/TF-015/TF-019 (tf-data): ``production`` also reads ``merge(...)``
+``production`` (one detector for TF-014, TF-019, TF-021) also reads ``merge(...)``
 tag maps, Cloud SQL ``settings.user_labels``, GKE ``resource_labels`` and the AWS
 provider's ``default_tags``, and ``production_unresolved`` says why it is open;
 ``on_ephemeral_path`` matches ``tf.ephemeral_paths`` globs such as ``**/examples/**``;
@@ -17,7 +17,6 @@ aws.alias`` meta-argument, or the default one), for azurerm ``features`` and AWS
 from __future__ import annotations
 
 import fnmatch
-import os
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
@@ -30,10 +29,8 @@ __all__ = [
     "DEFAULT_PROD_PATHS",
     "ENV_KEYS",
     "environment_tag",
-    "is_production",
     "module_dir",
     "on_ephemeral_path",
-    "path_is_production",
     "production",
     "production_unresolved",
     "provider_block",
@@ -45,48 +42,6 @@ DEFAULT_PROD_PATHS = r"(^|/)(prod|production|live)(/|$)"
 ENV_KEYS = frozenset({"env", "environment"})
 
 
-def path_is_production(resource: TfResource, prod_paths: str) -> bool:
-    """The module directory (relative to the rootdir, ``/``-separated) matches."""
-    directory = os.path.dirname(resource.source.relpath.replace("\\", "/"))
-    return re.search(prod_paths, directory) is not None
-
-
-def _tagged(tags: Value) -> bool | None:
-    if not isinstance(tags, dict):
-        return None if not is_literal(tags) else False
-    verdict: bool | None = False
-    for key, value in tags.items():
-        if key.strip().lower() not in ENV_KEYS:
-            continue
-        if isinstance(value, str):
-            if value.strip().lower().startswith("prod"):
-                return True
-        elif not is_literal(value):
-            verdict = None
-    return verdict
-
-
-def is_production(resource: TfResource, module: Module, prod_paths: str) -> bool | None:
-    """True when the path or the tags say production; None when the tags do not resolve
-    (and the path does not decide it)."""
-    if path_is_production(resource, prod_paths):
-        return True
-    verdict: bool | None = False
-    for attr in ("tags", "labels"):
-        if not resource.has(attr):
-            continue
-        raw = resource.get(attr)
-        if raw is None:
-            continue
-        found = [_tagged(c) for c in module.candidates(raw, resource)]
-        if True in found:
-            return True
-        if None in found:
-            verdict = None
-    return verdict
-
-
-# --------------------------------------------------------------------------- tf-data
 
 # The resource arguments that carry tags or labels, by provider.
 _TAG_ATTRS = ("tags", "labels", "resource_labels")

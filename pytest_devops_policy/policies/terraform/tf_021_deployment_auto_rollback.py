@@ -6,7 +6,7 @@ from pytest_devops_policy.api import Severity, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.indexes.terraform import TfModule
-from pytest_devops_policy.knowledge.terraform.environment import is_production
+from pytest_devops_policy.knowledge.terraform.environment import production
 from pytest_devops_policy.knowledge.terraform.module import Findings
 from pytest_devops_policy.knowledge.terraform.rollback import (
     ROLLBACK,
@@ -21,7 +21,7 @@ _CLOUD_DEPLOY = "google_clouddeploy_delivery_pipeline"
 
 def _production(r: TfResource, context: Context) -> bool | None:
     module: TfModule = context.index(r)
-    return is_production(r, module, context.options(TfOptions).prod_paths)
+    return production(r, module, module.files, context.options(TfOptions).prod_paths)
 
 
 def _applies(r: TfResource, context: Context) -> bool:
