@@ -22,12 +22,14 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation
 from pytest_devops_policy.formats.terraform.model import Block, Value, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform.module import Findings, Module, shown, unknown
+from pytest_devops_policy.knowledge.terraform.references import expr_texts, mentions
 from pytest_devops_policy.knowledge.terraform.requirements import dotted
 from pytest_devops_policy.knowledge.terraform.values import is_true, keyword, to_number
 
@@ -58,10 +60,39 @@ def _is_release(name: str) -> bool:
     )
 
 
+def _per_instance(res: TfResource, repo: TfResource, module: Module) -> bool:
+    """``for_each = github_repository.x`` (or a for expression over it) with the
+    repository argument taken from ``each.value``: one instance per repository."""
+    if not mentions(res.get(_VIA[res.type]), ("each",)):
+        return False
+    pattern = re.compile(r"(?<![\w.-])github_repository\." + re.escape(repo.name) + r"(?![\w-])")
+    return any(pattern.search(t) for t in expr_texts(module.resolve(res.get("for_each"))))
+
+
+def links(repo: TfResource, types: Sequence[str], module: Module) -> list[TfResource]:
+    """The resources of ``types`` that belong to ``repo``: by reference to its
+    ``node_id``/``name``, by its literal name, or one instance per repository."""
+    out: list[TfResource] = []
+    for rtype in types:
+        out += module.linked(repo, (rtype,), _VIA[rtype], _REPO_ATTRS, name_attr="name")
+        out += [r for r in module.by_type(rtype) if r not in out and _per_instance(r, repo, module)]
+    return [r for r in out if not r.disabled]
+
+
+def _opaque(types: Sequence[str], module: Module) -> list[TfResource]:
+    """Resources of ``types`` whose repository cannot be told: they may belong to any."""
+    repos = module.by_type("github_repository")
+    return [
+        r
+        for rtype in types
+        for r in module.unlinked((rtype,), _VIA[rtype])
+        if not any(_per_instance(r, repo, module) for repo in repos)
+    ]
+
+
 def _repo_of(res: TfResource, module: Module) -> TfResource | None:
-    via = _VIA[res.type]
     for repo in module.by_type("github_repository"):
-        if res in module.linked(repo, (res.type,), via, _REPO_ATTRS, name_attr="name"):
+        if res in links(repo, (res.type,), module):
             return repo
     return None
 
@@ -70,11 +101,7 @@ def default_branches(repo: TfResource | None, module: Module) -> tuple[list[str]
     """The repository's default branch names, and whether they are known (set in code)
     rather than assumed. ``([], True)``-like unresolvable cases give the guess."""
     if repo is not None:
-        for res in module.linked(
-            repo, ("github_branch_default",), "repository", _REPO_ATTRS, "name"
-        ):
-            if res.disabled:
-                continue
+        for res in links(repo, ("github_branch_default",), module):
             branch = module.resolve(res.get("branch"))
             if isinstance(branch, str) and branch:
                 return [branch], True
@@ -320,13 +347,7 @@ def _covered(repo: TfResource, module: Module) -> bool | None:
     resolve."""
     branches, _ = default_branches(repo, module)
     unsure = False
-    for res in module.linked(
-        repo, PROTECTIONS, "repository_id", _REPO_ATTRS, "name"
-    ) + module.linked(
-        repo, ("github_branch_protection_v3", *RULESETS), "repository", _REPO_ATTRS, "name"
-    ):
-        if res.disabled:
-            continue
+    for res in links(repo, (*PROTECTIONS, *RULESETS), module):
         if res.type in RULESETS:
             target = keyword(module.resolve(res.get("target")))
             enforcement = module.resolve(res.get("enforcement"))
@@ -365,15 +386,12 @@ def _repository(res: TfResource, module: Module) -> Findings:
             "value that does not resolve"
         )
         return
-    for via, types in (
-        ("repository_id", ("github_branch_protection",)),
-        ("repository", ("github_branch_protection_v3", *RULESETS)),
-    ):
-        opaque = module.unlinked(types, via)
-        if opaque:
-            other = opaque[0]
-            yield unknown(f"{other.address}.{via}", other.get(via), module)
-            return
+    opaque = _opaque((*PROTECTIONS, *RULESETS), module)
+    if opaque:
+        other = opaque[0]
+        via = _VIA[other.type]
+        yield unknown(f"{other.address}.{via}", other.get(via), module)
+        return
     branches, known = default_branches(res, module)
     branch = branches[0] if known else "main"
     yield Violation(
