@@ -115,6 +115,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-002", "encryption-at-rest", "tf_resource"),
     ("TF-003", "backups-encrypted", "tf_resource"),
+    ("TF-004", "https-only-endpoints", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-007", "no-unrestricted-any-port", "tf_resource"),
     ("TF-008", "no-public-datastores-or-instances", "tf_resource"),
