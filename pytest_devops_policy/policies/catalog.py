@@ -116,6 +116,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-002", "encryption-at-rest", "tf_resource"),
     ("TF-003", "backups-encrypted", "tf_resource"),
     ("TF-004", "https-only-endpoints", "tf_resource"),
+    ("TF-005", "tls-to-data-services", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-007", "no-unrestricted-any-port", "tf_resource"),
     ("TF-008", "no-public-datastores-or-instances", "tf_resource"),
