@@ -140,6 +140,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-026", "registry-scanning-and-immutable-tags", "tf_resource"),
     ("TF-027", "remote-state-locked-encrypted", "tf_block"),
     ("TF-028", "modules-and-providers-pinned", "tf_block"),
+    ("TF-030", "certificates-auto-renew", "tf_resource"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
