@@ -107,6 +107,10 @@ def _parser(value: object) -> str:
     raise ValueError("must be tree-sitter or hcl2")
 
 
+def _optional_major(value: object) -> int | None:
+    return None if value is None else positive_int(value)
+
+
 @dataclass(frozen=True)
 class TfOptions(KindOptions):
     TABLE: ClassVar[str] = "tf"
@@ -248,6 +252,16 @@ class TfOptions(KindOptions):
         "account from object versioning.",
         policies=("TF-018",),
         type_text="list of key=value",
+    )
+    # -- tf-tls (TF-004, TF-005, TF-030)
+    azurerm_min_version: int | None = option(
+        None,
+        "The lowest azurerm provider major version the modules run with; unset: read from "
+        "required_providers. Azure TLS defaults (storage min_tls_version, SQL server and "
+        "Redis minimum_tls_version) were raised in v3/v4, so an unset value passes only then.",
+        policies=("TF-005",),
+        parse=_optional_major,
+        type_text="integer >= 1",
     )
 
 

@@ -115,6 +115,8 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-002", "encryption-at-rest", "tf_resource"),
     ("TF-003", "backups-encrypted", "tf_resource"),
+    ("TF-004", "https-only-endpoints", "tf_resource"),
+    ("TF-005", "tls-to-data-services", "tf_resource"),
     ("TF-006", "no-open-admin-or-db-ports", "tf_resource"),
     ("TF-007", "no-unrestricted-any-port", "tf_resource"),
     ("TF-008", "no-public-datastores-or-instances", "tf_resource"),
@@ -139,6 +141,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-027", "remote-state-locked-encrypted", "tf_block"),
     ("TF-028", "modules-and-providers-pinned", "tf_block"),
     ("TF-029", "branch-protection-as-code", "tf_resource"),
+    ("TF-030", "certificates-auto-renew", "tf_resource"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))

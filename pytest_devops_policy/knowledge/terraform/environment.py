@@ -42,7 +42,6 @@ DEFAULT_PROD_PATHS = r"(^|/)(prod|production|live)(/|$)"
 ENV_KEYS = frozenset({"env", "environment"})
 
 
-
 # The resource arguments that carry tags or labels, by provider.
 _TAG_ATTRS = ("tags", "labels", "resource_labels")
 
