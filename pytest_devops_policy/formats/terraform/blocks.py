@@ -101,7 +101,8 @@ def _label(block: Block) -> str:
 
 def locate_in(block: Block, path: Sequence[PathPart]) -> tuple[int, int]:
     """Where a key path points inside ``block``: the attribute, or the deepest nested block
-    found (where a missing setting belongs). The walk ``TfResource.locate`` does."""
+    found (where a missing setting belongs). ``TfResource.locate`` and the blocks' ``locate``
+    both walk with it."""
     node = block
     fallback: Block | None = None  # a dynamic block's own attributes (for_each)
     pos = (node.line, node.col)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from pytest_devops_policy.api import PathPart
+from pytest_devops_policy.formats.terraform.blocks import locate_in
 from pytest_devops_policy.formats.terraform.model import Attribute, Block, Value
 from pytest_devops_policy.model import Source, Subject
 
@@ -70,39 +71,7 @@ class TfResource(Subject["TfModule"]):
         attribute that is absent) stops at the deepest block found, which is
         where the missing setting belongs.
         """
-        node = self.block
-        fallback: Block | None = None  # a dynamic block's own attributes (for_each)
-        pos = (node.line, node.col)
-        parts = list(path)
-        i = 0
-        while i < len(parts):
-            part = parts[i]
-            if not isinstance(part, str):
-                break
-            attr = node.attributes.get(part)
-            if attr is None and fallback is not None:
-                attr = fallback.attributes.get(part)
-            if attr is not None:
-                return (attr.line, attr.col)
-            entries = node.entries(part)
-            if not entries:
-                break
-            nxt = parts[i + 1] if i + 1 < len(parts) else None
-            index = nxt if isinstance(nxt, int) and not isinstance(nxt, bool) else 0
-            i += 2 if isinstance(nxt, int) else 1
-            if not 0 <= index < len(entries):
-                break
-            entry = entries[index]
-            pos = (entry.line, entry.col)
-            fallback = None
-            if entry.type == "dynamic":
-                content = next((b for b in entry.blocks if b.type == "content"), None)
-                if content is None:
-                    break
-                node, fallback = content, entry
-            else:
-                node = entry
-        return pos
+        return locate_in(self.block, path)
 
     def waiver_lines(self) -> Iterable[int]:
         # The catalog puts inline waivers inside the block (§5.1).
