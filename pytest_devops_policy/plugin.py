@@ -105,10 +105,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "check the output, attributed to the templates (k8s.helm_render)",
     )
     group.addoption(
+        "--devops-policy-tf-parser",
         "--devops-policy-hcl-parser",
+        dest="devops_policy_hcl_parser",
         choices=["tree-sitter", "hcl2"],
-        help="the HCL parser for Terraform: tree-sitter (default) or python-hcl2 "
-        "(tf.hcl_parser; formerly the DEVOPS_POLICY_HCL_PARSER environment variable)",
+        help="the HCL parser for Terraform: tree-sitter (default) or python-hcl2, the "
+        "reference (pyproject tf.hcl_parser; the DEVOPS_POLICY_HCL_PARSER environment "
+        "variable is only read when neither is given)",
     )
     group.addoption(
         "--devops-policy-today",

@@ -127,6 +127,9 @@ def test_every_default_passes_its_own_validation() -> None:
 
 def test_the_hcl_parser_is_an_option(pytester: pytest.Pytester) -> None:
     pytester.makefile(".tf", main='resource "aws_s3_bucket" "b" {\n  bucket = "x"\n')
+    result = pytester.runpytest(*RUN, "--devops-policy-tf-parser=hcl2", "-rA")
+    result.stdout.fnmatch_lines(["*PARSE-ERROR*"])
+    # The older name still works.
     result = pytester.runpytest(*RUN, "--devops-policy-hcl-parser=hcl2", "-rA")
     result.stdout.fnmatch_lines(["*PARSE-ERROR*"])
     err = _usage_error(pytester, "--devops-policy-option", "tf.hcl_parser=lark")

@@ -118,7 +118,7 @@ class TfOptions(KindOptions):
     hcl_parser: Literal["tree-sitter", "hcl2"] = option(
         "tree-sitter",
         "The HCL parser: tree-sitter-hcl (fast, exact positions) or python-hcl2 (the "
-        "reference, needs the test extra); also `--devops-policy-hcl-parser`.",
+        "reference, needs the test extra); also `--devops-policy-tf-parser`.",
         parse=_parser,
         type_text='"tree-sitter" or "hcl2"',
     )
