@@ -105,6 +105,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "check the output, attributed to the templates (k8s.helm_render)",
     )
     group.addoption(
+        "--devops-policy-tf-var-file",
+        action="append",
+        metavar="PATH",
+        help="a Terraform variable file used to resolve var.* in every module that declares "
+        "its variables (like terraform plan -var-file; tf.var_files)",
+    )
+    group.addoption(
+        "--devops-policy-tf-var",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a Terraform variable value (like terraform plan -var; tf.vars)",
+    )
+    group.addoption(
         "--devops-policy-tf-parser",
         "--devops-policy-hcl-parser",
         dest="devops_policy_hcl_parser",

@@ -228,6 +228,13 @@ def _options(config: pytest.Config, raw: Mapping[str, Any], config_path: str | N
             cli[key] = opt(flag)
     if opt("devops_policy_helm_render"):
         cli["k8s.helm_render"] = True
+    tf_var_files = list(opt("devops_policy_tf_var_file") or [])
+    tf_vars: dict[str, str] = {}
+    for item in opt("devops_policy_tf_var") or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise pytest.UsageError(f"--devops-policy-tf-var expects NAME=VALUE, got {item!r}")
+        tf_vars[name.strip()] = value
     build_args = list(opt("devops_policy_docker_build_arg") or [])
     for item in build_args:
         if "=" not in item:
@@ -241,6 +248,12 @@ def _options(config: pytest.Config, raw: Mapping[str, Any], config_path: str | N
     merged = {t: dict(v) for t, v in tables.items()}
     for table, values in from_cli.items():
         merged.setdefault(table, {}).update(values)
+    if tf_var_files or tf_vars:  # after the configured ones, as on terraform's command line
+        tf = merged.setdefault("tf", {})
+        if tf_var_files:
+            tf["var_files"] = [*(tf.get("var_files") or []), *tf_var_files]
+        if tf_vars:
+            tf["vars"] = {**(tf.get("vars") or {}), **tf_vars}
     if build_args:  # added to the configured build args, as docker build --build-arg does
         docker = merged.setdefault("docker", {})
         base = Options.from_tables(

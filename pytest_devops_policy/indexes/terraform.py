@@ -17,7 +17,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_devops_policy.context import ParseCache
@@ -33,6 +33,7 @@ from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform import links
 from pytest_devops_policy.knowledge.terraform.evaluate import Evaluator, Variable
 from pytest_devops_policy.model import Subject
+from pytest_devops_policy.options import TfOptions
 from pytest_devops_policy.safefile import is_regular_file
 
 __all__ = [
@@ -50,7 +51,13 @@ __all__ = [
 class TfModule(Evaluator):
     """The files of one module directory: resources, variables, locals, data sources."""
 
-    def __init__(self, directory: str, files: Sequence[TfFile]) -> None:
+    def __init__(
+        self,
+        directory: str,
+        files: Sequence[TfFile],
+        var_files: Sequence[TfFile] = (),
+        cli_vars: Mapping[str, str] | None = None,
+    ) -> None:
         self.directory = directory
         self.files = list(files)
         self.resources: list[TfResource] = []
@@ -81,6 +88,11 @@ class TfModule(Evaluator):
                     local_values.update(block.attributes)
                 elif block.type == "data" and len(block.labels) >= 2:
                     data[(block.labels[0], block.labels[1])] = block
+        # -var-file values after the module's own tfvars, then -var (terraform's order).
+        for parsed in var_files:
+            for attr in parsed.attributes.values():
+                tfvars[attr.name] = attr.value
+        tfvars.update(cli_vars or {})
         for name, value in tfvars.items():
             var = variables.get(name)
             if var is not None:
@@ -194,7 +206,19 @@ def build_index(scope: str, cache: ParseCache) -> TfModule:
         parsed = cache.get(path, "terraform")
         if isinstance(parsed, TfFile):
             files.append(parsed)
-    return TfModule(scope, files)
+    options = cache.options.of(TfOptions)
+    var_files = [
+        parsed
+        for path in var_file_paths(options, cache.rootdir)
+        if isinstance(parsed := cache.get(path, "terraform"), TfFile)
+    ]
+    return TfModule(scope, files, var_files, options.vars)
+
+
+def var_file_paths(options: TfOptions, rootdir: str) -> list[str]:
+    """The ``tf.var_files`` that exist, as absolute paths (relative ones from the rootdir)."""
+    paths = (p if os.path.isabs(p) else os.path.join(rootdir, p) for p in options.var_files)
+    return [p for p in paths if is_regular_file(p)]
 
 
 _MAX_READ_FILE = 1024 * 1024

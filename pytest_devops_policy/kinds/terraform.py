@@ -44,11 +44,14 @@ class TerraformFormat(FormatDefaults):
         return index_for(subject, context.cache)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
-        from pytest_devops_policy.indexes.terraform import dependencies
+        from pytest_devops_policy.indexes.terraform import dependencies, var_file_paths
         from pytest_devops_policy.indexes.terraform_blocks import settings_dependencies
+        from pytest_devops_policy.options import TfOptions
 
-        # The whole module directory: a variable in another file changes a verdict here.
-        return [*dependencies(path), *settings_dependencies(path)]
+        # The whole module directory: a variable in another file changes a verdict here;
+        # so does a -var-file (tf.var_files).
+        var_files = var_file_paths(context.options(TfOptions), context.cache.rootdir)
+        return [*dependencies(path), *settings_dependencies(path), *var_files]
 
 
 FORMAT = TerraformFormat()

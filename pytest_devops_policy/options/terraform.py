@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import ClassVar, Literal
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
@@ -96,6 +98,21 @@ def _regex(value: object) -> str:
     except re.error as exc:
         raise ValueError(f"{value!r} is not a regular expression ({exc})") from None
     return value
+
+
+def _paths(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) and v for v in items):
+        raise ValueError("must be a list of paths")
+    return tuple(items)
+
+
+def _vars(value: object) -> Mapping[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError("must be a table of name = value")
+    return MappingProxyType({str(k): str(v) for k, v in value.items()})
 
 
 def _parser(value: object) -> str:
@@ -262,6 +279,23 @@ class TfOptions(KindOptions):
         policies=("TF-005",),
         parse=_optional_major,
         type_text="integer >= 1",
+    )
+
+    # -- value resolution (§5.2-2): what `terraform plan -var-file/-var` would be given
+    var_files: tuple[str, ...] = option(
+        (),
+        "Variable files (paths relative to the rootdir), applied after terraform.tfvars and "
+        "*.auto.tfvars to every module that declares the variables they set, like "
+        "`terraform plan -var-file`; also `--devops-policy-tf-var-file`.",
+        parse=_paths,
+        type_text="list of path",
+    )
+    vars: Mapping[str, str] | None = option(
+        None,
+        'Variable values (`{ environment = "prod" }`), applied last, like `terraform plan '
+        "-var`; also `--devops-policy-tf-var NAME=VALUE`.",
+        parse=_vars,
+        type_text="table of string",
     )
 
 
