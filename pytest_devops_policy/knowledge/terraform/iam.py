@@ -317,6 +317,29 @@ def public_members(raw: Value, module: Module) -> tuple[list[str], bool]:
     return found, undecided
 
 
+def _public_policy_data(res: TfResource, module: Module) -> Findings:
+    """Bindings of a ``google_*_iam_policy``'s ``policy_data`` that grant to the internet
+    (TF-001 and TF-009 read them alike)."""
+    raw = res.get("policy_data")
+    doc = read_document(module.resolve(raw))
+    bindings = doc.get("bindings") if isinstance(doc, dict) else None
+    if not isinstance(bindings, list):
+        yield unknown("policy_data", raw, module)
+        return
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            continue
+        members = binding.get("members")
+        items = members if isinstance(members, list) else [members]
+        public = [m for m in items if isinstance(m, str) and _is_public_member(m)]
+        if public:
+            yield Violation(
+                f"policy_data binds {', '.join(public)} to role "
+                f"{known(binding.get('role')) or '(unresolved)'}: anyone on the internet",
+                path=("policy_data",),
+            )
+
+
 def gcp_public_grants(res: TfResource, module: Module) -> Findings:
     """A ``google_*_iam_binding``/``_member``/``_policy`` that grants to the internet."""
     role = res.get("role")
@@ -334,26 +357,7 @@ def gcp_public_grants(res: TfResource, module: Module) -> Findings:
         elif undecided:
             yield unknown(attr, raw, module)
     if res.has("policy_data"):
-        raw = res.get("policy_data")
-        doc = read_document(module.resolve(raw))
-        bindings = doc.get("bindings") if isinstance(doc, dict) else None
-        if not isinstance(bindings, list):
-            yield unknown("policy_data", raw, module)
-            return
-        for binding in bindings:
-            if not isinstance(binding, dict):
-                continue
-            members = binding.get("members")
-            items = members if isinstance(members, list) else [members]
-            public = [
-                m for m in items if isinstance(m, str) and m.strip().lower() in PUBLIC_MEMBERS
-            ]
-            if public:
-                yield Violation(
-                    f"policy_data binds {', '.join(public)} to role "
-                    f"{known(binding.get('role')) or '(unresolved)'}: anyone on the internet",
-                    path=("policy_data",),
-                )
+        yield from _public_policy_data(res, module)
 
 
 # =========================================================================== least privilege
@@ -1128,23 +1132,7 @@ def gcp_public_member_findings(res: TfResource, module: Module) -> Findings:
         ):
             yield unknown(attr, raw, module)
     if res.has("policy_data"):
-        raw = res.get("policy_data")
-        doc = read_document(module.resolve(raw))
-        bindings = doc.get("bindings") if isinstance(doc, dict) else None
-        if not isinstance(bindings, list):
-            yield unknown("policy_data", raw, module)
-            return
-        for binding in bindings:
-            if not isinstance(binding, dict):
-                continue
-            members = _as_list(binding.get("members"))
-            public = [m for m in members if isinstance(m, str) and _is_public_member(m)]
-            if public:
-                yield Violation(
-                    f"policy_data binds {', '.join(public)} to role "
-                    f"{known(binding.get('role')) or '(unresolved)'}: anyone on the internet",
-                    path=("policy_data",),
-                )
+        yield from _public_policy_data(res, module)
 
 
 # --------------------------------------------------------------------------- Azure roles
