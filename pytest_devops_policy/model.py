@@ -135,6 +135,11 @@ class Subject(Generic[IndexT]):
         """Lines where an inline waiver covers the whole subject."""
         return (self.line,)
 
+    def elsewhere(self, path: Sequence[PathPart] | None) -> str | None:
+        """``file:line`` of a finding that lives in another file than the item's (a called
+        module's resource), for its message; ``None`` for the subject's own file."""
+        return None
+
     def annotation_waivers(self) -> Iterable[tuple[str, dict[str, str]]]:
         """Waivers declared inside the subject's data (Kubernetes annotations)."""
         return ()
@@ -159,3 +164,7 @@ class ParsedFile:
     skip_reason: str | None = None
     # False for a candidate the format does not recognise (YAML that is app config).
     recognised: bool = True
+    # Parts of the file that were recognised but not judged, each one skipped item:
+    # ``(label, note id, line, reason)`` (a remote module call: ``module.vpc``,
+    # ``TF-MODULE-NOT-READ``).
+    notes: list[tuple[str, str, int, str]] = field(default_factory=list)

@@ -53,6 +53,7 @@ class FileResult:
     skip_reason: str | None = None
     recognised: bool = True  # False: not this kind's file after all (app config YAML...)
     internal_error: str | None = None  # the analysis itself failed: one failing item
+    notes: list[tuple[str, str, int, str]] = field(default_factory=list)  # ParsedFile.notes
     # The secrets of this file (``file_secrets``): every output of the file is redacted
     # with all of them, whichever policy printed it. Values in memory, offsets in the cache.
     secrets: list[str] = field(default_factory=list)
@@ -83,7 +84,7 @@ def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileRe
     skip = parsed.skip_reason
     if skip:
         return FileResult(parsed.kind, skip_reason=str(skip))
-    result = FileResult(parsed.kind, recognised=parsed.recognised)
+    result = FileResult(parsed.kind, recognised=parsed.recognised, notes=list(parsed.notes))
     seen: dict[str, int] = {}
     for subject in parsed.subjects:
         chosen = [p for p in policies.for_subject(subject.key) if p.applies_to(subject, context)]

@@ -66,8 +66,9 @@ def resolve(policy: Policy, subject: Subject[Any], v: Violation) -> ResolvedViol
         if pos is not None:
             line, col = pos
         anchors = _enclosing(subject, v.path, line)
+    where = subject.elsewhere(v.path)
     return ResolvedViolation(
-        message=v.message,
+        message=v.message if where is None else f"{v.message} (at {where})",
         line=line,
         col=col,
         severity=v.severity or policy.severity,

@@ -525,7 +525,7 @@ def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
 
 
-FORMAT_VERSION = 6  # bump when the entry or pack shape changes: old entries become misses
+FORMAT_VERSION = 7  # bump when the entry or pack shape changes: old entries become misses
 
 
 # --------------------------------------------------------------------------- the codec
@@ -591,6 +591,7 @@ def to_json(result: FileResult, text: str) -> dict[str, Any]:
         "recognised": result.recognised,
         "secrets": spans,
         "resources": resources,
+        "notes": [[label, note, line, clean(reason)] for label, note, line, reason in result.notes],
     }
 
 
@@ -605,6 +606,7 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
         skip_reason=data["skip_reason"],
         recognised=bool(data["recognised"]),
         secrets=[text[int(at) : int(at) + int(n)] for at, n in data["secrets"]],
+        notes=[(str(a), str(b), int(c), str(d)) for a, b, c, d in data["notes"]],
     )
     for label, name, line, col, wlines, notes, outcomes in data["resources"]:
         parsed_outcomes = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pytest_devops_policy.context import ParseCache
@@ -28,6 +28,7 @@ from pytest_devops_policy.formats.terraform.model import (
     Template,
     TfFile,
     Value,
+    is_literal,
 )
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform import links
@@ -57,7 +58,12 @@ class TfModule(Evaluator):
         files: Sequence[TfFile],
         var_files: Sequence[TfFile] = (),
         cli_vars: Mapping[str, str] | None = None,
+        arguments: Mapping[str, Value] | None = None,
+        call: str = "",
     ) -> None:
+        """``arguments``: the module as a call creates it (``indexes.terraform_calls``): the
+        call's arguments set its variables, and tfvars files are not read (Terraform reads
+        them for the root module only)."""
         self.directory = directory
         self.files = list(files)
         self.resources: list[TfResource] = []
@@ -68,6 +74,8 @@ class TfModule(Evaluator):
         tfvars: dict[str, Value] = {}
         for parsed in self.files:
             if _is_tfvars(parsed.source.path):
+                if arguments is not None:
+                    continue
                 for attr in parsed.attributes.values():
                     tfvars[attr.name] = attr.value
                 continue
@@ -93,11 +101,16 @@ class TfModule(Evaluator):
             for attr in parsed.attributes.values():
                 tfvars[attr.name] = attr.value
         tfvars.update(cli_vars or {})
+        if arguments is not None:
+            tfvars = dict(arguments)
         for name, value in tfvars.items():
             var = variables.get(name)
             if var is not None:
                 var.value, var.has_value = value, True
-        super().__init__(variables, local_values, data)
+        super().__init__(variables, local_values, data, call)
+        # (call block, resource) of every module this one's local calls create; set by
+        # build_index, read lazily by ``unlinked``.
+        self.callees: Callable[[], list[tuple[Block, TfResource]]] = list
 
     # -- resources
 
@@ -134,8 +147,22 @@ class TfModule(Evaluator):
 
     def unlinked(self, types: Sequence[str], via: str) -> list[TfResource]:
         """Resources of ``types`` whose ``via`` target cannot be determined statically:
-        they might attach to anything, so absence of a link is not proof."""
-        return [r for r in self.by_type(*types) if not r.disabled and self.opaque(r.get(via))]
+        they might attach to anything, so absence of a link is not proof. That includes the
+        resources of a called module that set ``via`` from an argument the call passes a
+        reference or unresolved value to (``bucket = var.bucket_id``, passed
+        ``aws_s3_bucket.this.id``): they may attach to this module's resources."""
+        own = [r for r in self.by_type(*types) if not r.disabled and self.opaque(r.get(via))]
+        for block, res in self.callees():
+            if res.type not in types or res.disabled:
+                continue
+            value = res.get(via)
+            if not (isinstance(value, Expr) and value.kind == "ref" and len(value.ref) == 2):
+                continue
+            root, name = value.ref
+            passed = block.get(name) if isinstance(name, str) and root == "var" else None
+            if passed is not None and not is_literal(self.resolve(passed)):
+                own.append(res)
+        return own
 
 
 def _is_tfvars(path: str) -> bool:
@@ -159,7 +186,15 @@ def module_files(scope: str) -> list[str]:
 
 
 def index_for(subject: Subject[Any], cache: ParseCache) -> TfModule:
-    """The module of the subject's directory, built once per run."""
+    """The module of the subject's directory, built once per run; for a resource that a
+    module call creates, that module as the call creates it."""
+    scope = getattr(subject, "scope", None)
+    if scope is not None:
+        from pytest_devops_policy.indexes.terraform_calls import instance
+
+        found = instance(cache, scope)
+        if found is not None:
+            return found
     return cache.memo(_build, index_scope(subject))
 
 
@@ -212,7 +247,12 @@ def build_index(scope: str, cache: ParseCache) -> TfModule:
         for path in var_file_paths(options, cache.rootdir)
         if isinstance(parsed := cache.get(path, "terraform"), TfFile)
     ]
-    return TfModule(scope, files, var_files, options.vars)
+    module = TfModule(scope, files, var_files, options.vars)
+    if options.module_calls:
+        from pytest_devops_policy.indexes.terraform_calls import callees
+
+        module.callees = lambda: callees(module, cache)
+    return module
 
 
 def var_file_paths(options: TfOptions, rootdir: str) -> list[str]:

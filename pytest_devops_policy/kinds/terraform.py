@@ -6,6 +6,7 @@ collected file, also one whose kind the selection leaves out (issue 15).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -33,10 +34,26 @@ class TerraformFormat(FormatDefaults):
         return parse(source, parser=options.of(TfOptions).hcl_parser)
 
     def adjust(self, parsed: ParsedFile, context: Context) -> ParsedFile:
+        from dataclasses import replace
+
+        from pytest_devops_policy.formats.terraform.model import TfFile
         from pytest_devops_policy.indexes.terraform_blocks import adjust
+        from pytest_devops_policy.indexes.terraform_calls import notes, subjects
 
         # A module without a terraform block gets a stand-in for its module-level items.
-        return adjust(parsed, context)
+        parsed = adjust(parsed, context)
+        if not isinstance(parsed, TfFile):
+            return parsed
+        # The resources that the file's local module calls create, judged at the call; a
+        # call whose resources are not read says so.
+        local = context.options(TfOptions).module_calls
+        created = subjects(parsed, context.cache) if local else []
+        unread = notes(parsed, context.cache.rootdir, local)
+        if not created and not unread:
+            return parsed
+        return replace(
+            parsed, subjects=[*parsed.subjects, *created], notes=[*parsed.notes, *unread]
+        )
 
     def index(self, subject: Subject[object], context: Context) -> TfModule:
         from pytest_devops_policy.indexes.terraform import index_for
@@ -46,12 +63,21 @@ class TerraformFormat(FormatDefaults):
     def dependencies(self, path: str, context: Context) -> list[str]:
         from pytest_devops_policy.indexes.terraform import dependencies, var_file_paths
         from pytest_devops_policy.indexes.terraform_blocks import settings_dependencies
-        from pytest_devops_policy.options import TfOptions
 
         # The whole module directory: a variable in another file changes a verdict here;
         # so does a -var-file (tf.var_files).
-        var_files = var_file_paths(context.options(TfOptions), context.cache.rootdir)
-        return [*dependencies(path), *settings_dependencies(path), *var_files]
+        from pytest_devops_policy.indexes.terraform_calls import call_dependencies
+        from pytest_devops_policy.options import TfOptions
+
+        options = context.options(TfOptions)
+        var_files = var_file_paths(options, context.cache.rootdir)
+        # ... and the modules its local calls create (their files, nested calls included).
+        calls = (
+            call_dependencies(os.path.dirname(path), context.cache.rootdir)
+            if options.module_calls
+            else []
+        )
+        return [*dependencies(path), *settings_dependencies(path), *var_files, *calls]
 
 
 FORMAT = TerraformFormat()

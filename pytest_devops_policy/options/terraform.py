@@ -297,6 +297,13 @@ class TfOptions(KindOptions):
         parse=_vars,
         type_text="table of string",
     )
+    # -- module calls (issue 17 point 3)
+    module_calls: bool = option(
+        True,
+        'Judge the resources that local module calls (`source = "./modules/db"`) create, '
+        "with the call's arguments, as items of the calling file "
+        "(`main.tf::module.db.aws_db_instance.this::TF-014`).",
+    )
 
 
 def _duration(value: object) -> str:

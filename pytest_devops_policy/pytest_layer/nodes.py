@@ -391,6 +391,17 @@ class PolicyFile(_FileBase):
                     redactor=redactor,
                 )
         yield from self._resources(result, policies, file_text, file_waivers, redactor)
+        for label, note, line, reason in result.notes:
+            yield NoteItem.from_parent(
+                self,
+                name=escape_controls(label, newlines=False),
+                kind=self.kind,
+                relpath=relpath,
+                reason=reason,
+                redactor=redactor,
+                note=note,
+                line=line,
+            )
 
     def _resources(
         self,
@@ -655,18 +666,34 @@ class ParseErrorItem(_Base):
 
 
 class NoteItem(_Base):
-    """A file we recognised but will not judge (binary, too large, a Helm template...)."""
+    """A file, or a part of one, that we recognised but will not judge (binary, too large,
+    a Helm template, a remote module call...): one skipped item saying why."""
 
     def __init__(
-        self, *, kind: str, relpath: str, reason: str, redactor: Redactor, **kwargs: Any
+        self,
+        *,
+        kind: str,
+        relpath: str,
+        reason: str,
+        redactor: Redactor,
+        note: str = "",
+        line: int = 1,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.redactor = redactor
         self.reason = reason
-        self.policy_id = self.name
+        self.line = line
+        self.policy_id = note or self.name
+        resource = self.name if note else ""
         self._setup_item(
-            kind, "low", _props(self.name, self.name.lower(), "low", kind, "", relpath, 1)
+            kind,
+            "low",
+            _props(self.policy_id, self.policy_id.lower(), "low", kind, resource, relpath, line),
         )
+
+    def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
+        return self._where, self.line - 1, self.name
 
     def runtest(self) -> None:
         _skip_here(self.reason, self.redactor)

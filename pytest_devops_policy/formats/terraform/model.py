@@ -60,7 +60,9 @@ class Expr:
     * ``"binary"`` / ``"unary"``: ``op`` is the operator, ``args`` the operands;
     * ``"getattr"`` / ``"index"``: ``args`` is ``(base, key)`` for traversals
       that are not static (``aws_x.y[count.index].id``);
-    * ``"other"``: for-expressions, splats, template directives: text only.
+    * ``"other"``: for-expressions, splats, template directives: text only;
+    * ``"foreign"``: a module call's argument that the caller could not resolve, as the
+      called module sees it: never resolved there; ``op`` says why it is unknown.
 
     ``text`` is the HCL source of the expression, for messages and linking.
     """

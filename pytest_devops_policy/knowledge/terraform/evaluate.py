@@ -73,8 +73,11 @@ class Evaluator:
         variables: Mapping[str, Variable],
         locals: Mapping[str, Attribute],
         data: Mapping[tuple[str, str], Block],
+        call: str = "",
     ) -> None:
         self.variables = variables
+        # The call's address (``module.db``) when this is a module as one call creates it.
+        self.call = call
         self.locals = locals
         self.data = data
         # (name, depth) -> the local's resolved value; the values are shared, not copied.
@@ -329,12 +332,16 @@ class Evaluator:
         expr = first_unresolved(self.resolve(value))
         if expr is None:
             return "it is not a literal value"
+        if expr.kind == "foreign":  # a module call's argument that its caller cannot resolve
+            return expr.op
         if expr.kind == "ref" and expr.ref:
             root = expr.ref[0]
             name = expr.ref[1] if len(expr.ref) > 1 else ""
             if root == "var":
                 if name not in self.variables:
                     return f"var.{name} is not declared in this module"
+                if self.call:
+                    return f"var.{name} is not passed by {self.call} and has no default"
                 return f"var.{name} has no default"
             if root == "local":
                 if name in self.too_large:

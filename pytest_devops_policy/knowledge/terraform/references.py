@@ -15,6 +15,7 @@ from typing import TypeAlias
 from pytest_devops_policy.formats.terraform.model import Expr, Template, Value, make_template
 
 __all__ = [
+    "FOREIGN_TEXT",
     "MISSING",
     "Lookup",
     "Missing",
@@ -95,10 +96,15 @@ def mentions(value: Value, roots: Sequence[str]) -> bool:
     return False
 
 
+# What a caller's unresolved argument shows to linking inside the called module: its text
+# names the caller's resources, which are not the child's (``aws_s3_bucket.this`` in both).
+FOREIGN_TEXT = "(a value of the calling module)"
+
+
 def expr_texts(value: Value) -> Iterator[str]:
     """The text of every expression in the value, nested arguments included."""
     if isinstance(value, Expr):
-        yield value.text
+        yield FOREIGN_TEXT if value.kind == "foreign" else value.text
         for arg in value.args:
             yield from expr_texts(arg)
     elif isinstance(value, Template):
@@ -116,11 +122,11 @@ def expr_texts(value: Value) -> Iterator[str]:
 def unresolved_texts(value: Value) -> Iterator[str]:
     """The outermost unresolved expressions of a value."""
     if isinstance(value, Expr):
-        yield value.text
+        yield FOREIGN_TEXT if value.kind == "foreign" else value.text
     elif isinstance(value, Template):
         for part in value.parts:
             if isinstance(part, Expr):
-                yield part.text
+                yield FOREIGN_TEXT if part.kind == "foreign" else part.text
     elif isinstance(value, list):
         for v in value:
             yield from unresolved_texts(v)

@@ -1,0 +1,5 @@
+# The child's default (protect = false) applies: reported at the call.
+module "db" { # expect: TF-014
+  source = "./modules/db"
+  public = false
+}
