@@ -30,6 +30,7 @@ from pytest_devops_policy.formats.terraform.model import (
     Value,
     is_literal,
 )
+from pytest_devops_policy.formats.terraform.overrides import MergedResource, is_override, merge
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform import links
 from pytest_devops_policy.knowledge.terraform.evaluate import Evaluator, Variable
@@ -68,11 +69,17 @@ class TfModule(Evaluator):
         self.files = list(files)
         self.resources: list[TfResource] = []
         self._by_type: dict[str, list[TfResource]] = {}
+        # (type, name) -> the resource with the module's override files merged in
+        self.merged: dict[tuple[str, str], TfResource] = {}
         variables: dict[str, Variable] = {}
         local_values: dict[str, Attribute] = {}
         data: dict[tuple[str, str], Block] = {}
         tfvars: dict[str, Value] = {}
+        overrides: list[TfFile] = []
         for parsed in self.files:
+            if is_override(parsed.source.path):
+                overrides.append(parsed)  # merged once every other file is read
+                continue
             if _is_tfvars(parsed.source.path):
                 if arguments is not None:
                     continue
@@ -96,6 +103,8 @@ class TfModule(Evaluator):
                     local_values.update(block.attributes)
                 elif block.type == "data" and len(block.labels) >= 2:
                     data[(block.labels[0], block.labels[1])] = block
+        for parsed in overrides:
+            self._override(parsed, variables, local_values, data)
         # -var-file values after the module's own tfvars, then -var (terraform's order).
         for parsed in var_files:
             for attr in parsed.attributes.values():
@@ -111,6 +120,44 @@ class TfModule(Evaluator):
         # (call block, resource) of every module this one's local calls create; set by
         # build_index, read lazily by ``unlinked``.
         self.callees: Callable[[], list[tuple[Block, TfResource]]] = list
+
+    def _override(
+        self,
+        parsed: TfFile,
+        variables: dict[str, Variable],
+        local_values: dict[str, Attribute],
+        data: dict[tuple[str, str], Block],
+    ) -> None:
+        """Merge one override file's blocks into the module (§5.2-8)."""
+        resources = {(r.type, r.name): r for r in self.resources}
+        for subject in parsed.subjects:
+            if not isinstance(subject, TfResource):
+                continue
+            base = resources.get((subject.type, subject.name))
+            if base is None:  # Terraform rejects it; judged as written
+                self.resources.append(subject)
+                self._by_type.setdefault(subject.type, []).append(subject)
+                continue
+            block, names = merge(base.block, subject.block)
+            overridden = dict(getattr(base, "overridden", {}))
+            overridden.update(dict.fromkeys(names, parsed.source))
+            merged = MergedResource(base.source, block, overridden)
+            self.merged[(subject.type, subject.name)] = merged
+            self.resources[self.resources.index(base)] = merged
+            same = self._by_type[subject.type]
+            same[same.index(base)] = merged
+            resources[(subject.type, subject.name)] = merged
+        for block in parsed.blocks:
+            if block.type == "locals":
+                local_values.update(block.attributes)
+            elif block.type == "variable" and block.labels and block.labels[0] in variables:
+                var = variables[block.labels[0]]
+                if block.has("default"):
+                    var.value, var.has_value = block.get("default"), True
+            elif block.type == "data" and len(block.labels) >= 2:
+                key = (block.labels[0], block.labels[1])
+                if key in data:
+                    data[key] = merge(data[key], block)[0]
 
     # -- resources
 

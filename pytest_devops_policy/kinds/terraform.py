@@ -17,6 +17,7 @@ from pytest_devops_policy.model import ParsedFile, Source, Subject
 from pytest_devops_policy.options import Options, TfOptions
 
 if TYPE_CHECKING:
+    from pytest_devops_policy.formats.terraform.model import TfFile
     from pytest_devops_policy.indexes.terraform import TfModule
 
 __all__ = ["FORMAT"]
@@ -44,6 +45,7 @@ class TerraformFormat(FormatDefaults):
         parsed = adjust(parsed, context)
         if not isinstance(parsed, TfFile):
             return parsed
+        parsed = _with_overrides(parsed, context)
         # The resources that the file's local module calls create, judged at the call; a
         # call whose resources are not read says so.
         local = context.options(TfOptions).module_calls
@@ -78,6 +80,32 @@ class TerraformFormat(FormatDefaults):
             else []
         )
         return [*dependencies(path), *settings_dependencies(path), *var_files, *calls]
+
+
+def _with_overrides(parsed: TfFile, context: Context) -> TfFile:
+    """The file's resources with the module's override files merged in (§5.2-8); an
+    override file's merged resources are judged in their own files, not here."""
+    from dataclasses import replace
+
+    from pytest_devops_policy.formats.terraform.overrides import is_override
+    from pytest_devops_policy.formats.terraform.resource import TfResource
+    from pytest_devops_policy.indexes.terraform import index_of
+
+    module = index_of(os.path.dirname(parsed.source.path), context.cache)
+    if not module.merged:
+        return parsed
+    dropping = is_override(parsed.source.path)
+    subjects: list[Subject[object]] = []
+    for subject in parsed.subjects:
+        if isinstance(subject, TfResource):
+            merged = module.merged.get((subject.type, subject.name))
+            if merged is not None:
+                if dropping:
+                    continue
+                subjects.append(merged)
+                continue
+        subjects.append(subject)
+    return replace(parsed, subjects=subjects)
 
 
 FORMAT = TerraformFormat()

@@ -1,0 +1,4 @@
+# Overrides merge argument by argument: the variable's default becomes true.
+variable "protect" {
+  default = true
+}
