@@ -222,3 +222,76 @@ module "b" {
     # ... and the root bucket may be covered by it: unknown, not a failure.
     assert "FAILED main.tf::aws_s3_bucket.this" not in out, out
     result.stdout.fnmatch_lines(["*module.b passes other = aws_s3_bucket.this.id*"])
+
+
+def test_a_secret_argument_is_reported_once(pytester: pytest.Pytester) -> None:
+    child = """\
+variable "password" {}
+
+resource "aws_db_instance" "this" {
+  engine         = "postgres"
+  instance_class = "db.t4g.medium"
+  password       = var.password
+}
+"""
+    root = """\
+module "db" {
+  source   = "./modules/db"
+  password = "Corr3ct-Horse-Battery"
+}
+"""
+    _tree(pytester.path, {"main.tf": root, "modules/db/main.tf": child})
+    result = pytester.runpytest(*RUN, "--devops-policy-select=TF-011", "--tb=line")
+    out = result.stdout.str()
+    assert out.count("TF-011 [critical]") == 1, out
+    result.stdout.fnmatch_lines(["main.tf:3:3: TF-011 *module.db password*"])
+    assert "Corr3ct-Horse-Battery" not in out
+
+
+def test_count_resolved_with_the_arguments(pytester: pytest.Pytester) -> None:
+    child = """\
+variable "create" {
+  default = true
+}
+
+variable "rules" {
+  default = []
+}
+
+resource "aws_db_instance" "this" {
+  count               = var.create ? 1 : 0
+  engine              = "postgres"
+  instance_class      = "db.t4g.medium"
+  publicly_accessible = true
+}
+
+resource "aws_security_group_rule" "in" {
+  count             = length(var.rules)
+  type              = "ingress"
+  security_group_id = "sg-1"
+  protocol          = "tcp"
+  from_port         = lookup(var.rules[count.index], "port", 443)
+  to_port           = lookup(var.rules[count.index], "port", 443)
+  cidr_blocks       = ["0.0.0.0/0"]
+}
+"""
+    root = """\
+module "off" {
+  source = "./modules/db"
+  create = false
+}
+
+module "rules" {
+  source = "./modules/db"
+  create = false
+  rules  = [{ port = 22 }, { name = "https" }]
+}
+"""
+    _tree(pytester.path, {"main.tf": root, "modules/db/main.tf": child})
+    result = pytester.runpytest(*RUN, "--devops-policy-select=TF-008,TF-006", "--tb=line")
+    out = result.stdout.str()
+    assert "module.off.aws_db_instance" not in out and "module.off.aws_security" not in out
+    # length() and lookup() resolve through count.index: port 22 is open to the world.
+    result.stdout.fnmatch_lines(["main.tf:6:1: TF-006 *port 22 (ssh)*(at modules/db/main.tf:23)"])
+    # On its own the child has no rules (length([]) = 0): the rule resource does not exist.
+    assert "modules/db/main.tf::aws_security_group_rule" not in out

@@ -135,7 +135,8 @@ def callees(module: TfModule, cache: ParseCache) -> list[tuple[Block, TfResource
     level: what the call's arguments reach directly)."""
     found: list[tuple[Block, TfResource]] = []
     for name, block in _calls(module).items():
-        child = None if call_disabled(block) else instance(cache, (module.directory, (name,)))
+        disabled = call_disabled(block, module.resolve)
+        child = None if disabled else instance(cache, (module.directory, (name,)))
         if child is not None and child is not module:
             found.extend((block, r) for r in child.resources)
     return found
@@ -147,9 +148,10 @@ def subjects(parsed: TfFile, cache: ParseCache) -> list[ModuleResource]:
     if not any(local_source(b) is not None for b in blocks):
         return []
     root = os.path.dirname(parsed.source.path)
+    caller = index_of(root, cache)
     out: list[ModuleResource] = []
     for block in blocks:
-        if local_source(block) is None or call_disabled(block):
+        if local_source(block) is None or call_disabled(block, caller.resolve):
             continue
         _collect(cache, parsed, (root, (block.labels[0],)), (block,), [root], out)
     return out
@@ -170,11 +172,13 @@ def _collect(
     if real in seen:  # a module that calls itself, directly or not
         return
     for resource in module.resources:
-        out.append(ModuleResource(caller.source, resource, chain, scope))
+        # count = var.create ? 1 : 0, resolved with the call's arguments: not created.
+        if not call_disabled(resource.block, module.resolve):
+            out.append(ModuleResource(caller.source, resource, chain, scope))
     if len(chain) >= MAX_DEPTH:
         return
     for name, block in _calls(module).items():
-        if not call_disabled(block):
+        if not call_disabled(block, module.resolve):
             root, names = scope
             _collect(cache, caller, (root, (*names, name)), (*chain, block), [*seen, real], out)
 

@@ -84,20 +84,28 @@ class TerraformFormat(FormatDefaults):
 
 def _with_overrides(parsed: TfFile, context: Context) -> TfFile:
     """The file's resources with the module's override files merged in (§5.2-8); an
-    override file's merged resources are judged in their own files, not here."""
+    override file's merged resources are judged in their own files, not here. Resources
+    whose ``count``/``for_each`` resolves to nothing (``count = var.create ? 1 : 0`` with
+    ``create = false``) do not exist and are left out."""
     from dataclasses import replace
 
+    from pytest_devops_policy.formats.terraform.calls import call_disabled
     from pytest_devops_policy.formats.terraform.overrides import is_override
     from pytest_devops_policy.formats.terraform.resource import TfResource
     from pytest_devops_policy.indexes.terraform import index_of
 
+    counted = any(
+        isinstance(s, TfResource) and (s.has("count") or s.has("for_each")) for s in parsed.subjects
+    )
     module = index_of(os.path.dirname(parsed.source.path), context.cache)
-    if not module.merged:
+    if not module.merged and not counted:
         return parsed
     dropping = is_override(parsed.source.path)
     subjects: list[Subject[object]] = []
     for subject in parsed.subjects:
         if isinstance(subject, TfResource):
+            if call_disabled(subject.block, module.resolve):
+                continue
             merged = module.merged.get((subject.type, subject.name))
             if merged is not None:
                 if dropping:

@@ -17,7 +17,7 @@ module as written and the module as used are different questions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from pytest_devops_policy.api import PathPart
@@ -43,12 +43,16 @@ def local_source(block: Block) -> str | None:
     return None
 
 
-def call_disabled(block: Block) -> bool:
-    """``count = 0`` or an empty literal ``for_each``: the call creates nothing."""
+def call_disabled(block: Block, resolve: Callable[[Value], Value] | None = None) -> bool:
+    """``count = 0`` or an empty ``for_each`` (as ``resolve``, the caller's evaluator,
+    resolves them): the call creates nothing."""
     count = block.get("count")
+    for_each = block.get("for_each")
+    if resolve is not None:
+        count, for_each = resolve(count), resolve(for_each)
     if isinstance(count, int) and not isinstance(count, bool) and count == 0:
         return True
-    return block.has("for_each") and block.get("for_each") in ([], {})
+    return block.has("for_each") and for_each in ([], {})
 
 
 class ModuleResource(TfResource):

@@ -36,6 +36,7 @@ from pytest_devops_policy.knowledge.terraform.functions import binary, call
 from pytest_devops_policy.knowledge.terraform.iam import data_document
 from pytest_devops_policy.knowledge.terraform.references import (
     MISSING,
+    Lookup,
     Missing,
     first_unresolved,
     mentions,
@@ -52,6 +53,40 @@ MAX_RESOLVED = 64 * 1024
 stays unresolved. Locals that each repeat the previous one sixty times stand for 60**5
 copies at MAX_DEPTH; each local is resolved once (per depth) and measured without
 copying what it shares, so such a module costs what its text costs."""
+
+
+def _uses_instance(block: Block) -> bool:
+    return any(mentions(a.value, ("each", "count")) for a in block.attributes.values()) or any(
+        _uses_instance(b) for b in block.blocks
+    )
+
+
+def _substituted(block: Block, lookup: Lookup) -> Block:
+    attributes = {
+        name: replace(attr, value=substitute(attr.value, lookup))
+        for name, attr in block.attributes.items()
+    }
+    return replace(
+        block, attributes=attributes, blocks=[_substituted(b, lookup) for b in block.blocks]
+    )
+
+
+def _length(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) == 1 and isinstance(args[0], (list, dict)):
+        return len(args[0])
+    return MISSING
+
+
+def _lookup(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) in (2, 3) and isinstance(args[0], dict) and isinstance(args[1], str):
+        if args[1] in args[0]:
+            return args[0][args[1]]
+        if len(args) == 3 and all(is_literal(v) for v in args[0].values()):
+            return args[2]  # every key of a literal map is known: the default applies
+    return MISSING
+
+
+_STRUCTURAL = {"length": _length, "lookup": _lookup}
 
 
 @dataclass
@@ -111,6 +146,12 @@ class Evaluator:
                 return if_true
         elif value.kind == "call" and all(is_literal(a) for a in args):
             result = call(value.op, args)
+            if not isinstance(result, Missing):
+                return result
+        elif value.kind == "call" and value.op in _STRUCTURAL:
+            # A list's length and a map's known key are known while some values are not
+            # (``count = length(var.rules)``, ``lookup(var.rules[count.index], "port", 0)``).
+            result = _STRUCTURAL[value.op](args)
             if not isinstance(result, Missing):
                 return result
         elif value.kind == "binary" and all(is_literal(a) for a in args):
@@ -221,18 +262,24 @@ class Evaluator:
         return [value]
 
     def _instances(self, value: Value, resource: TfResource) -> list[Value]:
+        lookups = self._lookups(resource)
+        return [substitute(value, lookup) for lookup in lookups] if lookups else [value]
+
+    def _lookups(self, resource: TfResource) -> list[Lookup]:
+        """One reference lookup (``each.key``/``each.value``/``count.index``) per instance
+        of a resource whose ``for_each``/``count`` resolves; none otherwise."""
         if resource.has("for_each"):
             for_each = self.resolve(resource.get("for_each"))
             if not is_literal(for_each):
-                return [value]
+                return []
             items: list[tuple[Value, Value]]
             if isinstance(for_each, dict):
                 items = list(for_each.items())
             elif isinstance(for_each, list):
                 items = [(v, v) for v in for_each]  # for_each takes sets: key == value
             else:
-                return [value]
-            out: list[Value] = []
+                return []
+            out: list[Lookup] = []
             for key, item in items[:MAX_CANDIDATES]:
 
                 def each(
@@ -245,19 +292,31 @@ class Evaluator:
                             return walk(v, ref[2:])
                     return MISSING
 
-                out.append(substitute(value, each))
-            return out or [value]
+                out.append(each)
+            return out
         count = self.resolve(resource.get("count"))
         if isinstance(count, int) and not isinstance(count, bool) and 0 < count <= MAX_CANDIDATES:
-            results: list[Value] = []
+            results: list[Lookup] = []
             for index in range(count):
 
                 def counter(ref: tuple[str | int, ...], i: int = index) -> Value | Missing:
                     return i if ref == ("count", "index") else MISSING
 
-                results.append(substitute(value, counter))
+                results.append(counter)
             return results
-        return [value]
+        return []
+
+    def views(self, resource: TfResource) -> list[TfResource]:
+        """The resource once per instance, ``count.index``/``each.*`` replaced in every
+        argument (nested blocks included), when its ``count``/``for_each`` resolves and
+        it uses them; else just the resource. For policies that read a resource as a whole
+        (a rule resource per ``count.index`` of a list of rules)."""
+        if not _uses_instance(resource.block):
+            return [resource]
+        lookups = self._lookups(resource)
+        if not lookups:
+            return [resource]
+        return [TfResource(resource.source, _substituted(resource.block, lk)) for lk in lookups]
 
     def alternatives(self, value: Value) -> list[Value]:
         """The resolved value, or both branches of a conditional whose condition does

@@ -185,7 +185,13 @@ def egress_rules(res: TfResource, module: Module) -> Iterator[Rule]:
     return _rules(res, module, "egress")
 
 
-def _rules(res: TfResource, module: Module, way: str) -> Iterator[Rule]:
+def _rules(subject: TfResource, module: Module, way: str) -> Iterator[Rule]:
+    # One rule resource per count.index / each.key (a module's list of rules).
+    for res in module.views(subject):
+        yield from _rules_of(res, module, way)
+
+
+def _rules_of(res: TfResource, module: Module, way: str) -> Iterator[Rule]:
     if res.type in ("aws_security_group", "aws_default_security_group"):
         yield from _unread(res, way, module)
         for block in module.blocks(res, way):

@@ -2,14 +2,18 @@
 
 Only pure functions, only on literal arguments: ``jsonencode``/``jsondecode``,
 the conversions (``tostring``, ``tonumber``, ``tobool``, ``tolist``, ``toset``),
-``lower``/``upper``, ``concat`` and the simple verbs of ``format``; and the
-comparison, logical and arithmetic operators. Anything else answers ``MISSING``
+``lower``/``upper``, ``concat``, the simple verbs of ``format``, the collection
+functions modules compute with (``length``, ``lookup``, ``element``, ``merge``,
+``coalesce``, ``split``, ``join``, ``compact``, ``distinct``, ``flatten``, ``keys``,
+``values``, ``contains``, ``trimspace``, and ``try`` whose first argument is known);
+and the comparison, logical and arithmetic operators. Anything else answers ``MISSING``
 and the expression stays unresolved.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from pytest_devops_policy.formats.terraform.model import Value
 from pytest_devops_policy.knowledge.terraform.references import MISSING, Missing
@@ -48,9 +52,122 @@ def call(name: str, args: tuple[Value, ...]) -> Value | Missing:
             return [item for a in args if isinstance(a, list) for item in a]
         if name == "format" and args and isinstance(args[0], str):
             return _format(args[0], args[1:])
-    except (ValueError, TypeError):
+        collection = _COLLECTIONS.get(name)
+        if collection is not None:
+            return collection(args)
+    except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
         return MISSING
     return MISSING
+
+
+def _length(args: tuple[Value, ...]) -> Value | Missing:
+    (arg,) = args
+    return len(arg) if isinstance(arg, (str, list, dict)) else MISSING
+
+
+def _lookup(args: tuple[Value, ...]) -> Value | Missing:
+    table, key = args[0], args[1]
+    if not isinstance(table, dict) or not isinstance(key, str) or len(args) > 3:
+        return MISSING
+    if key in table:
+        return table[key]
+    return args[2] if len(args) == 3 else MISSING  # Terraform fails without a default
+
+
+def _element(args: tuple[Value, ...]) -> Value | Missing:
+    items, index = args
+    if not isinstance(items, list) or not items or not _is_int(index):
+        return MISSING
+    assert isinstance(index, int)
+    return items[index % len(items)] if index >= 0 else MISSING
+
+
+def _is_int(value: Value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _merge(args: tuple[Value, ...]) -> Value | Missing:
+    out: dict[str, Value] = {}
+    for arg in args:
+        if arg is None:
+            continue
+        if not isinstance(arg, dict):
+            return MISSING
+        out.update(arg)
+    return out
+
+
+def _coalesce(args: tuple[Value, ...]) -> Value | Missing:
+    return next((a for a in args if a is not None and a != ""), MISSING)
+
+
+def _split(args: tuple[Value, ...]) -> Value | Missing:
+    sep, text = args
+    if not isinstance(sep, str) or not isinstance(text, str) or not sep:
+        return MISSING
+    return list(text.split(sep))
+
+
+def _join(args: tuple[Value, ...]) -> Value | Missing:
+    sep, *lists = args
+    if not isinstance(sep, str) or not all(isinstance(x, list) for x in lists):
+        return MISSING
+    parts = [to_string(v) for x in lists if isinstance(x, list) for v in x]
+    if any(p is None for p in parts):
+        return MISSING
+    return sep.join(p for p in parts if p is not None)
+
+
+def _flatten(value: Value) -> list[Value]:
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _flatten(item)]
+    return [value]
+
+
+def _distinct(args: tuple[Value, ...]) -> Value | Missing:
+    (items,) = args
+    if not isinstance(items, list):
+        return MISSING
+    unique: list[Value] = []
+    for item in items:
+        if item not in unique:
+            unique.append(item)
+    return unique
+
+
+def _list_of(args: tuple[Value, ...], keep: str) -> Value | Missing:
+    (table,) = args
+    if not isinstance(table, dict):
+        return MISSING
+    ordered = sorted(table)  # Terraform orders map keys lexically
+    return list(ordered) if keep == "keys" else [table[k] for k in ordered]
+
+
+_Collection = Callable[[tuple[Value, ...]], "Value | Missing"]
+
+# Pure collection and string functions on literal arguments (issue 17: registry modules
+# compute their rules with them: count = length(var.rules), lookup(rule, "cidr_blocks")).
+_COLLECTIONS: dict[str, _Collection] = {
+    "length": _length,
+    "lookup": _lookup,
+    "element": _element,
+    "merge": _merge,
+    "coalesce": _coalesce,
+    "split": _split,
+    "join": _join,
+    "distinct": _distinct,
+    "keys": lambda a: _list_of(a, "keys"),
+    "values": lambda a: _list_of(a, "values"),
+    "flatten": lambda a: _flatten(a[0]) if len(a) == 1 and isinstance(a[0], list) else MISSING,
+    "compact": lambda a: (
+        [v for v in a[0] if v not in (None, "")]
+        if len(a) == 1 and isinstance(a[0], list)
+        else MISSING
+    ),
+    "contains": lambda a: (a[1] in a[0]) if len(a) == 2 and isinstance(a[0], list) else MISSING,
+    "try": lambda a: a[0] if a else MISSING,  # only called when every argument is literal
+    "trimspace": lambda a: a[0].strip() if len(a) == 1 and isinstance(a[0], str) else MISSING,
+}
 
 
 def _tonumber(arg: Value) -> Value | Missing:

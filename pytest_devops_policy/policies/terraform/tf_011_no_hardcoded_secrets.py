@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pytest_devops_policy.api import PathPart, Severity, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.terraform.blocks import TfBlock
+from pytest_devops_policy.formats.terraform.calls import ModuleResource
 from pytest_devops_policy.formats.terraform.model import Block, Expr, TfFile, Value, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.indexes.terraform import TfModule
@@ -89,7 +90,9 @@ def _applies(tf_resource: Subject) -> bool:
         if tf_resource.type == "module":
             return any(is_secret_attribute(n) for n in tf_resource.block.attributes)
         return False
-    if tf_resource.disabled:
+    if tf_resource.disabled or isinstance(tf_resource, ModuleResource):
+        # A called module's resource: its literals are the child's own (judged in the
+        # child) or the call's arguments (judged on the module block): never twice.
         return False
     t = tf_resource.type
     if t in SECRET_VALUES or t in SECRET_MAPS or t in ENV_MAPS or t in BLOB_ATTRIBUTES:
