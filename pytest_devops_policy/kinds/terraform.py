@@ -53,5 +53,14 @@ class TerraformFormat(FormatDefaults):
         var_files = var_file_paths(context.options(TfOptions), context.cache.rootdir)
         return [*dependencies(path), *settings_dependencies(path), *var_files]
 
+    def cache_token(self, path: str, context: Context) -> str:
+        # tf.require_cloudtrail: a root module's TF-022 item depends on every .tf file of
+        # the tree (is there a trail anywhere?); off, a file depends on its module only.
+        if not context.options(TfOptions).require_cloudtrail:
+            return ""
+        from pytest_devops_policy.indexes.terraform_trails import cache_token
+
+        return cache_token(path, context.cache)
+
 
 FORMAT = TerraformFormat()
