@@ -17,6 +17,7 @@ from pathlib import PurePath
 from typing import Any, Protocol, TypeVar
 
 from pytest_devops_policy import kinds, safefile
+from pytest_devops_policy.discovery import Excludes
 from pytest_devops_policy.model import ParsedFile, ParseError, Source, Subject, decode
 from pytest_devops_policy.options import KindOptions, Options
 
@@ -54,6 +55,9 @@ class ParseCache:
         self.roots = list(roots) or [rootdir]
         self.fact_store = facts
         self.options = options if options is not None else Options()
+        # The run's --ignore/--ignore-glob paths, for indexes that walk a whole tree
+        # (TF-022's trail search); the plugin sets them.
+        self.excludes = Excludes()
         self._recognise: Callable[[PurePath], kinds.Kind | None] | None = None
         self._files: dict[tuple[str, kinds.Format], ParsedFile | ParseError] = {}
         self._memo: dict[tuple[Callable[..., Any], Hashable], Any] = {}

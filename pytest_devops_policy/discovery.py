@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 # Directories never worth descending into for infrastructure files.
@@ -213,3 +214,25 @@ def symlink_loop(path: Path) -> bool:
     except (OSError, RuntimeError):  # dangling or an ELOOP chain
         return True
     return target == parent or target in parent.parents
+
+
+@dataclass(frozen=True)
+class Excludes:
+    """The run's ``--ignore`` paths (absolute, resolved) and ``--ignore-glob`` patterns
+    (absolute), which tree walks (the repository's facts, TF-022's trail search) leave out
+    as collection does."""
+
+    paths: tuple[str, ...] = ()
+    globs: tuple[str, ...] = ()
+
+    def excluded(self, path: str) -> bool:
+        if self.paths and os.path.realpath(path) in self.paths:
+            return True
+        return any(fnmatch.fnmatch(path, g) for g in self.globs)
+
+
+def run_excludes(ignore: Iterable[str] | None, ignore_glob: Iterable[str] | None) -> Excludes:
+    """``Excludes`` from pytest's ``--ignore`` and ``--ignore-glob`` option values."""
+    paths = tuple(os.path.realpath(p) for p in ignore or ())
+    globs = tuple(str(Path(g).absolute()) for g in ignore_glob or ())
+    return Excludes(paths, globs)

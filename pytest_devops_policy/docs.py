@@ -167,7 +167,7 @@ def _borrowed(policy: Policy) -> list[tuple[str, str]]:
     found = _kind(policy.kind)
     specs = found.subjects if found is not None else ()
     return [
-        (s.borrow_title or "composite actions' steps", s.node_id.format(id=policy.id))
+        (s.borrowed_title(policy.id) or "composite actions' steps", s.node_id.format(id=policy.id))
         for s in specs
         if s.param != policy.subject and judges(policy.subject, policy.id, s.param)
     ]

@@ -18,12 +18,11 @@ stops after ``MAX_ENTRIES`` directory entries (the facts say so).
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
-from dataclasses import dataclass
 
 from pytest_devops_policy import discovery, safefile
+from pytest_devops_policy.discovery import Excludes
 from pytest_devops_policy.knowledge.ci.ecosystems import ecosystem_of
 
 __all__ = [
@@ -64,20 +63,6 @@ _SKIP_NAMES = frozenset({"build", "dist", "testdata", "fixtures", "__fixtures__"
 # is a fixture the tests build, not a dependency anybody ships (Renovate's recommended
 # config ignores ``**/test/**`` and ``**/tests/**`` for the same reason).
 _TEST_DIRS = frozenset({"test", "tests", "__tests__"})
-
-
-@dataclass(frozen=True)
-class Excludes:
-    """The run's ``--ignore`` paths (absolute, resolved) and ``--ignore-glob`` patterns
-    (absolute), which the walk leaves out as collection does."""
-
-    paths: tuple[str, ...] = ()
-    globs: tuple[str, ...] = ()
-
-    def excluded(self, path: str) -> bool:
-        if self.paths and os.path.realpath(path) in self.paths:
-            return True
-        return any(fnmatch.fnmatch(path, g) for g in self.globs)
 
 
 def repository_root(path: str) -> str:

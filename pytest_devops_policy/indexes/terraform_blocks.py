@@ -34,6 +34,7 @@ __all__ = [
     "adjust",
     "backend_files",
     "has_lock_file",
+    "is_anchor",
     "is_child_path",
     "is_root",
     "lock_file_expected",
@@ -123,6 +124,23 @@ def is_root(module: TfModule, context: Context) -> bool:
         return False
     found = settings(module, context)
     return bool(found.providers) or found.backend is not None
+
+
+def is_anchor(tf_block: TfBlock, module: TfModule, context: Context) -> bool:
+    """Whether ``tf_block`` is the module's settings subject, where module-level items hang
+    (TF-027, TF-022): the anchor ``terraform`` block, or the stand-in of a module that has
+    none."""
+    if tf_block.type != "terraform":
+        return False
+    found = settings(module, context)
+    if tf_block.synthetic:
+        return not found.terraform
+    anchor = found.anchor
+    return (
+        anchor is not None
+        and anchor[0].source.path == tf_block.source.path
+        and anchor[1].line == tf_block.block.line
+    )
 
 
 def adjust(parsed: ParsedFile, context: Context) -> ParsedFile:

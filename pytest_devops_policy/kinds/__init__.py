@@ -86,6 +86,12 @@ class SubjectSpec:
     borrowed: frozenset[str] = frozenset()
     waiver_path: str = ""  # a config waiver's path for its items, for the docs ("": the kind's)
     borrow_title: str = ""  # what the borrowing subject is, for the docs ("Also judges: ...")
+    # (policy id, what it judges of this subject) where that differs from ``borrow_title``.
+    borrow_titles: tuple[tuple[str, str], ...] = ()
+
+    def borrowed_title(self, policy_id: str) -> str:
+        """What ``policy_id`` judges of this subject, for the docs."""
+        return dict(self.borrow_titles).get(policy_id, self.borrow_title)
 
 
 @dataclass(frozen=True)
@@ -184,8 +190,11 @@ COMPOSITE_ACTION_POLICIES: frozenset[str] = frozenset(
 
 
 # The resource policies that also judge provider, variable and module blocks: TF-011 (a
-# literal credential in a provider block, a variable default or a module argument).
-TF_BLOCK_POLICIES: frozenset[str] = frozenset({"TF-011"})
+# literal credential in a provider block, a variable default or a module argument); and
+# TF-022, whose module-level item (tf.require_cloudtrail: a root module with an aws
+# provider needs a trail somewhere in the repository) hangs on the terraform block, as
+# TF-027's does.
+TF_BLOCK_POLICIES: frozenset[str] = frozenset({"TF-011", "TF-022"})
 
 
 def _gha_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
@@ -228,6 +237,12 @@ KINDS: Sequence[Kind] = (
                 borrows="tf_resource",
                 borrowed=TF_BLOCK_POLICIES,
                 borrow_title="provider, variable and module blocks",
+                borrow_titles=(
+                    (
+                        "TF-022",
+                        "a root module's terraform block, when tf.require_cloudtrail is on",
+                    ),
+                ),
             ),
         ),
         package="terraform",

@@ -65,11 +65,11 @@ class TerraformFormat(FormatDefaults):
     def dependencies(self, path: str, context: Context) -> list[str]:
         from pytest_devops_policy.indexes.terraform import dependencies, var_file_paths
         from pytest_devops_policy.indexes.terraform_blocks import settings_dependencies
+        from pytest_devops_policy.indexes.terraform_calls import call_dependencies
+        from pytest_devops_policy.options import TfOptions
 
         # The whole module directory: a variable in another file changes a verdict here;
         # so does a -var-file (tf.var_files).
-        from pytest_devops_policy.indexes.terraform_calls import call_dependencies
-        from pytest_devops_policy.options import TfOptions
 
         options = context.options(TfOptions)
         var_files = var_file_paths(options, context.cache.rootdir)
@@ -80,6 +80,15 @@ class TerraformFormat(FormatDefaults):
             else []
         )
         return [*dependencies(path), *settings_dependencies(path), *var_files, *calls]
+
+    def cache_token(self, path: str, context: Context) -> str:
+        # tf.require_cloudtrail: a root module's TF-022 item depends on every .tf file of
+        # the tree (is there a trail anywhere?); off, a file depends on its module only.
+        if not context.options(TfOptions).require_cloudtrail:
+            return ""
+        from pytest_devops_policy.indexes.terraform_trails import cache_token
+
+        return cache_token(path, context.cache)
 
 
 def _with_overrides(parsed: TfFile, context: Context) -> TfFile:

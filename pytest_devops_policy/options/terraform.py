@@ -304,6 +304,14 @@ class TfOptions(KindOptions):
         "with the call's arguments, as items of the calling file "
         "(`main.tf::module.db.aws_db_instance.this::TF-014`).",
     )
+    # -- TF-022 audit-logging: an account trail somewhere in the repository
+    require_cloudtrail: bool = option(
+        False,
+        "Require a CloudTrail trail: a root module with an aws provider fails when no "
+        "aws_cloudtrail (an organization trail counts) is in any Terraform module under the "
+        "rootdir. Off by default: trails often live in an organization's management account.",
+        policies=("TF-022",),
+    )
 
 
 def _duration(value: object) -> str:

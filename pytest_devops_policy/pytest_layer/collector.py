@@ -58,6 +58,10 @@ class DevopsPolicy:
             _shard(config),
             Budget(settings.file_timeout, settings.file_memory),
         )
+        # Tree walks of run-wide indexes (TF-022's trail search) leave out what pytest does.
+        self.analyser.cache.excludes = discovery.run_excludes(
+            config.getoption("ignore"), config.getoption("ignore_glob")
+        )
         self.charts = discovery.HelmCharts()
         self.recent = RecentText()
         self.ledger = WaiverLedger()

@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_devops_policy import safefile
+from pytest_devops_policy import discovery, safefile
+from pytest_devops_policy.discovery import Excludes
 from pytest_devops_policy.formats.comments import yaml_comments
-from pytest_devops_policy.indexes.repository import DEPENDABOT_FILES, Excludes
+from pytest_devops_policy.indexes.repository import DEPENDABOT_FILES
 from pytest_devops_policy.kinds.github_repository import VARIANT, RepositoryFormat
 from pytest_devops_policy.masking import Redactor
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
@@ -52,7 +52,7 @@ from pytest_devops_policy.waivers import FileWaivers, Waiver, inline_waivers
 if TYPE_CHECKING:
     from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
 
-__all__ = ["RepositoryFile", "repository_node"]
+__all__ = ["RepositoryFile", "repository_node", "run_excludes"]
 
 KIND = "github-actions"
 RESOURCE = "repository"
@@ -64,10 +64,9 @@ def repository_node(directory: pytest.Directory, state: DevopsPolicy) -> Reposit
     return RepositoryFile.from_parent(directory, path=directory.path, state=state, kind=KIND)
 
 
-def _excludes(config: pytest.Config) -> Excludes:
-    paths = tuple(os.path.realpath(p) for p in config.getoption("ignore") or [])
-    globs = tuple(str(Path(g).absolute()) for g in config.getoption("ignore_glob") or [])
-    return Excludes(paths, globs)
+def run_excludes(config: pytest.Config) -> Excludes:
+    """The run's ``--ignore``/``--ignore-glob`` paths, as tree walks leave them out."""
+    return discovery.run_excludes(config.getoption("ignore"), config.getoption("ignore_glob"))
 
 
 class RepositoryFile(PolicyFile):
@@ -80,7 +79,7 @@ class RepositoryFile(PolicyFile):
             return  # no repo-level policy selected: do not even walk the tree
         path = str(self.path)
         relpath = state.analyser.relpath(path)
-        fmt = RepositoryFormat(_excludes(self.config))
+        fmt = RepositoryFormat(run_excludes(self.config))
         text = fmt.facts(os.path.dirname(path))
         data = text.encode("utf-8", "surrogatepass")
         result = state.analyser.analyse(path, relpath, KIND, fmt, data, text, policies, VARIANT)

@@ -20,6 +20,7 @@ from pytest_devops_policy.indexes.terraform_blocks import (
     BackendFile,
     backend_files,
     has_lock_file,
+    is_anchor,
     is_root,
     lock_file_expected,
     settings,
@@ -42,17 +43,7 @@ def _applies(tf_block: TfBlock, context: Context) -> bool:
     if tf_block.type != "terraform":
         return False
     module: TfModule = context.index(tf_block)
-    if not is_root(module, context):
-        return False
-    found = settings(module, context)
-    if tf_block.synthetic:
-        return not found.terraform
-    anchor = found.anchor
-    return (
-        anchor is not None
-        and anchor[0].source.path == tf_block.source.path
-        and anchor[1].line == tf_block.block.line
-    )
+    return is_root(module, context) and is_anchor(tf_block, module, context)
 
 
 @dataclass(frozen=True)

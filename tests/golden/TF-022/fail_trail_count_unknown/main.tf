@@ -1,0 +1,14 @@
+# expect-unknown: TF-022
+terraform {
+  backend "s3" {
+    bucket       = "acme-tfstate"
+    key          = "app.tfstate"
+    region       = "eu-west-1"
+    encrypt      = true
+    use_lockfile = true
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}

@@ -1,0 +1,13 @@
+terraform { # expect: TF-022
+  backend "s3" {
+    bucket       = "acme-tfstate"
+    key          = "app.tfstate"
+    region       = "eu-west-1"
+    encrypt      = true
+    use_lockfile = true
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
