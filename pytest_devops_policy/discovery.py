@@ -57,6 +57,7 @@ _NOT_K8S_NAMES = (
     ".yamllint*",
     "codecov.y*ml",
     "*.tfstate*",
+    "*.tfvars.json",
 )
 _DOCKER_EXCLUDE = ("*.dockerignore", "*~")
 # What a name ending in ``.<ext>`` is instead of a Dockerfile: source code
@@ -105,7 +106,10 @@ def is_dockerfile_path(path: PurePath) -> bool:
 
 
 def is_terraform_path(path: PurePath) -> bool:
-    return path.suffix.lower() == ".tf"
+    """``*.tf`` and ``*.tf.json`` (Terraform's JSON syntax); variable files are read with
+    their module, not collected."""
+    suffix = path.suffix.lower()
+    return suffix == ".tf" or (suffix == ".json" and path.name.lower().endswith(".tf.json"))
 
 
 def _yaml_or_json(path: PurePath) -> bool:

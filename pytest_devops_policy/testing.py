@@ -2,7 +2,8 @@
 
 Annotations (comments in the fixture file):
 
-* ``# expect: K8S-001`` at the end of the offending line (YAML, HCL);
+* ``# expect: K8S-001`` at the end of the offending line (YAML, HCL); in Terraform JSON
+  (``*.tf.json``) a comment property there: ``"acl": "public-read", "//": "expect: TF-001"``;
 * ``# expect-next: DOCKER-001`` on the line above the offending line, for formats
   whose comments must be whole lines (Dockerfiles);
 * ``# expect-unknown: DOCKER-003`` anywhere: the policy must answer "cannot be
@@ -41,6 +42,15 @@ from pytest_devops_policy.model import ParseError
 from pytest_devops_policy.options import Options
 
 _EXPECT = re.compile(r"(?:#|//)\s*expect(-next|-unknown)?:\s*([A-Z0-9, -]+?)\s*$")
+
+
+def _annotation(line: str) -> re.Match[str] | None:
+    """``# expect: ID``, ``// expect: ID``, and in JSON (``*.tf.json``) a comment property
+    on the offending line: ``"acl": "public-read", "//": "expect: TF-001"``."""
+    m = _EXPECT.search(line)
+    if m is None and '"//": "' in line:
+        m = _EXPECT.search(line.replace('"//": "', "// ").rstrip().rstrip(",").rstrip('"'))
+    return m
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,7 @@ def expected(text: str) -> GoldenResult:
     found: set[tuple[int, str]] = set()
     unknown: set[str] = set()
     for n, line in enumerate(lines, start=1):
-        m = _EXPECT.search(line)
+        m = _annotation(line)
         if not m:
             continue
         ids = [i.strip() for i in m.group(2).split(",") if i.strip()]
@@ -116,7 +126,7 @@ def expected(text: str) -> GoldenResult:
         target = n
         if m.group(1) == "-next":
             target = n + 1
-            while target <= len(lines) and _EXPECT.search(lines[target - 1]):
+            while target <= len(lines) and _annotation(lines[target - 1]):
                 target += 1
         found.update((target, i) for i in ids)
     return GoldenResult(frozenset(found), frozenset(unknown))

@@ -1,9 +1,9 @@
 """The Terraform module index.
 
-A module is a directory (§5.1): its ``*.tf`` files, ``terraform.tfvars`` and
-``*.auto.tfvars``. ``build_index`` parses them once through the run's parse cache
-and gathers what values refer to: variables (tfvars override defaults), locals,
-data sources, and the resources by type. ``TfModule`` answers policies'
+A module is a directory (§5.1): its ``*.tf`` and ``*.tf.json`` files,
+``terraform.tfvars[.json]`` and ``*.auto.tfvars[.json]``. ``build_index`` parses them
+once through the run's parse cache and gathers what values refer to: variables (tfvars
+override defaults), locals, data sources, and the resources by type. ``TfModule`` answers policies'
 questions about values (``knowledge.terraform.evaluate.Evaluator``) and links
 between resources (``knowledge.terraform.links``); it satisfies
 ``knowledge.terraform.module.Module``.
@@ -214,17 +214,29 @@ class TfModule(Evaluator):
 
 def _is_tfvars(path: str) -> bool:
     name = os.path.basename(path)
-    return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+        (".auto.tfvars", ".auto.tfvars.json")
+    )
 
 
 def module_files(scope: str) -> list[str]:
-    """Every ``*.tf`` plus ``terraform.tfvars``/``*.auto.tfvars`` of a module directory.
+    """Every ``*.tf`` and ``*.tf.json`` plus the variable files Terraform loads by itself.
 
-    Later files win, as in Terraform: terraform.tfvars, then *.auto.tfvars in order.
+    Later files win, as in Terraform: terraform.tfvars, terraform.tfvars.json, then
+    *.auto.tfvars and *.auto.tfvars.json together in lexical order.
     """
-    paths = sorted(glob.glob(os.path.join(glob.escape(scope), "*.tf")))
+    base = glob.escape(scope)
+    paths = sorted(
+        glob.glob(os.path.join(base, "*.tf")) + glob.glob(os.path.join(base, "*.tf.json"))
+    )
     paths.append(os.path.join(scope, "terraform.tfvars"))
-    paths.extend(sorted(glob.glob(os.path.join(glob.escape(scope), "*.auto.tfvars"))))
+    paths.append(os.path.join(scope, "terraform.tfvars.json"))
+    paths.extend(
+        sorted(
+            glob.glob(os.path.join(base, "*.auto.tfvars"))
+            + glob.glob(os.path.join(base, "*.auto.tfvars.json"))
+        )
+    )
     # Named by the tree: a FIFO, a device or a huge file is not a module file.
     return [p for p in paths if is_regular_file(p)]
 
@@ -261,8 +273,9 @@ def dependencies(path: str) -> list[str]:
     return files + _read_files(os.path.dirname(path), files)
 
 
-# file("policies/x.json") and file("${path.module}/policies/x.json") with a literal path.
-_FILE_CALL = re.compile(r'\bfile\(\s*"(?:\$\{path\.module\}/)?([^"$]+)"\s*\)')
+# file("policies/x.json") and file("${path.module}/policies/x.json") with a literal path
+# (its quotes escaped, \", in a .tf.json string).
+_FILE_CALL = re.compile(r'\bfile\(\s*\\?"(?:\$\{path\.module\}/)?([^"$\\]+)\\?"\s*\)')
 
 
 def _read_files(scope: str, files: Sequence[str]) -> list[str]:

@@ -49,7 +49,7 @@ __all__ = [
 class ModuleSettings:
     """What a module declares at module level, in file-name order."""
 
-    tf_files: tuple[TfFile, ...]  # the .tf files (not tfvars)
+    tf_files: tuple[TfFile, ...]  # the .tf and .tf.json files (not tfvars)
     terraform: tuple[tuple[TfFile, Block], ...]  # every terraform block
     providers: tuple[tuple[TfFile, Block], ...]
     backend: tuple[TfFile, Block, Block] | None  # (file, terraform block, backend/cloud block)
@@ -72,7 +72,7 @@ def settings(module: TfModule, context: Context) -> ModuleSettings:
 
 
 def _settings(module: TfModule) -> ModuleSettings:
-    tf_files = tuple(f for f in module.files if f.source.path.endswith(".tf"))
+    tf_files = tuple(f for f in module.files if f.source.path.endswith((".tf", ".tf.json")))
     terraform: list[tuple[TfFile, Block]] = []
     providers: list[tuple[TfFile, Block]] = []
     backend: tuple[TfFile, Block, Block] | None = None
@@ -146,7 +146,7 @@ def is_anchor(tf_block: TfBlock, module: TfModule, context: Context) -> bool:
 def adjust(parsed: ParsedFile, context: Context) -> ParsedFile:
     """Give a module without any ``terraform`` block its stand-in settings subject, on its
     first ``.tf`` file (TF-027 judges it when the module is a root)."""
-    if not isinstance(parsed, TfFile) or not parsed.source.path.endswith(".tf"):
+    if not isinstance(parsed, TfFile) or not parsed.source.path.endswith((".tf", ".tf.json")):
         return parsed
     if any(b.type == "terraform" for b in parsed.blocks):
         return parsed

@@ -16,7 +16,6 @@ reported.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from typing import TYPE_CHECKING
@@ -36,8 +35,7 @@ from pytest_devops_policy.formats.terraform.model import (
     make_template,
 )
 from pytest_devops_policy.formats.terraform.resource import TfResource
-from pytest_devops_policy.indexes.terraform import TfModule, index_of
-from pytest_devops_policy.safefile import is_regular_file
+from pytest_devops_policy.indexes.terraform import TfModule, index_of, module_files
 
 if TYPE_CHECKING:
     from pytest_devops_policy.context import ParseCache
@@ -109,8 +107,9 @@ def _instance(cache: ParseCache, scope: Scope) -> TfModule | None:
 
 
 def _tf_files(directory: str) -> list[str]:
-    paths = sorted(glob.glob(os.path.join(glob.escape(directory), "*.tf")))
-    return [p for p in paths if is_regular_file(p)]
+    """The configuration files of a called module (``.tf``, ``.tf.json``): Terraform
+    reads no tfvars for a child module."""
+    return [p for p in module_files(directory) if p.endswith((".tf", ".tf.json"))]
 
 
 def _foreign(value: Value, parent: TfModule, call: str, name: str) -> Value:

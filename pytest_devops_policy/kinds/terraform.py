@@ -27,12 +27,22 @@ class TerraformFormat(FormatDefaults):
     keeps_parsed = True  # a module's index reads its other files' parsed blocks
 
     def comments(self, source: Source) -> Iterable[tuple[int, str]]:
+        if source.path.lower().endswith(".json"):
+            from pytest_devops_policy.formats.terraform.json_syntax import comments
+
+            # JSON has no comments: Terraform ignores "//" properties of block bodies.
+            return comments(source.text)
         return hcl_comments(source.text)
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
+        parser = options.of(TfOptions).hcl_parser
+        if source.path.lower().endswith(".json"):  # *.tf.json, *.tfvars.json
+            from pytest_devops_policy.formats.terraform import json_syntax
+
+            return json_syntax.parse(source, parser)
         from pytest_devops_policy.formats.terraform.parser import parse
 
-        return parse(source, parser=options.of(TfOptions).hcl_parser)
+        return parse(source, parser=parser)
 
     def adjust(self, parsed: ParsedFile, context: Context) -> ParsedFile:
         from dataclasses import replace

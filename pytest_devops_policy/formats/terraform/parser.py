@@ -28,6 +28,7 @@ __all__ = [
     "adapter",
     "build_adapter",
     "hcl_parser_from_env",
+    "make_file",
     "parse",
 ]
 
@@ -53,6 +54,12 @@ def hcl_parser_from_env() -> str:
 def parse(source: Source, parser: str = DEFAULT_PARSER) -> TfFile:
     """Parse one ``.tf`` (or ``.tfvars``) file into resources and top-level blocks."""
     attributes, blocks = adapter(parser).parse(source.text)
+    return make_file(source, attributes, blocks)
+
+
+def make_file(source: Source, attributes: dict[str, Attribute], blocks: list[Block]) -> TfFile:
+    """A parsed file's subjects: its resources and its provider/terraform/module/variable
+    blocks (``json_syntax`` builds the same from a ``.tf.json`` file)."""
     subjects: list[Subject[Any]] = []
     seen: dict[str, int] = {}
     for block in blocks:

@@ -1,0 +1,3 @@
+variable "retention_days" {
+  type = number
+}

@@ -1,0 +1,7 @@
+terraform {
+  required_version = ">= 1.10"
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
