@@ -2,9 +2,11 @@
 
 Only pure functions, only on literal arguments: ``jsonencode``/``jsondecode``,
 the conversions (``tostring``, ``tonumber``, ``tobool``, ``tolist``, ``toset``),
-``lower``/``upper``, ``concat`` and the simple verbs of ``format``; and the
-comparison, logical and arithmetic operators. Anything else answers ``MISSING``
-and the expression stays unresolved.
+``lower``/``upper``, ``concat`` and the simple verbs of ``format``; the collection
+functions registry modules use to read their inputs (``lookup``, ``keys``, ``length``,
+``contains``, ``split``, ``join``, ``compact``, ``coalesce``, ``merge``); and the
+comparison, logical and arithmetic operators. Anything else answers ``MISSING`` and the
+expression stays unresolved.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ def call(name: str, args: tuple[Value, ...]) -> Value | Missing:
             return [item for a in args if isinstance(a, list) for item in a]
         if name == "format" and args and isinstance(args[0], str):
             return _format(args[0], args[1:])
+        if name in _COLLECTIONS:
+            return _COLLECTIONS[name](args)
     except (ValueError, TypeError):
         return MISSING
     return MISSING
@@ -118,3 +122,99 @@ def binary(op: str, lhs: Value, rhs: Value) -> Value | Missing:
         if op == "*":
             return lhs * rhs
     return MISSING
+
+
+# --------------------------------------------------------------------------- collections
+# What registry modules (terraform-aws-modules) use to read optional keys of map inputs and
+# comma-separated lists: ``lookup(var.x, "k", default)``, ``compact(split(",", ...))``.
+
+
+def _lookup(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) not in (2, 3) or not isinstance(args[0], dict) or not isinstance(args[1], str):
+        return MISSING
+    if args[1] in args[0]:
+        return args[0][args[1]]
+    return args[2] if len(args) == 3 else MISSING  # Terraform errors without a default
+
+
+def _keys(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) != 1 or not isinstance(args[0], dict):
+        return MISSING
+    found: list[Value] = list(sorted(args[0]))  # Terraform returns the keys in lexical order
+    return found
+
+
+def _length(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) != 1 or not isinstance(args[0], (list, dict, str)):
+        return MISSING
+    return len(args[0])
+
+
+def _contains(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) != 2 or not isinstance(args[0], list):
+        return MISSING
+    return args[1] in args[0]
+
+
+def _split(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) != 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
+        return MISSING
+    if not args[0]:
+        return MISSING  # Terraform splits into characters; nothing here needs that
+    parts: list[Value] = list(args[1].split(args[0]))
+    return parts
+
+
+def _join(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) < 2 or not isinstance(args[0], str):
+        return MISSING
+    items: list[str] = []
+    for arg in args[1:]:
+        if not isinstance(arg, list):
+            return MISSING
+        for item in arg:
+            text = to_string(item)
+            if text is None:
+                return MISSING
+            items.append(text)
+    return args[0].join(items)
+
+
+def _compact(args: tuple[Value, ...]) -> Value | Missing:
+    if len(args) != 1 or not isinstance(args[0], list):
+        return MISSING
+    if any(v is not None and not isinstance(v, str) for v in args[0]):
+        return MISSING
+    kept: list[Value] = [v for v in args[0] if v]
+    return kept
+
+
+def _merge(args: tuple[Value, ...]) -> Value | Missing:
+    merged: dict[str, Value] = {}
+    for arg in args:
+        if arg is None:
+            continue
+        if not isinstance(arg, dict):
+            return MISSING
+        merged.update(arg)
+    return merged
+
+
+def _coalesce(args: tuple[Value, ...]) -> Value | Missing:
+    for arg in args:
+        if arg is not None and arg != "":
+            return arg
+    return MISSING  # Terraform errors when every argument is null or ""
+
+
+_COLLECTIONS = {
+    "lookup": _lookup,
+    "keys": _keys,
+    "length": _length,
+    "contains": _contains,
+    "split": _split,
+    "join": _join,
+    "compact": _compact,
+    "coalesce": _coalesce,
+    "merge": _merge,
+}
