@@ -33,6 +33,19 @@ SKIP_DIRS = frozenset(
     }
 )
 
+# The plugin's own data directory: the registry-module stand-ins there
+# (``data/terraform_modules``) are Terraform written to judge module calls, never
+# infrastructure of the project being checked, whether the package is installed under the
+# scanned tree or the scanned tree is this repository.
+PACKAGE_DATA = os.path.join(os.path.dirname(os.path.realpath(__file__)), "data")
+
+
+def is_package_data(path: PurePath) -> bool:
+    """A path inside the plugin's own ``data`` directory (skipped by discovery)."""
+    real = os.path.realpath(path)
+    return real == PACKAGE_DATA or real.startswith(PACKAGE_DATA + os.sep)
+
+
 # YAML/JSON that is never a Kubernetes manifest, whatever it contains.
 _NOT_K8S_NAMES = (
     "docker-compose*.y*ml",

@@ -136,8 +136,8 @@ def test_remote_and_missing_modules_are_notes(pytester: pytest.Pytester) -> None
         {
             "main.tf": """\
 module "vpc" {
-  source  = "terraform-aws-modules/vpc/aws"
-  version = "5.1.0"
+  source  = "terraform-aws-modules/eks/aws"
+  version = "20.1.0"
 }
 
 module "gone" {
@@ -149,7 +149,7 @@ module "gone" {
     result = pytester.runpytest(*RUN, "--junitxml=out.xml")
     result.stdout.fnmatch_lines(
         [
-            "SKIPPED*main.tf:1: module.vpc comes from terraform-aws-modules/vpc/aws 5.1.0, a "
+            "SKIPPED*main.tf:1: module.vpc comes from terraform-aws-modules/eks/aws 20.1.0, a "
             "remote module*not checked*",
             "SKIPPED*main.tf:6: module.gone reads ./not-here, which is not a directory*",
         ]
@@ -295,3 +295,32 @@ module "rules" {
     result.stdout.fnmatch_lines(["main.tf:6:1: TF-006 *port 22 (ssh)*(at modules/db/main.tf:23)"])
     # On its own the child has no rules (length([]) = 0): the rule resource does not exist.
     assert "modules/db/main.tf::aws_security_group_rule" not in out
+
+
+def test_mapped_registry_modules_are_judged_through_their_stand_in(
+    pytester: pytest.Pytester,
+) -> None:
+    root = """\
+module "db" {
+  source  = "terraform-aws-modules/rds/aws"
+  version = "~> 6.0"
+
+  identifier          = "orders"
+  engine              = "postgres"
+  instance_class      = "db.t4g.large"
+  publicly_accessible = true
+}
+
+module "db_instance" {
+  source = "terraform-aws-modules/rds/aws//modules/db_instance"
+}
+"""
+    _tree(pytester.path, {"main.tf": root})
+    result = pytester.runpytest(*RUN, "--devops-policy-select=TF-008", "--tb=line")
+    result.stdout.fnmatch_lines(
+        ["main.tf:8:3: TF-008 *(at the stand-in data/terraform_modules/rds/main.tf:*)"]
+    )
+    # A submodule is not mapped: one note, not a guess.
+    result.stdout.fnmatch_lines(
+        ["SKIPPED*main.tf:11: module.db_instance comes from *rds/aws//modules/db_instance*"]
+    )

@@ -108,7 +108,9 @@ def dependency_digest(path: str | Path) -> str:
 def package_digest() -> str:
     """The plugin's own code: any edit to a policy or parser invalidates results."""
     parts = [f"format={FORMAT_VERSION}", f"python={sys.version_info[:2]}"]
-    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+    # The registry-module stand-ins decide verdicts like code does.
+    stand_ins = (_PACKAGE_DIR / "data" / "terraform_modules").rglob("*.tf")
+    for path in sorted([*_PACKAGE_DIR.rglob("*.py"), *stand_ins]):
         parts.append(f"{path.relative_to(_PACKAGE_DIR).as_posix()}={_file_digest(path)}")
     return _digest(*parts)
 

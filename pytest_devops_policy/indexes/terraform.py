@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pytest_devops_policy.context import ParseCache
+from pytest_devops_policy.formats.terraform.calls import call_disabled
 from pytest_devops_policy.formats.terraform.model import (
     Attribute,
     Block,
@@ -71,6 +72,7 @@ class TfModule(Evaluator):
         self._by_type: dict[str, list[TfResource]] = {}
         # (type, name) -> the resource with the module's override files merged in
         self.merged: dict[tuple[str, str], TfResource] = {}
+        self._absent: dict[int, bool] = {}  # id(resource) -> count resolves to nothing
         variables: dict[str, Variable] = {}
         local_values: dict[str, Attribute] = {}
         data: dict[tuple[str, str], Block] = {}
@@ -162,10 +164,22 @@ class TfModule(Evaluator):
     # -- resources
 
     def by_type(self, *types: str) -> list[TfResource]:
+        """The module's resources of ``types`` that exist: one whose ``count``/``for_each``
+        resolves to nothing (``count = var.create ? 1 : 0``, create false) is left out."""
         out: list[TfResource] = []
         for t in types:
-            out.extend(self._by_type.get(t, ()))
+            out.extend(r for r in self._by_type.get(t, ()) if not self.absent(r))
         return out
+
+    def absent(self, resource: TfResource) -> bool:
+        """``count``/``for_each`` resolves to no instance (memoised per resource)."""
+        if not (resource.has("count") or resource.has("for_each")):
+            return False
+        key = id(resource)
+        found = self._absent.get(key)
+        if found is None:
+            found = self._absent[key] = call_disabled(resource.block, self.resolve)
+        return found
 
     def resource(self, address: str) -> TfResource | None:
         rtype, _, name = address.partition(".")

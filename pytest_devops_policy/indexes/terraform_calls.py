@@ -67,12 +67,33 @@ def child_directory(parent: str, block: Block, rootdir: str) -> str | None:
     return path
 
 
+def registry_stand_in(block: Block) -> str | None:
+    """The shipped stand-in directory of a mapped registry module call
+    (``knowledge.terraform.registry_modules``), else ``None``."""
+    from pytest_devops_policy.knowledge.terraform.registry_modules import stand_in
+
+    source, version = block.get("source"), block.get("version")
+    if not isinstance(source, str) or local_source(block) is not None:
+        return None
+    return stand_in(source, version if isinstance(version, str) else None)
+
+
+def _target(parent: str, block: Block, rootdir: str) -> str | None:
+    """The directory a call creates its resources from: a local path inside the rootdir,
+    or a mapped registry module's stand-in."""
+    if local_source(block) is not None:
+        return child_directory(parent, block, rootdir)
+    return registry_stand_in(block)
+
+
 def _calls(module: TfModule) -> dict[str, Block]:
     return {
         b.labels[0]: b
         for f in module.files
         for b in f.blocks
-        if b.type == "module" and b.labels and local_source(b) is not None
+        if b.type == "module"
+        and b.labels
+        and (local_source(b) is not None or registry_stand_in(b) is not None)
     }
 
 
@@ -89,7 +110,7 @@ def _instance(cache: ParseCache, scope: Scope) -> TfModule | None:
     block = _calls(parent).get(names[-1])
     if block is None:
         return None
-    directory = child_directory(parent.directory, block, cache.rootdir)
+    directory = _target(parent.directory, block, cache.rootdir)
     if directory is None:
         return None
     call = ".".join(f"module.{n}" for n in names)
@@ -144,13 +165,15 @@ def callees(module: TfModule, cache: ParseCache) -> list[tuple[Block, TfResource
 def subjects(parsed: TfFile, cache: ParseCache) -> list[ModuleResource]:
     """The resources the file's local module calls create, nested calls included."""
     blocks = [b for b in parsed.blocks if b.type == "module" and b.labels]
-    if not any(local_source(b) is not None for b in blocks):
+    if not any(local_source(b) is not None or registry_stand_in(b) for b in blocks):
         return []
     root = os.path.dirname(parsed.source.path)
     caller = index_of(root, cache)
     out: list[ModuleResource] = []
     for block in blocks:
-        if local_source(block) is None or call_disabled(block, caller.resolve):
+        if local_source(block) is None and registry_stand_in(block) is None:
+            continue
+        if call_disabled(block, caller.resolve):
             continue
         _collect(cache, parsed, (root, (block.labels[0],)), (block,), [root], out)
     return out
@@ -170,10 +193,11 @@ def _collect(
     real = os.path.realpath(module.directory)
     if real in seen:  # a module that calls itself, directly or not
         return
+    shown = _stand_in_label(module.directory)
     for resource in module.resources:
         # count = var.create ? 1 : 0, resolved with the call's arguments: not created.
-        if not call_disabled(resource.block, module.resolve):
-            out.append(ModuleResource(caller.source, resource, chain, scope))
+        if not module.absent(resource):
+            out.append(ModuleResource(caller.source, resource, chain, scope, shown))
     if len(chain) >= MAX_DEPTH:
         return
     for name, block in _calls(module).items():
@@ -211,6 +235,8 @@ def notes(parsed: TfFile, rootdir: str, local: bool = True) -> list[tuple[str, s
                     )
                 )
             continue
+        if registry_stand_in(block) is not None:
+            continue  # judged through its shipped stand-in
         shown = source if isinstance(source, str) else "a source that does not resolve"
         version = block.get("version")
         at = f" {version}" if isinstance(version, str) else ""
@@ -225,6 +251,17 @@ def notes(parsed: TfFile, rootdir: str, local: bool = True) -> list[tuple[str, s
             )
         )
     return out
+
+
+def _stand_in_label(directory: str) -> str | None:
+    """How messages name a stand-in's directory (it is not in the repository)."""
+    from pytest_devops_policy.knowledge.terraform.registry_modules import STAND_IN_ROOT
+
+    root = os.path.realpath(STAND_IN_ROOT)
+    real = os.path.realpath(directory)
+    if os.path.commonpath([real, root]) != root:
+        return None
+    return f"the stand-in data/terraform_modules/{os.path.relpath(real, root)}"
 
 
 # --------------------------------------------------------------------------- result cache

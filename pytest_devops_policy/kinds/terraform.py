@@ -108,7 +108,6 @@ def _with_overrides(parsed: TfFile, context: Context) -> TfFile:
     ``create = false``) do not exist and are left out."""
     from dataclasses import replace
 
-    from pytest_devops_policy.formats.terraform.calls import call_disabled
     from pytest_devops_policy.formats.terraform.overrides import is_override
     from pytest_devops_policy.formats.terraform.resource import TfResource
     from pytest_devops_policy.indexes.terraform import index_of
@@ -123,7 +122,7 @@ def _with_overrides(parsed: TfFile, context: Context) -> TfFile:
     subjects: list[Subject[object]] = []
     for subject in parsed.subjects:
         if isinstance(subject, TfResource):
-            if call_disabled(subject.block, module.resolve):
+            if module.absent(subject):
                 continue
             merged = module.merged.get((subject.type, subject.name))
             if merged is not None:

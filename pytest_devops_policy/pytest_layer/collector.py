@@ -116,7 +116,7 @@ class DevopsPolicy:
     def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:
         name = collection_path.name
         if collection_path.is_dir():
-            if name in discovery.SKIP_DIRS:
+            if name in discovery.SKIP_DIRS or discovery.is_package_data(collection_path):
                 return True
             if collection_path.is_symlink() and not self._inside_roots(collection_path):
                 self.notes.append(

@@ -232,6 +232,8 @@ def candidates(
                     name = entry.name
                     if name in discovery.SKIP_DIRS or skipped(path):
                         continue
+                    if discovery.is_package_data(path):
+                        continue
                     if name != ".github" and any(fnmatch.fnmatch(name, p) for p in norecurse):
                         continue
                     walk(path)

@@ -17,6 +17,7 @@ module as written and the module as used are different questions.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
@@ -71,8 +72,11 @@ class ModuleResource(TfResource):
         resource: TfResource,
         chain: tuple[Block, ...],
         scope: tuple[str, tuple[str, ...]],
+        stand_in: str | None = None,
     ) -> None:
         super().__init__(caller, resource.block)
+        # "the stand-in data/terraform_modules/rds" for a mapped registry module
+        self.stand_in = stand_in
         self.inner = resource
         self.chain = chain
         self.scope = scope
@@ -109,6 +113,9 @@ class ModuleResource(TfResource):
 
     def elsewhere(self, path: Sequence[PathPart] | None) -> str | None:
         line = locate_in(self.block, path)[0] if path else self.block.line
+        if self.stand_in is not None:
+            name = os.path.basename(self.inner.source.path)
+            return f"{self.stand_in}/{name}:{line}"
         return f"{self.inner.source.relpath}:{line}"
 
     def waiver_lines(self) -> Iterable[int]:
