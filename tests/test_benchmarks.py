@@ -239,3 +239,20 @@ def test_gha_py_reports_per_workflow_cost(trees: dict[str, Path], tmp_path: Path
     assert data["ours"]["policies"] >= 29
     assert data["ours"]["violations"] > 0  # the dirty profile fails GHA policies
     assert "not found" in data["zizmor"]
+
+
+def test_tf_py_reports_per_file_cost(trees: dict[str, Path], tmp_path: Path) -> None:
+    # benchmarks/tf.py (issue 17): every TF policy over the tree's Terraform files, without
+    # Checkov here (it is optional); the numbers are not asserted, only that it runs and counts.
+    out = tmp_path / "tf.json"
+    result = _run(
+        [str(BENCH / "tf.py"), str(trees["dirty"]), "--repeat", "1", "--checkov", "",
+         "--json", str(out)],
+        tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["files"] > 0
+    assert data["ours"]["policies"] >= 30
+    assert data["ours"]["violations"] > 0  # the dirty profile fails TF policies
+    assert "not found" in data["checkov"]

@@ -1,0 +1,148 @@
+"""Per-file cost of the Terraform kind, against Checkov ``--framework terraform`` (issue 17).
+
+``python benchmarks/tf.py TREE [--checkov PATH] [--repeat K] [--json PATH]``
+
+* ours: every Terraform file the plugin would collect under TREE (``.tf``, ``.tf.json``) is
+  read and parsed once through the run's parse cache (the module index reads the other files
+  of the module, tfvars included, from it), adjusted as the plugin does (override files,
+  resources that local module calls create, registry stand-ins) and judged by every built-in
+  TF policy, in this process (no pytest; the engine's own ``analyse``), after one warm-up pass
+  that imports the parsers and the policies. CPU time (``time.process_time``), best of K
+  passes, divided by the number of files.
+* Checkov: ``checkov -d TREE --framework terraform --skip-download --quiet -o json`` as one
+  child process; its CPU time (user + sys, from ``os.wait4``), best of K, divided by the same
+  number. Checkov's start-up is part of its cost, as ours would be for a one-off run (the
+  plugin's own start-up is about 0.9 s, see ``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from floor import discover  # a sibling script, not a package
+
+
+def terraform_files(tree: Path) -> list[Path]:
+    return [p for p, kind in discover(tree) if kind == "terraform"]
+
+
+def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.context import Context, ParseCache
+    from pytest_devops_policy.engine.analysis import analyse
+    from pytest_devops_policy.engine.registry import PolicySet
+    from pytest_devops_policy.model import ParseError
+    from pytest_devops_policy.options import Options
+    from pytest_devops_policy.policies import builtin_policies
+
+    tf = tuple(p for p in builtin_policies() if p.kind == "terraform")
+    by_subject: dict[str, list[Any]] = {}
+    for p in tf:
+        by_subject.setdefault(p.subject, []).append(p)
+    # provider/module/terraform blocks borrow TF-011 and TF-022, as in a run
+    for spec in kinds.borrowing_subjects():
+        lent = [
+            p for p in by_subject.get(spec.borrows, ()) if kinds.judges(p.subject, p.id, spec.param)
+        ]
+        by_subject.setdefault(spec.param, []).extend(lent)
+    policies = PolicySet(tf, {k: tuple(v) for k, v in by_subject.items()})
+    fmt = kinds.by_name("terraform").format
+    options = Options.from_flat({}, kinds.option_classes())
+
+    def one_pass() -> tuple[float, int, int]:
+        cache = ParseCache(str(tree), [str(tree)], options=options)
+        context = Context(options, cache)
+        items = findings = 0
+        start = time.process_time()
+        for path in files:
+            parsed = cache.get(str(path), "terraform")
+            if isinstance(parsed, ParseError):
+                continue
+            parsed = fmt.adjust(parsed, context)
+            result = analyse(parsed, policies, context)
+            for resource in result.resources:
+                items += len(resource.outcomes)
+                findings += sum(len(o.violations) for o in resource.outcomes)
+        return time.process_time() - start, items, findings
+
+    one_pass()  # imports, compiled regexes, first-use caches
+    runs = [one_pass() for _ in range(repeat)]
+    best = min(r[0] for r in runs)
+    return {
+        "policies": len(tf),
+        "cpu_s": [r[0] for r in runs],
+        "best_cpu_s": best,
+        "ms_per_file": 1000 * best / max(len(files), 1),
+        "outcomes": runs[0][1],
+        "violations": runs[0][2],
+    }
+
+
+def checkov(exe: str, tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
+    cmd = [exe, "-d", str(tree), "--framework", "terraform", "--skip-download", "--quiet"]
+    cmd += ["-o", "json"]
+    runs: list[float] = []
+    walls: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"checkov failed: {' '.join(cmd[:4])} … (status {status})")
+        runs.append(usage.ru_utime + usage.ru_stime)
+    best = min(runs)
+    return {
+        "cpu_s": runs,
+        "wall_s": walls,
+        "best_cpu_s": best,
+        "ms_per_file": 1000 * best / max(len(files), 1),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("tree", type=Path)
+    ap.add_argument("--checkov", default=shutil.which("checkov"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    tree = args.tree.resolve()
+    files = terraform_files(tree)
+    if not files:
+        print(f"no Terraform files under {tree}", file=sys.stderr)
+        return 2
+    out: dict[str, Any] = {"tree": str(tree), "files": len(files)}
+    out["ours"] = ours(tree, files, args.repeat)
+    if args.checkov:
+        out["checkov"] = checkov(args.checkov, tree, files, args.repeat)
+        out["ratio_checkov_over_ours"] = out["checkov"]["best_cpu_s"] / out["ours"]["best_cpu_s"]
+    else:
+        out["checkov"] = "not found (pip install checkov, or --checkov PATH)"
+    print(
+        f"{len(files)} Terraform files, {out['ours']['policies']} TF policies: "
+        f"ours {out['ours']['ms_per_file']:.2f} ms CPU per file"
+        + (
+            f", checkov {out['checkov']['ms_per_file']:.2f} ms "
+            f"(checkov / ours = {out['ratio_checkov_over_ours']:.1f})"
+            if isinstance(out["checkov"], dict)
+            else f"; checkov: {out['checkov']}"
+        )
+    )
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
