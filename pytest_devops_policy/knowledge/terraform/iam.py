@@ -303,17 +303,22 @@ def _is_public_member(member: str) -> bool:
 
 
 def public_members(raw: Value, module: Module) -> tuple[list[str], bool]:
-    """Public principals among IAM members, and whether some member is unresolved."""
-    value = module.resolve(raw)
-    items = value if isinstance(value, list) else [value]
+    """Public principals among IAM members, and whether some member is unresolved.
+
+    The one reading of GCP members (TF-001 and TF-009): ``allUsers`` and
+    ``allAuthenticatedUsers`` are public; a member whose literal prefix names its type
+    (``"serviceAccount:${...}"``, ``"user:${var.x}"``) is known not to be; anything else
+    that does not resolve leaves the answer open."""
+    items, undecided = _member_list(raw, module)
     found: list[str] = []
-    undecided = not isinstance(value, (list, str))
     for item in items:
         if isinstance(item, str):
             if _is_public_member(item):
                 found.append(item.strip())
         elif item is not None:
-            undecided = True
+            prefix = _member_prefix(item)
+            if prefix is None or ":" not in prefix:
+                undecided = True
     return found, undecided
 
 
@@ -401,7 +406,6 @@ __all__ += [
     "azure_role_assignment_findings",
     "azure_role_definition_findings",
     "gcp_binding_findings",
-    "gcp_public_member_findings",
     "managed_policy_findings",
     "read_policy",
 ]
@@ -1106,33 +1110,6 @@ def _member_list(raw: Value, module: Module) -> tuple[list[Any], bool]:
     if isinstance(value, (str, Template)):
         return [value], False
     return [], True
-
-
-def gcp_public_member_findings(res: TfResource, module: Module) -> Findings:
-    """``allUsers``/``allAuthenticatedUsers`` among the members of any GCP IAM
-    resource (critical); members like ``"serviceAccount:${...}"`` are known not to be."""
-    role = res.get("role")
-    role_text = f" role {short(role)}" if role is not None else ""
-    for attr in ("members", "member"):
-        if not res.has(attr):
-            continue
-        raw = res.get(attr)
-        items, opaque = _member_list(raw, module)
-        public = [m for m in items if isinstance(m, str) and _is_public_member(m)]
-        if public:
-            yield Violation(
-                f"{attr} includes {', '.join(p.strip() for p in public)}: grants{role_text} "
-                "to anyone on the internet",
-                path=(attr,),
-            )
-        elif opaque or any(
-            (p := _member_prefix(m)) is None or ":" not in p
-            for m in items
-            if not isinstance(m, str)
-        ):
-            yield unknown(attr, raw, module)
-    if res.has("policy_data"):
-        yield from _public_policy_data(res, module)
 
 
 # --------------------------------------------------------------------------- Azure roles

@@ -177,4 +177,4 @@ def iam_least_privilege(tf_resource: TfResource, context: Context) -> Findings:
     elif _GCP_IAM.match(res.type):
         if _GCP_HIERARCHY.match(res.type):
             yield from iam.gcp_binding_findings(res, module)
-        yield from iam.gcp_public_member_findings(res, module)
+        yield from iam.gcp_public_grants(res, module)
