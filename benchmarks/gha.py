@@ -84,8 +84,10 @@ def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
     }
 
 
-def zizmor(exe: str, files: list[Path], repeat: int) -> dict[str, Any]:
-    cmd = [exe, "--offline", "--no-exit-codes", "--format", "plain", *map(str, files)]
+def child_cpu(cmd: list[str], files: int, repeat: int) -> dict[str, Any]:
+    """A peer tool run as one child process, K times: its CPU time (user + sys, from
+    ``os.wait4``) and wall time; exit status 0 or 1 (findings) is success. Shared with
+    ``tf.py``."""
     runs: list[float] = []
     walls: list[float] = []
     for _ in range(repeat):
@@ -94,15 +96,22 @@ def zizmor(exe: str, files: list[Path], repeat: int) -> dict[str, Any]:
         _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - start)
         if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"zizmor failed: {' '.join(cmd[:4])} … (status {status})")
+            raise SystemExit(f"{Path(cmd[0]).name} failed: {' '.join(cmd[:4])} … (status {status})")
         runs.append(usage.ru_utime + usage.ru_stime)
     best = min(runs)
     return {
         "cpu_s": runs,
         "wall_s": walls,
         "best_cpu_s": best,
-        "ms_per_workflow": 1000 * best / max(len(files), 1),
+        "per_file_ms": 1000 * best / max(files, 1),
     }
+
+
+def zizmor(exe: str, files: list[Path], repeat: int) -> dict[str, Any]:
+    cmd = [exe, "--offline", "--no-exit-codes", "--format", "plain", *map(str, files)]
+    out = child_cpu(cmd, len(files), repeat)
+    out["ms_per_workflow"] = out.pop("per_file_ms")
+    return out
 
 
 def main() -> int:

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,7 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from floor import discover  # a sibling script, not a package
+from floor import discover  # sibling scripts, not a package
+from gha import child_cpu
 
 
 def terraform_files(tree: Path) -> list[Path]:
@@ -90,24 +89,9 @@ def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
 
 def checkov(exe: str, tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
     cmd = [exe, "-d", str(tree), "--framework", "terraform", "--skip-download", "--quiet"]
-    cmd += ["-o", "json"]
-    runs: list[float] = []
-    walls: list[float] = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - start)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"checkov failed: {' '.join(cmd[:4])} … (status {status})")
-        runs.append(usage.ru_utime + usage.ru_stime)
-    best = min(runs)
-    return {
-        "cpu_s": runs,
-        "wall_s": walls,
-        "best_cpu_s": best,
-        "ms_per_file": 1000 * best / max(len(files), 1),
-    }
+    out = child_cpu([*cmd, "-o", "json"], len(files), repeat)
+    out["ms_per_file"] = out.pop("per_file_ms")
+    return out
 
 
 def main() -> int:

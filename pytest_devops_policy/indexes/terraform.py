@@ -17,7 +17,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pytest_devops_policy.context import ParseCache
@@ -292,14 +292,20 @@ def dependencies(path: str) -> list[str]:
 _FILE_CALL = re.compile(r'\bfile\(\s*\\?"(?:\$\{path\.module\}/)?([^"$\\]+)\\?"\s*\)')
 
 
-def _read_files(scope: str, files: Sequence[str]) -> list[str]:
-    found: list[str] = []
+def raw_texts(files: Sequence[str]) -> Iterator[str]:
+    """The text of each readable file, for the cheap regex scans that name dependencies
+    (the result cache): no parsing."""
     for name in files:
         try:
             with open(name, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
+                yield handle.read()
         except OSError:
             continue
+
+
+def _read_files(scope: str, files: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for text in raw_texts(files):
         for m in _FILE_CALL.finditer(text):
             target = os.path.join(scope, m.group(1))
             if target not in found and is_regular_file(target):

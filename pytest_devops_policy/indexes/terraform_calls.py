@@ -35,7 +35,7 @@ from pytest_devops_policy.formats.terraform.model import (
     make_template,
 )
 from pytest_devops_policy.formats.terraform.resource import TfResource
-from pytest_devops_policy.indexes.terraform import TfModule, index_of, module_files
+from pytest_devops_policy.indexes.terraform import TfModule, index_of, module_files, raw_texts
 
 if TYPE_CHECKING:
     from pytest_devops_policy.context import ParseCache
@@ -276,12 +276,7 @@ def call_dependencies(directory: str, rootdir: str, depth: int = 0) -> list[str]
         return []
     found: list[str] = []
     root = os.path.realpath(rootdir)
-    for name in _tf_files(directory):
-        try:
-            with open(name, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
-            continue
+    for text in raw_texts(_tf_files(directory)):
         for m in _LOCAL_SOURCE.finditer(text):
             child = os.path.normpath(os.path.join(directory, m.group(1).split("//")[0]))
             real = os.path.realpath(child)

@@ -11,7 +11,7 @@ import re
 from pytest_devops_policy.formats.numbers import whole_number
 from pytest_devops_policy.formats.terraform.model import Expr, Template, Value, make_template
 
-__all__ = ["heredoc_body", "split_heredoc"]
+__all__ = ["closing_brace", "heredoc_body", "split_heredoc"]
 
 
 _REF_TEXT = re.compile(r"^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*$")
@@ -78,7 +78,7 @@ def split_heredoc(body: str) -> Value:
             i += 3
             continue
         if two in ("${", "%{"):
-            end = _closing_brace(body, i + 2)
+            end = closing_brace(body, i + 2)
             if end < 0:  # unbalanced: keep the rest as literal text
                 chunk.append(body[i:])
                 break
@@ -104,7 +104,9 @@ def split_heredoc(body: str) -> Value:
     return merged
 
 
-def _closing_brace(text: str, start: int) -> int:
+def closing_brace(text: str, start: int) -> int:
+    """The ``}`` that closes a template sequence (``${``/``%{``) opened before ``start``,
+    skipping quoted strings inside it (-1 if none)."""
     depth = 1
     quote = False
     i = start

@@ -74,6 +74,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from pytest_devops_policy.formats.numbers import whole_number
+from pytest_devops_policy.formats.terraform.heredoc import closing_brace
 from pytest_devops_policy.formats.terraform.model import (
     Attribute,
     Block,
@@ -471,7 +472,7 @@ class _Builder:
             if mode == "literal":
                 return text
             if mode in ("expression", "providers"):
-                if text.startswith("${") and _closing(text, 2) == len(text) - 1:
+                if text.startswith("${") and closing_brace(text, 2) == len(text) - 1:
                     text = text[2:-1]  # the pre-0.12 spelling, "${aws_s3_bucket.b}"
                 return self.pending.add(text, node.start)
             if "${" not in text and "%{" not in text:
@@ -526,7 +527,7 @@ def _quoted(text: str) -> str:
             i += 3
             continue
         if text.startswith(("${", "%{"), i):
-            end = _closing(text, i + 2)
+            end = closing_brace(text, i + 2)
             if end < 0:
                 break
             out.append(_escape(text[chunk_start:i]))
@@ -537,31 +538,6 @@ def _quoted(text: str) -> str:
     out.append(_escape(text[chunk_start:]))
     out.append('"')
     return "".join(out)
-
-
-def _closing(text: str, start: int) -> int:
-    """The ``}`` that closes a template sequence opened before ``start`` (-1 if none)."""
-    depth = 1
-    i = start
-    quote = False
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 2
-                continue
-            if c == '"':
-                quote = False
-        elif c == '"':
-            quote = True
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 # --------------------------------------------------------------------------- HCL for strings
