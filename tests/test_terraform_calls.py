@@ -324,3 +324,25 @@ module "db_instance" {
     result.stdout.fnmatch_lines(
         ["SKIPPED*main.tf:11: module.db_instance comes from *rds/aws//modules/db_instance*"]
     )
+
+
+def test_try_passes_over_keys_an_instance_lacks(pytester: pytest.Pytester) -> None:
+    main = """\
+resource "aws_security_group_rule" "rules" {
+  for_each = {
+    https = { from_port = 443, cidr_blocks = ["10.0.0.0/8"] }
+    ssh   = { from_port = 22, cidr_blocks = ["0.0.0.0/0"] }
+  }
+
+  type              = "ingress"
+  security_group_id = "sg-1"
+  protocol          = "tcp"
+  from_port         = each.value.from_port
+  to_port           = try(each.value.to_port, each.value.from_port)
+  cidr_blocks       = try(each.value.cidr_blocks, null)
+  ipv6_cidr_blocks  = try(each.value.ipv6_cidr_blocks, null)
+}
+"""
+    _tree(pytester.path, {"main.tf": main})
+    result = pytester.runpytest(*RUN, "--devops-policy-select=TF-006", "--tb=line")
+    result.stdout.fnmatch_lines(["main.tf:*: TF-006 *port 22 (ssh)*"])

@@ -74,10 +74,15 @@ class Tally:
     failed_by_severity: Counter[str] = field(default_factory=Counter)
     failed_by_kind: Counter[str] = field(default_factory=Counter)
     failed_by_policy: Counter[str] = field(default_factory=Counter)
+    # Unknowns ("cannot be checked statically") and notes, by policy: how much a -var-file,
+    # a plan JSON or a build arg would add
+    skipped_by_policy: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
 
     def add(self, props: dict[str, str], outcome: str) -> None:
         self.outcomes[outcome] += 1
+        if outcome == "skipped":
+            self.skipped_by_policy[props.get("policy_id", "?")] += 1
         if outcome == "failed":
             pid = props.get("policy_id", "?")
             self.failed_by_severity[props.get("severity", "?")] += 1
@@ -150,6 +155,15 @@ def render(
         lines.append(
             "most frequent failures: "
             + ", ".join(f"{pid} {tally.names.get(pid, '')} ×{n}" for pid, n in common)
+        )
+    if o["skipped"]:
+        unknown = tally.skipped_by_policy.most_common(top)
+        more = len(tally.skipped_by_policy) - len(unknown)
+        lines.append(
+            "not checked, by policy: "
+            + ", ".join(f"{pid} ×{n}" for pid, n in unknown)
+            + (f" and {more} more" if more > 0 else "")
+            + " (each skip says why; -rs lists them)"
         )
     unused = ledger.unused(full_run)
     lines.append(

@@ -62,7 +62,9 @@ class Expr:
       that are not static (``aws_x.y[count.index].id``);
     * ``"other"``: for-expressions, splats, template directives: text only;
     * ``"foreign"``: a module call's argument that the caller could not resolve, as the
-      called module sees it: never resolved there; ``op`` says why it is unknown.
+      called module sees it: never resolved there; ``op`` says why it is unknown;
+    * ``"error"``: a reference Terraform would reject (a key a literal ``each.value``
+      lacks), which ``try()`` passes over; ``op`` says why.
 
     ``text`` is the HCL source of the expression, for messages and linking.
     """

@@ -55,6 +55,12 @@ copies at MAX_DEPTH; each local is resolved once (per depth) and measured withou
 copying what it shares, so such a module costs what its text costs."""
 
 
+def _error(ref: tuple[str | int, ...], why: str) -> Expr:
+    """A reference Terraform would reject (``kind="error"``): never a value."""
+    text = ".".join(str(p) for p in ref)
+    return Expr(text, "error", op=f"{text}: {why}")
+
+
 def _uses_instance(block: Block) -> bool:
     return any(mentions(a.value, ("each", "count")) for a in block.attributes.values()) or any(
         _uses_instance(b) for b in block.blocks
@@ -137,6 +143,8 @@ class Evaluator:
             return value
         if value.kind == "ref":
             return self._resolve_ref(value, _depth)
+        if value.kind == "call" and value.op == "try":
+            return self._try(value, _depth)
         args = tuple(self.resolve(a, _depth) for a in value.args)
         if value.kind == "cond":
             cond, if_true, if_false = args
@@ -167,6 +175,19 @@ class Evaluator:
                 found = walk(args[0], [key])
                 if not isinstance(found, Missing):
                     return found
+        return replace(value, args=args) if args != value.args else value
+
+    def _try(self, value: Expr, depth: int) -> Value:
+        """``try(a, b, ...)``: the first argument that resolves; one that is known to fail
+        (a key the instance's literal ``each.value`` lacks) is passed over; one that does not
+        resolve leaves the whole call unresolved."""
+        args = tuple(self.resolve(a, depth) for a in value.args)
+        for arg in args:
+            if isinstance(arg, Expr) and arg.kind == "error":
+                continue
+            if is_literal(arg):
+                return arg
+            break
         return replace(value, args=args) if args != value.args else value
 
     def _resolve_ref(self, value: Expr, depth: int) -> Value:
@@ -289,7 +310,11 @@ class Evaluator:
                         if ref[1] == "key" and len(ref) == 2:
                             return k
                         if ref[1] == "value":
-                            return walk(v, ref[2:])
+                            found = walk(v, ref[2:])
+                            if isinstance(found, Missing) and is_literal(v) and len(ref) > 2:
+                                # Terraform errors here; try() goes on to its next argument
+                                return _error(ref, "each.value has no such key")
+                            return found
                     return MISSING
 
                 out.append(each)
@@ -391,7 +416,7 @@ class Evaluator:
         expr = first_unresolved(self.resolve(value))
         if expr is None:
             return "it is not a literal value"
-        if expr.kind == "foreign":  # a module call's argument that its caller cannot resolve
+        if expr.kind in ("foreign", "error"):  # a caller's unresolved argument; a bad reference
             return expr.op
         if expr.kind == "ref" and expr.ref:
             root = expr.ref[0]
