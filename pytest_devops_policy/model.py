@@ -159,3 +159,6 @@ class ParsedFile:
     skip_reason: str | None = None
     # False for a candidate the format does not recognise (YAML that is app config).
     recognised: bool = True
+    # Values the format knows are secret (a Terraform plan's sensitive values): every output
+    # of the file is redacted with them, like the secrets the detectors find in its text.
+    known_secrets: tuple[str, ...] = ()

@@ -160,6 +160,10 @@ def module_files(scope: str) -> list[str]:
 
 def index_for(subject: Subject[Any], cache: ParseCache) -> TfModule:
     """The module of the subject's directory, built once per run."""
+    if getattr(subject, "plan_address", None) is not None:  # a plan: its own module
+        from pytest_devops_policy.indexes.terraform_plan import plan_index
+
+        return plan_index(subject, cache)
     return cache.memo(_build, index_scope(subject))
 
 
