@@ -65,7 +65,7 @@ class PlanModule(TfModule):
             return "sensitive in the plan"
         if marker == AFTER_APPLY:
             if expr is not None and expr.kind == "ref":
-                return f"known only after apply (from {expr.text})"
+                return f"{expr.text} is known only after apply"
             return "known only after apply"
         return super().explain(value)
 

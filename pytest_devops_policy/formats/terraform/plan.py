@@ -395,9 +395,11 @@ def _resource(
         if path[: len(attributes_at)] == attributes_at
     }
     start, end = spans.get(at, (0, 0))
-    line, col = lines.position(start)
+    # The resource's line is the one that names it ("address": ...), its end the object's.
+    named = spans.get((*at, "address"), (start, end))[0]
+    line, col = lines.position(named)
     end_line = lines.position(max(start, end - 1))[0]
-    positions[()] = (start, end)
+    positions[()] = (named, end)
     block = _block(rtype, (rtype, name), merged if isinstance(merged, dict) else {}, (), ())
     block.line, block.col, block.end_line = line, col, end_line
     _place(block, positions, lines)
