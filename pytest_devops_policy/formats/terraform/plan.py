@@ -201,8 +201,14 @@ class _Lines:
 _WS = re.compile(r"[ \t\n\r]*")
 
 
+_SPACE = frozenset(" \t\n\r")
+
+
 def _skip(text: str, i: int) -> int:
-    """Past the JSON whitespace at ``i``."""
+    """Past the JSON whitespace at ``i`` (none, most of the time: Terraform writes no
+    whitespace)."""
+    if i >= len(text) or text[i] not in _SPACE:
+        return i
     m = _WS.match(text, i)
     return m.end() if m is not None else i
 
@@ -236,6 +242,10 @@ class _Scanner:
         if c == "{":
             return self._object(i, path)
         if c == "[":
+            first = self.text[_skip(self.text, i + 1)]
+            if first not in "[{":  # scalars only: no position inside is ever asked for
+                value, end = self.scan_once(self.text, i)
+                return value, end
             return self._array(i, path)
         value, end = self.scan_once(self.text, i)
         return value, end
@@ -322,6 +332,7 @@ def parse_plan(source: Source) -> PlanFile:
         plan.skip_reason = f"plan JSON format_version {version} is not supported (1.x is)"
         return plan
     lines = _Lines(source.text)
+    by_resource = _spans_by_resource(spans)
     config = _Config(data.get("configuration"))
     changes = _changes(data.get("resource_changes"))
     subjects: list[Subject[Any]] = []
@@ -337,12 +348,31 @@ def parse_plan(source: Source) -> PlanFile:
                 if not isinstance(res, dict) or res.get("mode", "managed") != "managed":
                     continue
                 at = (*module_path, "resources", index)
-                subject = _resource(source, res, at, module_address, spans, lines, changes, config)
+                subject = _resource(
+                    source, res, at, module_address, spans, by_resource, lines, changes, config
+                )
                 if subject is not None:
                     subjects.append(subject)
     plan.subjects = subjects
     plan.known_secrets = tuple(_secret_forms(_sensitive_strings(data, config)))
     return plan
+
+
+def _spans_by_resource(spans: Mapping[Path, Span]) -> dict[Path, dict[Path, Span]]:
+    """The spans inside each resource's ``values``, relative to them, keyed by the
+    resource's path (``planned_values, root_module, (child_modules, n)*, resources, i``):
+    one pass, whatever the number of resources."""
+    out: dict[Path, dict[Path, Span]] = {}
+    for path, span in spans.items():
+        # Module paths hold only planned_values/root_module/child_modules/<n>: the first
+        # "resources" is the resource list, whatever the values hold.
+        try:
+            j = path.index("resources")
+        except ValueError:
+            continue
+        if len(path) > j + 2 and path[j + 2] == "values":
+            out.setdefault(path[: j + 2], {})[path[j + 3 :]] = span
+    return out
 
 
 def _modules(module: dict[str, Any], path: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -371,6 +401,7 @@ def _resource(
     at: Path,
     module_address: str,
     spans: Mapping[Path, Span],
+    by_resource: Mapping[Path, dict[Path, Span]],
     lines: _Lines,
     changes: Mapping[str, dict[str, Any]],
     config: _Config,
@@ -387,13 +418,7 @@ def _resource(
     exprs = config.resource_expressions(segments, rtype, name)
     resolver = _References(config, segments)
     merged = _merge(values, unknown, sensitive, exprs, resolver)
-    attributes_at = (*at, "values")
-    # Positions relative to the resource's values (what ``locate`` walks).
-    positions = {
-        path[len(attributes_at) :]: span
-        for path, span in spans.items()
-        if path[: len(attributes_at)] == attributes_at
-    }
+    positions = dict(by_resource.get(at, {}))  # relative to its values: what locate walks
     start, end = spans.get(at, (0, 0))
     # The resource's line is the one that names it ("address": ...), its end the object's.
     named = spans.get((*at, "address"), (start, end))[0]
