@@ -1,14 +1,19 @@
-"""Which files are infrastructure files, by name only (no file is read here).
+"""Which files are infrastructure files, by name (and, for one kind, a bounded peek).
 
 The kinds registry (``kinds``) uses these predicates to recognise each kind's files.
 Kubernetes candidates (``*.yaml``, ``*.yml``, ``*.json``) are confirmed later by
 content sniffing in the Kubernetes format, because any YAML may be app config.
+The one exception to "by name only" is a Terraform plan in JSON (``terraform show -json``):
+any ``*.json`` may be one, so ``is_terraform_plan_path`` reads at most the first
+``PLAN_PEEK`` bytes of a ``.json`` file (once per file and run) to tell.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -119,10 +124,106 @@ def is_dockerfile_path(path: PurePath) -> bool:
 
 
 def is_terraform_path(path: PurePath) -> bool:
-    """``*.tf`` and ``*.tf.json`` (Terraform's JSON syntax); variable files are read with
-    their module, not collected."""
+    """``*.tf`` and ``*.tf.json`` (Terraform's JSON syntax), and plan JSON recognised by
+    content; variable files are read with their module, not collected."""
     suffix = path.suffix.lower()
-    return suffix == ".tf" or (suffix == ".json" and path.name.lower().endswith(".tf.json"))
+    if suffix == ".tf" or (suffix == ".json" and path.name.lower().endswith(".tf.json")):
+        return True
+    return is_terraform_plan_path(path)
+
+
+# --------------------------------------------------------------------------- plan JSON
+
+PLAN_PEEK = 8 * 1024
+"""Bytes of a ``.json`` file read to tell a Terraform plan (more only when they cannot
+decide: a plan whose ``variables`` fill them, up to ``PLAN_PEEK_MAX``)."""
+PLAN_PEEK_MAX = 64 * 1024
+# Top-level members of ``terraform show -json`` output for a plan. ``format_version`` and
+# ``terraform_version`` come first in Terraform's own order; ``jq -S`` sorts them after
+# ``applyable``/``complete``/``configuration``.
+_PLAN_KEYS = re.compile(
+    r'"(format_version|terraform_version|planned_values|resource_changes|resource_drift|'
+    r"output_changes|prior_state|configuration|applyable|complete|errored|root_module|"
+    r'provider_config|values)"\s*:'
+)
+_PLAN_ONLY = frozenset({"planned_values", "resource_changes", "resource_drift", "output_changes"})
+_PLAN_SORTED = frozenset({"applyable", "complete", "errored"})
+_peeked: dict[tuple[str, int, int], bool] = {}
+
+
+def looks_like_plan(head: str) -> bool | None:
+    """Whether the start of a JSON text is a Terraform plan (``terraform show -json``):
+    True, False, or None when this much text cannot tell (only ``format_version``,
+    ``terraform_version`` and ``variables`` seen so far)."""
+    text = head.lstrip("\ufeff \t\r\n")
+    if not text.startswith("{"):
+        return False
+    keys = {m.group(1) for m in _PLAN_KEYS.finditer(text)}
+    versioned = "format_version" in keys or "terraform_version" in keys
+    if keys & _PLAN_ONLY and (versioned or keys & _PLAN_SORTED):
+        return True
+    if (
+        keys & _PLAN_SORTED
+        and "configuration" in keys
+        and keys & {"root_module", "provider_config"}
+    ):
+        return True  # jq -S: applyable, checks, complete, configuration, ... format_version
+    if versioned and "values" not in keys and "prior_state" not in keys:
+        return None  # a state file has "values" where a plan has "planned_values"
+    return False
+
+
+def is_plan_text(text: str) -> bool:
+    """``looks_like_plan`` on a whole text, deciding as the bounded peek at discovery does."""
+    verdict = looks_like_plan(text[:PLAN_PEEK])
+    if verdict is None:
+        verdict = looks_like_plan(text[:PLAN_PEEK_MAX])
+    return verdict is True
+
+
+def is_terraform_plan_path(path: PurePath) -> bool:
+    """A ``*.json`` file (not ``*.tf.json`` configuration, not under ``.terraform/``) whose
+    first bytes show a plan. A bounded read, remembered per (path, mtime, size)."""
+    name = path.name.lower()
+    if not name.endswith(".json") or name.endswith(".tf.json") or ".terraform" in path.parts:
+        return False
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False  # a FIFO would block the read
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    hit = _peeked.get(key)
+    if hit is None:
+        if len(_peeked) > 65536:
+            _peeked.clear()
+        hit = _peeked[key] = _peek_plan(str(path))
+    return hit
+
+
+def _peek_plan(path: str) -> bool:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return False
+    try:
+        data = os.read(fd, PLAN_PEEK)
+        while True:
+            verdict = looks_like_plan(data.decode("utf-8", errors="replace"))
+            if verdict is not None:
+                return verdict
+            if len(data) >= PLAN_PEEK_MAX:
+                return False
+            more = os.read(fd, PLAN_PEEK_MAX - len(data))
+            if not more:
+                return False
+            data += more
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _yaml_or_json(path: PurePath) -> bool:

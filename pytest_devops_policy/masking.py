@@ -79,6 +79,20 @@ def escape_controls(text: str, *, newlines: bool = True) -> str:
     return pattern.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
+def _cut_between_secrets(text: str, cut: int, secrets: Iterable[str]) -> int:
+    """``cut`` moved forward past every occurrence of a secret that straddles it, so the
+    text before it redacts exactly as the same part of the whole text does."""
+    moved = True
+    while moved and cut < len(text):
+        moved = False
+        for secret in secrets:
+            n = len(secret)
+            at = text.find(secret, max(0, cut - n + 1), cut + n - 1)
+            if 0 <= at < cut < at + n:
+                cut, moved = at + n, True
+    return cut
+
+
 _MASK_RE = re.compile(_MASK)
 
 
@@ -124,5 +138,12 @@ class Redactor:
     def line(self, text: str, width: int | None = None) -> str:
         """One line of a scanned file (an excerpt): redacted, escaped, then truncated, so a
         secret past the cut is masked whole rather than cut into a clear prefix."""
+        if width is not None and len(text) > 4 * width + 100:
+            # A very long line (a minified plan or manifest is one line): redact only a
+            # head that no secret straddles, not the whole file for every excerpt.
+            cut = _cut_between_secrets(text, 2 * width + 100, self.secrets)
+            if cut < len(text):
+                out = self(text[:cut], newlines=False)
+                return truncate(out, width) if len(out) > width else out + " …"
         out = self(text, newlines=False)
         return truncate(out, width) if width is not None else out

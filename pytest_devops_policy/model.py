@@ -168,3 +168,6 @@ class ParsedFile:
     # ``(label, note id, line, reason)`` (a remote module call: ``module.vpc``,
     # ``TF-MODULE-NOT-READ``).
     notes: list[tuple[str, str, int, str]] = field(default_factory=list)
+    # Values the format knows are secret (a Terraform plan's sensitive values): every output
+    # of the file is redacted with them, like the secrets the detectors find in its text.
+    known_secrets: tuple[str, ...] = ()

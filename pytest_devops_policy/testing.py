@@ -22,6 +22,10 @@ repository the checked file is in, the nearest directory holding ``.github`` (a 
 case holding ``.github/``); its findings are at line 1, so the annotation goes on the first
 line of the checked file (``# expect: GHA-027``).
 
+A format without comments (a Terraform plan in JSON, ``pass_<case>.json``) carries its
+annotations in the case's ``<case>.toml`` instead: ``expect = ["<line>: TF-017"]`` and
+``expect-unknown = ["TF-017"]`` (``expectations``).
+
 Organisation policies can use these helpers for their own fixtures.
 """
 
@@ -79,25 +83,46 @@ class GoldenCase:
     checked: Path  # the file the policy judges (and that carries the annotations)
     settings: dict[str, Any]
     rootdir: Path
+    annotations: GoldenResult | None = None  # from the .toml, for files without comments
 
     @property
     def passing(self) -> bool:
         return self.path.name.startswith("pass")
+
+    def expectations(self) -> GoldenResult:
+        """What the case expects: its annotations (in the file, or in its .toml)."""
+        if self.annotations is not None:
+            return self.annotations
+        return expected(self.checked.read_text(encoding="utf-8"))
 
 
 def golden_case(case: str | os.PathLike[str]) -> GoldenCase:
     """Resolve a file or directory case (see the module docstring)."""
     path = Path(case)
     settings = case_settings(path)
+    annotations = _toml_annotations(settings)
     if not path.is_dir():
-        return GoldenCase(path, path, settings, path.parent)
+        return GoldenCase(path, path, settings, path.parent, annotations)
     name = settings.pop(CASE_KEY, DEFAULT_CASE_FILE)
     if not isinstance(name, str) or not name:
         raise ValueError(f"{path}.toml: {CASE_KEY!r} must name a file inside the case")
     checked = path / name
     if not checked.is_file():
         raise FileNotFoundError(f"golden case {path} has no {name} to check")
-    return GoldenCase(path, checked, settings, path)
+    return GoldenCase(path, checked, settings, path, annotations)
+
+
+def _toml_annotations(settings: dict[str, Any]) -> GoldenResult | None:
+    """``expect = ["12: TF-017"]`` / ``expect-unknown = ["TF-017"]`` taken out of a case's
+    settings, for a checked file that has no comments."""
+    if "expect" not in settings and "expect-unknown" not in settings:
+        return None
+    found: set[tuple[int, str]] = set()
+    for entry in settings.pop("expect", []):
+        line, _, ids = str(entry).partition(":")
+        found.update((int(line), i.strip()) for i in ids.split(",") if i.strip())
+    unknown = {str(i).strip() for i in settings.pop("expect-unknown", [])}
+    return GoldenResult(frozenset(found), frozenset(unknown))
 
 
 def golden_cases(directory: str | os.PathLike[str]) -> list[Path]:

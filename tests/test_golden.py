@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pytest_devops_policy.policies import builtin_by_id
-from pytest_devops_policy.testing import actual, expected, golden_case, golden_cases
+from pytest_devops_policy.testing import actual, golden_case, golden_cases
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = golden_cases(GOLDEN)
@@ -22,7 +22,7 @@ CASES = golden_cases(GOLDEN)
 def test_golden(case: Path) -> None:
     policy = builtin_by_id()[case.parent.name]
     golden = golden_case(case)
-    want = expected(golden.checked.read_text(encoding="utf-8"))
+    want = golden.expectations()
     got = actual(golden.checked, policy, golden.settings, golden.rootdir, [golden.path])
     if golden.passing:
         assert not want.violations, "pass fixtures carry no expect annotations"

@@ -46,3 +46,16 @@ def test_tiny_values_do_not_garble_line_numbers() -> None:
 def test_masks_show_no_clear_text_for_short_values() -> None:
     assert mask("abc").startswith("…(3 chars")
     assert mask("0123456789abcdef").startswith("0123…(16 chars")
+
+
+def test_long_line_excerpt_redacts_a_head_no_secret_straddles() -> None:
+    """A one-line plan or minified manifest: the excerpt redacts a bounded head of the line,
+    cut past any secret that crosses it, never a partial secret in clear."""
+    from pytest_devops_policy.masking import Redactor
+
+    secret = "Xq7-Straddling-Secret-Value-9"
+    for offset in range(0, 600, 7):
+        line = "a" * offset + secret + "b" * 5000 + secret
+        out = Redactor([secret]).line(line, 160)
+        assert secret[:12] not in out and secret[-8:] not in out, offset
+        assert out.endswith("…") and len(out) < 260

@@ -84,7 +84,12 @@ def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileRe
     skip = parsed.skip_reason
     if skip:
         return FileResult(parsed.kind, skip_reason=str(skip))
-    result = FileResult(parsed.kind, recognised=parsed.recognised, notes=list(parsed.notes))
+    result = FileResult(
+        parsed.kind,
+        recognised=parsed.recognised,
+        notes=list(parsed.notes),
+        secrets=list(parsed.known_secrets),
+    )
     seen: dict[str, int] = {}
     for subject in parsed.subjects:
         chosen = [p for p in policies.for_subject(subject.key) if p.applies_to(subject, context)]
@@ -130,5 +135,6 @@ def with_secrets(result: FileResult, text: str) -> FileResult:
     """``result`` with the secrets of its file set (see ``secret_spans``); a reported
     secret that is not in the text as such (decoded base64) is kept too."""
     found = [text[at : at + n] for at, n in secret_spans(text, result)]
-    result.secrets = list(dict.fromkeys([*found, *result.reported_secrets()]))
+    # The format's own (a plan's sensitive values) first, then what detectors and policies found.
+    result.secrets = list(dict.fromkeys([*result.secrets, *found, *result.reported_secrets()]))
     return result

@@ -261,6 +261,10 @@ def module_files(scope: str) -> list[str]:
 def index_for(subject: Subject[Any], cache: ParseCache) -> TfModule:
     """The module of the subject's directory, built once per run; for a resource that a
     module call creates, that module as the call creates it."""
+    if getattr(subject, "plan_address", None) is not None:  # a plan: its own module
+        from pytest_devops_policy.indexes.terraform_plan import plan_index
+
+        return plan_index(subject, cache)
     scope = getattr(subject, "scope", None)
     if scope is not None:
         from pytest_devops_policy.indexes.terraform_calls import instance

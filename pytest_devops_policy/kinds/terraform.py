@@ -27,6 +27,8 @@ class TerraformFormat(FormatDefaults):
     keeps_parsed = True  # a module's index reads its other files' parsed blocks
 
     def comments(self, source: Source) -> Iterable[tuple[int, str]]:
+        if _is_plan(source.path, source.text):
+            return ()  # a plan is JSON, with no comments
         if source.path.lower().endswith(".json"):
             from pytest_devops_policy.formats.terraform.json_syntax import comments
 
@@ -36,6 +38,10 @@ class TerraformFormat(FormatDefaults):
 
     def parse(self, source: Source, options: Options) -> ParsedFile:
         parser = options.of(TfOptions).hcl_parser
+        if _is_plan(source.path, source.text):
+            from pytest_devops_policy.formats.terraform.plan import parse_plan
+
+            return parse_plan(source)  # terraform show -json output (a plan)
         if source.path.lower().endswith(".json"):  # *.tf.json, *.tfvars.json
             from pytest_devops_policy.formats.terraform import json_syntax
 
@@ -48,9 +54,12 @@ class TerraformFormat(FormatDefaults):
         from dataclasses import replace
 
         from pytest_devops_policy.formats.terraform.model import TfFile
+        from pytest_devops_policy.formats.terraform.plan import PlanFile
         from pytest_devops_policy.indexes.terraform_blocks import adjust
         from pytest_devops_policy.indexes.terraform_calls import notes, subjects
 
+        if isinstance(parsed, PlanFile):
+            return parsed  # a plan's resources are all there, values resolved
         # A module without a terraform block gets a stand-in for its module-level items.
         parsed = adjust(parsed, context)
         if not isinstance(parsed, TfFile):
@@ -78,9 +87,10 @@ class TerraformFormat(FormatDefaults):
         from pytest_devops_policy.indexes.terraform_calls import call_dependencies
         from pytest_devops_policy.options import TfOptions
 
+        if _is_plan(path, None):
+            return []  # a plan holds its resolved values: nothing else is read
         # The whole module directory: a variable in another file changes a verdict here;
         # so does a -var-file (tf.var_files).
-
         options = context.options(TfOptions)
         var_files = var_file_paths(options, context.cache.rootdir)
         # ... and the modules its local calls create (their files, nested calls included).
@@ -132,6 +142,20 @@ def _with_overrides(parsed: TfFile, context: Context) -> TfFile:
                 continue
         subjects.append(subject)
     return replace(parsed, subjects=subjects)
+
+
+def _is_plan(path: str, text: str | None) -> bool:
+    """A Terraform plan in JSON (``discovery.is_terraform_plan_path``): the same peek, on
+    the text when it is at hand."""
+    from pathlib import PurePath
+
+    from pytest_devops_policy.discovery import is_plan_text, is_terraform_plan_path
+
+    if not path.lower().endswith(".json") or path.lower().endswith(".tf.json"):
+        return False
+    if text is None:
+        return is_terraform_plan_path(PurePath(path))
+    return is_plan_text(text)
 
 
 FORMAT = TerraformFormat()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from pytest_devops_policy.api import Severity, Violation
 from pytest_devops_policy.formats.terraform.model import Value
+from pytest_devops_policy.formats.terraform.plan import from_plan
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform.https import setting
 from pytest_devops_policy.knowledge.terraform.module import Findings, Module, unknown
@@ -83,6 +84,8 @@ def _acm(res: TfResource, module: Module) -> Findings:
                 "renews only while the validation CNAME records stay published",
                 severity=Severity.LOW,
             )
+    if from_plan(res):
+        return  # a plan JSON carries no lifecycle meta-arguments: its .tf is judged
     lifecycle = next((b for b in res.block.blocks if b.type == "lifecycle"), None)
     value: Value = None if lifecycle is None else lifecycle.get("create_before_destroy")
     if to_bool(value, default=False) is not True:

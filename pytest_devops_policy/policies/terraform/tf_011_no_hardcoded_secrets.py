@@ -9,6 +9,12 @@ A value counts when it is a literal, or resolves to one through a variable defau
 committed tfvars file or a local. A reference that does not resolve (a variable without a
 value, ``random_password.x.result``, a data source, an ephemeral value) is supplied at run
 time: that is the fix, so it passes rather than being Unknown.
+
+Not judged on a Terraform plan JSON (``formats.terraform.plan``): a plan holds every value
+resolved, from wherever it came (a vault, an environment variable, a ``-var`` on the command
+line), so a credential in a plan says nothing about the code. The ``.tf`` and tfvars files
+the plan was made from are judged instead; the plan's sensitive values are masked in every
+output.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.terraform.blocks import TfBlock
 from pytest_devops_policy.formats.terraform.calls import ModuleResource
 from pytest_devops_policy.formats.terraform.model import Block, Expr, TfFile, Value, is_literal
+from pytest_devops_policy.formats.terraform.plan import from_plan
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.indexes.terraform import TfModule
 from pytest_devops_policy.indexes.terraform_blocks import repo_file
@@ -94,6 +101,8 @@ def _applies(tf_resource: Subject) -> bool:
         # A called module's resource: its literals are the child's own (judged in the
         # child) or the call's arguments (judged on the module block): never twice.
         return False
+    if from_plan(tf_resource):
+        return False  # a plan's values are resolved from anywhere: not code
     t = tf_resource.type
     if t in SECRET_VALUES or t in SECRET_MAPS or t in ENV_MAPS or t in BLOB_ATTRIBUTES:
         return True

@@ -1,10 +1,15 @@
-"""TF-015 prevent-destroy-on-stateful: Terraform refuses to plan the destruction of data."""
+"""TF-015 prevent-destroy-on-stateful: Terraform refuses to plan the destruction of data.
+
+Not judged on a Terraform plan JSON: a plan carries no ``lifecycle`` meta-arguments, so it
+cannot tell; the ``.tf`` files it was planned from are judged.
+"""
 
 from __future__ import annotations
 
 from pytest_devops_policy.api import Severity, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.terraform.model import hcl, is_literal
+from pytest_devops_policy.formats.terraform.plan import from_plan
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform.environment import on_ephemeral_path
 from pytest_devops_policy.knowledge.terraform.module import Findings
@@ -16,8 +21,8 @@ _WHY = "a plan that replaces or destroys it (a renamed resource, a changed Force
 
 def _applies(r: TfResource, context: Context) -> bool:
     options = context.options(TfOptions)
-    if r.disabled or r.type not in options.stateful_types:
-        return False
+    if r.disabled or r.type not in options.stateful_types or from_plan(r):
+        return False  # a plan JSON has no lifecycle block to read
     # prevent_destroy would block the legitimate teardown of examples and dev stacks
     return not on_ephemeral_path(r, options.ephemeral_paths)
 
