@@ -438,6 +438,8 @@ __all__ += [
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 _GITHUB_SUB = GITHUB_OIDC_HOST + ":sub"
+# GitHub Enterprise Cloud's unique issuer adds the enterprise slug: <host>/<slug>:sub.
+_GITHUB_SUB_KEY = re.compile(re.escape(GITHUB_OIDC_HOST) + r"(?:/[^:/]+)?:sub")
 # AWS managed policies: the severity attaching each one gets (by policy name).
 ADMIN_MANAGED_POLICIES: dict[str, Severity] = {
     "administratoraccess": Severity.HIGH,
@@ -753,7 +755,7 @@ def _github_sub(statement: dict[str, Any]) -> tuple[str | None, bool]:
         if not isinstance(clauses, dict):
             return None, True
         for key, value in clauses.items():
-            if str(key).lower() == _GITHUB_SUB:
+            if _GITHUB_SUB_KEY.fullmatch(str(key).lower()):
                 values.extend((op.startswith("stringlike"), v) for v in _as_list(value))
     if not values:
         return f"no {_GITHUB_SUB} condition: any repository on GitHub can assume the role", False
