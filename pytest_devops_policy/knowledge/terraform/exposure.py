@@ -245,7 +245,9 @@ def _aws_eks(res: TfResource, module: Module, settings: Exposure) -> Findings:
             path=(*vpc.path, "endpoint_public_access"),
         )
     else:
-        empty = " (an empty list means the default, 0.0.0.0/0)" if module.resolve(raw_cidrs) == [] else ""
+        empty = ""
+        if module.resolve(raw_cidrs) == []:
+            empty = " (an empty list means the default, 0.0.0.0/0)"
         yield Violation(
             f"vpc_config.public_access_cidrs = {shown(raw_cidrs, module)}{empty} opens the public "
             "Kubernetes API endpoint to the internet",
