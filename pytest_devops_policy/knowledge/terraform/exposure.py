@@ -122,6 +122,15 @@ def _has_internet(value: Value) -> bool | None:
     return any(t is not None and is_internet_cidr(t) for t in texts)
 
 
+def _opens_eks_endpoint(value: Value) -> bool | None:
+    """public_access_cidrs that leave the public endpoint open: an internet CIDR, or an
+    empty list (the attribute is optional and computed, so ``[]`` gets the default
+    ``0.0.0.0/0``)."""
+    if isinstance(value, list) and not value:
+        return True
+    return _has_internet(value)
+
+
 # --------------------------------------------------------------------------- AWS
 
 
@@ -219,7 +228,7 @@ def _aws_eks(res: TfResource, module: Module, settings: Exposure) -> Findings:
     if raw_cidrs is None:
         open_cidrs: bool | None = True  # the provider default is ["0.0.0.0/0"]
     else:
-        open_cidrs = module.violates(raw_cidrs, _has_internet, res)
+        open_cidrs = module.violates(raw_cidrs, _opens_eks_endpoint, res)
     if open_cidrs is False:
         return
     if private is None:
@@ -236,8 +245,11 @@ def _aws_eks(res: TfResource, module: Module, settings: Exposure) -> Findings:
             path=(*vpc.path, "endpoint_public_access"),
         )
     else:
+        empty = ""
+        if module.resolve(raw_cidrs) == []:
+            empty = " (an empty list means the default, 0.0.0.0/0)"
         yield Violation(
-            f"vpc_config.public_access_cidrs = {shown(raw_cidrs, module)} opens the public "
+            f"vpc_config.public_access_cidrs = {shown(raw_cidrs, module)}{empty} opens the public "
             "Kubernetes API endpoint to the internet",
             path=(*vpc.path, "public_access_cidrs"),
         )

@@ -279,6 +279,10 @@ def _aws_reach(
     detail = f"[from_port={shown_from}, to_port={shown_to}]"
     if lo is None or hi is None:
         return [], unresolved("port", raw_from if lo is None else raw_to, module), detail
+    if lo == -1 and hi == -1:
+        # -1/-1 is the "all" port spelling (ICMP's all types); for tcp/udp it is not port 0:
+        # either EC2 refuses it or the rule opens every port, so judge the worst case.
+        return [ALL_PORTS], "", f"[from_port={lo}, to_port={hi}: all ports]"
     lo, hi = max(0, min(lo, hi)), min(65535, max(lo, hi))
     return [(lo, hi)], "", detail
 

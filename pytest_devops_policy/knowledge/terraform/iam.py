@@ -57,8 +57,18 @@ RESTRICTING_KEYS = frozenset(
         "aws:sourcearn",
         "aws:sourceaccount",
         "aws:sourceip",
+        # appended: the caller's VPC endpoint / source organisation, and the caller's id
+        "aws:vpceaccount",
+        "aws:vpceorgid",
+        "aws:vpceorgpaths",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:userid",
     }
 )
+# Operators whose values are patterns (``*``/``?`` match anything).
+_PATTERN_OPERATORS = frozenset({"stringlike", "arnequals", "arnlike"})
+_ARN_KEYS = frozenset({"aws:principalarn", "aws:sourcearn"})
 # "...IfExists" and ForAllValues pass when the key is absent, which it is for anonymous callers.
 _RESTRICTING_OPERATORS = frozenset(
     {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
@@ -258,10 +268,30 @@ def restricting(condition: Any) -> bool | None:
             texts = [known(v) for v in items]
             if any(t == "*" for t in texts):
                 continue
+            if op in _PATTERN_OPERATORS and any(
+                t is not None and not _pattern_pins(str(key).lower(), t) for t in texts
+            ):
+                continue
             if str(key).lower() == "aws:sourceip" and any(t and is_internet_cidr(t) for t in texts):
                 continue
             return True
     return False
+
+
+def _pattern_pins(key: str, pattern: str) -> bool:
+    """Does a Like/Arn pattern still pin an account, organisation or endpoint?
+    ``arn:aws:iam::*`` or ``arn:aws:iam::*:role/x`` match a caller in any account (anyone
+    can create that role), so they restrict nothing; ``arn:aws:sns:*:111122223333:*``
+    pins the account."""
+    if "*" not in pattern and "?" not in pattern:
+        return True
+    if key in _ARN_KEYS:
+        fields = pattern.split(":", 5)
+        if len(fields) < 5:
+            return False
+        account = fields[4]
+        return bool(account) and "*" not in account and "?" not in account
+    return any(c.isalnum() for c in pattern.replace("*", "").replace("?", ""))
 
 
 def public_policy(res: TfResource, module: Module, attr: str) -> Findings:
@@ -412,6 +442,8 @@ __all__ += [
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 _GITHUB_SUB = GITHUB_OIDC_HOST + ":sub"
+# GitHub Enterprise Cloud's unique issuer adds the enterprise slug: <host>/<slug>:sub.
+_GITHUB_SUB_KEY = re.compile(re.escape(GITHUB_OIDC_HOST) + r"(?:/[^:/]+)?:sub")
 # AWS managed policies: the severity attaching each one gets (by policy name).
 ADMIN_MANAGED_POLICIES: dict[str, Severity] = {
     "administratoraccess": Severity.HIGH,
@@ -727,7 +759,7 @@ def _github_sub(statement: dict[str, Any]) -> tuple[str | None, bool]:
         if not isinstance(clauses, dict):
             return None, True
         for key, value in clauses.items():
-            if str(key).lower() == _GITHUB_SUB:
+            if _GITHUB_SUB_KEY.fullmatch(str(key).lower()):
                 values.extend((op.startswith("stringlike"), v) for v in _as_list(value))
     if not values:
         return f"no {_GITHUB_SUB} condition: any repository on GitHub can assume the role", False

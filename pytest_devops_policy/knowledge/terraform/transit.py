@@ -88,22 +88,43 @@ def _parameter_setting(group: TfResource, name: str, module: Module) -> tuple[Va
     return None, unresolved
 
 
+def _family_engine(res: TfResource, module: Module) -> tuple[str, int | None] | None:
+    """Engine and major version from the family of the instance's own parameter group
+    (``postgres13``, ``mysql8.0``, ``mariadb10.6``): a replica or snapshot restore has no
+    ``engine``, but its parameter group must match the engine it runs."""
+    if res.get("parameter_group_name") is None:
+        return None
+    groups, _ = _parameter_groups(res, module)
+    for group in groups:
+        family = keyword(module.resolve(group.get("family")))
+        match = re.fullmatch(r"(postgres|mysql|mariadb)(\d+)?(?:\.\d+)*", family or "")
+        if match:
+            return match.group(1), int(match.group(2)) if match.group(2) else None
+    return None
+
+
 def _db_instance(res: TfResource, module: Module, azurerm: int | None) -> Findings:
     engine_raw = res.get("engine")
     engine = module.resolve(engine_raw)
+    version_raw = res.get("engine_version")
     if engine_raw is None:
-        return  # a replica or a snapshot restore: the engine comes from elsewhere
-    if not is_literal(engine):
-        yield unknown("engine", engine_raw, module)
-        return
-    kind = keyword(engine)
+        # a replica or a snapshot restore: the engine comes from elsewhere, unless the
+        # instance's parameter group says which engine it is for
+        found = _family_engine(res, module)
+        if found is None:
+            return
+        kind, major = found
+    else:
+        if not is_literal(engine):
+            yield unknown("engine", engine_raw, module)
+            return
+        kind = keyword(engine) or ""
+        # RDS for PostgreSQL 15 and later default to rds.force_ssl = 1. Without
+        # engine_version RDS creates the current default version, >= 15 since 2023.
+        major = 15 if version_raw is None else _major(module.resolve(version_raw))
     if kind not in _FORCE_SSL:
         return
     parameter = _FORCE_SSL[kind]
-    # RDS for PostgreSQL 15 and later default to rds.force_ssl = 1. Without engine_version
-    # RDS creates the current default version, which has been >= 15 since 2023.
-    version_raw = res.get("engine_version")
-    major = 15 if version_raw is None else _major(module.resolve(version_raw))
     default_on = kind == "postgres" and major is not None and major >= 15
     version_unknown = kind == "postgres" and major is None
     if res.get("parameter_group_name") is None:

@@ -97,6 +97,7 @@ def _applies(r: TfResource) -> bool:
         "checkov:CKV_AWS_289",
         "checkov:CKV_AWS_290",
         "checkov:CKV_AWS_358",
+        "checkov:CKV_AWS_393",
         "checkov:CKV_AWS_33",
         "checkov:CKV_GCP_117",
         "checkov:CKV_GCP_41",

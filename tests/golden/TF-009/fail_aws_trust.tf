@@ -102,3 +102,19 @@ resource "aws_iam_role" "github_any_repo" {
 }
 EOF
 }
+
+# The enterprise-issuer sub key is read like the plain one: an org-wide StringLike fails.
+resource "aws_iam_role" "github_enterprise_org_wide" {
+  name = "github-enterprise-org-wide"
+  assume_role_policy = jsonencode({ # expect: TF-009
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com/example-ent" }
+      Condition = {
+        StringLike = { "token.actions.githubusercontent.com/example-ent:sub" = "repo:*" }
+      }
+    }]
+  })
+}

@@ -207,3 +207,22 @@ resource "aws_iam_role_policy_attachment" "customer_managed" {
   role       = "app"
   policy_arn = aws_iam_policy.scoped.arn
 }
+
+# GitHub Enterprise Cloud with a unique issuer: the sub key carries the enterprise slug.
+resource "aws_iam_role" "github_enterprise_issuer" {
+  name = "github-enterprise-issuer"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com/example-ent" }
+      Condition = {
+        StringEquals = {
+          "token.actions.githubusercontent.com/example-ent:aud" = "sts.amazonaws.com"
+          "token.actions.githubusercontent.com/example-ent:sub" = "repo:example-org/deploy:environment:production"
+        }
+      }
+    }]
+  })
+}
