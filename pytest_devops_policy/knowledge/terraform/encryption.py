@@ -83,6 +83,8 @@ def db_storage_encrypted(res: TfResource, module: Module) -> bool | None:
     raw = res.get("storage_encrypted")
     if raw is None:
         return _cluster_encrypted_default(res, module)
+    if res.has("engine_mode") and _cluster_encrypted_default(res, module) is True:
+        return True  # Aurora Serverless v1 cannot be unencrypted, whatever the argument says
     return module.decide(raw, lambda v: to_bool(v, default=False), res)
 
 

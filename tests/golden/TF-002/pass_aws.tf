@@ -116,3 +116,11 @@ resource "aws_ebs_volume" "disabled" {
   availability_zone = "eu-west-1a"
   size              = 10
 }
+
+# Aurora Serverless v1 is always encrypted: storage_encrypted = false cannot turn it off.
+resource "aws_rds_cluster" "serverless_v1" {
+  cluster_identifier = "serverless-v1"
+  engine             = "aurora-mysql"
+  engine_mode        = "serverless"
+  storage_encrypted  = false
+}
