@@ -62,7 +62,7 @@ def _aws_db_instance(res: TfResource, module: Module, minimum: int) -> Findings:
 
 
 def _aws_cluster(res: TfResource, module: Module, minimum: int) -> Findings:
-    # Aurora and DocumentDB default to a single day of retention.
+    # Aurora, DocumentDB and Neptune default to a single day of retention.
     yield from _retention(res, "backup_retention_period", module, res, minimum, 1.0)
 
 
@@ -228,6 +228,7 @@ AUTOMATED_BACKUPS: dict[str, Callable[[TfResource, Module, int], Findings]] = {
     "aws_db_instance": _aws_db_instance,
     "aws_rds_cluster": _aws_cluster,
     "aws_docdb_cluster": _aws_cluster,
+    "aws_neptune_cluster": _aws_cluster,  # same argument and one-day default as Aurora
     "aws_dynamodb_table": _aws_dynamodb,
     "aws_elasticache_replication_group": _aws_elasticache,
     "aws_efs_file_system": _aws_efs,

@@ -92,3 +92,9 @@ resource "aws_db_instance" "disabled" {
   engine         = "mysql"
   instance_class = "db.t4g.micro"
 }
+
+resource "aws_neptune_cluster" "graph_ok" {
+  cluster_identifier      = "graph-ok"
+  engine                  = "neptune"
+  backup_retention_period = 7
+}
