@@ -7,7 +7,8 @@
   ``allServices`` turns on ``ADMIN_READ``, ``DATA_READ`` and ``DATA_WRITE``, with
   no exempted members. A project this module creates needs one.
 * Azure: Key Vault ``AuditEvent`` and AKS ``kube-audit`` logs go nowhere without a
-  diagnostic setting; SQL servers need an auditing policy keeping logs >= 90 days.
+  diagnostic setting; SQL servers (and the deprecated azurerm_sql_server) need an
+  auditing policy keeping logs >= 90 days.
 """
 
 from __future__ import annotations
@@ -300,5 +301,6 @@ AUDIT: dict[str, Callable[[TfResource, Module], Findings]] = {
     "azurerm_key_vault": _key_vault,
     "azurerm_kubernetes_cluster": _aks,
     "azurerm_mssql_server": _sql_server_inline,
+    "azurerm_sql_server": _sql_server_inline,  # deprecated (azurerm < 4): same auditing
     "azurerm_mssql_server_extended_auditing_policy": _sql_policy,
 }

@@ -3,7 +3,8 @@
 How each service keeps backups, and what it does when the configuration is
 silent: RDS instances get 0-1 day depending on engine and creation path,
 Aurora/DocumentDB 1 day, ElastiCache no snapshots, Cloud SQL 7 retained backups
-once enabled, Azure flexible servers and SQL databases 7 days. DynamoDB needs
+once enabled, Azure PostgreSQL/MySQL servers (flexible and single) and SQL databases
+7 days (read replicas, create_mode = "Replica", have none of their own). DynamoDB needs
 point-in-time recovery; EFS needs a backup policy or an AWS Backup selection
 (``selection_covers``); Azure VMs need a protected-VM item.
 
@@ -16,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pytest_devops_policy.api import Severity, Unknown, Violation
-from pytest_devops_policy.formats.terraform.model import Block, hcl, is_literal
+from pytest_devops_policy.formats.terraform.model import Block, Value, hcl, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
-from pytest_devops_policy.knowledge.terraform.module import Findings, Module, unknown
+from pytest_devops_policy.knowledge.terraform.module import Findings, Module, unknown, unresolved
 from pytest_devops_policy.knowledge.terraform.requirements import at_least, required_true
 from pytest_devops_policy.knowledge.terraform.values import is_true
 
@@ -186,7 +187,7 @@ def _gcp_log_recovery(res: TfResource, backup: Block, module: Module) -> Finding
 # --------------------------------------------------------------------------- Azure
 
 
-def _azure_flexible(res: TfResource, module: Module, minimum: int) -> Findings:
+def _azure_server_backups(res: TfResource, module: Module, minimum: int) -> Findings:
     yield from _retention(res, "backup_retention_days", module, res, minimum, 7.0)
     yield from required_true(
         res,
@@ -196,6 +197,30 @@ def _azure_flexible(res: TfResource, module: Module, minimum: int) -> Findings:
         "backups are lost with the region",
         severity=Severity.MEDIUM,
     )
+
+
+def _azure_flexible(res: TfResource, module: Module, minimum: int) -> Findings:
+    """PostgreSQL/MySQL servers, flexible and single-server (the deprecated
+    azurerm_postgresql_server / azurerm_mysql_server take the same two arguments, with
+    the same defaults). A read replica (create_mode = "Replica") has no backups of its
+    own: its data is backed up on the source server."""
+    raw = res.get("create_mode")
+    replica = module.decide(raw, _is_replica_mode, res) if raw is not None else False
+    if replica is True:
+        return
+    found = list(_azure_server_backups(res, module, minimum))
+    if replica is None and any(isinstance(f, Violation) for f in found):
+        first = next(f for f in found if isinstance(f, Violation))
+        yield Unknown(
+            f"as a primary: {first.message}; but a read replica (exempt) if "
+            f'{unresolved("create_mode", raw, module)} is "Replica"'
+        )
+        return
+    yield from found
+
+
+def _is_replica_mode(value: Value) -> bool | None:
+    return value.strip().lower() == "replica" if isinstance(value, str) else None
 
 
 def _azure_mssql_database(res: TfResource, module: Module, minimum: int) -> Findings:
@@ -235,6 +260,8 @@ AUTOMATED_BACKUPS: dict[str, Callable[[TfResource, Module, int], Findings]] = {
     "google_sql_database_instance": _gcp_sql,
     "azurerm_postgresql_flexible_server": _azure_flexible,
     "azurerm_mysql_flexible_server": _azure_flexible,
+    "azurerm_postgresql_server": _azure_flexible,
+    "azurerm_mysql_server": _azure_flexible,
     "azurerm_mssql_database": _azure_mssql_database,
     **{vm_type: _azure_vm for vm_type in AZURE_VM_TYPES},
 }

@@ -10,7 +10,8 @@ internet, per provider, and the provider defaults behind each setting:
   network of ``0.0.0.0/0``, instances with an ``access_config`` (an external IP),
   GKE without private nodes or master authorized networks;
 * Azure: ``public_network_access_enabled`` (defaults to true) on SQL, flexible
-  servers (a ``delegated_subnet_id`` makes them VNet-only) and Cosmos DB, server
+  servers (a ``delegated_subnet_id`` makes them VNet-only), the deprecated
+  PostgreSQL/MySQL/MariaDB single servers and Cosmos DB, server
   firewall rules spanning every address (or ``0.0.0.0``: "allow Azure services"),
   AKS without authorized IP ranges or a private cluster.
 
@@ -447,6 +448,10 @@ PUBLIC_EXPOSURE: dict[str, Check] = {
     "azurerm_mssql_server": _azure_server,
     "azurerm_postgresql_flexible_server": _azure_server,
     "azurerm_mysql_flexible_server": _azure_server,
+    # The deprecated single servers (same argument, same default true).
+    "azurerm_postgresql_server": _azure_server,
+    "azurerm_mysql_server": _azure_server,
+    "azurerm_mariadb_server": _azure_server,
     "azurerm_cosmosdb_account": _azure_server,
     "azurerm_kubernetes_cluster": _azure_aks,
     **{t: _azure_firewall_rule for t in AZURE_FIREWALL_RULE_TYPES},

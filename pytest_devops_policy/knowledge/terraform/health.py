@@ -397,6 +397,7 @@ HEALTH_CHECKS: dict[str, Callable[[TfResource, Module], Findings]] = {
     "azurerm_application_gateway": _application_gateway,
     "azurerm_linux_web_app": _web_app,
     "azurerm_windows_web_app": _web_app,
+    "azurerm_app_service": _web_app,  # deprecated (azurerm < 4): same site_config
     "azurerm_container_app": _container_app,
 }
 

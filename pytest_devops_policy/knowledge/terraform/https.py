@@ -5,7 +5,8 @@ AWS load balancer listeners (HTTP must redirect to HTTPS; HTTPS/TLS needs a
 TLS >= 1.2 ``ssl_policy``), CloudFront distributions (viewer protocol, minimum
 protocol version, custom origin protocol), API Gateway custom domains; GCP
 target proxies (HTTP through a redirecting URL map, HTTPS with a TLS >= 1.2
-SSL policy); Azure App Service apps (https_only, minimum TLS, FTPS) and
+SSL policy; an SSL policy no proxy of the module uses is judged on its own);
+Azure App Service apps (https_only, minimum TLS, FTPS) and
 Application Gateway HTTP listeners (redirected to an HTTPS listener).
 
 ``ENDPOINTS`` maps each resource type to its check.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation
 from pytest_devops_policy.formats.terraform.model import Block, Value, hcl, is_literal
@@ -330,21 +331,53 @@ def _gcp_https_proxy(res: TfResource, module: Module) -> Findings:
         )
         return
     for ssl in policies:
-        for attr, fine, why in (
-            ("min_tls_version", one_of(("tls_1_2", "tls_1_3")), "TLS_1_0 by default"),
-            ("profile", one_of(("modern", "restricted")), "COMPATIBLE by default"),
-        ):
-            raw = ssl.get(attr)
-            verdict = module.decide(raw, fine, ssl)
+        for attr, raw, verdict, value in _weak_ssl_policy(ssl, module):
             if verdict is None:
                 yield unknown(f"{ssl.address}.{attr}", raw, module)
-            elif verdict is False:
-                value = "not set (" + why + ")" if raw is None else f"= {shown(raw, module)}"
+            else:
                 yield Violation(
                     f"ssl_policy {ssl.address}: {attr} {value}; use min_tls_version = "
                     '"TLS_1_2" and profile MODERN or RESTRICTED',
                     path=("ssl_policy",),
                 )
+
+
+_HTTPS_PROXIES = ("google_compute_target_https_proxy", "google_compute_region_target_https_proxy")
+
+
+def _weak_ssl_policy(
+    ssl: TfResource, module: Module
+) -> Iterator[tuple[str, Value, bool | None, str]]:
+    """(attribute, raw value, None when it does not resolve / False when too weak, shown
+    value) for each setting of an SSL policy that is not surely TLS >= 1.2 and MODERN or
+    RESTRICTED."""
+    for attr, fine, why in (
+        ("min_tls_version", one_of(("tls_1_2", "tls_1_3")), "TLS_1_0 by default"),
+        ("profile", one_of(("modern", "restricted")), "COMPATIBLE by default"),
+    ):
+        raw = ssl.get(attr)
+        verdict = module.decide(raw, fine, ssl)
+        if verdict is not True:
+            value = "not set (" + why + ")" if raw is None else f"= {shown(raw, module)}"
+            yield attr, raw, verdict, value
+
+
+def _gcp_ssl_policy(res: TfResource, module: Module) -> Findings:
+    """An SSL policy no HTTPS proxy of this module uses (it is attached elsewhere, by
+    name or self_link): judged on its own; an attached one is judged on its proxy."""
+    for proxy in module.by_type(*_HTTPS_PROXIES):
+        if not proxy.disabled and res in _target(proxy, "ssl_policy", _SSL_POLICIES, module)[0]:
+            return
+    for attr, raw, verdict, value in _weak_ssl_policy(res, module):
+        if verdict is None:
+            yield unknown(attr, raw, module)
+        else:
+            yield Violation(
+                f"{attr} {value}: load balancers using this SSL policy accept TLS below 1.2 "
+                'or weak ciphers; use min_tls_version = "TLS_1_2" and profile MODERN or '
+                "RESTRICTED",
+                path=(attr,),
+            )
 
 
 # --------------------------------------------------------------------------- Azure
@@ -478,6 +511,8 @@ ENDPOINTS: dict[str, Callable[[TfResource, Module], Findings]] = {
     "google_compute_region_target_http_proxy": _gcp_http_proxy,
     "google_compute_target_https_proxy": _gcp_https_proxy,
     "google_compute_region_target_https_proxy": _gcp_https_proxy,
+    "google_compute_ssl_policy": _gcp_ssl_policy,
+    "google_compute_region_ssl_policy": _gcp_ssl_policy,
     "azurerm_linux_web_app": _azure_app("Disabled"),
     "azurerm_windows_web_app": _azure_app("Disabled"),
     "azurerm_linux_function_app": _azure_app("Disabled"),

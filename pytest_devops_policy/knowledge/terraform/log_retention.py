@@ -3,7 +3,8 @@
 CloudWatch log groups keep events forever unless ``retention_in_days`` is set (0
 also means forever: unbounded cost, and logs outlive any data-retention
 promise); Cloud Logging buckets default to 30 days; Log Analytics workspaces to
-30 days; NSG flow logs keep what their ``retention_policy`` says.
+30 days; NSG flow logs and activity log profiles (``azurerm_monitor_log_profile``)
+keep what their ``retention_policy`` says (enabled, and days >= the minimum).
 
 ``LOG_RETENTION`` maps each resource type to its check, given the minimum number
 of days (``tf.min_log_retention_days``).
@@ -55,16 +56,22 @@ def _log_analytics(res: TfResource, module: Module, minimum: int) -> Findings:
     yield from at_least(res, "retention_in_days", module, res, minimum, 30.0)
 
 
-def _flow_log(res: TfResource, module: Module, minimum: int) -> Findings:
-    policy = module.first(res, "retention_policy")
-    if policy is None:
-        yield Violation(
-            f"retention_policy is not set; keep flow logs at least {minimum} days",
-            path=("retention_policy",),
-        )
-        return
-    yield from required_true(policy, "enabled", module, res, "no retention is applied")
-    yield from at_least(policy, "days", module, res, minimum, None, "no retention is applied")
+def _retention_policy(what: str) -> Callable[[TfResource, Module, int], Findings]:
+    def check(res: TfResource, module: Module, minimum: int) -> Findings:
+        policy = module.first(res, "retention_policy")
+        if policy is None:
+            yield Violation(
+                f"retention_policy is not set; keep {what} at least {minimum} days",
+                path=("retention_policy",),
+            )
+            return
+        yield from required_true(policy, "enabled", module, res, "no retention is applied")
+        yield from at_least(policy, "days", module, res, minimum, None, "no retention is applied")
+
+    return check
+
+
+_flow_log = _retention_policy("flow logs")
 
 
 LOG_RETENTION: dict[str, Callable[[TfResource, Module, int], Findings]] = {
@@ -75,4 +82,6 @@ LOG_RETENTION: dict[str, Callable[[TfResource, Module, int], Findings]] = {
     "google_logging_billing_account_bucket_config": _gcp_bucket,
     "azurerm_log_analytics_workspace": _log_analytics,
     "azurerm_network_watcher_flow_log": _flow_log,
+    # The activity log export of azurerm < 4 (log profiles are retired): same block.
+    "azurerm_monitor_log_profile": _retention_policy("the activity log"),
 }

@@ -4,8 +4,8 @@ Per service: RDS enhanced monitoring or Performance Insights, ECS Container
 Insights (per cluster, or the account default ``aws_ecs_account_setting_default``),
 load balancer access logs, EC2 detailed monitoring, Lambda X-Ray tracing, GKE
 logging and monitoring (on by default; ``"none"`` or an empty component list
-turns them off), AKS Container Insights (``oms_agent``) or managed Prometheus
-(``monitor_metrics``).
+turns them off), AKS Container Insights (``oms_agent``; azurerm v2
+``addon_profile.oms_agent.enabled``) or managed Prometheus (``monitor_metrics``).
 
 Alerting: a module that defines a service must define at least one alert
 (``ALERT_TYPES``), unless alerting is managed elsewhere (``tf.monitoring_external``).
@@ -244,6 +244,30 @@ def _gke(res: TfResource, module: Module) -> Findings:
 
 def _aks(res: TfResource, module: Module) -> Findings:
     if module.blocks(res, "oms_agent") or module.blocks(res, "monitor_metrics"):
+        return
+    # azurerm v2: addon_profile { oms_agent { enabled = true, ... } } (removed in v3).
+    legacy = [a for p in module.blocks(res, "addon_profile") for a in module.blocks(p, "oms_agent")]
+    for agent in legacy:
+        raw = agent.get("enabled")
+        verdict = module.decide(raw, is_true, res)
+        if verdict is True:
+            return
+        if verdict is None:
+            yield unknown(dotted((*agent.path, "enabled")), raw, module)
+            return
+    if legacy:
+        agent = legacy[0]
+        path = (*agent.path, "enabled")
+        now = (
+            "is not set"
+            if agent.get("enabled") is None
+            else f"= {shown(agent.get('enabled'), module)}"
+        )
+        yield Violation(
+            f"{dotted(path)} {now}: Container Insights is off, and monitor_metrics (managed "
+            "Prometheus) is not configured: no node, pod or control-plane metrics",
+            path=path if agent.get("enabled") is not None else agent.path,
+        )
         return
     yield Violation(
         "neither oms_agent (Container Insights) nor monitor_metrics (managed Prometheus) is "
