@@ -51,11 +51,14 @@ def nested(owner: Block | TfResource, name: str, resolve: Resolve | None = None)
 
 
 def _attribute_list(block: Block, name: str, resolve: Resolve | None, offset: int) -> list[Block]:
-    """``name = [{...}, ...]``: each object as a ``name`` block at the attribute's position."""
+    """``name = [{...}, ...]`` (or a single ``name = {...}``): each object as a ``name``
+    block at the attribute's position."""
     attr = block.attr(name)
     if attr is None:
         return []
     value = resolve(attr.value) if resolve is not None else attr.value
+    if isinstance(value, dict):
+        value = [value]  # name = { ... }: one block (attributes-as-blocks syntax)
     if not isinstance(value, list):
         return []
     out: list[Block] = []

@@ -61,3 +61,11 @@ resource "aws_s3_bucket_versioning" "external" {
     status = var.versioning_status # expect: TF-018
   }
 }
+
+# Attribute syntax for the block is read like the block.
+resource "aws_s3_bucket" "attr_versioning_off" {
+  bucket = "attr-versioning-off"
+  versioning = { # expect: TF-018
+    enabled = false
+  }
+}

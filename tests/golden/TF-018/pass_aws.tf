@@ -53,3 +53,11 @@ resource "aws_s3_bucket" "disabled" {
   count  = 0
   bucket = "acme-tf018-disabled"
 }
+
+resource "aws_s3_bucket" "attr_versioning_on" {
+  bucket = "attr-versioning-on"
+  versioning = {
+    enabled    = true
+    mfa_delete = true
+  }
+}
