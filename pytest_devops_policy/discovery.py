@@ -119,6 +119,18 @@ def is_dockerfile_name(name: str) -> bool:
     return low.rsplit(".", 1)[1] not in _NOT_DOCKERFILE_EXTENSIONS
 
 
+def is_secrets_candidate(path: PurePath) -> bool:
+    """A file the default ``secrets.include`` names (``.env``, ``*.pem``, config files):
+    read for secrets only. The run's own ``secrets.include`` adds files (``Kind.claims``)
+    and the format drops those it no longer names."""
+    from pytest_devops_policy.formats.secrets import LOCKFILES, included
+    from pytest_devops_policy.options.secrets import DEFAULT_INCLUDE
+
+    if path.name.lower() in LOCKFILES:
+        return False  # integrity hashes, not credentials
+    return included(str(path), DEFAULT_INCLUDE)
+
+
 def is_dockerfile_path(path: PurePath) -> bool:
     return is_dockerfile_name(path.name)
 

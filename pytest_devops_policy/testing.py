@@ -41,6 +41,7 @@ from typing import Any
 from pytest_devops_policy import kinds, tomlfile
 from pytest_devops_policy.api import Policy, get_policy
 from pytest_devops_policy.context import Context, ParseCache
+from pytest_devops_policy.engine.analysis import SECRETS_SUBJECT, with_secrets_subject
 from pytest_devops_policy.engine.evaluate import evaluate
 from pytest_devops_policy.model import ParseError
 from pytest_devops_policy.options import Options
@@ -183,6 +184,8 @@ def actual(
         raise AssertionError(f"{path}:{parsed.line}:{parsed.col}: {parsed.message}")
     context = Context(options, cache)
     parsed = kinds.by_name(meta.kind).format.adjust(parsed, context)
+    # Every file gets its secrets subject when a SECRET policy is asked for, as in a run.
+    parsed = with_secrets_subject(parsed, meta.subject == SECRETS_SUBJECT, context)
     if parsed.skip_reason:
         return GoldenResult(frozenset(), frozenset())
     return _run(meta, parsed.subjects, context)

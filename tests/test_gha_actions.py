@@ -22,7 +22,7 @@ from pytest_devops_policy.indexes.workflows import build_index, dependencies, re
 from pytest_devops_policy.model import Source
 from pytest_devops_policy.options import Options
 
-RUN = ("--devops-policy-only", "-p", "no:cacheprovider")
+RUN = ("--devops-policy-only", "-p", "no:cacheprovider", "--devops-policy-ignore=SECRET")
 
 COMPOSITE = """\
 name: Setup

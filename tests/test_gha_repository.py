@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import parse_junit
 
-ONLY = ("--devops-policy-only", "-p", "no:cacheprovider")
+ONLY = ("--devops-policy-only", "--devops-policy-ignore=SECRET", "-p", "no:cacheprovider")
 POLICY_ITEMS = "--devops-policy-items=policy"
 RESOURCE_ITEMS = "--devops-policy-items=resource"
 REPO_IDS = [f".github::repository::{pid}" for pid in ("GHA-015", "GHA-023", "GHA-027")]
@@ -203,7 +203,9 @@ def test_ignored_paths_are_not_ecosystems(pytester: pytest.Pytester) -> None:
 
 
 def _cached_run(pytester: pytest.Pytester, *args: str) -> dict[str, int]:
-    result = pytester.runpytest("--devops-policy-only", POLICY_ITEMS, *args)
+    result = pytester.runpytest(
+        "--devops-policy-only", "--devops-policy-ignore=SECRET", POLICY_ITEMS, *args
+    )
     return {k: v for k, v in result.parseoutcomes().items() if k in ("passed", "failed")}
 
 
@@ -410,6 +412,12 @@ def test_a_linter_in_a_local_composite_action_counts_and_is_followed(
     assert _cached_run(pytester, "-k", "GHA-023") == {"failed": 1}
     # A test data repository inside this one is no repository GitHub runs: no items.
     _repo(pytester.path / "tests" / "testdata" / "repo")
-    result = pytester.runpytest("--devops-policy-only", POLICY_ITEMS, "--collect-only", "-q")
+    result = pytester.runpytest(
+        "--devops-policy-only",
+        "--devops-policy-ignore=SECRET",
+        POLICY_ITEMS,
+        "--collect-only",
+        "-q",
+    )
     repos = [line for line in result.outlines if "::repository::" in line]
     assert repos and not [line for line in repos if "testdata" in line]

@@ -71,7 +71,7 @@ def _fake_helm(bindir: Path, output: str, status: int = 0) -> None:
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
 
 
-RUN = ("--devops-policy-only", "-p", "no:cacheprovider", "-rs")
+RUN = ("--devops-policy-only", "-p", "no:cacheprovider", "-rs", "--devops-policy-ignore=SECRET")
 RENDER = ("--devops-policy-helm-render",)
 
 

@@ -18,7 +18,13 @@ PEER_REF = re.compile(r"^[a-z][a-z-]*:\S+$")
 
 def test_builtins_are_found() -> None:
     assert len(builtin_policies()) >= 16
-    assert set(KIND_PACKAGES) == {"dockerfile", "kubernetes", "github_actions", "terraform"}
+    assert set(KIND_PACKAGES) == {
+        "dockerfile",
+        "kubernetes",
+        "github_actions",
+        "terraform",
+        "secrets",
+    }
 
 
 def test_ids_and_names_are_unique() -> None:

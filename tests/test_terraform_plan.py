@@ -28,7 +28,14 @@ from pytest_devops_policy.model import ParseError, Source
 
 AWS = "registry.terraform.io/hashicorp/aws"
 PASSWORD = "Tr0ub4dor-and-3-horses-STAPLE"
-RUN = ("--devops-policy-only", "-p", "no:cacheprovider", "--devops-policy-items=policy", "-rA")
+RUN = (
+    "--devops-policy-only",
+    "-p",
+    "no:cacheprovider",
+    "--devops-policy-items=policy",
+    "-rA",
+    "--devops-policy-ignore=SECRET",
+)
 
 
 # --------------------------------------------------------------------------- building plans
@@ -185,7 +192,8 @@ def test_recognised_by_content(tmp_path: Path) -> None:
     assert kinds.classify(PurePath(tmp_path / "x.json")) is terraform
     assert kinds.classify(PurePath(tmp_path / "sorted.json")) is terraform
     assert kinds.classify(PurePath(tmp_path / "deploy.json")) is kinds.by_name("kubernetes")
-    assert kinds.classify(PurePath(tmp_path / "package.json")) is None
+    # (read for secrets only, as any JSON file)
+    assert kinds.classify(PurePath(tmp_path / "package.json")) is kinds.by_name("secrets")
     assert kinds.classify(PurePath(tmp_path / "state.json")) is not terraform
     assert not discovery.is_terraform_plan_path(PurePath(tmp_path / ".terraform/plan.json"))
     assert not discovery.is_terraform_plan_path(PurePath(tmp_path / "main.tf.json"))
@@ -413,7 +421,9 @@ def test_malformed_plan_is_one_parse_error(pytester: pytest.Pytester) -> None:
     assert broken != text
     (pytester.path / "plan.json").write_text(broken)
     line = next(n for n, t in enumerate(broken.splitlines(), 1) if '"engine": "postgres"' in t)
-    result = pytester.runpytest("--devops-policy-only", "-p", "no:cacheprovider", "-rA")
+    result = pytester.runpytest(
+        "--devops-policy-only", "-p", "no:cacheprovider", "-rA", "--devops-policy-ignore=SECRET"
+    )
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [

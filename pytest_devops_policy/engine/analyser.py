@@ -16,12 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_devops_policy.context import Context, ParseCache
-from pytest_devops_policy.engine.analysis import FileResult, analyse, with_secrets
+from pytest_devops_policy.engine.analysis import (
+    SECRETS_SUBJECT,
+    FileResult,
+    analyse,
+    with_secrets,
+    with_secrets_subject,
+)
 from pytest_devops_policy.engine.budget import Budget, BudgetExceeded
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.engine.resultcache import ResultCache, settings_key, user_key
 from pytest_devops_policy.kinds import Format
-from pytest_devops_policy.model import ParseError
+from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.options import Options, TfOptions
 
 __all__ = ["SHARD_TIMEOUT", "Analyser", "Shard"]
@@ -178,8 +184,18 @@ class Analyser:
                 parsed = self.cache.parse_with(path, fmt, text)
                 if isinstance(parsed, ParseError):
                     error = (parsed.message, parsed.line, parsed.col)
-                    return FileResult(kind, parse_error=error)
-                return analyse(fmt.adjust(parsed, self.context), policies, self.context)
+                    result = FileResult(kind, parse_error=error)
+                    # A file that does not parse is still read for secrets.
+                    source = Source(path, self.cache.relpath(path), text)
+                    scanned = with_secrets_subject(
+                        ParsedFile(source, kind, []), _secrets_wanted(policies), self.context
+                    )
+                    if scanned.subjects:
+                        result.resources = analyse(scanned, policies, self.context).resources
+                    return result
+                adjusted = fmt.adjust(parsed, self.context)
+                scanned = with_secrets_subject(adjusted, _secrets_wanted(policies), self.context)
+                return analyse(scanned, policies, self.context)
         except BudgetExceeded as exc:
             self.cache.release(path, fmt)
             return FileResult(kind, internal_error=str(exc))
@@ -219,6 +235,10 @@ class Analyser:
             return [str(p) for p in fmt.dependencies(path, self.context)]
         except Exception:  # a broken reader must not break collection: analyse, uncached
             return None
+
+
+def _secrets_wanted(policies: PolicySet) -> bool:
+    return bool(policies.for_subject(SECRETS_SUBJECT))
 
 
 def _short_traceback(exc: BaseException) -> str:

@@ -79,6 +79,37 @@ def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
     return Outcome(policy.id, finding.violations, finding.unknowns, detail=detail)
 
 
+SECRETS_SUBJECT = "secrets_file"
+
+
+def with_secrets_subject(parsed: ParsedFile, wanted: bool, context: Context) -> ParsedFile:
+    """The parsed file plus its secrets subject (``formats.secrets.SecretsFile``) when SECRET
+    policies are selected and the file is read for secrets (catalog §6.1): every collected
+    file of any kind, and a candidate its kind did not recognise (app-config YAML) when
+    ``secrets.include`` names it. Such a file then counts as a secrets file. ``wanted``: a
+    SECRET policy is selected."""
+    if not wanted or parsed.skip_reason:
+        return parsed
+    from dataclasses import replace
+
+    from pytest_devops_policy.formats.secrets import SecretsFile, in_scope, included
+    from pytest_devops_policy.options import SecretsOptions
+
+    options = context.options(SecretsOptions)
+    source = parsed.source
+    if not parsed.recognised and not included(source.relpath, options.include):
+        return parsed
+    size = len(source.text.encode("utf-8", "surrogatepass"))
+    if in_scope(
+        source.relpath, source.text[:8192].encode("utf-8", "replace"), size, options.max_bytes
+    ):
+        return parsed
+    subject = SecretsFile(source, options.entropy)
+    if not parsed.recognised:
+        return replace(parsed, kind="secrets", subjects=[subject], recognised=True)
+    return replace(parsed, subjects=[*parsed.subjects, subject])
+
+
 def analyse(parsed: ParsedFile, policies: PolicySet, context: Context) -> FileResult:
     """Every resource of a parsed file with the outcome of each policy that applies."""
     skip = parsed.skip_reason

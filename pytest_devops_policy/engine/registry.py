@@ -33,6 +33,12 @@ class PolicySet:
     def kinds(self) -> set[str]:
         return {p.kind for p in self.policies}
 
+    def reads(self, kind: str) -> bool:
+        """Are a ``kind`` file's contents needed: its own policies are selected, or the
+        SECRET policies, which read every collected file (catalog §6.1)."""
+        chosen = self.kinds()
+        return kind in chosen or "secrets" in chosen
+
 
 def build_policy_set(
     hook_results: Iterable[Iterable[object] | None], settings: Selection

@@ -15,6 +15,7 @@ Formats load lazily (``load_format``): a plain ``pytest`` run imports no parser.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -154,6 +155,13 @@ def _terraform() -> Format:
 
 
 @cache
+def _secrets() -> Format:
+    from pytest_devops_policy.kinds.secrets import FORMAT
+
+    return FORMAT
+
+
+@cache
 def _option_classes() -> Mapping[str, type[KindOptions]]:
     """Each kind's options dataclass, loaded on first use: a plain pytest run declares
     markers from this table without building any option dataclass."""
@@ -195,6 +203,27 @@ COMPOSITE_ACTION_POLICIES: frozenset[str] = frozenset(
 # provider needs a trail somewhere in the repository) hangs on the terraform block, as
 # TF-027's does.
 TF_BLOCK_POLICIES: frozenset[str] = frozenset({"TF-011", "TF-022"})
+
+
+def _secrets_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
+    """``secrets.include``: files read only for secrets (catalog §6.1)."""
+    from pytest_devops_policy.formats.secrets import included
+
+    from pytest_devops_policy.options.secrets import DEFAULT_INCLUDE
+
+    globs: tuple[str, ...] = getattr(options, "include", ())
+    if not globs or globs == DEFAULT_INCLUDE:
+        return None  # the default globs are the kind's path rule (recognise)
+    root = os.path.abspath(rootdir)
+
+    def matches(path: PurePath) -> bool:
+        try:
+            rel = os.path.relpath(os.path.abspath(str(path)), root)
+        except ValueError:
+            return False
+        return not rel.startswith("..") and included(rel, globs)
+
+    return matches
 
 
 def _gha_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
@@ -307,6 +336,16 @@ KINDS: Sequence[Kind] = (
         title="Secrets",
         marker="secrets",
         marker_help="secret scanning",
+        # Every collected file of any kind gets a secrets subject too (the engine adds it);
+        # this kind collects the other files secrets.include names (.env, *.pem, configs).
+        subjects=(SubjectSpec("secrets_file", "<file>::secrets::{id}"),),
+        package="secrets",
+        recognise=discovery.is_secrets_candidate,
+        load_format=_secrets,
+        claims=_secrets_claims,
+        fence="ini",
+        example_file="app.env",
+        waiver_path="config/legacy.env",
     ),
     Kind(
         name="host",

@@ -7,17 +7,12 @@ from typing import ClassVar
 
 from pytest_devops_policy.options.spec import KindOptions
 
-__all__ = ["GitLabOptions", "HostOptions", "SecretsOptions"]
+__all__ = ["GitLabOptions", "HostOptions"]
 
 
 @dataclass(frozen=True)
 class GitLabOptions(KindOptions):
     TABLE: ClassVar[str] = "gl"
-
-
-@dataclass(frozen=True)
-class SecretsOptions(KindOptions):
-    TABLE: ClassVar[str] = "secrets"
 
 
 @dataclass(frozen=True)

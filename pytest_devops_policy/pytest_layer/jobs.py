@@ -112,7 +112,10 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
         selected = build_policy_set(
             hook.pytest_devops_policy_add_policies(config=config), state.settings
         ).kinds()
-        formats = list({k: kinds.by_name(k).format for _, k in files if k in selected}.values())
+        reads_all = "secrets" in selected  # the SECRET policies read every collected file
+        formats = list(
+            {k: kinds.by_name(k).format for _, k in files if k in selected or reads_all}.values()
+        )
     except Exception:  # reported where the files are collected
         return None
     analyser.results.poll()  # read the pack once, here: children inherit it
@@ -179,7 +182,7 @@ def _publish(
     files it turns into notes (too big, binary, UTF-16, Helm templates) are left to it
     (None). True: analysed here; False: already analysed."""
     policies = state.policies_at(path, session.gethookproxy(path))
-    if kind_name not in policies.kinds():
+    if not policies.reads(kind_name):
         return None
     if kind_name == "kubernetes" and state.charts.is_template(path):
         return None

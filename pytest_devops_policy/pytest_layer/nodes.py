@@ -22,6 +22,7 @@ from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.analysis import FileResult, Outcome
 from pytest_devops_policy.engine.registry import PolicySet
+from pytest_devops_policy.formats.secrets import LABEL as SECRETS_LABEL
 from pytest_devops_policy.masking import Redactor, escape_controls
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
@@ -319,8 +320,8 @@ class PolicyFile(_FileBase):
         path = str(self.path)
         relpath = state.analyser.relpath(path)
         policies = state.policies_for(self)
-        if not policies.kinds() & {self.kind}:
-            return  # nothing selected for this kind: do not even read the file
+        if not policies.reads(self.kind):
+            return  # nothing selected reads this kind: do not even read the file
         data = read_artifact(path, relpath, self.kind, state.settings.max_file_size)
         if isinstance(data, str):
             yield self._note(data)
@@ -356,7 +357,7 @@ class PolicyFile(_FileBase):
             return  # not this kind's file after all (YAML that is app config): not counted
         redactor = Redactor(result.secrets)
         state.scan.add(
-            self.kind,
+            result.kind or self.kind,  # app-config YAML read only for secrets: "secrets"
             relpath,
             judged=bool(result.parse_error or result.skip_reason)
             or any(r.outcomes for r in result.resources),
@@ -371,7 +372,8 @@ class PolicyFile(_FileBase):
                 error=ParseError(message, line, col),
                 redactor=redactor,
             )
-            return
+            if not result.resources:
+                return  # (a file that does not parse is still read for secrets)
         if result.skip_reason:
             yield self._note(f"{relpath}: {result.skip_reason}", redactor=redactor)
             return
@@ -438,9 +440,11 @@ class PolicyFile(_FileBase):
             valid = [w for w in annotations if w.valid] + list(extra_waivers)
             scope = ResourceScope(resource, file_text, file_waivers, valid, redactor)
             name = escape_controls(resource.name, newlines=False)
+            # A file's secrets node is of the secrets kind, whatever the file's kind.
+            kind = "secrets" if resource.label == SECRETS_LABEL else self.kind
             if state.settings.items == "resource":
                 yield ResourceItem.from_parent(
-                    self, name=name, scope=scope, policies=by_id, kind=self.kind
+                    self, name=name, scope=scope, policies=by_id, kind=kind
                 )
             else:
                 yield ResourceNode.from_parent(self, name=name, scope=scope, policies=by_id)

@@ -21,7 +21,7 @@ from pytest_devops_policy.knowledge.secrets.names import (
 )
 from pytest_devops_policy.knowledge.secrets.values import _DETECTORS, detect_secrets
 
-__all__ = ["assigned_secrets", "text_secrets"]
+__all__ = ["MULTILINE_MARKERS", "assigned_secrets", "candidate_lines", "text_secrets"]
 
 # An HTTP credential in a header, whatever its shape: ``Authorization: Bearer <x>``,
 # ``Authorization: token <x>``, ``Bearer <x>`` on its own (curl -H, wget --header).
@@ -73,7 +73,7 @@ NEEDLES: dict[str, tuple[str, ...]] = {
     "password in URL": (),  # _URL_PASSWORD below
 }
 _URL_PASSWORD = re.compile(r"://[^/\s:@]*:[^/\s@]+@")
-_MULTILINE = ("PRIVATE KEY", "PuTTY-User-Key-File-")
+MULTILINE_MARKERS = ("PRIVATE KEY", "PuTTY-User-Key-File-")  # a secret that spans lines
 
 
 def _needles() -> tuple[str, ...]:
@@ -86,7 +86,7 @@ def _needles() -> tuple[str, ...]:
 _NEEDLES = _needles()
 
 
-def _candidate_lines(text: str) -> set[int]:
+def candidate_lines(text: str) -> set[int]:
     """Starts of the lines that hold a needle (or a URL with a password)."""
     starts: set[int] = set()
 
@@ -114,10 +114,10 @@ def text_secrets(text: str) -> list[tuple[int, int]]:
     """``(start, length)`` of every credential the shared detectors recognise in ``text``,
     and of every credential sent in an HTTP ``Authorization``/``Bearer`` header."""
     spans: list[tuple[int, int]] = []
-    if any(marker in text for marker in _MULTILINE):  # a key spans lines: the whole text
+    if any(marker in text for marker in MULTILINE_MARKERS):  # a key spans lines: the whole text
         spans += [(hit.start, len(hit.match)) for hit in detect_secrets(text)]
     else:
-        for start in sorted(_candidate_lines(text)):
+        for start in sorted(candidate_lines(text)):
             end = text.find("\n", start)
             line = text[start : end if end >= 0 else len(text)]
             spans += [(start + hit.start, len(hit.match)) for hit in detect_secrets(line)]
