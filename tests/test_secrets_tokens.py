@@ -55,7 +55,14 @@ def openssh(cipher: bytes) -> str:
     b = base64.b64encode(raw).decode()
     body = "\n".join(b[i : i + 70] for i in range(0, len(b), 70))
     kind = "OPENSSH "
-    return "-----BEGIN " + kind + "PRIVATE" + " KEY-----\n" + body + "\n-----END OPENSSH PRIVATE KEY-----"
+    return (
+        "-----BEGIN "
+        + kind
+        + "PRIVATE"
+        + " KEY-----\n"
+        + body
+        + "\n-----END OPENSSH PRIVATE KEY-----"
+    )
 
 
 def rules(text: str, path: str = "config.yaml") -> list[tuple[str, str]]:
@@ -85,7 +92,12 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("SECRET-001", "private-key", pem("EC "), ""),
     ("SECRET-001", "private-key", pem(""), ""),
     ("SECRET-001", "private-key", openssh(b"none"), ""),
-    ("SECRET-001", "age-secret-key", "AGE-SECRET-" + "KEY-1" + rnd(58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"), ""),
+    (
+        "SECRET-001",
+        "age-secret-key",
+        "AGE-SECRET-" + "KEY-1" + rnd(58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"),
+        "",
+    ),
     ("SECRET-002", "aws-access-key-id", f"aws_access_key_id = {AWS_ID}\n", AWS_ID),
     ("SECRET-002", "aws-access-key-id", "id: ASIA" + rnd(16, BASE32), ""),
     ("SECRET-002", "aws-secret-access-key", f"aws_secret_access_key = {AWS_SECRET}\n", AWS_SECRET),
@@ -95,25 +107,35 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     (
         "SECRET-002",
         "azure-storage-account-key",
-        "DefaultEndpointsProtocol=https;AccountName=x;Account" + "Key="
-        + base64.b64encode(RNG.randbytes(64)).decode() + ";EndpointSuffix=core.windows.net",
+        "DefaultEndpointsProtocol=https;AccountName=x;Account"
+        + "Key="
+        + base64.b64encode(RNG.randbytes(64)).decode()
+        + ";EndpointSuffix=core.windows.net",
         "",
     ),
     (
         "SECRET-002",
         "azure-shared-access-key",
         "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccess"
-        + "Key=" + base64.b64encode(RNG.randbytes(32)).decode(),
+        + "Key="
+        + base64.b64encode(RNG.randbytes(32)).decode(),
         "",
     ),
     (
         "SECRET-002",
         "azure-sas-signature",
         "https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01&"
-        + "sig=" + rnd(43, ALNUM) + "%3D",
+        + "sig="
+        + rnd(43, ALNUM)
+        + "%3D",
         "",
     ),
-    ("SECRET-002", "azure-ad-client-secret", "secret: " + rnd(3) + "8Q~" + rnd(34, URLSAFE + "~."), ""),
+    (
+        "SECRET-002",
+        "azure-ad-client-secret",
+        "secret: " + rnd(3) + "8Q~" + rnd(34, URLSAFE + "~."),
+        "",
+    ),
     ("SECRET-003", "github-token", f"token: {GITHUB}", GITHUB),
     ("SECRET-003", "github-fine-grained-pat", "github_" + "pat_" + rnd(22) + "_" + rnd(59), ""),
     ("SECRET-003", "gitlab-token", "GL_TOKEN=gl" + "pat-" + rnd(20, URLSAFE), ""),
@@ -128,26 +150,58 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("SECRET-004", "npmrc-auth", "//npm.example.com/:_authToken=" + rnd(24, HEX) + "\n", ""),
     ("SECRET-004", "pypi-token", "password = py" + "pi-AgEIcHlwaS5vcmc" + rnd(70, URLSAFE), ""),
     ("SECRET-004", "rubygems-token", "GEM_HOST_API_KEY=ruby" + "gems_" + rnd(48, HEX), ""),
-    ("SECRET-004", "nuget-api-key", "apikey: oy" + "2" + rnd(43, string.ascii_lowercase + string.digits), ""),
+    (
+        "SECRET-004",
+        "nuget-api-key",
+        "apikey: oy" + "2" + rnd(43, string.ascii_lowercase + string.digits),
+        "",
+    ),
     (
         "SECRET-004",
         "docker-config-auth",
-        json.dumps({"auths": {"ghcr.io": {"auth": base64.b64encode(b"bot:" + rnd(20).encode()).decode()}}}),
+        json.dumps(
+            {"auths": {"ghcr.io": {"auth": base64.b64encode(b"bot:" + rnd(20).encode()).decode()}}}
+        ),
         "",
     ),
-    ("SECRET-005", "slack-token", "SLACK_BOT_TOKEN=xo" + "xb-" + rnd(12, "123456789") + "-" + rnd(13, "123456789") + "-" + rnd(24), ""),
-    ("SECRET-005", "slack-app-token", "xa" + "pp-1-A" + rnd(10, BASE32) + "-" + rnd(13, "123456789") + "-" + rnd(64, HEX), ""),
+    (
+        "SECRET-005",
+        "slack-token",
+        "SLACK_BOT_TOKEN=xo"
+        + "xb-"
+        + rnd(12, "123456789")
+        + "-"
+        + rnd(13, "123456789")
+        + "-"
+        + rnd(24),
+        "",
+    ),
+    (
+        "SECRET-005",
+        "slack-app-token",
+        "xa" + "pp-1-A" + rnd(10, BASE32) + "-" + rnd(13, "123456789") + "-" + rnd(64, HEX),
+        "",
+    ),
     (
         "SECRET-005",
         "slack-webhook",
-        "url: https://hooks.slack" + ".com/services/T" + rnd(10, BASE32) + "/B" + rnd(10, BASE32) + "/" + rnd(24),
+        "url: https://hooks.slack"
+        + ".com/services/T"
+        + rnd(10, BASE32)
+        + "/B"
+        + rnd(10, BASE32)
+        + "/"
+        + rnd(24),
         "",
     ),
     (
         "SECRET-005",
         "teams-webhook",
-        "https://contoso.webhook.office" + ".com/webhookb2/" + "1b2c3d4e-0000-4000-8000-0123456789ab@"
-        + "9f8e7d6c-1111-4111-8111-ba9876543210/IncomingWebhook/" + rnd(32, HEX)
+        "https://contoso.webhook.office"
+        + ".com/webhookb2/"
+        + "1b2c3d4e-0000-4000-8000-0123456789ab@"
+        + "9f8e7d6c-1111-4111-8111-ba9876543210/IncomingWebhook/"
+        + rnd(32, HEX)
         + "/2a3b4c5d-2222-4222-8222-abcdefabcdef",
         "",
     ),
@@ -160,12 +214,26 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     (
         "SECRET-005",
         "discord-bot-token",
-        "DISCORD_TOKEN=" + base64.b64encode(rnd(18, "123456789").encode()).decode().rstrip("=")
-        + "." + rnd(6, URLSAFE) + "." + rnd(38, URLSAFE),
+        "DISCORD_TOKEN="
+        + base64.b64encode(rnd(18, "123456789").encode()).decode().rstrip("=")
+        + "."
+        + rnd(6, URLSAFE)
+        + "."
+        + rnd(38, URLSAFE),
         "",
     ),
-    ("SECRET-005", "telegram-bot-token", "bot: " + rnd(10, "123456789") + ":AA" + rnd(33, URLSAFE), ""),
-    ("SECRET-005", "telegram-bot-token", "TELEGRAM_TOKEN=" + rnd(9, "123456789") + ":" + rnd(35, URLSAFE), ""),
+    (
+        "SECRET-005",
+        "telegram-bot-token",
+        "bot: " + rnd(10, "123456789") + ":AA" + rnd(33, URLSAFE),
+        "",
+    ),
+    (
+        "SECRET-005",
+        "telegram-bot-token",
+        "TELEGRAM_TOKEN=" + rnd(9, "123456789") + ":" + rnd(35, URLSAFE),
+        "",
+    ),
     ("SECRET-006", "stripe-key", "STRIPE_KEY=sk_" + "live_" + rnd(24), ""),
     ("SECRET-006", "stripe-key", "rk_" + "live_" + rnd(99), ""),
     ("SECRET-006", "stripe-webhook-secret", "whsec" + "_" + rnd(32), ""),
@@ -173,18 +241,38 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("SECRET-006", "twilio-api-key", "SK" + rnd(32, HEX), ""),
     ("SECRET-006", "twilio-auth-token", "TWILIO_AUTH_TOKEN=" + rnd(32, HEX), ""),
     ("SECRET-006", "mailchimp-api-key", "apikey: " + rnd(32, HEX) + "-us" + "14", ""),
-    ("SECRET-006", "openai-api-key", "OPENAI_API_KEY=sk-" + rnd(20) + "T3Blbk" + "FJ" + rnd(20), ""),
-    ("SECRET-006", "openai-api-key", "sk-" + "proj-" + rnd(74, URLSAFE) + "T3Blbk" + "FJ" + rnd(74, URLSAFE), ""),
+    (
+        "SECRET-006",
+        "openai-api-key",
+        "OPENAI_API_KEY=sk-" + rnd(20) + "T3Blbk" + "FJ" + rnd(20),
+        "",
+    ),
+    (
+        "SECRET-006",
+        "openai-api-key",
+        "sk-" + "proj-" + rnd(74, URLSAFE) + "T3Blbk" + "FJ" + rnd(74, URLSAFE),
+        "",
+    ),
     ("SECRET-006", "openai-api-key", "sk-" + "svcacct-" + rnd(60, URLSAFE), ""),
     ("SECRET-006", "anthropic-api-key", "sk-" + "ant-api03-" + rnd(93, URLSAFE) + "AA", ""),
     ("SECRET-006", "anthropic-api-key", "sk-" + "ant-admin01-" + rnd(93, URLSAFE) + "AA", ""),
     ("SECRET-006", "huggingface-token", "HF_TOKEN=hf" + "_" + rnd(34, string.ascii_letters), ""),
     ("SECRET-006", "datadog-key", "DD_API_KEY=" + rnd(32, HEX), ""),
     ("SECRET-006", "datadog-key", "datadog:\n  app_key: " + rnd(40, HEX) + "\n", ""),
-    ("SECRET-006", "newrelic-key", "key: NR" + "AK-" + rnd(27, string.ascii_uppercase + string.digits), ""),
+    (
+        "SECRET-006",
+        "newrelic-key",
+        "key: NR" + "AK-" + rnd(27, string.ascii_uppercase + string.digits),
+        "",
+    ),
     ("SECRET-006", "sentry-token", "SENTRY_AUTH_TOKEN=sntry" + "u_" + rnd(64, HEX), ""),
     ("SECRET-006", "doppler-token", "DOPPLER_TOKEN=dp" + ".st." + rnd(40), ""),
-    ("SECRET-006", "terraform-cloud-token", 'token = "' + rnd(14) + ".atlas" + "v1." + rnd(67) + '"', ""),
+    (
+        "SECRET-006",
+        "terraform-cloud-token",
+        'token = "' + rnd(14) + ".atlas" + "v1." + rnd(67) + '"',
+        "",
+    ),
     ("SECRET-006", "vault-token", "VAULT_TOKEN=hv" + "s." + rnd(90, URLSAFE), ""),
     ("SECRET-006", "digitalocean-token", "do" + "p_v1_" + rnd(64, HEX), ""),
 ]
@@ -223,17 +311,22 @@ NEGATIVES: list[str] = [
     "SLACK=xo" + "xb-your-bot-token",
     "https://hooks.slack" + ".com/services/T00000000/B00000000/" + "X" * 24,
     "DD_API_KEY=" + "0123456789abcdef" * 2,
-    "OPENAI_API_KEY=sk-..." ,
+    "OPENAI_API_KEY=sk-...",
     "OPENAI_API_KEY=sk-" + "proj-" + "x" * 40,
     # public material
-    "-----BEGIN CERTIFICATE-----\n" + base64.b64encode(RNG.randbytes(300)).decode() + "\n-----END CERTIFICATE-----",
+    "-----BEGIN CERTIFICATE-----\n"
+    + base64.b64encode(RNG.randbytes(300)).decode()
+    + "\n-----END CERTIFICATE-----",
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI" + rnd(43) + " user@host",
-    "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(RNG.randbytes(200)).decode() + "\n-----END PUBLIC KEY-----",
+    "-----BEGIN PUBLIC KEY-----\n"
+    + base64.b64encode(RNG.randbytes(200)).decode()
+    + "\n-----END PUBLIC KEY-----",
     "image: python@sha256:" + rnd(64, HEX),
     "uses: actions/checkout@" + rnd(40, HEX),
     # key armour without a key body (docs, templates)
     "-----BEGIN RSA " + "PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
-    "tls.key: |\n  -----BEGIN " + "PRIVATE KEY-----\n  {{ .Values.tls.key }}\n  -----END PRIVATE KEY-----",
+    "tls.key: |\n  -----BEGIN "
+    + "PRIVATE KEY-----\n  {{ .Values.tls.key }}\n  -----END PRIVATE KEY-----",
     'const h = "-----BEGIN ' + 'PRIVATE KEY-----" + body + "-----END PRIVATE KEY-----"',
     # look-alikes
     "sk-ant-not-a-key",
@@ -250,7 +343,12 @@ NEGATIVES: list[str] = [
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/"
     + "KBHBeksoGMGw==;",
     # SOPS ciphertext
-    "password: ENC[AES256_GCM,data:" + "AKIA" + rnd(16, BASE32) + ",iv:" + rnd(44, B64) + ",type:str]",
+    "password: ENC[AES256_GCM,data:"
+    + "AKIA"
+    + rnd(16, BASE32)
+    + ",iv:"
+    + rnd(44, B64)
+    + ",type:str]",
 ]
 
 
@@ -281,7 +379,9 @@ def test_github_checksum_valid_is_critical_invalid_is_medium() -> None:
 
 def test_encrypted_keys_are_high() -> None:
     assert only(pem("ENCRYPTED ")).severity == "high"
-    legacy = pem("RSA ").replace("KEY-----\n", "KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\n", 1)
+    legacy = pem("RSA ").replace(
+        "KEY-----\n", "KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\n", 1
+    )
     assert only(legacy).severity == "high"
     assert only(openssh(b"aes256-ctr")).severity == "high"
     assert only(openssh(b"none")).severity is None
@@ -301,7 +401,11 @@ def test_base64_pem_in_yaml_value_is_decoded() -> None:
     assert (hit.policy, hit.rule) == ("SECRET-001", "private-key-base64")
     assert hit.secret == encoded == text[hit.start : hit.end]
     cert = base64.b64encode(
-        ("-----BEGIN CERTIFICATE-----\n" + base64.b64encode(RNG.randbytes(200)).decode() + "\n-----END CERTIFICATE-----").encode()
+        (
+            "-----BEGIN CERTIFICATE-----\n"
+            + base64.b64encode(RNG.randbytes(200)).decode()
+            + "\n-----END CERTIFICATE-----"
+        ).encode()
     ).decode()
     assert scan("certificate-authority-data: " + cert, "kubeconfig") == []
 
@@ -345,9 +449,18 @@ def test_docker_auth_is_the_base64_value() -> None:
 def test_putty_key() -> None:
     private = base64.b64encode(RNG.randbytes(120)).decode()
     text = (
-        "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 2\n"
-        + base64.b64encode(RNG.randbytes(51)).decode() + "\n" + rnd(10) + "\nPrivate-Lines: 2\n"
-        + private[:64] + "\n" + private[64:] + "\nPrivate-MAC: " + rnd(64, HEX) + "\n"
+        "PuTTY-User-"
+        + "Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 2\n"
+        + base64.b64encode(RNG.randbytes(51)).decode()
+        + "\n"
+        + rnd(10)
+        + "\nPrivate-Lines: 2\n"
+        + private[:64]
+        + "\n"
+        + private[64:]
+        + "\nPrivate-MAC: "
+        + rnd(64, HEX)
+        + "\n"
     )
     hit = only(text, "k.ppk")
     assert hit.rule == "putty-key" and hit.severity is None

@@ -204,25 +204,30 @@ _MAX_KEY = 65536
 
 
 def _pem_body(text: str, begin: re.Match[str]) -> tuple[str, int] | None:
-    """The armour body after a BEGIN line, and where the whole key ends."""
+    """The armour body after a BEGIN line, and where the whole key ends.
+
+    The body ends at the next ``-----`` (base64 never holds one): the END line, or the next
+    armour when a paste was truncated; so consecutive BEGIN lines cost one pass, not one
+    pass each."""
     start = begin.end()
-    end_at = text.find("-----END", start, start + _MAX_KEY)
-    if end_at >= 0:
-        close = text.find("-----", end_at + 8, end_at + 80)
-        stop = close + 5 if close >= 0 else end_at + 8
-        return text[start:end_at], stop
+    nxt = text.find("-----", start, start + _MAX_KEY)
+    if nxt >= 0 and text.startswith("-----END", nxt):
+        close = text.find("-----", nxt + 8, nxt + 80)
+        stop = close + 5 if close >= 0 else nxt + 8
+        return text[start:nxt], stop
     # No END line (a truncated paste): the base64 lines that follow.
+    limit = nxt if nxt >= 0 else min(len(text), start + _MAX_KEY)
     pos = start
     lines = []
-    while pos < len(text) and pos - start < _MAX_KEY:
-        nl = text.find("\n", pos)
-        line_end = len(text) if nl < 0 else nl
+    while pos < limit:
+        nl = text.find("\n", pos, limit)
+        line_end = limit if nl < 0 else nl
         line = text[pos:line_end]
         if line.strip() and not _BODY_LINE.fullmatch(line.strip()) and pos > start:
             break
         lines.append(line)
         pos = line_end + 1
-    return "\n".join(lines), min(pos, len(text))
+    return "\n".join(lines), min(pos, limit)
 
 
 def pem_verdict(kind: str, body: str) -> tuple[bool, str | None, str]:
@@ -371,10 +376,7 @@ def _aws_secret_shape(value: str) -> bool:
         )
     )
     return (
-        classes == 3
-        and "EXAMPLE" not in value
-        and not looks_fake(value)
-        and _entropy(value) >= 4.0
+        classes == 3 and "EXAMPLE" not in value and not looks_fake(value) and _entropy(value) >= 4.0
     )
 
 
