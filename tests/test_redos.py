@@ -25,6 +25,7 @@ from pytest_devops_policy.knowledge.ci.segments import command_segments
 from pytest_devops_policy.knowledge.docker.run import shown
 from pytest_devops_policy.knowledge.downloads import _OPTION
 from pytest_devops_policy.knowledge.kubernetes.quantity import InvalidQuantity, parse_quantity
+from pytest_devops_policy.knowledge.secrets.tokens import scan as scan_tokens
 from pytest_devops_policy.knowledge.secrets.values import detect_secrets
 from pytest_devops_policy.knowledge.terraform.values import _NUMBER as TF_NUMBER
 from pytest_devops_policy.policies.dockerfile.docker_015_package_manager_hygiene import _APT_CONF
@@ -62,6 +63,35 @@ CASES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
     "secret-sas": (detect_secrets, lambda n: "SharedAccessSignature=" * n, 500),
     "secret-openai": (detect_secrets, lambda n: "sk--" * n, 1000),
     "secret-jwt": (detect_secrets, lambda n: "eyAA-" * n, 1000),
+    # token detectors over a whole file (tokens.scan)
+    "tokens-openai": (lambda s: scan_tokens(s, "f"), lambda n: "sk-" + "a-" * n, 1000),
+    "tokens-pem": (
+        lambda s: scan_tokens(s, "f"),
+        lambda n: ("-----BEGIN PRIVATE" + " KEY-----\n") * n,
+        500,
+    ),
+    "tokens-pem-body": (
+        lambda s: scan_tokens(s, "f"),
+        lambda n: "-----BEGIN PRIVATE" + " KEY-----\n" + "QUJD\n" * n,
+        1000,
+    ),
+    "tokens-sas": (lambda s: scan_tokens(s, "f"), lambda n: "&sig=" + "a" * 40 * n, 200),
+    "tokens-aws-secret": (
+        lambda s: scan_tokens(s, "f"),
+        lambda n: "aws_secret_access_key=" * n,
+        300,
+    ),
+    "tokens-slack": (lambda s: scan_tokens(s, "f"), lambda n: "xoxb-" + "1-" * n, 1000),
+    "tokens-keyword": (
+        lambda s: scan_tokens(s, "f"),
+        lambda n: "datadog_api_key: " + "a" * n + "\n",
+        2000,
+    ),
+    "tokens-docker": (
+        lambda s: scan_tokens(s, "f"),
+        lambda n: '{"auths": {"r": {"auth": "' + "QUJD" * n + '"}}}',
+        1000,
+    ),
     # K8S-017 templated values
     "k8s-017-templated": (_templated, lambda n: "{{" * n, 2000),
     # Kubernetes quantities and Terraform numbers
