@@ -458,11 +458,12 @@ _XML = re.compile(r"<(?P<key>[A-Za-z_][A-Za-z0-9_.:-]{0,60})>(?P<v>[^<\n]{1,1024
 # Command-line flags with a value: --password=…, --token …, -storepass … .
 _FLAG = re.compile(
     r"(?<![\w-])--?(?P<key>[A-Za-z][A-Za-z0-9_-]{0,60})(?:=|[ \t]+)"
-    r"(?:" + _DQ + "|" + _SQ + r"|(?P<bv>[^\s\"'`;|&()<>\\]+))"
+    r"(?:" + _DQ + "|" + _SQ + r"|(?P<bv>[^\s\"'`;|&()<>\\-][^\s\"'`;|&()<>\\]*))"
 )
 # ``-p…`` of docker login / sshpass (``-p value``) and of the MySQL clients (``-pvalue``).
 _DASH_P_SPACED = re.compile(
-    r"(?<![\w-])-p(?:[ \t]+|(?=[^\s-]))" r"(?:" + _DQ + "|" + _SQ + r"|(?P<bv>[^\s\"'`;|&()<>\\]+))"
+    r"(?<![\w-])-p(?:[ \t]+|(?=[^\s-]))"
+    r"(?:" + _DQ + "|" + _SQ + r"|(?P<bv>[^\s\"'`;|&()<>\\-][^\s\"'`;|&()<>\\]*))"
 )
 _DASH_P_ATTACHED = re.compile(
     r"(?<![\w-])-p(?:" + _DQ + "|" + _SQ + r"|(?P<bv>[^\s\"'`;|&()<>\\]+))"
