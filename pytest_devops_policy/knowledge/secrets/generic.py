@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import posixpath
 import re
@@ -685,11 +686,38 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 # Public base64: integrity values, ssh public key bodies, embedded images and fonts.
 _PUBLIC_B64 = re.compile(
     r"^(?:sha(?:1|256|384|512)-|AAAA[BC]3NzaC1|AAAAE2VjZHNh|iVBORw0KGgo|R0lGOD|/9j/|PHN2Zy|"
-    r"d09GR|AAEAAAA|UklGR)"
+    r"d09GR|AAEAAAA|UklGR|LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS|LS0tLS1CRUdJTiBQVUJMSUMgS0VZ|"
+    # DER public keys (SubjectPublicKeyInfo): EC P-256, RSA, Ed25519
+    r"MFkwEwYHKoZIzj0CAQ|MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A|MIICIjANBgkqhkiG9w0BAQEFAAOCAg8A|MCowBQYDK2Vw)"
 )
-_HASH_CONTEXT = re.compile(
-    r"(?i)sha|hash|checksum|digest|commit|\brev|\bref|integrity|etag|md5|version|@|fingerprint"
-)
+# Names rather than keys: lowercase words and numbers joined by separators
+# (gke-search-infra-custom-96-253440), UPPER_SNAKE constants, slash-separated paths.
+_NAME_LIKE = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+){2,}|[A-Z0-9]+(?:_[A-Z0-9]+){2,}")
+_PATH_SEGMENT = re.compile(r"[A-Za-z_-]{2,}")
+_HASH_LENGTHS = frozenset({32, 40, 64, 96, 128})
+
+
+def _sequence(value: str, run: int = 8) -> bool:
+    """An ascending run such as ``abcdefgh`` or ``01234567``: a test alphabet, not a key."""
+    count = 1
+    for a, b in itertools.pairwise(value):
+        count = count + 1 if ord(b) == ord(a) + 1 else 1
+        if count >= run:
+            return True
+    return False
+
+
+def _not_a_key(value: str) -> bool:
+    if _UUID.search(value) or _PUBLIC_B64.match(value) or _NAME_LIKE.fullmatch(value):
+        return True
+    if _PLACEHOLDER_WORDS.search(value):
+        return True  # AWS's documented ...EXAMPLEKEY
+    parts = value.split("/")
+    if len(parts) >= 3 and all(_PATH_SEGMENT.fullmatch(p) for p in parts if p):
+        return True
+    return _sequence(value)
+
+
 BASE64_LIMIT = 4.5
 HEX_LIMIT = 3.0
 
@@ -706,16 +734,11 @@ def scan_entropy(text: str, path: str) -> list[Hit]:
     for m in _QUOTED_RUN.finditer(text):
         group = "d" if m.group("d") is not None else "s" if m.group("s") is not None else "b"
         value = m.group(group)
-        if _UUID.fullmatch(value) or _PUBLIC_B64.match(value):
+        if _not_a_key(value):
             continue
         if _HEX.fullmatch(value):
-            if value.isdigit() or len(value) == 40:
-                continue  # a number; a git SHA
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            line_end = text.find("\n", m.end())
-            line = text[line_start : line_end if line_end >= 0 else len(text)]
-            if len(value) in (32, 64, 96, 128) and _HASH_CONTEXT.search(line):
-                continue
+            if value.isdigit() or len(value) in _HASH_LENGTHS:
+                continue  # a number; a digest, a git SHA, an object id (md5/sha1/sha256 long)
             score, limit, rule, kind = entropy(value), HEX_LIMIT, "high-entropy-hex", "hex"
         else:
             score, limit, rule, kind = entropy(value), BASE64_LIMIT, "high-entropy-base64", "base64"
