@@ -450,6 +450,13 @@ _VALUE_FIELD = re.compile(
     + r"|(?P<bv>[^\s\"'#,{}\[\]|>&*!][^\s,{}]*))"
 )
 _PAIR_LOOKAHEAD = 3  # lines after the name line where its value may be
+# URL query parameters (``?password=…&``, ``&access_token=…``, JDBC ``?user=u&password=…``).
+_QUERY = re.compile(r"[?&](?P<key>[A-Za-z_][A-Za-z0-9_.-]{0,60})=(?P<v>[^&#\s\"'<>;]{1,1024})")
+# Connection strings (ADO.NET, ODBC, JDBC properties): ``…;User ID=app;Password=…;``.
+_CONNECTION = re.compile(
+    r"(?i)(?<![\w-])(?P<key>password|pwd|passwd)[ \t]*=[ \t]*"
+    r"(?P<v>[^;\"'\s]{1,1024})(?=[ \t]*(?:;|\"|'|$))"
+)
 # Dockerfile's legacy ``ENV KEY value`` form.
 _ENV_SPACE = re.compile(
     r"^[ \t]*ENV[ \t]+(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]+(?P<v>[^\s=][^\n]*)$"
@@ -625,6 +632,12 @@ def _keyword_hits(text: str, low: str, path: str) -> list[Hit]:
                 add(m3.group("key"), value[1:-1] if quoted else value, start, quoted=True)
         if "ame" in line or "AME" in line:
             _pair_hits(text, offset, line, add)
+        if "=" in line and ("?" in line or "&" in line):
+            for mq in _QUERY.finditer(line):
+                add(mq.group("key"), mq.group("v"), offset + mq.start("v"), quoted=True)
+        if ";" in line:
+            for mc in _CONNECTION.finditer(line):
+                add(mc.group("key"), mc.group("v"), offset + mc.start("v"), quoted=True)
         if "<" in line:
             for m4 in _XML.finditer(line):
                 add(m4.group("key"), m4.group("v"), offset + m4.start("v"), quoted=True)
