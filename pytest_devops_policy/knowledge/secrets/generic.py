@@ -457,6 +457,8 @@ _CONNECTION = re.compile(
     r"(?i)(?<![\w-])(?P<key>password|pwd|passwd)[ \t]*=[ \t]*"
     r"(?P<v>[^;\"'\s]{1,1024})(?=[ \t]*(?:;|\"|'|$))"
 )
+# Two ``key=value;`` pairs in a row: a connection string, not a statement ending in ``;``.
+_PAIRS = re.compile(r"=[^;=\n]{0,200};[ \t]*[A-Za-z][A-Za-z ]{0,40}=")
 # Dockerfile's legacy ``ENV KEY value`` form.
 _ENV_SPACE = re.compile(
     r"^[ \t]*ENV[ \t]+(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]+(?P<v>[^\s=][^\n]*)$"
@@ -634,10 +636,10 @@ def _keyword_hits(text: str, low: str, path: str) -> list[Hit]:
             _pair_hits(text, offset, line, add)
         if "=" in line and ("?" in line or "&" in line):
             for mq in _QUERY.finditer(line):
-                add(mq.group("key"), mq.group("v"), offset + mq.start("v"), quoted=True)
-        if ";" in line:
+                add(mq.group("key"), mq.group("v"), offset + mq.start("v"), quoted=False)
+        if ";" in line and _PAIRS.search(line):
             for mc in _CONNECTION.finditer(line):
-                add(mc.group("key"), mc.group("v"), offset + mc.start("v"), quoted=True)
+                add(mc.group("key"), mc.group("v"), offset + mc.start("v"), quoted=False)
         if "<" in line:
             for m4 in _XML.finditer(line):
                 add(m4.group("key"), m4.group("v"), offset + m4.start("v"), quoted=True)
