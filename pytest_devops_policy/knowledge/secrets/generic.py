@@ -9,7 +9,8 @@ SECRET-007…011): the families that are not a provider's token prefix.
   the password.
 * SECRET-009 ``keyword-assignment`` / ``cli-flag``: a literal assigned to a secret-like key
   (YAML ``key: value``, JSON ``"key": "value"``, HCL/TOML ``key = "value"``, INI, properties,
-  ``.env``, shell ``export KEY=value``, Dockerfile ``ENV``/``ARG``, XML ``<password>``) or
+  ``.env``, shell ``export KEY=value``, Dockerfile ``ENV``/``ARG``, XML ``<password>``,
+  ``name``/``value`` pairs, URL query parameters, ``;Password=…;`` connection strings) or
   given to a secret-like command-line flag (``--password=…``, ``--token …``, ``-p…`` after
   ``docker login``/``mysql``). The key list is the catalog's; the value gate is
   ``gates.credential_shaped`` plus the §6.1 allowlist. The span is the value.
