@@ -29,7 +29,7 @@ def _run(pytester: pytest.Pytester, path: str) -> dict[str, object]:
 def test_insecure_fails_in_every_kind(pytester: pytest.Pytester, examples: Path) -> None:
     cases = _run(pytester, "examples/insecure")
     failed_kinds = {c.properties["kind"] for c in cases.values() if c.outcome == "failed"}
-    assert failed_kinds == {"dockerfile", "kubernetes", "github-actions", "terraform"}
+    assert failed_kinds == {"dockerfile", "kubernetes", "github-actions", "terraform", "secrets"}
     assert not any(c.properties["policy_id"] == "PARSE-ERROR" for c in cases.values())
 
 

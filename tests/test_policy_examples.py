@@ -26,6 +26,8 @@ from pytest_devops_policy.testing import GoldenResult, actual
 EXAMPLE_FILES = {k.name: k.example_file for k in KINDS if k.example_file}
 
 POLICIES = builtin_policies()
+# Opt-in policies judge their examples with the option that turns them on.
+SETTINGS: dict[str, dict[str, Any]] = {"SECRET-010": {"secrets.entropy": True}}
 CASES = [pytest.param(p, id=p.id) for p in POLICIES]
 
 
@@ -61,7 +63,7 @@ def _flag_everything(subject: Any) -> list[Violation]:
 def _judged(policy: Policy, path: Path, root: Path) -> bool:
     """Whether the policy judges anything in the file: no parse skip, a subject it applies to."""
     probe = dataclasses.replace(policy, func=_flag_everything, wants_context=False)
-    return bool(actual(path, probe, rootdir=root).violations)
+    return bool(actual(path, probe, SETTINGS.get(policy.id), rootdir=root).violations)
 
 
 def _show(result: GoldenResult) -> str:
@@ -76,7 +78,7 @@ def test_every_kind_has_an_example_file() -> None:
 @pytest.mark.parametrize("policy", CASES)
 def test_example_is_flagged(policy: Policy, tmp_path: Path) -> None:
     path = _write(policy, policy.example, tmp_path)
-    result = actual(path, policy.func, rootdir=tmp_path)
+    result = actual(path, policy.func, SETTINGS.get(policy.id), rootdir=tmp_path)
     assert result.violations, f"the example of {policy.id} is not flagged: {_show(result)}"
 
 
@@ -84,7 +86,7 @@ def test_example_is_flagged(policy: Policy, tmp_path: Path) -> None:
 def test_use_instead_passes(policy: Policy, tmp_path: Path) -> None:
     path = _write(policy, policy.use_instead, tmp_path)
     assert _judged(policy, path, tmp_path), f"{policy.id} does not judge its use_instead at all"
-    result = actual(path, policy.func, rootdir=tmp_path)
+    result = actual(path, policy.func, SETTINGS.get(policy.id), rootdir=tmp_path)
     assert not result.violations and not result.unknown, (
         f"the use_instead of {policy.id} does not pass: {_show(result)}"
     )

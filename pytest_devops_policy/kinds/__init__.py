@@ -208,7 +208,6 @@ TF_BLOCK_POLICIES: frozenset[str] = frozenset({"TF-011", "TF-022"})
 def _secrets_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
     """``secrets.include``: files read only for secrets (catalog §6.1)."""
     from pytest_devops_policy.formats.secrets import included
-
     from pytest_devops_policy.options.secrets import DEFAULT_INCLUDE
 
     globs: tuple[str, ...] = getattr(options, "include", ())

@@ -77,4 +77,5 @@ class SecretsOptions(KindOptions):
         False,
         "Report high-entropy strings no other rule explains (SECRET-010); noisy in "
         "infrastructure code, so off by default.",
+        policies=("SECRET-010",),
     )

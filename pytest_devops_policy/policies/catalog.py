@@ -120,6 +120,8 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("SECRET-006", "saas-api-keys", "secrets_file"),
     ("SECRET-007", "jwt-tokens", "secrets_file"),
     ("SECRET-008", "credentials-in-urls", "secrets_file"),
+    ("SECRET-009", "keyword-assigned-secrets", "secrets_file"),
+    ("SECRET-010", "high-entropy-strings", "secrets_file"),
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-002", "encryption-at-rest", "tf_resource"),
     ("TF-003", "backups-encrypted", "tf_resource"),

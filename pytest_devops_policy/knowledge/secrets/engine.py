@@ -10,7 +10,9 @@
   (SECRET-009), and that before the entropy rule (SECRET-010);
 * gives each hit its line and column.
 
-The detectors are pure functions ``scan(text, path) -> list[Hit]`` (``SCANNERS``). Nothing
+The detectors are pure functions ``scan(text, path) -> list[Hit]``: ``tokens`` (the
+provider token families) and ``generic`` (JWTs, URL passwords, keyword assignments,
+entropy). Nothing
 here prints a secret: policies report ``masking.mask`` of it.
 """
 
@@ -23,43 +25,25 @@ from dataclasses import dataclass
 
 from pytest_devops_policy.api import Severity, Violation
 from pytest_devops_policy.formats.secrets import SecretsFile
+from pytest_devops_policy.knowledge.secrets import generic, tokens
 from pytest_devops_policy.knowledge.secrets.hits import Hit
-from pytest_devops_policy.knowledge.secrets.scan import MULTILINE_MARKERS, candidate_lines
-from pytest_devops_policy.knowledge.secrets.values import SecretHit, detect_secrets
 from pytest_devops_policy.masking import mask
 
-__all__ = ["SCANNERS", "Located", "file_hits", "findings", "known_shapes"]
+__all__ = ["Located", "Scanner", "file_hits", "findings"]
 
 Scanner = Callable[[str, str], list[Hit]]
 
 _PRAGMA = re.compile(r"pragma:\s*allowlist[ -]secret|gitleaks:allow", re.I)
 
 
-def _slug(label: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+def _scanners(entropy: bool) -> tuple[Scanner, ...]:
+    """The detectors: the provider token families (SECRET-001…006, ``tokens``) and the
+    structure, keyword and entropy rules (SECRET-007…010, ``generic``)."""
 
+    def generic_scan(text: str, path: str) -> list[Hit]:
+        return generic.scan(text, path, entropy=entropy)
 
-def known_shapes(text: str, path: str) -> list[Hit]:
-    """The well-known token shapes of ``knowledge.secrets.values`` (SECRET-001…008) over a
-    whole text: the lines that hold a prefix (``candidate_lines``), or the whole text when a
-    private key may span lines."""
-    hits: list[Hit] = []
-
-    def add(found: Sequence[SecretHit], base: int) -> None:
-        for h in found:
-            start = base + h.start
-            hits.append(Hit(h.detector, _slug(h.label), h.label, start, start + len(h.match)))
-
-    if any(marker in text for marker in MULTILINE_MARKERS):
-        add(detect_secrets(text), 0)
-        return hits
-    for start in sorted(candidate_lines(text)):
-        end = text.find("\n", start)
-        add(detect_secrets(text[start : end if end >= 0 else len(text)]), start)
-    return hits
-
-
-SCANNERS: tuple[Scanner, ...] = (known_shapes,)
+    return (tokens.scan, generic_scan)
 
 
 @dataclass(frozen=True)
@@ -83,13 +67,12 @@ def _rank(hit: Hit) -> tuple[int, int]:
 
 
 def file_hits(
-    text: str, path: str, scanners: Sequence[Scanner] = SCANNERS, entropy: bool = False
+    text: str, path: str, entropy: bool = False, scanners: Sequence[Scanner] | None = None
 ) -> list[Located]:
     """Every secret in ``text`` (see the module docstring), in text order. ``entropy``
-    keeps SECRET-010 hits (off by default)."""
-    found = [h for scan in scanners for h in scan(text, path)]
-    if not entropy:
-        found = [h for h in found if h.policy != "SECRET-010"]
+    adds SECRET-010's high-entropy strings (off by default)."""
+    chosen = _scanners(entropy) if scanners is None else scanners
+    found = [h for scan in chosen for h in scan(text, path)]
     if not found:
         return []
     starts = _line_starts(text)

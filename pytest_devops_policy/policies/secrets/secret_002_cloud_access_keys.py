@@ -40,7 +40,7 @@ from pytest_devops_policy.knowledge.secrets.engine import findings
     ),
     example="""\
 [default]
-aws_access_key_id = AKIAZ7FAKEDOCSKEY77Q
+aws_access_key_id = AKIAJGJJVTTFBFUJOAMZ
 """,
     use_instead="""\
 [default]

@@ -33,7 +33,7 @@ from pytest_devops_policy.knowledge.secrets.engine import findings
         "detect-secrets:GitLabTokenDetector",
     ),
     example="""\
-GITHUB_TOKEN=ghp_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE
+GITHUB_TOKEN=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
 """,
     use_instead="""\
 GITHUB_TOKEN=${GITHUB_TOKEN}

@@ -35,7 +35,7 @@ from pytest_devops_policy.knowledge.secrets.engine import findings
         "checkov:CKV_SECRET_12",
     ),
     example="""\
-//registry.npmjs.org/:_authToken=npm_FAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKEFAKE
+//registry.npmjs.org/:_authToken=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
 """,
     use_instead="""\
 //registry.npmjs.org/:_authToken=${NPM_TOKEN}

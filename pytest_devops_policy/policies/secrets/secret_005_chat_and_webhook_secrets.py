@@ -37,7 +37,7 @@ from pytest_devops_policy.knowledge.secrets.engine import findings
     ),
     example="""\
 alerts:
-  slack_webhook: https://hooks.slack.com/services/T00FAKE00/B00FAKE00/FAKEFAKEFAKEFAKEFAKEFAKE
+  slack_webhook: https://hooks.slack.com/services/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
 """,
     use_instead="""\
 alerts:

@@ -41,7 +41,7 @@ from pytest_devops_policy.knowledge.secrets.engine import findings
         "detect-secrets:OpenAIDetector",
     ),
     example="""\
-STRIPE_KEY=sk_live_FAKEFAKEFAKEFAKEFAKEFAKE
+STRIPE_KEY=sk_live_3JJjVcPPljSIdTPziMkn8JrH
 """,
     use_instead="""\
 STRIPE_KEY=${STRIPE_KEY}
