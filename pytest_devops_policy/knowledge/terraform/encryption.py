@@ -26,6 +26,7 @@ from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation
 from pytest_devops_policy.formats.terraform.model import Block, Value, hcl, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform.aws_s3 import attached
+from pytest_devops_policy.knowledge.terraform.dynamic import unread_list
 from pytest_devops_policy.knowledge.terraform.module import Findings, Module, shown, unknown
 from pytest_devops_policy.knowledge.terraform.requirements import dotted, required_true
 from pytest_devops_policy.knowledge.terraform.values import is_false, one_of, to_bool
@@ -516,3 +517,99 @@ ENCRYPTION_AT_REST: dict[str, Check] = {
 
 CMK_ONLY = frozenset({"aws_s3_bucket", "aws_dynamodb_table"} | {t for t in _CMEK if t not in _CSEK})
 """Types encrypted by default with a provider key: judged only under ``tf.require_cmk``."""
+
+
+# --------------------------------------------------------------------------- AWS data services
+#
+# Provider defaults (AWS provider resource docs): an OpenSearch/Elasticsearch domain
+# without ``encrypt_at_rest`` is unencrypted ("If the encrypt_at_rest block is not
+# provided then this defaults to false"); DocumentDB and Neptune clusters default
+# ``storage_encrypted`` to false; a Kinesis stream's ``encryption_type`` defaults to
+# NONE; a DAX cluster's ``server_side_encryption.enabled`` defaults to false. Redshift
+# is the exception: AWS creates every new provisioned cluster encrypted (CreateCluster:
+# Encrypted "Default: true", and false makes the request fail) and AWS provider v6
+# defaults ``encrypted`` to true, so only an explicit ``encrypted = false`` (an older
+# cluster kept unencrypted) is a finding.
+
+
+def _block_enabled(
+    res: TfResource, module: Module, name: str, attr: str, default_note: str, why: str
+) -> Findings:
+    """A settings block (``name { attr = true }``) must exist and turn encryption on."""
+    blocks = module.blocks(res, name)
+    if not blocks:
+        raw = unread_list(res, name, module.resolve)
+        if raw is not None:
+            yield unknown(name, raw, module)
+        else:
+            yield Violation(f"no {name} block ({default_note}): {why}")
+        return
+    for block in blocks:
+        yield from required_true(block, attr, module, res, why)
+
+
+def _aws_search_domain(res: TfResource, module: Module, require_cmk: bool) -> Findings:
+    yield from _block_enabled(
+        res,
+        module,
+        "encrypt_at_rest",
+        "enabled",
+        "encryption at rest defaults to off",
+        "indices, logs, swap files and automated snapshots are stored unencrypted",
+    )
+
+
+def _aws_storage_encrypted(res: TfResource, module: Module, require_cmk: bool) -> Findings:
+    what = "DocumentDB" if res.type == "aws_docdb_cluster" else "Neptune"
+    yield from required_true(
+        res,
+        "storage_encrypted",
+        module,
+        res,
+        f"the {what} cluster's storage, snapshots and backups are unencrypted",
+    )
+
+
+def _aws_kinesis_stream(res: TfResource, module: Module, require_cmk: bool) -> Findings:
+    raw = res.get("encryption_type")
+    verdict = module.decide(raw, one_of({"kms"}), res)
+    if verdict is True:
+        return
+    if verdict is None:
+        yield unknown("encryption_type", raw, module)
+        return
+    state = "is not set (defaults to NONE)" if raw is None else f"= {shown(raw, module)}"
+    yield Violation(
+        f'encryption_type {state}: records are stored unencrypted; set encryption_type = "KMS"',
+        path=("encryption_type",),
+    )
+
+
+def _aws_redshift(res: TfResource, module: Module, require_cmk: bool) -> Findings:
+    yield from _explicitly_off(
+        res, "encrypted", module, res, "the cluster's data and snapshots are unencrypted"
+    )
+
+
+def _aws_dax(res: TfResource, module: Module, require_cmk: bool) -> Findings:
+    yield from _block_enabled(
+        res,
+        module,
+        "server_side_encryption",
+        "enabled",
+        "server-side encryption defaults to off",
+        "the cache's data on disk is unencrypted",
+    )
+
+
+ENCRYPTION_AT_REST.update(
+    {
+        "aws_opensearch_domain": _aws_search_domain,
+        "aws_elasticsearch_domain": _aws_search_domain,
+        "aws_docdb_cluster": _aws_storage_encrypted,
+        "aws_neptune_cluster": _aws_storage_encrypted,
+        "aws_kinesis_stream": _aws_kinesis_stream,
+        "aws_redshift_cluster": _aws_redshift,
+        "aws_dax_cluster": _aws_dax,
+    }
+)

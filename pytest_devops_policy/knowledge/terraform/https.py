@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pytest_devops_policy.api import PathPart, Severity, Unknown, Violation
 from pytest_devops_policy.formats.terraform.model import Block, Value, hcl, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
+from pytest_devops_policy.knowledge.terraform.dynamic import unread_list
 from pytest_devops_policy.knowledge.terraform.links import is_opaque
 from pytest_devops_policy.knowledge.terraform.module import Findings, Module, shown, unknown
 from pytest_devops_policy.knowledge.terraform.requirements import dotted, required_true
@@ -520,3 +521,72 @@ ENDPOINTS: dict[str, Callable[[TfResource, Module], Findings]] = {
     "azurerm_app_service": _azure_app("AllAllowed"),
     "azurerm_application_gateway": _azure_app_gateway,
 }
+
+
+# --------------------------------------------------------------------------- AWS search domains
+#
+# aws_opensearch_domain / aws_elasticsearch_domain (AWS provider docs):
+# ``domain_endpoint_options.enforce_https`` defaults to true inside the block, but
+# without the block the provider sends no endpoint options and AWS keeps the domain's
+# own default, which accepts plain HTTP; ``tls_security_policy`` is only what AWS
+# applies when unset ("drift detection only if a configuration value is provided"),
+# historically Policy-Min-TLS-1-0-2019-07, so it has to be set, as for ELB listeners.
+
+# Policy-Min-TLS-1-2-2019-07, Policy-Min-TLS-1-2-PFS-2023-10, and any later TLS 1.3 family.
+_SEARCH_TLS12 = ("policy-min-tls-1-2-*", "policy-min-tls-1-3-*")
+
+
+def _search_tls_policy(value: Value) -> bool | None:
+    text = keyword(value)
+    return None if text is None else any(fnmatch.fnmatchcase(text, g) for g in _SEARCH_TLS12)
+
+
+def _aws_search_domain(res: TfResource, module: Module) -> Findings:
+    options = module.blocks(res, "domain_endpoint_options")
+    if not options:
+        raw = unread_list(res, "domain_endpoint_options", module.resolve)
+        if raw is not None:
+            yield unknown("domain_endpoint_options", raw, module)
+            return
+        yield Violation(
+            "no domain_endpoint_options block: the domain endpoint accepts plain HTTP and "
+            "keeps AWS's default TLS policy; set domain_endpoint_options { enforce_https = "
+            'true, tls_security_policy = "Policy-Min-TLS-1-2-2019-07" }'
+        )
+        return
+    for block in options:
+        yield from setting(
+            block,
+            "enforce_https",
+            module,
+            res,
+            lambda v: to_bool(v, default=True),
+            "the domain endpoint accepts plain HTTP",
+        )
+        if block.get("tls_security_policy") is None:
+            path = (*block.path, "tls_security_policy")
+            yield Violation(
+                f"{dotted(path)} is not set: AWS applies its default policy, which has "
+                "allowed TLS 1.0 (Policy-Min-TLS-1-0-2019-07); set Policy-Min-TLS-1-2-2019-07 "
+                "or Policy-Min-TLS-1-2-PFS-2023-10",
+                path=path,
+                severity=Severity.MEDIUM,
+            )
+            continue
+        yield from setting(
+            block,
+            "tls_security_policy",
+            module,
+            res,
+            _search_tls_policy,
+            "allows TLS below 1.2 (use Policy-Min-TLS-1-2-2019-07 or "
+            "Policy-Min-TLS-1-2-PFS-2023-10)",
+        )
+
+
+ENDPOINTS.update(
+    {
+        "aws_opensearch_domain": _aws_search_domain,
+        "aws_elasticsearch_domain": _aws_search_domain,
+    }
+)

@@ -23,6 +23,7 @@ from pytest_devops_policy.api import Severity, Unknown, Violation
 from pytest_devops_policy.formats.terraform.model import Block, TfFile, Value, hcl, is_literal
 from pytest_devops_policy.formats.terraform.resource import TfResource
 from pytest_devops_policy.knowledge.terraform.aws_s3 import attached
+from pytest_devops_policy.knowledge.terraform.dynamic import unread_list
 from pytest_devops_policy.knowledge.terraform.https import setting
 from pytest_devops_policy.knowledge.terraform.iam import read_policy
 from pytest_devops_policy.knowledge.terraform.links import is_opaque
@@ -499,3 +500,33 @@ def azurerm_major(files: Sequence[TfFile], configured: int | None) -> int | None
                 if isinstance(version, str):
                     return constraint_floor(version)
     return None
+
+
+# --------------------------------------------------------------------------- AWS search domains
+#
+# aws_opensearch_domain / aws_elasticsearch_domain: traffic between the domain's nodes
+# is plain text unless node_to_node_encryption { enabled = true } ("If the
+# node_to_node_encryption block is not provided then this defaults to false", AWS
+# provider docs). Client-to-endpoint HTTPS is TF-004's domain_endpoint_options.
+
+
+def _search_domain(res: TfResource, module: Module, azurerm: int | None) -> Findings:
+    why = "the domain's nodes exchange index data and queries in plain text"
+    blocks = module.blocks(res, "node_to_node_encryption")
+    if not blocks:
+        raw = unread_list(res, "node_to_node_encryption", module.resolve)
+        if raw is not None:
+            yield unknown("node_to_node_encryption", raw, module)
+        else:
+            yield Violation(f"no node_to_node_encryption block (defaults to off): {why}")
+        return
+    for block in blocks:
+        yield from required_true(block, "enabled", module, res, why)
+
+
+TRANSIT.update(
+    {
+        "aws_opensearch_domain": _search_domain,
+        "aws_elasticsearch_domain": _search_domain,
+    }
+)

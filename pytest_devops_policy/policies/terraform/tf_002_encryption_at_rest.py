@@ -1,4 +1,5 @@
-"""TF-002 encryption-at-rest: databases, volumes, file systems, caches and queues are encrypted."""
+"""TF-002 encryption-at-rest: databases, volumes, file systems, caches, search domains,
+streams and queues are encrypted."""
 
 from __future__ import annotations
 
@@ -43,7 +44,11 @@ def _applies(r: TfResource, context: Context) -> bool:
         "AWS: storage_encrypted = true on RDS/Aurora, encrypted = true on EBS volumes, "
         "instance and launch template block devices (or one aws_ebs_encryption_by_default), "
         "encrypted = true on EFS, at_rest_encryption_enabled = true on ElastiCache, "
-        "sqs_managed_sse_enabled or kms_master_key_id on SQS, kms_master_key_id on SNS. GCP: "
+        "sqs_managed_sse_enabled or kms_master_key_id on SQS, kms_master_key_id on SNS, "
+        "encrypt_at_rest { enabled = true } on OpenSearch/Elasticsearch domains, "
+        'storage_encrypted = true on DocumentDB and Neptune, encryption_type = "KMS" on '
+        "Kinesis streams, server_side_encryption { enabled = true } on DAX, and never "
+        "encrypted = false on Redshift. GCP: "
         "use Cloud KMS keys (kms_key_self_link), never raw_key/rsa_encrypted_key literals. "
         "Azure: keep encryption_settings and transparent data encryption on, and set "
         "infrastructure_encryption_enabled = true on storage accounts. With tf.require_cmk, "
@@ -68,6 +73,12 @@ def _applies(r: TfResource, context: Context) -> bool:
         "checkov:CKV_AWS_119",
         "checkov:CKV_AWS_27",
         "checkov:CKV_AWS_26",
+        "checkov:CKV_AWS_5",
+        "checkov:CKV_AWS_74",
+        "checkov:CKV_AWS_44",
+        "checkov:CKV_AWS_43",
+        "checkov:CKV_AWS_64",
+        "checkov:CKV_AWS_47",
         "checkov:CKV_AZURE_2",
         "checkov:CKV2_AZURE_25",
         "trivy:AVD-AWS-0079",
@@ -77,6 +88,11 @@ def _applies(r: TfResource, context: Context) -> bool:
         "trivy:AVD-AWS-0037",
         "trivy:AVD-AWS-0045",
         "trivy:AVD-AWS-0088",
+        "trivy:AVD-AWS-0048",
+        "trivy:AVD-AWS-0021",
+        "trivy:AVD-AWS-0076",
+        "trivy:AVD-AWS-0064",
+        "trivy:AVD-AWS-0023",
         "trivy:AVD-GCP-0037",
         "trivy:AVD-AZU-0038",
     ),

@@ -28,7 +28,9 @@ def _applies(r: TfResource, context: Context) -> bool:
         "Redirect HTTP listeners to HTTPS and give HTTPS/TLS listeners a TLS >= 1.2 ssl_policy "
         "(ELBSecurityPolicy-TLS13-1-2-2021-06); set CloudFront viewer_protocol_policy to "
         "redirect-to-https, minimum_protocol_version to TLSv1.2_2021 and custom origins to "
-        "https-only; use TLS_1_2 on API Gateway domains; on GCP redirect HTTP proxies with "
+        "https-only; use TLS_1_2 on API Gateway domains; give OpenSearch/Elasticsearch domains "
+        "domain_endpoint_options { enforce_https = true, tls_security_policy = "
+        "Policy-Min-TLS-1-2-2019-07 (or -PFS-2023-10) }; on GCP redirect HTTP proxies with "
         "default_url_redirect { https_redirect = true } and attach a MODERN/RESTRICTED SSL "
         "policy with TLS_1_2; on Azure set https_only = true, minimum TLS 1.2, FTPS only, and "
         "redirect Application Gateway HTTP listeners to an HTTPS listener."
@@ -43,6 +45,8 @@ def _applies(r: TfResource, context: Context) -> bool:
         "checkov:CKV_AWS_174",
         "checkov:CKV2_AWS_54",
         "checkov:CKV2_AWS_72",
+        "checkov:CKV_AWS_83",
+        "checkov:CKV_AWS_228",
         "checkov:CKV_GCP_4",
         "checkov:CKV_AZURE_14",
         "checkov:CKV_AZURE_15",
@@ -51,6 +55,8 @@ def _applies(r: TfResource, context: Context) -> bool:
         "trivy:AVD-AWS-0047",
         "trivy:AVD-AWS-0012",
         "trivy:AVD-AWS-0013",
+        "trivy:AVD-AWS-0046",
+        "trivy:AVD-AWS-0126",
         "trivy:AVD-GCP-0039",
         "trivy:AVD-AZU-0004",
         "trivy:AVD-AZU-0006",

@@ -30,7 +30,8 @@ def _applies(r: TfResource, context: Context) -> bool:
         "Enable ElastiCache transit_encryption_enabled; give RDS instances a parameter group "
         "with rds.force_ssl = 1 (PostgreSQL < 15) or require_secure_transport = 1 "
         "(MySQL/MariaDB); set ECS EFS volumes to transit_encryption = ENABLED and MSK "
-        "client_broker = TLS; deny aws:SecureTransport = false in S3 bucket policies; set "
+        "client_broker = TLS; turn on node_to_node_encryption in OpenSearch/Elasticsearch "
+        "domains; deny aws:SecureTransport = false in S3 bucket policies; set "
         "Cloud SQL ssl_mode = ENCRYPTED_ONLY; on Azure require HTTPS and TLS1_2 on storage "
         "accounts, SSL enforcement with TLS 1.2 on database servers, and disable the Redis "
         "non-SSL port."
@@ -41,6 +42,7 @@ def _applies(r: TfResource, context: Context) -> bool:
         "checkov:CKV_AWS_31",
         "checkov:CKV2_AWS_69",
         "checkov:CKV_AWS_97",
+        "checkov:CKV_AWS_6",
         "checkov:CKV_GCP_6",
         "checkov:CKV_AZURE_3",
         "checkov:CKV_AZURE_44",
@@ -51,6 +53,7 @@ def _applies(r: TfResource, context: Context) -> bool:
         "checkov:CKV_AZURE_54",
         "trivy:AVD-AWS-0051",
         "trivy:AVD-AWS-0035",
+        "trivy:AVD-AWS-0043",
         "trivy:AVD-GCP-0015",
         "trivy:AVD-AZU-0008",
         "trivy:AVD-AZU-0011",

@@ -21,6 +21,9 @@ _DOCUMENTS: dict[str, tuple[str, str]] = {
     "aws_s3_bucket_policy": ("policy", "resource"),
     "aws_s3_bucket": ("policy", "resource"),  # aws provider v3 inline bucket policy
     "aws_kms_key": ("policy", "kms"),
+    # IAM Identity Center: the permission set's inline policy is an identity policy of
+    # every user and group the permission set is assigned to.
+    "aws_ssoadmin_permission_set_inline_policy": ("inline_policy", "identity"),
 }
 _ATTACHMENTS = frozenset(
     {
