@@ -56,7 +56,10 @@ def _attribute_list(block: Block, name: str, resolve: Resolve | None, offset: in
     attr = block.attr(name)
     if attr is None:
         return []
-    value = resolve(attr.value) if resolve is not None else attr.value
+    # A written list or object keeps its raw values (resolved where a policy reads them,
+    # as a block's are); only a reference (ingress = var.rules) is resolved here.
+    raw = attr.value
+    value = raw if isinstance(raw, (list, dict)) or resolve is None else resolve(raw)
     if isinstance(value, dict):
         value = [value]  # name = { ... }: one block (attributes-as-blocks syntax)
     if not isinstance(value, list):

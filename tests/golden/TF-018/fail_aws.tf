@@ -69,3 +69,14 @@ resource "aws_s3_bucket" "attr_versioning_off" {
     enabled = false
   }
 }
+
+variable "tf018_attr_versioning" {
+  default = false
+}
+
+resource "aws_s3_bucket" "attr_versioning_var" {
+  bucket = "attr-versioning-var"
+  versioning = { # expect: TF-018
+    enabled = var.tf018_attr_versioning
+  }
+}
