@@ -92,7 +92,13 @@ def with_secrets_subject(parsed: ParsedFile, wanted: bool, context: Context) -> 
         return parsed
     from dataclasses import replace
 
-    from pytest_devops_policy.formats.secrets import SecretsFile, in_scope, included
+    from pytest_devops_policy.formats.secrets import (
+        NamedFile,
+        SecretsFile,
+        in_scope,
+        included,
+        judged_by_name,
+    )
     from pytest_devops_policy.options import SecretsOptions
 
     options = context.options(SecretsOptions)
@@ -100,11 +106,18 @@ def with_secrets_subject(parsed: ParsedFile, wanted: bool, context: Context) -> 
     if not parsed.recognised and not included(source.relpath, options.include):
         return parsed
     size = len(source.text.encode("utf-8", "surrogatepass"))
-    if in_scope(
+    collected_as = parsed.kind if parsed.recognised else "secrets"
+    subject: SecretsFile
+    skipped = in_scope(
         source.relpath, source.text[:8192].encode("utf-8", "replace"), size, options.max_bytes
-    ):
+    )
+    if skipped is None:
+        subject = SecretsFile(source, options.entropy, collected_as)
+    elif judged_by_name(source.relpath) and not skipped.startswith("a lockfile"):
+        # A key store (binary) or a big state file: judged by its name, its bytes unread.
+        subject = NamedFile(source, skipped, collected_as)
+    else:
         return parsed
-    subject = SecretsFile(source, options.entropy)
     if not parsed.recognised:
         return replace(parsed, kind="secrets", subjects=[subject], recognised=True)
     return replace(parsed, subjects=[*parsed.subjects, subject])

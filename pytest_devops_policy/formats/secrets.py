@@ -7,7 +7,10 @@ computed once (``knowledge.secrets.engine.findings``) and each SECRET policy rep
 own, one finding per hit at ``line:col``, the value masked.
 
 ``in_scope`` says whether a file is read for secrets at all (§6.1): not binary, not over
-``secrets.max_bytes``, not a lockfile.
+``secrets.max_bytes``, not a lockfile. A key store or a state file that is not read (binary,
+too large) is still judged by its name (``judged_by_name``): it gets a ``NamedFile``, a
+subject whose text nobody reads, judged only by the file-class policies that lend it
+(SECRET-012, SECRET-013; ``kinds.SubjectSpec.borrows``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ from typing import Any, ClassVar
 
 from pytest_devops_policy.model import Source, Subject
 
-__all__ = ["LABEL", "LOCKFILES", "SecretsFile", "in_scope", "included"]
+__all__ = [
+    "LABEL",
+    "LOCKFILES",
+    "NamedFile",
+    "SecretsFile",
+    "in_scope",
+    "included",
+    "judged_by_name",
+]
 
 LABEL = "secrets"  # the subject's label: ``<file>::secrets``
 
@@ -59,6 +70,23 @@ def in_scope(relpath: str, head: bytes, size: int, max_bytes: int) -> str | None
     return None
 
 
+# Credential and state files recognisable by name alone, judged even when their bytes are
+# not read (a PKCS#12 or Java key store is binary; a state file may be over max_bytes).
+_BY_NAME = ("*.p12", "*.pfx", "*.jks", "*.keystore", "*.tfstate", "*.tfstate.backup")
+
+
+def judged_by_name(relpath: str) -> bool:
+    """A file the SECRET file-class policies judge by its name when it is not read for
+    secrets (binary, too large): key stores and Terraform state."""
+    path = relpath.replace("\\", "/").lower()
+    name = posixpath.basename(path)
+    if name in LOCKFILES:
+        return False
+    return any(fnmatch.fnmatchcase(name, p) for p in _BY_NAME) or (
+        "terraform.tfstate.d/" in f"/{path}"
+    )
+
+
 def included(relpath: str, globs: Sequence[str]) -> bool:
     """Does ``secrets.include`` name the file (globs relative to the rootdir; ``**/`` also
     matches no directory)?"""
@@ -83,10 +111,27 @@ class SecretsFile(Subject[None]):
     kind: ClassVar[str] = "secrets"
     key: ClassVar[str] = "secrets_file"
 
-    def __init__(self, source: Source, entropy: bool = False) -> None:
+    def __init__(
+        self, source: Source, entropy: bool = False, collected_as: str = "secrets"
+    ) -> None:
         super().__init__(source, LABEL, 1, 1)
         self.entropy = entropy
+        # The kind the file was collected as ("kubernetes" for a manifest; "secrets" for a
+        # file only secrets.include names): SECRET-014 leaves manifests to K8S-017.
+        self.collected_as = collected_as
         self.hits: list[Any] | None = None  # knowledge.secrets.engine.Located, once scanned
 
     def waiver_lines(self) -> Iterable[int]:
         return (1,)  # a waiver on line 1 covers the file's findings of its policy
+
+
+class NamedFile(SecretsFile):
+    """A file judged by its name only (``judged_by_name``): its bytes are not read as text
+    (binary, over ``secrets.max_bytes``). Only the policies that lend themselves to this
+    subject judge it (``kinds``: SECRET-012, SECRET-013)."""
+
+    key: ClassVar[str] = "secrets_named_file"
+
+    def __init__(self, source: Source, reason: str, collected_as: str = "secrets") -> None:
+        super().__init__(source, False, collected_as)
+        self.reason = reason  # why the text is not read: "binary", "larger than ..."

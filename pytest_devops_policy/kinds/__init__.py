@@ -337,7 +337,18 @@ KINDS: Sequence[Kind] = (
         marker_help="secret scanning",
         # Every collected file of any kind gets a secrets subject too (the engine adds it);
         # this kind collects the other files secrets.include names (.env, *.pem, configs).
-        subjects=(SubjectSpec("secrets_file", "<file>::secrets::{id}"),),
+        subjects=(
+            SubjectSpec("secrets_file", "<file>::secrets::{id}"),
+            # A key store (binary) or a state file over secrets.max_bytes: not read as text,
+            # judged by its name by the file-class policies (formats/secrets.py NamedFile).
+            SubjectSpec(
+                "secrets_named_file",
+                "<file>::secrets::{id}",
+                borrows="secrets_file",
+                borrowed=frozenset({"SECRET-012", "SECRET-013"}),
+                borrow_title="key stores and state files not read as text (binary, too large)",
+            ),
+        ),
         package="secrets",
         recognise=discovery.is_secrets_candidate,
         load_format=_secrets,

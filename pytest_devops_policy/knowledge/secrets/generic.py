@@ -52,6 +52,7 @@ __all__ = [
     "is_secret_key",
     "scan",
     "scan_entropy",
+    "stands_for_a_value",
 ]
 
 # --------------------------------------------------------------------------- candidate lines
@@ -408,6 +409,21 @@ def literal_ok(key: str, value: str, *, quoted: bool) -> bool:
     if sum(ord(ch) > 127 for ch in v) * 2 > len(v):
         return False  # prose in another script, not a credential
     return credential_shaped(_norm_key(key), v)
+
+
+def stands_for_a_value(key: str, value: str) -> bool:
+    """``value`` is not a credential whatever its length: empty, a boolean or null, a
+    reference (``$X``, ``${X}``, ``vault:``, ``ENC[...]``), a template, a placeholder
+    (``changeme``, ``<token>``, ``your-api-key``) or a file name. What an environment file
+    (SECRET-011) may hold under a secret-like key: anything else is a value."""
+    v = value.strip()
+    if not v or _BOOL_NULL.match(v):
+        return True
+    if v.startswith("$") or is_reference(v) or _templated(v) or _REFERENCE_MARKERS.match(v):
+        return True
+    if is_placeholder(v, _norm_key(key)) or _CATALOG_PLACEHOLDER.match(v):
+        return True
+    return bool(_PLACEHOLDER_WORDS.search(v) or _FILE_VALUE.search(v))
 
 
 MIN_ENTROPY_ANY = 2.0  # even under a well-known name: "aaaaaaaa", "1111-1111-1111"
