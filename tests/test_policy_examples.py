@@ -28,6 +28,8 @@ EXAMPLE_FILES = {k.name: k.example_file for k in KINDS if k.example_file}
 POLICIES = builtin_policies()
 # Opt-in policies judge their examples with the option that turns them on.
 SETTINGS: dict[str, dict[str, Any]] = {"SECRET-010": {"secrets.entropy": True}}
+# File-class policies judge files by their names: their examples are written under one.
+EXAMPLE_NAMES: dict[str, str] = {"SECRET-012": ".npmrc"}
 CASES = [pytest.param(p, id=p.id) for p in POLICIES]
 
 
@@ -35,7 +37,7 @@ def _write(policy: Policy, text: str, root: Path) -> Path:
     assert text.strip(), f"{policy.id} has no text here"
     if policy.subject == "repository":
         return _write_tree(policy, text, root)
-    path = root / EXAMPLE_FILES[policy.kind]
+    path = root / EXAMPLE_NAMES.get(policy.id, EXAMPLE_FILES[policy.kind])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

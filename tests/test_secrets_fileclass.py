@@ -151,3 +151,137 @@ def test_env_gitignore_low_finding_severity(tmp_path: Path) -> None:
     assert severities() == [None, Severity.LOW]
     (tmp_path / "svc" / ".gitignore").write_text("/.env\n", encoding="utf-8")
     assert severities() == [None]
+
+
+# --------------------------------------------------------------------------- SECRET-012
+
+TOKEN = "Zt3kQ9vW" + "2mLx8pRb"
+AWS_SECRET = "p3Vq8ZrT1mKx7Lw2" + "Nb9Yc4Hs6Jd0Fg5Ra8Ue3Ti1"
+PEM_KEY = "-----BEGIN " + "RSA PRIVATE KEY-----\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n"
+
+
+def _cred(path: str, text: str | None) -> list[tuple[int, str | None]]:
+    from pytest_devops_policy.knowledge.secrets.fileclass import (
+        credential_file,
+        credential_file_findings,
+    )
+
+    if not credential_file(path, text):
+        return []
+    return [(f.line, f.secret) for f in credential_file_findings(path, text)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "id_rsa",
+        "home/.ssh/id_ed25519",
+        "ID_ECDSA",
+        "keys/id_dsa",
+        "deploy.ppk",
+        "client.p12",
+        "cert.pfx",
+        "release.jks",
+        "android/app/debug.keystore",
+        "prod.publishsettings",
+    ],
+)
+def test_credential_files_by_presence(path: str) -> None:
+    assert _cred(path, None) == [(1, None)]
+    assert _cred(path, "anything") == [(1, None)]
+
+
+@pytest.mark.parametrize("path", ["id_rsa.pub", "id_rsa_backup.txt", "keys.md", "cert.pem"])
+def test_not_credential_files_by_name(path: str) -> None:
+    assert _cred(path, "-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n") == []
+
+
+def test_pem_with_a_private_key() -> None:
+    assert _cred("tls/server.pem", "# server\n" + PEM_KEY) == [(2, None)]
+    assert _cred("tls/server.pem", None) == []  # a big or binary .pem is not judged by name
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "want"),
+    [
+        (".npmrc", f"//registry.npmjs.org/:_authToken={TOKEN}\n", [(1, TOKEN)]),
+        (".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n", []),
+        (".npmrc", f"registry=https://r.example/\n_auth={TOKEN}\n", [(2, TOKEN)]),
+        (".pypirc", f"[pypi]\nusername = __token__\npassword = {TOKEN}\n", [(3, TOKEN)]),
+        (".pypirc", "[pypi]\nusername = __token__\npassword = <token>\n", []),
+        (".netrc", f"machine api.example.com login ci password {TOKEN}\n", [(1, TOKEN)]),
+        (".netrc", "machine api.example.com login ci\n", []),
+        (".git-credentials", f"https://ci:{TOKEN}@git.example.com\n", [(1, TOKEN)]),
+        (".git-credentials", "https://git.example.com\n", []),
+        (".aws/credentials", f"[prod]\naws_secret_access_key = {AWS_SECRET}\n", [(2, AWS_SECRET)]),
+        (".aws/credentials", f"aws_secret_access_key = {AWS_SECRET}\n", []),  # no profile
+        (".aws/credentials", "[prod]\ncredential_process = aws-vault export prod\n", []),
+    ],
+)
+def test_tool_configs_with_auth_entries(
+    path: str, text: str, want: list[tuple[int, str | None]]
+) -> None:
+    assert _cred(path, text) == want
+
+
+def test_docker_config_auths() -> None:
+    import base64
+    import json
+
+    auth = base64.b64encode(b"ci:" + TOKEN.encode()).decode()
+    config = {"auths": {"r.example.com": {"auth": auth}, "ghcr.io": {}}, "credsStore": "x"}
+    text = json.dumps(config, indent=2)
+    assert _cred("home/.docker/config.json", text) == [(4, auth)]
+    assert _cred("config.json", text) == []  # any other config.json
+    assert _cred(".docker/config.json", json.dumps({"credsStore": "desktop"})) == []
+    assert _cred(".docker/config.json", "{not json") == []
+
+
+def test_gcp_service_account_key() -> None:
+    import json
+
+    key = {
+        "type": "service_account",
+        "project_id": "p",
+        "private_key": PEM_KEY,
+        "client_email": "ci@p.iam.gserviceaccount.com",
+    }
+    text = json.dumps(key, indent=2)
+    assert _cred("deploy/sa.json", text) == [(4, PEM_KEY)]
+    federated = {"type": "external_account", "service_account_impersonation_url": "x"}
+    assert _cred("deploy/sa.json", json.dumps(federated)) == []
+    assert _cred("deploy/sa.json", json.dumps({**key, "private_key": ""})) == []
+
+
+def test_binary_key_store_judged_by_name_only(tmp_path: Path) -> None:
+    """A key store is binary: it gets a name-only subject that SECRET-012 alone judges,
+    and its bytes are never scanned as text."""
+    from pytest_devops_policy.formats.secrets import NamedFile
+    from pytest_devops_policy.kinds import judges
+
+    store = tmp_path / "client.p12"
+    store.write_bytes(b"\x30\x82\x00\x00" + b"\x00" * 32 + b"password=" + TOKEN.encode())
+    result = actual(store, builtin_by_id()["SECRET-012"], rootdir=tmp_path)
+    assert result.violations == {(1, "SECRET-012")}
+    for other in ("SECRET-001", "SECRET-009", "SECRET-011"):
+        assert not actual(store, builtin_by_id()[other], rootdir=tmp_path).violations
+    assert judges("secrets_file", "SECRET-012", NamedFile.key)
+    assert not judges("secrets_file", "SECRET-009", NamedFile.key)
+    other = tmp_path / "blob.bin.json"
+    other.write_bytes(b"\x00\x01")
+    assert not actual(other, builtin_by_id()["SECRET-012"], rootdir=tmp_path).violations
+
+
+def test_binary_key_store_in_a_run(pytester: pytest.Pytester) -> None:
+    """Collection reads a binary key store (it is not a FILE-SKIPPED note): one item, failed
+    by SECRET-012 only, with no excerpt of its bytes."""
+    raw = b"\x30\x82\x00\x00" + b"\x00" * 32 + TOKEN.encode()
+    (pytester.path / "client.jks").write_bytes(raw)
+    (pytester.path / "blob.json").write_bytes(b"\x00" + TOKEN.encode())
+    result = pytester.runpytest("--devops-policy-only", "-p", "no:randomly", "-rA")
+    out = result.stdout.str()
+    assert "SECRET-012 credential-files-committed [critical]: a Java key store (client.jks)" in out
+    assert "client.jks is a binary file" not in out
+    assert "blob.json is a binary file" in out  # any other binary: a note, as before
+    assert TOKEN not in out
+    assert "SECRET-001" not in out and "SECRET-009" not in out

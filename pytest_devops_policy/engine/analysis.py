@@ -165,7 +165,8 @@ def secret_spans(text: str, result: FileResult) -> list[tuple[int, int]]:
     anywhere in it, what any policy reported as a secret (``Violation.secret``) wherever it
     occurs, and, for a file that does not parse (no policy read it), the values assigned to
     secret-like names. Sorted, without duplicates."""
-    spans = set(text_secrets(text))
+    # A binary file (a key store judged by its name) is never scanned as text.
+    spans = set(text_secrets(text)) if "\x00" not in text[:8192] else set()
     if result.parse_error is not None:
         spans.update(assigned_secrets(text))
     for secret in dict.fromkeys(result.reported_secrets()):

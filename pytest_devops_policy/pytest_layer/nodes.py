@@ -23,6 +23,7 @@ from pytest_devops_policy.api import Policy
 from pytest_devops_policy.engine.analysis import FileResult, Outcome
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.formats.secrets import LABEL as SECRETS_LABEL
+from pytest_devops_policy.formats.secrets import judged_by_name
 from pytest_devops_policy.masking import Redactor, escape_controls
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
@@ -230,6 +231,8 @@ def read_artifact(path: str, relpath: str, kind: str, limit: int) -> bytes | str
             f"that read it expect UTF-8: convert it (iconv -f {encoding} -t UTF-8) to check it"
         )
     if b"\0" in data[:8192]:
+        if kind == "secrets" and judged_by_name(relpath):
+            return data  # a key store: judged by its name (SECRET-012), never read as text
         return f"{relpath} is a binary file, not {kind}"
     return data
 

@@ -36,8 +36,8 @@ def excerpt(source: Source, line: int, secrets: Secrets = ()) -> list[str]:
     """The source line, redacted and escaped *before* it is cut to the width, so that a
     secret across the cut is masked whole. A line the file does not have (a repository's
     findings, at line 1 of its ``.github`` directory) shows none."""
-    if line > len(source.lines):
-        return []
+    if line > len(source.lines) or "\x00" in source.text[:8192]:
+        return []  # (a binary file judged by its name, a key store: nothing to show)
     text = redactor(secrets).line(source.line_text(line).rstrip(), MAX_EXCERPT_WIDTH)
     gutter = " " * len(str(line))
     return [f"{gutter} |", f"{line} | {text}", f"{gutter} |"]

@@ -4,6 +4,11 @@ repository at all, judged by their name and, where the rule says so, their conte
 * SECRET-011 ``env_file_findings``: an environment file (``.env``, ``.env.local``,
   ``*.env``, ``.envrc``) with a value under a secret-like key; its template
   (``.env.example``, ``.sample``, ``.template``, ``.dist``) with a real-looking one.
+* SECRET-012 ``credential_file_findings``: a file whose very presence leaks a credential:
+  SSH and PuTTY private keys, key stores, a PEM file holding a private key, tool configs
+  with auth entries (``.npmrc``, ``.pypirc``, ``.netrc``, ``.git-credentials``, Docker's
+  ``config.json``), AWS credentials files, GCP service-account keys, Azure publish
+  settings.
 
 Pure functions over a file's path and text; the policies add what needs the file system
 (``indexes.secrets_files``). Each finding carries the value to mask (never printed).
@@ -12,7 +17,11 @@ Pure functions over a file's path and text; the policies add what needs the file
 from __future__ import annotations
 
 import bisect
+import fnmatch
+import json
+import posixpath
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from pytest_devops_policy.knowledge.secrets.generic import (
@@ -23,7 +32,13 @@ from pytest_devops_policy.knowledge.secrets.generic import (
     stands_for_a_value,
 )
 
-__all__ = ["FileFinding", "Lines", "env_file_findings"]
+__all__ = [
+    "FileFinding",
+    "Lines",
+    "credential_file",
+    "credential_file_findings",
+    "env_file_findings",
+]
 
 # The detector pragmas the engine honours (``engine._PRAGMA``): a line that carries one is
 # allowlisted for every SECRET rule.
@@ -92,3 +107,164 @@ def env_file_findings(text: str, path: str) -> list[FileFinding]:
         where = "a template of an environment file" if cls == "example" else "an environment file"
         out.append(FileFinding(f"{key} has a value in {where}", line, col, v))
     return out
+
+
+# --------------------------------------------------------------------------- SECRET-012
+
+_SSH_KEYS = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"})
+# (basename glob, what): presence is enough.
+_PRESENCE: tuple[tuple[str, str], ...] = (
+    ("*.ppk", "a PuTTY private key file"),
+    ("*.p12", "a PKCS#12 key store"),
+    ("*.pfx", "a PKCS#12 key store"),
+    ("*.jks", "a Java key store"),
+    ("*.keystore", "a Java key store"),
+    ("*.publishsettings", "an Azure publish settings file (management certificate)"),
+)
+# Tool configs whose auth entries are the credential (basename, rule name).
+_CONFIGS = {
+    ".npmrc": "npmrc",
+    ".pypirc": "pypirc",
+    ".netrc": "netrc",
+    "_netrc": "netrc",
+    ".git-credentials": "git-credentials",
+}
+_PRIVATE_BLOCK = re.compile(r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----")
+_NPM_AUTH = re.compile(
+    r"^[ \t]*(?:[^\s=]*:)?(?P<key>_authToken|_auth|_password)[ \t]*=[ \t]*(?P<v>[^\s#;]+)",
+    re.M,
+)
+_PYPI_PASSWORD = re.compile(r"^[ \t]*password[ \t]*[=:][ \t]*(?P<v>\S[^\n]*?)[ \t]*$", re.M)
+_NETRC_PASSWORD = re.compile(r"(?:^|\s)password[ \t]+(?P<v>\S+)")
+_GIT_CREDENTIAL = re.compile(r"^[ \t]*[A-Za-z][A-Za-z0-9+.-]*://[^:/\s@]*:(?P<v>[^@\s]+)@", re.M)
+_AWS_SECTION = re.compile(r"^[ \t]*\[[^\]\n]+\]", re.M)
+_AWS_SECRET = re.compile(r"^[ \t]*aws_secret_access_key[ \t]*=[ \t]*(?P<v>[^\s#;]+)", re.M | re.I)
+
+
+def _path_kind(relpath: str) -> str | None:
+    """Which SECRET-012 rule the file's name selects (None: only a JSON key file may
+    still be one, by its content)."""
+    low = relpath.replace("\\", "/").lower()
+    name = posixpath.basename(low)
+    if name in _SSH_KEYS:
+        return "ssh"
+    if name in _CONFIGS:
+        return _CONFIGS[name]
+    if low == ".docker/config.json" or low.endswith("/.docker/config.json"):
+        return "docker"
+    if name == "credentials" or low == ".aws/config" or low.endswith("/.aws/config"):
+        return "aws"
+    if name.endswith(".pem"):
+        return "pem"
+    if any(fnmatch.fnmatchcase(name, p) for p, _ in _PRESENCE):
+        return "presence"
+    if name.endswith(".json"):
+        return "json"
+    return None
+
+
+def credential_file(relpath: str, text: str | None) -> bool:
+    """``applies=`` of SECRET-012: a credential file by name, or (``text`` given) a JSON
+    file that may be a GCP service-account key."""
+    kind = _path_kind(relpath)
+    if kind == "json":
+        return text is not None and '"service_account"' in text
+    return kind is not None
+
+
+def _value_findings(
+    lines: Lines, pattern: re.Pattern[str], key: str, what: str
+) -> Iterator[FileFinding]:
+    for m in pattern.finditer(lines.text):
+        value = m.group("v").strip().strip("\"'")
+        if stands_for_a_value(key, value):
+            continue
+        line, col = lines.position(m.start("v"))
+        if not lines.allowlisted(line):
+            yield FileFinding(what, line, col, value)
+
+
+def _json_value_line(lines: Lines, value: str) -> tuple[int, int]:
+    at = lines.text.find(json.dumps(value)[1:-1])
+    return lines.position(at) if at >= 0 else (1, 1)
+
+
+def _docker_auths(lines: Lines) -> Iterator[FileFinding]:
+    try:
+        data = json.loads(lines.text)
+    except ValueError:
+        return
+    auths = data.get("auths") if isinstance(data, Mapping) else None
+    if not isinstance(auths, Mapping):
+        return
+    for registry, entry in auths.items():
+        if not isinstance(entry, Mapping):
+            continue
+        for field in ("auth", "identitytoken", "password"):
+            value = entry.get(field)
+            if isinstance(value, str) and value.strip() and not stands_for_a_value(field, value):
+                line, col = _json_value_line(lines, value)
+                if not lines.allowlisted(line):
+                    yield FileFinding(
+                        f"Docker credentials for {registry} ({field})", line, col, value
+                    )
+
+
+def _service_account(lines: Lines) -> Iterator[FileFinding]:
+    try:
+        data = json.loads(lines.text)
+    except ValueError:
+        return
+    if not isinstance(data, Mapping) or data.get("type") != "service_account":
+        return
+    key = data.get("private_key")
+    if isinstance(key, str) and _PRIVATE_BLOCK.search(key):
+        line, col = _json_value_line(lines, key)
+        if not lines.allowlisted(line):
+            email = data.get("client_email")
+            whose = f" of {email}" if isinstance(email, str) and email else ""
+            yield FileFinding(f"a GCP service-account key file{whose}", line, col, key)
+
+
+def credential_file_findings(relpath: str, text: str | None) -> list[FileFinding]:
+    """What makes the file a committed credential (``text`` None: not read, a binary key
+    store judged by its name)."""
+    kind = _path_kind(relpath)
+    name = posixpath.basename(relpath.replace("\\", "/"))
+    if kind == "ssh":
+        return [FileFinding(f"an SSH private key file ({name})")]
+    if kind == "presence":
+        low = name.lower()
+        what = next(w for p, w in _PRESENCE if fnmatch.fnmatchcase(low, p))
+        return [FileFinding(f"{what} ({name})")]
+    if text is None or kind is None:
+        return []
+    lines = Lines(text)
+    if kind == "pem":
+        m = _PRIVATE_BLOCK.search(text)
+        if m is None:
+            return []  # certificates and public keys
+        line, col = lines.position(m.start())
+        return (
+            []
+            if lines.allowlisted(line)
+            else [FileFinding(f"a private key file ({name})", line, col)]
+        )
+    rules: dict[str, tuple[re.Pattern[str], str, str]] = {
+        "npmrc": (_NPM_AUTH, "_authToken", "an npm registry auth entry"),
+        "pypirc": (_PYPI_PASSWORD, "password", "a PyPI password"),
+        "netrc": (_NETRC_PASSWORD, "password", "a netrc login password"),
+        "git-credentials": (_GIT_CREDENTIAL, "password", "a stored git credential"),
+    }
+    if kind in rules:
+        pattern, key, what = rules[kind]
+        return list(_value_findings(lines, pattern, key, what))
+    if kind == "docker":
+        return list(_docker_auths(lines))
+    if kind == "aws":
+        if not _AWS_SECTION.search(text):
+            return []
+        return list(
+            _value_findings(lines, _AWS_SECRET, "aws_secret_access_key", "an AWS secret access key")
+        )
+    return list(_service_account(lines))
