@@ -285,3 +285,73 @@ def test_binary_key_store_in_a_run(pytester: pytest.Pytester) -> None:
     assert "blob.json is a binary file" in out  # any other binary: a note, as before
     assert TOKEN not in out
     assert "SECRET-001" not in out and "SECRET-009" not in out
+
+
+# --------------------------------------------------------------------------- SECRET-013
+
+
+@pytest.mark.parametrize(
+    ("path", "want"),
+    [
+        ("terraform.tfstate", True),
+        ("envs/prod/terraform.tfstate.backup", True),
+        ("terraform.tfstate.1712345678.backup", True),
+        ("terraform.tfstate.d/staging/terraform.tfstate", True),
+        ("infra/terraform.tfstate.d/prod/notes.txt", True),
+        ("state.tf", False),
+        ("docs/tfstate.md", False),
+        ("backend.hcl", False),
+    ],
+)
+def test_state_file_names(path: str, want: bool) -> None:
+    from pytest_devops_policy.knowledge.secrets.fileclass import state_file
+
+    assert state_file(path) is want
+
+
+def test_big_state_file_judged_by_name(tmp_path: Path) -> None:
+    state = tmp_path / "terraform.tfstate"
+    state.write_text('{"version": 4, "resources": []}\n' + " " * 200, encoding="utf-8")
+    settings = {"secrets.max_bytes": 64}
+    policy = builtin_by_id()["SECRET-013"]
+    assert actual(state, policy, settings, rootdir=tmp_path).violations == {(1, "SECRET-013")}
+    # Other rules do not read a file over the limit.
+    assert not actual(state, builtin_by_id()["SECRET-009"], settings, rootdir=tmp_path).violations
+
+
+KUBE_HEAD = "apiVersion: v1\nkind: Config\nclusters: []\nusers:\n  - name: u\n    user:\n"
+
+
+@pytest.mark.parametrize(
+    ("user", "lines"),
+    [
+        (f"      token: {TOKEN}\n", [7]),
+        ("      client-key-data: " + "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ" + "\n", [7]),
+        ("      username: admin\n      password: s3cr3t-pw\n", [8]),
+        (
+            "      auth-provider:\n        name: oidc\n        config:\n"
+            f"          refresh-token: {TOKEN}\n          client-id: kubectl\n",
+            [10],
+        ),
+        ("      exec:\n        command: gke-gcloud-auth-plugin\n", []),
+        ("      token: ${KUBE_TOKEN}\n", []),
+        ("      tokenFile: /var/run/secrets/token\n      client-key: ~/.kube/u.key\n", []),
+    ],
+)
+def test_kubeconfig_credentials(user: str, lines: list[int]) -> None:
+    from pytest_devops_policy.knowledge.secrets.fileclass import is_kubeconfig, kubeconfig_findings
+
+    text = KUBE_HEAD + user
+    assert is_kubeconfig(text)
+    got = kubeconfig_findings(text)
+    assert [f.line for f in got] == lines
+    assert all(f.secret and f.secret in text for f in got)
+
+
+def test_not_a_kubeconfig() -> None:
+    from pytest_devops_policy.knowledge.secrets.fileclass import is_kubeconfig, kubeconfig_findings
+
+    manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {token: abc}\n"
+    assert not is_kubeconfig(manifest)
+    assert kubeconfig_findings(manifest) == []
+    assert kubeconfig_findings("apiVersion: v1\nkind: Config\nusers: [\n") == []  # no parse

@@ -9,6 +9,9 @@ repository at all, judged by their name and, where the rule says so, their conte
   with auth entries (``.npmrc``, ``.pypirc``, ``.netrc``, ``.git-credentials``, Docker's
   ``config.json``), AWS credentials files, GCP service-account keys, Azure publish
   settings.
+* SECRET-013 ``state_file`` / ``kubeconfig_findings``: Terraform state (by name), and a
+  kubeconfig (``apiVersion: v1``, ``kind: Config``) whose users carry a token, a client
+  key, a password or an auth-provider secret (an ``exec`` plugin only is fine).
 
 Pure functions over a file's path and text; the policies add what needs the file system
 (``indexes.secrets_files``). Each finding carries the value to mask (never printed).
@@ -38,6 +41,9 @@ __all__ = [
     "credential_file",
     "credential_file_findings",
     "env_file_findings",
+    "is_kubeconfig",
+    "kubeconfig_findings",
+    "state_file",
 ]
 
 # The detector pragmas the engine honours (``engine._PRAGMA``): a line that carries one is
@@ -268,3 +274,91 @@ def credential_file_findings(relpath: str, text: str | None) -> list[FileFinding
             _value_findings(lines, _AWS_SECRET, "aws_secret_access_key", "an AWS secret access key")
         )
     return list(_service_account(lines))
+
+
+# --------------------------------------------------------------------------- SECRET-013
+
+_STATE_NAME = re.compile(r"\.tfstate(?:\.\d+)?(?:\.backup)?$")
+_KUBECONFIG_KIND = re.compile(r"^kind:[ \t]*[\"']?Config[\"']?[ \t]*(?:#.*)?$", re.M)
+_KUBECONFIG_VERSION = re.compile(r"^apiVersion:[ \t]*[\"']?v1[\"']?[ \t]*(?:#.*)?$", re.M)
+# users[].user fields that are the credential itself (paths such as client-key or
+# tokenFile point at a file kept elsewhere).
+_USER_SECRETS = {
+    "token": "a bearer token",
+    "client-key-data": "a client private key",
+    "password": "a password",
+}
+_AUTH_PROVIDER_SECRETS = frozenset(
+    {"client-secret", "refresh-token", "id-token", "access-token", "secret"}
+)
+
+
+def state_file(relpath: str) -> bool:
+    """Terraform state: ``*.tfstate``, ``*.tfstate.backup`` (and Terraform's numbered
+    backups), anything under ``terraform.tfstate.d/`` (workspaces)."""
+    low = relpath.replace("\\", "/").lower()
+    return bool(_STATE_NAME.search(low)) or "terraform.tfstate.d/" in f"/{low}"
+
+
+def is_kubeconfig(text: str) -> bool:
+    """The text declares a kubeconfig (``apiVersion: v1`` and ``kind: Config`` at the top
+    level): the cheap test before it is parsed."""
+    return bool(_KUBECONFIG_KIND.search(text) and _KUBECONFIG_VERSION.search(text))
+
+
+def _plain(value: object) -> str | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or stands_for_a_value("token", value):
+        return None
+    return value
+
+
+def kubeconfig_findings(text: str) -> list[FileFinding]:
+    """The credentials a kubeconfig's users carry in the file."""
+    from pytest_devops_policy.formats.yamlload import load_documents
+    from pytest_devops_policy.model import ParseError
+
+    try:
+        documents = load_documents(text, yaml11=True)
+    except ParseError:
+        return []
+    lines = Lines(text)
+    out = []
+    for doc in documents:
+        data = doc.value
+        if not isinstance(data, Mapping) or data.get("kind") != "Config":
+            continue
+        users = data.get("users")
+        if not isinstance(users, list):
+            continue
+        for i, entry in enumerate(users):
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("user"), Mapping):
+                continue
+            user = entry["user"]
+            name = entry.get("name") if isinstance(entry.get("name"), str) else f"users[{i}]"
+            found: list[tuple[tuple[str | int, ...], str, str]] = []
+            for field, what in _USER_SECRETS.items():
+                value = _plain(user.get(field))
+                if value is not None:
+                    found.append(((field,), what, value))
+            provider = user.get("auth-provider")
+            config = provider.get("config") if isinstance(provider, Mapping) else None
+            if isinstance(config, Mapping):
+                for key, raw in config.items():
+                    value = _plain(raw)
+                    if value is not None and str(key).lower() in _AUTH_PROVIDER_SECRETS:
+                        found.append(
+                            (
+                                ("auth-provider", "config", str(key)),
+                                f"an auth-provider {key}",
+                                value,
+                            )
+                        )
+            for path, what, value in found:
+                pos = doc.locate(("users", i, "user", *path))
+                line, col = pos if pos is not None else (doc.start_line, 1)
+                if lines.allowlisted(line):
+                    continue
+                out.append(FileFinding(f"kubeconfig user {name} holds {what}", line, col, value))
+    return out
