@@ -29,7 +29,11 @@ POLICIES = builtin_policies()
 # Opt-in policies judge their examples with the option that turns them on.
 SETTINGS: dict[str, dict[str, Any]] = {"SECRET-010": {"secrets.entropy": True}}
 # File-class policies judge files by their names: their examples are written under one.
-EXAMPLE_NAMES: dict[str, str] = {"SECRET-012": ".npmrc", "SECRET-013": "kubeconfig.yaml"}
+EXAMPLE_NAMES: dict[str, str] = {
+    "SECRET-012": ".npmrc",
+    "SECRET-013": "kubeconfig.yaml",
+    "SECRET-014": "ansible/roles/db/tasks/main.yml",
+}
 CASES = [pytest.param(p, id=p.id) for p in POLICIES]
 
 

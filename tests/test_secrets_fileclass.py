@@ -355,3 +355,73 @@ def test_not_a_kubeconfig() -> None:
     assert not is_kubeconfig(manifest)
     assert kubeconfig_findings(manifest) == []
     assert kubeconfig_findings("apiVersion: v1\nkind: Config\nusers: [\n") == []  # no parse
+
+
+# --------------------------------------------------------------------------- SECRET-014
+
+
+def test_secret_objects_at_any_depth() -> None:
+    from pytest_devops_policy.knowledge.secrets.fileclass import secret_object_findings
+
+    text = (
+        "extraObjects:\n"
+        "  - apiVersion: v1\n"
+        "    kind: Secret\n"
+        "    stringData:\n"
+        f"      token: {TOKEN}\n"
+        "  - apiVersion: bitnami.com/v1alpha1\n"
+        "    kind: Secret\n"  # another group's Secret kind: not core
+        "    stringData:\n"
+        f"      token: {TOKEN}\n"
+    )
+    assert [(f.line, f.secret) for f in secret_object_findings(text)] == [(5, TOKEN)]
+    sops = text + "sops:\n  version: 3.8.1\n"
+    assert secret_object_findings(sops) == []
+    enc = "kind: Secret\napiVersion: v1\nstringData:\n  token: ENC[AES256_GCM,data:abc,type:str]\n"
+    assert secret_object_findings(enc) == []
+    assert secret_object_findings("kind: Secret\nstringData: [\n") == []
+
+
+def test_helm_values_literals() -> None:
+    from pytest_devops_policy.knowledge.secrets.fileclass import helm_values_findings
+
+    text = (
+        "auth:\n"
+        f"  password: {API_KEY}\n"
+        "  existingSecret: db-credentials\n"
+        "  passwordKey: password\n"
+        "users:\n"
+        f"  - name: a\n    apiToken: {TOKEN}\n"
+    )
+    got = helm_values_findings(text)
+    assert [(f.line, f.severity, f.message.split(" holds")[0]) for f in got] == [
+        (2, "high", "Helm value auth.password"),
+        (7, "high", "Helm value users.0.apiToken"),
+    ]
+
+
+def _k8s_run(pytester: pytest.Pytester) -> str:
+    return pytester.runpytest("--devops-policy-only", "-p", "no:randomly", "-rA").stdout.str()
+
+
+def test_secret_manifests_are_left_to_k8s_017(pytester: pytest.Pytester) -> None:
+    """A Secret manifest the Kubernetes kind collects is K8S-017's; the same object in a
+    chart's values (not a manifest) is SECRET-014's; values files count only in a chart."""
+    secret = (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\n"
+        f"stringData:\n  password: {API_KEY}\n"
+    )
+    (pytester.path / "deploy").mkdir()
+    (pytester.path / "deploy" / "secret.yaml").write_text(secret, encoding="utf-8")
+    chart = pytester.path / "chart"
+    chart.mkdir()
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n", "utf-8")
+    (chart / "values.yaml").write_text(f"db:\n  password: {TOKEN}\n", encoding="utf-8")
+    (pytester.path / "values.yaml").write_text(f"db:\n  password: {TOKEN}\n", encoding="utf-8")
+    out = _k8s_run(pytester)
+    assert "FAILED deploy/secret.yaml::Secret/shop/db::K8S-017" in out
+    assert "FAILED chart/values.yaml::secrets::SECRET-014" in out
+    assert "Helm value db.password holds a literal secret" in out
+    assert "deploy/secret.yaml::secrets::SECRET-014" not in out  # not judged at all
+    assert "\nPASSED values.yaml::secrets::SECRET-014" not in out  # not in a chart
+    assert "\nFAILED values.yaml::secrets::SECRET-014" not in out

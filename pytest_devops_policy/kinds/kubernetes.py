@@ -41,6 +41,15 @@ class KubernetesFormat(FormatDefaults):
 
         return k8s_run.index_for(subject.source.path, context)
 
+    def dependencies(self, path: str, context: Context) -> list[str]:
+        import os
+
+        name = os.path.basename(path).lower()
+        if name.startswith("values") and name.endswith((".yaml", ".yml")):
+            # SECRET-014 judges a chart's values files: a Chart.yaml beside it.
+            return [os.path.join(os.path.dirname(path), "Chart.yaml")]
+        return []
+
     def cache_token(self, path: str, context: Context) -> str:
         from pytest_devops_policy.indexes import k8s_run
 

@@ -125,6 +125,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("SECRET-011", "env-file-committed", "secrets_file"),
     ("SECRET-012", "credential-files-committed", "secrets_file"),
     ("SECRET-013", "state-and-kubeconfig-committed", "secrets_file"),
+    ("SECRET-014", "k8s-secret-objects-plaintext", "secrets_file"),
     ("TF-001", "storage-not-public", "tf_resource"),
     ("TF-002", "encryption-at-rest", "tf_resource"),
     ("TF-003", "backups-encrypted", "tf_resource"),

@@ -12,6 +12,10 @@ repository at all, judged by their name and, where the rule says so, their conte
 * SECRET-013 ``state_file`` / ``kubeconfig_findings``: Terraform state (by name), and a
   kubeconfig (``apiVersion: v1``, ``kind: Config``) whose users carry a token, a client
   key, a password or an auth-provider secret (an ``exec`` plugin only is fine).
+* SECRET-014 ``secret_object_findings`` / ``helm_values_findings``: YAML the Kubernetes
+  kind does not collect (docs, Helm values, Ansible vars) that holds a ``kind: Secret``
+  object with plaintext ``data``/``stringData`` (at any depth: an Ansible ``definition:``,
+  a chart's ``extraObjects``), and a Helm chart's values with literal secrets.
 
 Pure functions over a file's path and text; the policies add what needs the file system
 (``indexes.secrets_files``). Each finding carries the value to mask (never printed).
@@ -26,6 +30,7 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pytest_devops_policy.knowledge.secrets.generic import (
     env_assignments,
@@ -35,14 +40,19 @@ from pytest_devops_policy.knowledge.secrets.generic import (
     stands_for_a_value,
 )
 
+if TYPE_CHECKING:
+    from pytest_devops_policy.formats.yamlload import Document
+
 __all__ = [
     "FileFinding",
     "Lines",
     "credential_file",
     "credential_file_findings",
     "env_file_findings",
+    "helm_values_findings",
     "is_kubeconfig",
     "kubeconfig_findings",
+    "secret_object_findings",
     "state_file",
 ]
 
@@ -361,4 +371,149 @@ def kubeconfig_findings(text: str) -> list[FileFinding]:
                 if lines.allowlisted(line):
                     continue
                 out.append(FileFinding(f"kubeconfig user {name} holds {what}", line, col, value))
+    return out
+
+
+# --------------------------------------------------------------------------- SECRET-014
+
+_SOPS_VALUE = re.compile(r"^ENC\[AES256_GCM,")
+_PUBLIC = re.compile(
+    r"^\s*(?:-----BEGIN CERTIFICATE-----|(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+) AAAA)"
+)
+_SEALED = "sealedsecrets.bitnami.com/"
+_MAX_DEPTH = 64
+
+
+def _documents(text: str) -> list[Document] | None:
+    from pytest_devops_policy.formats.yamlload import load_documents
+    from pytest_devops_policy.model import ParseError
+
+    try:
+        return list(load_documents(text, yaml11=True))
+    except ParseError:
+        return None
+
+
+def _is_secret_object(node: Mapping[object, object]) -> bool:
+    return node.get("kind") == "Secret" and node.get("apiVersion", "v1") == "v1"
+
+
+def _sealed(node: Mapping[object, object]) -> bool:
+    """SOPS metadata on the object, or a Sealed Secrets annotation."""
+    if isinstance(node.get("sops"), Mapping):
+        return True
+    meta = node.get("metadata")
+    notes = meta.get("annotations") if isinstance(meta, Mapping) else None
+    return isinstance(notes, Mapping) and any(str(k).startswith(_SEALED) for k in notes)
+
+
+def _decoded(value: str) -> str:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode("".join(value.split()), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return value  # not base64 (or binary): judged as written
+
+
+def _plaintext(section: str, value: object) -> str | None:
+    """The value as written when it is a plaintext secret, else None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if _SOPS_VALUE.match(value.strip()) or "{{" in value:
+        return None
+    plain = _decoded(value) if section == "data" else value
+    if stands_for_a_value("password", plain) or _PUBLIC.match(plain):
+        return None
+    return value
+
+
+def _walk(
+    node: object, path: tuple[str | int, ...], prune: bool = False, depth: int = 0
+) -> Iterator[tuple[tuple[str | int, ...], Mapping[object, object]]]:
+    """Every mapping under ``node`` with its path (not below ``_MAX_DEPTH``); ``prune``:
+    not the Secret objects, nor anything inside them."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(node, Mapping):
+        if prune and _is_secret_object(node):
+            return
+        yield path, node
+        for key, child in node.items():
+            if isinstance(child, (Mapping, list)):
+                yield from _walk(child, (*path, str(key)), prune, depth + 1)
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            yield from _walk(child, (*path, i), prune, depth + 1)
+
+
+def secret_object_findings(text: str) -> list[FileFinding]:
+    """Plaintext values of the ``kind: Secret`` objects in a YAML text, at any depth."""
+    if "Secret" not in text:
+        return []
+    docs = _documents(text)
+    if not docs:
+        return []
+    lines = Lines(text)
+    out = []
+    for doc in docs:
+        value = doc.value
+        if isinstance(value, Mapping) and isinstance(value.get("sops"), Mapping):
+            continue  # a SOPS-encrypted file
+        for path, node in _walk(value, ()):
+            if not _is_secret_object(node) or _sealed(node):
+                continue
+            meta = node.get("metadata")
+            name = meta.get("name") if isinstance(meta, Mapping) else None
+            label = f"Secret {name}" if isinstance(name, str) else "a Secret"
+            for section in ("data", "stringData"):
+                entries = node.get(section)
+                if not isinstance(entries, Mapping):
+                    continue
+                for key, raw in entries.items():
+                    secret = _plaintext(section, raw)
+                    if secret is None:
+                        continue
+                    pos = doc.locate((*path, section, str(key)))
+                    line, col = pos if pos is not None else (1, 1)
+                    if lines.allowlisted(line):
+                        continue
+                    how = " (base64 is an encoding, not encryption)" if section == "data" else ""
+                    out.append(
+                        FileFinding(
+                            f"{label} {section}[{key}] is plaintext{how}", line, col, secret
+                        )
+                    )
+    return out
+
+
+def helm_values_findings(text: str) -> list[FileFinding]:
+    """Literal secrets in a Helm chart's values: a secret-like key whose value passes the
+    SECRET-009 gate, at any depth (``postgresql.auth.password``). Secret objects in the
+    values are ``secret_object_findings``'."""
+    docs = _documents(text)
+    if not docs:
+        return []
+    lines = Lines(text)
+    out = []
+    for doc in docs:
+        for path, node in _walk(doc.value, (), prune=True):
+            for key, raw in node.items():
+                if not isinstance(key, str) or not isinstance(raw, str):
+                    continue
+                if not is_secret_key(key, raw) or not literal_ok(key, raw, quoted=True):
+                    continue
+                pos = doc.locate((*path, key))
+                line, col = pos if pos is not None else (1, 1)
+                if lines.allowlisted(line):
+                    continue
+                dotted = ".".join(str(p) for p in (*path, key))
+                out.append(
+                    FileFinding(
+                        f"Helm value {dotted} holds a literal secret", line, col, raw, "high"
+                    )
+                )
     return out
