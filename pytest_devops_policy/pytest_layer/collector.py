@@ -276,6 +276,8 @@ class DevopsPolicy:
                     "policy_name": values.get(f"{key}.name", ""),
                     "severity": values.get(f"{key}.severity", ""),
                     "kind": kind,
+                    "file": values.get("file", ""),
+                    "line": values.get(f"{key}.line", values.get("line", "")),
                 },
                 outcome,
             )
