@@ -36,7 +36,10 @@ def workflows(tree: Path) -> list[Path]:
     return [p for p, kind in discover(tree) if kind == "github-actions"]
 
 
-def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
+def in_process(tree: Path, files: list[Path], kind: str, repeat: int) -> dict[str, Any]:
+    """Every built-in policy of ``kind`` (and those its subjects borrow) over ``files``, in
+    this process, through the run's parse cache and the engine's own ``analyse``, as the
+    plugin does; CPU time, best of ``repeat`` after a warm-up pass. Shared with ``tf.py``."""
     from pytest_devops_policy import kinds
     from pytest_devops_policy.context import Context, ParseCache
     from pytest_devops_policy.engine.analysis import analyse
@@ -45,12 +48,17 @@ def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
     from pytest_devops_policy.options import Options
     from pytest_devops_policy.policies import builtin_policies
 
-    gha = tuple(p for p in builtin_policies() if p.kind == "github-actions")
+    chosen = tuple(p for p in builtin_policies() if p.kind == kind)
     by_subject: dict[str, list[Any]] = {}
-    for p in gha:
+    for p in chosen:
         by_subject.setdefault(p.subject, []).append(p)
-    policies = PolicySet(gha, {k: tuple(v) for k, v in by_subject.items()})
-    fmt = kinds.by_name("github-actions").format
+    for spec in kinds.borrowing_subjects():  # composite actions, provider/module blocks
+        lent = by_subject.get(spec.borrows, ())
+        by_subject.setdefault(spec.param, []).extend(
+            p for p in lent if kinds.judges(p.subject, p.id, spec.param)
+        )
+    policies = PolicySet(chosen, {k: tuple(v) for k, v in by_subject.items()})
+    fmt = kinds.by_name(kind).format
     options = Options.from_flat({}, kinds.option_classes())
 
     def one_pass() -> tuple[float, int, int]:
@@ -59,9 +67,9 @@ def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
         items = findings = 0
         start = time.process_time()
         for path in files:
-            # Through the run's parse cache, as the plugin does: the workflow index (reusable
-            # workflows, local actions) reads the same parsed files.
-            parsed = cache.get(str(path), "github-actions")
+            # Through the run's parse cache, as the plugin does: the kind's index (reusable
+            # workflows, a Terraform module's other files) reads the same parsed files.
+            parsed = cache.get(str(path), kind)
             if isinstance(parsed, ParseError):
                 continue
             parsed = fmt.adjust(parsed, context)
@@ -75,13 +83,19 @@ def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
     runs = [one_pass() for _ in range(repeat)]
     best = min(r[0] for r in runs)
     return {
-        "policies": len(gha),
+        "policies": len(chosen),
         "cpu_s": [r[0] for r in runs],
         "best_cpu_s": best,
-        "ms_per_workflow": 1000 * best / max(len(files), 1),
+        "per_file_ms": 1000 * best / max(len(files), 1),
         "outcomes": runs[0][1],
         "violations": runs[0][2],
     }
+
+
+def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
+    out = in_process(tree, files, "github-actions", repeat)
+    out["ms_per_workflow"] = out.pop("per_file_ms")
+    return out
 
 
 def child_cpu(cmd: list[str], files: int, repeat: int) -> dict[str, Any]:

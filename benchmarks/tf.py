@@ -21,14 +21,13 @@ import argparse
 import json
 import shutil
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from floor import discover  # sibling scripts, not a package
-from gha import child_cpu
+from gha import child_cpu, in_process
 
 
 def terraform_files(tree: Path) -> list[Path]:
@@ -36,55 +35,9 @@ def terraform_files(tree: Path) -> list[Path]:
 
 
 def ours(tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:
-    from pytest_devops_policy import kinds
-    from pytest_devops_policy.context import Context, ParseCache
-    from pytest_devops_policy.engine.analysis import analyse
-    from pytest_devops_policy.engine.registry import PolicySet
-    from pytest_devops_policy.model import ParseError
-    from pytest_devops_policy.options import Options
-    from pytest_devops_policy.policies import builtin_policies
-
-    tf = tuple(p for p in builtin_policies() if p.kind == "terraform")
-    by_subject: dict[str, list[Any]] = {}
-    for p in tf:
-        by_subject.setdefault(p.subject, []).append(p)
-    # provider/module/terraform blocks borrow TF-011 and TF-022, as in a run
-    for spec in kinds.borrowing_subjects():
-        lent = [
-            p for p in by_subject.get(spec.borrows, ()) if kinds.judges(p.subject, p.id, spec.param)
-        ]
-        by_subject.setdefault(spec.param, []).extend(lent)
-    policies = PolicySet(tf, {k: tuple(v) for k, v in by_subject.items()})
-    fmt = kinds.by_name("terraform").format
-    options = Options.from_flat({}, kinds.option_classes())
-
-    def one_pass() -> tuple[float, int, int]:
-        cache = ParseCache(str(tree), [str(tree)], options=options)
-        context = Context(options, cache)
-        items = findings = 0
-        start = time.process_time()
-        for path in files:
-            parsed = cache.get(str(path), "terraform")
-            if isinstance(parsed, ParseError):
-                continue
-            parsed = fmt.adjust(parsed, context)
-            result = analyse(parsed, policies, context)
-            for resource in result.resources:
-                items += len(resource.outcomes)
-                findings += sum(len(o.violations) for o in resource.outcomes)
-        return time.process_time() - start, items, findings
-
-    one_pass()  # imports, compiled regexes, first-use caches
-    runs = [one_pass() for _ in range(repeat)]
-    best = min(r[0] for r in runs)
-    return {
-        "policies": len(tf),
-        "cpu_s": [r[0] for r in runs],
-        "best_cpu_s": best,
-        "ms_per_file": 1000 * best / max(len(files), 1),
-        "outcomes": runs[0][1],
-        "violations": runs[0][2],
-    }
+    out = in_process(tree, files, "terraform", repeat)
+    out["ms_per_file"] = out.pop("per_file_ms")
+    return out
 
 
 def checkov(exe: str, tree: Path, files: list[Path], repeat: int) -> dict[str, Any]:

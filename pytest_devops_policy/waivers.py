@@ -332,6 +332,9 @@ class FileWaivers:
     lines: Sequence[str]
     inline: list[Waiver] = field(default_factory=list)
     config: Sequence[Waiver] = ()
+    # Secrets-baseline entries matched to this file's hits, each on its hit's line: always
+    # finding by finding, never the whole item (another hit of the policy still fails).
+    baseline: list[Waiver] = field(default_factory=list)
 
     def for_item(
         self,
@@ -354,6 +357,7 @@ class FileWaivers:
                 whole.append(w)
             else:
                 scoped.append(w)
+        scoped.extend(w for w in self.baseline if w.covers_policy(policy_id, name))
         for w in extra:
             if w.covers_policy(policy_id, name):
                 whole.append(w)

@@ -73,6 +73,12 @@ class SecretsOptions(KindOptions):
         parse=positive_int,
         type_text="integer >= 1",
     )
+    baseline: str = option(
+        ".devops-policy-secrets-baseline.json",
+        "The secrets baseline (relative to the rootdir): hashed hits accepted as waived; an "
+        "entry that matches nothing is reported as an unused waiver. Written by `python -m "
+        "pytest_devops_policy.secretsbaseline`.",
+    )
     entropy: bool = option(
         False,
         "Report high-entropy strings no other rule explains (SECRET-010); noisy in "

@@ -21,6 +21,7 @@ from pytest_devops_policy.engine.registry import PolicyConflict, PolicySet, buil
 from pytest_devops_policy.model import RecentText
 from pytest_devops_policy.pytest_layer.nodes import ConfigWaivers, PolicyFile
 from pytest_devops_policy.pytest_layer.summary import ScanTally, Tally, WaiverLedger, render
+from pytest_devops_policy.secretsbaseline import Baseline
 from pytest_devops_policy.settings import Settings
 
 LEDGER_OUTPUT = "devops_policy_ledger"
@@ -42,6 +43,19 @@ def _policy_props(report: pytest.TestReport) -> dict[str, str] | None:
 _RESOURCE_KEYS = frozenset({"resource", "kind", "file", "line"})
 # A verdict's status, as the summary counts it.
 _TALLY_OUTCOME = {"unknown": "skipped", "error": "failed"}
+
+
+def _secrets_baseline(rootdir: str, settings: Settings) -> Baseline:
+    """The secrets baseline (``secrets.baseline``); a broken one is one usage error."""
+    from pytest_devops_policy.options import SecretsOptions
+    from pytest_devops_policy.secretsbaseline import BaselineError, load
+
+    shown = settings.options.of(SecretsOptions).baseline
+    path = shown if os.path.isabs(shown) else os.path.join(rootdir, shown)
+    try:
+        return load(path, shown)
+    except BaselineError as exc:
+        raise pytest.UsageError(f"devops-policy: {exc}") from None
 
 
 class DevopsPolicy:
@@ -66,6 +80,8 @@ class DevopsPolicy:
         self.recent = RecentText()
         self.ledger = WaiverLedger()
         self.ledger.declare(list(settings.waivers))
+        self.secrets_baseline = _secrets_baseline(str(config.rootpath), settings)
+        self.ledger.declare(list(self.secrets_baseline.waivers.values()))
         self.tally = Tally()
         self.scan = ScanTally()
         self.notes: list[str] = []
@@ -260,6 +276,8 @@ class DevopsPolicy:
                     "policy_name": values.get(f"{key}.name", ""),
                     "severity": values.get(f"{key}.severity", ""),
                     "kind": kind,
+                    "file": values.get("file", ""),
+                    "line": values.get(f"{key}.line", values.get("line", "")),
                 },
                 outcome,
             )

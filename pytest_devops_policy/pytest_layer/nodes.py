@@ -39,6 +39,7 @@ from pytest_devops_policy.pytest_layer.verdict import (
     ResourceScope,
     Verdict,
 )
+from pytest_devops_policy.secretsbaseline import Baseline
 from pytest_devops_policy.waivers import (
     FileWaivers,
     Waiver,
@@ -385,6 +386,7 @@ class PolicyFile(_FileBase):
         # Only failing items read the lines again; the text is not kept.
         file_text = FileText(path, relpath, state.recent, fmt.lone_cr_newline)
         file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)
+        file_waivers.baseline = _baselined(result, relpath, state.secrets_baseline)
         state.ledger.declare(inline)
         for w in inline:
             if not w.valid:
@@ -451,6 +453,23 @@ class PolicyFile(_FileBase):
                 )
             else:
                 yield ResourceNode.from_parent(self, name=name, scope=scope, policies=by_id)
+
+
+def _baselined(result: FileResult, relpath: str, baseline: Baseline) -> list[Waiver]:
+    """The secrets-baseline entries that list hits of this file, on the hits' lines."""
+    if not baseline.waivers:
+        return []
+    found: list[Waiver] = []
+    for resource in result.resources:
+        if resource.label != SECRETS_LABEL:
+            continue
+        for outcome in resource.outcomes:
+            for v in outcome.violations:
+                if v.secret:
+                    w = baseline.waiver(relpath, outcome.policy_id, v.secret, v.line)
+                    if w is not None:
+                        found.append(w)
+    return found
 
 
 class ResourceNode(pytest.Collector):

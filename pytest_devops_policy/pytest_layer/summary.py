@@ -14,6 +14,8 @@ from typing import Any
 from pytest_devops_policy.waivers import Waiver
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
+# The kinds' own policies for literal secrets, which the SECRET policies also find.
+KIND_SECRET_POLICIES = frozenset({"DOCKER-006", "K8S-016", "K8S-017", "GHA-005", "TF-011"})
 
 
 @dataclass
@@ -78,6 +80,9 @@ class Tally:
     # a plan JSON or a build arg would add
     skipped_by_policy: Counter[str] = field(default_factory=Counter)
     names: dict[str, str] = field(default_factory=dict)
+    # (file, line) of each failing secret verdict -> the policies that found it there: the
+    # SECRET policies and the kinds' own secret policies report the same literal (§6.1)
+    secret_places: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def add(self, props: dict[str, str], outcome: str) -> None:
         self.outcomes[outcome] += 1
@@ -85,6 +90,9 @@ class Tally:
             self.skipped_by_policy[props.get("policy_id", "?")] += 1
         if outcome == "failed":
             pid = props.get("policy_id", "?")
+            if pid.startswith("SECRET-") or pid in KIND_SECRET_POLICIES:
+                place = (props.get("file", ""), props.get("line", ""))
+                self.secret_places.setdefault(place, set()).add(pid)
             self.failed_by_severity[props.get("severity", "?")] += 1
             self.failed_by_kind[props.get("kind", "?")] += 1
             self.failed_by_policy[pid] += 1
@@ -155,6 +163,22 @@ def render(
         lines.append(
             "most frequent failures: "
             + ", ".join(f"{pid} {tally.names.get(pid, '')} ×{n}" for pid, n in common)
+        )
+    if tally.secret_places:
+        places = tally.secret_places
+        both = sum(
+            1
+            for ids in places.values()
+            if any(i.startswith("SECRET-") for i in ids) and ids & KIND_SECRET_POLICIES
+        )
+        lines.append(
+            f"secrets: {len(places)} place(s) with a failing secret finding"
+            + (
+                f" ({both} reported both by a SECRET policy and by the kind's own policy, "
+                "counted once)"
+                if both
+                else ""
+            )
         )
     if o["skipped"]:
         unknown = tally.skipped_by_policy.most_common(top)
