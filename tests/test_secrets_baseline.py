@@ -53,8 +53,10 @@ def test_a_new_hit_still_fails(tree: pytest.Pytester) -> None:
     with open(tree.path / "app.env", "a") as handle:
         handle.write("PAYMENTS_CLIENT_SECRET=Qm7vX2pL9sK4tW8z\n")
     result = tree.runpytest(*RUN, "--tb=line")
-    assert result.parseoutcomes().get("failed") == 1
+    # The keyword rule, and the environment-file rule (a value in a committed .env file).
+    assert result.parseoutcomes().get("failed") == 2
     result.stdout.fnmatch_lines(["app.env:2:*SECRET-009*"])
+    result.stdout.fnmatch_lines(["app.env:2:*SECRET-011*"])
 
 
 def test_a_stale_entry_is_reported(tree: pytest.Pytester) -> None:
