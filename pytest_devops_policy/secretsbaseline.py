@@ -25,6 +25,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pytest_devops_policy.waivers import Waiver
 
@@ -97,35 +98,52 @@ def load(path: str, shown: str) -> Baseline:
 
 
 def write(root: str, out: str) -> int:
-    """Write the baseline of every SECRET hit under ``root``; the number of entries."""
+    """Write the baseline of every SECRET finding that carries a value under ``root`` (the
+    files a run collects, judged by the SECRET policies with the default options, exactly as
+    in a run); the number of entries. Findings without a value (a key store committed, by its
+    name) are accepted with an ordinary waiver instead."""
     from pytest_devops_policy import kinds
-    from pytest_devops_policy.formats.secrets import in_scope
-    from pytest_devops_policy.knowledge.secrets.engine import file_hits
-    from pytest_devops_policy.model import decode
-    from pytest_devops_policy.options.secrets import SecretsOptions
+    from pytest_devops_policy.context import Context, ParseCache
+    from pytest_devops_policy.engine.analysis import analyse, with_secrets_subject
+    from pytest_devops_policy.engine.registry import PolicySet
+    from pytest_devops_policy.model import ParsedFile, ParseError, Source, decode
+    from pytest_devops_policy.options import Options
+    from pytest_devops_policy.policies import builtin_policies
+    from pytest_devops_policy.safefile import read_bytes
 
-    options = SecretsOptions()
+    chosen = tuple(p for p in builtin_policies() if p.kind == "secrets")
+    by_subject: dict[str, list[Any]] = {}
+    for p in chosen:
+        by_subject.setdefault(p.subject, []).append(p)
+    policies = PolicySet(chosen, {k: tuple(v) for k, v in by_subject.items()})
+    options = Options.from_flat({}, kinds.option_classes())
+    cache = ParseCache(root, [root], options=options)
+    context = Context(options, cache)
     entries: set[Entry] = set()
     skip = {".git", "node_modules", ".terraform", "vendor", ".venv", "venv", "__pycache__"}
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in skip and not d.startswith(".pytest"))
         for name in sorted(files):
             path = os.path.join(directory, name)
-            if kinds.classify(Path(path)) is None or os.path.islink(path):
+            kind = kinds.classify(Path(path))
+            if kind is None or os.path.islink(path):
                 continue
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read(options.max_bytes + 1)
-            except OSError:
+            data = read_bytes(path)
+            if data is None:
                 continue
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            if in_scope(rel, data[:8192], len(data), options.max_bytes):
-                continue
-            text = decode(data)
-            for found in file_hits(text, rel):
-                hit = found.hit
-                secret = hit.secret if hit.secret is not None else text[hit.start : hit.end]
-                entries.add(Entry(rel, hit.policy, fingerprint(secret)))
+            text = decode(data, kind.format.lone_cr_newline)
+            parsed = cache.get(path, kind.name, text)
+            if isinstance(parsed, ParseError):  # still read for secrets, as in a run
+                parsed = ParsedFile(Source(path, cache.relpath(path), text), kind.name, [])
+            else:
+                parsed = kind.format.adjust(parsed, context)
+            result = analyse(with_secrets_subject(parsed, True, context), policies, context)
+            rel = cache.relpath(path)
+            for resource in result.resources:
+                for outcome in resource.outcomes:
+                    for v in outcome.violations:
+                        if v.secret:
+                            entries.add(Entry(rel, outcome.policy_id, fingerprint(v.secret)))
     body = {
         "version": VERSION,
         "entries": [
