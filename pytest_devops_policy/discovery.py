@@ -131,6 +131,17 @@ def is_secrets_candidate(path: PurePath) -> bool:
     return included(str(path), DEFAULT_INCLUDE)
 
 
+def secrets_dot_dirs(globs: Iterable[str]) -> frozenset[str]:
+    """The hidden directories ``secrets.include`` names literally (``**/.docker/config.json``
+    -> ``.docker``): pytest's default ``norecursedirs`` (``.*``) would hide them."""
+    names = set()
+    for glob in globs:
+        for part in glob.replace("\\", "/").split("/")[:-1]:
+            if part.startswith(".") and part not in (".", "..") and not set("*?[") & set(part):
+                names.add(part)
+    return frozenset(names - SKIP_DIRS)
+
+
 def is_dockerfile_path(path: PurePath) -> bool:
     return is_dockerfile_name(path.name)
 

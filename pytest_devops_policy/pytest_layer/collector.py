@@ -89,6 +89,9 @@ class DevopsPolicy:
         self.explained: set[str] = set()
         self.deselected = 0
         self._policies: dict[Path, PolicySet] = {}
+        from pytest_devops_policy.options import SecretsOptions
+
+        self._secret_dirs = discovery.secrets_dot_dirs(settings.options.of(SecretsOptions).include)
         self._markers: dict[str, pytest.MarkDecorator] = {}
 
     # -- shared state for nodes --------------------------------------------------------
@@ -148,6 +151,8 @@ class DevopsPolicy:
             if name == ".github" and not self._user_ignored(collection_path, config):
                 # pytest's default norecursedirs ('.*') would hide .github/workflows.
                 return False
+            if name in self._secret_dirs and not self._user_ignored(collection_path, config):
+                return False  # .docker/config.json, .aws/credentials: read for secrets
             return None
         if self.settings.only and self.analyser.cache.classify(collection_path) is None:
             return True  # --devops-policy-only: never import the user's Python tests

@@ -1,0 +1,118 @@
+"""Issue 18, point 4: nothing a run writes ever shows a secret, end to end.
+
+Realistic fake secrets of every family the SECRET detectors know (``secret_fakes``: built at
+run time, valid checksums where the format has one) sit in a tree of several kinds of files.
+The real plugin runs over it in every way a user may run it: the default, ``-vv --tb=long``,
+``--collect-only -q``, ``-rA``, ``--junitxml``, ``--devops-policy-items=policy``, xdist, a
+second (cached) run, ``--lf`` and pytest-html when it is installed. Every byte each run
+prints and every file it writes (the JUnit file, ``.pytest_cache``, the result cache, the
+user's cache directory under ``XDG_CACHE_HOME``, an HTML report) is searched for each value,
+its tail and each line of a key; and each family must be reported, as its mask.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from secret_fakes import NOT_REPORTED, fake_secrets, fake_tree, needles, reported_form
+
+from pytest_devops_policy.masking import mask
+
+FAKES = fake_secrets()
+TREE = fake_tree(FAKES)
+BASE = ("--devops-policy-only", "-p", "no:randomly")
+SETTINGS = "[tool.devops-policy.secrets]\nentropy = true\n"
+
+RUNS: list[tuple[str, tuple[str, ...]]] = [
+    ("default", ()),
+    ("verbose", ("-vv", "--tb=long")),
+    ("collect-only", ("--collect-only", "-q")),
+    ("report-all", ("-rA",)),
+    ("junit", ("--junitxml=out/junit.xml", "-rA")),
+    ("items-policy", ("--devops-policy-items=policy", "-rA", "-vv", "--tb=long")),
+    ("select-secret", ("--devops-policy-select=SECRET", "-rA", "-vv")),
+    # one SECRET policy: the excerpts of its findings show lines other policies' secrets sit on
+    ("select-one", ("--devops-policy-select=SECRET-002", "-rA", "-vv", "--tb=long")),
+    ("select-entropy", ("--devops-policy-select=SECRET-010", "-rA", "-vv")),
+    # the kind policies alone (DOCKER-006, K8S-016, TF-011, GHA-005 report some of them)
+    ("ignore-secret", ("--devops-policy-ignore=SECRET", "-rA", "-vv", "--tb=long")),
+    ("no-cache", ("--devops-policy-no-cache", "-rA", "-vv")),
+    ("xdist", ("-n", "2", "-rA", "--junitxml=out/junit-xdist.xml")),
+    ("cached", ("-rA", "-vv", "--tb=long", "--junitxml=out/junit-cached.xml")),
+    ("last-failed", ("--lf", "-rA", "-vv")),
+]
+HTML = importlib.util.find_spec("pytest_html") is not None
+if HTML:
+    RUNS.append(("html", ("--html=out/report.html", "--self-contained-html", "-rA")))
+
+
+def _written(root: Path, inputs: set[Path]) -> dict[str, str]:
+    """Every file under ``root`` the runs wrote (not the scanned tree itself)."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path not in inputs:
+            out[str(path.relative_to(root))] = path.read_bytes().decode("utf-8", "replace")
+    return out
+
+
+def test_no_secret_of_any_family_is_ever_printed_or_stored(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(pytester.path / "xdg-cache"))
+    inputs = set()
+    for relpath, text in TREE.items():
+        path = pytester.path / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        inputs.add(path)
+    pyproject = pytester.path / "pyproject.toml"
+    pyproject.write_text(SETTINGS)
+    inputs.add(pyproject)
+    (pytester.path / "out").mkdir()
+
+    printed: dict[str, str] = {}
+    for name, args in RUNS:
+        result = pytester.runpytest(*BASE, *args)
+        assert result.ret in (0, 1), (name, result.ret, result.stdout.str()[-3000:])
+        printed[name] = result.stdout.str() + "\n" + result.stderr.str()
+    assert "SECRET-010" in printed["report-all"]  # the settings were read: entropy is on
+    written = _written(pytester.path, inputs)
+    assert any(name.startswith(".pytest_cache/") and "devops-policy" in name for name in written)
+    assert any(name.startswith("xdg-cache/") for name in written)
+    assert {"out/junit.xml", "out/junit-xdist.xml", "out/junit-cached.xml"} <= set(written)
+
+    outputs = {**{f"stdout of {k}": v for k, v in printed.items()}, **written}
+    for fake in FAKES.values():
+        for needle in needles(fake):
+            for where, text in outputs.items():
+                assert needle not in text, f"{fake.family} ({fake.policy}) shown raw in {where}"
+
+    # every family was reached and reported, masked, in each run that reports findings
+    for family, fake in FAKES.items():
+        if family in NOT_REPORTED:
+            continue
+        shown = mask(reported_form(FAKES, family))
+        for name in ("verbose", "report-all", "xdist", "cached", "items-policy"):
+            assert shown in printed[name], f"{family} ({fake.policy}) not reported in {name}"
+        assert shown in written["out/junit.xml"], f"{family} not in the JUnit report"
+    policies = {fake.policy for fake in FAKES.values()}
+    for name in ("report-all", "items-policy"):
+        assert all(p in printed[name] for p in policies)
+
+
+@pytest.mark.skipif(not HTML, reason="pytest-html is not installed")
+def test_html_report_is_covered() -> None:
+    assert any(name == "html" for name, _ in RUNS)
+
+
+def test_hidden_directories_the_include_globs_name_are_walked() -> None:
+    # pytest's norecursedirs ('.*') hid .docker/config.json from the secrets scan
+    from pytest_devops_policy.discovery import secrets_dot_dirs
+    from pytest_devops_policy.options.secrets import DEFAULT_INCLUDE
+
+    assert secrets_dot_dirs(DEFAULT_INCLUDE) == {".docker", ".aws", ".kube"}
+    assert secrets_dot_dirs(["**/.config/app/*.yaml", "**/.env*", ".*/x", "**/.git/y"]) == {
+        ".config"
+    }
