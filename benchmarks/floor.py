@@ -14,6 +14,7 @@ parsing less or creating fewer items.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import os
 import sys
@@ -48,14 +49,24 @@ def pytest_collect_file(file_path, parent):
     return None
 '''
 
-# pytest's default norecursedirs; the plugin additionally un-ignores .github.
+# pytest's default norecursedirs; the plugin additionally un-ignores .github (and .docker,
+# .aws, .kube for secrets).
 _NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
+
+
+@functools.cache
+def _secret_dirs() -> frozenset[str]:
+    # The plugin also walks the hidden directories secrets.include names (.docker, .aws, .kube).
+    from pytest_devops_policy.discovery import secrets_dot_dirs
+    from pytest_devops_policy.options.secrets import DEFAULT_INCLUDE
+
+    return secrets_dot_dirs(DEFAULT_INCLUDE)
 
 
 def _skip_dir(name: str, skip_dirs: frozenset[str]) -> bool:
     if name in skip_dirs:
         return True
-    if name == ".github":
+    if name == ".github" or name in _secret_dirs():
         return False
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in _NORECURSE)
 
