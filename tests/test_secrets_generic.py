@@ -389,3 +389,45 @@ def test_linear_on_hostile_input(assert_linear: Linear) -> None:
     ]
     for make in cases:
         assert_linear(lambda n, make=make: scan(make(n), "x.yaml", entropy=True), 500)
+
+
+# ---------------------------------------------- false positives found on real repositories
+# (issue 18, point 7): each value below was reported by SECRET-009 in a public repository.
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        # kubernetes-engine-samples: a NIM deployment's key, a marker a deploy step replaces
+        ("deploy.yaml", '- name: NGC_API_KEY\n  value: "nv' + 'api-NVKEY"\n'),
+        ("app.env", "OPENAI_API_KEY=sk-OPENAIKEY\n"),
+        # prometheus config/testdata: "my" plus one secret word
+        ("conf.yml", "sigv4:\n  secret_key: my" + "secret\n"),
+        ("conf.yml", "password: my-pass" + "word\n"),
+        ("conf.yml", "api_key: my_api" + "_key\n"),
+        # prometheus documentation/examples: the alphabet and the digits, interleaved
+        (
+            "outscale.yml",
+            "access_key: "
+            + "".join(a + d for a, d in zip("ABCDEFGHIJ", "1234567890", strict=True)),
+        ),
+        ("app.properties", "db.password=abcd" + "1234\n"),
+    ],
+)
+def test_real_repository_placeholders_are_not_reported(path: str, text: str) -> None:
+    assert scan(text, path) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "nv" + "api-" + _rand(40),  # the real key shape next to the marker above
+        "my" + "secret" + "password",  # a well-known compose password: still reported
+        "A1B2C3D4" + _rand(12),  # a pattern head, a random tail
+        "abcd" + "1235",  # not a run
+        "Aa12" + "345678",
+    ],
+)
+def test_look_alikes_of_those_placeholders_are_still_reported(value: str) -> None:
+    text = f"environment:\n  POSTGRES_PASSWORD: {value}\n"
+    assert [text[h.start : h.end] for h in scan(text, "compose.yml")] == [value]

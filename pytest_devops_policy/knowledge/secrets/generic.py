@@ -404,6 +404,8 @@ def literal_ok(key: str, value: str, *, quoted: bool) -> bool:
         return False
     if _IDENTIFIER.fullmatch(v) and not is_known_secret_name(_norm_key(key)):
         return False
+    if _MARKER.fullmatch(v) or _alphabet_pattern(v):
+        return False  # "nvapi-NVKEY", "mysecret", "A1B2C3D4E5F6G7H8I9J0"
     if _names_itself(key, v) or entropy(v) < MIN_ENTROPY_ANY:
         return False  # CREDENTIALS = "credentials", PASSWORD_1 = "password1", "11111111"
     if sum(ord(ch) > 127 for ch in v) * 2 > len(v):
@@ -424,6 +426,29 @@ def stands_for_a_value(key: str, value: str) -> bool:
     if is_placeholder(v, _norm_key(key)) or _CATALOG_PLACEHOLDER.match(v):
         return True
     return bool(_PLACEHOLDER_WORDS.search(v) or _FILE_VALUE.search(v))
+
+
+# Placeholders real repositories use (issue 18, point 7): a provider prefix then a capitalised
+# marker a deploy step replaces (``nvapi-NVKEY``, ``sk-OPENAIKEY``), and ``my`` plus one
+# secret word (``mysecret``, ``my-api-key``; the catalog's ``your-...`` counterpart).
+_MARKER = re.compile(
+    r"[a-z]{2,10}[-_][A-Z]{3,16}|(?i:my[-_]?(?:secret|password|passwd|pass|token|key|"
+    r"api[-_]?key|access[-_]?key|secret[-_]?key))"
+)
+
+
+def _alphabet_pattern(value: str) -> bool:
+    """Letters and digits that each run up the alphabet, interleaved or not:
+    ``A1B2C3D4E5F6G7H8I9J0``, ``abcd1234``. A test pattern, not a key."""
+    if not value.isalnum() or not value.isascii():
+        return False
+    letters = [ord(c) for c in value.lower() if c.isalpha()]
+    digits = [int(c) for c in value if c.isdigit()]
+    if len(letters) < 4 or len(digits) < 4:
+        return False
+    return all(b == a + 1 for a, b in itertools.pairwise(letters)) and all(
+        b == (a + 1) % 10 for a, b in itertools.pairwise(digits)
+    )
 
 
 MIN_ENTROPY_ANY = 2.0  # even under a well-known name: "aaaaaaaa", "1111-1111-1111"
