@@ -116,3 +116,45 @@ def test_hidden_directories_the_include_globs_name_are_walked() -> None:
     assert secrets_dot_dirs(["**/.config/app/*.yaml", "**/.env*", ".*/x", "**/.git/y"]) == {
         ".config"
     }
+
+
+def test_binary_huge_and_oddly_encoded_files_never_crash_the_scan(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 18, point 7: zero crashes, and what can be read is still scanned.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(pytester.path / "xdg-cache"))
+    pw = FAKES["env-password"].value
+    token = FAKES["github-token"].value
+    b64 = FAKES["azure-storage-key"].value
+    files: dict[str, bytes] = {
+        # binary under a name secrets.include reads: skipped (NUL bytes)
+        ".env.bin.env": b"\x00\x01\x02PASSWORD=" + pw.encode() + b"\x00" * 100,
+        "keys/store.p12": bytes(range(256)) * 64,
+        # over secrets.max_bytes: skipped, named in the summary
+        "big/huge.yaml": b"a: " + b"x" * (2 * 1024 * 1024) + b"\n",
+        # one very long line of base64 (entropy on), under the limit
+        "big/oneline.json": b'{"blob": "' + (b64 * 8000).encode()[:900_000] + b'"}\n',
+        # Latin-1, invalid UTF-8, UTF-16 with a BOM, CRLF, lone CRs, control characters
+        "legacy/app.properties": "# caf\xe9\ndb.password=".encode("latin-1") + pw.encode() + b"\n",
+        "legacy/broken.yaml": b"name: \xff\xfe\xc3\x28 bad\ntoken: " + token.encode() + b"\n",
+        "legacy/utf16.json": ('{"password": "' + pw + '"}').encode("utf-16"),
+        "legacy/crlf.env": b"A=1\r\nAPI_TOKEN=" + token.encode() + b"\r\n\rB=2\x1b[2J\r\n",
+        "legacy/bom.yaml": "\ufeffpassword: ".encode() + pw.encode() + b"\n",
+        "empty/.env": b"",
+    }
+    for relpath, data in files.items():
+        path = pytester.path / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (pytester.path / "pyproject.toml").write_text(SETTINGS)
+    result = pytester.runpytest(*BASE, "--devops-policy-select=SECRET", "-rA", "-vv")
+    out = result.stdout.str() + result.stderr.str()
+    assert result.ret == 1, out[-3000:]
+    assert "INTERNALERROR" not in out and "Traceback" not in out
+    assert "errors" not in result.parseoutcomes()
+    assert pw not in out and token not in out and b64 not in out
+    # the readable files are scanned: the password in Latin-1, the token past bad bytes and
+    # in CRLF; the binaries and the huge file are not
+    for name in ("legacy/app.properties", "legacy/broken.yaml", "legacy/crlf.env"):
+        assert f"{name}::secrets::SECRET-00" in out
+    assert "huge.yaml::secrets" not in out and "store.p12::secrets" not in out
