@@ -431,3 +431,31 @@ def test_real_repository_placeholders_are_not_reported(path: str, text: str) -> 
 def test_look_alikes_of_those_placeholders_are_still_reported(value: str) -> None:
     text = f"environment:\n  POSTGRES_PASSWORD: {value}\n"
     assert [text[h.start : h.end] for h in scan(text, "compose.yml")] == [value]
+
+
+DOLLAR_PW = "Cl1" + "ent$ecret!"  # prometheus' test configuration
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "found"),
+    [
+        # plain configuration: a bare $word is a character of the literal
+        ("conf.yml", f"oauth2:\n  client_secret: {DOLLAR_PW}\n", DOLLAR_PW),
+        ("app.json", json.dumps({"password": "P4" + "$$w0rd" + "99"}), "P4" + "$$w0rd" + "99"),
+        ("main.tf", f'password = "{DOLLAR_PW}"\n', DOLLAR_PW),
+        # where $word expands, or a template: not a literal
+        ("deploy.sh", f'export PASSWORD="{DOLLAR_PW}"\n', None),
+        (
+            "docker-compose.yml",
+            f"services:\n  db:\n    environment:\n      DB_PASSWORD: {DOLLAR_PW}\n",
+            None,
+        ),
+        ("app.env", f"PASSWORD={DOLLAR_PW}\n", None),
+        ("conf.yml", "password: abc${DB}xyz12\n", None),
+        ("conf.yml", "password: pre$DB_PASSWORD\n", None),
+        ("conf.yml", "password: pre$(cat /run/pw)\n", None),
+    ],
+)
+def test_dollar_is_literal_in_plain_configuration(path: str, text: str, found: str | None) -> None:
+    got = [text[h.start : h.end] for h in scan(text, path)]
+    assert got == ([found] if found else [])

@@ -158,6 +158,24 @@ def _templated(value: str) -> bool:
     return _TEMPLATE.search(value) is not None
 
 
+# In plain configuration (YAML, JSON, TOML, INI, properties, XML, HCL) nothing expands a bare
+# ``$word``: a ``$`` is a template only before ``{``, ``(`` or an UPPER_CASE variable name
+# (``${X}``, ``$(cmd)``, ``$DB_PASS``); ``Cl1ent$ecret!`` and ``P4$$w0rd`` are literals
+# (prometheus' test configuration). Shell, env files and Dockerfiles keep every ``$``.
+_TEMPLATE_PLAIN = re.compile(_TEMPLATE.pattern.replace(r"\$|", r"\$(?=[{(A-Z_])|", 1))
+_PLAIN_CONFIG = re.compile(r"(?i)\.(?:ya?ml|json|toml|properties|ini|cfg|conf|xml|tf|tfvars|hcl)$")
+_EXPANDING_CONFIG = re.compile(
+    r"(?i)(?:^|/)(?:docker-)?compose[^/]*\.ya?ml$|gitlab-ci[^/]*\.ya?ml$"
+)
+
+
+def _expands_dollar(path: str) -> bool:
+    """Does a bare ``$word`` in a value of this file expand (shell, env, Dockerfile, Compose,
+    GitLab CI), or is it a literal character (plain configuration)?"""
+    p = path.replace("\\", "/")
+    return _PLAIN_CONFIG.search(p) is None or _EXPANDING_CONFIG.search(p) is not None
+
+
 def _url_password_ok(user: str, password: str, after: str) -> bool:
     if after.lower() in ("sha256:", "sha512:", "sha384:"):
         return False  # image@digest: docker://alpine:3.19@sha256:…
@@ -388,13 +406,15 @@ _FILE_VALUE = re.compile(
 _BOOL_NULL = re.compile(r"(?i)^(?:true|false|yes|no|on|off|null|nil|none|undefined)$")
 
 
-def literal_ok(key: str, value: str, *, quoted: bool) -> bool:
+def literal_ok(key: str, value: str, *, quoted: bool, expands: bool = True) -> bool:
     """The SECRET-009 value gate for a literal under a secret-like key: long enough, not an
-    allowlisted reference, template or placeholder, and credential-shaped."""
+    allowlisted reference, template or placeholder, and credential-shaped. ``expands``: a
+    bare ``$word`` is an expansion where the value is (``_expands_dollar``)."""
     v = value.strip()
     if len(v) < 8 or _BOOL_NULL.match(v):
         return False
-    if v.startswith("$") or is_reference(v) or _templated(v) or _REFERENCE_MARKERS.match(v):
+    template = _templated(v) if expands else _TEMPLATE_PLAIN.search(v) is not None
+    if v.startswith("$") or is_reference(v) or template or _REFERENCE_MARKERS.match(v):
         return False
     if is_placeholder(v, _norm_key(key)) or _CATALOG_PLACEHOLDER.match(v):
         return False
@@ -636,12 +656,13 @@ def _keyword_hits(text: str, low: str, path: str) -> list[Hit]:
     starts = _line_starts(text, low, _KEY_NEEDLES)
     cli_starts = _line_starts(text, low, _CLI_NEEDLES)
     found: dict[tuple[int, int], Hit] = {}
+    expands = _expands_dollar(path)
 
     def add(key: str, value: str, start: int, *, quoted: bool, rule: str = _RULE) -> None:
         span = (start, start + len(value))
         if not value or span in found or not is_secret_key(key, value):
             return
-        if literal_ok(key, value, quoted=quoted):
+        if literal_ok(key, value, quoted=quoted, expands=expands):
             found[span] = _kv_hit(key, start, value, rule)
 
     if env_file_class(path) is not None:
