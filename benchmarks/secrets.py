@@ -155,17 +155,24 @@ def _detect_secrets_lines(exe: str, files: list[str]) -> dict[str, set[int]]:
     }
 
 
-_EXPECT = re.compile(r"expect:\s*(SECRET-\d{3})")
+# The content rules ``file_hits`` runs (SECRET-001…010); SECRET-011…014 judge files by name
+# and structure (a committed .env, a key store, a kubeconfig), which detect-secrets does not.
+_EXPECT = re.compile(r"expect:\s*SECRET-(?:00\d|010)\b")
+_CONTENT_RULE = _EXPECT
 
 
 def recall(exe: str | None, patterns: list[str]) -> dict[str, Any]:
-    """For each fixture: its expected lines (``# expect: SECRET-nnn`` on the line), the lines
+    """For each fixture file: its expected lines (``# expect: SECRET-001`` … ``010``), the lines
     each tool reports, and how many of the expected each finds. A fixture's settings
     (``<name>.toml``) are honoured for ours (``secrets.entropy``)."""
     from pytest_devops_policy.knowledge.secrets.engine import file_hits
 
     files = sorted({str(Path(p).resolve()) for g in patterns for p in glob.glob(g)})
-    files = [f for f in files if not f.endswith(".toml") or not Path(f[: -len(".toml")]).exists()]
+    files = [
+        f
+        for f in files
+        if Path(f).is_file() and _CONTENT_RULE.search(Path(f).read_text("utf-8", "replace"))
+    ]
     theirs = _detect_secrets_lines(exe, files) if exe else {}
     per_file = []
     totals = {"expected": 0, "ours": 0, "detect_secrets": 0}
