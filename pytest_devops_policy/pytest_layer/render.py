@@ -72,7 +72,9 @@ class FailureText:
         if verbose and self.detail:
             return "\n".join(
                 [
-                    FailureText(self.short, self.explain, self.lines).render(style, explained),
+                    FailureText(self.short, self.explain, self.lines, self.policy_id).render(
+                        style, explained
+                    ),
                     *self.detail,
                 ]
             )
