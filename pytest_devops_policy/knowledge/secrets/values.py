@@ -166,26 +166,21 @@ def _jwt_header_ok(token: str) -> bool:
 
 
 def detect_secrets(value: str) -> list[SecretHit]:
-    """Every well-known credential in ``value`` (empty for references and placeholders)."""
-    if len(value) < 8 or _QUICK.search(value) is None:
+    """Every well-known credential in ``value`` (empty for references and placeholders): the
+    SECRET engine's token families (``tokens``) and its JWT and URL-password rules
+    (``generic``), one rule table for the kind policies and the SECRET policies alike."""
+    from pytest_devops_policy.knowledge.secrets import generic, tokens
+
+    if len(value) < 8:
         return []
     stripped = value.strip()
     if _REFERENCE.match(stripped) or is_placeholder(stripped):
         return []
-    hits: list[SecretHit] = []
-    for detector, label, pattern in _DETECTORS:
-        whole = "tok" if "tok" in pattern.groupindex else 0  # the token without a prefix
-        for m in pattern.finditer(value):
-            text = m.group(whole)
-            if detector == "SECRET-002" and text in _AWS_EXAMPLES:
-                continue
-            if detector == "SECRET-007" and not _jwt_header_ok(text):
-                continue
-            if detector == "SECRET-008":
-                password = m.group(1)
-                if password.startswith("$") or is_placeholder(password) or set(password) <= {"*"}:
-                    continue
-                hits.append(SecretHit(detector, label, password, m.start(1)))
-                continue
-            hits.append(SecretHit(detector, label, text, m.start(whole)))
-    return hits
+    found = tokens.scan(value, "") + [
+        h for h in generic.scan(value, "") if h.policy in ("SECRET-007", "SECRET-008")
+    ]
+    out = []
+    for h in sorted(found, key=lambda h: h.start):
+        match = h.secret if h.secret is not None else value[h.start : h.end]
+        out.append(SecretHit(h.policy, h.label, match, h.start))
+    return out
