@@ -52,6 +52,7 @@ __all__ = [
     "is_secret_key",
     "scan",
     "scan_entropy",
+    "scan_shaped",
     "stands_for_a_value",
 ]
 
@@ -842,6 +843,17 @@ def _overlaps(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(hit.start < end and start < hit.end for start, end in spans)
 
 
+def scan_shaped(text: str, path: str) -> list[Hit]:
+    """SECRET-007 and -008 hits only (a JWT, a password in a URL): the shapes that need no key
+    name, for callers that judge a bare value or mask a whole text (``values``, ``scan``)."""
+    hits: list[Hit] = []
+    if ".ey" in text:
+        hits += _jwt_hits(text, _line_starts(text, text, (".ey",)), path)
+    if "://" in text:
+        hits += _url_hits(text, _line_starts(text, text, ("://",)))
+    return hits
+
+
 def scan(text: str, path: str, *, entropy: bool = False) -> list[Hit]:
     """SECRET-007, -008 and -009 hits in a file's ``text`` (``path``: its relpath, for the
     context rules), and SECRET-010 with ``entropy=True``. A keyword-assigned value that is
@@ -849,11 +861,7 @@ def scan(text: str, path: str, *, entropy: bool = False) -> list[Hit]:
     if not text:
         return []
     low = text.lower()
-    hits: list[Hit] = []
-    if ".ey" in text:
-        hits += _jwt_hits(text, _line_starts(text, text, (".ey",)), path)
-    if "://" in text:
-        hits += _url_hits(text, _line_starts(text, text, ("://",)))
+    hits = scan_shaped(text, path)
     specific = [(h.start, h.end) for h in hits]
     hits += [h for h in _keyword_hits(text, low, path) if not _overlaps(h, specific)]
     if entropy:

@@ -3,8 +3,8 @@ FROM python:3.12-slim
 # expect-next: DOCKER-006
 ENV UPSTREAM=https://deploy:Xk9fQ2mLp7@git.example.com/app.git
 # expect-next: DOCKER-006
-ARG BOOTSTRAP=AKIAZ7QXEXAMPLEKEY23
+ARG BOOTSTRAP=AKIA2IBYYURL7B6KJ6HB
 # expect-next: DOCKER-006
-ENV GH=ghp_0123456789abcdefghijABCDEFGHIJ012345 MODE=prod
+ENV GH=ghp_RwMzzuVtYkwMJFrCfZ4U2EqkNk6sEr6f4gUy MODE=prod
 # expect-next: DOCKER-006
-ENV HOOK="https://hooks.slack.com/services/T0000AAAA/B0000BBBB/abcdefghijklmnopqrstuvwx"
+ENV HOOK="https://hooks.slack.com/services/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"
