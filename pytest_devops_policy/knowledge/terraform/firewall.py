@@ -111,17 +111,10 @@ class Deny:
 # --------------------------------------------------------------------------- judgement
 
 
-def exposures(
-    rule: Rule, sensitive: Sequence[SensitivePorts], worst_case: bool, module: Module
-) -> Findings:
-    """Violations for the ``sensitive`` ports an internet source of ``rule`` reaches.
-
-    ``worst_case``: a ``dynamic`` block whose ports do not resolve reaches any port
-    (§5.2-3, ``tf.dynamic_worst_case``); otherwise it cannot be checked.
-    """
-    hits = [s for s in sensitive if s.within(rule.reach)]
-    if not hits and not rule.reach_unknown:
-        return
+def _internet_peers(rule: Rule, module: Module) -> Iterator[Unknown | tuple[RuleSource, str]]:
+    """Each (source, internet origin) of ``rule``; an Unknown where a source does not resolve
+    far enough to tell, or the rule itself cannot be read. Shared by ``exposures`` and
+    ``unrestricted``."""
     for source in rule.sources:
         open_to, undecided = internet_sources(source.value, rule.azure)
         if source.implicit:
@@ -134,24 +127,43 @@ def exposures(
             yield Unknown(rule.unknown)
             continue
         for origin in open_to:
-            remaining = [h for h in hits if not _shadowed(h, origin, rule.shadowing)]
-            if any(not d.decided for d in rule.shadowing) and remaining:
-                yield Unknown(f"an earlier deny entry of {rule.what} is unresolved")
-                continue
-            who = f"{rule.what} from {origin}"
-            if remaining:
+            yield source, origin
+
+
+def exposures(
+    rule: Rule, sensitive: Sequence[SensitivePorts], worst_case: bool, module: Module
+) -> Findings:
+    """Violations for the ``sensitive`` ports an internet source of ``rule`` reaches.
+
+    ``worst_case``: a ``dynamic`` block whose ports do not resolve reaches any port
+    (§5.2-3, ``tf.dynamic_worst_case``); otherwise it cannot be checked.
+    """
+    hits = [s for s in sensitive if s.within(rule.reach)]
+    if not hits and not rule.reach_unknown:
+        return
+    for found in _internet_peers(rule, module):
+        if isinstance(found, Unknown):
+            yield found
+            continue
+        source, origin = found
+        remaining = [h for h in hits if not _shadowed(h, origin, rule.shadowing)]
+        if any(not d.decided for d in rule.shadowing) and remaining:
+            yield Unknown(f"an earlier deny entry of {rule.what} is unresolved")
+            continue
+        who = f"{rule.what} from {origin}"
+        if remaining:
+            yield Violation(
+                f"{who} reaches {describe_ports(remaining)} {rule.detail}",
+                path=source.path,
+            )
+        elif rule.reach_unknown and not hits:
+            if rule.dynamic and worst_case:
                 yield Violation(
-                    f"{who} reaches {describe_ports(remaining)} {rule.detail}",
+                    f"{who} reaches any port (dynamic ports, assumed worst case) {rule.detail}",
                     path=source.path,
                 )
-            elif rule.reach_unknown and not hits:
-                if rule.dynamic and worst_case:
-                    yield Violation(
-                        f"{who} reaches any port (dynamic ports, assumed worst case) {rule.detail}",
-                        path=source.path,
-                    )
-                else:
-                    yield Unknown(rule.reach_unknown)
+            else:
+                yield Unknown(rule.reach_unknown)
 
 
 def _family(text: str) -> str:
@@ -580,39 +592,32 @@ def unrestricted(
     if not everything and not rule.reach_unknown:
         return
     preposition = "from" if way == "ingress" else "to"
-    for source in rule.sources:
-        open_to, undecided = internet_sources(source.value, rule.azure)
-        if source.implicit:
-            open_to = [source.implicit]
-        if not open_to:
-            if undecided:
-                yield unknown(source.attr, source.raw, module)
+    for found in _internet_peers(rule, module):
+        if isinstance(found, Unknown):
+            yield found
             continue
-        if rule.unknown:
-            yield Unknown(rule.unknown)
-            continue
-        for origin in open_to:
-            who = f"{rule.what} {preposition} {origin}"
-            if everything:
-                if _shadowed(_EVERY_PORT, origin, rule.shadowing):
-                    continue
-                if any(not d.decided for d in rule.shadowing):
-                    yield Unknown(f"an earlier deny entry of {rule.what} is unresolved")
-                    continue
-                yield Violation(
-                    f"{who} reaches every port {rule.detail}".rstrip(),
-                    path=source.path,
-                    severity=severity,
-                )
-            elif rule.dynamic and worst_case:
-                yield Violation(
-                    f"{who} may reach every port (dynamic ports, assumed worst case) "
-                    f"{rule.detail}".rstrip(),
-                    path=source.path,
-                    severity=severity,
-                )
-            else:
-                yield Unknown(rule.reach_unknown)
+        source, origin = found
+        who = f"{rule.what} {preposition} {origin}"
+        if everything:
+            if _shadowed(_EVERY_PORT, origin, rule.shadowing):
+                continue
+            if any(not d.decided for d in rule.shadowing):
+                yield Unknown(f"an earlier deny entry of {rule.what} is unresolved")
+                continue
+            yield Violation(
+                f"{who} reaches every port {rule.detail}".rstrip(),
+                path=source.path,
+                severity=severity,
+            )
+        elif rule.dynamic and worst_case:
+            yield Violation(
+                f"{who} may reach every port (dynamic ports, assumed worst case) "
+                f"{rule.detail}".rstrip(),
+                path=source.path,
+                severity=severity,
+            )
+        else:
+            yield Unknown(rule.reach_unknown)
 
 
 # --------------------------------------------------------------------------- default security group

@@ -352,18 +352,24 @@ def public_members(raw: Value, module: Module) -> tuple[list[str], bool]:
     return found, undecided
 
 
+def _bindings(res: TfResource, module: Module) -> list[dict[str, Any]] | None:
+    """The bindings of a ``google_*_iam_policy``'s ``policy_data`` (``None``: the document
+    does not resolve); bindings that are not objects are left out."""
+    doc = read_document(module.resolve(res.get("policy_data")))
+    bindings = doc.get("bindings") if isinstance(doc, dict) else None
+    if not isinstance(bindings, list):
+        return None
+    return [b for b in bindings if isinstance(b, dict)]
+
+
 def _public_policy_data(res: TfResource, module: Module) -> Findings:
     """Bindings of a ``google_*_iam_policy``'s ``policy_data`` that grant to the internet
     (TF-001 and TF-009 read them alike)."""
-    raw = res.get("policy_data")
-    doc = read_document(module.resolve(raw))
-    bindings = doc.get("bindings") if isinstance(doc, dict) else None
-    if not isinstance(bindings, list):
-        yield unknown("policy_data", raw, module)
+    bindings = _bindings(res, module)
+    if bindings is None:
+        yield unknown("policy_data", res.get("policy_data"), module)
         return
     for binding in bindings:
-        if not isinstance(binding, dict):
-            continue
         members = binding.get("members")
         items = members if isinstance(members, list) else [members]
         public = [m for m in items if isinstance(m, str) and _is_public_member(m)]
@@ -1056,22 +1062,14 @@ def gcp_binding_findings(res: TfResource, module: Module) -> Findings:
         members = res.get("members") if res.has("members") else res.get("member")
         yield from _gcp_role(raw_role, members, level, ("role",), res, module)
     if res.has("policy_data"):
-        raw = res.get("policy_data")
-        doc = read_document(module.resolve(raw))
-        bindings = doc.get("bindings") if isinstance(doc, dict) else None
-        if not isinstance(bindings, list):
-            yield unknown("policy_data", raw, module)
+        bindings = _bindings(res, module)
+        if bindings is None:
+            yield unknown("policy_data", res.get("policy_data"), module)
             return
         for binding in bindings:
-            if isinstance(binding, dict):
-                yield from _gcp_role(
-                    binding.get("role"),
-                    binding.get("members"),
-                    level,
-                    ("policy_data",),
-                    res,
-                    module,
-                )
+            yield from _gcp_role(
+                binding.get("role"), binding.get("members"), level, ("policy_data",), res, module
+            )
 
 
 def _gcp_role(
