@@ -163,6 +163,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="print the reference page of one policy (an id or a name; built-in, plugin or "
         "conftest.py policies) and exit without running tests",
     )
+    from pytest_devops_policy.reports import FORMATS
+
+    for fmt in FORMATS:
+        group.addoption(
+            fmt.option,
+            dest=fmt.dest,
+            action="append" if fmt.repeat else "store",
+            metavar="PATH",
+            help=f"{fmt.help} (pyproject {fmt.name})",
+        )
+    group.addoption(
+        "--devops-policy-sarif-category",
+        metavar="ID",
+        help="SARIF runAutomationDetails.id, so that a partial run (changed files) uploads "
+        "under its own code-scanning category (pyproject sarif_category)",
+    )
+    group.addoption(
+        "--devops-policy-report-suppressed",
+        action="store_true",
+        default=None,
+        help="also put waived and below-threshold findings in SARIF and Code Quality "
+        "reports, marked suppressed (GitHub code scanning would show them as open alerts; "
+        "pyproject report_suppressed)",
+    )
+    group.addoption(
+        "--devops-policy-github",
+        choices=["auto", "on", "off"],
+        help="GitHub Actions job summary and ::error annotations: 'auto' (default) when "
+        "GITHUB_ACTIONS=true (pyproject github)",
+    )
     parser.addini(
         "devops_policy",
         type="bool",
@@ -264,6 +294,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(LeanProtocol(config), "devops_policy_protocol")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistLedger(state), "devops_policy_xdist")
+    if state.pending is not None:  # a report format (or GitHub's job summary) is asked for
+        from pytest_devops_policy.pytest_layer.reports import ReportRun
+
+        config.pluginmanager.register(ReportRun(state), "devops_policy_reports")
 
 
 def _check_selection(config: pytest.Config, select: Sequence[str], ignore: Sequence[str]) -> None:
@@ -299,6 +333,7 @@ _REGISTERED = (
     "devops_policy_xdist",
     "devops_policy_gc",
     "devops_policy_selection",
+    "devops_policy_reports",
 )
 
 

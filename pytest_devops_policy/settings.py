@@ -19,6 +19,8 @@ import pytest
 from pytest_devops_policy import kinds, tomlfile
 from pytest_devops_policy.api import Severity
 from pytest_devops_policy.options import DockerOptions, OptionError, Options, split_flat
+from pytest_devops_policy.reports import FORMATS
+from pytest_devops_policy.reports.model import ReportSettings
 from pytest_devops_policy.waivers import Waiver, config_waivers, spec_matches
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -37,6 +39,10 @@ TOP_LEVEL_KEYS = (
     "jobs",
     "waivers",
     "today",
+    "sarif_category",
+    "report_suppressed",
+    "github",
+    *(f.name for f in FORMATS),
 )
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 
@@ -63,6 +69,7 @@ class Settings:
     # Processes that analyse files at collection (jobs.py); 1: this process alone.
     jobs: int = 1
     today: dt.date = field(default_factory=dt.date.today)
+    reports: ReportSettings = field(default_factory=ReportSettings)
 
     def selects(self, policy_id: str, name: str) -> bool:
         """``select`` narrows (empty = everything); ``ignore`` removes."""
@@ -193,7 +200,51 @@ def build(config: pytest.Config) -> Settings:
         options=options,
         config_path=config_path,
         today=today,
+        reports=_reports(config, table, config_path),
     )
+
+
+def _reports(config: pytest.Config, table: Mapping[str, Any], path: str | None) -> ReportSettings:
+    """The report files and their options; a path relative in pyproject is relative to the
+    pyproject's directory, on the command line to the current directory."""
+    opt = config.getoption
+    base = os.path.dirname(path) if path else str(config.rootpath)
+    paths: list[tuple[str, str]] = []
+    for fmt in FORMATS:
+        given = opt(fmt.dest)
+        if given:
+            for p in given if isinstance(given, list) else [given]:
+                paths.append((fmt.name, str(p)))
+            continue
+        value = table.get(fmt.name)
+        if value is None:
+            continue
+        values = value if isinstance(value, list) and fmt.repeat else [value]
+        for v in values:
+            if not isinstance(v, str) or not v.strip():
+                kind = "a path or a list of paths" if fmt.repeat else "a path"
+                _usage(path, None, f"{fmt.name} must be {kind}, not {v!r}", fmt.name)
+            paths.append((fmt.name, os.path.join(base, v)))
+    category = opt("devops_policy_sarif_category") or table.get("sarif_category") or ""
+    if not isinstance(category, str):
+        _usage(path, None, f"sarif_category must be a string, not {category!r}", "sarif_category")
+    suppressed = opt("devops_policy_report_suppressed")
+    if suppressed is None:
+        suppressed = table.get("report_suppressed", False)
+        if not isinstance(suppressed, bool):
+            _usage(
+                path,
+                None,
+                f"report_suppressed must be true or false, not {suppressed!r}",
+                "report_suppressed",
+            )
+    github = _choice(
+        opt("devops_policy_github") or table.get("github"), GITHUB_MODES, "github", path
+    )
+    return ReportSettings(tuple(paths), category.strip(), bool(suppressed), github)
+
+
+GITHUB_MODES = ("auto", "on", "off")
 
 
 def _options(config: pytest.Config, raw: Mapping[str, Any], config_path: str | None) -> Options:

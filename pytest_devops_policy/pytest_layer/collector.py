@@ -89,6 +89,11 @@ class DevopsPolicy:
         self.explained: set[str] = set()
         self.deselected = 0
         self._policies: dict[Path, PolicySet] = {}
+        # nodeid -> the record of what the item judged, until its call report takes it
+        # (reports/model.py); None when no report format is asked for: items record nothing.
+        self.pending: dict[str, dict[str, Any]] | None = (
+            {} if settings.reports.wanted(os.environ) else None
+        )
         from pytest_devops_policy.options import SecretsOptions
 
         self._secret_dirs = discovery.secrets_dot_dirs(settings.options.of(SecretsOptions).include)
@@ -238,8 +243,17 @@ class DevopsPolicy:
 
     # -- reporting ---------------------------------------------------------------------
 
+    def policy_sets(self) -> list[PolicySet]:
+        """The policy sets this process built (one per directory with a conftest scope)."""
+        return list(self._policies.values())
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.pending and report.when == "call":
+            # Before xdist sends the report to the controller: the record travels with it.
+            record = self.pending.pop(report.nodeid, None)
+            if record is not None:
+                report.devops_policy = record  # type: ignore[attr-defined]
         if self._junit is not None and (
             report.when == "call" or (report.when == "setup" and not report.passed)
         ):

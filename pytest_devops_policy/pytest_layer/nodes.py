@@ -27,6 +27,7 @@ from pytest_devops_policy.formats.secrets import judged_by_name
 from pytest_devops_policy.masking import Redactor, escape_controls
 from pytest_devops_policy.model import FileText, ParseError, Source, decode
 from pytest_devops_policy.options import K8sOptions
+from pytest_devops_policy.pytest_layer import records
 from pytest_devops_policy.pytest_layer.render import FailureText, excerpt
 from pytest_devops_policy.pytest_layer.verdict import (
     BELOW,
@@ -39,6 +40,7 @@ from pytest_devops_policy.pytest_layer.verdict import (
     ResourceScope,
     Verdict,
 )
+from pytest_devops_policy.reports.model import item_wire
 from pytest_devops_policy.secretsbaseline import Baseline
 from pytest_devops_policy.waivers import (
     FileWaivers,
@@ -134,6 +136,37 @@ class _Base(pytest.Item):
 
     def _clean_prop(self, value: object) -> object:
         return self.redactor(value, newlines=False) if isinstance(value, str) else value
+
+    def _record(
+        self, kind: str, resource: str, relpath: str, line: int, verdicts: list[list[Any]]
+    ) -> None:
+        """Leave the item's record for the report formats (only when one is asked for)."""
+        pending = self.state.pending
+        if pending is not None:
+            pending[self.nodeid] = item_wire(kind, resource, relpath, line, verdicts)
+
+    def _record_one(
+        self,
+        kind: str,
+        relpath: str,
+        status: str,
+        severity: str,
+        line: int,
+        reason: str,
+        message: str | None = None,
+        col: int = 1,
+        lines: Sequence[str] = (),
+    ) -> None:
+        """The record of an item that is not a policy's verdict (PARSE-ERROR, a note...)."""
+        if self.state.pending is None:
+            return
+        found = []
+        if message is not None:
+            found.append(
+                records.finding(self.policy_id, relpath, "", lines, line, col, severity, message)
+            )
+        verdict = [self.policy_id, status, severity, line, reason, found, []]
+        self._record(kind, "", relpath, line, [verdict])
 
     def repr_failure(
         self, excinfo: ExceptionInfo[BaseException], style: Any = None
@@ -532,6 +565,15 @@ class PolicyItem(_Base):
         judged = self.verdict.judge(self.state)
         self.user_properties.extend(judged.waiver_props)
         status = judged.status
+        if self.state.pending is not None:
+            scope = self.resource.scope
+            self._record(
+                self.policy.kind,
+                scope.result.label,
+                scope.file_text.relpath,
+                scope.result.line,
+                [records.verdict_record(self.verdict, judged)],
+            )
         if status == PASSED:
             return
         if status == ERROR:
@@ -615,9 +657,12 @@ class ResourceItem(_Base):
         xfails: list[str] = []
         unknowns: list[str] = []
         passed = False
+        recorded: list[list[Any]] | None = [] if state.pending is not None else None
         for v in self.selected:
             j = v.judge(state)
             pid = v.policy.id
+            if recorded is not None:
+                recorded.append(records.verdict_record(v, j))
             keys = _verdict_keys(v.policy)
             props.append((pid, j.status))
             props.append((keys.severity, str(v.severity)))
@@ -634,6 +679,11 @@ class ResourceItem(_Base):
                 unknowns.append(f"{pid}: {j.reason}")
             else:
                 xfails.append(j.reason)
+        if recorded is not None:
+            scope = self.scope
+            self._record(
+                self.kind, scope.result.label, scope.file_text.relpath, self.line, recorded
+            )
         if failed:
             self._fail(failed)
         if passed or not self.selected:
@@ -688,6 +738,10 @@ class ParseErrorItem(_Base):
         ]
         line = clean(f"{src.relpath}:{e.line}:{e.col}: PARSE-ERROR {e.message}", newlines=False)
         text = FailureText([clean(t) for t in short], why, [line], "PARSE-ERROR")
+        message = clean(f"cannot parse {src.relpath} as {self.kind}: {e.message}", newlines=False)
+        self._record_one(
+            self.kind, src.relpath, "failed", "high", e.line, head, message, e.col, src.lines
+        )
         raise PolicyFailed(text, head, self._where, e.line)
 
 
@@ -710,6 +764,7 @@ class NoteItem(_Base):
         self.redactor = redactor
         self.reason = reason
         self.line = line
+        self.kind, self.relpath = kind, relpath
         self.policy_id = note or self.name
         resource = self.name if note else ""
         self._setup_item(
@@ -722,6 +777,9 @@ class NoteItem(_Base):
         return self._where, self.line - 1, self.name
 
     def runtest(self) -> None:
+        if self.state.pending is not None:
+            reason = self.redactor(self.reason, newlines=False)
+            self._record_one(self.kind, self.relpath, "skipped", "low", self.line, reason)
         _skip_here(self.reason, self.redactor)
 
 
@@ -734,11 +792,15 @@ class InternalErrorItem(_Base):
     def __init__(self, *, kind: str, relpath: str, text: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.text = text
+        self.kind, self.relpath = kind, relpath
         self._setup_item(
             kind, "high", _props("INTERNAL-ERROR", "internal-error", "high", kind, "", relpath, 1)
         )
 
     def runtest(self) -> None:
+        last = (self.text.strip().splitlines() or [""])[-1]
+        reason = f"internal error while analysing {self._where}: {last}"
+        self._record_one(self.kind, self.relpath, "error", "high", 1, reason)
         raise PolicyError(f"while analysing {self._where}:\n{self.text}")
 
 
@@ -753,7 +815,8 @@ class WaiverErrorItem(_Base):
         super().__init__(**kwargs)
         self.waiver = waiver
         self.redactor = redactor or Redactor()
-        relpath = waiver.source.rsplit(":", 1)[0]
+        self.kind = kind
+        relpath = self.relpath = waiver.source.rsplit(":", 1)[0]
         self._setup_item(
             kind,
             "medium",
@@ -779,6 +842,8 @@ class WaiverErrorItem(_Base):
         line = clean(f"{w.source}: WAIVER-INVALID {problems}", newlines=False)
         where = clean(f"  --> {w.source}", newlines=False)
         text = FailureText([head, where], why, [line], "WAIVER-INVALID")
+        message = clean(f"waiver {','.join(w.ids) or '[]'} {problems}", newlines=False)
+        self._record_one(self.kind, self.relpath, "failed", "medium", w.line or 1, head, message)
         raise PolicyFailed(text, head, self._where, w.line or 1)
 
 

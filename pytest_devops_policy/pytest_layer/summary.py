@@ -23,14 +23,24 @@ class WaiverLedger:
     """Which waivers exist, which an item considered, which applied, which had expired."""
 
     declared: dict[str, str] = field(default_factory=dict)  # source -> description
+    # source -> ids, origin, reason, owner, expires, ticket (for the report formats)
+    details: dict[str, list[str]] = field(default_factory=dict)
     considered: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
     expired: set[str] = field(default_factory=set)
 
     def declare(self, waivers: list[Waiver]) -> None:
         for w in waivers:
-            if w.valid:
-                self.declared.setdefault(w.source, w.describe())
+            if w.valid and w.source not in self.declared:
+                self.declared[w.source] = w.describe()
+                self.details[w.source] = [
+                    ",".join(w.ids),
+                    w.origin,
+                    w.reason or "",
+                    w.owner or "",
+                    w.expires.isoformat() if w.expires else "",
+                    w.ticket or "",
+                ]
 
     def consider(self, w: Waiver) -> None:
         self.considered.add(w.source)
@@ -44,6 +54,7 @@ class WaiverLedger:
     def to_json(self) -> dict[str, Any]:
         return {
             "declared": self.declared,
+            "details": self.details,
             "considered": sorted(self.considered),
             "used": sorted(self.used),
             "expired": sorted(self.expired),
@@ -51,6 +62,7 @@ class WaiverLedger:
 
     def merge(self, data: dict[str, Any]) -> None:
         self.declared.update(data.get("declared", {}))
+        self.details.update(data.get("details", {}))
         self.considered.update(data.get("considered", []))
         self.used.update(data.get("used", []))
         self.expired.update(data.get("expired", []))

@@ -1,0 +1,126 @@
+"""``--devops-policy-json=PATH``: every verdict of the run as one JSON document.
+
+The schema is ``pytest_devops_policy/data/report.schema.json`` (``schema`` names it and
+its version); the README documents each field. One entry in ``results`` per verdict (a
+policy on a resource, or a file's PARSE-ERROR or note), carrying the pytest item it belongs
+to, so a consumer never parses JUnit. Messages are masked as on the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from pytest_devops_policy.reports.model import RunResults, VerdictRecord, WaiverRecord
+
+SCHEMA = "pytest-devops-policy/report"
+SCHEMA_VERSION = 1
+
+
+def _waiver(w: WaiverRecord) -> dict[str, Any]:
+    return {
+        "source": w.source,
+        "reason": w.reason,
+        "owner": w.owner or None,
+        "expires": w.expires or None,
+        "ticket": w.ticket or None,
+        "status": w.status,
+    }
+
+
+def _result(results: RunResults, item: Any, v: VerdictRecord) -> dict[str, Any]:
+    policy = results.policy(v.policy_id)
+    first = v.findings[0] if v.findings else None
+    applied = v.waiver
+    return {
+        "nodeid": item.nodeid,
+        "item_outcome": item.outcome,
+        "policy_id": v.policy_id,
+        "policy_name": policy.name,
+        "severity": v.severity,
+        "kind": item.kind or policy.kind,
+        "resource": item.resource,
+        "file": item.file,
+        "line": first.line if first else v.line,
+        "column": first.col if first else 1,
+        "status": v.status,
+        "reason": v.reason,
+        "messages": [f.message for f in v.findings],
+        "findings": [
+            {
+                "line": f.line,
+                "column": f.col,
+                "end_line": f.end_line,
+                "end_column": f.end_col,
+                "severity": f.severity,
+                "message": f.message,
+                "fingerprint": f.fingerprint,
+            }
+            for f in v.findings
+        ],
+        "waiver": _waiver(applied) if applied is not None else None,
+        "expired_waivers": [_waiver(w) for w in v.waivers if w.status == "expired"],
+        "controls": list(policy.controls),
+    }
+
+
+def document(results: RunResults) -> dict[str, Any]:
+    counts = results.counts()
+    out = [_result(results, item, v) for item, v in results.verdicts()]
+    used = {v.policy_id for _, v in results.verdicts()}
+    return {
+        "schema": SCHEMA,
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "pytest-devops-policy", "version": results.tool_version},
+        "run": {
+            "root": results.root,
+            "started": results.started.isoformat() if results.started else None,
+            "finished": results.finished.isoformat() if results.finished else None,
+            "fail_on": results.fail_on,
+            "today": results.today.isoformat(),
+            "full_run": results.full_run,
+            "files_scanned": dict(sorted(results.files_scanned.items())),
+        },
+        "summary": {
+            "items": len(results.items),
+            "results": len(out),
+            "by_status": {s: counts[s] for s in sorted(counts)},
+        },
+        "policies": {
+            pid: {
+                "name": p.name,
+                "title": p.title,
+                "severity": p.severity,
+                "kind": p.kind,
+                "controls": list(p.controls),
+                "references": list(p.references),
+            }
+            for pid in sorted({*results.policies, *used})
+            for p in (results.policy(pid),)
+        },
+        "results": out,
+        "waivers": [
+            {
+                "source": w.source,
+                "policies": list(w.ids),
+                "origin": w.origin,
+                "reason": w.reason,
+                "owner": w.owner or None,
+                "expires": w.expires or None,
+                "ticket": w.ticket or None,
+                "status": w.status,
+            }
+            for w in results.waivers
+        ],
+    }
+
+
+def write(results: RunResults, path: str) -> str:
+    doc = document(results)
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=1, ensure_ascii=False)
+        fh.write("\n")
+    os.replace(tmp, path)
+    return f"devops-policy: wrote JSON report {path} ({len(doc['results'])} results)"
