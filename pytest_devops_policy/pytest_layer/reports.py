@@ -165,7 +165,8 @@ class ReportRun:
                 self.written.append(fmt.writer()(results, path))
             except OSError as exc:
                 self.problems.append(f"cannot write the {name} report {path}: {exc.strerror}")
-        if self.problems and session.exitstatus == pytest.ExitCode.OK:
+        quiet = (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
+        if self.problems and session.exitstatus in quiet:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def results(self) -> RunResults:
