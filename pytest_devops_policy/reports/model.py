@@ -23,7 +23,7 @@ STATUSES = ("passed", "failed", "waived", "below-threshold", "unknown", "error",
 SEVERITIES = ("critical", "high", "medium", "low")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FindingRecord:
     """One finding: where (1-based, end inclusive of the line's last column) and what."""
 
@@ -36,7 +36,7 @@ class FindingRecord:
     fingerprint: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WaiverRecord:
     source: str  # "deploy/web.yaml:12" or "pyproject.toml:40"
     reason: str
@@ -46,7 +46,7 @@ class WaiverRecord:
     status: str  # "applied" or "expired"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VerdictRecord:
     """One policy's outcome on one resource (or a file's PARSE-ERROR, note...)."""
 
@@ -64,7 +64,7 @@ class VerdictRecord:
         return next((w for w in self.waivers if w.status == "applied"), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemRecord:
     nodeid: str
     kind: str
