@@ -7,7 +7,15 @@ The public API for writing policies::
 
 from __future__ import annotations
 
-from pytest_devops_policy.api import Policy, Severity, Unknown, Violation, get_policy, policy
+from pytest_devops_policy.api import (
+    NotApplicable,
+    Policy,
+    Severity,
+    Unknown,
+    Violation,
+    get_policy,
+    policy,
+)
 
-__all__ = ["Policy", "Severity", "Unknown", "Violation", "get_policy", "policy"]
+__all__ = ["NotApplicable", "Policy", "Severity", "Unknown", "Violation", "get_policy", "policy"]
 __version__ = "0.1.0"

@@ -18,6 +18,7 @@ from pytest_devops_policy.kinds import KINDS
 
 __all__ = [
     "SUBJECT_KINDS",
+    "NotApplicable",
     "Policy",
     "Severity",
     "Unknown",
@@ -83,6 +84,12 @@ class Unknown:
     reason: str
 
 
+@dataclass(frozen=True)
+class NotApplicable(Unknown):
+    """The policy does not apply to this subject, which only shows at run time (a live host
+    without sshd for the ssh policies). Reported as a skip "N/A: ...", never a failure."""
+
+
 # The first parameter name of a policy function names its subject, the way a
 # pytest fixture name selects a fixture (the kinds registry declares them).
 SUBJECT_KINDS: dict[str, str] = {s.param: k.name for k in KINDS for s in k.subjects}
@@ -114,6 +121,13 @@ class Policy:
     # (subject, context) -> how the subject was read, printed under a failing item with -v
     # (the job classifier's reasons); computed only when the policy fails.
     detail: Callable[[Any, Any], str | None] | None = field(default=None, compare=False, repr=False)
+    # Live-host policies (catalog §8): the read-only commands they may run and files they
+    # may read (shown by --devops-policy-explain for the auditors of the audited hosts),
+    # what needs root, and the profiles (server, container, image) they generate items for.
+    commands: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    needs_root: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -174,6 +188,10 @@ def policy(
     example: str = "",
     use_instead: str = "",
     detail: Callable[[Any, Any], str | None] | None = None,
+    commands: Iterable[str] = (),
+    reads: Iterable[str] = (),
+    needs_root: Iterable[str] = (),
+    profiles: Iterable[str] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Attach policy metadata to a function; the function itself is returned unchanged.
 
@@ -184,7 +202,8 @@ def policy(
     settings); where it is false, no item is generated at all (the catalog's N/A).
     ``detail`` (subject, context) returns how the subject was read (for example why a job
     counts as a deploy job); it runs only when the policy fails, and the text is printed
-    under the failure with ``-v``.
+    under the failure with ``-v``. ``commands``, ``reads``, ``needs_root`` and ``profiles``
+    declare what a live-host policy may run and read (catalog §8).
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -226,6 +245,10 @@ def policy(
             example=example,
             use_instead=use_instead,
             detail=detail,
+            commands=tuple(commands),
+            reads=tuple(reads),
+            needs_root=tuple(needs_root),
+            profiles=tuple(profiles),
         )
         setattr(func, _ATTR, meta)
         return func

@@ -55,6 +55,9 @@ PEER_TOOLS: Mapping[str, str] = {
     "detect-secrets": "detect-secrets",
     "kubeconform": "kubeconform",
     "kubectl": "kubectl",
+    "stig": "DISA STIG",
+    "dev-sec": "dev-sec baselines",
+    "lynis": "Lynis",
 }
 
 # Control id prefixes (as used in ``controls`` and the JUnit property) and their documents.
@@ -187,6 +190,27 @@ def _facts(policy: Policy) -> list[str]:
     ]
 
 
+def _host_reads(policy: Policy) -> list[str]:
+    """A live-host policy's read-only commands and files, for the audited hosts' owners."""
+    if not (policy.commands or policy.reads or policy.profiles):
+        return []
+    out = ["## What it runs on the host", ""]
+    out.append("Read-only: nothing is written, no package index is refreshed, no service is")
+    out.append("restarted. Every command runs under `host.command_timeout`.")
+    out.append("")
+    if policy.commands:
+        out += ["Commands:", "", *(f"- `{c}`" for c in policy.commands), ""]
+    if policy.reads:
+        out += ["Files:", "", *(f"- {_inline_code(r)}" for r in policy.reads), ""]
+    if policy.needs_root:
+        roots = ", ".join(_inline_code(r) for r in policy.needs_root)
+        out += [f"Needs root (or `--sudo`) for: {roots}; without it the item is Unknown.", ""]
+    if policy.profiles:
+        shown = ", ".join(f"`{p}`" for p in policy.profiles)
+        out += [f"Profiles with an item: {shown}.", ""]
+    return out
+
+
 def _example_lines(policy: Policy, pattern: str) -> list[str]:
     """Top-level lines of the policy's example that match ``pattern``, stripped."""
     rx = re.compile(pattern)
@@ -263,6 +287,23 @@ def _inline_waiver(policy: Policy) -> list[str]:
 
 
 def _waivers(policy: Policy) -> list[str]:
+    if policy.kind == "host":
+        # Nothing is read from an audited host to waive its own findings (catalog §8.1).
+        return [
+            "Only in `pyproject.toml`, for hosts matched by their label (`local`, "
+            "`ssh://deploy@web1`, globs allowed); there is no inline form. A waived finding is "
+            "reported as xfail with its reason; after `expires` it fails again.",
+            "",
+            *_fenced(
+                "[[tool.devops-policy.waivers]]\n"
+                f'policy = "{policy.id}"\n'
+                'resource = "ssh://bastion*"\n'
+                'reason = "why the risk is accepted here"\n'
+                'owner = "platform-team"\n'
+                "expires = 2027-12-31",
+                "toml",
+            ),
+        ]
     lines = [
         'A waiver needs a reason (`reason="..."`); `owner`, `expires` (YYYY-MM-DD) and `ticket` '
         "are optional. A waived finding is reported as xfail with its reason; after `expires` "
@@ -424,6 +465,7 @@ def render_page(policy: Policy) -> str:
         "",
         _text(policy.remediation),
         "",
+        *_host_reads(policy),
         *_options(policy),
         "## Waive it",
         "",

@@ -163,6 +163,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="print the reference page of one policy (an id or a name; built-in, plugin or "
         "conftest.py policies) and exit without running tests",
     )
+    group.addoption(
+        "--devops-policy-hosts",
+        action="append",
+        metavar="SPECS",
+        help="audit these live hosts with the HOST policies (testinfra specs: local://, "
+        "ssh://user@host, docker://ctr, chroot:///path; comma-separated; @testinfra takes "
+        "testinfra's --hosts). Needs the 'host' extra; nothing runs on any host without it",
+    )
+    parser.addini(
+        "devops_policy_hosts",
+        type="linelist",
+        default=[],
+        help="live hosts to audit (same as --devops-policy-hosts)",
+    )
     from pytest_devops_policy.reports import FORMATS
 
     for fmt in FORMATS:
@@ -294,10 +308,39 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(LeanProtocol(config), "devops_policy_protocol")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistLedger(state), "devops_policy_xdist")
+    _register_hosts(config, state)
     if state.pending is not None:  # a report format (or GitHub's job summary) is asked for
         from pytest_devops_policy.pytest_layer.reports import ReportRun
 
         config.pluginmanager.register(ReportRun(state), "devops_policy_reports")
+
+
+def _register_hosts(config: pytest.Config, state: object) -> None:
+    """HOST items exist only when hosts are named (catalog §8.1): then the 'host' extra
+    must be installed, and a bad spec is a usage error before anything runs."""
+    from pytest_devops_policy.options import HostOptions
+    from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
+
+    assert isinstance(state, DevopsPolicy)
+    if not (
+        config.getoption("devops_policy_hosts")
+        or config.getini("devops_policy_hosts")
+        or state.settings.options.of(HostOptions).hosts
+    ):
+        return
+    from pytest_devops_policy.hosts.testinfra_probe import MISSING_EXTRA, testinfra_available
+    from pytest_devops_policy.pytest_layer.hosts import HostRun, host_specs
+
+    if not testinfra_available():
+        raise pytest.UsageError(MISSING_EXTRA)
+    specs = host_specs(config, state.settings.options.of(HostOptions))
+    windows = [s.label for s in specs if s.scheme == "winrm"]
+    if windows:
+        raise pytest.UsageError(
+            f"--devops-policy-hosts: {', '.join(windows)}: HOST policies support Linux targets only"
+        )
+    if specs:
+        config.pluginmanager.register(HostRun(state, specs), "devops_policy_hosts")
 
 
 def _check_selection(config: pytest.Config, select: Sequence[str], ignore: Sequence[str]) -> None:
@@ -334,6 +377,7 @@ _REGISTERED = (
     "devops_policy_gc",
     "devops_policy_selection",
     "devops_policy_reports",
+    "devops_policy_hosts",
 )
 
 

@@ -18,13 +18,15 @@ PACKAGE = "pytest_devops_policy"
 ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 
 # What each layer may import at run time, by top-level part of the module name.
-BASE = {"api", "model", "options", "kinds", "discovery", "masking", "waivers"}
+BASE = {"api", "model", "options", "kinds", "discovery", "masking", "waivers", "hosts"}
 ALLOWED: dict[str, set[str]] = {
     "formats": {"api", "model", "formats"},
     "knowledge": {*BASE, "context", "formats", "knowledge"},
     "indexes": {*BASE, "safefile", "context", "formats", "knowledge", "indexes"},
     "policies": {*BASE, "context", "formats", "knowledge", "indexes", "policies"},
     "engine": {*BASE, "context", "formats", "knowledge", "indexes", "engine"},
+    # A live host as policies see it, and the one adapter to testinfra (catalog §8).
+    "hosts": {"api", "options", "hosts"},
     # The report formats read the result model only; pytest_layer/reports.py feeds them.
     "reports": {"api", "masking", "fingerprint", "reports"},
 }

@@ -24,6 +24,7 @@ def test_builtins_are_found() -> None:
         "github_actions",
         "terraform",
         "secrets",
+        "host",
     }
 
 

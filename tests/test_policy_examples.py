@@ -6,7 +6,9 @@ produce nothing. Each text is written as it stands to the file name its kind is 
 under, in an empty directory that is also the rootdir: examples are complete files, not
 fragments, and bring any second object they need (a Service, a PodDisruptionBudget) along.
 A repo-level example (GHA-015/023/027) may be several files: YAML documents each opening
-with a ``# <path>`` comment (``# .github/dependabot.yml``).
+with a ``# <path>`` comment (``# .github/dependabot.yml``). A live-host example (HOST) is
+what the host shows: chunks separated by ``---`` lines, each opening with ``# /path`` (a
+file's content) or ``# $ command`` (a command's output), judged on a fake host.
 """
 
 from __future__ import annotations
@@ -78,11 +80,33 @@ def _show(result: GoldenResult) -> str:
 
 def test_every_kind_has_an_example_file() -> None:
     assert POLICIES
-    assert {p.kind for p in POLICIES} <= EXAMPLE_FILES.keys()
+    assert {p.kind for p in POLICIES if p.kind != "host"} <= EXAMPLE_FILES.keys()
+
+
+def _host_results(policy: Policy, text: str) -> list[Any]:
+    """The policy on a fake host showing ``text`` (files and command outputs)."""
+    from host_fake import FakeProbe, fake_host
+
+    files: dict[str, str] = {}
+    commands: dict[str, tuple[int, str, str]] = {}
+    for chunk in text.split("\n---\n"):
+        head, _, body = chunk.partition("\n")
+        assert head.startswith("# "), f"{policy.id}: a host example chunk starts with # /path"
+        what = head[2:].strip()
+        if what.startswith("$ "):
+            commands[what[2:]] = (0, body, "")
+        else:
+            files[what] = body
+    host = fake_host(FakeProbe(files, commands=commands), commands=[c.split()[0] for c in commands])
+    return list(policy.func(host))
 
 
 @pytest.mark.parametrize("policy", CASES)
 def test_example_is_flagged(policy: Policy, tmp_path: Path) -> None:
+    if policy.kind == "host":
+        found = _host_results(policy, policy.example)
+        assert any(isinstance(r, Violation) for r in found), f"{policy.id}: {found}"
+        return
     path = _write(policy, policy.example, tmp_path)
     result = actual(path, policy.func, SETTINGS.get(policy.id), rootdir=tmp_path)
     assert result.violations, f"the example of {policy.id} is not flagged: {_show(result)}"
@@ -90,6 +114,9 @@ def test_example_is_flagged(policy: Policy, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("policy", CASES)
 def test_use_instead_passes(policy: Policy, tmp_path: Path) -> None:
+    if policy.kind == "host":
+        assert _host_results(policy, policy.use_instead) == [], policy.id
+        return
     path = _write(policy, policy.use_instead, tmp_path)
     assert _judged(policy, path, tmp_path), f"{policy.id} does not judge its use_instead at all"
     result = actual(path, policy.func, SETTINGS.get(policy.id), rootdir=tmp_path)

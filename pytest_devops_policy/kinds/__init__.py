@@ -363,6 +363,11 @@ KINDS: Sequence[Kind] = (
         title="Live hosts",
         marker="host",
         marker_help="live host (testinfra)",
+        # Not collected from files: one collector per host named with --devops-policy-hosts
+        # (pytest_layer/hosts.py); the subject is the connected host (hosts/probe.py Host).
+        subjects=(SubjectSpec("host", "host:<label>::{id}", waiver_path=""),),
+        package="host",
+        fence="text",
     ),
 )
 

@@ -23,8 +23,9 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pytest_devops_policy.options.docker import DockerOptions
 from pytest_devops_policy.options.github_actions import GhaOptions
+from pytest_devops_policy.options.host import HostOptions
 from pytest_devops_policy.options.kubernetes import K8sOptions
-from pytest_devops_policy.options.pending import GitLabOptions, HostOptions
+from pytest_devops_policy.options.pending import GitLabOptions
 from pytest_devops_policy.options.secrets import SecretsOptions
 from pytest_devops_policy.options.spec import KindOptions, NoOptions, OptionError, option
 from pytest_devops_policy.options.terraform import TfOptions
@@ -186,12 +187,29 @@ def _suggest(name: str, valid: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _flattened(raw: Mapping[str, object], fields: Mapping[str, object]) -> dict[str, object]:
+    """Sub-tables as prefixed keys: ``ssh.max_auth_tries = 4`` (a TOML dotted key, or
+    ``host.ssh.max_auth_tries=4`` on the command line) is the option ``ssh_max_auth_tries``.
+    A table that is itself an option (``paths``) stays a table."""
+    out: dict[str, object] = {}
+    for key, value in raw.items():
+        name = str(key).replace("-", "_")
+        if "." in name:
+            out[name.replace(".", "_")] = value
+        elif isinstance(value, Mapping) and name not in fields:
+            for sub, inner in _flattened(value, {}).items():
+                out[f"{name}_{sub}"] = inner
+        else:
+            out[name] = value
+    return out
+
+
 def build(cls: type[T], raw: Mapping[str, object]) -> T:
     """An instance of ``cls`` from a raw table (keys may use ``-`` for ``_``)."""
     hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     values: dict[str, object] = {}
-    for key, value in raw.items():
+    for key, value in _flattened(raw, fields).items():
         name = str(key).replace("-", "_")
         f = fields.get(name)
         if f is None:

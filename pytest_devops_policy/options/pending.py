@@ -7,14 +7,9 @@ from typing import ClassVar
 
 from pytest_devops_policy.options.spec import KindOptions
 
-__all__ = ["GitLabOptions", "HostOptions"]
+__all__ = ["GitLabOptions"]
 
 
 @dataclass(frozen=True)
 class GitLabOptions(KindOptions):
     TABLE: ClassVar[str] = "gl"
-
-
-@dataclass(frozen=True)
-class HostOptions(KindOptions):
-    TABLE: ClassVar[str] = "host"

@@ -125,7 +125,8 @@ class _Base(pytest.Item):
     redactor: Redactor = Redactor()
 
     def _setup_item(self, kind: str, severity: str, props: list[tuple[str, object]]) -> None:
-        state = self.state = _file_node(self).state
+        # A host's items have no file node: they are handed the state before this.
+        state = self.state = self.__dict__.get("state") or _file_node(self).state
         self.add_marker(state.marker("devops_policy"))
         self.add_marker(state.marker(severity))
         if kind in KIND_MARKERS:
@@ -562,28 +563,36 @@ class PolicyItem(_Base):
         return self._where, self.line - 1, f"{self.resource.name}::{self.name}"
 
     def runtest(self) -> None:
-        judged = self.verdict.judge(self.state)
-        self.user_properties.extend(judged.waiver_props)
-        status = judged.status
-        if self.state.pending is not None:
-            scope = self.resource.scope
-            self._record(
-                self.policy.kind,
-                scope.result.label,
-                scope.file_text.relpath,
-                scope.result.line,
-                [records.verdict_record(self.verdict, judged)],
-            )
-        if status == PASSED:
-            return
-        if status == ERROR:
-            raise PolicyError(judged.reason)
-        if status == UNKNOWN:
-            _skip_here(judged.reason, self.redactor)
-        if status in (WAIVED, BELOW):
-            pytest.xfail(judged.reason)
-        assert judged.text is not None
-        raise PolicyFailed(judged.text, judged.reason, self._where, judged.line)
+        scope = self.resource.scope
+        report_verdict(
+            self, self.verdict, self.verdict.judge(self.state), self.policy.kind, scope.result.label
+        )
+
+
+def report_verdict(item: _Base, verdict: Verdict, judged: Judged, kind: str, label: str) -> None:
+    """One verdict as one item's outcome: its waiver properties, its record for the
+    reports, then pass, fail, skip (Unknown) or xfail (waived, below the threshold)."""
+    item.user_properties.extend(judged.waiver_props)
+    status = judged.status
+    if item.state.pending is not None:
+        scope = verdict.scope
+        item._record(
+            kind,
+            label,
+            scope.file_text.relpath,
+            scope.result.line,
+            [records.verdict_record(verdict, judged)],
+        )
+    if status == PASSED:
+        return
+    if status == ERROR:
+        raise PolicyError(judged.reason)
+    if status == UNKNOWN:
+        _skip_here(judged.reason, item.redactor)
+    if status in (WAIVED, BELOW):
+        pytest.xfail(judged.reason)
+    assert judged.text is not None
+    raise PolicyFailed(judged.text, judged.reason, item._where, judged.line)
 
 
 @dataclass(frozen=True)

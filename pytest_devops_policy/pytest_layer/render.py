@@ -103,9 +103,11 @@ def finding_text(
             short.append(headline(policy, v.severity, v.message))
         else:
             short.append(f"  also [{v.severity}]: {v.message}")
-        short.append(f"  --> {source.relpath}:{v.line}:{v.col}")
+        # A live host has no file here: its findings name their evidence themselves.
+        where = f"{source.relpath}:{v.line}:{v.col}" if source.path else source.relpath
+        short.append(f"  --> {where}")
         short.extend(excerpt(source, v.line, clean))
-        lines.append(f"{source.relpath}:{v.line}:{v.col}: {policy.id} [{v.severity}] {v.message}")
+        lines.append(f"{where}: {policy.id} [{v.severity}] {v.message}")
     short.extend(f"  note: {n}" for n in notes)
     explain = [f"  why: {policy.rationale}", f"  fix: {policy.remediation}"]
     if is_builtin(policy):

@@ -1,0 +1,1 @@
+"""What live-host policies know: parsers of the host's files and command outputs."""

@@ -1,0 +1,138 @@
+"""``[tool.devops-policy.host]``: which live hosts to audit and how (catalog §8.1, §8.5).
+
+The core knobs: host selection, the profile, the root a tree is read under, time and size
+bounds, and the paths policies read. Each policy's own knobs follow in their blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from pytest_devops_policy.options.spec import KindOptions, option, positive_int
+
+__all__ = ["DEFAULT_PATHS", "HostOptions"]
+
+# Where policies read each file, relative to ``root`` (``proc_sys`` is not prefixed).
+DEFAULT_PATHS: Mapping[str, str] = {
+    "passwd": "/etc/passwd",
+    "shadow": "/etc/shadow",
+    "group": "/etc/group",
+    "gshadow": "/etc/gshadow",
+    "sudoers": "/etc/sudoers",
+    "sshd_config": "/etc/ssh/sshd_config",
+    "crontab": "/etc/crontab",
+    "journald_conf": "/etc/systemd/journald.conf",
+    "logrotate_conf": "/etc/logrotate.conf",
+    "audit_rules_dir": "/etc/audit/rules.d",
+    "auditd_conf": "/etc/audit/auditd.conf",
+    "docker_daemon_json": "/etc/docker/daemon.json",
+    "nginx_conf": "/etc/nginx/nginx.conf",
+    "apache_conf": "/etc/apache2/apache2.conf",
+    "httpd_conf": "/etc/httpd/conf/httpd.conf",
+    "haproxy_cfg": "/etc/haproxy/haproxy.cfg",
+    "os_release": "/etc/os-release",
+    "reboot_required": "/var/run/reboot-required",
+    "proc_sys": "/proc/sys",
+}
+
+
+def _specs(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [p for p in value.split(",")]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    raise ValueError("must be a list of host specs (local://, ssh://user@host, ...)")
+
+
+def _paths(value: object) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValueError("must be a table of file names to absolute paths")
+    unknown = sorted(set(value) - set(DEFAULT_PATHS))
+    if unknown:
+        raise ValueError(
+            f"names no known file: {', '.join(map(str, unknown))} "
+            f"(known: {', '.join(DEFAULT_PATHS)})"
+        )
+    out = dict(DEFAULT_PATHS)
+    for key, path in value.items():
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"{key} must be an absolute path, not {path!r}")
+        out[str(key)] = path
+    return out
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, str):
+        value = value.strip().removesuffix("s")
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError("must be a number of seconds") from None
+    if seconds <= 0:
+        raise ValueError("must be more than 0 seconds")
+    return seconds
+
+
+@dataclass(frozen=True)
+class HostOptions(KindOptions):
+    TABLE: ClassVar[str] = "host"
+
+    hosts: tuple[str, ...] = option(
+        (),
+        "The hosts to audit, as testinfra host specs (local://, ssh://user@host, "
+        "docker://container, chroot:///path ...). Nothing runs against any host, not even "
+        "local://, unless it is named here or with --devops-policy-hosts.",
+        parse=_specs,
+        type_text="list of string",
+    )
+    profile: Literal["auto", "server", "container", "image"] = option(
+        "auto",
+        "What the host is: 'server' judges everything, 'container' leaves out the node's "
+        "kernel, clock, firewall and audit, 'image' judges configuration on disk only. "
+        "'auto' takes it from the scheme (ssh:// server, docker:// container, chroot:// "
+        "image) and, for local://, from the facts at run time.",
+    )
+    root: str = option(
+        "/",
+        "Read every file under this directory instead of / (a mounted image, a test tree). "
+        "Any root other than / makes the profile 'image': commands describe the live "
+        "machine, not the tree, so they are not used.",
+    )
+    command_timeout: float = option(
+        30.0, "Seconds one command may take before its evidence is Unknown.", parse=_seconds
+    )
+    slow_command_timeout: float = option(
+        300.0,
+        "Seconds the slow commands (find walks, package-manager simulations) may take.",
+        parse=_seconds,
+    )
+    connect_timeout: float = option(
+        10.0, "Seconds the connection to a host may take (testinfra's timeout=).", parse=_seconds
+    )
+    budget_seconds: float = option(
+        900.0,
+        "Seconds all of one host's policies may take together; past it, the host's "
+        "remaining items are Unknown.",
+        parse=_seconds,
+    )
+    max_read_bytes: int = option(
+        1024 * 1024, "Most bytes read of one file on the host.", parse=positive_int
+    )
+    max_findings: int = option(
+        50, "Most findings one failing host item lists (plus a count).", parse=positive_int
+    )
+    paths: Mapping[str, str] = option(
+        DEFAULT_PATHS,
+        "Where each file is read, relative to root (proc_sys is not prefixed by root).",
+        parse=_paths,
+        type_text="table of string",
+    )
+
+    # -- HOST-004 (accounts)
+    accounts_uid0_allowed: tuple[str, ...] = option(
+        (),
+        "Accounts besides root that may have UID 0 (accounts.uid0_allowed).",
+        policies=("HOST-004",),
+    )

@@ -1,0 +1,1 @@
+"""HOST policies (catalog §8): live Linux hosts, read-only, through pytest-testinfra."""
