@@ -133,3 +133,11 @@ def parse_junit(path: Path) -> dict[str, Case]:
 def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     # Short summary lines are cut to the terminal width; keep them whole for matching.
     monkeypatch.setenv("COLUMNS", "240")
+
+
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # When this suite itself runs in GitHub Actions, the runs it starts must not print
+    # annotations or append to the real job summary (tests that want them set their own).
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "CI_PROJECT_DIR"):
+        monkeypatch.delenv(name, raising=False)

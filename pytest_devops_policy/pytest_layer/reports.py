@@ -165,9 +165,22 @@ class ReportRun:
                 self.written.append(fmt.writer()(results, path))
             except OSError as exc:
                 self.problems.append(f"cannot write the {name} report {path}: {exc.strerror}")
+        if settings.github_active(os.environ):
+            self._github(results)
         quiet = (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
         if self.problems and session.exitstatus in quiet:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+    def _github(self, results: RunResults) -> None:
+        """Annotations and the job summary, once per run (here, on the controller)."""
+        from pytest_devops_policy.reports import github
+
+        try:
+            self.written.extend(github.emit(results, os.environ))
+        except OSError as exc:
+            self.written.extend(getattr(exc, "lines", []))
+            where = exc.filename or os.environ.get("GITHUB_STEP_SUMMARY", "")
+            self.problems.append(f"cannot write the GitHub job summary {where}: {exc.strerror}")
 
     def results(self) -> RunResults:
         state = self.state

@@ -44,6 +44,12 @@ FORMATS: tuple[ReportFormat, ...] = (
         "pytest_devops_policy.reports.json_report",
         "write every item's verdicts as JSON (schema: devops-policy-report/1, see the README)",
     ),
+    ReportFormat(
+        "gitlab_codequality",
+        "pytest_devops_policy.reports.gitlab_codequality",
+        "write the failing findings as a GitLab Code Quality report "
+        "(artifacts:reports:codequality)",
+    ),
 )
 
 
