@@ -202,9 +202,7 @@ def test_suppressed_findings_included_on_request(
     pytester: pytest.Pytester, validator: jsonschema.Draft4Validator
 ) -> None:
     make_repo(pytester.path)
-    doc, text = _run(
-        pytester, "--devops-policy-report-suppressed", "--devops-policy-fail-on=high", "-n", "2"
-    )
+    doc, text = _run(pytester, "--devops-policy-report-suppressed", "--devops-policy-fail-on=high")
     run = check(doc, validator)
     assert SECRET not in text
     by_rule: dict[str, list[dict[str, Any]]] = {}

@@ -335,7 +335,7 @@ def document(
 
 
 def _encode(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 def _gzipped(data: bytes) -> int:
@@ -367,7 +367,8 @@ def render(results: RunResults) -> tuple[bytes, int, int, str]:
         # cut in proportion to the excess (a little more, so one or two passes do)
         keep = min(len(candidates) - 1, int(len(candidates) * MAX_GZIP_BYTES / size * 0.95))
         candidates = candidates[: max(0, keep)]
-        why = f"GitHub code scanning rejects a file over {MAX_GZIP_BYTES:,} bytes gzipped"
+        too_big = f"GitHub code scanning rejects a file over {MAX_GZIP_BYTES:,} bytes gzipped"
+        why = f"{why}; {too_big}" if why and too_big not in why else why or too_big
         data = build(candidates)
         size = _gzipped(data)
     if size > MAX_GZIP_BYTES:  # the rules alone are too big: say so, GitHub will refuse it
@@ -380,7 +381,6 @@ def write(results: RunResults, path: str) -> str:
     tmp = f"{path}.tmp{os.getpid()}"
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.write(b"\n")
     os.replace(tmp, path)
     line = f"devops-policy: wrote SARIF report {path} ({written} results)"
     if cut:
