@@ -42,7 +42,13 @@ FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat(
         "json",
         "pytest_devops_policy.reports.json_report",
-        "write every item's verdicts as JSON (schema: devops-policy-report/1, see the README)",
+        "write every item's verdicts as JSON (schema: pytest-devops-policy/report version 1, see the README)",
+    ),
+    ReportFormat(
+        "sarif",
+        "pytest_devops_policy.reports.sarif",
+        "write the failing findings as SARIF 2.1.0 for GitHub code scanning (waived and "
+        "below-threshold findings left out; see --devops-policy-report-suppressed)",
     ),
     ReportFormat(
         "gitlab_codequality",
