@@ -44,6 +44,13 @@ FORMATS: tuple[ReportFormat, ...] = (
         "pytest_devops_policy.reports.json_report",
         "write every item's verdicts as JSON (schema: devops-policy-report/1, see the README)",
     ),
+    ReportFormat(
+        "controls_report",
+        "pytest_devops_policy.reports.controls",
+        "write the evidence by control (CIS, NSA/CISA, NIST...) for an auditor: JSON when "
+        "PATH ends in .json, else Markdown; may be repeated",
+        repeat=True,
+    ),
 )
 
 
