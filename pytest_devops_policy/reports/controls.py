@@ -417,8 +417,11 @@ def _waivers_md(policies: Sequence[PolicyEvidence]) -> list[str]:
 def _section_md(section: Section) -> list[str]:
     fw = section.framework
     intro = (
-        ["Control ids of no framework this version knows (a plugin's own), as the policies "
-         "cite them.", ""]
+        [
+            "Control ids of no framework this version knows (a plugin's own), as the policies "
+            "cite them.",
+            "",
+        ]
         if fw is OTHER
         else []
     )
