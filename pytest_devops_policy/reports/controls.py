@@ -122,6 +122,8 @@ def gather(results: RunResults) -> Evidence:
         evidence.counts[v.status] += 1
         if v.status in FAILING:
             evidence.failing.append((item, v))
+    for evidence in policies.values():  # xdist delivers items in any order; reports do not
+        evidence.failing.sort(key=lambda iv: (iv[0].file, _where(*iv)[0], iv[0].resource))
     for w in results.waivers:
         for evidence in policies.values():
             info = evidence.info
