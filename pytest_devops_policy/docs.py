@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from pytest_devops_policy.api import _ID_RE, Policy
+from pytest_devops_policy.controls import framework_of
 from pytest_devops_policy.kinds import Kind, by_name, judges
 from pytest_devops_policy.options import declared
 
@@ -59,21 +60,6 @@ PEER_TOOLS: Mapping[str, str] = {
     "dev-sec": "dev-sec baselines",
     "lynis": "Lynis",
 }
-
-# Control id prefixes (as used in ``controls`` and the JUnit property) and their documents.
-_CONTROL_FAMILIES: Sequence[tuple[str, str, bool]] = (
-    # (prefix, document, whether "-" in the rest separates words)
-    ("CIS-Docker-", "CIS Docker Benchmark", False),
-    ("CIS-K8s-", "CIS Kubernetes Benchmark", False),
-    ("CIS-AWS-", "CIS AWS Foundations Benchmark", False),
-    ("CIS-GCP-", "CIS Google Cloud Platform Foundation Benchmark", False),
-    ("CIS-Azure-", "CIS Microsoft Azure Foundations Benchmark", False),
-    ("NIST-800-53-", "NIST SP 800-53", False),
-    ("NSA-K8s-", "NSA/CISA Kubernetes Hardening Guidance:", True),
-    ("PSS-Baseline-", "Kubernetes Pod Security Standards, Baseline:", True),
-    ("PSS-Restricted-", "Kubernetes Pod Security Standards, Restricted:", True),
-    ("OpenSSF-Scorecard-", "OpenSSF Scorecard check", False),
-)
 
 # The same key as formats.kubernetes.ANNOTATION_PREFIX; not imported so that rendering a page
 # never loads a parser (a test keeps the two equal).
@@ -350,12 +336,10 @@ def _waivers(policy: Policy) -> list[str]:
 
 
 def _control(control: str) -> str:
-    for prefix, document, words in _CONTROL_FAMILIES:
-        if control.startswith(prefix) and len(control) > len(prefix):
-            rest = control[len(prefix) :]
-            rest = rest.replace("-", " ") if words else rest
-            return f"{_text(document)} {_text(rest)} (`{control}`)"
-    return _inline_code(control)
+    found = framework_of(control)
+    if found is None:
+        return _inline_code(control)
+    return f"{_text(found.control_title(control))} ({_inline_code(control)})"
 
 
 def _link(url: str) -> str:

@@ -7,8 +7,12 @@ registered when ``--devops-policy`` (or ``devops_policy = true``) is given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.api import Policy
 
 SEVERITY_MARKERS = ("critical", "high", "medium", "low")
 # The active plugin of a run, for code that has the config only (tests, other plugins).
@@ -164,6 +168,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "conftest.py policies) and exit without running tests",
     )
     group.addoption(
+        "--devops-policy-list",
+        action="store_true",
+        help="print every policy (id, name, severity, kind, controls) as a table, narrowed "
+        "by --devops-policy-select/-ignore and the pyproject select/ignore, and exit "
+        "without running tests",
+    )
+    group.addoption(
         "--devops-policy-hosts",
         action="append",
         metavar="SPECS",
@@ -223,10 +234,42 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    if config.getoption("devops_policy_list"):
+        return list_policies(config)
     spec = config.getoption("devops_policy_explain")
     if spec is None:
         return None
     return explain(config, spec)
+
+
+def _known(config: pytest.Config) -> Sequence[Policy]:
+    """Every policy the hook returns here, unselected (raises PolicyConflict)."""
+    from pytest_devops_policy.engine.registry import build_policy_set
+    from pytest_devops_policy.settings import Settings
+
+    results = config.hook.pytest_devops_policy_add_policies(config=config)
+    return build_policy_set(results, Settings()).policies
+
+
+def list_policies(config: pytest.Config) -> int:
+    """``--devops-policy-list``: the policies a run would use, as a table; runs nothing."""
+    import sys
+
+    from pytest_devops_policy.engine.registry import PolicyConflict
+    from pytest_devops_policy.listing import render
+    from pytest_devops_policy.settings import build
+
+    settings = build(config)  # the pyproject's select/ignore; its mistakes are usage errors
+    try:
+        known = _known(config)
+    except PolicyConflict as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return int(pytest.ExitCode.USAGE_ERROR)
+    _unmatched(known, settings.select, settings.ignore)
+    chosen = [p for p in known if settings.selects(p.id, p.name)]
+    sys.stdout.write(render(chosen, len(known), bool(settings.select or settings.ignore)))
+    sys.stdout.flush()
+    return int(pytest.ExitCode.OK)
 
 
 def explain(config: pytest.Config, spec: str) -> int:
@@ -239,13 +282,11 @@ def explain(config: pytest.Config, spec: str) -> int:
     import sys
 
     from pytest_devops_policy.docs import explain as render
-    from pytest_devops_policy.engine.registry import PolicyConflict, build_policy_set
-    from pytest_devops_policy.settings import Settings
+    from pytest_devops_policy.engine.registry import PolicyConflict
 
-    # Settings(): select/ignore do not apply; an ignored policy can still be explained.
+    # Select/ignore do not apply: an ignored policy can still be explained.
     try:
-        results = config.hook.pytest_devops_policy_add_policies(config=config)
-        policies = build_policy_set(results, Settings()).policies
+        policies = _known(config)
     except PolicyConflict as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return int(pytest.ExitCode.USAGE_ERROR)
@@ -348,18 +389,18 @@ def _check_selection(config: pytest.Config, select: Sequence[str], ignore: Seque
     not a run that silently checks nothing. The policies known here are the built-ins,
     plugins and the conftest.py files pytest loaded at start-up (the rootdir's and those of
     the paths given), as for ``--devops-policy-explain``."""
-    from pytest_devops_policy.engine.registry import (
-        PolicyConflict,
-        build_policy_set,
-        unmatched_specs,
-    )
-    from pytest_devops_policy.settings import Settings
+    from pytest_devops_policy.engine.registry import PolicyConflict
 
     try:
-        results = config.hook.pytest_devops_policy_add_policies(config=config)
-        known = build_policy_set(results, Settings()).policies
+        known = _known(config)
     except PolicyConflict:
         return  # reported where the policies are collected
+    _unmatched(known, select, ignore)
+
+
+def _unmatched(known: Sequence[Policy], select: Sequence[str], ignore: Sequence[str]) -> None:
+    from pytest_devops_policy.engine.registry import unmatched_specs
+
     problems = []
     for option, specs in (("select", select), ("ignore", ignore)):
         for spec, close in unmatched_specs(specs, known):

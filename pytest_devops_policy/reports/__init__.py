@@ -42,7 +42,8 @@ FORMATS: tuple[ReportFormat, ...] = (
     ReportFormat(
         "json",
         "pytest_devops_policy.reports.json_report",
-        "write every item's verdicts as JSON (schema: pytest-devops-policy/report version 1, see the README)",
+        "write every item's verdicts as JSON (schema pytest-devops-policy/report, version 1; "
+        "see the README)",
     ),
     ReportFormat(
         "sarif",
@@ -55,6 +56,13 @@ FORMATS: tuple[ReportFormat, ...] = (
         "pytest_devops_policy.reports.gitlab_codequality",
         "write the failing findings as a GitLab Code Quality report "
         "(artifacts:reports:codequality)",
+    ),
+    ReportFormat(
+        "controls_report",
+        "pytest_devops_policy.reports.controls",
+        "write the evidence by control (CIS, NSA/CISA, NIST...) for an auditor: JSON when "
+        "PATH ends in .json, else Markdown; may be repeated",
+        repeat=True,
     ),
 )
 

@@ -25,7 +25,8 @@ SEVERITIES = ("critical", "high", "medium", "low")
 
 @dataclass(frozen=True, slots=True)
 class FindingRecord:
-    """One finding: where (1-based, end inclusive of the line's last column) and what."""
+    """One finding: where (1-based lines and columns; ``end_col`` is exclusive, as in
+    SARIF) and what."""
 
     line: int
     col: int

@@ -456,7 +456,7 @@ def _run_findings(job: Job, step: Step) -> Iterator[Violation]:
         "CWE-798",
         "NIST-800-53-IA-5",
         "OpenSSF-Scorecard-Dangerous-Workflow",
-        "CIS-Software-Supply-Chain-1.5",
+        "CIS-SSCS-1.5",
     ),
     references=(
         "zizmor:hardcoded-container-credentials",

@@ -203,7 +203,7 @@ def _applies(job: Job) -> bool:
         "CWE-798",
         "NIST-800-53-IA-5",
         "OpenSSF-Scorecard-Token-Permissions",
-        "CIS-Software-Supply-Chain-2.3",
+        "CIS-SSCS-2.3",
     ),
     references=(
         "zizmor:use-trusted-publishing",

@@ -35,7 +35,7 @@ def _applies(r: TfResource, context: Context) -> bool:
         "policy with TLS_1_2; on Azure set https_only = true, minimum TLS 1.2, FTPS only, and "
         "redirect Application Gateway HTTP listeners to an HTTPS listener."
     ),
-    controls=("NIST-800-53-SC-8", "NIST-800-53-SC-13", "CIS-AZURE-9.2", "CIS-AZURE-9.3"),
+    controls=("NIST-800-53-SC-8", "NIST-800-53-SC-13", "CIS-Azure-9.2", "CIS-Azure-9.3"),
     references=(
         "checkov:CKV_AWS_2",
         "checkov:CKV_AWS_103",

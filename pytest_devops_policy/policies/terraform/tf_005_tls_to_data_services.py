@@ -36,7 +36,7 @@ def _applies(r: TfResource, context: Context) -> bool:
         "accounts, SSL enforcement with TLS 1.2 on database servers, and disable the Redis "
         "non-SSL port."
     ),
-    controls=("NIST-800-53-SC-8", "NIST-800-53-SC-8(1)", "CIS-GCP-6.4", "CIS-AZURE-3.1"),
+    controls=("NIST-800-53-SC-8", "NIST-800-53-SC-8(1)", "CIS-GCP-6.4", "CIS-Azure-3.1"),
     references=(
         "checkov:CKV_AWS_30",
         "checkov:CKV_AWS_31",
