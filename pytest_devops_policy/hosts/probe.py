@@ -180,6 +180,8 @@ class Host:
         self._started = time.monotonic() if clock is None else clock
         # What a failure names: the commands run and files read, in order (evidence).
         self.evidence: list[str] = []
+        # Readings several policies share (the process table...), once per host and run.
+        self.cache: dict[str, object] = {}
 
     # -- for node ids and the docs
     @property
