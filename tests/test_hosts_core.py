@@ -347,3 +347,30 @@ def test_xdist_loadgroup_one_worker_per_host(pytester: pytest.Pytester) -> None:
         *BASE, "--devops-policy-hosts=local://,local://", "-n", "2", "--dist", "loadgroup"
     )
     result.assert_outcomes(passed=2, failed=2)
+
+
+def test_host_verdicts_in_the_reports(pytester: pytest.Pytester) -> None:
+    """JSON and the controls report carry host verdicts; SARIF and Code Quality, which place
+    findings on repository files, leave them out."""
+    import json
+
+    _tree(pytester, PASSWD_BAD)
+    pytester.runpytest(
+        *BASE,
+        "--devops-policy-hosts=local://",
+        "--devops-policy-json=out/r.json",
+        "--devops-policy-sarif=out/r.sarif",
+        "--devops-policy-gitlab-codequality=out/cq.json",
+        "--devops-policy-controls-report=out/c.md",
+    )
+    doc = json.loads((pytester.path / "out/r.json").read_text())
+    (host,) = [r for r in doc["results"] if r["policy_id"] == "HOST-004"]
+    assert (host["kind"], host["resource"], host["status"]) == ("host", "local", "failed")
+    assert doc["policies"]["HOST-004"]["name"] == "no-extra-uid0-or-empty-passwords"
+    sarif = json.loads((pytester.path / "out/r.sarif").read_text())
+    assert sarif["runs"][0]["results"] == []
+    assert json.loads((pytester.path / "out/cq.json").read_text()) == []
+    assert (
+        "| 6.2.1 (CIS-DIL-6.2.1) | HOST-004 | 0 | **1** |"
+        in (pytester.path / "out/c.md").read_text()
+    )

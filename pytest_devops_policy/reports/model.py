@@ -75,6 +75,12 @@ class ItemRecord:
     outcome: str  # pytest's: passed, failed, skipped, xfailed
     verdicts: tuple[VerdictRecord, ...]
 
+    @property
+    def in_repository(self) -> bool:
+        """The item judges a file of the repository (not a live host: ``host:<label>``),
+        so formats that place findings on repository files can place it."""
+        return self.kind != "host"
+
 
 @dataclass(frozen=True)
 class PolicyInfo:
