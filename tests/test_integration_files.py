@@ -29,6 +29,7 @@ import yaml
 from report_repo import make_repo
 
 from pytest_devops_policy.options.secrets import DEFAULT_INCLUDE
+from pytest_devops_policy.pytest_layer.precommit import split_arguments
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
@@ -217,15 +218,51 @@ def _run_hook(
     )
 
 
-def test_the_changed_files_hook_judges_only_the_changed_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("items", ["resource", "policy"])
+def test_the_changed_files_hook_judges_only_the_changed_files(tmp_path: Path, items: str) -> None:
     repo = _user_repo(tmp_path)
-    clean = _run_hook(repo, "devops-policy", ["ok/Dockerfile", "README.md"])
+    model = f"--devops-policy-items={items}"
+    clean = _run_hook(repo, "devops-policy", ["ok/Dockerfile", "README.md"], model)
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
-    mixed = _run_hook(repo, "devops-policy", ["bad/Dockerfile", "ok/Dockerfile"])
+    mixed = _run_hook(repo, "devops-policy", ["bad/Dockerfile", "ok/Dockerfile"], model)
     assert mixed.returncode == 1, mixed.stdout + mixed.stderr
     assert "bad/Dockerfile:1:1: DOCKER-003" in mixed.stdout  # --tb=line: one line a finding
     assert "ok/Dockerfile:" not in mixed.stdout
+
+
+def test_the_hook_arguments() -> None:
+    assert split_arguments(["-q", "--tb=line", "a/Dockerfile", "b.tf"]) == (
+        ["-q", "--tb=line"],
+        ["a/Dockerfile", "b.tf"],
+    )
+    assert split_arguments(["-p", "no:cacheprovider", "--", "-odd-name.yaml"]) == (
+        ["-p", "no:cacheprovider"],
+        ["-odd-name.yaml"],
+    )
+
+
+def test_waivers_of_unchanged_files_are_not_unused(tmp_path: Path) -> None:
+    # With strict-waivers, a waiver that matches nothing fails the run; the hook's run
+    # leaves other directories out, so their waivers are not "unused" in it.
+    repo = _user_repo(tmp_path)
+    (repo / "pyproject.toml").write_text(
+        "[tool.devops-policy]\nstrict-waivers = true\n\n[[tool.devops-policy.waivers]]\n"
+        'policy = "DOCKER-003"\npath = "bad/Dockerfile"\nreason = "vendor image"\n',
+        encoding="utf-8",
+    )
+    clean = _run_hook(repo, "devops-policy", ["ok/Dockerfile"])
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    bad = _run_hook(repo, "devops-policy", ["bad/Dockerfile"])
+    assert "used: DOCKER-003" in bad.stdout
+    assert "DOCKER-003" not in bad.stdout.split("=== devops-policy summary")[0]  # waived
+
+
+def test_the_hook_refuses_xdist(tmp_path: Path) -> None:
+    # Workers would not get the hook's plugin and would check everything.
+    result = _run_hook(_user_repo(tmp_path), "devops-policy", ["ok/Dockerfile"], "-n2")
+    assert result.returncode == 4
+    assert "unrecognized arguments: -n2" in result.stderr
 
 
 def test_a_changed_manifest_is_judged_with_its_directory(tmp_path: Path) -> None:

@@ -47,6 +47,13 @@ class ChangedFiles:
                 self.ancestors.add(parent)
                 directory, parent = parent, os.path.dirname(parent)
 
+    def pytest_configure(self, config: pytest.Config) -> None:
+        from pytest_devops_policy.pytest_layer.collector import PARTIAL_RUN
+
+        # Files outside the changed directories are not collected: a waiver of theirs
+        # matching nothing here is not unused (strict-waivers would fail every commit).
+        config.stash[PARTIAL_RUN] = True
+
     @pytest.hookimpl(wrapper=True)
     def pytest_ignore_collect(self, collection_path: Path) -> Generator[None, object, object]:
         # A wrapper, so that it also overrides the plugin's own answer (which always
@@ -87,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             # assertion rewriting; the plugin uses no assert, so say nothing about it.
             "-W",
             "ignore::pytest.PytestAssertRewriteWarning",
+            # Workers would not have this plugin; --devops-policy-jobs parallelises instead.
+            "-p",
+            "no:xdist",
             *options,
             os.curdir,
         ],
