@@ -265,6 +265,18 @@ def test_the_hook_refuses_xdist(tmp_path: Path) -> None:
     assert "unrecognized arguments: -n2" in result.stderr
 
 
+def test_pytest_collects_explicit_file_arguments_of_every_kind(pytester: pytest.Pytester) -> None:
+    # What a hook passing file names straight to pytest would rely on (the repository hook
+    # and the action pass directories; the changed-files hook collects directories).
+    make_repo(pytester.path)
+    files = ["Dockerfile", "infra/main.tf", ".github/workflows/ci.yml", "k8s/web.yaml"]
+    result = pytester.runpytest(
+        "--devops-policy-only", "-p", "no:cacheprovider", "--co", "-q", *files
+    )
+    collected = {line.split("::")[0] for line in result.stdout.lines if "::" in line}
+    assert collected == set(files)
+
+
 def test_a_changed_manifest_is_judged_with_its_directory(tmp_path: Path) -> None:
     # The PDB in k8s/pdb.yaml covers the Deployment: given alone to pytest, k8s/app.yaml
     # would fail K8S-026. pdb.yaml is read, and its own items are not reported.
