@@ -374,3 +374,12 @@ def test_host_verdicts_in_the_reports(pytester: pytest.Pytester) -> None:
         "| 6.2.1 (CIS-DIL-6.2.1) | HOST-004 | 0 | **1** |"
         in (pytester.path / "out/c.md").read_text()
     )
+
+
+def test_last_failed_reselects_host_items(pytester: pytest.Pytester) -> None:
+    _tree(pytester, PASSWD_BAD)
+    args = ("--devops-policy-only", "--devops-policy-ignore=SECRET", "-p", "no:randomly")
+    first = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    first.assert_outcomes(passed=1, failed=1)
+    again = pytester.runpytest(*args, "--devops-policy-hosts=local://", "--lf")
+    again.assert_outcomes(failed=1, deselected=1)
