@@ -34,6 +34,8 @@ BASE = (
     "-p",
     "no:cacheprovider",
 )
+# The tests that count outcomes judge HOST-004 alone: every other HOST policy adds an item.
+ONLY_004 = (*BASE, "--devops-policy-select=HOST-004")
 PASSWD_BAD = "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/sh\n"
 PASSWD_GOOD = "root:x:0:0:root:/root:/bin/bash\nops:x:1001:1001::/home/ops:/bin/bash\n"
 SHADOW_GOOD = "root:$y$j9T$abc$def:19000::::::\nops:!:19000::::::\n"
@@ -194,7 +196,11 @@ def test_local_tree_fails_and_passes(pytester: pytest.Pytester) -> None:
     root = _tree(pytester, PASSWD_BAD)
     junit = pytester.path / "j.xml"
     result = pytester.runpytest(
-        *BASE, "--devops-policy-hosts=local://", f"--junitxml={junit}", "-o", "junit_family=xunit1"
+        *ONLY_004,
+        "--devops-policy-hosts=local://",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
     )
     result.assert_outcomes(passed=1, failed=1)  # CONNECT, HOST-004
     result.stdout.fnmatch_lines(
@@ -208,18 +214,18 @@ def test_local_tree_fails_and_passes(pytester: pytest.Pytester) -> None:
     assert (case.properties["kind"], case.properties["resource"]) == ("host", "local")
     assert case.properties["policy_id"] == "HOST-004" and case.outcome == "failed"
     (root / "etc/passwd").write_text(PASSWD_GOOD)
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://")
+    result = pytester.runpytest(*ONLY_004, "--devops-policy-hosts=local://")
     result.assert_outcomes(passed=2)
 
 
 def test_selection_by_id_name_and_deselect(pytester: pytest.Pytester) -> None:
     _tree(pytester, PASSWD_BAD)
     hosts = "--devops-policy-hosts=local://"
-    r = pytester.runpytest(*BASE, hosts, "-k", "no-extra-uid0-or-empty-passwords")
+    r = pytester.runpytest(*ONLY_004, hosts, "-k", "no-extra-uid0-or-empty-passwords")
     r.assert_outcomes(failed=1)
-    r = pytester.runpytest(*BASE, hosts, "--deselect", "host:local::HOST-004")
+    r = pytester.runpytest(*ONLY_004, hosts, "--deselect", "host:local::HOST-004")
     r.assert_outcomes(passed=1)
-    r = pytester.runpytest(*BASE, hosts, "-m", "host and critical")
+    r = pytester.runpytest(*ONLY_004, hosts, "-m", "host and critical")
     r.assert_outcomes(failed=1)
 
 
@@ -235,7 +241,7 @@ def test_config_waiver_by_host_label(pytester: pytest.Pytester) -> None:
         ".toml",
         pyproject=f'[tool.devops-policy.host]\nroot = "{root}"\nprofile = "server"\n' + waiver,
     )
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-rx")
+    result = pytester.runpytest(*ONLY_004, "--devops-policy-hosts=local://", "-rx")
     result.assert_outcomes(passed=1, xfailed=1)
     result.stdout.fnmatch_lines(['*waived by pyproject.toml:* (reason="lab machine"*'])
 
@@ -247,7 +253,7 @@ def test_unreachable_host_is_one_failure(
     shims = pytester.path / "shims"
     make_shim(shims, "docker", rc=1, stderr="Error: No such container: nope")
     monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=docker://nope", "-rs")
+    result = pytester.runpytest(*ONLY_004, "--devops-policy-hosts=docker://nope", "-rs")
     result.assert_outcomes(failed=1, skipped=1)
     result.stdout.fnmatch_lines(
         [
@@ -333,7 +339,7 @@ def test_testinfra_hosts_are_reused_only_when_asked(pytester: pytest.Pytester) -
     _tree(pytester, PASSWD_BAD)
     r = pytester.runpytest(*BASE, "--hosts=local://", "--collect-only", "-q")
     assert "host:" not in r.stdout.str()
-    r = pytester.runpytest(*BASE, "--hosts=local://", "--devops-policy-hosts=@testinfra", "-q")
+    r = pytester.runpytest(*ONLY_004, "--hosts=local://", "--devops-policy-hosts=@testinfra", "-q")
     r.assert_outcomes(passed=1, failed=1)
 
 
@@ -344,7 +350,7 @@ def test_testinfra_hosts_are_reused_only_when_asked(pytester: pytest.Pytester) -
 def test_xdist_loadgroup_one_worker_per_host(pytester: pytest.Pytester) -> None:
     _tree(pytester, PASSWD_BAD)
     result = pytester.runpytest(
-        *BASE, "--devops-policy-hosts=local://,local://", "-n", "2", "--dist", "loadgroup"
+        *ONLY_004, "--devops-policy-hosts=local://,local://", "-n", "2", "--dist", "loadgroup"
     )
     result.assert_outcomes(passed=2, failed=2)
 
@@ -378,7 +384,7 @@ def test_host_verdicts_in_the_reports(pytester: pytest.Pytester) -> None:
 
 def test_last_failed_reselects_host_items(pytester: pytest.Pytester) -> None:
     _tree(pytester, PASSWD_BAD)
-    args = ("--devops-policy-only", "--devops-policy-ignore=SECRET", "-p", "no:randomly")
+    args = ("--devops-policy-only", "--devops-policy-select=HOST-004", "-p", "no:randomly")
     first = pytester.runpytest(*args, "--devops-policy-hosts=local://")
     first.assert_outcomes(passed=1, failed=1)
     again = pytester.runpytest(*args, "--devops-policy-hosts=local://", "--lf")
