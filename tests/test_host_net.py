@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from host_fake import DENIED, FakeProbe, fake_host
 
-from pytest_devops_policy.api import Severity, Unknown, Violation
+from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
+from pytest_devops_policy.hosts.probe import FileStat
+from pytest_devops_policy.knowledge.host import container_daemon as cd
 from pytest_devops_policy.knowledge.host import firewall, sockets, sysctl
 from pytest_devops_policy.options import HostOptions, build
 from pytest_devops_policy.options.spec import OptionError
@@ -30,6 +32,9 @@ from pytest_devops_policy.policies.host.host_009_firewall_default_deny_inbound i
 )
 from pytest_devops_policy.policies.host.host_010_listeners_allowlisted import (
     listeners_allowlisted as host_010,
+)
+from pytest_devops_policy.policies.host.host_011_container_daemon_not_exposed import (
+    container_daemon_not_exposed as host_011,
 )
 from pytest_devops_policy.policies.host.host_012_kernel_sysctl_hardening import (
     kernel_sysctl_hardening as host_012,
@@ -587,8 +592,171 @@ def test_host_policies_declare_their_profiles() -> None:
 
     for func, profiles in (
         (host_009, ("server",)),
+        (host_011, ("server", "image")),
         (host_010, ("server", "container")),
         (host_012, ("server",)),
     ):
         meta = get_policy(func)
         assert meta is not None and meta.profiles == profiles and meta.commands
+
+
+# -- HOST-011 --------------------------------------------------------------------------------
+
+PS_CMD = "ps -eo pid=,args="
+SOCK = "/var/run/docker.sock"
+
+
+def test_container_daemon_parsers() -> None:
+    flags = cd.dockerd_flags(
+        "/usr/bin/dockerd -H fd:// -H=tcp://127.0.0.1:2375 -Htcp://:2377 --host unix:///x "
+        "--host=tcp://[::1]:2378 --tlsverify=false --tlscacert /etc/ca.pem"
+    )
+    assert flags.hosts == [
+        "fd://",
+        "tcp://127.0.0.1:2375",
+        "tcp://:2377",
+        "unix:///x",
+        "tcp://[::1]:2378",
+    ]
+    assert flags.tlsverify is False and flags.tlscacert == "/etc/ca.pem"
+    assert cd.dockerd_flags("dockerd --tlsverify").tlsverify is True
+    ends = [cd.tcp_endpoint(h) for h in flags.hosts]
+    assert ends[0] is None and ends[3] is None
+    assert [(e.address, e.port, e.loopback) for e in ends if e is not None] == [
+        ("127.0.0.1", 2375, True),
+        ("", 2377, False),
+        ("::1", 2378, True),
+    ]
+    assert cd.tcp_endpoint("tcp:0.0.0.0:8888") == cd.Endpoint("tcp:0.0.0.0:8888", "0.0.0.0", 8888)
+    config = cd.daemon_json('{"hosts": "tcp://0.0.0.0:2376", "tlsverify": true}')
+    assert config is not None and config.hosts == ["tcp://0.0.0.0:2376"] and config.tlsverify
+    assert cd.daemon_json("[1]") is None and cd.daemon_json("") == cd.DaemonConfig([])
+    unit = (
+        "# /lib/systemd/system/docker.service\n[Service]\n"
+        "ExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n"
+        "# /etc/systemd/system/docker.service.d/override.conf\n[Service]\nExecStart=\n"
+        "ExecStart=/usr/bin/dockerd \\\n  -H tcp://0.0.0.0:2375\n"
+    )
+    assert cd.exec_start(unit) == "/usr/bin/dockerd -H tcp://0.0.0.0:2375"
+    assert cd.shell_var(
+        '# x\nDOCKER_OPTS="-H tcp://0.0.0.0:2375 --dns 8.8.8.8"\n', "DOCKER_OPTS"
+    ) == ("-H tcp://0.0.0.0:2375 --dns 8.8.8.8")
+    assert cd.podman_service_endpoints("/usr/bin/podman system service -t 0 tcp:0.0.0.0:8888") == [
+        "tcp:0.0.0.0:8888"
+    ]
+    assert cd.podman_service_endpoints("podman run -p tcp:1 x") == []
+    assert cd.containerd_tcp('version = 2\n[grpc]\n  tcp_address = "0.0.0.0:1234"\n') == (
+        "0.0.0.0:1234",
+        False,
+    )
+    assert cd.containerd_tcp('[grpc]\ntcp_address = ""\n') is None
+    assert cd.group_members(
+        "root:x:0:\ndocker:x:998:alice,bob\n", "ci:x:1005:998::/home/ci:/bin/sh\n", "docker"
+    ) == ["alice", "bob", "ci"]
+
+
+def _sock(mode: int, owner: str = "root", group: str = "docker", path: str = SOCK) -> FileStat:
+    return FileStat(path, mode, 0 if owner == "root" else 1000, 998, owner, group, "socket")
+
+
+def daemon(
+    files: dict[str, Any] | None = None,
+    ps: str = "1 /sbin/init\n",
+    stats: dict[str, FileStat] | None = None,
+    commands: dict[str, Any] | None = None,
+    **kw: Any,
+) -> list[Violation | Unknown]:
+    all_commands = {PS_CMD: (0, ps, "") if ps else (1, "", "ps: error"), **(commands or {})}
+    probe = FakeProbe(files or {}, stats or {}, all_commands)
+    names = sorted({c.split()[0] for c in all_commands})
+    return results(host_011, probe, commands=names, **kw)
+
+
+def test_host_011_not_applicable_without_a_daemon() -> None:
+    (na,) = daemon()
+    assert isinstance(na, NotApplicable) and "no container daemon" in na.reason
+
+
+def test_host_011_tcp_api_critical_high_and_tls_pass() -> None:
+    (v,) = violations(daemon({"/etc/docker/daemon.json": '{"hosts": ["tcp://0.0.0.0:2375"]}'}))
+    assert v.severity is None  # the policy's critical
+    assert v.message.startswith(
+        "the Docker API listens on tcp://0.0.0.0:2375 without TLS client verification "
+        "(/etc/docker/daemon.json)"
+    )
+    (v,) = violations(daemon(ps="1 /sbin/init\n812 /usr/bin/dockerd -H tcp://127.0.0.1:2375\n"))
+    assert v.severity == Severity.HIGH and "dockerd argv (ps -eo pid=,args=, pid 812)" in v.message
+    tls = '{"hosts": ["tcp://0.0.0.0:2376"], "tlsverify": true, "tlscacert": "/etc/ca.pem"}'
+    assert daemon({"/etc/docker/daemon.json": tls}, stats={SOCK: _sock(0o660)}) == []
+
+
+def test_host_011_unit_opts_listener_podman_containerd() -> None:
+    unit = "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n"
+    found = daemon(
+        {"/etc/default/docker": 'DOCKER_OPTS="-H tcp://10.0.0.5:2375"\n'},
+        commands={"systemctl cat docker.service": (0, unit, "")},
+    )
+    messages = sorted(v.message for v in violations(found))
+    assert any("tcp://0.0.0.0:2375" in m and "(ExecStart (systemctl cat" in m for m in messages)
+    assert any(
+        "tcp://10.0.0.5:2375" in m and "DOCKER_OPTS (/etc/default/docker)" in m for m in messages
+    )
+    # a dockerd TCP socket that no configuration explains
+    ss_out = 'tcp LISTEN 0 4096 *:2375 *:* users:(("dockerd",pid=812,fd=9))\n'
+    found = daemon(ps="812 /usr/bin/dockerd\n", commands={"ss -H -tulnp": (0, ss_out, "")})
+    (v,) = violations(found)
+    assert v.message.startswith("dockerd listens on *:2375") and "(ss -H -tulnp)" in v.message
+    found = daemon(ps="77 /usr/bin/podman system service --time=0 tcp:0.0.0.0:8888\n")
+    (v,) = violations(found)
+    assert v.message.startswith("the Podman API listens on tcp:0.0.0.0:8888")
+    found = daemon({"/etc/containerd/config.toml": '[grpc]\ntcp_address = "127.0.0.1:7777"\n'})
+    (v,) = violations(found)
+    assert "containerd's gRPC API listens on tcp://127.0.0.1:7777" in v.message
+    assert v.severity == Severity.HIGH
+
+
+def test_host_011_sockets_and_docker_group() -> None:
+    found = daemon(stats={SOCK: _sock(0o666)})
+    (v,) = violations(found)
+    assert v.message == (
+        "/var/run/docker.sock is 0666 root:docker: world-writable, so every local user is root"
+    )
+    assert v.severity is None
+    found = daemon(stats={SOCK: _sock(0o664, owner="app", group="app")})
+    assert sorted(v.message.split(": ", 1)[1][:20] for v in violations(found)) == [
+        "members of group app",
+        "mode wider than 0660",
+        "not owned by root",
+    ]
+    group = {"/etc/group": "docker:x:998:alice,deploy\n", "/etc/passwd": ""}
+    assert daemon(group, stats={SOCK: _sock(0o660)}) == []  # members alone: a note
+    found = daemon(group, stats={SOCK: _sock(0o660)}, options={"docker_group_allowed": ["deploy"]})
+    (v,) = violations(found)
+    assert v.message.startswith("account 'alice' is in the docker group (/etc/group)")
+    found = daemon(group, stats={SOCK: _sock(0o666)})
+    assert (
+        "note: the docker group (root-equivalent) has alice, deploy" in violations(found)[0].message
+    )
+
+
+def test_host_011_unknown_when_config_unreadable_and_no_argv() -> None:
+    reason = only_unknown(daemon({"/etc/docker/daemon.json": DENIED}, ps="", uid=1000))
+    assert reason.startswith("needs root on fake") and "/etc/docker/daemon.json" in reason
+
+
+def test_host_011_on_an_image_tree(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("testinfra")
+    root = pytester.path / "root"
+    (root / "etc/docker").mkdir(parents=True)
+    (root / "etc/docker/daemon.json").write_text('{"hosts": ["tcp://0.0.0.0:2375"]}')
+    (root / "lib/systemd/system").mkdir(parents=True)
+    (root / "lib/systemd/system/docker.service").write_text(
+        "[Service]\nExecStart=/usr/bin/dockerd -H fd://\n"
+    )
+    pytester.makefile(".toml", pyproject=f'[tool.devops-policy.host]\nroot = "{root}"\n')
+    args = (*BASE, "--devops-policy-hosts=local://", "-k", "HOST-011")
+    result = pytester.runpytest(*args)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*the Docker API listens on tcp://0.0.0.0:2375*"])
+    (root / "etc/docker/daemon.json").write_text('{"hosts": ["unix:///var/run/docker.sock"]}')
+    pytester.runpytest(*args).assert_outcomes(passed=1)

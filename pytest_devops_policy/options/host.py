@@ -280,3 +280,9 @@ class HostOptions(KindOptions):
         parse=_tri_state,
         type_text='"auto", true or false',
     )
+    docker_group_allowed: tuple[str, ...] | None = option(
+        None,
+        "The accounts that may be in the docker group (root-equivalent). Unset: members are "
+        "listed with other HOST-011 findings; a list: other members fail HOST-011.",
+        policies=("HOST-011",),
+    )

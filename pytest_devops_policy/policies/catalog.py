@@ -84,6 +84,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("HOST-004", "no-extra-uid0-or-empty-passwords", "host"),
     ("HOST-009", "firewall-default-deny-inbound", "host"),
     ("HOST-010", "listeners-allowlisted", "host"),
+    ("HOST-011", "container-daemon-not-exposed", "host"),
     ("HOST-012", "kernel-sysctl-hardening", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
