@@ -29,6 +29,8 @@ pytest.importorskip("testinfra")
 BASE = (
     "--devops-policy-only",
     "--devops-policy-ignore=SECRET",
+    # the core's tests count HOST-004's items; the ssh policies have their own tests
+    "--devops-policy-ignore=HOST-001,HOST-002,HOST-003",
     "-p",
     "no:randomly",
     "-p",
