@@ -607,3 +607,20 @@ def test_image_tree_under_root(pytester: pytest.Pytester, monkeypatch: pytest.Mo
     out = result.stdout.str()
     assert "PasswordAuthentication yes (/etc/ssh/sshd_config.d/50-cloud-init.conf:1)" in out
     assert "X11Forwarding yes (/etc/ssh/sshd_config:14)" in out
+
+
+def test_match_group_uses_the_hosts_groups() -> None:
+    config = "PermitRootLogin no\nMatch Group wheel\n  PermitRootLogin yes\n"
+    spec = "sshd -T -C user=root,host=probe.invalid,addr=192.0.2.1"
+    outputs = {"sshd -T": (0, HARDENED_T, ""), spec: (0, t_output(permitrootlogin="yes"), "")}
+    files = {"/etc/ssh/sshd_config": config, "/etc/group": "root:x:0:\nwheel:x:10:root,ops\n"}
+    results, probe = run(host_001, files, outputs)
+    assert probe.ran == ["sshd -T", spec]
+    [v] = violations(results)
+    assert "Match Group wheel (/etc/ssh/sshd_config:2)" in v.message
+    # root is not in wheel: the block cannot apply to root, and HOST-002 probes a member
+    files["/etc/group"] = "root:x:0:\nwheel:x:10:ops\n"
+    results, probe = run(host_001, files, outputs)
+    assert results == [] and probe.ran == ["sshd -T"]
+    _, probe = run(host_002, files, {"sshd -T": (0, HARDENED_T, "")})
+    assert probe.ran == ["sshd -T", "sshd -T -C user=ops,host=probe.invalid,addr=192.0.2.1"]

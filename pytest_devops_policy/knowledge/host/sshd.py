@@ -833,9 +833,6 @@ def effective(host: Host, *, user: str | None = None) -> Effective:
         )
         else ((lambda _u: ()), (lambda _g: ()))
     )
-    if user is not None:
-        fixed_groups = groups_of(user)
-        groups_of = lambda _u: fixed_groups  # noqa: E731
     blocks = match_contexts(
         files.directives,
         probe_address=probe_address,
