@@ -47,6 +47,14 @@ class FakeProbe:
     def stat(self, paths: Sequence[str], timeout: float) -> dict[str, FileStat | None]:
         return {p: self.stats.get(p) for p in paths}
 
+    def listdir(self, path: str, timeout: float) -> list[str] | None:
+        """The directory's entries, from the paths in ``files`` (DENIED on it: unlistable)."""
+        base = path.rstrip("/")
+        if self.files.get(base) is DENIED:
+            raise NeedsRoot(f"list {path}")
+        names = {p[len(base) + 1 :].split("/")[0] for p in self.files if p.startswith(base + "/")}
+        return sorted(names) if names else None
+
 
 def fake_host(
     probe: FakeProbe,

@@ -8,6 +8,7 @@ the facts, the profile and the options, with every path taken under ``root``.
 
 from __future__ import annotations
 
+import fnmatch
 import shlex
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -91,10 +92,18 @@ class Probe(Protocol):
 
     def stat(self, paths: Sequence[str], timeout: float) -> dict[str, FileStat | None]: ...
 
+    def listdir(self, path: str, timeout: float) -> list[str] | None: ...
+
 
 _READ = (
     "if [ -e {p} ]; then if [ -r {p} ] && [ ! -d {p} ]; then head -c {n} {p}; "
     "elif [ -d {p} ]; then echo 'is a directory' >&2; exit 4; "
+    "else echo 'Permission denied' >&2; exit 3; fi; else exit 2; fi"
+)
+
+
+_LIST = (
+    "if [ -d {p} ]; then if [ -r {p} ] && [ -x {p} ]; then ls -1A {p}; "
     "else echo 'Permission denied' >&2; exit 3; fi; else exit 2; fi"
 )
 
@@ -139,6 +148,14 @@ class CommandProbe:
         if result.rc == 4:
             return None
         return result.data
+
+    def listdir(self, path: str, timeout: float) -> list[str] | None:
+        result = self.run(_LIST.format(p=shlex.quote(path)), timeout)
+        if result.rc == 2:
+            return None
+        if result.rc == 3 or "Permission denied" in result.err:
+            raise NeedsRoot(f"list {path}")
+        return [name for name in result.out.splitlines() if name]
 
     def stat(self, paths: Sequence[str], timeout: float) -> dict[str, FileStat | None]:
         if not paths:
@@ -232,6 +249,34 @@ class Host:
     def read_text(self, path: str) -> str | None:
         data = self.read(path)
         return None if data is None else data.decode("utf-8", "replace")
+
+    def listdir(self, path: str) -> list[str] | None:
+        """The names in a directory, sorted (C locale); None when it is not a directory;
+        ``NeedsRoot`` when it cannot be listed."""
+        self.evidence.append(path)
+        names = self.probe.listdir(self.root + path, self._budget(self.options.command_timeout))
+        return None if names is None else sorted(names)
+
+    def glob(self, pattern: str) -> list[str]:
+        """The paths an absolute shell glob names, in lexical order, as glob(3) gives them
+        (``*`` and ``?`` do not match a leading dot; a literal part is not checked)."""
+        found = [""]
+        parts = [p for p in pattern.split("/") if p]
+        for part in parts:
+            if not any(c in part for c in "*?["):
+                found = [f"{f}/{part}" for f in found]
+                continue
+            nxt = []
+            for directory in found:
+                names = self.listdir(directory or "/") or []
+                nxt += [
+                    f"{directory}/{name}"
+                    for name in names
+                    if fnmatch.fnmatchcase(name, part)
+                    and (part.startswith(".") or not name.startswith("."))
+                ]
+            found = nxt
+        return sorted(found) if any(c in pattern for c in "*?[") else found
 
     def stat(self, paths: Iterable[str]) -> dict[str, FileStat | None]:
         """One batched ``stat`` of many paths (missing ones map to None)."""

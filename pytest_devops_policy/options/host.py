@@ -169,6 +169,27 @@ def _seconds(value: object) -> float:
     return seconds
 
 
+def _root_login_values(value: object) -> tuple[str, ...]:
+    known = ("yes", "no", "prohibit-password", "without-password", "forced-commands-only")
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
+        raise ValueError("must be a list of PermitRootLogin values")
+    out = tuple(str(v).strip().lower() for v in items)
+    wrong = [v for v in out if v not in known]
+    if wrong:
+        raise ValueError(f"has {', '.join(wrong)}: PermitRootLogin takes {', '.join(known)}")
+    return out
+
+
+def _ip_address(value: object) -> str:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        raise ValueError("must be an IP address") from None
+
+
 @dataclass(frozen=True)
 class HostOptions(KindOptions):
     TABLE: ClassVar[str] = "host"
@@ -285,4 +306,66 @@ class HostOptions(KindOptions):
         "The accounts that may be in the docker group (root-equivalent). Unset: members are "
         "listed with other HOST-011 findings; a list: other members fail HOST-011.",
         policies=("HOST-011",),
+    )
+
+    # -- HOST-001, HOST-002, HOST-003 (sshd)
+    ssh_root_login_allowed: tuple[str, ...] = option(
+        ("no", "prohibit-password", "without-password", "forced-commands-only"),
+        "PermitRootLogin values accepted in every context (ssh.root_login_allowed); "
+        'prohibit-password and without-password are one value. CIS and STIG want ["no"].',
+        policies=("HOST-001",),
+        parse=_root_login_values,
+        type_text="list of string",
+    )
+    ssh_max_auth_tries: int = option(
+        4,
+        "Highest MaxAuthTries accepted (ssh.max_auth_tries; OpenSSH's default is 6).",
+        policies=("HOST-003",),
+        parse=positive_int,
+    )
+    ssh_max_login_grace: int = option(
+        60,
+        "Highest LoginGraceTime accepted, in seconds (ssh.max_login_grace; OpenSSH's default "
+        "is 120; 0, no limit, always fails).",
+        policies=("HOST-003",),
+        parse=positive_int,
+    )
+    ssh_weak_ciphers: tuple[str, ...] = option(
+        (
+            "*-cbc",
+            "3des-cbc",
+            "arcfour*",
+            "blowfish-cbc",
+            "cast128-cbc",
+            "rijndael-cbc@lysator.liu.se",
+        ),
+        "Cipher name patterns sshd must not offer (ssh.weak_ciphers; * and ? wildcards).",
+        policies=("HOST-003",),
+    )
+    ssh_weak_macs: tuple[str, ...] = option(
+        ("hmac-md5*", "hmac-sha1*", "umac-64*", "hmac-ripemd160*", "*-96"),
+        "MAC name patterns sshd must not offer (ssh.weak_macs; * and ? wildcards).",
+        policies=("HOST-003",),
+    )
+    ssh_weak_kex: tuple[str, ...] = option(
+        (
+            "diffie-hellman-group1-sha1",
+            "diffie-hellman-group14-sha1",
+            "diffie-hellman-group-exchange-sha1",
+            "gss-*-sha1-*",
+        ),
+        "Key exchange name patterns sshd must not offer (ssh.weak_kex; * and ? wildcards).",
+        policies=("HOST-003",),
+    )
+    ssh_weak_hostkey_algorithms: tuple[str, ...] = option(
+        ("ssh-dss", "ssh-rsa"),
+        "Host key algorithm patterns sshd must not offer (ssh.weak_hostkey_algorithms).",
+        policies=("HOST-003",),
+    )
+    ssh_match_probe_address: str = option(
+        "192.0.2.1",
+        "The client address a Match block is evaluated with when it names no address "
+        "(ssh.match_probe_address; TEST-NET-1 stands for 'anywhere'), as sshd -T -C addr=.",
+        policies=("HOST-001", "HOST-002", "HOST-003"),
+        parse=_ip_address,
     )
