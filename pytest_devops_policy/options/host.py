@@ -75,6 +75,39 @@ def _seconds(value: object) -> float:
     return seconds
 
 
+_PROTOCOLS = {
+    p.lower(): p for p in ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+} | {"tlsv1.0": "TLSv1"}
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value if v.strip()]
+    raise ValueError("must be a list of strings")
+
+
+def _protocols(value: object) -> tuple[str, ...]:
+    out = []
+    for name in _strings(value):
+        canonical = _PROTOCOLS.get(name.lower())
+        if canonical is None:
+            raise ValueError(
+                f"{name!r} is no protocol (known: {', '.join(dict.fromkeys(_PROTOCOLS.values()))})"
+            )
+        out.append(canonical)
+    return tuple(dict.fromkeys(out))
+
+
+def _absolute_globs(value: object) -> tuple[str, ...]:
+    out = _strings(value)
+    for path in out:
+        if not path.startswith("/"):
+            raise ValueError(f"{path!r} is not an absolute path")
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class HostOptions(KindOptions):
     TABLE: ClassVar[str] = "host"
@@ -135,4 +168,29 @@ class HostOptions(KindOptions):
         (),
         "Accounts besides root that may have UID 0 (accounts.uid0_allowed).",
         policies=("HOST-004",),
+    )
+
+    # -- HOST-018 (TLS endpoints)
+    tls_min_days_left: int = option(
+        21,
+        "Fewest days a certificate may have left before it fails (tls.min_days_left); ACME "
+        "clients renew at 30 days left, so fewer than 21 means renewal is failing.",
+        policies=("HOST-018",),
+        parse=positive_int,
+    )
+    tls_weak_protocols: tuple[str, ...] = option(
+        ("SSLv3", "TLSv1", "TLSv1.1"),
+        "Protocol versions a TLS server must not enable (tls.weak_protocols): nginx "
+        "ssl_protocols, Apache SSLProtocol, HAProxy ssl-min-ver/force-* options.",
+        policies=("HOST-018",),
+        parse=_protocols,
+        type_text="list of string",
+    )
+    cert_paths: tuple[str, ...] = option(
+        (),
+        "More certificate files to check (absolute paths, globs allowed), besides those the "
+        "nginx, Apache and HAProxy configurations name.",
+        policies=("HOST-018",),
+        parse=_absolute_globs,
+        type_text="list of string",
     )

@@ -1,0 +1,551 @@
+"""HOST-018…022 (operations): TLS endpoints, monitoring, backups, health, resource limits.
+
+The parsers are tested on text; the policies on a fake host (files, listings and command
+outputs from dicts); HOST-018 also through pytest and testinfra's local backend on a tree
+under ``host.root``. Certificates are made here with ``cryptography``: no network and no
+``openssl``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from host_fake import DENIED, FakeProbe, fake_host
+
+from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
+from pytest_devops_policy.hosts.probe import FileStat
+from pytest_devops_policy.knowledge.host import cron, webservers
+from pytest_devops_policy.knowledge.host.listing import list_command
+from pytest_devops_policy.options import HostOptions, OptionError, build
+from pytest_devops_policy.policies.host.host_018_tls_endpoints_valid import (
+    tls_endpoints_valid as host_018,
+)
+
+pytest.importorskip("cryptography")
+
+NOW = datetime.now(timezone.utc)
+Result = Violation | Unknown
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def make_cert(
+    cn: str,
+    days: float,
+    *,
+    start_days: float = -30,
+    issuer: tuple[str, Any] | None = None,
+) -> str:
+    """A PEM certificate for ``cn`` that ends ``days`` from now (negative: in the past),
+    self-signed unless ``issuer`` = (name, key) is given."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    issuer_name = subject
+    sign_key = key
+    if issuer is not None:
+        issuer_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer[0])])
+        sign_key = issuer[1]
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW + timedelta(days=start_days))
+        .not_valid_after(NOW + timedelta(days=days))
+        .sign(sign_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def listings(files: Mapping[str, object], root: str = "") -> dict[str, tuple[int, str, str]]:
+    """The ``ls`` answers of a host holding ``files``: every ancestor directory lists its
+    children (what ``knowledge.host.listing`` asks)."""
+    children: dict[str, set[str]] = {}
+    for path in files:
+        parts = path.strip("/").split("/")
+        for i in range(len(parts)):
+            parent = "/" + "/".join(parts[:i])
+            children.setdefault(parent, set()).add(parts[i])
+    return {
+        list_command(root + d): (0, "".join(f"{n}\n" for n in sorted(names)), "")
+        for d, names in children.items()
+    }
+
+
+def host_with(
+    files: Mapping[str, object],
+    answers: Mapping[str, tuple[int, str, str] | str] | None = None,
+    stats: Mapping[str, FileStat] | None = None,
+    **kw: Any,
+) -> Any:
+    """A fake host holding ``files`` (listable), ``answers`` to commands, ``stats``;
+    ``kw`` goes to ``fake_host`` (uid, commands that exist, options...)."""
+    every: dict[str, tuple[int, str, str] | str] = dict(listings(files))
+    every.update(answers or {})
+    probe = FakeProbe(files, dict(stats or {}), every)
+    return fake_host(probe, **kw)
+
+
+def violations(results: list[Result]) -> list[Violation]:
+    return [r for r in results if isinstance(r, Violation)]
+
+
+def unknowns(results: list[Result]) -> list[Unknown]:
+    return [r for r in results if isinstance(r, Unknown) and not isinstance(r, NotApplicable)]
+
+
+def na(results: list[Result]) -> bool:
+    return bool(results) and all(isinstance(r, NotApplicable) for r in results)
+
+
+def stat_of(path: str, kind: str = "regular file") -> FileStat:
+    return FileStat(path, 0o644, 0, 0, "root", "root", kind)
+
+
+# -- web server configuration readers ------------------------------------------------------------
+
+NGINX_MAIN = """\
+user www-data;
+http {
+    ssl_certificate_key /etc/ssl/private/default.key;  # inherited by the servers
+    include /etc/nginx/conf.d/*.conf;
+    include sites-enabled/*;
+}
+"""
+NGINX_SITE = """\
+server {
+    listen 443 ssl;
+    ssl_certificate "/etc/ssl/certs/shop.pem";
+    ssl_certificate     /etc/ssl/certs/shop-ecdsa.pem;
+    ssl_certificate_key /etc/ssl/private/shop.key;
+    ssl_certificate_key /etc/ssl/private/shop-ecdsa.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+}
+server {
+    ssl_certificate certs/api.pem;
+}
+"""
+
+
+def _load(files: Mapping[str, str]) -> webservers.Loader:
+    import fnmatch
+
+    def load(pattern: str) -> list[tuple[str, str]]:
+        return [(f, t) for f, t in sorted(files.items()) if fnmatch.fnmatchcase(f, pattern)]
+
+    return load
+
+
+def test_nginx_directives_follow_includes_and_blocks() -> None:
+    files = {"/etc/nginx/sites-enabled/shop": NGINX_SITE}
+    found = webservers.nginx_directives(NGINX_MAIN, "/etc/nginx/nginx.conf", _load(files))
+    eps = webservers._endpoints(
+        "nginx", found, "ssl_certificate", "ssl_certificate_key", "/etc/nginx"
+    )
+    assert [(e.cert, e.key, e.where) for e in eps] == [
+        ("/etc/ssl/certs/shop.pem", "/etc/ssl/private/shop.key", "/etc/nginx/sites-enabled/shop:3"),
+        (
+            "/etc/ssl/certs/shop-ecdsa.pem",
+            "/etc/ssl/private/shop-ecdsa.key",
+            "/etc/nginx/sites-enabled/shop:4",
+        ),
+        # relative to the prefix; the key comes from the http block
+        (
+            "/etc/nginx/certs/api.pem",
+            "/etc/ssl/private/default.key",
+            "/etc/nginx/sites-enabled/shop:10",
+        ),
+    ]
+    protocols = [d for d in found if d.name == "ssl_protocols"]
+    assert protocols[0].where == "/etc/nginx/sites-enabled/shop:7"
+
+
+def test_nginx_dump_keeps_file_boundaries_and_lines() -> None:
+    dump = (
+        "# configuration file /etc/nginx/nginx.conf:\n"
+        + NGINX_MAIN
+        + "\n# configuration file /etc/nginx/sites-enabled/shop:\n"
+        + NGINX_SITE
+        + "\n"
+    )
+    files = webservers.nginx_dump(dump)
+    assert [f for f, _ in files] == ["/etc/nginx/nginx.conf", "/etc/nginx/sites-enabled/shop"]
+    found = webservers.nginx_directives(files[1][1], files[1][0])
+    assert [d.line for d in found if d.name == "ssl_protocols"] == [7]
+
+
+APACHE_MAIN = """\
+ServerRoot "/etc/apache2"
+IncludeOptional sites-enabled/*.conf
+Include conf-enabled/
+"""
+APACHE_SITE = """\
+<VirtualHost *:443>
+    SSLEngine on
+    SSLCertificateFile      /etc/ssl/certs/www.pem
+    SSLCertificateKeyFile   /etc/ssl/private/www.key
+    SSLCertificateChainFile chain.pem
+    SSLProtocol all \\
+        -SSLv3
+</VirtualHost>
+"""
+
+
+def test_apache_directives_and_protocols() -> None:
+    files = {
+        "/etc/apache2/sites-enabled/www.conf": APACHE_SITE,
+        "/etc/apache2/conf-enabled/ssl.conf": "SSLProtocol -all +TLSv1.2 +TLSv1.3\n",
+    }
+    found = webservers.apache_directives(
+        APACHE_MAIN, "/etc/apache2/apache2.conf", _load({**files, "/etc/apache2/conf-enabled/": ""})
+    )
+    eps = webservers._endpoints(
+        "apache",
+        found,
+        "sslcertificatefile",
+        "sslcertificatekeyfile",
+        "/etc/apache2",
+        chain="sslcertificatechainfile",
+    )
+    assert [(e.cert, e.key, e.chain, e.line) for e in eps] == [
+        ("/etc/ssl/certs/www.pem", "/etc/ssl/private/www.key", "/etc/apache2/chain.pem", 3)
+    ]
+    protocol = next(d for d in found if d.name == "SSLProtocol")
+    assert protocol.line == 6 and protocol.args == ("all", "-SSLv3")
+    ap = webservers.apache_protocols
+    assert ap(["all", "-SSLv3"]) == {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}
+    assert ap(["-all", "+TLSv1.2", "+TLSv1.3"]) == {"TLSv1.2", "TLSv1.3"}
+    assert ap(["TLSv1", "TLSv1.2"]) == {"TLSv1.2"}  # a bare name replaces
+    dump = (
+        "Included configuration files:\n  (*) /etc/apache2/apache2.conf\n"
+        "    (146) /etc/apache2/mods-enabled/ssl.load\n"
+        "      (2) /etc/apache2/sites-enabled/www.conf\n"
+    )
+    assert webservers.apache_dump_includes(dump) == [
+        "/etc/apache2/apache2.conf",
+        "/etc/apache2/mods-enabled/ssl.load",
+        "/etc/apache2/sites-enabled/www.conf",
+    ]
+
+
+HAPROXY = """\
+global
+    crt-base /etc/haproxy/certs
+    ssl-default-bind-options ssl-min-ver TLSv1.0 no-tlsv10
+frontend web
+    bind :80
+    bind :443 ssl crt site.pem crt /etc/haproxy/live/ alpn h2
+    bind :8443 ssl crt-list /etc/haproxy/list.txt force-tlsv11
+    bind :9443 ssl crt "${CERT_DIR}/x.pem" ssl-min-ver TLSv1.2
+backend app
+    server a 10.0.0.1:443 ssl crt client.pem
+"""
+
+
+def test_haproxy_binds_crt_lists_and_versions() -> None:
+    lists = {"/etc/haproxy/list.txt": [("/etc/haproxy/certs/a.pem", 1), ("b.pem", 3)]}
+    eps, settings = webservers.haproxy_tls(HAPROXY, "/etc/haproxy/haproxy.cfg", lists.get)
+    assert [(e.cert, e.where, e.variable) for e in eps] == [
+        ("/etc/haproxy/certs/site.pem", "/etc/haproxy/haproxy.cfg:6", False),
+        ("/etc/haproxy/live", "/etc/haproxy/haproxy.cfg:6", False),
+        ("/etc/haproxy/certs/a.pem", "/etc/haproxy/list.txt:1", False),
+        ("/etc/haproxy/certs/b.pem", "/etc/haproxy/list.txt:3", False),
+        ("${CERT_DIR}/x.pem", "/etc/haproxy/haproxy.cfg:8", True),
+    ]
+    assert [(s.line, sorted(s.enabled)) for s in settings] == [
+        (3, ["TLSv1.1", "TLSv1.2", "TLSv1.3"]),  # min 1.0 less no-tlsv10
+        (7, ["TLSv1.1"]),
+        (8, ["TLSv1.2", "TLSv1.3"]),
+    ]
+
+
+def test_cron_files() -> None:
+    jobs = cron.parse_crontab(
+        "SHELL=/bin/sh\n# m h dom mon dow user command\n17 * * * * root cd / && run-parts "
+        "--report /etc/cron.hourly\n@daily postgres /usr/local/bin/pg-backup.sh\n",
+        "/etc/crontab",
+        with_user=True,
+    )
+    assert [(j.line, j.schedule, j.command) for j in jobs] == [
+        (3, "17 * * * *", "cd / && run-parts --report /etc/cron.hourly"),
+        (4, "@daily", "/usr/local/bin/pg-backup.sh"),
+    ]
+    user = cron.parse_crontab("0 3 * * * restic backup /srv\n", "/var/spool/cron/root", False)
+    assert user[0].command == "restic backup /srv"
+    ana = cron.parse_anacrontab("1\t5\tcron.daily\trun-parts /etc/cron.daily\n", "/etc/anacrontab")
+    assert ana[0].schedule == "1 5 cron.daily"
+
+
+# -- HOST-018 on a fake host ----------------------------------------------------------------------
+
+SITE = """\
+http {
+    server {
+        listen 443 ssl;
+        ssl_certificate /etc/ssl/certs/site.pem;
+        ssl_certificate_key /etc/ssl/private/site.key;
+        ssl_protocols %s;
+    }
+}
+"""
+
+
+def _tls(
+    cert: str | object | None,
+    protocols: str = "TLSv1.2 TLSv1.3",
+    extra: Mapping[str, object] | None = None,
+    **kw: Any,
+) -> list[Result]:
+    files: dict[str, object] = {
+        "/etc/nginx/nginx.conf": SITE % protocols,
+        "/etc/ssl/private/site.key": "(key)",
+    }
+    if cert is not None:
+        files["/etc/ssl/certs/site.pem"] = cert
+    files.update(extra or {})
+    return list(host_018(host_with(files, **kw)))
+
+
+def test_host_018_pass_with_90_days_left() -> None:
+    assert _tls(make_cert("shop", 90)) == []
+
+
+def test_host_018_expiring_fails_high_and_names_missing_renewal() -> None:
+    found = violations(_tls(make_cert("shop", 5)))
+    assert len(found) == 1 and found[0].severity == Severity.HIGH
+    message = found[0].message
+    assert "certificate /etc/ssl/certs/site.pem (CN shop; nginx /etc/nginx/nginx.conf:4)" in message
+    assert "in 4 days (fewer than tls.min_days_left = 21" in message
+    assert "no automated renewal found" in message
+    # a certbot cron job: renewal exists, the expiry still fails
+    renewed = violations(
+        _tls(make_cert("shop", 5), stats={"/etc/cron.d/certbot": stat_of("/etc/cron.d/certbot")})
+    )
+    assert renewed and "no automated renewal" not in renewed[0].message
+    # a renewal job in a user's crontab counts too
+    spool = {"/var/spool/cron/crontabs/root": "0 */12 * * * /root/.acme.sh/acme.sh --cron\n"}
+    assert (
+        "no automated renewal" not in violations(_tls(make_cert("shop", 5), extra=spool))[0].message
+    )
+    # the threshold is a knob
+    assert _tls(make_cert("shop", 5), options={"tls": {"min_days_left": 3}}) == []
+
+
+def test_host_018_expired_and_not_yet_valid_are_critical() -> None:
+    expired = violations(_tls(make_cert("shop", -2)))
+    assert expired[0].severity == Severity.CRITICAL and "expired on" in expired[0].message
+    future = violations(_tls(make_cert("shop", 400, start_days=3)))
+    assert future[0].severity == Severity.CRITICAL and "is not valid before" in future[0].message
+
+
+def test_host_018_missing_unparseable_and_key() -> None:
+    missing = violations(_tls(None))
+    assert "which does not exist: the server will not start or reload" in missing[0].message
+    assert missing[0].severity == Severity.CRITICAL
+    broken = violations(_tls("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
+    assert "holds no parseable certificate" in broken[0].message
+    files = {
+        "/etc/nginx/nginx.conf": SITE % "TLSv1.2",
+        "/etc/ssl/certs/site.pem": make_cert("a", 90),
+    }
+    nokey = violations(list(host_018(host_with(files))))
+    assert [v.message for v in nokey] == [
+        "nginx names private key /etc/ssl/private/site.key (/etc/nginx/nginx.conf:5), which does "
+        "not exist: the server will not start or reload"
+    ]
+
+
+def test_host_018_der_bundles_and_expired_intermediate() -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    leaf = make_cert("shop", 90, issuer=("Old Intermediate", ca_key))
+    inter = make_cert("Old Intermediate", -1)
+    found = violations(_tls(leaf + inter))
+    assert [v.severity for v in found] == [Severity.HIGH]
+    assert "intermediate certificate 'Old Intermediate'" in found[0].message
+    der = x509.load_pem_x509_certificate(make_cert("shop", 90).encode()).public_bytes(
+        serialization.Encoding.DER
+    )
+    assert _tls(der) == []
+
+
+def test_host_018_weak_protocols() -> None:
+    found = violations(_tls(make_cert("shop", 90), protocols="TLSv1 TLSv1.1 TLSv1.2"))
+    assert [v.severity for v in found] == [Severity.MEDIUM]
+    assert found[0].message == (
+        "nginx enables TLSv1, TLSv1.1 ('ssl_protocols TLSv1 TLSv1.1 TLSv1.2' at "
+        "/etc/nginx/nginx.conf:6; tls.weak_protocols)"
+    )
+    relaxed = _tls(
+        make_cert("shop", 90),
+        protocols="TLSv1.1 TLSv1.2",
+        options={"tls": {"weak_protocols": ["SSLv3", "TLSv1.0"]}},
+    )
+    assert relaxed == []
+
+
+def test_host_018_nginx_dump_is_used_as_root_only() -> None:
+    cert = make_cert("shop", 5)
+    dump = "# configuration file /etc/nginx/nginx.conf:\n" + SITE % "TLSv1.2" + "\n"
+    files = {"/etc/ssl/certs/site.pem": cert, "/etc/ssl/private/site.key": "k"}
+    host = host_with(files, {"nginx -T": (0, dump, "")}, commands=["nginx"])
+    found = violations(list(host_018(host)))
+    assert "in 4 days" in found[0].message and "nginx -T" in host.probe.ran
+    # not root: nginx -T is not run (it loads the keys), the files are read instead
+    host = host_with(files, {"nginx -T": (0, dump, "")}, commands=["nginx"], uid=1000)
+    assert na(list(host_018(host))) and "nginx -T" not in host.probe.ran
+
+
+def test_host_018_apache_dump_includes_and_haproxy_directories() -> None:
+    files: dict[str, object] = {
+        "/etc/apache2/apache2.conf": "Include sites-enabled/\n",
+        "/etc/apache2/sites-enabled/www.conf": APACHE_SITE.replace(
+            "    SSLCertificateChainFile chain.pem\n", ""
+        ),
+        "/etc/ssl/certs/www.pem": make_cert("www", 90),
+        "/etc/ssl/private/www.key": "k",
+        "/etc/haproxy/haproxy.cfg": "frontend f\n    bind :443 ssl crt /etc/haproxy/certs\n",
+        "/etc/haproxy/certs/a.pem": make_cert("a", 90),
+        "/etc/haproxy/certs/a.pem.key": "not a certificate",
+        "/etc/haproxy/certs/b.pem": make_cert("b", -1),
+    }
+    dump = (
+        "Included configuration files:\n  (*) /etc/apache2/apache2.conf\n"
+        "    (1) /etc/apache2/sites-enabled/www.conf\n"
+    )
+    host = host_with(
+        files,
+        {"apachectl -t -D DUMP_INCLUDES": (0, dump, "Syntax OK\n")},
+        {"/etc/haproxy/certs": stat_of("/etc/haproxy/certs", "directory")},
+        commands=["apachectl"],
+    )
+    found = violations(list(host_018(host)))
+    assert [v.message.split(" (")[0] for v in found] == [
+        "certificate /etc/haproxy/certs/b.pem",
+        "apache enables TLSv1, TLSv1.1",
+    ]
+    assert "/etc/apache2/sites-enabled/www.conf:5" in found[1].message
+    assert "apachectl -t -D DUMP_INCLUDES" in host.probe.ran
+    # the fallback parser finds the same without apachectl
+    found = violations(
+        list(
+            host_018(
+                host_with(
+                    files, stats={"/etc/haproxy/certs": stat_of("/etc/haproxy/certs", "directory")}
+                )
+            )
+        )
+    )
+    assert len(found) == 2
+
+
+def test_host_018_unknown_cases() -> None:
+    variable = _tls(
+        make_cert("shop", 90),
+        extra={
+            "/etc/nginx/nginx.conf": "server { ssl_certificate /etc/ssl/$ssl_server_name.pem; }\n"
+        },
+    )
+    assert [type(r) for r in variable] == [Unknown]
+    assert "built from variables" in variable[0].reason
+    denied = _tls(DENIED, uid=1000)
+    assert [type(r) for r in denied] == [Unknown]
+    assert "needs root on fake" in denied[0].reason  # type: ignore[union-attr]
+    hidden = {
+        "/etc/nginx/nginx.conf": "http { include /etc/nginx/private/*.conf; }\n",
+        "/etc/nginx/private/x.conf": "",
+    }
+    host = host_with(
+        hidden,
+        {
+            list_command("/etc/nginx/private"): (
+                2,
+                "",
+                "ls: cannot open directory '/etc/nginx/private/': Permission denied\n",
+            )
+        },
+        uid=1000,
+    )
+    found = list(host_018(host))
+    assert [type(r) for r in found] == [Unknown] and "list /etc/nginx/private" in found[0].reason
+
+
+def test_host_018_not_applicable_and_cert_paths() -> None:
+    assert na(list(host_018(host_with({}))))
+    plain = {"/etc/nginx/nginx.conf": "http { server { listen 80; } }\n"}
+    result = list(host_018(host_with(plain)))
+    assert na(result) and "nginx" in result[0].reason
+    files = {"/etc/pki/tls/certs/a.crt": make_cert("a", 5), "/etc/pki/tls/certs/b.crt": "x"}
+    found = list(host_018(host_with(files, options={"cert_paths": ["/etc/pki/tls/certs/*.crt"]})))
+    assert sorted(v.message.split(" (")[0] for v in violations(found)) == [
+        "cert_paths names certificate /etc/pki/tls/certs/b.crt",
+        "certificate /etc/pki/tls/certs/a.crt",
+    ]
+    nothing = list(host_018(host_with({}, options={"cert_paths": ["/srv/*.pem"]})))
+    assert na(nothing) and "matches no file" in nothing[0].reason
+
+
+def test_host_018_options_are_checked() -> None:
+    with pytest.raises(OptionError, match=r"tls_weak_protocols .*'TLSv9' is no protocol"):
+        build(HostOptions, {"tls": {"weak_protocols": ["TLSv9"]}})
+    with pytest.raises(OptionError, match="is not an absolute path"):
+        build(HostOptions, {"cert_paths": ["certs/*.pem"]})
+    assert build(HostOptions, {"tls.weak_protocols": "tlsv1.0"}).tls_weak_protocols == ("TLSv1",)
+
+
+# -- HOST-018 through pytest and testinfra's local backend ----------------------------------------
+
+BASE = ("--devops-policy-only", "--devops-policy-select=HOST-018", "-p", "no:randomly")
+
+
+def test_host_018_local_tree(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("testinfra")
+    root = pytester.path / "root"
+    sites = root / "etc/nginx/sites-enabled"
+    sites.mkdir(parents=True)
+    (root / "etc/nginx/nginx.conf").write_text("http {\n    include sites-enabled/*;\n}\n")
+    (sites / "shop").write_text(
+        "server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/shop.pem;\n"
+        "    ssl_certificate_key /etc/ssl/shop.key;\n}\n"
+    )
+    (sites / "api").write_text(
+        "server {\n    ssl_certificate /etc/ssl/api.pem;\n"
+        "    ssl_certificate_key /etc/ssl/api.key;\n}\n"
+    )
+    ssl = root / "etc/ssl"
+    ssl.mkdir()
+    (ssl / "shop.pem").write_text(make_cert("shop.example.com", 5))
+    (ssl / "api.pem").write_text(make_cert("api.example.com", 90))
+    (ssl / "shop.key").write_text("k")
+    (ssl / "api.key").write_text("k")
+    pytester.makefile(".toml", pyproject=f'[tool.devops-policy.host]\nroot = "{root}"\n')
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=1, failed=1)  # CONNECT, HOST-018
+    result.stdout.fnmatch_lines(
+        [
+            "*HOST-018 tls-endpoints-valid [[]high[]]: certificate /etc/ssl/shop.pem "
+            "(CN shop.example.com; nginx /etc/nginx/sites-enabled/shop:3) expires on *, in 4 "
+            "days*no automated renewal found*"
+        ]
+    )
+    assert "api.pem" not in result.stdout.str()
+    (ssl / "shop.pem").write_text(make_cert("shop.example.com", 90))
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=2)
+    (ssl / "api.pem").unlink()
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*certificate /etc/ssl/api.pem*which does not exist*"])
