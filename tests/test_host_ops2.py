@@ -17,11 +17,17 @@ from host_fake import DENIED, FakeProbe, fake_host
 
 from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
 from pytest_devops_policy.hosts.probe import FileStat
-from pytest_devops_policy.knowledge.host import cron, webservers
+from pytest_devops_policy.knowledge.host import backups, cron, systemd, webservers
 from pytest_devops_policy.knowledge.host.listing import list_command
 from pytest_devops_policy.options import HostOptions, OptionError, build
 from pytest_devops_policy.policies.host.host_018_tls_endpoints_valid import (
     tls_endpoints_valid as host_018,
+)
+from pytest_devops_policy.policies.host.host_020_backups_scheduled_encrypted_verified import (
+    SHOW_MONOTONIC,
+)
+from pytest_devops_policy.policies.host.host_020_backups_scheduled_encrypted_verified import (
+    backups_scheduled_encrypted_verified as host_020,
 )
 
 pytest.importorskip("cryptography")
@@ -549,3 +555,227 @@ def test_host_018_local_tree(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*certificate /etc/ssl/api.pem*which does not exist*"])
+
+
+# -- HOST-020 -------------------------------------------------------------------------------
+
+PS = "ps -eo pid=,args="
+POSTGRES = " 812 /usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main\n"
+TIMERS = (
+    "Tue 2026-12-08 02:30:00 UTC 13h left Mon 2026-12-07 02:30:04 UTC 10h ago backup.timer "
+    "backup.service\n"
+    "n/a n/a n/a n/a snapper-boot.timer snapper-boot.service\n"
+)
+
+
+def _show(result: str = "success", status: str = "0", ended_at: float = 3600.0) -> str:
+    block = (
+        "Id={id}\nExecStart={{ path=/usr/bin/{tool} ; argv[]=/usr/bin/{tool} {args} ; "
+        "ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; "
+        "status=0/0 }}\nResult={result}\nExecMainStatus={status}\n"
+        "ExecMainExitTimestamp=Mon 2026-12-07 02:30:09 UTC\n"
+        "ExecMainExitTimestampMonotonic={mono}\n"
+    )
+    return (
+        block.format(
+            id="backup.service",
+            tool="restic",
+            args="backup /srv",
+            result=result,
+            status=status,
+            mono=int(ended_at * 1e6),
+        )
+        + "\n"
+        + block.format(
+            id="snapper-boot.service",
+            tool="snapper",
+            args="create",
+            result="success",
+            status="0",
+            mono=0,
+        )
+    )
+
+
+def _backups(
+    files: Mapping[str, object],
+    ps: str | None = POSTGRES,
+    answers: Mapping[str, tuple[int, str, str] | str] | None = None,
+    **kw: Any,
+) -> list[Result]:
+    every: dict[str, tuple[int, str, str] | str] = {}
+    if ps is not None:
+        every[PS] = (0, ps, "")
+    every.update(answers or {})
+    return list(host_020(host_with(files, every, **kw)))
+
+
+CRON_GOOD = {
+    "/etc/cron.d/backup": (
+        "30 2 * * * postgres pg_dump app | restic backup --stdin\n0 5 * * 0 postgres restic check\n"
+    )
+}
+
+
+def test_backup_parsers() -> None:
+    assert backups.encrypts("pg_dump app | gpg -e -r ops > /b/app.gpg")
+    assert backups.encrypts("borg create ::x /srv") and not backups.encrypts(
+        "borg create --encryption none ::x /srv"
+    )
+    assert not backups.encrypts("duplicity --no-encryption /srv file:///b")
+    assert backups.encrypts("aws s3 cp /b/x s3://b/x --sse aws:kms")
+    assert not backups.encrypts("aws s3 cp /b/x s3://b/x")
+    assert backups.encrypts("rclone sync /b secret:b", crypt_remotes={"secret"})
+    assert not backups.encrypts("rclone sync /b plain:b", crypt_remotes={"secret"})
+    assert backups.encrypts("pgbackrest --stanza=db backup", ["aes-256-cbc"])
+    assert not backups.encrypts("pgbackrest --stanza=db backup", ["none"])
+    assert backups.rclone_crypt_remotes("[s3]\ntype = s3\n[secret]\ntype = crypt\n") == {"secret"}
+    assert backups.named_scripts("cd / && /usr/local/bin/db-backup.sh >/var/log/b 2>&1") == [
+        "/usr/local/bin/db-backup.sh",
+        "/var/log/b",
+    ]
+    assert systemd.parse_timers(TIMERS) == [
+        systemd.Timer("backup.timer", "backup.service"),
+        systemd.Timer("snapper-boot.timer", "snapper-boot.service"),
+    ]
+    shown = systemd.parse_show(_show())
+    assert [s["Id"] for s in shown] == ["backup.service", "snapper-boot.service"]
+    assert systemd.exec_argv(shown[0]["ExecStart"]) == ["/usr/bin/restic backup /srv"]
+
+
+def test_host_020_pass_on_cron_restic_with_check() -> None:
+    assert _backups(CRON_GOOD) == []
+
+
+def test_host_020_no_job_fails_high() -> None:
+    found = _backups({"/etc/crontab": "17 * * * * root run-parts /etc/cron.hourly\n"})
+    assert [v.severity for v in violations(found)] == [None]
+    assert violations(found)[0].message.startswith(
+        "stateful service postgres (pid 812) runs and no backup job is scheduled"
+    )
+
+
+def test_host_020_unencrypted_and_unverified_fail_medium() -> None:
+    found = violations(_backups({"/etc/cron.d/dump": "0 1 * * * postgres pg_dumpall > /b/x\n"}))
+    assert [v.severity for v in found] == [Severity.MEDIUM, Severity.MEDIUM]
+    assert "backup job /etc/cron.d/dump:1 stores its data unencrypted: 'pg_dumpall > /b/x'" in (
+        found[0].message
+    )
+    assert found[1].message.startswith("no scheduled backup verification")
+
+
+def test_host_020_scripts_are_read_one_level_deep() -> None:
+    files = {
+        "/etc/cron.d/backup": "0 1 * * * root /usr/local/bin/db-backup.sh\n",
+        "/usr/local/bin/db-backup.sh": "#!/bin/sh\npg_dump app | age -r age1xyz > /b/a.age\n"
+        "borg check /repo\n",
+    }
+    assert _backups(files) == []
+    daily = {"/etc/cron.daily/pg": "#!/bin/sh\nmysqldump --all-databases | gpg -e > /b/x\n"}
+    assert [v.message[:30] for v in violations(_backups(daily))] == [
+        "no scheduled backup verificati"
+    ]
+
+
+def test_host_020_pgbackrest_and_rclone_configuration() -> None:
+    jobs = {
+        "/etc/cron.d/pgbr": "0 1 * * * postgres pgbackrest --stanza=db backup\n"
+        "0 6 * * * postgres pgbackrest --stanza=db verify\n"
+    }
+    ciphered = {
+        **jobs,
+        "/etc/pgbackrest/pgbackrest.conf": "[global]\nrepo1-cipher-type=aes-256-cbc\n",
+    }
+    assert _backups(ciphered) == []
+    plain = {**jobs, "/etc/pgbackrest/pgbackrest.conf": "[global]\nrepo1-cipher-type=none\n"}
+    assert len(violations(_backups(plain))) == 1
+    hidden = {**jobs, "/root/.config/rclone/rclone.conf": DENIED}
+    assert [type(r) for r in _backups(hidden, uid=1000)] == [Unknown]
+
+
+def test_host_020_timers_last_result_and_age() -> None:
+    show = show_command_for_timers()
+    uptime = {"/proc/uptime": "90000.00 170000.00\n"}  # 25 h
+    check = {"/etc/cron.d/check": "0 5 * * 0 root restic check\n", **uptime}
+    kw: dict[str, Any] = {"commands": ["systemctl"]}
+    ok = {systemd.LIST_TIMERS: (0, TIMERS, ""), show: (0, _show(ended_at=80000), "")}
+    assert _backups(check, answers=ok, **kw) == []
+    failed = {systemd.LIST_TIMERS: (0, TIMERS, ""), show: (0, _show("exit-code", "1"), "")}
+    found = violations(_backups(check, answers=failed, **kw))
+    assert [v.message for v in found] == [
+        "backup backup.timer (backup.service) last ended with Result=exit-code (exit status 1, "
+        "Mon 2026-12-07 02:30:09 UTC)"
+    ]
+    old = {systemd.LIST_TIMERS: (0, TIMERS, ""), show: (0, _show(ended_at=3600), "")}
+    assert _backups(check, answers=old, **kw) == []  # 24 hours ago: within 48
+    aged = violations(_backups({**check, "/proc/uptime": "400000.00 1.0\n"}, answers=old, **kw))
+    assert "last finished 110 hours ago" in aged[0].message
+    never = {systemd.LIST_TIMERS: (0, TIMERS, ""), show: (0, _show(ended_at=0), "")}
+    found = violations(_backups({**check, "/proc/uptime": "400000 1\n"}, answers=never, **kw))
+    assert "has not run since the host booted 111 hours ago" in found[0].message
+
+
+def show_command_for_timers() -> str:
+    return systemd.show_command(SHOW_MONOTONIC, ["backup.service", "snapper-boot.service"])
+
+
+def test_host_020_not_applicable_and_unknown() -> None:
+    assert na(_backups({}, options={"backup": {"required": False}}))
+    nothing = _backups({}, ps=" 1 /sbin/init\n 40 /usr/sbin/sshd -D\n")
+    assert na(nothing) and "no stateful service runs" in nothing[0].reason
+    tree = list(host_020(fake_host(FakeProbe({}), profile="image")))
+    assert na(tree)
+    # the process table cannot be read: ps and /proc both fail
+    assert [type(r) for r in _backups({}, ps=None)] == [Unknown]
+    # the spools cannot be listed as a user, and nothing else schedules a backup
+    denied = {
+        list_command("/var/spool/cron/crontabs"): (2, "", "ls: Permission denied\n"),
+    }
+    found = _backups({}, answers=denied, uid=1000)
+    assert [type(r) for r in found] == [Unknown]
+    assert "needs root on fake" in found[0].reason and "/var/spool/cron/crontabs" in found[0].reason
+
+
+def test_host_020_required_agents_and_stateful_knobs() -> None:
+    required = _backups({}, ps=" 1 /sbin/init\n", options={"backup": {"required": "true"}})
+    assert violations(required)[0].message.startswith("host.backup.required = true and no")
+    es = " 90 /usr/share/es/jdk/bin/java -Xms1g org.elasticsearch.bootstrap.Elasticsearch\n"
+    assert "elasticsearch (pid 90)" in violations(_backups({}, ps=es))[0].message
+    agent = POSTGRES + " 95 /usr/sbin/bacula-fd -fP -c /etc/bacula/bacula-fd.conf\n"
+    assert _backups({}, ps=agent) == []
+    custom = _backups(
+        {},
+        ps=" 7 /opt/tsdb/bin/vmstorage\n",
+        options={"backup": {"stateful_processes": ["vmstorage"]}},
+    )
+    assert violations(custom)
+    with pytest.raises(OptionError, match="is not a regular expression"):
+        build(HostOptions, {"backup": {"patterns": ["(unclosed"]}})
+
+
+def test_host_020_local_tree(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("testinfra")
+    root = pytester.path / "root"
+    (root / "etc/cron.d").mkdir(parents=True)
+    (root / "etc/cron.d/dump").write_text("0 1 * * * root mysqldump --all-databases > /b/x\n")
+    pytester.makefile(
+        ".toml",
+        pyproject=f'[tool.devops-policy.host]\nroot = "{root}"\nbackup.required = true\n',
+    )
+    args = ("--devops-policy-only", "--devops-policy-select=HOST-020", "-p", "no:randomly")
+    result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*backup job /etc/cron.d/dump:1 stores its data unencrypted*", "*no scheduled backup*"]
+    )
+    (root / "etc/cron.d/dump").write_text(
+        "0 1 * * * root mysqldump --all-databases | gpg -e -r ops > /b/x.gpg\n"
+        "0 4 * * * root /usr/local/sbin/restore-test\n"
+    )
+    pytester.makefile(
+        ".toml",
+        pyproject=f'[tool.devops-policy.host]\nroot = "{root}"\nbackup.required = true\n'
+        'backup.verify_patterns = ["restore-test"]\n',
+    )
+    result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=2)

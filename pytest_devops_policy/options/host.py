@@ -6,6 +6,7 @@ bounds, and the paths policies read. Each policy's own knobs follow in their blo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
@@ -108,6 +109,61 @@ def _absolute_globs(value: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+# HOST-020: what makes a scheduled command a backup, and a backup verification.
+BACKUP_PATTERNS = (
+    r"\brestic\b.*\bbackup\b",
+    r"\bborg\b.*\bcreate\b",
+    r"\bborgmatic\b",
+    r"\bduplicity\b",
+    r"\bduplicacy\b.*\bbackup\b",
+    r"\bkopia\b.*\bsnapshot\s+create\b",
+    r"\brclone\b.*\b(sync|copy)\b",
+    r"\bpgbackrest\b.*\bbackup\b",
+    r"\bbarman\b.*\bbackup\b",
+    r"\bpg_dump(all)?\b",
+    r"\bpg_basebackup\b",
+    r"\bwal-g\b.*\bbackup-push\b",
+    r"\bmysqldump\b",
+    r"\bmariadb-dump\b",
+    r"\bxtrabackup\b",
+    r"\bmariabackup\b",
+    r"\bmongodump\b",
+    r"\betcdctl\b.*\bsnapshot\s+save\b",
+    r"\bvelero\b.*\bbackup\b",
+    r"\brsnapshot\b",
+    r"\baws\s+s3\s+(cp|sync)\b",
+    r"\bgsutil\b.*\b(cp|rsync)\b",
+    r"\bazcopy\b",
+)
+VERIFY_PATTERNS = (
+    r"\brestic\b.*\bcheck\b",
+    r"\bborg\b.*\bcheck\b",
+    r"\bborgmatic\b.*\bcheck\b",
+    r"\bkopia\b.*\bsnapshot\s+verify\b",
+    r"\bpgbackrest\b.*\b(verify|check)\b",
+    r"\bbarman\b.*\bcheck\b",
+    r"\bduplicity\b.*\bverify\b",
+)
+
+
+def _auto_bool(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.strip().lower() in ("auto", "true", "false"):
+        return value.strip().lower()
+    raise ValueError('must be "auto", true or false')
+
+
+def _regexes(value: object) -> tuple[str, ...]:
+    out = _strings(value)
+    for pattern in out:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class HostOptions(KindOptions):
     TABLE: ClassVar[str] = "host"
@@ -193,4 +249,43 @@ class HostOptions(KindOptions):
         policies=("HOST-018",),
         parse=_absolute_globs,
         type_text="list of string",
+    )
+
+    # -- HOST-020 (backups)
+    backup_required: str = option(
+        "auto",
+        "Whether the host must have scheduled backups (backup.required): true, false (the "
+        "policy does not apply), or 'auto': when a stateful service (PostgreSQL, MySQL, "
+        "MongoDB, Redis, etcd, Elasticsearch...) or one of backup.stateful_processes runs.",
+        policies=("HOST-020",),
+        parse=_auto_bool,
+        type_text='"auto", true or false',
+    )
+    backup_stateful_processes: tuple[str, ...] = option(
+        (),
+        "More process names (globs, matched on the full argv) whose data needs backups "
+        "(backup.stateful_processes).",
+        policies=("HOST-020",),
+    )
+    backup_patterns: tuple[str, ...] = option(
+        BACKUP_PATTERNS,
+        "Regular expressions that make a scheduled command a backup job (backup.patterns), "
+        "matched line by line against cron jobs, timers' ExecStart and the scripts they name.",
+        policies=("HOST-020",),
+        parse=_regexes,
+        type_text="list of string",
+    )
+    backup_verify_patterns: tuple[str, ...] = option(
+        VERIFY_PATTERNS,
+        "Regular expressions that make a scheduled command a backup verification "
+        "(backup.verify_patterns): restic check, borg check, pgbackrest verify...",
+        policies=("HOST-020",),
+        parse=_regexes,
+        type_text="list of string",
+    )
+    backup_max_age_hours: int = option(
+        48,
+        "Most hours since a backup timer's service last finished (backup.max_age_hours).",
+        policies=("HOST-020",),
+        parse=positive_int,
     )
