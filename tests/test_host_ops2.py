@@ -8,6 +8,7 @@ under ``host.root``. Certificates are made here with ``cryptography``: no networ
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -28,6 +29,9 @@ from pytest_devops_policy.policies.host.host_020_backups_scheduled_encrypted_ver
 )
 from pytest_devops_policy.policies.host.host_020_backups_scheduled_encrypted_verified import (
     backups_scheduled_encrypted_verified as host_020,
+)
+from pytest_devops_policy.policies.host.host_021_services_healthy import (
+    services_healthy as host_021,
 )
 
 pytest.importorskip("cryptography")
@@ -779,3 +783,139 @@ def test_host_020_local_tree(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
     result.assert_outcomes(passed=2)
+
+
+# -- HOST-021 -------------------------------------------------------------------------------
+
+FAILED = "systemctl list-units --failed --no-legend --plain"
+UNHEALTHY = "docker ps --filter health=unhealthy --format '{{.Names}}'"
+RESTARTING = "docker ps --filter status=restarting --format '{{.Names}}'"
+RESTARTS = "docker inspect --format '{{.Name}} {{.RestartCount}}' $(docker ps -q)"
+CURL = "curl -fsS -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/healthz"
+
+
+def _health(answers: Mapping[str, tuple[int, str, str] | str], **kw: Any) -> list[Result]:
+    return list(host_021(host_with({}, answers, **kw)))
+
+
+def test_host_021_failed_units_minus_ignored() -> None:
+    out = (
+        "● certbot.service loaded failed failed Certbot\n"
+        "systemd-networkd-wait-online.service loaded failed failed Wait for Network\n"
+    )
+    found = violations(_health({FAILED: (0, out, "")}, commands=["systemctl"]))
+    assert [v.message for v in found] == [
+        f"failed systemd units: certbot.service, systemd-networkd-wait-online.service ({FAILED})"
+    ]
+    ignored = {"health": {"ignore_units": ["systemd-networkd-*", "certbot.service"]}}
+    assert _health({FAILED: (0, out, "")}, commands=["systemctl"], options=ignored) == []
+    assert _health({FAILED: (0, "", "")}, commands=["systemctl"]) == []
+
+
+def test_host_021_required_units() -> None:
+    req = {"health": {"required_units": ["nginx.service"]}}
+    answers = {FAILED: (0, "", ""), "systemctl is-active -- nginx.service": (3, "inactive\n", "")}
+    found = violations(_health(answers, commands=["systemctl"], options=req))
+    assert found[0].message.startswith("required unit nginx.service is inactive")
+    answers["systemctl is-active -- nginx.service"] = (0, "active\n", "")
+    assert _health(answers, commands=["systemctl"], options=req) == []
+    openrc = {"rc-service nginx.service status": (3, " * status: stopped\n", "")}
+    found = _health(openrc, init="openrc", options=req)
+    assert "is not started" in violations(found)[0].message
+    none = _health({}, init="none", options=req)
+    assert [type(r) for r in none] == [Unknown] and "no systemd or OpenRC" in none[0].reason
+
+
+def test_host_021_containers() -> None:
+    answers = {
+        UNHEALTHY: (0, "api\n", ""),
+        RESTARTING: (0, "worker\n", ""),
+        RESTARTS: (0, "/api 0\n/worker 17\n", ""),
+    }
+    found = violations(_health(answers, init="none", commands=["docker"]))
+    assert [(v.message.split(" (")[0], v.severity) for v in found] == [
+        ("unhealthy containers: api", None),
+        ("containers restarting: worker", None),
+        ("container worker has restarted 17 times", Severity.LOW),
+    ]
+    clean = {UNHEALTHY: (0, "", ""), RESTARTING: (0, "", ""), RESTARTS: (0, "/api 1\n", "")}
+    assert _health(clean, init="none", commands=["docker"]) == []
+    denied = {
+        UNHEALTHY: (
+            1,
+            "",
+            "permission denied while trying to connect to the Docker daemon socket at "
+            "unix:///var/run/docker.sock\n",
+        )
+    }
+    found = _health(denied, init="none", commands=["docker"], uid=1000)
+    assert [type(r) for r in found] == [Unknown] and "needs root" in found[0].reason
+    down = {
+        UNHEALTHY: (1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n")
+    }
+    assert na(_health(down, init="none", commands=["docker"]))
+
+
+def test_host_021_urls_and_profiles() -> None:
+    urls = {"health": {"urls": ["http://127.0.0.1:8080/healthz"]}}
+    assert _health({CURL: (0, "200", "")}, init="none", options=urls) == []
+    found = violations(
+        _health(
+            {CURL: (22, "503", "curl: (22) The requested URL returned error: 503\n")},
+            init="none",
+            options=urls,
+        )
+    )
+    assert found[0].message.startswith(
+        "health URL http://127.0.0.1:8080/healthz does not answer: HTTP 503"
+    )
+    refused = violations(
+        _health({CURL: (7, "000", "curl: (7) Failed to connect\n")}, init="none", options=urls)
+    )
+    assert "curl: (7) Failed to connect" in refused[0].message
+    assert [type(r) for r in _health({}, init="none", options=urls)] == [Unknown]  # no curl
+    # the container profile judges the URLs only
+    assert (
+        _health(
+            {CURL: (0, "204", ""), FAILED: (0, "x.service loaded failed failed X\n", "")},
+            profile="container",
+            commands=["systemctl"],
+            options=urls,
+        )
+        == []
+    )
+    assert na(_health({}, profile="container"))
+    assert na(_health({}, init="none"))
+    with pytest.raises(OptionError, match="is not a loopback"):
+        build(HostOptions, {"health": {"urls": ["http://10.0.0.5/healthz"]}})
+    with pytest.raises(OptionError, match="is not a loopback"):
+        build(HostOptions, {"health.urls": "file:///etc/shadow"})
+    assert build(HostOptions, {"health.urls": ["http://[::1]:9000/"]}).health_urls
+
+
+def test_host_021_local_with_shims(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("testinfra")
+    from test_hosts_core import make_shim
+
+    shims = pytester.path / "shims"
+    make_shim(shims, "curl", stdout="503", rc=22, stderr="curl: (22) error: 503\n")
+    # whatever this machine runs, its own units and containers stay out of the test
+    for name in ("systemctl", "docker", "podman"):
+        make_shim(shims, name)
+    monkeypatch.setenv("PATH", f"{shims}:{os.environ['PATH']}")
+    pytester.makefile(
+        ".toml",
+        pyproject='[tool.devops-policy.host]\nprofile = "server"\n'
+        'health.urls = ["http://127.0.0.1:8080/healthz"]\n',
+    )
+    args = ("--devops-policy-only", "--devops-policy-select=HOST-021", "-p", "no:randomly")
+    result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*health URL http://127.0.0.1:8080/healthz does not answer: HTTP 503*"]
+    )
+    assert "curl -fsS -m 5 -o /dev/null -w %{http_code} http://127.0.0.1:8080/healthz" in (
+        (shims / "shim.log").read_text()
+    )

@@ -6,10 +6,12 @@ bounds, and the paths policies read. Each policy's own knobs follow in their blo
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
@@ -144,6 +146,31 @@ VERIFY_PATTERNS = (
     r"\bbarman\b.*\bcheck\b",
     r"\bduplicity\b.*\bverify\b",
 )
+
+
+def _is_loopback_ip(text: str) -> bool:
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def _loopback_urls(value: object) -> tuple[str, ...]:
+    """http(s) URLs of this host's loopback only: they are fetched on the audited host, and
+    a policy run must not make it reach out to other machines."""
+    out = _strings(value)
+    for url in out:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        loopback = host == "localhost" or _is_loopback_ip(host)
+        if parts.scheme not in ("http", "https") or not loopback:
+            raise ValueError(
+                f"{url!r} is not a loopback http(s) URL (http://127.0.0.1:PORT/..., "
+                "http://[::1]:PORT/..., http://localhost:PORT/...)"
+            )
+        if any(c in url for c in "'\"\\ \n`$"):
+            raise ValueError(f"{url!r} holds a quote, space, backquote or $")
+    return tuple(out)
 
 
 def _auto_bool(value: object) -> str:
@@ -287,5 +314,33 @@ class HostOptions(KindOptions):
         48,
         "Most hours since a backup timer's service last finished (backup.max_age_hours).",
         policies=("HOST-020",),
+        parse=positive_int,
+    )
+
+    # -- HOST-021 (health)
+    health_ignore_units: tuple[str, ...] = option(
+        (),
+        "Failed systemd units to leave out, as globs (health.ignore_units), e.g. "
+        "'systemd-networkd-wait-online.service'.",
+        policies=("HOST-021",),
+    )
+    health_required_units: tuple[str, ...] = option(
+        (),
+        "Units (systemd) or services (OpenRC) that must be active (health.required_units).",
+        policies=("HOST-021",),
+    )
+    health_urls: tuple[str, ...] = option(
+        (),
+        "Health endpoints fetched on the host with curl (health.urls); loopback URLs only "
+        "(http://127.0.0.1:8080/healthz): an HTTP status of 400 or more, or no answer, fails.",
+        policies=("HOST-021",),
+        parse=_loopback_urls,
+        type_text="list of string",
+    )
+    health_max_restarts: int = option(
+        5,
+        "Most restarts a running container may have had before it is reported, at low "
+        "severity (health.max_restarts).",
+        policies=("HOST-021",),
         parse=positive_int,
     )

@@ -84,6 +84,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("HOST-004", "no-extra-uid0-or-empty-passwords", "host"),
     ("HOST-018", "tls-endpoints-valid", "host"),
     ("HOST-020", "backups-scheduled-encrypted-verified", "host"),
+    ("HOST-021", "services-healthy", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
     ("K8S-003", "no-privilege-escalation", "k8s_object"),
