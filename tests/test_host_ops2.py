@@ -24,6 +24,9 @@ from pytest_devops_policy.options import HostOptions, OptionError, build
 from pytest_devops_policy.policies.host.host_018_tls_endpoints_valid import (
     tls_endpoints_valid as host_018,
 )
+from pytest_devops_policy.policies.host.host_019_monitoring_agent_running import (
+    monitoring_agent_running as host_019,
+)
 from pytest_devops_policy.policies.host.host_020_backups_scheduled_encrypted_verified import (
     SHOW_MONOTONIC,
 )
@@ -919,3 +922,89 @@ def test_host_021_local_with_shims(
     assert "curl -fsS -m 5 -o /dev/null -w %{http_code} http://127.0.0.1:8080/healthz" in (
         (shims / "shim.log").read_text()
     )
+
+
+# -- HOST-019 -------------------------------------------------------------------------------
+
+NODE_EXPORTER = " 702 /usr/bin/prometheus-node-exporter --collector.systemd\n"
+METRICS = "curl -fsS -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:9100/metrics"
+
+
+def _monitoring(
+    ps: str | None, answers: Mapping[str, Any] | None = None, **kw: Any
+) -> list[Result]:
+    every: dict[str, Any] = dict(answers or {})
+    if ps is not None:
+        every[PS] = (0, ps, "")
+    return list(host_019(host_with({}, every, **kw)))
+
+
+def test_host_019_agents() -> None:
+    assert _monitoring(NODE_EXPORTER) == []
+    datadog = " 900 /opt/datadog-agent/bin/agent/agent run -p /opt/datadog-agent/run/agent.pid\n"
+    assert _monitoring(datadog) == []
+    found = violations(_monitoring(" 1 /sbin/init\n 640 /usr/sbin/sshd -D\n"))
+    assert found[0].message.startswith("no monitoring agent runs (searched the process table")
+    assert "node_exporter" in found[0].message
+    custom = _monitoring(
+        " 5 /opt/acme/bin/acme-probe\n", options={"monitoring": {"agents": ["acme-probe"]}}
+    )
+    assert custom == []
+
+
+def test_host_019_unknown_and_systemd_fallback() -> None:
+    assert [type(r) for r in _monitoring(None)] == [Unknown]
+    agents = {"monitoring": {"agents": ["node_exporter", "telegraf"]}}
+    active = {
+        "systemctl is-active -- node_exporter.service telegraf.service": (
+            3,
+            "inactive\nactive\n",
+            "",
+        )
+    }
+    assert _monitoring(None, active, commands=["systemctl"], options=agents) == []
+    inactive = {
+        "systemctl is-active -- node_exporter.service telegraf.service": (
+            3,
+            "inactive\ninactive\n",
+            "",
+        )
+    }
+    assert violations(_monitoring(None, inactive, commands=["systemctl"], options=agents))
+
+
+def test_host_019_endpoints() -> None:
+    endpoints = {"monitoring": {"endpoints": ["http://127.0.0.1:9100/metrics"]}}
+    assert _monitoring(NODE_EXPORTER, {METRICS: (0, "200", "")}, options=endpoints) == []
+    found = violations(_monitoring(NODE_EXPORTER, {METRICS: (0, "302", "")}, options=endpoints))
+    assert (
+        found[0].message
+        == "monitoring endpoint http://127.0.0.1:9100/metrics does not answer 2xx: HTTP 302"
+    )
+    down = violations(
+        _monitoring(
+            NODE_EXPORTER, {METRICS: (7, "000", "curl: (7) Failed to connect\n")}, options=endpoints
+        )
+    )
+    assert "curl: (7)" in down[0].message
+    with pytest.raises(OptionError, match=r"monitoring_endpoints .*is not a loopback"):
+        build(HostOptions, {"monitoring": {"endpoints": ["https://metrics.example.com/"]}})
+
+
+def test_host_019_local_with_a_ps_shim(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("testinfra")
+    from test_hosts_core import make_shim
+
+    shims = pytester.path / "shims"
+    make_shim(shims, "ps", stdout="    1 /sbin/init\n  640 /usr/sbin/sshd -D\n")
+    monkeypatch.setenv("PATH", f"{shims}:{os.environ['PATH']}")
+    pytester.makefile(".toml", pyproject='[tool.devops-policy.host]\nprofile = "server"\n')
+    args = ("--devops-policy-only", "--devops-policy-select=HOST-019", "-p", "no:randomly")
+    result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*HOST-019 monitoring-agent-running [[]medium[]]: no monitoring*"])
+    make_shim(shims, "ps", stdout="    1 /sbin/init\n  702 /usr/local/bin/node_exporter\n")
+    result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=2)

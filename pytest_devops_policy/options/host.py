@@ -111,6 +111,29 @@ def _absolute_globs(value: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+# HOST-019: the monitoring agents looked for.
+MONITORING_AGENTS = (
+    "node_exporter",
+    "prometheus-node-exporter",
+    "datadog-agent",
+    "otelcol",
+    "otelcol-contrib",
+    "grafana-agent",
+    "alloy",
+    "telegraf",
+    "collectd",
+    "collectdmon",
+    "zabbix_agentd",
+    "zabbix_agent2",
+    "newrelic-infra",
+    "amazon-cloudwatch-agent",
+    "google_cloud_ops_agent",
+    "otelopscol",
+    "elastic-agent",
+    "metricbeat",
+    "netdata",
+    "nrpe",
+)
 # HOST-020: what makes a scheduled command a backup, and a backup verification.
 BACKUP_PATTERNS = (
     r"\brestic\b.*\bbackup\b",
@@ -343,4 +366,20 @@ class HostOptions(KindOptions):
         "severity (health.max_restarts).",
         policies=("HOST-021",),
         parse=positive_int,
+    )
+
+    # -- HOST-019 (monitoring)
+    monitoring_agents: tuple[str, ...] = option(
+        MONITORING_AGENTS,
+        "Process names of monitoring agents, one of which must run (monitoring.agents); "
+        "matched on the full command line, globs allowed.",
+        policies=("HOST-019",),
+    )
+    monitoring_endpoints: tuple[str, ...] = option(
+        (),
+        "Agent endpoints fetched on the host with curl (monitoring.endpoints), loopback "
+        "URLs only (http://127.0.0.1:9100/metrics): anything but a 2xx answer fails.",
+        policies=("HOST-019",),
+        parse=_loopback_urls,
+        type_text="list of string",
     )

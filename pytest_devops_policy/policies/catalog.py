@@ -83,6 +83,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-029", "prod-deploy-from-protected-ref", "job"),
     ("HOST-004", "no-extra-uid0-or-empty-passwords", "host"),
     ("HOST-018", "tls-endpoints-valid", "host"),
+    ("HOST-019", "monitoring-agent-running", "host"),
     ("HOST-020", "backups-scheduled-encrypted-verified", "host"),
     ("HOST-021", "services-healthy", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
