@@ -36,6 +36,13 @@ from pytest_devops_policy.policies.host.host_020_backups_scheduled_encrypted_ver
 from pytest_devops_policy.policies.host.host_021_services_healthy import (
     services_healthy as host_021,
 )
+from pytest_devops_policy.policies.host.host_022_resource_limits_set import (
+    INSPECT,
+    UNIT_LIMITS,
+)
+from pytest_devops_policy.policies.host.host_022_resource_limits_set import (
+    resource_limits_set as host_022,
+)
 
 pytest.importorskip("cryptography")
 
@@ -1008,3 +1015,89 @@ def test_host_019_local_with_a_ps_shim(
     make_shim(shims, "ps", stdout="    1 /sbin/init\n  702 /usr/local/bin/node_exporter\n")
     result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
     result.assert_outcomes(passed=2)
+
+
+# -- HOST-022 -------------------------------------------------------------------------------
+
+DOCKER_INSPECT = INSPECT.format(cli="docker")
+UNITS_SHOW = systemd.show_command(UNIT_LIMITS, ["app.service", "worker.service"])
+
+
+def _limits(answers: Mapping[str, Any], **kw: Any) -> list[Result]:
+    return list(host_022(host_with({}, answers, **kw)))
+
+
+def test_host_022_containers() -> None:
+    out = "/web 536870912 1000000000 0 256\n/cache 0 0 0 <nil>\n/batch 1073741824 0 -1 -1\n"
+    found = violations(_limits({DOCKER_INSPECT: (0, out, "")}, commands=["docker"]))
+    assert [v.message for v in found] == [
+        "container cache has no memory limit (HostConfig.Memory = 0) (docker inspect)",
+        "container cache has no process limit (HostConfig.PidsLimit = <nil>) (docker inspect)",
+        "container batch has no process limit (HostConfig.PidsLimit = -1) (docker inspect)",
+    ]
+    strict = violations(
+        _limits(
+            {DOCKER_INSPECT: (0, out, "")},
+            commands=["docker"],
+            options={"limits": {"require_cpu": True}},
+        )
+    )
+    assert sum("no CPU limit" in v.message for v in strict) == 2  # cache and batch, not web
+    good = "/web 536870912 1000000000 0 256\n"
+    assert _limits({DOCKER_INSPECT: (0, good, "")}, commands=["docker"]) == []
+    # no running container: docker inspect gets no argument
+    empty = {DOCKER_INSPECT: (1, "", '"docker inspect" requires at least 1 argument.\n')}
+    assert _limits(empty, commands=["docker"]) == []
+    denied = {
+        DOCKER_INSPECT: (
+            1,
+            "",
+            "permission denied while trying to connect to the Docker daemon socket\n",
+        )
+    }
+    found = _limits(denied, commands=["docker"], uid=1000)
+    assert [type(r) for r in found] == [Unknown] and "needs root on fake" in found[0].reason
+
+
+def test_host_022_units_and_na() -> None:
+    opts = {"limits": {"units": ["app.service", "worker.service"]}}
+    shown = (
+        "Id=app.service\nMemoryMax=infinity\nMemoryHigh=infinity\nTasksMax=infinity\n"
+        "CPUQuotaPerSecUSec=infinity\n\n"
+        "Id=worker.service\nMemoryMax=infinity\nMemoryHigh=1073741824\nTasksMax=512\n"
+        "CPUQuotaPerSecUSec=500ms\n"
+    )
+    found = violations(_limits({UNITS_SHOW: (0, shown, "")}, commands=["systemctl"], options=opts))
+    assert [v.message for v in found] == [
+        "unit app.service has no memory limit (MemoryMax and MemoryHigh = infinity)",
+        "unit app.service has no task limit (TasksMax = infinity)",
+    ]
+    no_systemd = _limits({}, init="none", options=opts)
+    assert [type(r) for r in no_systemd] == [Unknown]
+    assert na(_limits({}))
+    down = {
+        DOCKER_INSPECT: (
+            1,
+            "",
+            "Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n",
+        )
+    }
+    assert na(_limits(down, commands=["docker"]))
+
+
+def test_host_022_local_with_a_docker_shim(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("testinfra")
+    from test_hosts_core import make_shim
+
+    shims = pytester.path / "shims"
+    make_shim(shims, "docker", stdout="/cache 0 0 0 <nil>\n")
+    make_shim(shims, "podman", rc=125, stderr="Error: cannot connect to Podman\n")
+    monkeypatch.setenv("PATH", f"{shims}:{os.environ['PATH']}")
+    pytester.makefile(".toml", pyproject='[tool.devops-policy.host]\nprofile = "server"\n')
+    args = ("--devops-policy-only", "--devops-policy-select=HOST-022", "-p", "no:randomly")
+    result = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*container cache has no memory limit*"])
+    assert "docker inspect --format" in (shims / "shim.log").read_text()

@@ -383,3 +383,17 @@ class HostOptions(KindOptions):
         parse=_loopback_urls,
         type_text="list of string",
     )
+
+    # -- HOST-022 (resource limits)
+    limits_units: tuple[str, ...] = option(
+        (),
+        "systemd units whose memory and task limits are checked (limits.units), e.g. "
+        "'app.service'.",
+        policies=("HOST-022",),
+    )
+    limits_require_cpu: bool = option(
+        False,
+        "Fail containers and limits.units without a CPU limit too (limits.require_cpu); off "
+        "by default: a host has no scheduler that a CPU limit protects.",
+        policies=("HOST-022",),
+    )

@@ -86,6 +86,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("HOST-019", "monitoring-agent-running", "host"),
     ("HOST-020", "backups-scheduled-encrypted-verified", "host"),
     ("HOST-021", "services-healthy", "host"),
+    ("HOST-022", "resource-limits-set", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
     ("K8S-003", "no-privilege-escalation", "k8s_object"),
