@@ -26,7 +26,7 @@ from pytest_devops_policy.policies.host.host_004_no_extra_uid0_or_empty_password
 
 pytest.importorskip("testinfra")
 
-BASE = (
+BASE_ALL = (
     "--devops-policy-only",
     "--devops-policy-ignore=SECRET",
     "-p",
@@ -34,6 +34,9 @@ BASE = (
     "-p",
     "no:cacheprovider",
 )
+# The core's own policy: the other HOST policies are tested in their own files.
+BASE = (*BASE_ALL, "--devops-policy-select=HOST-004")
+WITH_ACME = (*BASE_ALL, "--devops-policy-select=HOST-004,ACME-100")
 PASSWD_BAD = "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/sh\n"
 PASSWD_GOOD = "root:x:0:0:root:/root:/bin/bash\nops:x:1001:1001::/home/ops:/bin/bash\n"
 SHADOW_GOOD = "root:$y$j9T$abc$def:19000::::::\nops:!:19000::::::\n"
@@ -293,7 +296,7 @@ def test_commands_time_out_as_unknown(pytester: pytest.Pytester) -> None:
     )
     pytester.makeconftest(SLOW_POLICY)
     began = time.monotonic()
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-rs", "-k", "ACME")
+    result = pytester.runpytest(*WITH_ACME, "--devops-policy-hosts=local://", "-rs", "-k", "ACME")
     assert time.monotonic() - began < 8
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*timed out after 1 s: sleep 10*"])
@@ -306,7 +309,9 @@ def test_profiles_decide_items_and_na(pytester: pytest.Pytester) -> None:
         (pytester.path / "pyproject.toml").read_text().replace('"server"', '"container"')
     )
     # an explicit root makes the profile 'image': the server-only policy has no item
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "--collect-only", "-q")
+    result = pytester.runpytest(
+        *WITH_ACME, "--devops-policy-hosts=local://", "--collect-only", "-q"
+    )
     assert "ACME-100" not in result.stdout.str()
     assert "host:local::HOST-004" in result.stdout.str()
 

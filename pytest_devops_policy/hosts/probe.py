@@ -57,6 +57,7 @@ class FileStat:
     owner: str
     group: str
     type: str  # "regular file", "directory", ...
+    mtime: int = 0  # last modification, seconds since the epoch (package index age, flags)
 
     @property
     def octal(self) -> str:
@@ -100,13 +101,14 @@ _READ = (
 
 
 def parse_stat(text: str, root: str) -> dict[str, FileStat]:
-    """``stat -Lc '%n|%a|%u|%g|%U|%G|%F'`` lines; a name may hold ``|``: split from the right."""
+    """``stat -Lc '%n|%a|%u|%g|%U|%G|%F|%Y'`` lines; a name may hold ``|``: split from the
+    right."""
     out: dict[str, FileStat] = {}
     for line in text.splitlines():
-        parts = line.rsplit("|", 6)
-        if len(parts) != 7:
+        parts = line.rsplit("|", 7)
+        if len(parts) != 8:
             continue
-        name, mode, uid, gid, owner, group, kind = parts
+        name, mode, uid, gid, owner, group, kind, mtime = parts
         try:
             stat = FileStat(
                 name[len(root) :] if root and name.startswith(root) else name,
@@ -116,6 +118,7 @@ def parse_stat(text: str, root: str) -> dict[str, FileStat]:
                 owner,
                 group,
                 kind,
+                int(mtime),
             )
         except ValueError:
             continue
@@ -144,7 +147,7 @@ class CommandProbe:
         if not paths:
             return {}
         quoted = " ".join(shlex.quote(p) for p in paths)
-        result = self.run(f"stat -Lc '%n|%a|%u|%g|%U|%G|%F' -- {quoted}", timeout)
+        result = self.run(f"stat -Lc '%n|%a|%u|%g|%U|%G|%F|%Y' -- {quoted}", timeout)
         found = parse_stat(result.out, "")
         out: dict[str, FileStat | None] = {}
         for p in paths:

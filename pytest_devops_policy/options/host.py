@@ -38,6 +38,43 @@ DEFAULT_PATHS: Mapping[str, str] = {
 }
 
 
+DEFAULT_AUDIT_WATCH_PATHS = (
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/security/opasswd",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+)
+DEFAULT_LOG_SHIPPERS = (
+    "fluent-bit",
+    "fluentd",
+    "td-agent",
+    "td-agent-bit",
+    "vector",
+    "promtail",
+    "alloy",
+    "grafana-agent",
+    "filebeat",
+    "elastic-agent",
+    "otelcol",
+    "otelcol-contrib",
+    "splunkd",
+    "nxlog",
+    "amazon-cloudwatch-agent",
+    "datadog-agent",
+)
+
+
+def _days(value: object) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ValueError("must be a whole number of days >= 0")
+
+
 def _specs(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [p for p in value.split(",")]
@@ -135,4 +172,28 @@ class HostOptions(KindOptions):
         (),
         "Accounts besides root that may have UID 0 (accounts.uid0_allowed).",
         policies=("HOST-004",),
+    )
+
+    # -- HOST-014 (pending updates)
+    updates_max_index_age_days: int = option(
+        7,
+        "Days the local package index may age before pending updates cannot be judged "
+        "(updates.max_index_age_days): a stale index hides updates.",
+        policies=("HOST-014",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
+    updates_reboot_grace_days: int = option(
+        7,
+        "Days a pending reboot (reboot-required flag, newer kernel) may wait before it fails "
+        "(updates.reboot_grace_days).",
+        policies=("HOST-014",),
+        parse=_days,
+        type_text="integer >= 0",
+    )
+    updates_alpine_all_count: bool = option(
+        True,
+        "Alpine's apk has no security classification: count every pending update (severity "
+        "medium) when true; when false, pending updates make the item Unknown.",
+        policies=("HOST-014",),
     )

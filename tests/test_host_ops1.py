@@ -1,0 +1,327 @@
+"""HOST-013 … HOST-017 (patching, pending updates, time, audit, logs): their parsers, every
+PASS/FAIL/UNKNOWN/N/A case of the catalog rows on a fake host, and one run each through
+pytest and testinfra's local backend (shims on PATH, or a tree under host.root).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+from host_fake import FakeProbe, fake_host, file_stat
+
+from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
+from pytest_devops_policy.hosts.probe import Host, TimedOut, parse_stat
+from pytest_devops_policy.knowledge.host import packages
+from pytest_devops_policy.policies.host.host_014_no_pending_security_updates import (
+    APK,
+    APT,
+    DNF,
+    DPKG_KERNELS,
+    NEEDS_RESTARTING,
+)
+from pytest_devops_policy.policies.host.host_014_no_pending_security_updates import (
+    no_pending_security_updates as host_014,
+)
+
+DATA = Path(__file__).parent / "data" / "host"
+BASE = (
+    "--devops-policy-only",
+    "--devops-policy-ignore=SECRET",
+    "-p",
+    "no:randomly",
+    "-p",
+    "no:cacheprovider",
+)
+Result = list[Violation | Unknown]
+
+
+def golden(name: str) -> str:
+    return (DATA / name).read_text()
+
+
+def messages(results: Result) -> list[str]:
+    return [r.message for r in results if isinstance(r, Violation)]
+
+
+def reasons(results: Result) -> list[str]:
+    return [r.reason for r in results if isinstance(r, Unknown)]
+
+
+def with_uname(host: Host, release: str) -> Host:
+    host.facts = dataclasses.replace(host.facts, uname=f"Linux {release}")
+    return host
+
+
+# -- the core's stat carries the modification time ---------------------------------------------
+
+
+def test_stat_lines_carry_mtime() -> None:
+    found = parse_stat("/r/etc/a|b|644|0|0|root|root|regular file|1700000000\n", "/r")
+    assert found["/etc/a|b"].mtime == 1700000000 and found["/etc/a|b"].octal == "0644"
+    assert parse_stat("/etc/x|644|0|0|root|root|regular file\n", "") == {}  # old format
+
+
+# -- HOST-014 parsers ----------------------------------------------------------------------------
+
+
+def test_apt_pending_security_origins() -> None:
+    found = packages.apt_pending(golden("apt-get-s-dist-upgrade.txt"))
+    assert [p.package for p in found if p.security] == [
+        "linux-image-6.1.0-21-amd64",
+        "linux-image-amd64",
+        "liblzma-dev",
+        "liblzma5",
+    ]
+    assert {p.package for p in found if not p.security} == {"tzdata", "curl", "libcurl4"}
+    lzma = next(p for p in found if p.package == "liblzma-dev")
+    assert (lzma.installed, lzma.candidate) == ("5.4.1-1", "5.4.1-1+deb12u2")
+    assert lzma.origin == "Debian-Security:12/oldstable-security"
+    new = found[0]
+    assert new.installed == "" and new.describe().startswith("linux-image-6.1.0-21-amd64 6.1.90")
+    ubuntu = packages.apt_pending(golden("apt-get-s-ubuntu.txt"))
+    assert [p.package for p in ubuntu if p.security] == ["openssl"]
+
+
+def test_dnf_and_apk_and_kernels() -> None:
+    dnf = packages.dnf_security_pending(golden("dnf-updateinfo-security.txt"))
+    assert [p.package for p in dnf][:2] == [
+        "kernel-5.14.0-427.13.1.el9_4.x86_64",
+        "openssl-1:3.0.7-27.el9.x86_64",
+    ]
+    assert dnf[0].origin == "RHSA-2024:2394, Important" and all(p.security for p in dnf)
+    apk = packages.apk_pending(golden("apk-version-l.txt"))
+    assert [(p.package, p.installed, p.candidate) for p in apk] == [
+        ("busybox", "1.36.1-r5", "1.36.1-r15"),
+        ("libcrypto3", "3.1.4-r1", "3.1.4-r6"),
+    ]
+    assert packages.newest_kernel(["6.1.0-9-amd64", "6.1.0-21-amd64", "6.1.0-18-amd64"]) == (
+        "6.1.0-21-amd64"
+    )
+    assert packages.dpkg_kernels(
+        "linux-image-6.1.0-18-amd64 install ok installed\n"
+        "linux-image-6.1.0-9-amd64 deinstall ok config-files\n"
+    ) == ["6.1.0-18-amd64"]
+    assert packages.rpm_kernels(
+        "kernel-5.14.0-362.el9.x86_64\npackage kernel is not installed"
+    ) == ["5.14.0-362.el9.x86_64"]
+
+
+# -- HOST-014 on a fake host ---------------------------------------------------------------------
+
+LISTS = "/var/lib/apt/lists"
+INRELEASE = f"{LISTS}/deb.debian.org_debian-security_dists_bookworm-security_InRelease"
+CLEAN_APT = "Reading package lists...\n0 upgraded, 0 newly installed, 0 to remove.\n"
+
+
+def _deb(
+    apt: tuple[int, str, str] | str = (0, CLEAN_APT, ""),
+    index_age: float = 1,
+    files: dict[str, object] | None = None,
+    stats: dict[str, object] | None = None,
+    commands: dict[str, tuple[int, str, str] | str] | None = None,
+    **kw: object,
+) -> Result:
+    probe = FakeProbe(
+        files=dict(files or {}),
+        stats={INRELEASE: file_stat(INRELEASE, age_days=index_age), **(stats or {})},  # type: ignore[dict-item]
+        commands={APT: apt, **(commands or {})},
+    )
+    host = fake_host(probe, commands=["apt-get", "dpkg-query"], **kw)  # type: ignore[arg-type]
+    return list(host_014(with_uname(host, "6.1.0-21-amd64")))
+
+
+def test_014_debian_pass_and_fail() -> None:
+    assert _deb() == []
+    found = _deb(apt=(0, golden("apt-get-s-dist-upgrade.txt"), ""))
+    assert len(messages(found)) == 4 and not reasons(found)
+    assert (
+        "security update pending: liblzma-dev 5.4.1-1 -> 5.4.1-1+deb12u2 "
+        "(Debian-Security:12/oldstable-security) (apt-get -s -o Debug::NoLocking=true "
+        "dist-upgrade)"
+    ) in messages(found)
+    assert not any("tzdata" in m or "curl" in m for m in messages(found))
+
+
+def test_014_index_age() -> None:
+    stale = _deb(index_age=30)
+    assert [type(r) for r in stale] == [Unknown]
+    assert reasons(stale)[0].startswith(f"package index is 30 days old ({INRELEASE}; more than 7")
+    # pending security updates fail whatever the index age; the age is a note
+    failing = _deb(apt=(0, golden("apt-get-s-ubuntu.txt"), ""), index_age=30)
+    assert (
+        len(messages(failing)) == 1
+        and "note: package index is 30 days old" in (messages(failing)[0])
+    )
+    assert not reasons(failing)
+    # the periodic stamp counts as a refresh too; the newest wins
+    stamp = "/var/lib/apt/periodic/update-success-stamp"
+    assert _deb(index_age=30, stats={stamp: file_stat(stamp, age_days=2)}) == []
+    assert _deb(index_age=30, options={"updates": {"max_index_age_days": 60}}) == []
+    none = list(
+        host_014(fake_host(FakeProbe(commands={APT: (0, CLEAN_APT, "")}), commands=["apt-get"]))
+    )
+    assert reasons(none) == [
+        "no package index was found (never refreshed, or the lists were cleaned)"
+    ]
+
+
+def test_014_unknown_sources() -> None:
+    probe = FakeProbe(stats={INRELEASE: file_stat(INRELEASE)})
+    missing = list(host_014(fake_host(probe)))
+    assert reasons(missing) == ["apt-get is not on fake's PATH: pending updates cannot be read"]
+    broken = _deb(apt=(100, "", "E: The package lists or status file could not be parsed\n"))
+    assert reasons(broken) == [
+        f"{APT} failed: E: The package lists or status file could not be parsed"
+    ]
+    with pytest.raises(TimedOut):  # the item turns it into Unknown "timed out after N s"
+        _deb(apt="timeout")
+    for os_id in ("opensuse-leap", "arch", ""):
+        res = list(host_014(fake_host(FakeProbe(), os_id=os_id)))
+        assert [type(r) for r in res] == [Unknown], os_id
+    na = list(host_014(fake_host(FakeProbe(), os_id="flatcar")))
+    assert [type(r) for r in na] == [NotApplicable]
+
+
+def test_014_tree_judges_the_index_only() -> None:
+    root = "/img"
+    probe = FakeProbe(stats={root + INRELEASE: file_stat(INRELEASE, age_days=40)})
+    host = fake_host(probe, profile="image", options={"root": root}, commands=["apt-get"])
+    found = reasons(list(host_014(host)))
+    assert found[0].startswith("pending updates cannot be simulated in a tree (/img)")
+    assert found[1].startswith("package index is 40 days old")
+    assert APT not in probe.ran
+
+
+def test_014_rhel_and_alpine() -> None:
+    solv = "/var/cache/dnf/baseos.solv"
+    system = "/var/cache/dnf/@System.solv"
+    rhel = FakeProbe(
+        stats={solv: file_stat(solv, age_days=20), system: file_stat(system)},
+        commands={DNF: (0, golden("dnf-updateinfo-security.txt"), "")},
+    )
+    found = list(host_014(fake_host(rhel, os_id="rocky", commands=["dnf"])))
+    assert len(messages(found)) == 3  # @System.solv is the rpm database, not an index
+    assert "kernel-5.14.0-427.13.1.el9_4.x86_64 (RHSA-2024:2394, Important)" in messages(found)[0]
+    assert "note: package index is 20 days old" in messages(found)[0]
+    user = FakeProbe(
+        stats={solv: file_stat(solv)},
+        commands={DNF: (1, "", "Error: Cache-only enabled but no cache for 'baseos'\n")},
+    )
+    res = reasons(list(host_014(fake_host(user, uid=1000, os_id="rhel", commands=["dnf"]))))
+    assert "no cache for 'baseos' (dnf keeps a separate, empty cache" in res[0]
+    index = "/var/cache/apk/APKINDEX.5022a8a2.tar.gz"
+    alpine = FakeProbe(
+        stats={index: file_stat(index)}, commands={APK: (0, golden("apk-version-l.txt"), "")}
+    )
+    found = list(host_014(fake_host(alpine, os_id="alpine", init="openrc", commands=["apk"])))
+    assert len(messages(found)) == 2
+    assert all(isinstance(v, Violation) and v.severity == Severity.MEDIUM for v in found)
+    off = fake_host(
+        alpine,
+        os_id="alpine",
+        commands=["apk"],
+        options={"updates": {"alpine_all_count": False}},
+    )
+    assert "2 updates pending" in reasons(list(host_014(off)))[0]
+    clean = FakeProbe(
+        stats={index: file_stat(index)}, commands={APK: (0, "Installed: Available:\n", "")}
+    )
+    assert list(host_014(fake_host(clean, os_id="alpine", commands=["apk"]))) == []
+
+
+def test_014_reboot_pending() -> None:
+    flag = "/var/run/reboot-required"
+    old = {flag: file_stat(flag, age_days=10)}
+    pkgs = {flag + ".pkgs": "linux-image-6.1.0-21-amd64\nlibc6\n"}
+    found = _deb(stats=old, files=pkgs)
+    assert messages(found) == [
+        "a reboot has been pending for 10 days for libc6, linux-image-6.1.0-21-amd64 "
+        "(/var/run/reboot-required; grace 7 days, host.updates.reboot_grace_days)"
+    ]
+    assert found[0].severity == Severity.MEDIUM  # type: ignore[union-attr]
+    assert _deb(stats={flag: file_stat(flag, age_days=2)}) == []
+    assert _deb(stats=old, options={"updates": {"reboot_grace_days": 30}}) == []
+    # no flag: the running kernel against the newest installed one
+    modules = "/lib/modules/6.1.0-25-amd64"
+    kernels = {
+        DPKG_KERNELS: (
+            0,
+            "linux-image-6.1.0-21-amd64 install ok installed\n"
+            "linux-image-6.1.0-25-amd64 install ok installed\n",
+            "",
+        )
+    }
+    found = _deb(
+        commands=kernels, stats={modules: file_stat(modules, kind="directory", age_days=9)}
+    )
+    assert messages(found) == [
+        "a reboot has been pending for 9 days: kernel 6.1.0-25-amd64 is installed "
+        "(/lib/modules/6.1.0-25-amd64) and 6.1.0-21-amd64 runs (uname -r; grace 7 days, "
+        "host.updates.reboot_grace_days)"
+    ]
+    # the same kernel runs: nothing pending
+    same = {DPKG_KERNELS: (0, "linux-image-6.1.0-21-amd64 install ok installed\n", "")}
+    assert _deb(commands=same) == []
+    # RHEL: needs-restarting -r (exit 1 = reboot needed), dated by the kernel or rpmdb
+    solv = "/var/cache/dnf/baseos.solv"
+    rpmdb = "/var/lib/rpm/rpmdb.sqlite"
+    base = {solv: file_stat(solv), rpmdb: file_stat(rpmdb, age_days=12)}
+    probe = FakeProbe(
+        stats=base,
+        commands={
+            DNF: (0, "", ""),
+            NEEDS_RESTARTING: (
+                1,
+                "Core libraries or services have been updated since boot-up:\n  * glibc\n",
+                "",
+            ),
+        },
+    )
+    host = fake_host(probe, os_id="rocky", commands=["dnf", "needs-restarting"])
+    found = list(host_014(with_uname(host, "5.14.0-362.el9.x86_64")))
+    assert len(messages(found)) == 1
+    assert messages(found)[0].startswith("a reboot has been pending for at least 12 days")
+    probe.commands = {**probe.commands, NEEDS_RESTARTING: (0, "No core libraries", "")}
+    assert list(host_014(with_uname(host, "5.14.0-362.el9.x86_64"))) == []
+    # not root: needs-restarting still answers; the container profile has no item
+    assert "container" not in host_014.__devops_policy__.profiles  # type: ignore[attr-defined]
+
+
+# -- HOST-014 through pytest and testinfra's local backend --------------------------------------
+
+
+def _is_debian() -> bool:
+    try:
+        text = Path("/etc/os-release").read_text()
+    except OSError:
+        return False
+    return any(
+        line.split("=", 1)[1].strip('"') in ("debian", "ubuntu")
+        for line in text.splitlines()
+        if line.startswith(("ID=", "ID_LIKE="))
+    )
+
+
+@pytest.mark.skipif(not _is_debian(), reason="the facts must say Debian/Ubuntu (os-release)")
+def test_014_local_apt_get_shim(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_hosts_core import make_shim
+
+    shims = pytester.path / "shims"
+    make_shim(shims, "apt-get", golden("apt-get-s-dist-upgrade.txt"))
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+    pytester.makefile(".toml", pyproject='[tool.devops-policy.host]\nprofile = "server"\n')
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-k", "HOST-014")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*HOST-014 no-pending-security-updates [[]high[]]: security update pending: "
+            "linux-image-6.1.0-21-amd64 6.1.90-1 (Debian-Security:12/stable-security)*",
+            "*security update pending: liblzma5 5.4.1-1 -> 5.4.1-1+deb12u2*",
+        ]
+    )
+    assert "tzdata" not in result.stdout.str()
+    log = (shims / "shim.log").read_text()
+    assert log.splitlines() == ["apt-get -s -o Debug::NoLocking=true dist-upgrade"]
