@@ -10,11 +10,12 @@ import os
 from pathlib import Path
 
 import pytest
-from host_fake import FakeProbe, fake_host, file_stat
+from host_fake import DENIED, FakeProbe, fake_host, file_stat
 
 from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
 from pytest_devops_policy.hosts.probe import Host, TimedOut, parse_stat
-from pytest_devops_policy.knowledge.host import packages
+from pytest_devops_policy.knowledge.host import audit, packages
+from pytest_devops_policy.options.host import DEFAULT_AUDIT_WATCH_PATHS
 from pytest_devops_policy.policies.host.host_014_no_pending_security_updates import (
     APK,
     APT,
@@ -24,6 +25,9 @@ from pytest_devops_policy.policies.host.host_014_no_pending_security_updates imp
 )
 from pytest_devops_policy.policies.host.host_014_no_pending_security_updates import (
     no_pending_security_updates as host_014,
+)
+from pytest_devops_policy.policies.host.host_016_audit_logging_active import (
+    audit_logging_active as host_016,
 )
 
 DATA = Path(__file__).parent / "data" / "host"
@@ -325,3 +329,172 @@ def test_014_local_apt_get_shim(pytester: pytest.Pytester, monkeypatch: pytest.M
     assert "tzdata" not in result.stdout.str()
     log = (shims / "shim.log").read_text()
     assert log.splitlines() == ["apt-get -s -o Debug::NoLocking=true dist-upgrade"]
+
+
+# -- HOST-016 audit-logging-active ---------------------------------------------------------------
+
+PS_AUDITD = "    1 /sbin/init\n  612 /sbin/auditd\n  700 /usr/sbin/sshd -D\n"
+PS_PLAIN = "    1 /sbin/init\n  700 /usr/sbin/sshd -D\n"
+
+
+def _audit(
+    ps: str | None = PS_AUDITD,
+    status: tuple[int, str, str] | None = (0, "", ""),
+    rules: str = "",
+    files: dict[str, object] | None = None,
+    auditctl: bool = True,
+    **kw: object,
+) -> Result:
+    commands: dict[str, tuple[int, str, str] | str] = {}
+    if ps is not None:
+        commands["ps -eo pid=,args="] = (0, ps, "")
+    if status is not None:
+        commands["auditctl -s"] = (
+            status
+            if status[1] or status[0]
+            else (
+                0,
+                golden("auditctl-s.txt"),
+                "",
+            )
+        )
+        commands["auditctl -l"] = (0, rules or golden("auditctl-l.txt"), "")
+    names = ["ps", *(["auditctl"] if auditctl else [])]
+    host = fake_host(FakeProbe(files=dict(files or {}), commands=commands), commands=names, **kw)  # type: ignore[arg-type]
+    return list(host_016(host))
+
+
+def test_audit_parsers() -> None:
+    watches, controls = audit.audit_rules(golden("auditctl-l.txt") + "-e 2\n")
+    assert audit.missing_watches(watches, DEFAULT_AUDIT_WATCH_PATHS) == []
+    assert audit.watched_perms(watches, "/etc/sudoers.d/90-cloud-init-users") == {"w", "a"}
+    assert audit.immutable(controls) and not audit.immutable(["2", "1"])
+    partial, _ = audit.audit_rules(
+        "-w /etc/passwd -p w\n-w /etc/passwd -p a\n-w /etc/shadow -p r\n"
+        "-a never,exit -F path=/etc/group -F perm=wa\n-w /etc/security/ -p wa\n"
+        "-a always,exit -F arch=b64 -S openat -F path=/etc/gshadow\n"
+    )
+    assert audit.missing_watches(
+        partial,
+        ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/security/opasswd"],
+    ) == ["/etc/shadow", "/etc/group", "/etc/gshadow"]
+    assert audit.watched_perms(audit.audit_rules("-w /etc/sudoers")[0], "/etc/sudoers") == set(
+        "rwxa"
+    )
+    old = audit.auditctl_status("AUDIT_STATUS: enabled=2 flag=1 pid=612 rate_limit=0\n")
+    assert (old["enabled"], old["pid"]) == ("2", "612")
+    assert audit.auditctl_status(golden("auditctl-s.txt"))["loginuid_immutable"] == "0"
+    assert audit.key_values("max_log_file_action = KEEP_LOGS # rotate\n") == {
+        "max_log_file_action": "KEEP_LOGS"
+    }
+
+
+def test_016_pass_and_fail() -> None:
+    assert _audit() == []
+    found = _audit(rules="-w /etc/passwd -p wa -k identity\n")
+    assert messages(found) == [
+        "the audit rules do not watch writes and attribute changes (-p wa) of /etc/shadow, "
+        "/etc/group, /etc/gshadow, /etc/security/opasswd, /etc/sudoers, /etc/sudoers.d "
+        "(auditctl -l) (also: the rules are not immutable (no -e 2); audit logs are neither "
+        "shipped off-host (au-remote active = yes) nor kept (max_log_file_action = keep_logs "
+        "in /etc/audit/auditd.conf))"
+    ]
+    kept = {
+        "/etc/audit/auditd.conf": "max_log_file_action = keep_logs\n",
+        "/etc/audit/plugins.d/au-remote.conf": "active = yes\n",
+    }
+    found = _audit(rules="No rules\n", files=kept)
+    assert messages(found)[0].endswith("(also: the rules are not immutable (no -e 2))")
+    off = _audit(status=(0, "enabled 0\nfailure 1\npid 612\n", ""))
+    assert messages(off) == [
+        "auditing is disabled (auditctl -s: enabled 0): auditd runs but the kernel records nothing"
+    ]
+    narrowed = _audit(options={"audit": {"watch_paths": ["/etc/passwd"]}}, rules="-w /etc -p wa")
+    assert narrowed == []
+
+
+def test_016_not_running_or_absent() -> None:
+    stopped = _audit(ps=PS_PLAIN, status=(0, "enabled 1\npid 0\n", ""))
+    assert messages(stopped) == [
+        "auditd is not running (auditctl -s: pid 0) and no alternative of "
+        "host.audit.alternatives runs: nothing records changes to accounts and privileges"
+    ]
+    absent = _audit(ps=PS_PLAIN, status=None, auditctl=False)
+    assert messages(absent)[0].startswith("auditd is not installed (services)")
+    # pid 0 decides where the process table cannot be read (no ps, no /proc)
+    blind = _audit(ps=None, status=(0, "enabled 1\npid 0\n", ""), init="none")
+    assert messages(blind)[0].startswith("auditd is not running (auditctl -s: pid 0)")
+    # a FAIL never needs root: the process table shows auditd stopped
+    user = _audit(ps=PS_PLAIN, status=(4, "", "You must be root to run this program.\n"), uid=1000)
+    assert messages(user)[0].startswith("auditd is not running (services)")
+
+
+def test_016_alternatives_and_immutable() -> None:
+    falco = PS_PLAIN + "  900 /usr/bin/falco --pidfile=/var/run/falco.pid\n"
+    assert _audit(ps=falco, status=None, auditctl=False) == []
+    assert _audit(ps=PS_PLAIN, status=None, auditctl=False, options={"audit": {"alternatives": []}})
+    strict = {"audit": {"require_immutable": True}}
+    found = _audit(options=strict)
+    assert messages(found) == [
+        "the audit rules are not immutable (auditctl -s: enabled 1): a root attacker can "
+        "delete them (host.audit.require_immutable) (also: audit logs are neither shipped "
+        "off-host (au-remote active = yes) nor kept (max_log_file_action = keep_logs in "
+        "/etc/audit/auditd.conf))"
+    ]
+    locked = (0, golden("auditctl-s.txt").replace("enabled 1", "enabled 2"), "")
+    assert _audit(status=locked, options=strict) == []
+
+
+def test_016_unknown() -> None:
+    user = _audit(status=(4, "", "You must be root to run this program.\n"), uid=1000)
+    assert reasons(user) == [
+        "needs root on fake (run as root, or with --sudo): auditctl -s, auditctl -l"
+    ]
+    container = _audit(status=(1, "", "Error sending status request (Protocol not supported)\n"))
+    assert reasons(container) == [
+        "auditctl -s failed: Error sending status request (Protocol not supported)"
+    ]
+    blind = _audit(ps=None, status=None, auditctl=False, init="none")
+    assert reasons(blind) == [
+        "auditctl is not on fake's PATH and whether auditd runs cannot be told"
+    ]
+    probe = FakeProbe(
+        commands={
+            "ps -eo pid=,args=": (0, PS_AUDITD, ""),
+            "auditctl -s": (0, golden("auditctl-s.txt"), ""),
+            "auditctl -l": (
+                1,
+                "",
+                "Error sending rule list data request (Operation not permitted)",
+            ),
+        }
+    )
+    assert reasons(list(host_016(fake_host(probe, commands=["ps", "auditctl"])))) == [
+        "auditctl -l failed: Error sending rule list data request (Operation not permitted)"
+    ]
+
+
+def test_016_image_rules_on_disk() -> None:
+    d = "/etc/audit/rules.d"
+    good = {f"{d}/50-identity.rules": golden("auditctl-l.txt"), f"{d}/99-finalize.rules": "-e 2\n"}
+    host = fake_host(FakeProbe(files=good), profile="image")
+    assert list(host_016(host)) == []
+    strict = fake_host(
+        FakeProbe(files={f"{d}/50-identity.rules": golden("auditctl-l.txt")}),
+        profile="image",
+        options={"audit": {"require_immutable": True}},
+    )
+    assert messages(list(host_016(strict)))[0].startswith(
+        f"the audit rules are not immutable ({d}/50-identity.rules: no final -e 2)"
+    )
+    compiled = fake_host(
+        FakeProbe(files={"/etc/audit/audit.rules": "-w /etc/passwd -p wa\n"}), profile="image"
+    )
+    assert "(/etc/audit/audit.rules)" in messages(list(host_016(compiled)))[0]
+    empty = list(host_016(fake_host(FakeProbe(), profile="image")))
+    assert messages(empty)[0].startswith("no audit rules on disk (/etc/audit/rules.d/*.rules")
+    denied = fake_host(FakeProbe(files={f"{d}/50-identity.rules": DENIED}), profile="image")
+    assert reasons(list(host_016(denied))) == [
+        f"needs root on fake (run as root, or with --sudo): read {d}/50-identity.rules"
+    ]
+    assert "container" not in host_016.__devops_policy__.profiles  # type: ignore[attr-defined]

@@ -197,3 +197,24 @@ class HostOptions(KindOptions):
         "medium) when true; when false, pending updates make the item Unknown.",
         policies=("HOST-014",),
     )
+
+    # -- HOST-016 (audit)
+    audit_watch_paths: tuple[str, ...] = option(
+        DEFAULT_AUDIT_WATCH_PATHS,
+        "Files and directories whose writes and attribute changes the audit rules must watch "
+        "(audit.watch_paths; -w PATH -p wa, or -F path=/dir= with perm=wa).",
+        policies=("HOST-016",),
+        type_text="list of absolute path",
+    )
+    audit_require_immutable: bool = option(
+        False,
+        "Require immutable audit rules (auditctl -s: enabled 2, from -e 2): tamper-proof, "
+        "but every rule change needs a reboot.",
+        policies=("HOST-016",),
+    )
+    audit_alternatives: tuple[str, ...] = option(
+        ("auditbeat", "go-audit", "osqueryd", "falco", "tetragon"),
+        "Processes that audit the host instead of auditd (audit.alternatives); their rules "
+        "are not verified.",
+        policies=("HOST-016",),
+    )

@@ -83,6 +83,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-029", "prod-deploy-from-protected-ref", "job"),
     ("HOST-004", "no-extra-uid0-or-empty-passwords", "host"),
     ("HOST-014", "no-pending-security-updates", "host"),
+    ("HOST-016", "audit-logging-active", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
     ("K8S-003", "no-privilege-escalation", "k8s_object"),
