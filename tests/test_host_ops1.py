@@ -16,6 +16,9 @@ from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
 from pytest_devops_policy.hosts.probe import Host, TimedOut, parse_stat
 from pytest_devops_policy.knowledge.host import audit, packages
 from pytest_devops_policy.options.host import DEFAULT_AUDIT_WATCH_PATHS
+from pytest_devops_policy.policies.host.host_013_automatic_security_updates import (
+    automatic_security_updates as host_013,
+)
 from pytest_devops_policy.policies.host.host_014_no_pending_security_updates import (
     APK,
     APT,
@@ -498,3 +501,165 @@ def test_016_image_rules_on_disk() -> None:
         f"needs root on fake (run as root, or with --sudo): read {d}/50-identity.rules"
     ]
     assert "container" not in host_016.__devops_policy__.profiles  # type: ignore[attr-defined]
+
+
+# -- HOST-013 automatic-security-updates ---------------------------------------------------------
+
+DPKG_UU = "dpkg-query -W -f='${Status}' unattended-upgrades"
+PERIODIC = "apt-config dump APT::Periodic"
+UNATTENDED = "apt-config dump Unattended-Upgrade"
+
+
+def _enabled(unit: str, state: str = "enabled") -> dict[str, tuple[int, str, str]]:
+    return {f"systemctl is-enabled -- {unit}": (0 if state == "enabled" else 1, state + "\n", "")}
+
+
+def _apt_host(**over: object) -> Result:
+    commands: dict[str, tuple[int, str, str] | str] = {
+        DPKG_UU: (0, "install ok installed", ""),
+        PERIODIC: (0, golden("apt-config-dump-periodic.txt"), ""),
+        UNATTENDED: (0, golden("apt-config-dump-unattended.txt"), ""),
+        **_enabled("apt-daily.timer"),
+        **_enabled("apt-daily-upgrade.timer"),
+    }
+    commands.update(over.pop("commands", {}))  # type: ignore[arg-type]
+    names = ["dpkg-query", "apt-config", "systemctl"]
+    probe = FakeProbe(files=over.pop("files", {}), commands=commands)  # type: ignore[arg-type]
+    return list(host_013(fake_host(probe, commands=names, **over)))  # type: ignore[arg-type]
+
+
+def test_apt_conf_parser_matches_apt_config_dump() -> None:
+    files = packages.apt_conf(
+        [
+            'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+            golden("50unattended-upgrades"),
+            'APT { Periodic { Enable "0"; }; };\n',
+        ]
+    )
+    dump = packages.apt_config_dump(
+        golden("apt-config-dump-periodic.txt") + golden("apt-config-dump-unattended.txt")
+    )
+    for key in ("Unattended-Upgrade::Origins-Pattern", "APT::Periodic::Unattended-Upgrade"):
+        assert files[key] == dump[key], key
+    assert len(files["Unattended-Upgrade::Origins-Pattern"]) == 3  # comments dropped
+    assert files["APT::Periodic::Enable"] == ["0"]
+    assert "Unattended-Upgrade::Package-Blacklist" not in files  # only a comment inside
+    cleared = packages.apt_conf([golden("50unattended-upgrades"), "#clear Unattended-Upgrade;\n"])
+    assert not any(k.startswith("Unattended-Upgrade") for k in cleared)
+
+
+def test_013_debian_pass_and_each_missing_piece() -> None:
+    assert _apt_host() == []
+    absent = _apt_host(commands={DPKG_UU: (1, "", "dpkg-query: no packages found matching")})
+    assert messages(absent) == [
+        f"unattended-upgrades is not installed ({DPKG_UU}): nothing installs security updates"
+    ]
+    off = golden("apt-config-dump-periodic.txt").replace('Upgrade "1"', 'Upgrade "0"')
+    off += 'APT::Periodic::Enable "0";\n'
+    found = _apt_host(commands={PERIODIC: (0, off, "")})
+    assert messages(found) == [
+        "APT::Periodic::Enable is 0 (apt-config dump APT::Periodic): the periodic apt jobs are off",
+        'APT::Periodic::Unattended-Upgrade is not set or "0" (apt-config dump APT::Periodic): '
+        'set it to "1" (dpkg-reconfigure unattended-upgrades writes 20auto-upgrades)',
+    ]
+    timers = _apt_host(commands=_enabled("apt-daily-upgrade.timer", "disabled"))
+    assert messages(timers) == [
+        "apt-daily-upgrade.timer is not enabled: the periodic apt jobs never run"
+    ]
+    updates_only = golden("apt-config-dump-unattended.txt").replace("Security", "Updates")
+    found = _apt_host(commands={UNATTENDED: (0, updates_only.replace("-security", ""), "")})
+    assert messages(found) == [
+        "unattended-upgrades is not allowed to install from the security suite: no "
+        "Origins-Pattern or Allowed-Origins names -security (apt-config dump Unattended-Upgrade)"
+    ]
+    # without systemd, cron's apt-compat runs the periodic jobs
+    compat = {"/etc/cron.daily/apt-compat": "#!/bin/sh\n"}
+    assert _apt_host(init="none", files=compat) == []
+    assert messages(_apt_host(init="none"))[0].startswith(
+        "no systemd and no /etc/cron.daily/apt-compat"
+    )
+
+
+def test_013_debian_tree() -> None:
+    r = "/img"
+    files: dict[str, object] = {
+        f"{r}/var/lib/dpkg/info/unattended-upgrades.list": "/.\n",
+        f"{r}/etc/apt/apt.conf.d/20auto-upgrades": (
+            'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n'
+        ),
+        f"{r}/etc/apt/apt.conf.d/50unattended-upgrades": golden("50unattended-upgrades"),
+        # APT ignores parts with other extensions
+        f"{r}/etc/apt/apt.conf.d/20auto-upgrades.dpkg-old": 'APT::Periodic::Enable "0";\n',
+        f"{r}/lib/systemd/system/apt-daily.timer": "[Timer]\n",
+        f"{r}/etc/systemd/system/timers.target.wants/apt-daily.timer": "[Timer]\n",
+        f"{r}/etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer": "[Timer]\n",
+    }
+    tree = FakeProbe(files=files)
+    host = fake_host(tree, profile="image", options={"root": r}, commands=["apt-config"])
+    assert list(host_013(host)) == []
+    assert not any(c.startswith(("apt-config", "dpkg-query", "systemctl")) for c in tree.ran)
+    masked = file_stat("/etc/systemd/system/apt-daily.timer", kind="character special file")
+    tree.stats = {f"{r}/etc/systemd/system/apt-daily.timer": masked}
+    assert messages(list(host_013(host))) == [
+        "apt-daily.timer is not enabled: the periodic apt jobs never run"
+    ]
+
+
+def test_013_rhel() -> None:
+    def run(commands: dict[str, tuple[int, str, str]], files: dict[str, object]) -> Result:
+        base = {"rpm -q dnf-automatic": (0, "dnf-automatic-4.14.0-9.el9.noarch\n", "")}
+        probe = FakeProbe(files=files, commands={**base, **commands})
+        return list(host_013(fake_host(probe, os_id="rocky", commands=["rpm", "systemctl"])))
+
+    assert run(_enabled("dnf-automatic-install.timer"), {}) == []
+    conf = "[commands]\nupgrade_type = security\napply_updates = no\n"
+    found = run(_enabled("dnf-automatic.timer"), {"/etc/dnf/automatic.conf": conf})
+    assert messages(found) == [
+        "dnf-automatic.timer is enabled but /etc/dnf/automatic.conf has apply_updates = no: "
+        "updates are downloaded or reported, never installed"
+    ]
+    applied = {"/etc/dnf/automatic.conf": conf.replace("= no", "= yes")}
+    assert run(_enabled("dnf-automatic.timer"), applied) == []
+    assert messages(run({}, {}))[0].startswith("dnf-automatic is installed but neither")
+    missing = FakeProbe(
+        commands={"rpm -q dnf-automatic": (1, "", ""), "rpm -q yum-cron": (1, "", "")}
+    )
+    found = list(host_013(fake_host(missing, os_id="centos", commands=["rpm"])))
+    assert messages(found)[0].startswith("dnf-automatic is not installed (rpm -q dnf-automatic")
+    el7 = FakeProbe(
+        files={"/etc/yum/yum-cron.conf": "[commands]\napply_updates = yes\n"},
+        commands={
+            "rpm -q dnf-automatic": (1, "", ""),
+            "rpm -q yum-cron": (0, "yum-cron-3.4.3\n", ""),
+            **_enabled("yum-cron.service"),
+        },
+    )
+    assert list(host_013(fake_host(el7, os_id="centos", commands=["rpm", "systemctl"]))) == []
+
+
+def test_013_alpine_and_others() -> None:
+    job = {"/etc/periodic/daily/apk-upgrade": "#!/bin/sh\napk upgrade --update-cache -q\n"}
+    assert list(host_013(fake_host(FakeProbe(files=job), os_id="alpine", init="openrc"))) == []
+    cron = {"/etc/crontabs/root": "0 3 * * * apk -U upgrade\n"}
+    assert list(host_013(fake_host(FakeProbe(files=cron), os_id="alpine"))) == []
+    commented = {"/etc/crontabs/root": "# 0 3 * * * apk upgrade\n"}
+    found = list(host_013(fake_host(FakeProbe(files=commented), os_id="alpine")))
+    assert "Alpine has no standard auto-update service" in messages(found)[0]
+    denied = FakeProbe(files={"/etc/crontabs/root": DENIED})
+    found = list(host_013(fake_host(denied, os_id="alpine", uid=1000)))
+    assert reasons(found)[0].startswith("needs root on fake (run as root, or with --sudo): read")
+    for os_id in ("sles", "arch", ""):
+        assert [type(r) for r in host_013(fake_host(FakeProbe(), os_id=os_id))] == [Unknown]
+    na = list(host_013(fake_host(FakeProbe(), os_id="bottlerocket")))
+    assert [type(r) for r in na] == [NotApplicable] and "updog" in na[0].reason  # type: ignore[union-attr]
+
+
+def test_013_patching_removes_the_item() -> None:
+    from pytest_devops_policy.api import get_policy
+    from pytest_devops_policy.context import Context, ParseCache
+
+    meta = get_policy(host_013)
+    assert meta is not None and "container" not in meta.profiles
+    for value, applies in (("auto", True), ("managed", False), ("immutable", False)):
+        context = Context({"host.patching": value}, ParseCache("."))
+        assert meta.applies_to(None, context) is applies, value

@@ -218,3 +218,12 @@ class HostOptions(KindOptions):
         "are not verified.",
         policies=("HOST-016",),
     )
+
+    # -- HOST-013 (automatic updates)
+    patching: Literal["auto", "managed", "immutable"] = option(
+        "auto",
+        "How the hosts are patched: 'auto' judges their automatic updates (HOST-013); "
+        "'managed' (Landscape, SSM Patch Manager, Satellite, scheduled Ansible) and "
+        "'immutable' (hosts are replaced by rebuilt images) remove HOST-013. HOST-014 stays.",
+        policies=("HOST-013",),
+    )

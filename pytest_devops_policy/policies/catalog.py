@@ -82,6 +82,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-028", "image-scan-before-push", "job"),
     ("GHA-029", "prod-deploy-from-protected-ref", "job"),
     ("HOST-004", "no-extra-uid0-or-empty-passwords", "host"),
+    ("HOST-013", "automatic-security-updates", "host"),
     ("HOST-014", "no-pending-security-updates", "host"),
     ("HOST-016", "audit-logging-active", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
