@@ -13,8 +13,9 @@ import pytest
 from host_fake import DENIED, FakeProbe, fake_host, file_stat
 
 from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
-from pytest_devops_policy.hosts.probe import Host, TimedOut, parse_stat
+from pytest_devops_policy.hosts.probe import Host, NeedsRoot, TimedOut, parse_stat
 from pytest_devops_policy.knowledge.host import audit, packages
+from pytest_devops_policy.knowledge.host import logging as logs
 from pytest_devops_policy.options.host import DEFAULT_AUDIT_WATCH_PATHS
 from pytest_devops_policy.policies.host.host_013_automatic_security_updates import (
     automatic_security_updates as host_013,
@@ -31,6 +32,9 @@ from pytest_devops_policy.policies.host.host_014_no_pending_security_updates imp
 )
 from pytest_devops_policy.policies.host.host_016_audit_logging_active import (
     audit_logging_active as host_016,
+)
+from pytest_devops_policy.policies.host.host_017_logs_persistent_and_retained import (
+    logs_persistent_and_retained as host_017,
 )
 
 DATA = Path(__file__).parent / "data" / "host"
@@ -663,3 +667,209 @@ def test_013_patching_removes_the_item() -> None:
     for value, applies in (("auto", True), ("managed", False), ("immutable", False)):
         context = Context({"host.patching": value}, ParseCache("."))
         assert meta.applies_to(None, context) is applies, value
+
+
+# -- HOST-017 logs-persistent-and-retained -------------------------------------------------------
+
+JOURNALD = "/etc/systemd/journald.conf"
+PS_RSYSLOG = "    1 /sbin/init\n  480 /usr/sbin/rsyslogd -n -iNONE\n"
+DEBIAN_LOGS = {
+    JOURNALD: golden("journald.conf"),
+    "/etc/logrotate.conf": golden("logrotate.conf"),
+    "/etc/logrotate.d/rsyslog": golden("logrotate-rsyslog"),
+}
+JOURNAL_DIR = {"/var/log/journal": file_stat("/var/log/journal", kind="directory")}
+
+
+def _logs(
+    files: dict[str, object],
+    ps: str | None = PS_RSYSLOG,
+    stats: dict[str, object] | None = None,
+    commands: dict[str, tuple[int, str, str]] | None = None,
+    **kw: object,
+) -> Result:
+    all_commands: dict[str, tuple[int, str, str] | str] = dict(commands or {})
+    if ps is not None:
+        all_commands["ps -eo pid=,args="] = (0, ps, "")
+    probe = FakeProbe(files=files, stats=dict(stats or JOURNAL_DIR), commands=all_commands)  # type: ignore[arg-type]
+    names = ["ps", "systemctl"]
+    return list(host_017(fake_host(probe, commands=names, **kw)))  # type: ignore[arg-type]
+
+
+def test_logging_parsers() -> None:
+    settings = logs.journald_settings(
+        [
+            ("/etc/systemd/journald.conf", "[Journal]\nStorage=volatile\nMaxRetentionSec=1w\n"),
+            ("/usr/lib/systemd/journald.conf.d/10-a.conf", "[Journal]\nStorage=persistent\n"),
+            ("/etc/systemd/journald.conf.d/20-b.conf", "[Journal]\nMaxRetentionSec=\n"),
+            ("/etc/systemd/journald.conf.d/30-c.conf", "[Upload]\nStorage=none\n"),
+        ]
+    )
+    assert settings["Storage"].where == "/usr/lib/systemd/journald.conf.d/10-a.conf:2"
+    assert "MaxRetentionSec" not in settings  # an empty assignment resets to the default
+    assert logs.timespan_seconds("90d") == 90 * 86400
+    assert logs.timespan_seconds("3month") == 3 * 2629800
+    assert logs.timespan_seconds("1y 2w") == 31557600 + 2 * 604800
+    assert logs.timespan_seconds("7776000") == 7776000
+    assert logs.timespan_seconds("5m") == 300 and logs.timespan_seconds("5M") == 2629800 * 5
+    assert logs.timespan_seconds("ten days") is None and logs.timespan_seconds("1x") is None
+    legacy = "*.* @@logs:514\nauth.* @10.0.0.5\n*.* :omrelp:relp.example:2514\n# *.* @old\n"
+    assert [n for n, _ in logs.rsyslog_forwards(legacy)] == [1, 2, 3]
+    assert [n for n, _ in logs.rsyslog_forwards(golden("rsyslog-forward.conf"))] == [3]
+    local = '*.*;auth,authpriv.none -/var/log/syslog\nmodule(load="imjournal")\n'
+    assert logs.rsyslog_forwards(local) == [] and logs.rsyslog_reads_journal(local)
+    assert not logs.rsyslog_reads_journal('#module(load="imjournal")\n')
+    assert logs.syslog_ng_network_destinations(golden("syslog-ng.conf")) == ["d_central"]
+
+
+def test_logrotate_retention() -> None:
+    def include(target: str) -> list[tuple[str, str]]:
+        assert target == "/etc/logrotate.d"
+        return [("/etc/logrotate.d/rsyslog", golden("logrotate-rsyslog"))]
+
+    blocks = logs.logrotate_rotations("/etc/logrotate.conf", golden("logrotate.conf"), include)
+    assert len(blocks) == 1 and blocks[0].matches("/var/log/auth.log")
+    assert blocks[0].days() == 28 and blocks[0].where == "/etc/logrotate.d/rsyslog:7"
+    text = (
+        "daily\nrotate 400\n/var/log/messages {\n  maxage 30\n}\n"
+        "/var/log/secure {\n  size 100M\n}\n"
+        '"/var/log/a b.log" /var/log/*.log {\n  hourly\n  rotate 48\n}\n'
+        "/var/log/keep {\n  rotate -1\n}\n"
+    )
+    found = logs.logrotate_rotations("/etc/logrotate.conf", text, lambda t: [])
+    assert [b.days() for b in found] == [30, None, 2, float("inf")]
+    assert found[2].matches("/var/log/a b.log") and found[2].matches("/var/log/x.log")
+    assert found[1].explain() == "size 100M (/etc/logrotate.conf:6)"
+    # global directives set before a block apply to it, later ones do not
+    order = logs.logrotate_rotations("/c", "/var/log/x {\n}\nmonthly\nrotate 9\n", lambda t: [])
+    assert order[0].days() is None
+
+
+def test_017_pass_and_fail() -> None:
+    fail = _logs(DEBIAN_LOGS)
+    assert messages(fail) == [
+        "(b) logs do not leave the host (no rsyslog or syslog-ng forwarding, journal upload or "
+        "log shipper of host.log_shippers) and local retention is 28 days, less than 90 "
+        "(min_log_retention_days): journald MaxRetentionSec unset (SystemMaxUse gives no time "
+        "guarantee); logrotate weekly x rotate 4 (/etc/logrotate.d/rsyslog:7)"
+    ]
+    assert _logs(DEBIAN_LOGS, options={"min_log_retention_days": 28}) == []
+    forward = {**DEBIAN_LOGS, "/etc/rsyslog.d/90-forward.conf": golden("rsyslog-forward.conf")}
+    assert _logs(forward) == []
+    # the forwarding daemon must run
+    assert messages(_logs(forward, ps="    1 /sbin/init\n"))
+    ng = {**DEBIAN_LOGS, "/etc/syslog-ng/syslog-ng.conf": golden("syslog-ng.conf")}
+    assert _logs(ng, ps="    1 init\n  300 /usr/sbin/syslog-ng -F\n") == []
+    assert _logs(DEBIAN_LOGS, ps=PS_RSYSLOG + "  900 /usr/bin/vector --config /etc/vector\n") == []
+    upload = {**DEBIAN_LOGS, "/etc/systemd/journal-upload.conf": "[Upload]\nURL=https://logs\n"}
+    active = {"systemctl is-active -- systemd-journal-upload.service": (0, "active\n", "")}
+    assert _logs(upload, commands=active) == []
+    assert messages(_logs(upload))  # configured but not active
+    retained = {
+        **DEBIAN_LOGS,
+        "/etc/systemd/journald.conf.d/50-keep.conf": ("[Journal]\nMaxRetentionSec=3month\n"),
+    }
+    assert _logs(retained) == []
+
+
+def test_017_persistence() -> None:
+    volatile = {
+        **DEBIAN_LOGS,
+        "/etc/systemd/journald.conf.d/10-mem.conf": ("[Journal]\nStorage=volatile\n"),
+        "/etc/rsyslog.d/90-forward.conf": golden("rsyslog-forward.conf"),
+    }
+    # Debian's journald forwards to syslog by default, and rsyslogd writes files
+    assert _logs(volatile) == []
+    lost = messages(_logs(volatile, ps="    1 /sbin/init\n"))
+    assert lost[0] == (
+        "(a) logs are lost on reboot: journald Storage=volatile "
+        "(/etc/systemd/journald.conf.d/10-mem.conf:2) (the journal is in memory), and no "
+        "syslog daemon receives the journal"
+    )
+    assert lost[1].startswith("(b) logs do not leave the host")  # rsyslogd does not run
+    # upstream builds do not forward unless told; rsyslog's imjournal reads the journal
+    rhel = messages(_logs(volatile, os_id="rocky"))
+    assert rhel[0].startswith("(a) logs are lost on reboot") and "ForwardToSyslog=no" in rhel[0]
+    imjournal = {**volatile, "/etc/rsyslog.conf": 'module(load="imjournal")\n'}
+    assert _logs(imjournal, os_id="rocky") == []
+    # Storage=auto keeps the journal only where /var/log/journal exists
+    no_dir = _logs(DEBIAN_LOGS, stats={"/x": file_stat("/x")}, ps="    1 /sbin/init\n")
+    assert messages(no_dir)[0].startswith(
+        "(a) logs are lost on reboot: journald Storage=auto (/etc/systemd/journald.conf: "
+        "default) and /var/log/journal does not exist"
+    )
+    # no journald (no systemd): a syslog daemon writes the files
+    busybox = {"/etc/logrotate.conf": "daily\nrotate 120\n/var/log/messages {\n}\n"}
+    assert _logs(busybox, init="openrc", ps="    1 init\n  200 /sbin/syslogd -Z\n") == []
+    none = _logs(busybox, init="openrc", ps="    1 init\n")
+    assert messages(none) == [
+        "(a) logs are lost on reboot: no journald and no syslog daemon (rsyslogd, syslog-ng, "
+        "syslogd) runs"
+    ]
+
+
+def test_017_unknown() -> None:
+    sized = {**DEBIAN_LOGS, "/etc/logrotate.d/rsyslog": "/var/log/syslog {\n  size 50M\n}\n"}
+    assert reasons(_logs(sized)) == [
+        "(b) logs do not leave the host and logrotate rotates the system logs by size only: "
+        "their retention in days cannot be told (journald MaxRetentionSec unset (SystemMaxUse "
+        "gives no time guarantee); logrotate size 50M (/etc/logrotate.d/rsyslog:1))"
+    ]
+    blind = _logs(DEBIAN_LOGS, ps=None)
+    assert [type(r) for r in blind] == [Unknown]
+    assert reasons(blind)[0].startswith("(b) cannot tell whether a log shipper runs on fake")
+    volatile = {**DEBIAN_LOGS, "/etc/systemd/journald.conf.d/1.conf": "[Journal]\nStorage=none\n"}
+    assert reasons(_logs(volatile, ps=None))[0] == (
+        "(a) cannot tell whether a syslog daemon receives the journal on fake"
+    )
+    with pytest.raises(NeedsRoot):  # the item reports: needs root ... read /etc/rsyslog.conf
+        _logs({**DEBIAN_LOGS, "/etc/rsyslog.conf": DENIED}, uid=1000)
+    assert "container" not in host_017.__devops_policy__.profiles  # type: ignore[attr-defined]
+
+
+def test_017_dropin_order() -> None:
+    files = {
+        **DEBIAN_LOGS,
+        "/usr/lib/systemd/journald.conf.d/60-vendor.conf": "[Journal]\nMaxRetentionSec=1y\n",
+        "/etc/systemd/journald.conf.d/60-vendor.conf": "[Journal]\nMaxRetentionSec=1d\n",
+        "/run/systemd/journald.conf.d/50-run.conf": "[Journal]\nMaxRetentionSec=2y\n",
+    }
+    # /etc's 60-vendor.conf replaces /usr/lib's and sorts after /run's 50-run.conf
+    found = messages(_logs(files))
+    assert (
+        "journald MaxRetentionSec=1d (/etc/systemd/journald.conf.d/60-vendor.conf:2)" in (found[0])
+    )
+
+
+def test_017_local_tree(pytester: pytest.Pytester) -> None:
+    root = pytester.path / "root"
+    (root / "etc/systemd").mkdir(parents=True)
+    (root / "etc/logrotate.d").mkdir(parents=True)
+    (root / "var/log/journal").mkdir(parents=True)
+    (root / "etc/systemd/journald.conf").write_text(golden("journald.conf"))
+    (root / "etc/logrotate.conf").write_text(golden("logrotate.conf"))
+    (root / "etc/logrotate.d/rsyslog").write_text(golden("logrotate-rsyslog"))
+    (root / "etc/logrotate.d/rsyslog.dpkg-old").write_text("/var/log/syslog {\n rotate 99\n}\n")
+    (root / "etc/rsyslog.conf").write_text("*.*;auth,authpriv.none -/var/log/syslog\n")
+    (root / "etc/os-release").write_text("ID=debian\nVERSION_ID=12\n")
+    pytester.makefile(".toml", pyproject=f'[tool.devops-policy.host]\nroot = "{root}"\n')
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-k", "HOST-017")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*HOST-017 logs-persistent-and-retained [[]medium[]]: (b) logs do not leave the "
+            "host*local retention is 28 days, less than 90*logrotate weekly x rotate 4 "
+            "(/etc/logrotate.d/rsyslog:7)*"
+        ]
+    )
+    (root / "etc/systemd/journald.conf.d").mkdir()
+    (root / "etc/systemd/journald.conf.d/50-keep.conf").write_text(
+        "[Journal]\nMaxRetentionSec=90d\n"
+    )
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-k", "HOST-017")
+    result.assert_outcomes(passed=1)
+    (root / "etc/rsyslog.d").mkdir()
+    (root / "etc/rsyslog.d/90-forward.conf").write_text(golden("rsyslog-forward.conf"))
+    (root / "etc/systemd/journald.conf.d/50-keep.conf").write_text("[Journal]\nStorage=none\n")
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-k", "HOST-017")
+    result.assert_outcomes(passed=1)  # shipped, and rsyslog (Debian) receives the journal

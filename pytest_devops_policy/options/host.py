@@ -227,3 +227,19 @@ class HostOptions(KindOptions):
         "'immutable' (hosts are replaced by rebuilt images) remove HOST-013. HOST-014 stays.",
         policies=("HOST-013",),
     )
+
+    # -- HOST-017 (logs)
+    min_log_retention_days: int = option(
+        90,
+        "The fewest days logs must be kept on a host whose logs are not shipped elsewhere "
+        "(journald MaxRetentionSec, or logrotate rotate x period).",
+        policies=("HOST-017",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
+    log_shippers: tuple[str, ...] = option(
+        DEFAULT_LOG_SHIPPERS,
+        "Processes that ship logs off the host (log_shippers); one running satisfies "
+        "central logging.",
+        policies=("HOST-017",),
+    )

@@ -85,6 +85,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("HOST-013", "automatic-security-updates", "host"),
     ("HOST-014", "no-pending-security-updates", "host"),
     ("HOST-016", "audit-logging-active", "host"),
+    ("HOST-017", "logs-persistent-and-retained", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
     ("K8S-002", "no-privileged-containers", "k8s_object"),
     ("K8S-003", "no-privilege-escalation", "k8s_object"),
