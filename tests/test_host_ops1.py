@@ -14,7 +14,7 @@ from host_fake import DENIED, FakeProbe, fake_host, file_stat
 
 from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
 from pytest_devops_policy.hosts.probe import Host, NeedsRoot, TimedOut, parse_stat
-from pytest_devops_policy.knowledge.host import audit, packages
+from pytest_devops_policy.knowledge.host import audit, packages, timesync
 from pytest_devops_policy.knowledge.host import logging as logs
 from pytest_devops_policy.options.host import DEFAULT_AUDIT_WATCH_PATHS
 from pytest_devops_policy.policies.host.host_013_automatic_security_updates import (
@@ -29,6 +29,9 @@ from pytest_devops_policy.policies.host.host_014_no_pending_security_updates imp
 )
 from pytest_devops_policy.policies.host.host_014_no_pending_security_updates import (
     no_pending_security_updates as host_014,
+)
+from pytest_devops_policy.policies.host.host_015_time_synchronized import (
+    time_synchronized as host_015,
 )
 from pytest_devops_policy.policies.host.host_016_audit_logging_active import (
     audit_logging_active as host_016,
@@ -873,3 +876,100 @@ def test_017_local_tree(pytester: pytest.Pytester) -> None:
     (root / "etc/systemd/journald.conf.d/50-keep.conf").write_text("[Journal]\nStorage=none\n")
     result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-k", "HOST-017")
     result.assert_outcomes(passed=1)  # shipped, and rsyslog (Debian) receives the journal
+
+
+# -- HOST-015 time-synchronized ------------------------------------------------------------------
+
+TIMEDATECTL = "timedatectl show -p NTP -p NTPSynchronized"
+CHRONYC = "chronyc -n tracking"
+
+
+def _time(ps: str | None, commands: dict[str, tuple[int, str, str]], **kw: object) -> Result:
+    all_commands: dict[str, tuple[int, str, str] | str] = dict(commands)
+    if ps is not None:
+        all_commands["ps -eo pid=,args="] = (0, "    1 /sbin/init\n" + ps, "")
+    names = kw.pop("names", ["ps", "timedatectl", "chronyc"])
+    probe = FakeProbe(commands=all_commands)
+    return list(host_015(fake_host(probe, commands=names, **kw)))  # type: ignore[arg-type]
+
+
+def test_timesync_parsers() -> None:
+    leap, offset = timesync.chrony_tracking(golden("chronyc-tracking.txt"))
+    assert leap == "Normal" and offset == pytest.approx(0.023418)
+    assert timesync.chrony_tracking("System time : 1.5 seconds slow of NTP time\n")[1] == 1500
+    assert timesync.ntpq_synced(golden("ntpq-pn.txt"))
+    assert not timesync.ntpq_synced(golden("ntpq-pn.txt").replace("*192", " 192"))
+    assert timesync.ntpctl_synced("4/4 peers valid, clock synced, stratum 3\n") is True
+    assert timesync.ntpctl_synced("0/4 peers valid, clock unsynced\n") is False
+    assert timesync.key_values("NTP=yes\nNTPSynchronized=no\n")["NTPSynchronized"] == "no"
+
+
+def test_015_pass_and_fail() -> None:
+    timesyncd = "  400 /lib/systemd/systemd-timesyncd\n"
+    chronyd = "  530 /usr/sbin/chronyd -F 1\n"
+    synced = {TIMEDATECTL: (0, "NTP=yes\nNTPSynchronized=yes\n", "")}
+    assert _time(timesyncd, synced) == []
+    unsynced = {TIMEDATECTL: (0, "NTP=yes\nNTPSynchronized=no\n", "")}
+    assert messages(_time(timesyncd, unsynced)) == [
+        "systemd-timesyncd runs but the clock is not synchronized (timedatectl show -p NTP "
+        "-p NTPSynchronized: NTP=yes, NTPSynchronized=no)"
+    ]
+    tracking = {CHRONYC: (0, golden("chronyc-tracking.txt"), "")}
+    assert _time(chronyd, tracking) == []
+    far = golden("chronyc-tracking.txt").replace("0.000023418 seconds fast", "0.9 seconds fast")
+    assert messages(_time(chronyd, {CHRONYC: (0, far, "")})) == [
+        "the clock is 900 ms off NTP time (chronyc -n tracking), more than 500 ms "
+        "(host.time.max_offset_ms)"
+    ]
+    assert _time(chronyd, {CHRONYC: (0, far, "")}, options={"time": {"max_offset_ms": 1000}}) == []
+    leap = golden("chronyc-tracking.txt").replace("Normal", "Not synchronised")
+    assert "Leap status : Not synchronised" in messages(_time(chronyd, {CHRONYC: (0, leap, "")}))[0]
+    both = _time(timesyncd + chronyd, {**synced, **tracking})
+    assert messages(both) == [
+        "2 time daemons are active (systemd-timesyncd, chronyd): they fight over the clock; "
+        "keep one"
+    ]
+    assert messages(_time("  700 /usr/sbin/cron -f\n", {})) == [
+        "no time daemon is active (looked for systemd-timesyncd, chronyd, ntpd): the clock drifts"
+    ]
+
+
+def test_015_ntpd_flavours() -> None:
+    ntpd = "  600 /usr/sbin/ntpd -p /run/ntpd.pid -g -u 105:111\n"
+    ntpq = {"ntpq -pn": (0, golden("ntpq-pn.txt"), "")}
+    assert _time(ntpd, ntpq, names=["ps", "ntpq"]) == []
+    lost = {"ntpq -pn": (0, golden("ntpq-pn.txt").replace("*", " "), "")}
+    assert messages(_time(ntpd, lost, names=["ps", "ntpq"])) == [
+        "ntpd runs but has no system peer ('*' in ntpq -pn)"
+    ]
+    openntpd = {"ntpctl -s status": (0, "0/2 peers valid, clock unsynced\n", "")}
+    assert messages(_time(ntpd, openntpd, names=["ps", "ntpctl"])) == [
+        "OpenNTPD runs but the clock is not synchronized (ntpctl -s status)"
+    ]
+    synced = {"ntpctl -s status": (0, "2/2 peers valid, clock synced, stratum 2\n", "")}
+    assert _time(ntpd, synced, names=["ps", "ntpctl"]) == []
+    # BusyBox ntpd has no status interface: it passes (its note is dropped)
+    busybox = "  600 /usr/sbin/ntpd -N -p pool.ntp.org\n"
+    assert _time(busybox, {}, names=["ps"], os_id="alpine", init="openrc") == []
+
+
+def test_015_unknown_and_profiles() -> None:
+    refused = {CHRONYC: (1, "506 Cannot talk to daemon\n", "")}
+    assert reasons(_time("  530 /usr/sbin/chronyd\n", refused)) == [
+        "chronyc -n tracking was refused: 506 Cannot talk to daemon"
+    ]
+    bus = {TIMEDATECTL: (1, "", "Failed to connect to bus: No such file or directory\n")}
+    assert reasons(_time("  400 /lib/systemd/systemd-timesyncd\n", bus)) == [
+        "timedatectl show -p NTP -p NTPSynchronized was refused: Failed to connect to bus: "
+        "No such file or directory"
+    ]
+    ntpq = {"ntpq -pn": (1, "", "ntpq: read: Connection refused\n")}
+    assert reasons(_time("  600 /usr/sbin/ntpd -g\n", ntpq, names=["ps", "ntpq"])) == [
+        "ntpq -pn was refused: ntpq: read: Connection refused"
+    ]
+    assert reasons(_time(None, {}, init="none")) == ["cannot tell which time daemon runs on fake"]
+    # systemd says it too: a unit active without a readable process table
+    active = {"systemctl is-active -- chronyd.service": (0, "active\n", "")}
+    tracking = {CHRONYC: (0, golden("chronyc-tracking.txt"), "")}
+    assert _time(None, {**active, **tracking}, names=["systemctl", "chronyc"]) == []
+    assert host_015.__devops_policy__.profiles == ("server",)  # type: ignore[attr-defined]

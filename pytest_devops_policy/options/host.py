@@ -243,3 +243,12 @@ class HostOptions(KindOptions):
         "central logging.",
         policies=("HOST-017",),
     )
+
+    # -- HOST-015 (time)
+    time_max_offset_ms: int = option(
+        500,
+        "Milliseconds chrony's system clock may be off NTP time (time.max_offset_ms).",
+        policies=("HOST-015",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )

@@ -84,6 +84,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("HOST-004", "no-extra-uid0-or-empty-passwords", "host"),
     ("HOST-013", "automatic-security-updates", "host"),
     ("HOST-014", "no-pending-security-updates", "host"),
+    ("HOST-015", "time-synchronized", "host"),
     ("HOST-016", "audit-logging-active", "host"),
     ("HOST-017", "logs-persistent-and-retained", "host"),
     ("K8S-001", "run-as-non-root", "k8s_object"),
