@@ -138,16 +138,29 @@ class Waiver:
         return any(spec_matches(s, policy_id, name) for s in self.ids)
 
     def describe(self) -> str:
-        parts = [f"{','.join(self.ids)}"]
-        if self.reason:
-            parts.append(f'reason="{self.reason}"')
-        if self.owner:
-            parts.append(f"owner={self.owner}")
-        if self.expires:
-            parts.append(f"expires={self.expires.isoformat()}")
-        if self.ticket:
-            parts.append(f"ticket={self.ticket}")
-        return " ".join(parts) + f" ({self.source})"
+        expires = self.expires.isoformat() if self.expires else ""
+        return describe(self.ids, self.reason, self.owner, expires, self.ticket, self.source)
+
+
+def describe(
+    ids: Sequence[str],
+    reason: str | None,
+    owner: str | None,
+    expires: str,
+    ticket: str | None,
+    source: str,
+) -> str:
+    """A waiver in one line, as the summary and the reports show it."""
+    parts = [",".join(ids)]
+    if reason:
+        parts.append(f'reason="{reason}"')
+    if owner:
+        parts.append(f"owner={owner}")
+    if expires:
+        parts.append(f"expires={expires}")
+    if ticket:
+        parts.append(f"ticket={ticket}")
+    return " ".join(parts) + f" ({source})"
 
 
 def _make(

@@ -1,6 +1,7 @@
 """Golden fixtures: each case under tests/golden/<POLICY-ID>/ is checked against its annotations.
 
-A case is a file, or a directory holding a small tree (a Dockerfile with its build context);
+A case is a file, or a directory holding a small tree (a Dockerfile with its build context;
+a live host's files and command outputs, tests/host_golden.py);
 ``pass_*`` cases must produce no finding for their policy, ``fail_*`` cases exactly the
 annotated (line, id) pairs. See ``pytest_devops_policy.testing``.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import host_golden
 import pytest
 
 from pytest_devops_policy.policies import builtin_by_id
@@ -21,6 +23,9 @@ CASES = golden_cases(GOLDEN)
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_golden(case: Path) -> None:
     policy = builtin_by_id()[case.parent.name]
+    if policy.kind == "host":  # what a live host shows, judged on a fake host
+        host_golden.check(policy, case)
+        return
     golden = golden_case(case)
     want = golden.expectations()
     got = actual(golden.checked, policy, golden.settings, golden.rootdir, [golden.path])

@@ -26,17 +26,18 @@ from pytest_devops_policy.policies.host.host_004_no_extra_uid0_or_empty_password
 
 pytest.importorskip("testinfra")
 
-BASE_ALL = (
+BASE = (
     "--devops-policy-only",
     "--devops-policy-ignore=SECRET",
+    # these tests count HOST-004's items: the other HOST policies stay out
+    "--devops-policy-ignore=HOST-009,HOST-010,HOST-011,HOST-012",
     "-p",
     "no:randomly",
     "-p",
     "no:cacheprovider",
 )
-# The core's own policy: the other HOST policies are tested in their own files.
-BASE = (*BASE_ALL, "--devops-policy-select=HOST-004")
-WITH_ACME = (*BASE_ALL, "--devops-policy-select=HOST-004,ACME-100")
+# The tests that count outcomes judge HOST-004 alone: every other HOST policy adds an item.
+ONLY_004 = (*BASE, "--devops-policy-select=HOST-004")
 PASSWD_BAD = "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/sh\n"
 PASSWD_GOOD = "root:x:0:0:root:/root:/bin/bash\nops:x:1001:1001::/home/ops:/bin/bash\n"
 SHADOW_GOOD = "root:$y$j9T$abc$def:19000::::::\nops:!:19000::::::\n"
@@ -197,7 +198,11 @@ def test_local_tree_fails_and_passes(pytester: pytest.Pytester) -> None:
     root = _tree(pytester, PASSWD_BAD)
     junit = pytester.path / "j.xml"
     result = pytester.runpytest(
-        *BASE, "--devops-policy-hosts=local://", f"--junitxml={junit}", "-o", "junit_family=xunit1"
+        *ONLY_004,
+        "--devops-policy-hosts=local://",
+        f"--junitxml={junit}",
+        "-o",
+        "junit_family=xunit1",
     )
     result.assert_outcomes(passed=1, failed=1)  # CONNECT, HOST-004
     result.stdout.fnmatch_lines(
@@ -211,18 +216,18 @@ def test_local_tree_fails_and_passes(pytester: pytest.Pytester) -> None:
     assert (case.properties["kind"], case.properties["resource"]) == ("host", "local")
     assert case.properties["policy_id"] == "HOST-004" and case.outcome == "failed"
     (root / "etc/passwd").write_text(PASSWD_GOOD)
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://")
+    result = pytester.runpytest(*ONLY_004, "--devops-policy-hosts=local://")
     result.assert_outcomes(passed=2)
 
 
 def test_selection_by_id_name_and_deselect(pytester: pytest.Pytester) -> None:
     _tree(pytester, PASSWD_BAD)
     hosts = "--devops-policy-hosts=local://"
-    r = pytester.runpytest(*BASE, hosts, "-k", "no-extra-uid0-or-empty-passwords")
+    r = pytester.runpytest(*ONLY_004, hosts, "-k", "no-extra-uid0-or-empty-passwords")
     r.assert_outcomes(failed=1)
-    r = pytester.runpytest(*BASE, hosts, "--deselect", "host:local::HOST-004")
+    r = pytester.runpytest(*ONLY_004, hosts, "--deselect", "host:local::HOST-004")
     r.assert_outcomes(passed=1)
-    r = pytester.runpytest(*BASE, hosts, "-m", "host and critical")
+    r = pytester.runpytest(*ONLY_004, hosts, "-m", "host and critical")
     r.assert_outcomes(failed=1)
 
 
@@ -238,7 +243,7 @@ def test_config_waiver_by_host_label(pytester: pytest.Pytester) -> None:
         ".toml",
         pyproject=f'[tool.devops-policy.host]\nroot = "{root}"\nprofile = "server"\n' + waiver,
     )
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-rx")
+    result = pytester.runpytest(*ONLY_004, "--devops-policy-hosts=local://", "-rx")
     result.assert_outcomes(passed=1, xfailed=1)
     result.stdout.fnmatch_lines(['*waived by pyproject.toml:* (reason="lab machine"*'])
 
@@ -250,7 +255,7 @@ def test_unreachable_host_is_one_failure(
     shims = pytester.path / "shims"
     make_shim(shims, "docker", rc=1, stderr="Error: No such container: nope")
     monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
-    result = pytester.runpytest(*BASE, "--devops-policy-hosts=docker://nope", "-rs")
+    result = pytester.runpytest(*ONLY_004, "--devops-policy-hosts=docker://nope", "-rs")
     result.assert_outcomes(failed=1, skipped=1)
     result.stdout.fnmatch_lines(
         [
@@ -296,7 +301,7 @@ def test_commands_time_out_as_unknown(pytester: pytest.Pytester) -> None:
     )
     pytester.makeconftest(SLOW_POLICY)
     began = time.monotonic()
-    result = pytester.runpytest(*WITH_ACME, "--devops-policy-hosts=local://", "-rs", "-k", "ACME")
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "-rs", "-k", "ACME")
     assert time.monotonic() - began < 8
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*timed out after 1 s: sleep 10*"])
@@ -309,9 +314,7 @@ def test_profiles_decide_items_and_na(pytester: pytest.Pytester) -> None:
         (pytester.path / "pyproject.toml").read_text().replace('"server"', '"container"')
     )
     # an explicit root makes the profile 'image': the server-only policy has no item
-    result = pytester.runpytest(
-        *WITH_ACME, "--devops-policy-hosts=local://", "--collect-only", "-q"
-    )
+    result = pytester.runpytest(*BASE, "--devops-policy-hosts=local://", "--collect-only", "-q")
     assert "ACME-100" not in result.stdout.str()
     assert "host:local::HOST-004" in result.stdout.str()
 
@@ -338,7 +341,7 @@ def test_testinfra_hosts_are_reused_only_when_asked(pytester: pytest.Pytester) -
     _tree(pytester, PASSWD_BAD)
     r = pytester.runpytest(*BASE, "--hosts=local://", "--collect-only", "-q")
     assert "host:" not in r.stdout.str()
-    r = pytester.runpytest(*BASE, "--hosts=local://", "--devops-policy-hosts=@testinfra", "-q")
+    r = pytester.runpytest(*ONLY_004, "--hosts=local://", "--devops-policy-hosts=@testinfra", "-q")
     r.assert_outcomes(passed=1, failed=1)
 
 
@@ -349,6 +352,42 @@ def test_testinfra_hosts_are_reused_only_when_asked(pytester: pytest.Pytester) -
 def test_xdist_loadgroup_one_worker_per_host(pytester: pytest.Pytester) -> None:
     _tree(pytester, PASSWD_BAD)
     result = pytester.runpytest(
-        *BASE, "--devops-policy-hosts=local://,local://", "-n", "2", "--dist", "loadgroup"
+        *ONLY_004, "--devops-policy-hosts=local://,local://", "-n", "2", "--dist", "loadgroup"
     )
     result.assert_outcomes(passed=2, failed=2)
+
+
+def test_host_verdicts_in_the_reports(pytester: pytest.Pytester) -> None:
+    """JSON and the controls report carry host verdicts; SARIF and Code Quality, which place
+    findings on repository files, leave them out."""
+    import json
+
+    _tree(pytester, PASSWD_BAD)
+    pytester.runpytest(
+        *BASE,
+        "--devops-policy-hosts=local://",
+        "--devops-policy-json=out/r.json",
+        "--devops-policy-sarif=out/r.sarif",
+        "--devops-policy-gitlab-codequality=out/cq.json",
+        "--devops-policy-controls-report=out/c.md",
+    )
+    doc = json.loads((pytester.path / "out/r.json").read_text())
+    (host,) = [r for r in doc["results"] if r["policy_id"] == "HOST-004"]
+    assert (host["kind"], host["resource"], host["status"]) == ("host", "local", "failed")
+    assert doc["policies"]["HOST-004"]["name"] == "no-extra-uid0-or-empty-passwords"
+    sarif = json.loads((pytester.path / "out/r.sarif").read_text())
+    assert sarif["runs"][0]["results"] == []
+    assert json.loads((pytester.path / "out/cq.json").read_text()) == []
+    assert (
+        "| 6.2.1 (CIS-DIL-6.2.1) | HOST-004 | 0 | **1** |"
+        in (pytester.path / "out/c.md").read_text()
+    )
+
+
+def test_last_failed_reselects_host_items(pytester: pytest.Pytester) -> None:
+    _tree(pytester, PASSWD_BAD)
+    args = ("--devops-policy-only", "--devops-policy-select=HOST-004", "-p", "no:randomly")
+    first = pytester.runpytest(*args, "--devops-policy-hosts=local://")
+    first.assert_outcomes(passed=1, failed=1)
+    again = pytester.runpytest(*args, "--devops-policy-hosts=local://", "--lf")
+    again.assert_outcomes(failed=1, deselected=1)

@@ -42,6 +42,30 @@ RUNS: list[tuple[str, tuple[str, ...]]] = [
     ("xdist", ("-n", "2", "-rA", "--junitxml=out/junit-xdist.xml")),
     ("cached", ("-rA", "-vv", "--tb=long", "--junitxml=out/junit-cached.xml")),
     ("last-failed", ("--lf", "-rA", "-vv")),
+    # issue 19: every report format, suppressed findings included, GitHub output forced on
+    (
+        "reports",
+        (
+            "--devops-policy-json=out/report.json",
+            "--devops-policy-sarif=out/report.sarif",
+            "--devops-policy-gitlab-codequality=out/codequality.json",
+            "--devops-policy-controls-report=out/controls.md",
+            "--devops-policy-controls-report=out/controls.json",
+            "--devops-policy-report-suppressed",
+            "--devops-policy-github=on",
+        ),
+    ),
+    (
+        "reports-xdist",
+        (
+            "-n",
+            "2",
+            "--devops-policy-items=policy",
+            "--devops-policy-json=out/report-xdist.json",
+            "--devops-policy-sarif=out/report-xdist.sarif",
+            "--devops-policy-report-suppressed",
+        ),
+    ),
 ]
 HTML = importlib.util.find_spec("pytest_html") is not None
 if HTML:
@@ -61,6 +85,7 @@ def test_no_secret_of_any_family_is_ever_printed_or_stored(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(pytester.path / "xdg-cache"))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(pytester.path / "out/step-summary.md"))
     inputs = set()
     for relpath, text in TREE.items():
         path = pytester.path / relpath
@@ -82,6 +107,17 @@ def test_no_secret_of_any_family_is_ever_printed_or_stored(
     assert any(name.startswith(".pytest_cache/") and "devops-policy" in name for name in written)
     assert any(name.startswith("xdg-cache/") for name in written)
     assert {"out/junit.xml", "out/junit-xdist.xml", "out/junit-cached.xml"} <= set(written)
+    reports = {
+        "out/report.json",
+        "out/report.sarif",
+        "out/codequality.json",
+        "out/controls.md",
+        "out/controls.json",
+        "out/step-summary.md",
+        "out/report-xdist.json",
+        "out/report-xdist.sarif",
+    }
+    assert reports <= set(written)
 
     outputs = {**{f"stdout of {k}": v for k, v in printed.items()}, **written}
     for fake in FAKES.values():
@@ -97,6 +133,9 @@ def test_no_secret_of_any_family_is_ever_printed_or_stored(
         for name in ("verbose", "report-all", "xdist", "cached", "items-policy"):
             assert shown in printed[name], f"{family} ({fake.policy}) not reported in {name}"
         assert shown in written["out/junit.xml"], f"{family} not in the JUnit report"
+        for report in ("out/report.json", "out/report.sarif", "out/report-xdist.json"):
+            # JSON escapes non-ASCII masks only with ensure_ascii; ours writes UTF-8 as is
+            assert shown in written[report], f"{family} not in {report}"
     policies = {fake.policy for fake in FAKES.values()}
     for name in ("report-all", "items-policy"):
         assert all(p in printed[name] for p in policies)

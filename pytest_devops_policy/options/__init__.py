@@ -190,14 +190,17 @@ def _suggest(name: str, valid: Iterable[str]) -> str:
 def _flattened(raw: Mapping[str, object], fields: Mapping[str, object]) -> dict[str, object]:
     """Sub-tables as prefixed keys: ``ssh.max_auth_tries = 4`` (a TOML dotted key, or
     ``host.ssh.max_auth_tries=4`` on the command line) is the option ``ssh_max_auth_tries``.
-    A table that is itself an option (``paths``) stays a table."""
+    A table that is itself an option (``paths``, ``sysctl.expected``) stays a table."""
     out: dict[str, object] = {}
     for key, value in raw.items():
         name = str(key).replace("-", "_")
         if "." in name:
             out[name.replace(".", "_")] = value
         elif isinstance(value, Mapping) and name not in fields:
-            for sub, inner in _flattened(value, {}).items():
+            # the fields under this prefix: a table-valued one (sysctl.expected) stays a table
+            prefix = f"{name}_"
+            inner_fields = {k[len(prefix) :]: v for k, v in fields.items() if k.startswith(prefix)}
+            for sub, inner in _flattened(value, inner_fields).items():
                 out[f"{name}_{sub}"] = inner
         else:
             out[name] = value

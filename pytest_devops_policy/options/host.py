@@ -6,13 +6,15 @@ bounds, and the paths policies read. Each policy's own knobs follow in their blo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
+from pytest_devops_policy.options.terraform import DEFAULT_ADMIN_PORTS, DEFAULT_DB_PORTS, _ports
 
-__all__ = ["DEFAULT_PATHS", "HostOptions"]
+__all__ = ["DEFAULT_CRITICAL_PORTS", "DEFAULT_LISTEN_ALLOW", "DEFAULT_PATHS", "HostOptions"]
 
 # Where policies read each file, relative to ``root`` (``proc_sys`` is not prefixed).
 DEFAULT_PATHS: Mapping[str, str] = {
@@ -73,6 +75,98 @@ def _days(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     raise ValueError("must be a whole number of days >= 0")
+
+
+# HOST-012's hardening table: each kernel parameter's running value on a server ("2"
+# exactly, ">=1" at least).
+DEFAULT_SYSCTL_EXPECTED: Mapping[str, str] = {
+    "kernel.randomize_va_space": "2",
+    "fs.suid_dumpable": "0",
+    "net.ipv4.tcp_syncookies": "1",
+    "net.ipv4.conf.all.accept_redirects": "0",
+    "net.ipv4.conf.default.accept_redirects": "0",
+    "net.ipv4.conf.all.send_redirects": "0",
+    "net.ipv4.conf.default.send_redirects": "0",
+    "net.ipv4.conf.all.secure_redirects": "0",
+    "net.ipv4.conf.default.secure_redirects": "0",
+    "net.ipv4.conf.all.accept_source_route": "0",
+    "net.ipv4.conf.default.accept_source_route": "0",
+    "net.ipv6.conf.all.accept_redirects": "0",
+    "net.ipv6.conf.default.accept_redirects": "0",
+    "net.ipv6.conf.all.accept_source_route": "0",
+    "net.ipv6.conf.default.accept_source_route": "0",
+    "kernel.yama.ptrace_scope": ">=1",
+    "fs.protected_hardlinks": "1",
+    "fs.protected_symlinks": "1",
+    "kernel.kptr_restrict": ">=1",
+    "kernel.dmesg_restrict": "1",
+    "net.ipv4.ip_forward": "0",
+    "net.ipv6.conf.all.forwarding": "0",
+}
+DEFAULT_LISTEN_ALLOW = ("tcp:22:sshd", "udp:68:*", "udp:546:*")
+# The ports Terraform policies call administration and database ports, plus etcd.
+DEFAULT_CRITICAL_PORTS: tuple[int | str, ...] = (
+    *DEFAULT_ADMIN_PORTS,
+    *DEFAULT_DB_PORTS,
+    "2379-2380",
+)
+_ALLOW = re.compile(r"^(tcp|udp|\*):(\d{1,5})(?:-(\d{1,5}))?:(\S+)$")
+
+
+def _listen_allow(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise ValueError("must be a list of proto:port[-port]:process-glob")
+    for item in items:
+        m = _ALLOW.match(str(item).strip()) if isinstance(item, str) else None
+        if m is None or int(m.group(2)) > 65535 or int(m.group(3) or m.group(2)) > 65535:
+            raise ValueError(
+                f"{item!r} is not proto:port[-port]:process-glob (tcp:22:sshd, udp:68:*)"
+            )
+        if m.group(3) and int(m.group(3)) < int(m.group(2)):
+            raise ValueError(f"{item!r}: the range ends before it starts")
+    return tuple(str(i).strip() for i in items)
+
+
+def _role(value: object) -> str:
+    if value in ("", "router"):
+        return str(value)
+    raise ValueError('must be "router" or ""')
+
+
+def _tri_state(value: object) -> str:
+    text = str(value).strip().lower() if isinstance(value, (str, bool)) else ""
+    if text in ("auto", "true", "false"):
+        return text
+    raise ValueError('must be "auto", true or false')
+
+
+def _flat_keys(table: Mapping[object, object], prefix: str = "") -> dict[str, object]:
+    """TOML turns an unquoted kernel.randomize_va_space into nested tables: join them back."""
+    out: dict[str, object] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flat_keys(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def _sysctl_expected(value: object) -> Mapping[str, str]:
+    from pytest_devops_policy.knowledge.host.sysctl import parse_expectation, valid_key
+
+    if not isinstance(value, Mapping):
+        raise ValueError("must be a table of kernel parameters to values")
+    merged = dict(DEFAULT_SYSCTL_EXPECTED)
+    for key, wanted in _flat_keys(value).items():
+        if not valid_key(key):
+            raise ValueError(f"{key!r} is not a kernel parameter such as fs.suid_dumpable")
+        if wanted is None or wanted is False or wanted == "":
+            merged.pop(key, None)
+            continue
+        merged[key] = parse_expectation(wanted).text
+    return merged
 
 
 def _specs(value: object) -> tuple[str, ...]:
@@ -172,6 +266,62 @@ class HostOptions(KindOptions):
         (),
         "Accounts besides root that may have UID 0 (accounts.uid0_allowed).",
         policies=("HOST-004",),
+    )
+
+    # -- HOST-009 .. HOST-012 (network: firewall, listeners, container daemon, sysctl)
+    role: str = option(
+        "",
+        "What the host is for, where it changes a verdict: 'router' lets it forward packets "
+        "(net.ipv4.ip_forward, net.ipv6.conf.all.forwarding) under sysctl.allow_forwarding "
+        "= 'auto'.",
+        policies=("HOST-012",),
+        parse=_role,
+    )
+    firewall: Literal["required", "external"] = option(
+        "required",
+        "'required': the host filters inbound traffic itself (HOST-009). 'external': cloud "
+        "security groups or NSGs do it (TF-006/007 judge those), and HOST-009 has no item.",
+        policies=("HOST-009",),
+    )
+    listen_allow: tuple[str, ...] = option(
+        DEFAULT_LISTEN_ALLOW,
+        "Sockets that may listen on non-loopback addresses, as proto:port[-port]:process-glob "
+        "(tcp:22:sshd, udp:68:*, tcp:8000-8100:gunicorn*). A '*' process matches any "
+        "process, including one whose owner is not visible without root.",
+        policies=("HOST-010",),
+        parse=_listen_allow,
+    )
+    critical_ports: tuple[int | str, ...] = option(
+        DEFAULT_CRITICAL_PORTS,
+        "Ports (and ranges) whose exposed listener is critical rather than high: the "
+        "administration and database ports of tf.admin_ports and tf.db_ports, and etcd's "
+        "2379-2380.",
+        policies=("HOST-010",),
+        parse=_ports,
+        type_text="list of port or range",
+    )
+    sysctl_expected: Mapping[str, str] = option(
+        DEFAULT_SYSCTL_EXPECTED,
+        'Kernel parameters and their expected running values (2, or ">=1" for at least), '
+        'merged over HOST-012\'s table; a key set to false or "" (null where the format '
+        'has one) is not judged. Quote dotted keys: { "fs.suid_dumpable" = 2 }.',
+        policies=("HOST-012",),
+        parse=_sysctl_expected,
+        type_text="table of value",
+    )
+    sysctl_allow_forwarding: Literal["auto", "true", "false"] = option(
+        "auto",
+        "Whether IP forwarding may be on: 'auto' allows it when dockerd, containerd, "
+        "kubelet, libvirtd or podman networking is present, or host.role = 'router'.",
+        policies=("HOST-012",),
+        parse=_tri_state,
+        type_text='"auto", true or false',
+    )
+    docker_group_allowed: tuple[str, ...] | None = option(
+        None,
+        "The accounts that may be in the docker group (root-equivalent). Unset: members are "
+        "listed with other HOST-011 findings; a list: other members fail HOST-011.",
+        policies=("HOST-011",),
     )
 
     # -- HOST-014 (pending updates)

@@ -26,6 +26,9 @@ from pytest_devops_policy.settings import Settings
 
 LEDGER_OUTPUT = "devops_policy_ledger"
 SCAN_OUTPUT = "devops_policy_scan"
+# Set by a plugin that narrows the run without deselecting (the pre-commit hook collects
+# only the changed files' directories): waivers of files left out are not "unused".
+PARTIAL_RUN = pytest.StashKey[bool]()
 
 
 def _is_policy_report(report: pytest.TestReport) -> bool:
@@ -321,7 +324,8 @@ class DevopsPolicy:
     def _full_run(self) -> bool:
         opt = self.config.option
         return not (
-            self.deselected
+            self.config.stash.get(PARTIAL_RUN, False)
+            or self.deselected
             or getattr(opt, "lf", False)
             or getattr(opt, "keyword", "")
             or getattr(opt, "markexpr", "")

@@ -137,8 +137,11 @@ class ReportRun:
             self.policies.setdefault(info.id, info)
 
     def _ran(self) -> list[Policy]:
-        """The policies this process ran: those selected for a kind it scanned."""
+        """The policies this process ran: those selected for a kind it scanned (or the HOST
+        policies, when hosts are audited)."""
         kinds = set(self.state.scan.files)
+        if self.config.pluginmanager.get_plugin("devops_policy_hosts") is not None:
+            kinds.add("host")
         seen: dict[str, Policy] = {}
         for policy_set in self.state.policy_sets():
             for policy in policy_set.policies:

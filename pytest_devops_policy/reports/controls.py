@@ -207,17 +207,7 @@ def _waivers(policies: Sequence[PolicyEvidence]) -> list[tuple[WaiverInfo, list[
 
 def _waivers_json(policies: Sequence[PolicyEvidence]) -> list[dict[str, Any]]:
     return [
-        {
-            "source": w.source,
-            "policies": covered,
-            "specs": list(w.ids),
-            "origin": w.origin,
-            "reason": w.reason,
-            "owner": w.owner or None,
-            "expires": w.expires or None,
-            "ticket": w.ticket or None,
-            "status": w.status,
-        }
+        {**w.to_json(), "policies": covered, "specs": list(w.ids)}
         for w, covered in _waivers(policies)
     ]
 

@@ -66,7 +66,8 @@ def entries(results: RunResults, statuses: Iterable[str], head: str = "") -> Ite
     for item, v in results.verdicts():
         if v.status not in wanted:
             continue
-        path = repo_root.join(head, item.file) if item.file else ""
+        # A live host's finding is annotated without a file (it has none in the repository).
+        path = repo_root.join(head, item.file) if item.file and item.in_repository else ""
         if v.findings:
             for f in v.findings:
                 yield Entry(

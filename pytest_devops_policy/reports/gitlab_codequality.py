@@ -89,7 +89,8 @@ def issues(results: RunResults, checkout: str | None = None) -> tuple[list[dict[
     for item, v in results.verdicts():
         if v.status not in statuses:
             continue
-        if not item.file:  # GitLab requires a path; such a verdict is in the JUnit XML
+        if not item.file or not item.in_repository:
+            # GitLab requires a repository path (a live host has none): in the JUnit XML
             nowhere += max(1, len(v.findings))
             continue
         for issue in _issues(results, item, v, head):

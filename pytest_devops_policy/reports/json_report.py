@@ -99,19 +99,7 @@ def document(results: RunResults, with_results: bool = True) -> dict[str, Any]:
             for p in (results.policy(pid),)
         },
         "results": [],
-        "waivers": [
-            {
-                "source": w.source,
-                "policies": list(w.ids),
-                "origin": w.origin,
-                "reason": w.reason,
-                "owner": w.owner or None,
-                "expires": w.expires or None,
-                "ticket": w.ticket or None,
-                "status": w.status,
-            }
-            for w in results.waivers
-        ],
+        "waivers": [w.to_json() for w in results.waivers],
     }
     if with_results:
         doc["results"] = [_result(results, item, v) for item, v in results.verdicts()]

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_devops_policy.waivers import describe
+
 WIRE_VERSION = 1
 # A verdict's status; the names are the JUnit properties' and the summary's.
 STATUSES = ("passed", "failed", "waived", "below-threshold", "unknown", "error", "skipped")
@@ -74,6 +76,12 @@ class ItemRecord:
     line: int
     outcome: str  # pytest's: passed, failed, skipped, xfailed
     verdicts: tuple[VerdictRecord, ...]
+
+    @property
+    def in_repository(self) -> bool:
+        """The item judges a file of the repository (not a live host: ``host:<label>``),
+        so formats that place findings on repository files can place it."""
+        return self.kind != "host"
 
 
 @dataclass(frozen=True)
@@ -176,16 +184,20 @@ class WaiverInfo:
 
     @property
     def description(self) -> str:
-        parts = [",".join(self.ids)]
-        if self.reason:
-            parts.append(f'reason="{self.reason}"')
-        if self.owner:
-            parts.append(f"owner={self.owner}")
-        if self.expires:
-            parts.append(f"expires={self.expires}")
-        if self.ticket:
-            parts.append(f"ticket={self.ticket}")
-        return " ".join(parts) + f" ({self.source})"
+        return describe(self.ids, self.reason, self.owner, self.expires, self.ticket, self.source)
+
+    def to_json(self) -> dict[str, Any]:
+        """The waiver as the JSON reports write it (empty optional fields as null)."""
+        return {
+            "source": self.source,
+            "policies": list(self.ids),
+            "origin": self.origin,
+            "reason": self.reason,
+            "owner": self.owner or None,
+            "expires": self.expires or None,
+            "ticket": self.ticket or None,
+            "status": self.status,
+        }
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,8 @@ def _candidates(results: RunResults) -> tuple[list[_Candidate], int]:
     left_out = 0
     include = results.settings.include_suppressed
     for item in results.items:
+        if not item.in_repository:
+            continue  # a live host's findings have no file in the repository to sit on
         uri = _uri(item.file or item.nodeid.partition("::")[0])
         for v in item.verdicts:
             suppressed = v.status in _SUPPRESSED
