@@ -172,7 +172,8 @@ def test_014_index_age() -> None:
     assert not reasons(failing)
     # the periodic stamp counts as a refresh too; the newest wins
     stamp = "/var/lib/apt/periodic/update-success-stamp"
-    assert _deb(index_age=30, stats={stamp: file_stat(stamp, age_days=2)}) == []
+    fresh = file_stat(stamp, age_days=2, kind="regular empty file")
+    assert _deb(index_age=30, stats={stamp: fresh}) == []
     assert _deb(index_age=30, options={"updates": {"max_index_age_days": 60}}) == []
     none = list(
         host_014(fake_host(FakeProbe(commands={APT: (0, CLEAN_APT, "")}), commands=["apt-get"]))

@@ -69,7 +69,10 @@ def _index_age(host: Host, family: str) -> tuple[float | None, str]:
     globs, files = INDEXES[family]
     paths = [p for d, g in globs for p in matching(host, d, g) if not p.endswith("/@System.solv")]
     stats = host.stat([*paths, *files])
-    found = [(s.mtime, p) for p, s in stats.items() if s is not None and s.type == "regular file"]
+    # stat's %F says "regular empty file" for the periodic stamp
+    found = [
+        (s.mtime, p) for p, s in stats.items() if s is not None and s.type.startswith("regular")
+    ]
     if not found:
         return None, ""
     mtime, path = max(found)
