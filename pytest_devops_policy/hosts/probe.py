@@ -58,6 +58,7 @@ class FileStat:
     owner: str
     group: str
     type: str  # "regular file", "directory", ...
+    mtime: int = 0  # last modification, seconds since the epoch (package index age, flags)
 
     @property
     def octal(self) -> str:
@@ -103,19 +104,20 @@ _READ = (
 
 
 _LIST = (
-    "if [ -d {p} ]; then if [ -r {p} ] && [ -x {p} ]; then ls -1A {p}; "
+    "if [ -d {p} ]; then if [ -r {p} ] && [ -x {p} ]; then ls -1A -- {p}; "
     "else echo 'Permission denied' >&2; exit 3; fi; else exit 2; fi"
 )
 
 
 def parse_stat(text: str, root: str) -> dict[str, FileStat]:
-    """``stat -Lc '%n|%a|%u|%g|%U|%G|%F'`` lines; a name may hold ``|``: split from the right."""
+    """``stat -Lc '%n|%a|%u|%g|%U|%G|%F|%Y'`` lines; a name may hold ``|``: split from the
+    right."""
     out: dict[str, FileStat] = {}
     for line in text.splitlines():
-        parts = line.rsplit("|", 6)
-        if len(parts) != 7:
+        parts = line.rsplit("|", 7)
+        if len(parts) != 8:
             continue
-        name, mode, uid, gid, owner, group, kind = parts
+        name, mode, uid, gid, owner, group, kind, mtime = parts
         try:
             stat = FileStat(
                 name[len(root) :] if root and name.startswith(root) else name,
@@ -125,6 +127,7 @@ def parse_stat(text: str, root: str) -> dict[str, FileStat]:
                 owner,
                 group,
                 kind,
+                int(mtime),
             )
         except ValueError:
             continue
@@ -161,7 +164,7 @@ class CommandProbe:
         if not paths:
             return {}
         quoted = " ".join(shlex.quote(p) for p in paths)
-        result = self.run(f"stat -Lc '%n|%a|%u|%g|%U|%G|%F' -- {quoted}", timeout)
+        result = self.run(f"stat -Lc '%n|%a|%u|%g|%U|%G|%F|%Y' -- {quoted}", timeout)
         found = parse_stat(result.out, "")
         out: dict[str, FileStat | None] = {}
         for p in paths:

@@ -328,6 +328,45 @@ def _regexes(value: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+DEFAULT_AUDIT_WATCH_PATHS = (
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/security/opasswd",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+)
+DEFAULT_LOG_SHIPPERS = (
+    "fluent-bit",
+    "fluentd",
+    "td-agent",
+    "td-agent-bit",
+    "vector",
+    "promtail",
+    "alloy",
+    "grafana-agent",
+    "filebeat",
+    "elastic-agent",
+    "otelcol",
+    "otelcol-contrib",
+    "splunkd",
+    "nxlog",
+    "amazon-cloudwatch-agent",
+    "datadog-agent",
+)
+
+
+def _days(value: object) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ValueError("must be a whole number of days >= 0")
+
+
+# HOST-012's hardening table: each kernel parameter's running value on a server ("2"
+# exactly, ">=1" at least).
 @dataclass(frozen=True)
 class HostOptions(KindOptions):
     TABLE: ClassVar[str] = "host"
@@ -628,4 +667,83 @@ class HostOptions(KindOptions):
         "Fail containers and limits.units without a CPU limit too (limits.require_cpu); off "
         "by default: a host has no scheduler that a CPU limit protects.",
         policies=("HOST-022",),
+    )
+
+    # -- HOST-014 (pending updates)
+    updates_max_index_age_days: int = option(
+        7,
+        "Days the local package index may age before pending updates cannot be judged "
+        "(updates.max_index_age_days): a stale index hides updates.",
+        policies=("HOST-014",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
+    updates_reboot_grace_days: int = option(
+        7,
+        "Days a pending reboot (reboot-required flag, newer kernel) may wait before it fails "
+        "(updates.reboot_grace_days).",
+        policies=("HOST-014",),
+        parse=_days,
+        type_text="integer >= 0",
+    )
+    updates_alpine_all_count: bool = option(
+        True,
+        "Alpine's apk has no security classification: count every pending update (severity "
+        "medium) when true; when false, pending updates make the item Unknown.",
+        policies=("HOST-014",),
+    )
+
+    # -- HOST-016 (audit)
+    audit_watch_paths: tuple[str, ...] = option(
+        DEFAULT_AUDIT_WATCH_PATHS,
+        "Files and directories whose writes and attribute changes the audit rules must watch "
+        "(audit.watch_paths; -w PATH -p wa, or -F path=/dir= with perm=wa).",
+        policies=("HOST-016",),
+        type_text="list of absolute path",
+    )
+    audit_require_immutable: bool = option(
+        False,
+        "Require immutable audit rules (auditctl -s: enabled 2, from -e 2): tamper-proof, "
+        "but every rule change needs a reboot.",
+        policies=("HOST-016",),
+    )
+    audit_alternatives: tuple[str, ...] = option(
+        ("auditbeat", "go-audit", "osqueryd", "falco", "tetragon"),
+        "Processes that audit the host instead of auditd (audit.alternatives); their rules "
+        "are not verified.",
+        policies=("HOST-016",),
+    )
+
+    # -- HOST-013 (automatic updates)
+    patching: Literal["auto", "managed", "immutable"] = option(
+        "auto",
+        "How the hosts are patched: 'auto' judges their automatic updates (HOST-013); "
+        "'managed' (Landscape, SSM Patch Manager, Satellite, scheduled Ansible) and "
+        "'immutable' (hosts are replaced by rebuilt images) remove HOST-013. HOST-014 stays.",
+        policies=("HOST-013",),
+    )
+
+    # -- HOST-017 (logs)
+    min_log_retention_days: int = option(
+        90,
+        "The fewest days logs must be kept on a host whose logs are not shipped elsewhere "
+        "(journald MaxRetentionSec, or logrotate rotate x period).",
+        policies=("HOST-017",),
+        parse=positive_int,
+        type_text="integer >= 1",
+    )
+    log_shippers: tuple[str, ...] = option(
+        DEFAULT_LOG_SHIPPERS,
+        "Processes that ship logs off the host (log_shippers); one running satisfies "
+        "central logging.",
+        policies=("HOST-017",),
+    )
+
+    # -- HOST-015 (time)
+    time_max_offset_ms: int = option(
+        500,
+        "Milliseconds chrony's system clock may be off NTP time (time.max_offset_ms).",
+        policies=("HOST-015",),
+        parse=positive_int,
+        type_text="integer >= 1",
     )

@@ -1,23 +1,24 @@
-"""Directory listings and glob expansion on a host, under ``root``.
+"""Directory listings and glob expansion on a host, under ``root`` (drop-in directories,
+package indexes, crontabs, the include globs of nginx, Apache and sshd).
 
-Config files name other files by glob (nginx ``include conf.d/*.conf``, Apache
-``IncludeOptional``, ``cert_paths``), and cron keeps jobs in directories. The host is asked
-for one directory at a time (``ls -1A -- DIR/``, with the path quoted: a glob written in a
-config file on the audited host is never handed to its shell) and the pattern is matched
-here, segment by segment, in lexical order as nginx, Apache and sshd expand them.
-Reading a directory describes files, not the running machine, so it is used for trees too.
+One listing per directory through the core's ``Host.listdir`` (``ls -1A -- DIR`` behind the
+same existence and permission test as a file read), cached per host; patterns are matched
+here, segment by segment and in lexical order, as nginx, Apache and sshd expand them, so a glob
+written in a config file on the audited host never reaches its shell. Reading a directory
+describes files, not the running machine, so it is used for trees too.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import posixpath
 import shlex
 
 from pytest_devops_policy.hosts.probe import Host, NeedsRoot
 
-__all__ = ["expand", "has_magic", "list_command", "list_dir"]
+__all__ = ["LS", "expand", "has_magic", "list_command", "list_dir", "matching"]
 
+# What --devops-policy-explain shows for a listing; {dir} is the directory (under root).
+LS = "ls -1A -- {dir}"
 _MAGIC = frozenset("*?[")
 
 
@@ -26,9 +27,8 @@ def has_magic(pattern: str) -> bool:
 
 
 def list_command(path: str) -> str:
-    """The command that lists ``path`` (rooted already): a trailing ``/`` makes ``ls``
-    refuse a file ("Not a directory") instead of printing its name."""
-    return f"ls -1A -- {shlex.quote(path.rstrip('/') + '/')}"
+    """The listing command of a directory, as --devops-policy-explain shows it."""
+    return LS.format(dir=shlex.quote(path.rstrip("/") + "/"))
 
 
 def list_dir(host: Host, path: str) -> list[str] | None:
@@ -40,44 +40,43 @@ def list_dir(host: Host, path: str) -> list[str] | None:
         if isinstance(cached, NeedsRoot):
             raise cached
         return cached if isinstance(cached, list) else None
-    result = host.run(list_command(host.root + path))
-    names: list[str] | None
-    if result.ok:
-        names = sorted(n for n in result.out.splitlines() if n and "/" not in n)
-    elif "Permission denied" in result.err:
-        denied = NeedsRoot(f"list {path}")
-        host.cache[key] = denied
-        raise denied
-    else:  # no such file, not a directory, or no ls at all: nothing to list
-        names = None
+    try:
+        names = host.listdir(path)
+    except NeedsRoot as exc:
+        host.cache[key] = exc
+        raise
     host.cache[key] = names
     return names
 
 
+def matching(host: Host, directory: str, pattern: str) -> list[str]:
+    """The paths in ``directory`` whose names match the glob ``pattern``, sorted by name."""
+    base = directory.rstrip("/")
+    names = list_dir(host, directory) or []
+    return [f"{base}/{n}" for n in names if fnmatch.fnmatchcase(n, pattern)]
+
+
 def expand(host: Host, pattern: str) -> list[str]:
-    """The paths a glob matches, in lexical order. Only the segments with wildcards are
-    looked up, so a literal path (or a literal last segment) comes back whether or not it
-    exists: the caller reads it and learns. Hidden names match only a segment that starts
-    with a dot, as in the shell. ``NeedsRoot`` when a directory on the way is unreadable."""
+    """The paths a glob matches, in lexical order. A pattern without wildcards comes back as
+    it is, whether or not it exists (the caller reads it and learns); hidden names match only
+    a segment that starts with a dot, as in the shell. ``NeedsRoot`` when a directory on the
+    way cannot be read."""
     if not has_magic(pattern):
         return [pattern]
-    parts = [p for p in pattern.split("/") if p]
     found = ["/"]
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
+    for part in (p for p in pattern.split("/") if p):
         nxt: list[str] = []
         for base in found:
+            prefix = base.rstrip("/")
             if not has_magic(part):
-                nxt.append(posixpath.join(base, part))
+                nxt.append(f"{prefix}/{part}")
                 continue
             for name in list_dir(host, base) or []:
                 if name.startswith(".") and not part.startswith("."):
                     continue
                 if fnmatch.fnmatchcase(name, part):
-                    nxt.append(posixpath.join(base, name))
+                    nxt.append(f"{prefix}/{name}")
         found = nxt
         if not found:
             return []
-        if last:
-            break
     return sorted(found)
