@@ -6,10 +6,12 @@ bounds, and the paths policies read. Each policy's own knobs follow in their blo
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 from pytest_devops_policy.options.terraform import DEFAULT_ADMIN_PORTS, DEFAULT_DB_PORTS, _ports
@@ -190,6 +192,142 @@ def _ip_address(value: object) -> str:
         raise ValueError("must be an IP address") from None
 
 
+_PROTOCOLS = {
+    p.lower(): p for p in ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+} | {"tlsv1.0": "TLSv1"}
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value if v.strip()]
+    raise ValueError("must be a list of strings")
+
+
+def _protocols(value: object) -> tuple[str, ...]:
+    out = []
+    for name in _strings(value):
+        canonical = _PROTOCOLS.get(name.lower())
+        if canonical is None:
+            raise ValueError(
+                f"{name!r} is no protocol (known: {', '.join(dict.fromkeys(_PROTOCOLS.values()))})"
+            )
+        out.append(canonical)
+    return tuple(dict.fromkeys(out))
+
+
+def _absolute_globs(value: object) -> tuple[str, ...]:
+    out = _strings(value)
+    for path in out:
+        if not path.startswith("/"):
+            raise ValueError(f"{path!r} is not an absolute path")
+    return tuple(out)
+
+
+# HOST-019: the monitoring agents looked for.
+MONITORING_AGENTS = (
+    "node_exporter",
+    "prometheus-node-exporter",
+    "datadog-agent",
+    "otelcol",
+    "otelcol-contrib",
+    "grafana-agent",
+    "alloy",
+    "telegraf",
+    "collectd",
+    "collectdmon",
+    "zabbix_agentd",
+    "zabbix_agent2",
+    "newrelic-infra",
+    "amazon-cloudwatch-agent",
+    "google_cloud_ops_agent",
+    "otelopscol",
+    "elastic-agent",
+    "metricbeat",
+    "netdata",
+    "nrpe",
+)
+# HOST-020: what makes a scheduled command a backup, and a backup verification.
+BACKUP_PATTERNS = (
+    r"\brestic\b.*\bbackup\b",
+    r"\bborg\b.*\bcreate\b",
+    r"\bborgmatic\b",
+    r"\bduplicity\b",
+    r"\bduplicacy\b.*\bbackup\b",
+    r"\bkopia\b.*\bsnapshot\s+create\b",
+    r"\brclone\b.*\b(sync|copy)\b",
+    r"\bpgbackrest\b.*\bbackup\b",
+    r"\bbarman\b.*\bbackup\b",
+    r"\bpg_dump(all)?\b",
+    r"\bpg_basebackup\b",
+    r"\bwal-g\b.*\bbackup-push\b",
+    r"\bmysqldump\b",
+    r"\bmariadb-dump\b",
+    r"\bxtrabackup\b",
+    r"\bmariabackup\b",
+    r"\bmongodump\b",
+    r"\betcdctl\b.*\bsnapshot\s+save\b",
+    r"\bvelero\b.*\bbackup\b",
+    r"\brsnapshot\b",
+    r"\baws\s+s3\s+(cp|sync)\b",
+    r"\bgsutil\b.*\b(cp|rsync)\b",
+    r"\bazcopy\b",
+)
+VERIFY_PATTERNS = (
+    r"\brestic\b.*\bcheck\b",
+    r"\bborg\b.*\bcheck\b",
+    r"\bborgmatic\b.*\bcheck\b",
+    r"\bkopia\b.*\bsnapshot\s+verify\b",
+    r"\bpgbackrest\b.*\b(verify|check)\b",
+    r"\bbarman\b.*\bcheck\b",
+    r"\bduplicity\b.*\bverify\b",
+)
+
+
+def _is_loopback_ip(text: str) -> bool:
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def _loopback_urls(value: object) -> tuple[str, ...]:
+    """http(s) URLs of this host's loopback only: they are fetched on the audited host, and
+    a policy run must not make it reach out to other machines."""
+    out = _strings(value)
+    for url in out:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        loopback = host == "localhost" or _is_loopback_ip(host)
+        if parts.scheme not in ("http", "https") or not loopback:
+            raise ValueError(
+                f"{url!r} is not a loopback http(s) URL (http://127.0.0.1:PORT/..., "
+                "http://[::1]:PORT/..., http://localhost:PORT/...)"
+            )
+        if any(c in url for c in "'\"\\ \n`$"):
+            raise ValueError(f"{url!r} holds a quote, space, backquote or $")
+    return tuple(out)
+
+
+def _auto_bool(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.strip().lower() in ("auto", "true", "false"):
+        return value.strip().lower()
+    raise ValueError('must be "auto", true or false')
+
+
+def _regexes(value: object) -> tuple[str, ...]:
+    out = _strings(value)
+    for pattern in out:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class HostOptions(KindOptions):
     TABLE: ClassVar[str] = "host"
@@ -368,4 +506,126 @@ class HostOptions(KindOptions):
         "(ssh.match_probe_address; TEST-NET-1 stands for 'anywhere'), as sshd -T -C addr=.",
         policies=("HOST-001", "HOST-002", "HOST-003"),
         parse=_ip_address,
+    )
+
+    # -- HOST-018 (TLS endpoints)
+    tls_min_days_left: int = option(
+        21,
+        "Fewest days a certificate may have left before it fails (tls.min_days_left); ACME "
+        "clients renew at 30 days left, so fewer than 21 means renewal is failing.",
+        policies=("HOST-018",),
+        parse=positive_int,
+    )
+    tls_weak_protocols: tuple[str, ...] = option(
+        ("SSLv3", "TLSv1", "TLSv1.1"),
+        "Protocol versions a TLS server must not enable (tls.weak_protocols): nginx "
+        "ssl_protocols, Apache SSLProtocol, HAProxy ssl-min-ver/force-* options.",
+        policies=("HOST-018",),
+        parse=_protocols,
+        type_text="list of string",
+    )
+    cert_paths: tuple[str, ...] = option(
+        (),
+        "More certificate files to check (absolute paths, globs allowed), besides those the "
+        "nginx, Apache and HAProxy configurations name.",
+        policies=("HOST-018",),
+        parse=_absolute_globs,
+        type_text="list of string",
+    )
+
+    # -- HOST-020 (backups)
+    backup_required: str = option(
+        "auto",
+        "Whether the host must have scheduled backups (backup.required): true, false (the "
+        "policy does not apply), or 'auto': when a stateful service (PostgreSQL, MySQL, "
+        "MongoDB, Redis, etcd, Elasticsearch...) or one of backup.stateful_processes runs.",
+        policies=("HOST-020",),
+        parse=_auto_bool,
+        type_text='"auto", true or false',
+    )
+    backup_stateful_processes: tuple[str, ...] = option(
+        (),
+        "More process names (globs, matched on the full argv) whose data needs backups "
+        "(backup.stateful_processes).",
+        policies=("HOST-020",),
+    )
+    backup_patterns: tuple[str, ...] = option(
+        BACKUP_PATTERNS,
+        "Regular expressions that make a scheduled command a backup job (backup.patterns), "
+        "matched line by line against cron jobs, timers' ExecStart and the scripts they name.",
+        policies=("HOST-020",),
+        parse=_regexes,
+        type_text="list of string",
+    )
+    backup_verify_patterns: tuple[str, ...] = option(
+        VERIFY_PATTERNS,
+        "Regular expressions that make a scheduled command a backup verification "
+        "(backup.verify_patterns): restic check, borg check, pgbackrest verify...",
+        policies=("HOST-020",),
+        parse=_regexes,
+        type_text="list of string",
+    )
+    backup_max_age_hours: int = option(
+        48,
+        "Most hours since a backup timer's service last finished (backup.max_age_hours).",
+        policies=("HOST-020",),
+        parse=positive_int,
+    )
+
+    # -- HOST-021 (health)
+    health_ignore_units: tuple[str, ...] = option(
+        (),
+        "Failed systemd units to leave out, as globs (health.ignore_units), e.g. "
+        "'systemd-networkd-wait-online.service'.",
+        policies=("HOST-021",),
+    )
+    health_required_units: tuple[str, ...] = option(
+        (),
+        "Units (systemd) or services (OpenRC) that must be active (health.required_units).",
+        policies=("HOST-021",),
+    )
+    health_urls: tuple[str, ...] = option(
+        (),
+        "Health endpoints fetched on the host with curl (health.urls); loopback URLs only "
+        "(http://127.0.0.1:8080/healthz): an HTTP status of 400 or more, or no answer, fails.",
+        policies=("HOST-021",),
+        parse=_loopback_urls,
+        type_text="list of string",
+    )
+    health_max_restarts: int = option(
+        5,
+        "Most restarts a running container may have had before it is reported, at low "
+        "severity (health.max_restarts).",
+        policies=("HOST-021",),
+        parse=positive_int,
+    )
+
+    # -- HOST-019 (monitoring)
+    monitoring_agents: tuple[str, ...] = option(
+        MONITORING_AGENTS,
+        "Process names of monitoring agents, one of which must run (monitoring.agents); "
+        "matched on the full command line, globs allowed.",
+        policies=("HOST-019",),
+    )
+    monitoring_endpoints: tuple[str, ...] = option(
+        (),
+        "Agent endpoints fetched on the host with curl (monitoring.endpoints), loopback "
+        "URLs only (http://127.0.0.1:9100/metrics): anything but a 2xx answer fails.",
+        policies=("HOST-019",),
+        parse=_loopback_urls,
+        type_text="list of string",
+    )
+
+    # -- HOST-022 (resource limits)
+    limits_units: tuple[str, ...] = option(
+        (),
+        "systemd units whose memory and task limits are checked (limits.units), e.g. "
+        "'app.service'.",
+        policies=("HOST-022",),
+    )
+    limits_require_cpu: bool = option(
+        False,
+        "Fail containers and limits.units without a CPU limit too (limits.require_cpu); off "
+        "by default: a host has no scheduler that a CPU limit protects.",
+        policies=("HOST-022",),
     )
