@@ -22,7 +22,7 @@ import pytest
 
 from pytest_devops_policy.api import NotApplicable, Policy, Unknown, Violation
 from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
-from pytest_devops_policy.engine.evaluate import ResolvedViolation
+from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation
 from pytest_devops_policy.hosts.facts import facts_script, parse_facts
 from pytest_devops_policy.hosts.probe import Host, HostBudgetSpent, NeedsRoot, TimedOut
 from pytest_devops_policy.hosts.spec import HostSpec
@@ -37,7 +37,7 @@ from pytest_devops_policy.pytest_layer.nodes import (
     report_verdict,
 )
 from pytest_devops_policy.pytest_layer.render import FailureText
-from pytest_devops_policy.pytest_layer.verdict import ResourceScope, Verdict
+from pytest_devops_policy.pytest_layer.verdict import UNKNOWN, ResourceScope, Verdict
 from pytest_devops_policy.waivers import FileWaivers
 
 if TYPE_CHECKING:
@@ -350,7 +350,10 @@ class HostPolicyItem(_HostItem):
         redactor = self.redactor.with_secrets(outcome.secrets)
         scope = ResourceScope(result, HostText(spec.label), waivers, [], redactor)
         verdict = Verdict(self.policy, outcome, scope, self.state)
-        report_verdict(self, verdict, verdict.judge(self.state), "host", spec.label)
+        judged = verdict.judge(self.state)
+        if judged.status == UNKNOWN:  # a live host is not read statically: say what it is
+            judged.reason = "UNKNOWN: " + judged.reason.removeprefix(UNKNOWN_PREFIX)
+        report_verdict(self, verdict, judged, "host", spec.label)
 
 
 def host_specs(config: pytest.Config, options: HostOptions) -> list[HostSpec]:
