@@ -629,3 +629,37 @@ class HostOptions(KindOptions):
         "by default: a host has no scheduler that a CPU limit protects.",
         policies=("HOST-022",),
     )
+
+    # -- HOST-005 (sudo)
+    sudo_nopasswd_allowed: tuple[str, ...] = option(
+        (),
+        "Principals (user, %group or User_Alias name as written in sudoers, or a doas "
+        "identity) that may run root commands without a password (sudo.nopasswd_allowed).",
+        policies=("HOST-005",),
+    )
+    sudo_shell_like_commands: tuple[str, ...] = option(
+        (
+            "python*",
+            "perl",
+            "ruby",
+            "node",
+            "vi* *",
+            "nano *",
+            "less *",
+            "more *",
+            "find",
+            "env",
+            "tee",
+            "cp",
+            "chmod",
+            "chown",
+            "docker",
+            "systemctl",
+        ),
+        "Programs that amount to a root shell when granted without a password "
+        "(sudo.shell_like_commands): globs on the program's name, counted when the sudoers "
+        "rule leaves the arguments free (none written, or a wildcard); a trailing ' *' "
+        "counts the program with any arguments (editors and pagers open a shell from "
+        "whatever file they show).",
+        policies=("HOST-005",),
+    )
