@@ -19,7 +19,7 @@ DENIED = object()  # a file that exists but cannot be read
 @dataclass
 class FakeProbe:
     files: Mapping[str, str | bytes | object] = field(default_factory=dict)
-    stats: Mapping[str, FileStat] = field(default_factory=dict)
+    stats: Mapping[str, FileStat | object] = field(default_factory=dict)  # or DENIED
     # command -> (rc, stdout, stderr), or "timeout"; unknown commands exit 127
     commands: Mapping[str, tuple[int, str, str] | str] = field(default_factory=dict)
     ran: list[str] = field(default_factory=list)
@@ -45,7 +45,13 @@ class FakeProbe:
         return data[: limit + 1]
 
     def stat(self, paths: Sequence[str], timeout: float) -> dict[str, FileStat | None]:
-        return {p: self.stats.get(p) for p in paths}
+        out: dict[str, FileStat | None] = {}
+        for p in paths:
+            value = self.stats.get(p)
+            if value is DENIED:  # as the real batch: the first refused path stops it
+                raise NeedsRoot(f"stat {p}")
+            out[p] = value
+        return out
 
     def listdir(self, path: str, timeout: float) -> list[str] | None:
         """The directory's entries, from the paths in ``files`` (DENIED on it: unlistable)."""

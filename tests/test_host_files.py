@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from host_fake import DENIED, FakeProbe, fake_host
 
-from pytest_devops_policy.api import NotApplicable, Unknown, Violation
+from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
+from pytest_devops_policy.hosts.probe import FileStat
 from pytest_devops_policy.knowledge.host.sudoers import (
     expand,
     parse,
@@ -27,6 +28,9 @@ from pytest_devops_policy.knowledge.host.sudoers import (
 from pytest_devops_policy.options.host import HostOptions
 from pytest_devops_policy.policies.host.host_005_sudo_no_passwordless_root import (
     sudo_no_passwordless_root as host_005,
+)
+from pytest_devops_policy.policies.host.host_006_system_file_permissions import (
+    system_file_permissions as host_006,
 )
 
 DATA = Path(__file__).parent / "data" / "host"
@@ -278,6 +282,147 @@ def test_host_005_image_profile_reads_the_tree_only() -> None:
     assert isinstance(_sudo({}, commands=[], profile="image")[0], NotApplicable)
 
 
+# -- HOST-006 on a fake host ---------------------------------------------------------------
+
+LISTED_DIRS = (
+    "/etc/cron.d /etc/cron.daily /etc/cron.hourly /etc/cron.monthly /etc/cron.weekly "
+    "/etc/crontabs /etc/periodic /etc/ssh/sshd_config.d /etc/sudoers.d /etc/systemd/system"
+)
+LIST_006 = f"find {LISTED_DIRS} -mindepth 1 -maxdepth 1 -print"
+
+
+def _st(
+    path: str,
+    mode: int,
+    owner: str = "root",
+    group: str = "root",
+    kind: str = "regular file",
+) -> FileStat:
+    ids = {"root": 0, "shadow": 42, "crontab": 107, "bob": 1000, "adm": 4}
+    return FileStat(path, mode, ids.get(owner, 1), ids.get(group, 1), owner, group, kind)
+
+
+DEBIAN_STATS = {
+    s.path: s
+    for s in (
+        _st("/etc/passwd", 0o644),
+        _st("/etc/passwd-", 0o644),
+        _st("/etc/group", 0o644),
+        _st("/etc/shadow", 0o640, group="shadow"),
+        _st("/etc/gshadow", 0o640, group="shadow"),
+        _st("/etc/security/opasswd", 0o600),
+        _st("/etc/sudoers", 0o440),
+        _st("/etc/sudoers.d", 0o750, kind="directory"),
+        _st("/etc/sudoers.d/README", 0o440),
+        _st("/etc/ssh/sshd_config", 0o644),  # other-read: a low note only
+        _st("/etc/ssh/sshd_config.d/50-cloud-init.conf", 0o600),
+        _st("/etc/crontab", 0o644),  # CIS asks 0600: a low note only
+        _st("/etc/cron.d", 0o755, kind="directory"),
+        _st("/etc/cron.d/e2scrub_all", 0o644),
+        _st("/etc/cron.daily", 0o755, kind="directory"),
+        _st("/etc/cron.daily/dpkg", 0o755),
+        _st("/var/spool/cron", 0o755, kind="directory"),
+        _st("/var/spool/cron/crontabs", 0o1730, group="crontab", kind="directory"),
+        _st("/etc/systemd/system/app.service", 0o644),
+        # a masked unit: stat -L shows /dev/null's 0666, which is no writable unit
+        _st("/etc/systemd/system/ctrl-alt-del.target", 0o666, kind="character special file"),
+        _st("/etc/systemd/system/apt.timer", 0o666, kind="character special file"),
+    )
+}
+DEBIAN_LISTING = (
+    "/etc/sudoers.d/README\n/etc/ssh/sshd_config.d/50-cloud-init.conf\n"
+    "/etc/cron.d/e2scrub_all\n/etc/cron.daily/dpkg\n/etc/systemd/system/app.service\n"
+    "/etc/systemd/system/ctrl-alt-del.target\n/etc/systemd/system/apt.timer\n"
+    "/etc/systemd/system/multi-user.target.wants\n"
+)
+
+
+def _perms(
+    stats: Mapping[str, object], listing: tuple[int, str, str] | None = None, **kw: Any
+) -> list[Result]:
+    probe = FakeProbe(stats=stats, commands={LIST_006: listing or (0, DEBIAN_LISTING, "")})
+    return _run(host_006, probe, **kw)
+
+
+def test_host_006_pass_debian_and_rhel_defaults() -> None:
+    assert _perms(DEBIAN_STATS) == []
+    rhel = {
+        **DEBIAN_STATS,
+        "/etc/shadow": _st("/etc/shadow", 0o000),
+        "/etc/gshadow": _st("/etc/gshadow", 0o000),
+        "/var/spool/cron": _st("/var/spool/cron", 0o700, kind="directory"),
+    }
+    assert _perms(rhel, os_id="rocky") == []
+    assert _perms({}, (0, "", "")) == []  # nothing there: nothing to judge
+
+
+def test_host_006_fail_each_rule() -> None:
+    bad = {
+        **DEBIAN_STATS,
+        "/etc/passwd": _st("/etc/passwd", 0o666),
+        "/etc/group": _st("/etc/group", 0o644, owner="bob"),
+        "/etc/shadow": _st("/etc/shadow", 0o644, group="shadow"),
+        "/etc/gshadow": _st("/etc/gshadow", 0o640, group="adm"),
+        "/etc/sudoers.d/README": _st("/etc/sudoers.d/README", 0o666),
+        "/etc/ssh/sshd_config.d/50-cloud-init.conf": _st(
+            "/etc/ssh/sshd_config.d/50-cloud-init.conf", 0o664
+        ),
+        "/etc/cron.d": _st("/etc/cron.d", 0o777, kind="directory"),
+        "/var/spool/cron/crontabs": _st(
+            "/var/spool/cron/crontabs", 0o1730, group="root", kind="directory"
+        ),
+        "/etc/systemd/system/app.service": _st("/etc/systemd/system/app.service", 0o646),
+    }
+    found = [r for r in _perms(bad) if isinstance(r, Violation)]
+    by_path = {v.message.split()[0]: v for v in found}
+    assert set(by_path) == {
+        "/etc/passwd",
+        "/etc/group",
+        "/etc/shadow",
+        "/etc/gshadow",
+        "/etc/sudoers.d/README",
+        "/etc/ssh/sshd_config.d/50-cloud-init.conf",
+        "/etc/cron.d",
+        "/var/spool/cron/crontabs",
+        "/etc/systemd/system/app.service",
+    }
+    assert by_path["/etc/passwd"].message.startswith(
+        "/etc/passwd 0666 root:root → ≤0644, owner root, group root: others can write it; "
+        "group root can write it (identity file); also more than the benchmarks ask (low): "
+        "/etc/crontab 0644 root:root (≤0600 asked); "
+    )
+    critical = {p for p, v in by_path.items() if v.severity is Severity.CRITICAL}
+    # world-writable identity, sudoers and cron files are critical; units and sshd are high
+    assert critical == {"/etc/passwd", "/etc/sudoers.d/README", "/etc/cron.d"}
+    assert "owned by bob, who can change it" in by_path["/etc/group"].message
+    assert "others can read it (password hashes)" in by_path["/etc/shadow"].message
+    assert "group adm" in by_path["/etc/gshadow"].message
+    assert "group root can write it" in by_path["/var/spool/cron/crontabs"].message
+    assert "≤0440 (0640 tolerated)" in by_path["/etc/sudoers.d/README"].message
+    # the low notes ride on the first failure only
+    notes = [v.message for v in found if "more than the benchmarks ask (low)" in v.message]
+    assert len(notes) == 1 and "/etc/crontab 0644 root:root" in notes[0]
+    assert "/etc/ssh/sshd_config 0644" in notes[0]
+
+
+def test_host_006_unknown_without_root() -> None:
+    denied = (1, "", "find: '/etc/sudoers.d': Permission denied\n")
+    # nothing readable fails: Unknown, naming the listing
+    result = _perms(DEBIAN_STATS, denied, uid=1000)
+    assert [type(r) for r in result] == [Unknown]
+    assert _reasons(result) == [
+        "needs root on fake (run as root, or with --sudo): list /etc/sudoers.d"
+    ]
+    # a refused stat is dropped from the batch; the rest is still judged
+    refused = {**DEBIAN_STATS, "/etc/security/opasswd": DENIED}
+    assert "stat /etc/security/opasswd" in _reasons(_perms(refused, uid=1000))[0]
+    worse = {**refused, "/etc/shadow": _st("/etc/shadow", 0o644, group="shadow")}
+    found = _perms(worse, uid=1000)
+    assert _messages(found) and _reasons(found)  # a FAIL never needs root
+    # without find, the drop-ins are not known
+    assert "not listed" in _reasons(_perms(DEBIAN_STATS, (127, "", "sh: find: not found")))[0]
+
+
 # -- through pytest and testinfra's local backend, over a tree -------------------------------
 
 
@@ -328,3 +473,29 @@ def test_host_005_through_local_tree(pytester: pytest.Pytester) -> None:
     result = _policy_run(pytester, "HOST-005")
     result.assert_outcomes(passed=1, skipped=1)
     result.stdout.fnmatch_lines(["*N/A: sudo is not installed on local*"])
+
+
+def test_host_006_through_local_tree(pytester: pytest.Pytester) -> None:
+    root = _tree(pytester)
+    passwd = _put(root, "etc/passwd", "root:x:0:0::/root:/bin/sh\n", 0o644)
+    shadow = _put(root, "etc/shadow", "root:*:19000::::::\n", 0o640)
+    _put(root, "etc/sudoers", "root ALL=(ALL) ALL\n", 0o440)
+    drop_in = _put(root, "etc/sudoers.d/ops", "ops ALL=(ALL) ALL\n", 0o440)
+    _put(root, "etc/crontab", "", 0o644)  # more than CIS asks: a note, no failure
+    (root / "etc/cron.d").mkdir(mode=0o755)
+    result = _policy_run(pytester, "HOST-006")
+    result.assert_outcomes(passed=2)
+    shadow.chmod(0o644)
+    drop_in.chmod(0o666)
+    if os.getuid() == 0:
+        os.chown(passwd, 4242, 0)
+    result = _policy_run(pytester, "HOST-006")
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert (
+        "/etc/shadow 0644 root:root → ≤0640, owner root, group root or shadow: others can " in out
+    )
+    assert "/etc/sudoers.d/ops 0666 root:root" in out and "others can write it" in out
+    assert "[critical]" in out  # a world-writable sudoers file
+    if os.getuid() == 0:
+        assert "/etc/passwd 0644 " in out and "who can change it" in out
