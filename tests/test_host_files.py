@@ -25,12 +25,20 @@ from pytest_devops_policy.knowledge.host.sudoers import (
     runas_includes_root,
     shell_like,
 )
+from pytest_devops_policy.knowledge.host.worldwritable import (
+    parse_walk,
+    sticky_command,
+    system_command,
+)
 from pytest_devops_policy.options.host import HostOptions
 from pytest_devops_policy.policies.host.host_005_sudo_no_passwordless_root import (
     sudo_no_passwordless_root as host_005,
 )
 from pytest_devops_policy.policies.host.host_006_system_file_permissions import (
     system_file_permissions as host_006,
+)
+from pytest_devops_policy.policies.host.host_007_no_world_writable_files import (
+    no_world_writable_files as host_007,
 )
 
 DATA = Path(__file__).parent / "data" / "host"
@@ -423,6 +431,67 @@ def test_host_006_unknown_without_root() -> None:
     assert "not listed" in _reasons(_perms(DEBIAN_STATS, (127, "", "sh: find: not found")))[0]
 
 
+# -- HOST-007 on a fake host ---------------------------------------------------------------
+
+DEFAULTS = HostOptions()
+WALK_A = system_command("", DEFAULTS.system_dirs)
+WALK_B = sticky_command("", (*DEFAULTS.sticky_roots, "/tmp", "/var/tmp", "/dev/shm"))
+
+
+def _walks(a: Any, b: Any, **kw: Any) -> list[Result]:
+    return _run(host_007, FakeProbe(commands={WALK_A: a, WALK_B: b}), **kw)
+
+
+def test_host_007_commands_are_the_rows() -> None:
+    assert WALK_A.startswith("find /etc /usr /bin /sbin /lib /lib32 /lib64 /libx32 /boot /opt ")
+    assert WALK_A.endswith(
+        "-prune -o ! -type l \\( -type f -o -type d ! -perm -1000 \\) -perm -0002 -print"
+    )
+    assert WALK_B.startswith("find / /tmp /var/tmp /dev/shm -xdev ")
+    assert WALK_B.endswith("-type d -perm -0002 ! -perm -1000 -print")
+    for excluded in ("/proc", "/sys", "/dev", "/run/user", "/var/lib/docker"):
+        assert f"-path {excluded} " in WALK_B
+
+
+def test_host_007_pass_fail() -> None:
+    assert _walks((0, "", ""), (0, "", "")) == []
+    missing_dirs = "find: '/lib32': No such file or directory\n"
+    found = _walks(
+        (1, "/etc/app/config.yml\n/opt/tool/bin/run\n/srv/drop/x\n", missing_dirs),
+        (0, "/srv/uploads\n/opt/tool/bin\n/dev/mqueue\n/proc/1/x\n/srv/uploads\n", ""),
+        options={"world_writable_allow": ["/opt/tool/*"]},
+    )
+    assert _messages(found) == [
+        "/etc/app/config.yml is world-writable (find -perm -0002)",
+        "/srv/drop/x is world-writable (find -perm -0002)",
+        "/srv/uploads is a world-writable directory without the sticky bit (find -perm -0002)",
+    ]
+
+
+def test_host_007_unknown() -> None:
+    denied = (1, "", "find: '/root': Permission denied\nfind: '/var/lib/x': Permission denied\n")
+    result = _walks(denied, (0, "", ""), uid=1000)
+    assert _reasons(result) == [
+        "needs root on fake (run as root, or with --sudo): 2 directories not readable by find"
+    ]
+    assert not _messages(result)
+    # something found fails anyway
+    failing = _walks((1, "/etc/x\n", denied[2]), (0, "", ""), uid=1000)
+    assert _messages(failing) and not _reasons(failing)
+    assert _reasons(_walks((127, "", "sh: find: not found"), (0, "", ""))) == [
+        "find is not available on fake"
+    ]
+    # a walk past the slow timeout: Unknown, unless the other one found something
+    assert "timed out after 300 s" in _reasons(_walks("timeout", (0, "", "")))[0]
+    both = _walks("timeout", (0, "/srv/uploads\n", ""))
+    assert _messages(both) and "timed out" in _reasons(both)[0]
+
+
+def test_world_writable_parser_strips_the_root() -> None:
+    walk = parse_walk("/t/r/etc/x\n/t/r/dev/shm/y\n/t/r/dev/z\n", "", "/t/r", ())
+    assert walk.hits == ("/etc/x", "/dev/shm/y")
+
+
 # -- through pytest and testinfra's local backend, over a tree -------------------------------
 
 
@@ -499,3 +568,29 @@ def test_host_006_through_local_tree(pytester: pytest.Pytester) -> None:
     assert "[critical]" in out  # a world-writable sudoers file
     if os.getuid() == 0:
         assert "/etc/passwd 0644 " in out and "who can change it" in out
+
+
+def test_host_007_through_local_tree(pytester: pytest.Pytester) -> None:
+    # with a root, the walks start under it: system_dirs = /etc is <root>/etc
+    root = _tree(pytester, 'system_dirs = ["/etc"]\n')
+    _put(root, "etc/app.conf", "x = 1\n", 0o644)
+    tmp = root / "tmp"
+    tmp.mkdir()
+    tmp.chmod(0o1777)  # sticky: passes
+    result = _policy_run(pytester, "HOST-007")
+    result.assert_outcomes(passed=2)
+    (root / "etc/app.conf").chmod(0o666)
+    drop = root / "srv/drop"
+    drop.mkdir(parents=True)
+    drop.chmod(0o777)
+    result = _policy_run(pytester, "HOST-007")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*/etc/app.conf is world-writable (find -perm -0002)*"])
+    out = result.stdout.str()
+    assert "/srv/drop is a world-writable directory without the sticky bit" in out
+    assert f"{root}/" not in out  # logical paths, without the root
+    (pytester.path / "pyproject.toml").write_text(
+        f'[tool.devops-policy.host]\nroot = "{root}"\nsystem_dirs = ["/etc"]\n'
+        'world_writable_allow = ["/etc/app.conf", "/srv/*"]\n'
+    )
+    _policy_run(pytester, "HOST-007").assert_outcomes(passed=2)

@@ -663,3 +663,35 @@ class HostOptions(KindOptions):
         "whatever file they show).",
         policies=("HOST-005",),
     )
+
+    # -- HOST-007 (world-writable files)
+    system_dirs: tuple[str, ...] = option(
+        (
+            "/etc",
+            "/usr",
+            "/bin",
+            "/sbin",
+            "/lib",
+            "/lib32",
+            "/lib64",
+            "/libx32",
+            "/boot",
+            "/opt",
+            "/srv",
+            "/root",
+            "/var/lib",
+        ),
+        "Directories searched for world-writable files and directories (under root).",
+        policies=("HOST-007",),
+    )
+    sticky_roots: tuple[str, ...] = option(
+        ("/",),
+        "Where world-writable directories without the sticky bit are searched, besides the "
+        "separately mounted /tmp, /var/tmp and /dev/shm (under root).",
+        policies=("HOST-007",),
+    )
+    world_writable_allow: tuple[str, ...] = option(
+        (),
+        "Globs of paths that may be world-writable (HOST-007), e.g. '/srv/drop/*'.",
+        policies=("HOST-007",),
+    )

@@ -87,6 +87,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("HOST-004", "no-extra-uid0-or-empty-passwords", "host"),
     ("HOST-005", "sudo-no-passwordless-root", "host"),
     ("HOST-006", "system-file-permissions", "host"),
+    ("HOST-007", "no-world-writable-files", "host"),
     ("HOST-009", "firewall-default-deny-inbound", "host"),
     ("HOST-010", "listeners-allowlisted", "host"),
     ("HOST-011", "container-daemon-not-exposed", "host"),
