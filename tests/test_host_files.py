@@ -18,6 +18,12 @@ from host_fake import DENIED, FakeProbe, fake_host
 
 from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation
 from pytest_devops_policy.hosts.probe import FileStat
+from pytest_devops_policy.knowledge.host.envsecrets import (
+    parse_docker_env,
+    parse_list_units,
+    parse_systemctl_env,
+    secret_kind,
+)
 from pytest_devops_policy.knowledge.host.sudoers import (
     expand,
     parse,
@@ -25,6 +31,7 @@ from pytest_devops_policy.knowledge.host.sudoers import (
     runas_includes_root,
     shell_like,
 )
+from pytest_devops_policy.knowledge.host.webconf import parse_apache, parse_haproxy, parse_nginx
 from pytest_devops_policy.knowledge.host.worldwritable import (
     parse_walk,
     sticky_command,
@@ -39,6 +46,9 @@ from pytest_devops_policy.policies.host.host_006_system_file_permissions import 
 )
 from pytest_devops_policy.policies.host.host_007_no_world_writable_files import (
     no_world_writable_files as host_007,
+)
+from pytest_devops_policy.policies.host.host_008_secrets_not_exposed import (
+    secrets_not_exposed as host_008,
 )
 
 DATA = Path(__file__).parent / "data" / "host"
@@ -492,6 +502,174 @@ def test_world_writable_parser_strips_the_root() -> None:
     assert walk.hits == ("/etc/x", "/dev/shm/y")
 
 
+# -- HOST-008: the readers --------------------------------------------------------------------
+
+
+def test_web_config_parsers() -> None:
+    nginx = parse_nginx(
+        "http {\n  include /etc/nginx/conf.d/*.conf; # comment ; {\n  server {\n"
+        '    ssl_certificate_key "/etc/ssl/private/a b.key";\n  }\n}\n',
+        "/etc/nginx/nginx.conf",
+    )
+    assert [(d.name, d.args, d.line) for d in nginx] == [
+        ("http", (), 1),
+        ("include", ("/etc/nginx/conf.d/*.conf",), 2),
+        ("server", (), 3),
+        ("ssl_certificate_key", ("/etc/ssl/private/a b.key",), 4),
+    ]
+    apache = parse_apache(
+        '<VirtualHost *:443>\n  SSLCertificateKeyFile "/etc/ssl/private/site.key"\n'
+        "  # SSLCertificateKeyFile /old.key\n  Include \\\n    sites/*.conf\n",
+        "/etc/apache2/apache2.conf",
+    )
+    assert [(d.name, d.args, d.line) for d in apache] == [
+        ("SSLCertificateKeyFile", ("/etc/ssl/private/site.key",), 2),
+        ("Include", ("sites/*.conf",), 4),
+    ]
+    haproxy = parse_haproxy("frontend fe\n  bind :443 ssl crt site.pem # x\n", "/h.cfg")
+    assert haproxy[1].args == (":443", "ssl", "crt", "site.pem")
+
+
+def test_service_env_parsers() -> None:
+    units = parse_list_units((DATA / "systemctl_list_units.txt").read_text())
+    assert units == ["app.service", "cron.service", "broken.service", "worker.service"]
+    env = parse_systemctl_env((DATA / "systemctl_show_env.txt").read_text())
+    assert ("app.service", "GREETING", "hello world") in [(e.owner, e.name, e.value) for e in env]
+    secrets = {e.name for e in env if secret_kind(e.name, e.value)}
+    # placeholders, pointers and settings are no secrets (the DOCKER-006 rules)
+    assert secrets == {"DB_PASSWORD", "AWS_ACCESS_KEY_ID"}
+    docker = parse_docker_env('/web ["PATH=/usr/bin","GITHUB_TOKEN=ghp_x"]\n/db null\n')
+    assert [(e.owner, e.name) for e in docker] == [("web", "PATH"), ("web", "GITHUB_TOKEN")]
+    # any name, when the value has a credential's shape
+    assert secret_kind("NOTE", "AKIAZ3MQWERTYUPL7XJ4") == "an AWS access key id"
+
+
+# -- HOST-008 on a fake host ---------------------------------------------------------------
+
+SSHD_T = "hostkey /etc/ssh/ssh_host_ed25519_key\nhostkey /etc/ssh/ssh_host_rsa_key\nport 22\n"
+NGINX = "http {\n  include /etc/nginx/sites-enabled/*;\n}\n"
+SITE = "server {\n  listen 443 ssl;\n  ssl_certificate_key /etc/ssl/private/site.key;\n}\n"
+LIST_UNITS = "systemctl list-units --type=service --all --no-legend --plain"
+SHOW = "systemctl show -p Id -p Environment app.service"
+KEYS_OK = {
+    s.path: s
+    for s in (
+        _st("/etc/ssh/ssh_host_ed25519_key", 0o600),
+        _st("/etc/ssh/ssh_host_rsa_key", 0o640, group="ssh_keys"),  # RHEL passes
+        _st("/etc/ssl/private/site.key", 0o640, group="ssl-cert"),
+        _st("/srv/app/.env", 0o600),
+    )
+}
+
+
+def _secrets(
+    stats: Mapping[str, object],
+    outputs: Mapping[str, Any] | None = None,
+    files: Mapping[str, object] | None = None,
+    **kw: Any,
+) -> list[Result]:
+    commands = {
+        "sshd -T": (0, SSHD_T, ""),
+        _ls("/etc/nginx/sites-enabled"): (0, "/etc/nginx/sites-enabled/site\n", ""),
+        _ls("/srv/app"): (0, "/srv/app/.env\n/srv/app/main.py\n", ""),
+        LIST_UNITS: (0, "app.service loaded active running App\n", ""),
+        SHOW: (0, "Id=app.service\nEnvironment=PORT=80\n", ""),
+        **(outputs or {}),
+    }
+    probe = FakeProbe(
+        {"/etc/nginx/nginx.conf": NGINX, "/etc/nginx/sites-enabled/site": SITE, **(files or {})},
+        stats,
+        commands,
+    )
+    kw.setdefault("commands", ["sshd", "systemctl", "find"])
+    kw.setdefault("options", {"secret_files": ["/srv/app/.env*"]})
+    return _run(host_008, probe, **kw)
+
+
+def test_host_008_pass() -> None:
+    assert _secrets(KEYS_OK) == []
+    # the image profile runs no command that describes the live machine
+    probe_outputs = {_ls("/etc/ssh"): (0, "/etc/ssh/ssh_host_ed25519_key\n", "")}
+    assert _secrets(KEYS_OK, probe_outputs, profile="image") == []
+
+
+def test_host_008_fail_keys_and_secret_files() -> None:
+    bad = {
+        **KEYS_OK,
+        "/etc/ssh/ssh_host_ed25519_key": _st("/etc/ssh/ssh_host_ed25519_key", 0o644),
+        "/etc/ssh/ssh_host_rsa_key": _st("/etc/ssh/ssh_host_rsa_key", 0o640, group="adm"),
+        "/etc/ssl/private/site.key": _st("/etc/ssl/private/site.key", 0o644),
+        "/srv/app/.env": _st("/srv/app/.env", 0o640, group="adm"),
+    }
+    messages = _messages(_secrets(bad))
+    assert messages == [
+        "ssh host private key /etc/ssh/ssh_host_ed25519_key 0644 root:root → ≤0600 root:root "
+        "(or ≤0640 root:ssh_keys): readable or writable by others than root (from sshd -T)",
+        "ssh host private key /etc/ssh/ssh_host_rsa_key 0640 root:adm → ≤0600 root:root "
+        "(or ≤0640 root:ssh_keys): readable or writable by others than root (group adm) "
+        "(from sshd -T)",
+        "/etc/ssl/private/site.key 0644 root:root → no access for others, group in root, "
+        "ssl-cert, ssh_keys: others can read it (named by ssl_certificate_key "
+        "(/etc/nginx/sites-enabled/site:3))",
+        "/srv/app/.env 0640 root:adm → no access for others, group in root, ssl-cert, "
+        "ssh_keys: group adm can read it (named by host.secret_files)",
+    ]
+    # without sshd -T (not root), the usual key names in /etc/ssh
+    fallback = _secrets(
+        bad,
+        {
+            "sshd -T": (1, "", "sshd: no hostkeys available -- exiting.\n"),
+            _ls("/etc/ssh"): (0, "/etc/ssh/ssh_host_ed25519_key\n/etc/ssh/moduli\n", ""),
+        },
+    )
+    assert "(from /etc/ssh/ssh_host_*_key)" in _messages(fallback)[0]
+
+
+def test_host_008_fail_service_environment_masked() -> None:
+    show = (0, (DATA / "systemctl_show_env.txt").read_text(), "")
+    units = (0, (DATA / "systemctl_list_units.txt").read_text(), "")
+    command = (
+        "systemctl show -p Id -p Environment app.service cron.service broken.service worker.service"
+    )
+    docker_ps = (0, "f00d\n", "")
+    inspect = "docker inspect --format '{{.Name}} {{json .Config.Env}}' f00d"
+    env = '/web ["POSTGRES_PASSWORD=hunter2hunter2","POSTGRES_USER=app"]\n'
+    found = _secrets(
+        KEYS_OK,
+        {LIST_UNITS: units, command: show, "docker ps -q": docker_ps, inspect: (0, env, "")},
+        commands=["sshd", "systemctl", "docker"],
+    )
+    violations = [r for r in found if isinstance(r, Violation)]
+    text = "\n".join(v.message for v in violations)
+    assert "systemd unit app.service sets DB_PASSWORD=" in text
+    assert "worker.service sets AWS_ACCESS_KEY_ID=" in text
+    assert "container web sets POSTGRES_PASSWORD=" in text
+    assert "Sup3rS3cretValue" not in text and "hunter2" not in text  # masked
+    assert {v.secret for v in violations} == {
+        "Sup3rS3cretValue!",
+        "AKIAIOSFODNN7EXAMPLE",
+        "hunter2hunter2",
+    }
+
+
+def test_host_008_unknown() -> None:
+    # not root: the key directory cannot be stat'ed
+    refused = {**KEYS_OK, "/etc/ssl/private/site.key": DENIED}
+    result = _secrets(refused, uid=1000)
+    assert [type(r) for r in result] == [Unknown]
+    assert "stat /etc/ssl/private/site.key" in _reasons(result)[0]
+    # the readable part still fails
+    worse = {**refused, "/srv/app/.env": _st("/srv/app/.env", 0o644)}
+    assert _messages(_secrets(worse, uid=1000)) and _reasons(_secrets(worse, uid=1000))
+    # the docker CLI refuses a user outside the docker group
+    denied = (1, "", "permission denied while trying to connect to the Docker daemon socket")
+    result = _secrets(KEYS_OK, {"docker ps -q": denied}, uid=1000, commands=["docker", "sshd"])
+    assert "membership of the docker group" in _reasons(result)[0]
+    # an unreadable web-server configuration
+    result = _secrets(KEYS_OK, files={"/etc/nginx/sites-enabled/site": DENIED})
+    assert "read /etc/nginx/sites-enabled/site" in _reasons(result)[0]
+
+
 # -- through pytest and testinfra's local backend, over a tree -------------------------------
 
 
@@ -594,3 +772,22 @@ def test_host_007_through_local_tree(pytester: pytest.Pytester) -> None:
         'world_writable_allow = ["/etc/app.conf", "/srv/*"]\n'
     )
     _policy_run(pytester, "HOST-007").assert_outcomes(passed=2)
+
+
+def test_host_008_through_local_tree(pytester: pytest.Pytester) -> None:
+    root = _tree(pytester, 'secret_files = ["/srv/app/.env"]\n')
+    key = _put(root, "etc/ssh/ssh_host_ed25519_key", "-----BEGIN OPENSSH PRIVATE KEY-----\n", 0o600)
+    _put(root, "etc/ssh/ssh_host_ed25519_key.pub", "ssh-ed25519 AAAA\n", 0o644)
+    _put(root, "etc/nginx/nginx.conf", "http { include sites/*.conf; }\n", 0o644)
+    _put(root, "etc/nginx/sites/a.conf", "server { ssl_certificate_key keys/a.key; }\n", 0o644)
+    tls = _put(root, "etc/nginx/keys/a.key", "-----BEGIN PRIVATE KEY-----\n", 0o600)
+    _put(root, "srv/app/.env", "DB_PASSWORD=x\n", 0o600)
+    _policy_run(pytester, "HOST-008").assert_outcomes(passed=2)
+    key.chmod(0o644)
+    tls.chmod(0o604)
+    result = _policy_run(pytester, "HOST-008")
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert f"{root}/" not in out
+    assert "ssh host private key /etc/ssh/ssh_host_ed25519_key 0644" in out
+    assert "/etc/nginx/keys/a.key 0604" in out and "(/etc/nginx/sites/a.conf:1)" in out

@@ -695,3 +695,16 @@ class HostOptions(KindOptions):
         "Globs of paths that may be world-writable (HOST-007), e.g. '/srv/drop/*'.",
         policies=("HOST-007",),
     )
+
+    # -- HOST-008 (exposed secrets)
+    secret_files: tuple[str, ...] = option(
+        (),
+        "Files holding secrets whose permissions HOST-008 checks like private keys, e.g. "
+        "'/srv/app/.env' (a glob in the last path component is expanded).",
+        policies=("HOST-008",),
+    )
+    key_groups: tuple[str, ...] = option(
+        ("root", "ssl-cert", "ssh_keys"),
+        "Groups that may read private keys and secret files (HOST-008).",
+        policies=("HOST-008",),
+    )

@@ -88,6 +88,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("HOST-005", "sudo-no-passwordless-root", "host"),
     ("HOST-006", "system-file-permissions", "host"),
     ("HOST-007", "no-world-writable-files", "host"),
+    ("HOST-008", "secrets-not-exposed", "host"),
     ("HOST-009", "firewall-default-deny-inbound", "host"),
     ("HOST-010", "listeners-allowlisted", "host"),
     ("HOST-011", "container-daemon-not-exposed", "host"),

@@ -138,8 +138,9 @@ def judge(stat: FileStat, rule: Rule) -> Verdict:
     return Verdict(tuple(fails), tuple(notes), bool(bad & 0o002))
 
 
-def describe(stat: FileStat) -> str:
-    return f"{stat.path} {stat.mode & 0o7777:04o} {stat.owner or stat.uid}:{stat.group or stat.gid}"
+def describe(path: str, stat: FileStat) -> str:
+    """``path mode owner:group``, with the logical path (``stat.path`` has the root)."""
+    return f"{path} {stat.mode & 0o7777:04o} {stat.owner or stat.uid}:{stat.group or stat.gid}"
 
 
 def regular_or_dir(stat: FileStat) -> bool:

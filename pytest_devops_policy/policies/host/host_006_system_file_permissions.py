@@ -149,7 +149,7 @@ def system_file_permissions(host: Host) -> Iterator[Violation | Unknown]:
         if verdict.failures:
             failures.append(
                 Violation(
-                    f"{describe(st)} → {rule.expected()}: {'; '.join(verdict.failures)} "
+                    f"{describe(path, st)} → {rule.expected()}: {'; '.join(verdict.failures)} "
                     f"({rule.what})",
                     severity=Severity.CRITICAL
                     if verdict.world_writable and rule.critical
@@ -157,7 +157,7 @@ def system_file_permissions(host: Host) -> Iterator[Violation | Unknown]:
                 )
             )
         elif verdict.notes:
-            notes.append(f"{describe(st)} ({', '.join(verdict.notes)})")
+            notes.append(f"{describe(path, st)} ({', '.join(verdict.notes)})")
     unread = [f"list {d}" for d in listing.denied] + [f"stat {p}" for p in refused]
     if failures and notes:
         first = failures[0]
