@@ -16,6 +16,9 @@ their absolute path under it (``tree/etc/passwd`` is ``/etc/passwd``). ``host.to
     [files]                      # more files, inline ("denied" as a value: unreadable)
     "/etc/shadow" = "denied"
 
+    [stats]                      # what the batched stat shows ("denied": refused)
+    "/etc/shadow" = "0640 root:shadow"   # mode owner:group [directory]
+
     [commands."ss -H -tulnp"]    # an exact command's answer; others exit 127
     out = "..."
     rc = 0
@@ -37,12 +40,30 @@ from host_fake import DENIED, FakeProbe, fake_host
 
 from pytest_devops_policy import tomlfile
 from pytest_devops_policy.api import NotApplicable, Policy, Unknown, Violation
+from pytest_devops_policy.hosts.probe import FileStat
 
 FACT_KEYS = ("uid", "profile", "init", "os_id")
 
 
 def load(case: Path) -> dict[str, Any]:
     return tomlfile.load(str(case / "host.toml"))
+
+
+def _stat(path: str, text: str) -> FileStat | object:
+    """``0644 root:shadow [directory]``: root is uid/gid 0, any other name 1000."""
+    if text == "denied":
+        return DENIED
+    mode, owner_group, *kind = text.split()
+    owner, _, group = owner_group.partition(":")
+    return FileStat(
+        path,
+        int(mode, 8),
+        0 if owner == "root" else 1000,
+        0 if group == "root" else 1000,
+        owner,
+        group,
+        " ".join(kind) or "regular file",
+    )
 
 
 def results(policy: Policy, case: Path) -> list[Any]:
@@ -67,8 +88,12 @@ def results(policy: Policy, case: Path) -> list[Any]:
             )
     present = list(spec.get("present", [])) + [c.split()[0] for c in commands]
     facts = {k: spec[k] for k in FACT_KEYS if k in spec}
+    stats = {p: _stat(p, t) for p, t in (spec.get("stats") or {}).items()}
     host = fake_host(
-        FakeProbe(files, commands=commands), commands=present, options=spec.get("options"), **facts
+        FakeProbe(files, stats, commands=commands),
+        commands=present,
+        options=spec.get("options"),
+        **facts,
     )
     return list(policy.func(host))
 
