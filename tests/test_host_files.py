@@ -665,6 +665,14 @@ def test_host_008_unknown() -> None:
     denied = (1, "", "permission denied while trying to connect to the Docker daemon socket")
     result = _secrets(KEYS_OK, {"docker ps -q": denied}, uid=1000, commands=["docker", "sshd"])
     assert "membership of the docker group" in _reasons(result)[0]
+    # no daemon: no running container, nothing to judge (a pass, not an Unknown)
+    stopped = (
+        1,
+        "",
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+        "Is the docker daemon running?",
+    )
+    assert _secrets(KEYS_OK, {"docker ps -q": stopped}, commands=["docker", "sshd"]) == []
     # an unreadable web-server configuration
     result = _secrets(KEYS_OK, files={"/etc/nginx/sites-enabled/site": DENIED})
     assert "read /etc/nginx/sites-enabled/site" in _reasons(result)[0]
