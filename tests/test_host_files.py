@@ -31,7 +31,6 @@ from pytest_devops_policy.knowledge.host.sudoers import (
     runas_includes_root,
     shell_like,
 )
-from pytest_devops_policy.knowledge.host.webconf import parse_apache, parse_haproxy, parse_nginx
 from pytest_devops_policy.knowledge.host.worldwritable import (
     parse_walk,
     sticky_command,
@@ -505,31 +504,6 @@ def test_world_writable_parser_strips_the_root() -> None:
 # -- HOST-008: the readers --------------------------------------------------------------------
 
 
-def test_web_config_parsers() -> None:
-    nginx = parse_nginx(
-        "http {\n  include /etc/nginx/conf.d/*.conf; # comment ; {\n  server {\n"
-        '    ssl_certificate_key "/etc/ssl/private/a b.key";\n  }\n}\n',
-        "/etc/nginx/nginx.conf",
-    )
-    assert [(d.name, d.args, d.line) for d in nginx] == [
-        ("http", (), 1),
-        ("include", ("/etc/nginx/conf.d/*.conf",), 2),
-        ("server", (), 3),
-        ("ssl_certificate_key", ("/etc/ssl/private/a b.key",), 4),
-    ]
-    apache = parse_apache(
-        '<VirtualHost *:443>\n  SSLCertificateKeyFile "/etc/ssl/private/site.key"\n'
-        "  # SSLCertificateKeyFile /old.key\n  Include \\\n    sites/*.conf\n",
-        "/etc/apache2/apache2.conf",
-    )
-    assert [(d.name, d.args, d.line) for d in apache] == [
-        ("SSLCertificateKeyFile", ("/etc/ssl/private/site.key",), 2),
-        ("Include", ("sites/*.conf",), 4),
-    ]
-    haproxy = parse_haproxy("frontend fe\n  bind :443 ssl crt site.pem # x\n", "/h.cfg")
-    assert haproxy[1].args == (":443", "ssl", "crt", "site.pem")
-
-
 def test_service_env_parsers() -> None:
     units = parse_list_units((DATA / "systemctl_list_units.txt").read_text())
     assert units == ["app.service", "cron.service", "broken.service", "worker.service"]
@@ -548,7 +522,10 @@ def test_service_env_parsers() -> None:
 
 SSHD_T = "hostkey /etc/ssh/ssh_host_ed25519_key\nhostkey /etc/ssh/ssh_host_rsa_key\nport 22\n"
 NGINX = "http {\n  include /etc/nginx/sites-enabled/*;\n}\n"
-SITE = "server {\n  listen 443 ssl;\n  ssl_certificate_key /etc/ssl/private/site.key;\n}\n"
+SITE = (
+    "server {\n  listen 443 ssl;\n  ssl_certificate_key /etc/ssl/private/site.key;\n"
+    "  ssl_certificate /etc/ssl/certs/site.pem;\n}\n"
+)
 LIST_UNITS = "systemctl list-units --type=service --all --no-legend --plain"
 SHOW = "systemctl show -p Id -p Environment app.service"
 KEYS_OK = {
@@ -570,7 +547,7 @@ def _secrets(
 ) -> list[Result]:
     commands = {
         "sshd -T": (0, SSHD_T, ""),
-        _ls("/etc/nginx/sites-enabled"): (0, "/etc/nginx/sites-enabled/site\n", ""),
+        "ls -1A -- /etc/nginx/sites-enabled/": (0, "site\n", ""),  # HOST-018's reader
         _ls("/srv/app"): (0, "/srv/app/.env\n/srv/app/main.py\n", ""),
         LIST_UNITS: (0, "app.service loaded active running App\n", ""),
         SHOW: (0, "Id=app.service\nEnvironment=PORT=80\n", ""),
@@ -787,7 +764,12 @@ def test_host_008_through_local_tree(pytester: pytest.Pytester) -> None:
     key = _put(root, "etc/ssh/ssh_host_ed25519_key", "-----BEGIN OPENSSH PRIVATE KEY-----\n", 0o600)
     _put(root, "etc/ssh/ssh_host_ed25519_key.pub", "ssh-ed25519 AAAA\n", 0o644)
     _put(root, "etc/nginx/nginx.conf", "http { include sites/*.conf; }\n", 0o644)
-    _put(root, "etc/nginx/sites/a.conf", "server { ssl_certificate_key keys/a.key; }\n", 0o644)
+    _put(
+        root,
+        "etc/nginx/sites/a.conf",
+        "server { ssl_certificate a.pem; ssl_certificate_key keys/a.key; }\n",
+        0o644,
+    )
     tls = _put(root, "etc/nginx/keys/a.key", "-----BEGIN PRIVATE KEY-----\n", 0o600)
     _put(root, "srv/app/.env", "DB_PASSWORD=x\n", 0o600)
     _policy_run(pytester, "HOST-008").assert_outcomes(passed=2)

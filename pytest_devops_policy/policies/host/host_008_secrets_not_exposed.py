@@ -4,7 +4,6 @@ alone, and no service definition carries a secret every local user can read (cat
 from __future__ import annotations
 
 import fnmatch
-import posixpath
 import shlex
 from collections.abc import Iterator, Sequence
 
@@ -24,7 +23,11 @@ from pytest_devops_policy.knowledge.host.files import (
     stat_some,
 )
 from pytest_devops_policy.knowledge.host.perms import describe
-from pytest_devops_policy.knowledge.host.webconf import read_web_configs
+from pytest_devops_policy.knowledge.host.webservers import (
+    APACHE_DUMP,
+    NGINX_DUMP,
+    read_tls_config,
+)
 from pytest_devops_policy.masking import mask
 
 SSHD_T = "sshd -T"
@@ -59,23 +62,20 @@ def _ssh_host_keys(host: Host) -> tuple[list[str], str, str]:
 
 
 def _tls_keys(host: Host) -> tuple[list[tuple[str, str]], list[str]]:
-    """(key path, the directive naming it) from nginx, Apache and HAProxy; the files that
-    could not be read."""
-    config = read_web_configs(host)
+    """(key path, the directive naming it) from nginx, Apache and HAProxy (the reading
+    HOST-018 makes, shared through the host cache); the files that could not be read. A
+    HAProxy ``crt`` PEM holds its key."""
+    config = read_tls_config(host)
     keys: list[tuple[str, str]] = []
-    for d in config.named("nginx", "ssl_certificate_key"):
-        keys.append((config.resolve(d, d.args[0]), f"ssl_certificate_key ({d.where})"))
-    for d in config.named("apache", "SSLCertificateKeyFile"):
-        keys.append((config.resolve(d, d.args[0]), f"SSLCertificateKeyFile ({d.where})"))
-    crt_base = next((d.args[0] for d in config.named("haproxy", "crt-base") if d.args), "")
-    for d in config.named("haproxy", "bind"):
-        for i, arg in enumerate(d.args[:-1]):
-            if arg == "crt":
-                path = d.args[i + 1]
-                if crt_base and not path.startswith("/"):
-                    path = posixpath.join(crt_base, path)
-                keys.append((config.resolve(d, path), f"bind … crt ({d.where})"))
-    return [(p, w) for p, w in keys if "$" not in p], config.unreadable
+    for ep in config.endpoints:
+        if ep.variable:
+            continue
+        if ep.key is not None:
+            name = "ssl_certificate_key" if ep.server == "nginx" else "SSLCertificateKeyFile"
+            keys.append((ep.key, f"{name} ({ep.file}:{ep.key_line or ep.line})"))
+        elif ep.server == "haproxy":
+            keys.append((ep.cert, f"bind … crt ({ep.where})"))
+    return list(dict.fromkeys(keys)), config.unreadable
 
 
 def _ssh_key_bad(st: FileStat) -> str | None:
@@ -205,7 +205,10 @@ Environment=PORT=8080 DB_PASSWORD_FILE=/run/credentials/app.service/db
 """,
     commands=(
         SSHD_T,
-        LIST_COMMAND + " (/etc/ssh, include globs of the web-server configs)",
+        LIST_COMMAND + " (/etc/ssh, the directories of host.secret_files globs)",
+        NGINX_DUMP,
+        *APACHE_DUMP,
+        "ls -1A -- <directory>/ (web-server include globs and crt directories, as HOST-018)",
         "stat -Lc '%n|%a|%u|%g|%U|%G|%F' -- <the keys and host.secret_files>",
         LIST_UNITS,
         f"{SHOW_ENV} <unit> <unit> …",
@@ -215,11 +218,12 @@ Environment=PORT=8080 DB_PASSWORD_FILE=/run/credentials/app.service/db
         f"podman {INSPECT} <container> …",
     ),
     reads=(
-        "host.paths.nginx_conf, apache_conf, httpd_conf, haproxy_cfg and their includes",
+        "host.paths.nginx_conf, apache_conf, httpd_conf, haproxy_cfg and their includes "
+        "(the reading HOST-018 makes)",
         "/etc/ssh/ssh_host_*_key (metadata)",
         "host.secret_files (metadata)",
     ),
-    needs_root=("sshd -T", "/etc/ssl/private (0710 root:ssl-cert on Debian)"),
+    needs_root=("sshd -T", "nginx -T", "/etc/ssl/private (0710 root:ssl-cert on Debian)"),
     profiles=("server", "container", "image"),
 )
 def secrets_not_exposed(host: Host) -> Iterator[Violation | Unknown]:
