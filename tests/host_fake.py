@@ -21,7 +21,7 @@ DENIED = object()  # a file that exists but cannot be read
 @dataclass
 class FakeProbe:
     files: Mapping[str, str | bytes | object] = field(default_factory=dict)
-    stats: Mapping[str, FileStat] = field(default_factory=dict)
+    stats: Mapping[str, FileStat | object] = field(default_factory=dict)  # or DENIED
     # command -> (rc, stdout, stderr), or "timeout"; unknown commands exit 127
     commands: Mapping[str, tuple[int, str, str] | str] = field(default_factory=dict)
     ran: list[str] = field(default_factory=list)
@@ -84,11 +84,15 @@ class FakeProbe:
         out: dict[str, FileStat | None] = {}
         for p in paths:
             if p in self.stats:
-                out[p] = self.stats[p]
+                value = self.stats[p]
+                if value is DENIED:  # as the real batch: the first refused path stops it
+                    raise NeedsRoot(f"stat {p}")
+                assert isinstance(value, FileStat)
+                out[p] = value
             elif p in self.files:
                 mode = 0o640 if self.files[p] is DENIED else 0o644
                 out[p] = FileStat(p, mode, 0, 0, "root", "root", "regular file", self.now)
-            elif any(f.startswith(p.rstrip("/") + "/") for f in [*self.files, *self.stats]):
+            elif any(f.startswith(p.rstrip("/") + "/") for f in self.files):
                 out[p] = FileStat(p, 0o755, 0, 0, "root", "root", "directory", self.now)
             else:
                 out[p] = None

@@ -21,6 +21,7 @@ their absolute path under it (``tree/etc/passwd`` is ``/etc/passwd``). ``host.to
 
     [commands]                   # a command that runs out of time (before the tables below)
     "sshd -V" = "timeout"
+    # (or the short form: "0640 root:shadow [directory]", or "denied": refused)
 
     [commands."ss -H -tulnp"]    # an exact command's answer; others exit 127
     out = "..."                  # or out_file = "ss.txt": the answer in a file of the case
@@ -72,9 +73,12 @@ def _commands(case: Path, spec: dict[str, Any]) -> dict[str, tuple[int, str, str
     return commands
 
 
-def _stats(spec: dict[str, Any]) -> dict[str, FileStat]:
-    out = {}
+def _stats(spec: dict[str, Any]) -> dict[str, FileStat | object]:
+    out: dict[str, FileStat | object] = {}
     for path, st in (spec.get("stats") or {}).items():
+        if isinstance(st, str):  # the short form
+            out[path] = _stat(path, st)
+            continue
         owner, group = st.get("owner", "root"), st.get("group", "root")
         out[path] = FileStat(
             path,
@@ -86,6 +90,23 @@ def _stats(spec: dict[str, Any]) -> dict[str, FileStat]:
             st.get("type", "regular file"),
         )
     return out
+
+
+def _stat(path: str, text: str) -> FileStat | object:
+    """``0644 root:shadow [directory]``: root is uid/gid 0, any other name 1000."""
+    if text == "denied":
+        return DENIED
+    mode, owner_group, *kind = text.split()
+    owner, _, group = owner_group.partition(":")
+    return FileStat(
+        path,
+        int(mode, 8),
+        0 if owner == "root" else 1000,
+        0 if group == "root" else 1000,
+        owner,
+        group,
+        " ".join(kind) or "regular file",
+    )
 
 
 def results(policy: Policy, case: Path) -> list[Any]:

@@ -8,7 +8,8 @@ fragments, and bring any second object they need (a Service, a PodDisruptionBudg
 A repo-level example (GHA-015/023/027) may be several files: YAML documents each opening
 with a ``# <path>`` comment (``# .github/dependabot.yml``). A live-host example (HOST) is
 what the host shows: chunks separated by ``---`` lines, each opening with ``# /path`` (a
-file's content) or ``# $ command`` (a command's output), judged on a fake host.
+file's content) or ``# $ command`` (a command's output), judged on a fake host; the output
+of the batched ``# $ stat -Lc '%n|%a|%u|%g|%U|%G|%F|%Y'`` gives the files' modes and owners.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 
 from pytest_devops_policy.api import Policy, Violation
+from pytest_devops_policy.hosts.probe import FileStat, parse_stat
 from pytest_devops_policy.kinds import KINDS
 from pytest_devops_policy.policies import builtin_by_id, builtin_policies
 from pytest_devops_policy.testing import GoldenResult, actual
@@ -89,15 +91,19 @@ def _host_results(policy: Policy, text: str) -> list[Any]:
 
     files: dict[str, str] = {}
     commands: dict[str, tuple[int, str, str]] = {}
+    stats: dict[str, FileStat] = {}
     for chunk in text.split("\n---\n"):
         head, _, body = chunk.partition("\n")
         assert head.startswith("# "), f"{policy.id}: a host example chunk starts with # /path"
         what = head[2:].strip()
-        if what.startswith("$ "):
+        if what.startswith("$ stat -Lc "):  # the batched stat: its lines are the stats
+            stats.update(parse_stat(body, ""))
+        elif what.startswith("$ "):
             commands[what[2:]] = (0, body, "")
         else:
             files[what] = body
-    host = fake_host(FakeProbe(files, commands=commands), commands=[c.split()[0] for c in commands])
+    probe = FakeProbe(files, stats, commands=commands)
+    host = fake_host(probe, commands=[c.split()[0] for c in commands])
     return list(policy.func(host))
 
 

@@ -747,3 +747,82 @@ class HostOptions(KindOptions):
         parse=positive_int,
         type_text="integer >= 1",
     )
+
+    # -- HOST-005 (sudo)
+    sudo_nopasswd_allowed: tuple[str, ...] = option(
+        (),
+        "Principals (user, %group or User_Alias name as written in sudoers, or a doas "
+        "identity) that may run root commands without a password (sudo.nopasswd_allowed).",
+        policies=("HOST-005",),
+    )
+    sudo_shell_like_commands: tuple[str, ...] = option(
+        (
+            "python*",
+            "perl",
+            "ruby",
+            "node",
+            "vi* *",
+            "nano *",
+            "less *",
+            "more *",
+            "find",
+            "env",
+            "tee",
+            "cp",
+            "chmod",
+            "chown",
+            "docker",
+            "systemctl",
+        ),
+        "Programs that amount to a root shell when granted without a password "
+        "(sudo.shell_like_commands): globs on the program's name, counted when the sudoers "
+        "rule leaves the arguments free (none written, or a wildcard); a trailing ' *' "
+        "counts the program with any arguments (editors and pagers open a shell from "
+        "whatever file they show).",
+        policies=("HOST-005",),
+    )
+
+    # -- HOST-007 (world-writable files)
+    system_dirs: tuple[str, ...] = option(
+        (
+            "/etc",
+            "/usr",
+            "/bin",
+            "/sbin",
+            "/lib",
+            "/lib32",
+            "/lib64",
+            "/libx32",
+            "/boot",
+            "/opt",
+            "/srv",
+            "/root",
+            "/var/lib",
+        ),
+        "Directories searched for world-writable files and directories (under root).",
+        policies=("HOST-007",),
+    )
+    sticky_roots: tuple[str, ...] = option(
+        ("/",),
+        "Where world-writable directories without the sticky bit are searched, besides the "
+        "separately mounted /tmp, /var/tmp and /dev/shm (under root).",
+        policies=("HOST-007",),
+    )
+    world_writable_allow: tuple[str, ...] = option(
+        (),
+        "Globs of paths that may be world-writable (HOST-007), e.g. '/srv/drop/*'.",
+        policies=("HOST-007",),
+    )
+
+    # -- HOST-008 (exposed secrets)
+    secret_files: tuple[str, ...] = option(
+        (),
+        "Files holding secrets whose permissions HOST-008 checks like private keys, e.g. "
+        "'/srv/app/.env' (a glob in the last path component is expanded).",
+        policies=("HOST-008",),
+    )
+    key_groups: tuple[str, ...] = option(
+        ("root", "ssl-cert", "ssh_keys"),
+        "Groups that may read private keys and secret files (HOST-008).",
+        policies=("HOST-008",),
+    )

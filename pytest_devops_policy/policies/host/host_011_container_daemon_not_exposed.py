@@ -200,7 +200,7 @@ def _socket_findings(stats: dict[str, FileStat | None]) -> Iterator[Violation]:
         SYSTEMCTL_CAT,
         SS,
         "netstat -tulnp",
-        "stat -Lc '%n|%a|%u|%g|%U|%G|%F' -- " + " ".join(SOCKETS),
+        "stat -Lc '%n|%a|%u|%g|%U|%G|%F|%Y' -- " + " ".join(SOCKETS),
     ),
     reads=(
         "host.paths.docker_daemon_json (/etc/docker/daemon.json)",

@@ -118,7 +118,7 @@ shop.key
         NGINX_DUMP,
         *APACHE_DUMP,
         "ls -1A -- <directory>/ (include globs, crt directories, key directories, cron)",
-        "stat -Lc '%n|%a|%u|%g|%U|%G|%F' <haproxy crt paths> <renewal files>",
+        "stat -Lc '%n|%a|%u|%g|%U|%G|%F|%Y' <haproxy crt paths> <renewal files>",
     ),
     reads=(
         "host.paths.nginx_conf (/etc/nginx/nginx.conf) and its includes",
