@@ -8,7 +8,6 @@ come from a tree under ``host.root``; commands from shims on PATH.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import parse_junit
 from host_fake import DENIED, FakeProbe, fake_host
+from host_shims import make_shim
 
 from pytest_devops_policy.api import Unknown, Violation
 from pytest_devops_policy.hosts.facts import facts_script, parse_facts
@@ -39,23 +39,6 @@ ONLY_004 = (*BASE, "--devops-policy-select=HOST-004")
 PASSWD_BAD = "root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/sh\n"
 PASSWD_GOOD = "root:x:0:0:root:/root:/bin/bash\nops:x:1001:1001::/home/ops:/bin/bash\n"
 SHADOW_GOOD = "root:$y$j9T$abc$def:19000::::::\nops:!:19000::::::\n"
-
-
-def make_shim(directory: Path, name: str, stdout: str = "", rc: int = 0, stderr: str = "") -> Path:
-    """A POSIX sh program that logs its argv to shim.log, prints ``stdout`` and exits ``rc``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / name
-    out = directory / f"{name}.out"
-    err = directory / f"{name}.err"
-    out.write_text(stdout)
-    err.write_text(stderr)
-    path.write_text(
-        "#!/bin/sh\n"
-        f'echo "{name} $*" >> "{directory}/shim.log"\n'
-        f'cat "{out}"\ncat "{err}" >&2\nexit {rc}\n'
-    )
-    path.chmod(path.stat().st_mode | stat.S_IEXEC)
-    return path
 
 
 def _tree(

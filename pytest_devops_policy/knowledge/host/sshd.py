@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pytest_devops_policy.api import NotApplicable, Unknown
 from pytest_devops_policy.hosts.probe import Host, NeedsRoot
 
 __all__ = [
@@ -996,3 +997,22 @@ def password_logins(ctx: Context) -> tuple[list[tuple[str, Setting]], list[tuple
     if methods.unknown and (found or unknown):
         return [], [*unknown, ("authenticationmethods", methods)]
     return found, unknown
+
+
+# What HOST-001…003 read (their pages list it for the owners of the audited hosts).
+READS = (
+    "host.paths.sshd_config (/etc/ssh/sshd_config) and every file it Includes",
+    "host.paths.group, host.paths.passwd (only for Match Group)",
+)
+
+
+def not_judged(eff: Effective) -> Unknown | None:
+    """Why HOST-002 and HOST-003 cannot judge the configuration: sshd is not there (N/A),
+    sshd rejects the configuration (HOST-001 fails it), or a decisive file is unreadable."""
+    if eff.not_applicable:
+        return NotApplicable(eff.not_applicable)
+    if eff.broken:
+        return Unknown(f"sshd configuration does not parse (sshd -T: {eff.broken}); see HOST-001")
+    if eff.unknown:
+        return Unknown(eff.unknown)
+    return None

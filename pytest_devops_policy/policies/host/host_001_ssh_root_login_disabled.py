@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation, policy
 from pytest_devops_policy.hosts.probe import Host
-from pytest_devops_policy.knowledge.host.sshd import effective, password_logins, shown
+from pytest_devops_policy.knowledge.host.sshd import READS, effective, password_logins, shown
 
 # sshd -T prints prohibit-password as its older name.
 _ALIAS = {"prohibit-password": "without-password"}
@@ -66,10 +66,7 @@ PasswordAuthentication no
         "sshd -T -C user=root,host=<host>,addr=<address>[,laddr=<a>,lport=<p>,rdomain=<d>] "
         "(one per Match block that can apply to root)",
     ),
-    reads=(
-        "host.paths.sshd_config (/etc/ssh/sshd_config) and every file it Includes",
-        "host.paths.group, host.paths.passwd (only for Match Group)",
-    ),
+    reads=READS,
     needs_root=(
         "sshd -T (host keys; without root the config files are parsed instead, and only an "
         "unreadable Include makes the item Unknown)",

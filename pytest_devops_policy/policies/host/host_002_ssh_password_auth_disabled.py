@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation, policy
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.hosts.probe import Host
-from pytest_devops_policy.knowledge.host.sshd import CANONICAL, effective, password_logins, shown
+from pytest_devops_policy.knowledge.host.sshd import (
+    CANONICAL,
+    READS,
+    effective,
+    not_judged,
+    password_logins,
+    shown,
+)
 
 
 @policy(
@@ -78,10 +85,7 @@ UsePAM yes
         "sshd -T -C user=<user>,host=<host>,addr=<address>[,laddr=<a>,lport=<p>,rdomain=<d>] "
         "(one per Match block)",
     ),
-    reads=(
-        "host.paths.sshd_config (/etc/ssh/sshd_config) and every file it Includes",
-        "host.paths.group, host.paths.passwd (only for Match Group)",
-    ),
+    reads=READS,
     needs_root=(
         "sshd -T (host keys; without root the config files are parsed instead, and only an "
         "unreadable Include makes the item Unknown)",
@@ -90,14 +94,9 @@ UsePAM yes
 )
 def ssh_password_auth_disabled(host: Host) -> Iterator[Violation | Unknown]:
     eff = effective(host)
-    if eff.not_applicable:
-        yield NotApplicable(eff.not_applicable)
-        return
-    if eff.broken:
-        yield Unknown(f"sshd configuration does not parse (sshd -T: {eff.broken}); see HOST-001")
-        return
-    if eff.unknown:
-        yield Unknown(eff.unknown)
+    blocked = not_judged(eff)
+    if blocked is not None:
+        yield blocked
         return
     for ctx in eff.contexts:
         found, unknown = password_logins(ctx)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pytest_devops_policy.api import NotApplicable, Severity, Unknown, Violation, policy
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.hosts.probe import Host
 from pytest_devops_policy.knowledge.host.sshd import (
     ALWAYS_DEFAULT_MACS,
     CANONICAL,
+    READS,
     Context,
     Effective,
     algorithm_list,
     default_algorithms,
     effective,
+    not_judged,
     openssh_version,
     seconds,
     shown,
@@ -149,10 +151,7 @@ MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,umac-128-etm@op
         "(one per Match block)",
         "sshd -V (only when the config files are the source and a list needs OpenSSH's defaults)",
     ),
-    reads=(
-        "host.paths.sshd_config (/etc/ssh/sshd_config) and every file it Includes",
-        "host.paths.group, host.paths.passwd (only for Match Group)",
-    ),
+    reads=READS,
     needs_root=(
         "sshd -T (host keys; it also sees RHEL's crypto policy: without root the config "
         "files are parsed instead, and RHEL's algorithm checks are Unknown)",
@@ -161,14 +160,9 @@ MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,umac-128-etm@op
 )
 def ssh_hardened_options(host: Host) -> Iterator[Violation | Unknown]:
     eff = effective(host)
-    if eff.not_applicable:
-        yield NotApplicable(eff.not_applicable)
-        return
-    if eff.broken:
-        yield Unknown(f"sshd configuration does not parse (sshd -T: {eff.broken}); see HOST-001")
-        return
-    if eff.unknown:
-        yield Unknown(eff.unknown)
+    blocked = not_judged(eff)
+    if blocked is not None:
+        yield blocked
         return
     default = eff.contexts[0]
     yield from _limits(host, default)
