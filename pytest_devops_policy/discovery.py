@@ -276,6 +276,15 @@ def is_github_actions_path(path: PurePath) -> bool:
     return is_workflow_path(path) or is_action_path(path)
 
 
+GITLAB_CI_SUFFIX = ".gitlab-ci.yml"
+
+
+def is_gitlab_ci_path(path: PurePath) -> bool:
+    """``.gitlab-ci.yml`` and ``*.gitlab-ci.yml`` anywhere (catalog §4.1). Files reached by
+    a local ``include:`` and ``gl.ci_config_path`` are claimed from the options."""
+    return path.name.endswith(GITLAB_CI_SUFFIX)
+
+
 def _glob_parts(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
     """Segment-wise glob: ``*``/``?``/``[..]`` within one segment, ``**`` any number of them."""
     if not pattern:

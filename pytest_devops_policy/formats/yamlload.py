@@ -61,6 +61,17 @@ _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 Position = tuple[int, int]
 
 
+@dataclass(frozen=True)
+class Tagged:
+    """A sequence or mapping written with a custom tag the caller asked to keep
+    (``load_documents(..., keep_tags=...)``): GitLab's ``!reference [.job, script]``."""
+
+    tag: str
+    value: Any
+    line: int
+    col: int
+
+
 @dataclass
 class Document:
     """One YAML document: its value, where each key path is, and what was odd about it."""
@@ -111,8 +122,9 @@ def alias_expansion_limit(own: int) -> int:
 
 
 class _Walker:
-    def __init__(self, yaml11: bool) -> None:
+    def __init__(self, yaml11: bool, keep_tags: frozenset[str] = frozenset()) -> None:
         self.yaml11 = yaml11
+        self.keep_tags = keep_tags
         self.memo: dict[int, Any] = {}
         self.active: set[int] = set()
         # Expanded node counts: ``expanded`` is how many nodes the walk so far stands for
@@ -175,6 +187,9 @@ class _Walker:
                 result = self.mapping(node, path, doc, record)
         finally:
             self.active.discard(key)
+        if self.keep_tags and node.tag in self.keep_tags:
+            mark = node.start_mark
+            result = Tagged(node.tag, result, mark.line + 1, mark.column + 1)
         self.memo[key] = result
         self.sizes[key] = self.expanded - before
         return result
@@ -228,8 +243,8 @@ class _PureWalker(_Walker):
     and libyaml rejects it; such pairs are read as go-yaml reads them.
     """
 
-    def __init__(self, yaml11: bool, text: str) -> None:
-        super().__init__(yaml11)
+    def __init__(self, yaml11: bool, text: str, keep_tags: frozenset[str] = frozenset()) -> None:
+        super().__init__(yaml11, keep_tags)
         self.text = text
 
     def walk(self, node: yaml.Node, path: tuple[PathPart, ...], doc: Document, record: bool) -> Any:
@@ -305,8 +320,13 @@ PURE_RETRY_LIMIT = 1 << 20
 the pure-Python loader costs about 18 times as much, and a hostile file must stay cheap."""
 
 
-def load_documents(text: str, *, yaml11: bool, retry: bool = True) -> list[Document]:
+def load_documents(
+    text: str, *, yaml11: bool, retry: bool = True, keep_tags: frozenset[str] = frozenset()
+) -> list[Document]:
     """Parse every document in ``text``. Raises ``ParseError`` with a 1-based position.
+
+    A sequence or mapping tagged with one of ``keep_tags`` becomes a ``Tagged`` value
+    (other custom tags are dropped: their collection is kept as it is written).
 
     A text libyaml rejects is composed again by PyYAML's pure-Python loader (unless
     ``retry`` is false or the text is over ``PURE_RETRY_LIMIT``): it is an error only
@@ -315,11 +335,11 @@ def load_documents(text: str, *, yaml11: bool, retry: bool = True) -> list[Docum
     text = _without_line_boms(text)
     if not HAVE_LIBYAML:  # exotic interpreters: the pure loader is the only one
         try:
-            return _pure_documents(text, yaml11)
+            return _pure_documents(text, yaml11, keep_tags)
         except _Rejected as exc:
             raise exc.error from None
     try:
-        return _documents(text, _MemoLoader, lambda: _Walker(yaml11))
+        return _documents(text, _MemoLoader, lambda: _Walker(yaml11, keep_tags))
     except _Rejected as exc:
         fast = exc
     if not retry or _TOO_DEEP in fast.error.message:
@@ -327,7 +347,7 @@ def load_documents(text: str, *, yaml11: bool, retry: bool = True) -> list[Docum
     if len(text) > PURE_RETRY_LIMIT:
         raise _unretried(fast.error)
     try:
-        return _pure_documents(text, yaml11)
+        return _pure_documents(text, yaml11, keep_tags)
     except _Rejected as slow:
         raise _reported(fast, slow).error from None
 
@@ -365,8 +385,10 @@ def _documents(
     return docs
 
 
-def _pure_documents(text: str, yaml11: bool) -> list[Document]:
-    return _documents(text, _PureLoader, lambda: _PureWalker(yaml11, text))
+def _pure_documents(
+    text: str, yaml11: bool, keep_tags: frozenset[str] = frozenset()
+) -> list[Document]:
+    return _documents(text, _PureLoader, lambda: _PureWalker(yaml11, text, keep_tags))
 
 
 def _compose_all(text: str, loader_class: Callable[[str], Any]) -> Iterator[yaml.Node | None]:

@@ -23,9 +23,9 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pytest_devops_policy.options.docker import DockerOptions
 from pytest_devops_policy.options.github_actions import GhaOptions
+from pytest_devops_policy.options.gitlab_ci import GitLabOptions
 from pytest_devops_policy.options.host import HostOptions
 from pytest_devops_policy.options.kubernetes import K8sOptions
-from pytest_devops_policy.options.pending import GitLabOptions
 from pytest_devops_policy.options.secrets import SecretsOptions
 from pytest_devops_policy.options.spec import KindOptions, NoOptions, OptionError, option
 from pytest_devops_policy.options.terraform import TfOptions

@@ -1,0 +1,1 @@
+"""GitLab CI: the pipeline parser (catalog §4.1)."""

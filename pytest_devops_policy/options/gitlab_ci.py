@@ -1,0 +1,31 @@
+"""GitLab CI options: ``[tool.devops-policy.gl]`` (catalog §4, issue 21)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pytest_devops_policy.options.spec import KindOptions, option
+
+__all__ = ["DEFAULT_CI_CONFIG_PATH", "GitLabOptions"]
+
+DEFAULT_CI_CONFIG_PATH = ".gitlab-ci.yml"
+
+
+def _config_path(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or value.strip().startswith(".."):
+        raise ValueError("must be a path relative to the repository root")
+    return value.strip().removeprefix("./")
+
+
+@dataclass(frozen=True)
+class GitLabOptions(KindOptions):
+    TABLE: ClassVar[str] = "gl"
+
+    ci_config_path: str = option(
+        DEFAULT_CI_CONFIG_PATH,
+        "The project's CI/CD configuration file, relative to the repository root (GitLab's "
+        "'CI/CD configuration file' project setting). Files named *.gitlab-ci.yml are "
+        "always read.",
+        parse=_config_path,
+    )
