@@ -1,0 +1,1 @@
+"""Built-in gitlab_ci policies, one module each."""
