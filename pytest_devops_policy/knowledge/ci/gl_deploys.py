@@ -38,3 +38,54 @@ def explain_gl_job(job: GitLabJob, context: Context) -> str:
 def stage_order(job: GitLabJob) -> int | None:
     """The job's stage position in its pipeline (``None``: a stage the pipeline lacks)."""
     return job.pipeline.stage_index(job.stage)
+
+
+# Environment actions that deploy nothing (GitLab: prepare, verify, access) or tear down (stop).
+NON_DEPLOY_ACTIONS = frozenset({"stop", "prepare", "verify", "access"})
+
+
+def production_environment(job: GitLabJob, cfg: ClassifierConfig) -> str | None:
+    """Why the job's environment is production-tier (catalog GL-001), or ``None``: a
+    ``deployment_tier: production``, or a name matching the production regex."""
+    env = job.environment
+    if env is None or (env.action or "start") in NON_DEPLOY_ACTIONS:
+        return None
+    if (env.deployment_tier or "").strip().lower() == "production":
+        return f"its environment '{env.name}' has deployment_tier: production"
+    if env.name and not env.dynamic and cfg.prod_env.search(env.name):
+        return f"its environment '{env.name}' is production-tier"
+    return None
+
+
+def staging_environment(job: GitLabJob, cfg: ClassifierConfig) -> str | None:
+    """Why the job deploys to a staging-like environment, or ``None``: ``deployment_tier:
+    staging`` or a name matching the staging regex (``gha.staging_env_regex``'s default)."""
+    env = job.environment
+    if env is None or (env.action or "start") in NON_DEPLOY_ACTIONS:
+        return None
+    if (env.deployment_tier or "").strip().lower() == "staging":
+        return f"environment '{env.name}' has deployment_tier: staging"
+    if env.name and cfg.staging_env.search(env.name):
+        return f"environment '{env.name}' matches the staging pattern"
+    return None
+
+
+def manual_gate(job: GitLabJob) -> tuple[bool, str]:
+    """Whether every way the job can run waits for a person (``when: manual``), and why not.
+
+    Without ``rules`` the job-level ``when`` decides. With ``rules`` the first matching rule
+    does; a rule without ``when`` takes the job-level one. Rules with ``when: never`` never
+    run the job; when no rule matches the job is left out of the pipeline.
+    """
+    if not job.rules:
+        if job.when == "manual":
+            return True, "when: manual"
+        return False, f"when: {job.when}"
+    running = [r for r in job.rules if (r.when or job.when) != "never"]
+    if not running:
+        return True, "every rule has when: never"
+    automatic = [r for r in running if (r.when or job.when) != "manual"]
+    if not automatic:
+        return True, "every rule that runs it has when: manual"
+    rule = automatic[0]
+    return False, f"rules[{rule.index}] runs it with when: {rule.when or job.when}"
