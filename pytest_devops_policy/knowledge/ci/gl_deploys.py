@@ -89,3 +89,33 @@ def manual_gate(job: GitLabJob) -> tuple[bool, str]:
         return True, "every rule that runs it has when: manual"
     rule = automatic[0]
     return False, f"rules[{rule.index}] runs it with when: {rule.when or job.when}"
+
+
+def waits_for(job: GitLabJob) -> list[GitLabJob]:
+    """The jobs ``job`` starts after: those it ``needs`` (jobs of this pipeline), or without
+    ``needs`` every job of an earlier stage (``needs: []`` waits for none)."""
+    jobs = job.pipeline.jobs
+    if job.needs is not None:
+        return [jobs[n.job] for n in job.needs if n.local and n.job in jobs]
+    mine = stage_order(job)
+    if mine is None:
+        return []
+    out = []
+    for other in jobs.values():
+        pos = stage_order(other)
+        if other is not job and pos is not None and pos < mine:
+            out.append(other)
+    return out
+
+
+def upstream(job: GitLabJob) -> list[GitLabJob]:
+    """Every job ``job`` transitively waits for (``waits_for`` closed), in discovery order."""
+    seen: dict[str, GitLabJob] = {}
+    todo = waits_for(job)
+    while todo:
+        other = todo.pop(0)
+        if other.name in seen or other is job:
+            continue
+        seen[other.name] = other
+        todo.extend(waits_for(other))
+    return list(seen.values())
