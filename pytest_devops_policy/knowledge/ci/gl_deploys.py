@@ -119,3 +119,36 @@ def upstream(job: GitLabJob) -> list[GitLabJob]:
         seen[other.name] = other
         todo.extend(waits_for(other))
     return list(seen.values())
+
+
+def runs_when(job: GitLabJob) -> list[tuple[str, tuple[str | int, ...]]]:
+    """Every ``when`` the job can run with, and where it is written (rules first)."""
+    if not job.rules:
+        return [(job.when, ("when",) if "when" in job.raw else ())]
+    out: list[tuple[str, tuple[str | int, ...]]] = []
+    for rule in job.rules:
+        when = rule.when or job.when
+        if when == "never":
+            continue
+        if rule.when:
+            out.append((when, ("rules", rule.index, "when")))
+        else:
+            out.append((when, ("when",) if "when" in job.raw else ("rules", rule.index)))
+    return out
+
+
+def may_fail(job: GitLabJob) -> str | None:
+    """Why a failure of ``job`` does not stop the pipeline, or ``None`` (it does).
+
+    ``allow_failure: true`` (at job level or in a rule); a manual job is allowed to fail
+    unless it says ``allow_failure: false``. ``allow_failure: exit_codes`` tolerates only
+    those codes: not counted."""
+    if job.allow_failure is True:
+        return "allow_failure: true"
+    for rule in job.rules:
+        if rule.allow_failure is True and (rule.when or job.when) != "never":
+            return f"rules[{rule.index}] sets allow_failure: true"
+    manual = any(w == "manual" for w, _ in runs_when(job))
+    if manual and "allow_failure" not in job.raw:
+        return "a manual job is allowed to fail by default"
+    return None
