@@ -83,6 +83,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-029", "prod-deploy-from-protected-ref", "job"),
     ("GL-001", "deploy-job-environment", "gl_job"),
     ("GL-002", "deploy-after-tests", "gl_job"),
+    ("GL-004", "deploy-has-rollback", "gl_job"),
     ("GL-005", "deploy-resource-group", "gl_job"),
     ("GL-013", "staging-before-production", "gl_job"),
     ("HOST-001", "ssh-root-login-disabled", "host"),
