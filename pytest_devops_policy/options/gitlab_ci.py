@@ -29,3 +29,12 @@ class GitLabOptions(KindOptions):
         "always read.",
         parse=_config_path,
     )
+
+    # -- gl-deploy: GL-001 (deploy-job-environment)
+    protected_environments: bool = option(
+        False,
+        "The project's production environments are protected environments with approval "
+        "rules (a project setting GitLab CI files cannot show): production deploy jobs then "
+        "need no 'when: manual'.",
+        policies=("GL-001",),
+    )
