@@ -22,6 +22,7 @@ def test_builtins_are_found() -> None:
         "dockerfile",
         "kubernetes",
         "github_actions",
+        "gitlab_ci",
         "terraform",
         "secrets",
         "host",

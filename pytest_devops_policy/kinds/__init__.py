@@ -148,6 +148,13 @@ def _github_actions() -> Format:
 
 
 @cache
+def _gitlab_ci() -> Format:
+    from pytest_devops_policy.kinds.gitlab_ci import FORMAT
+
+    return FORMAT
+
+
+@cache
 def _terraform() -> Format:
     from pytest_devops_policy.kinds.terraform import FORMAT
 
@@ -223,6 +230,13 @@ def _secrets_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], 
         return not rel.startswith("..") and included(rel, globs)
 
     return matches
+
+
+def _gitlab_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
+    """``gl.ci_config_path`` and the files the root configuration includes locally."""
+    from pytest_devops_policy.kinds.gitlab_ci import claims
+
+    return claims(rootdir, options)
 
 
 def _gha_claims(rootdir: str, options: KindOptions) -> Callable[[PurePath], bool] | None:
@@ -313,6 +327,16 @@ KINDS: Sequence[Kind] = (
         title="GitLab CI",
         marker="gitlab_ci",
         marker_help="GitLab CI pipeline",
+        subjects=(
+            SubjectSpec("gl_pipeline", ".gitlab-ci.yml::pipeline::{id}"),
+            SubjectSpec("gl_job", ".gitlab-ci.yml::job:<name>::{id}"),
+        ),
+        recognise=discovery.is_gitlab_ci_path,
+        load_format=_gitlab_ci,
+        claims=_gitlab_claims,
+        package="gitlab_ci",
+        example_file=".gitlab-ci.yml",
+        waiver_path=".gitlab-ci.yml",
         fence="yaml",
     ),
     Kind(

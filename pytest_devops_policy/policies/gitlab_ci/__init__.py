@@ -1,0 +1,1 @@
+"""GL policies (catalog §4): GitLab CI pipelines and jobs."""
