@@ -81,6 +81,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GHA-027", "dependency-updates-configured", "repository"),
     ("GHA-028", "image-scan-before-push", "job"),
     ("GHA-029", "prod-deploy-from-protected-ref", "job"),
+    ("GL-003", "security-scanning-included", "gl_pipeline"),
     ("GL-008", "no-hardcoded-secrets", "gl_pipeline"),
     ("GL-009", "no-ci-token-exfiltration", "gl_job"),
     ("HOST-001", "ssh-root-login-disabled", "host"),
