@@ -84,6 +84,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GL-003", "security-scanning-included", "gl_pipeline"),
     ("GL-008", "no-hardcoded-secrets", "gl_pipeline"),
     ("GL-009", "no-ci-token-exfiltration", "gl_job"),
+    ("GL-010", "no-force-push", "gl_job"),
     ("GL-011", "dependency-caching", "gl_job"),
     ("HOST-001", "ssh-root-login-disabled", "host"),
     ("HOST-002", "ssh-password-auth-disabled", "host"),

@@ -1,1 +1,1 @@
-"""GL policies (catalog §4): GitLab CI pipelines and jobs."""
+"""Built-in gitlab_ci policies, one module each."""
