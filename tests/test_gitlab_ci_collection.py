@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-# GL-010 alone: the counts below are its items (the other GL policies add their own).
 RUN = ("--devops-policy-only", "-p", "no:cacheprovider", "--devops-policy-select=GL-010")
 
 PIPELINE = """\

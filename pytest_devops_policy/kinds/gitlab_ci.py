@@ -34,6 +34,11 @@ class GitLabCIFormat(FormatDefaults):
         # The files it includes locally decide its verdicts too.
         return included_files(path, context.cache.rootdir)
 
+    def cache_token(self, path: str, context: Context) -> str:
+        from pytest_devops_policy.indexes import gitlab_repository
+
+        return gitlab_repository.cache_token(context.cache)
+
 
 FORMAT = GitLabCIFormat()
 

@@ -12,6 +12,13 @@ __all__ = ["DEFAULT_CI_CONFIG_PATH", "GitLabOptions"]
 DEFAULT_CI_CONFIG_PATH = ".gitlab-ci.yml"
 
 
+def _strings(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
+        raise ValueError("must be a list of strings")
+    return tuple(v.strip() for v in items if v.strip())
+
+
 def _config_path(value: object) -> str:
     if not isinstance(value, str) or not value.strip() or value.strip().startswith(".."):
         raise ValueError("must be a path relative to the repository root")
@@ -37,4 +44,23 @@ class GitLabOptions(KindOptions):
         "rules (a project setting GitLab CI files cannot show): production deploy jobs then "
         "need no 'when: manual'.",
         policies=("GL-001",),
+    )
+    # -- gl-misc: GL-009 (no-ci-token-exfiltration)
+    allowed_hosts: tuple[str, ...] = option(
+        ("gitlab.com",),
+        "Hosts (globs; a name also covers its subdomains) that may receive CI credentials "
+        "besides $CI_SERVER_HOST and $CI_API_V4_URL: your GitLab instance's other names, "
+        "package registries that accept a job token.",
+        policies=("GL-009",),
+        parse=_strings,
+        type_text="list of glob",
+    )
+    masked_variables: tuple[str, ...] = option(
+        (),
+        "More CI/CD variable names that hold credentials (masked in the project settings), "
+        "besides the predefined $CI_JOB_TOKEN, $CI_REGISTRY_PASSWORD, $CI_DEPLOY_PASSWORD... "
+        "and secret-like names.",
+        policies=("GL-009",),
+        parse=_strings,
+        type_text="list of string",
     )

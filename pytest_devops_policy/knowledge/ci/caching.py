@@ -61,6 +61,7 @@ __all__ = [
     "cache_action",
     "installs",
     "job_installs",
+    "script_installs",
 ]
 
 SETUP_ACTIONS = frozenset(
@@ -249,10 +250,14 @@ def self_hosted(job: Job) -> bool:
 
 
 def _install_hits(step: Step) -> list[str]:
-    if not step.run:
-        return []
+    return script_installs(step.run) if step.run else []
+
+
+def script_installs(script: str) -> list[str]:
+    """The dependency installs a shell script runs (a GitHub ``run:``, a GitLab
+    ``script:``), as the matched command text."""
     out: list[str] = []
-    for m in match_commands(command_segments(step.run), INSTALL_COMMANDS):
+    for m in match_commands(command_segments(script), INSTALL_COMMANDS):
         text = m.segment.text
         family = m.pattern.family
         if family == "pip" and not _PIP_PROJECT.search(text):
