@@ -18,16 +18,23 @@ the current branch; ``HEAD``; a ``${{ }}`` or shell variable; ``--mirror``/``--a
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_devops_policy.knowledge.shell import Command
 
 __all__ = [
     "PROTECTED_BRANCH_GLOBS",
     "ForcePush",
+    "command_force_pushes",
     "gh_api_force",
     "git_push_force",
     "git_subcommand",
     "is_protected",
+    "literal_value",
     "push_args_force",
 ]
 
@@ -212,3 +219,44 @@ def gh_api_force(words: Sequence[str]) -> list[ForcePush]:
     ref = endpoint.split("git/refs", 1)[1].lstrip("/").split("?", 1)[0]
     target, is_tag = _ref_target(f"refs/{ref}") if ref else (None, False)
     return [ForcePush("gh api … force=true", target, is_tag)]
+
+
+_VAR = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+
+
+def literal_value(value: object) -> str | None:
+    """A variable's value when it is a literal (GitLab's ``{value: …}`` form included): no
+    ``$`` and no backquote, so the shell sees it as written."""
+    if isinstance(value, Mapping):
+        value = value.get("value")
+    text = str(value) if isinstance(value, (str, int, float)) else None
+    return text if text is not None and "$" not in text and "`" not in text else None
+
+
+def command_force_pushes(
+    commands: Iterable[Command], known: MutableMapping[str, str]
+) -> Iterator[tuple[Command, ForcePush]]:
+    """The force pushes of a script's commands, in order. ``known`` holds the literal
+    variables the script sees (a branch in the step's env or ``variables:``); the script's
+    own assignments update it as they run, so ``branch=main; git push -f origin $branch``
+    targets main."""
+    for c in commands:
+        if not c.words:
+            for assignment in c.assignments:
+                name, _, value = assignment.partition("=")
+                lit = literal_value(value)
+                if lit is not None:
+                    known[name] = lit
+                else:
+                    known.pop(name, None)
+            continue
+        words = (
+            tuple(
+                _VAR.sub(lambda m: known.get(m.group(1) or m.group(2), m.group(0)), w)
+                for w in c.words
+            )
+            if known
+            else c.words
+        )
+        for push in (*git_push_force(words), *gh_api_force(words)):
+            yield c, push

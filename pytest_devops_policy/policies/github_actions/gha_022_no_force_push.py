@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -12,9 +11,9 @@ from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
 from pytest_devops_policy.knowledge.ci.force_push import (
     ForcePush,
-    gh_api_force,
-    git_push_force,
+    command_force_pushes,
     is_protected,
+    literal_value,
     push_args_force,
 )
 from pytest_devops_policy.knowledge.ci.patterns import DEFAULT_BRANCHES
@@ -79,42 +78,17 @@ def _action_pushes(step: Step) -> Iterator[Found | Unknown]:
                 yield push, step.path("with", "push"), where
 
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
-
-
-def _literal(value: object) -> str | None:
-    text = str(value) if isinstance(value, (str, int, float)) else None
-    return text if text is not None and "$" not in text and "`" not in text else None
-
-
-def _expand(word: str, known: dict[str, str]) -> str:
-    """``word`` with ``$NAME`` / ``${NAME}`` replaced where NAME holds a literal (a branch
-    name set earlier in the script, or in the step's env); others are left as written."""
-    return _VAR.sub(lambda m: known.get(m.group(1) or m.group(2), m.group(0)), word)
-
-
 def _run_pushes(step: Step) -> Iterator[Found]:
     if step.run is None:
         return
     rs = run_script(step.run)
     # Literal values the script can see: `branch="bump-hooks"` before the push decides
     # whether the target is a protected branch.
-    known = {str(k): v for k, val in step.env.items() if (v := _literal(val)) is not None}
-    for c in rs.script.commands:
-        if not c.words:
-            for assignment in c.assignments:
-                name, _, value = assignment.partition("=")
-                lit = _literal(value)
-                if lit is not None:
-                    known[name] = lit
-                else:
-                    known.pop(name, None)
-            continue
-        words = tuple(_expand(w, known) for w in c.words) if known else c.words
-        for push in (*git_push_force(words), *gh_api_force(words)):
-            shown = " ".join(c.words)
-            shown = shown if len(shown) <= 80 else shown[:77] + "..."
-            yield push, step.path("run"), f"{step.label} ('{shown}')"
+    known = {str(k): v for k, val in step.env.items() if (v := literal_value(val)) is not None}
+    for c, push in command_force_pushes(rs.script.commands, known):
+        shown = " ".join(c.words)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        yield push, step.path("run"), f"{step.label} ('{shown}')"
 
 
 def _severity(push: ForcePush, default_branches: Sequence[str]) -> Severity:

@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
-from pytest_devops_policy.knowledge.ci.force_push import gh_api_force, git_push_force, is_protected
+from pytest_devops_policy.knowledge.ci.force_push import (
+    command_force_pushes,
+    is_protected,
+    literal_value,
+)
 from pytest_devops_policy.knowledge.ci.patterns import DEFAULT_BRANCHES
 from pytest_devops_policy.knowledge.ci.scripts import run_script
-
-_VAR = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
-
-
-def _literal(value: Any) -> str | None:
-    """A variable's value when it is a literal (``{value: …}`` form included)."""
-    if isinstance(value, Mapping):
-        value = value.get("value")
-    text = str(value) if isinstance(value, (str, int, float)) else None
-    return text if text is not None and "$" not in text and "`" not in text else None
 
 
 def _known(job: GitLabJob) -> dict[str, str]:
     """Literal CI/CD variables the job's shell sees: global ``variables:``, then the job's."""
     out: dict[str, str] = {}
     for name, value in (*job.pipeline.variables.items(), *job.variables.items()):
-        lit = _literal(value)
+        lit = literal_value(value)
         if lit is not None:
             out[str(name)] = lit
         else:
             out.pop(str(name), None)
     return out
-
-
-def _expand(word: str, known: dict[str, str]) -> str:
-    return _VAR.sub(lambda m: known.get(m.group(1) or m.group(2), m.group(0)), word)
 
 
 @policy(
@@ -99,33 +87,22 @@ def _line_pushes(
     job: GitLabJob, key: str, index: int, line: str, known: dict[str, str]
 ) -> Iterator[Violation]:
     rs = run_script(line)
-    for c in rs.script.commands:
-        if not c.words:
-            for assignment in c.assignments:
-                name, _, value = assignment.partition("=")
-                lit = _literal(value)
-                if lit is not None:
-                    known[name] = lit
-                else:
-                    known.pop(name, None)
-            continue
-        words = tuple(_expand(w, known) for w in c.words) if known else c.words
-        for push in (*git_push_force(words), *gh_api_force(words)):
-            severity = (
-                Severity.CRITICAL
-                if not push.tag and is_protected(push.target, DEFAULT_BRANCHES)
-                else Severity.HIGH
-            )
-            if push.target is None:
-                why = "the target is not known statically, so it may be a protected branch"
-            elif severity is Severity.CRITICAL:
-                why = "a protected branch's history is rewritten"
-            else:
-                why = "history others may rely on is rewritten"
-            shown = rs.show(" ".join(c.words), 80)
-            yield Violation(
-                f"{job.display} {key}[{index}] ('{shown}') force-pushes ({push.how}) to "
-                f"{push.describe()}: {why}; push without force, or open a merge request",
-                path=(key, index),
-                severity=severity,
-            )
+    for c, push in command_force_pushes(rs.script.commands, known):
+        severity = (
+            Severity.CRITICAL
+            if not push.tag and is_protected(push.target, DEFAULT_BRANCHES)
+            else Severity.HIGH
+        )
+        if push.target is None:
+            why = "the target is not known statically, so it may be a protected branch"
+        elif severity is Severity.CRITICAL:
+            why = "a protected branch's history is rewritten"
+        else:
+            why = "history others may rely on is rewritten"
+        shown = rs.show(" ".join(c.words), 80)
+        yield Violation(
+            f"{job.display} {key}[{index}] ('{shown}') force-pushes ({push.how}) to "
+            f"{push.describe()}: {why}; push without force, or open a merge request",
+            path=(key, index),
+            severity=severity,
+        )
