@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig, config_of
 from pytest_devops_policy.knowledge.ci.patterns import CommandPattern
@@ -21,7 +21,10 @@ from pytest_devops_policy.knowledge.ci.segments import (
     match_commands,
 )
 
-__all__ = ["builtin_rollback", "shell_rollback"]
+if TYPE_CHECKING:  # jobs.py imports this module
+    from pytest_devops_policy.knowledge.ci.jobs import JobClass
+
+__all__ = ["builtin_rollback", "deploys_only_to_ecs", "rollback_near_misses", "shell_rollback"]
 
 
 def builtin_rollback(match: CommandMatch) -> str | None:
@@ -107,3 +110,21 @@ def shell_rollback(
         if seg.text == "fi" and frames:
             frames.pop()
     return None
+
+
+def rollback_near_misses(jc: JobClass) -> list[str]:
+    """Deploy commands that could roll back by themselves but do not: what a rollback
+    failure's message points at (GHA-016, GL-004)."""
+    notes = []
+    for hit in jc.deploy_steps:
+        if hit.family == "helm":
+            notes.append(f"{hit.label} runs '{hit.what}' without --atomic / --rollback-on-failure")
+        elif hit.family == "cloudformation":
+            notes.append(f"{hit.label} runs '{hit.what}' with rollback disabled")
+    return notes
+
+
+def deploys_only_to_ecs(jc: JobClass) -> bool:
+    """Every deploy step targets ECS, whose rollback is the service's circuit breaker (a
+    Terraform setting, TF-021), not the pipeline's: an Unknown for the CI policies."""
+    return bool(jc.deploy_steps) and all(h.family == "aws-ecs" for h in jc.deploy_steps)

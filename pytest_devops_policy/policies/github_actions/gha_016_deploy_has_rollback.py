@@ -24,6 +24,7 @@ from pytest_devops_policy.knowledge.ci.deploys import (
     job_class,
     why_deploy,
 )
+from pytest_devops_policy.knowledge.ci.rollback import deploys_only_to_ecs, rollback_near_misses
 
 # A reusable workflow called as the rollback job: judged by its file name.
 _ROLLBACK_NAME = re.compile(r"(?i)roll-?back|revert|undo")
@@ -252,12 +253,8 @@ def deploy_has_rollback(job: Job, context: Context) -> Iterator[Violation | Unkn
         return
     if jc.auto_rollback:
         return
-    for hit in jc.deploy_steps:
-        if hit.family == "helm":
-            notes.append(f"{hit.label} runs '{hit.what}' without --atomic / --rollback-on-failure")
-        elif hit.family == "cloudformation":
-            notes.append(f"{hit.label} runs '{hit.what}' with rollback disabled")
-    if jc.deploy_steps and all(h.family == "aws-ecs" for h in jc.deploy_steps):
+    notes.extend(rollback_near_misses(jc))
+    if deploys_only_to_ecs(jc):
         yield Unknown(
             f"{job.display} deploys to ECS; whether a failed deployment rolls back depends on "
             "the service's deployment circuit breaker (rollback = true, see TF-021), which "

@@ -17,7 +17,11 @@ from pytest_devops_policy.knowledge.ci.gl_deploys import (
     runs_when,
     upstream,
 )
-from pytest_devops_policy.knowledge.ci.rollback import shell_rollback
+from pytest_devops_policy.knowledge.ci.rollback import (
+    deploys_only_to_ecs,
+    rollback_near_misses,
+    shell_rollback,
+)
 
 
 def _on_failure_only(job: GitLabJob) -> bool:
@@ -141,12 +145,8 @@ def deploy_has_rollback(gl_job: GitLabJob, context: Context) -> Iterator[Violati
             "rollback path is defined there"
         )
         return
-    for hit in jc.deploy_steps:
-        if hit.family == "helm":
-            notes.append(f"{hit.label} runs '{hit.what}' without --atomic / --rollback-on-failure")
-        elif hit.family == "cloudformation":
-            notes.append(f"{hit.label} runs '{hit.what}' with rollback disabled")
-    if jc.deploy_steps and all(h.family == "aws-ecs" for h in jc.deploy_steps):
+    notes.extend(rollback_near_misses(jc))
+    if deploys_only_to_ecs(jc):
         yield Unknown(
             f"job '{gl_job.name}' deploys to ECS; whether a failed deployment rolls back "
             "depends on the service's deployment circuit breaker (rollback = true, see "
