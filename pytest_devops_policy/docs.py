@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from pytest_devops_policy.api import _ID_RE, Policy
 from pytest_devops_policy.controls import framework_of
-from pytest_devops_policy.kinds import Kind, by_name, judges
+from pytest_devops_policy.kinds import KINDS, Kind, by_name, judges
 from pytest_devops_policy.options import declared
 
 __all__ = [
@@ -385,26 +385,34 @@ def _waiver_path(kind: str, subject: str = "") -> str:
 
 
 def _options(policy: Policy) -> list[str]:
-    """The options this policy reads, from their declarations (``options/``)."""
-    found = _kind(policy.kind)
-    if found is None:
+    """The options this policy reads, from their declarations (``options/``): its own
+    kind's table first, then any other table that declares it (the CI classifier's knobs
+    in ``gha`` serve GitLab CI too)."""
+    own = _kind(policy.kind)
+    if own is None:
         return []
-    specs = [o for o in declared(found.options) if policy.id in o.policies]
-    if not specs:
-        return []
-    table = found.options.TABLE
-    lines = [
-        "## Options",
-        "",
-        f"In `[tool.devops-policy.{table}]`, or `--devops-policy-option {table}.KEY=VALUE`:",
-        "",
-        "| Option | Type | Default | Meaning |",
-        "|---|---|---|---|",
-    ]
-    for o in specs:
-        default = _inline_code(_shown_default(o.default))
-        lines.append(f"| `{o.name}` | {_cell(o.type_text)} | {default} | {_cell(o.doc)} |")
-    return [*lines, ""]
+    tables = [own.options, *(k.options for k in KINDS if k.options is not own.options)]
+    lines: list[str] = []
+    seen: set[str] = set()
+    for options in tables:
+        specs = [o for o in declared(options) if policy.id in o.policies]
+        if not specs or options.TABLE in seen:
+            continue
+        seen.add(options.TABLE)
+        table = options.TABLE
+        lines += [
+            "## Options" if not lines else f"### Shared with other kinds: `{table}`",
+            "",
+            f"In `[tool.devops-policy.{table}]`, or `--devops-policy-option {table}.KEY=VALUE`:",
+            "",
+            "| Option | Type | Default | Meaning |",
+            "|---|---|---|---|",
+        ]
+        for o in specs:
+            default = _inline_code(_shown_default(o.default))
+            lines.append(f"| `{o.name}` | {_cell(o.type_text)} | {default} | {_cell(o.doc)} |")
+        lines.append("")
+    return lines
 
 
 def _shown_default(value: object) -> str:

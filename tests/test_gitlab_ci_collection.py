@@ -77,3 +77,18 @@ def test_other_markers_do_not_select_gitlab(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*RUN, "-m", "github_actions")
     assert "job:bump" not in result.stdout.str()
     assert result.ret != 1
+
+
+def test_the_classifier_knobs_of_the_gha_table_serve_gitlab_too(pytester: pytest.Pytester) -> None:
+    """One idea of a deploy job, configured once: ``gha.deploy_patterns`` makes a GitLab job
+    that runs the team's own deploy command a deploy job (GL-005 then judges it)."""
+    pytester.path.joinpath(".gitlab-ci.yml").write_text(
+        "step:\n  stage: build\n  script:\n    - ./tools/shipit --to prod\n", encoding="utf-8"
+    )
+    args = ("--devops-policy-only", "-p", "no:cacheprovider", "--devops-policy-select=GL-005")
+    pytester.runpytest(*args).assert_outcomes()  # not a deploy job: no item
+    pytester.makepyprojecttoml(
+        '[tool.devops-policy.gha]\ndeploy_patterns = ["\\\\./tools/shipit\\\\b"]\n'
+    )
+    result = pytester.runpytest(*args, "-v")
+    result.stdout.fnmatch_lines(["*.gitlab-ci.yml::job:step::GL-005 FAILED*"])

@@ -141,6 +141,8 @@ a:
         ("a: [1]\n", "must be a mapping", 1),
         ("a:\n  script: [x\n", "invalid YAML", 3),
         ("a:\n  script: [x]\na:\n  script: [y]\n", "duplicate key", 3),
+        ("a:\n  script:\n    - echo ok\n    - curl -H Accept: json\n", "holds a mapping", 4),
+        (".t:\n  after_script:\n    - x: y\na:\n  extends: .t\n  script: [z]\n", "after_script", 3),
     ],
 )
 def test_broken_files_are_parse_errors(tmp_path: Path, text: str, message: str, line: int) -> None:

@@ -33,6 +33,13 @@ _CLASSIFIER = (
     "GHA-025",
     "GHA-028",
     "GHA-029",
+    # GitLab CI reads the same knobs: one idea of a deploy job for both CI systems.
+    "GL-001",
+    "GL-002",
+    "GL-003",
+    "GL-004",
+    "GL-005",
+    "GL-013",
 )
 # The security-scan categories of the job classifier (catalog §3.3).
 SCAN_KINDS = ("sast", "deps", "image", "iac", "secrets")

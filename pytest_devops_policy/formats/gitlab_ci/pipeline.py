@@ -460,6 +460,7 @@ def parse(source: Source, *, root_config: bool = True) -> PipelineFile:
             continue
         expanded, missing = _expand(name, nodes, root_config, cache)
         expanded = _apply_defaults(expanded, defaults)
+        _check_scripts(name, expanded, source.relpath)
         raw, origins = flatten(expanded)
         origins[()] = node.origin  # the job's key line, not its first template's
         job = GitLabJob(pipeline, name, raw, origins, node.origin.line, node.origin.col, missing)
@@ -474,6 +475,40 @@ def parse(source: Source, *, root_config: bool = True) -> PipelineFile:
         if origin.file == source.relpath
     ]
     return PipelineFile(source, KIND, subjects, notes=notes, pipeline=pipeline)
+
+
+SCRIPT_KEYS = ("before_script", "script", "after_script")
+MAX_SCRIPT_NESTING = 10  # GitLab's limit for nested script arrays
+
+
+def _check_scripts(name: str, job: Node, file: str) -> None:
+    """GitLab rejects a script that is not a string or nested arrays of strings. The usual
+    cause is an unquoted line holding ``": "`` (``- echo a: b``), which YAML reads as a
+    mapping; reading it as no command at all would hide it from every policy."""
+
+    def check(key: str, node: Node, depth: int) -> None:
+        value = node.value
+        if isinstance(value, list):
+            if depth > MAX_SCRIPT_NESTING:
+                _fail(f"job '{name}' {key} nests arrays more than {MAX_SCRIPT_NESTING} deep", node)
+            for item in value:
+                check(key, item, depth + 1)
+        elif isinstance(value, dict):
+            first = next(iter(value), "")
+            _fail(
+                f"job '{name}' {key} holds a mapping, not a command: YAML reads an unquoted "
+                f"line with ': ' as a key ('{first}: ...'); quote the whole line",
+                node,
+            )
+
+    def _fail(message: str, node: Node) -> None:
+        if node.origin.file == file:  # an included file reports its own error
+            raise ParseError(message, node.origin.line, node.origin.col)
+
+    for key in SCRIPT_KEYS:
+        child = job.get(key)
+        if child is not None:
+            check(key, child, 0)
 
 
 def _first_key(root: Node, file: str) -> tuple[int, int]:

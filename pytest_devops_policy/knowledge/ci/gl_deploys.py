@@ -2,9 +2,9 @@
 deploy-discipline policy (GL-001, 002, 004, 005, 013) asks, so a job is classified the
 same way everywhere.
 
-The GitLab options carry no classifier knobs yet, so the classifier runs with the catalog
-defaults (``ClassifierConfig.from_settings({})``, the defaults of the ``gha.*`` knobs):
-one idea of "deploy job", "test job" and "rollback" for both CI systems.
+The classifier's knobs are the ``[tool.devops-policy.gha]`` ones (``deploy_patterns``,
+``prod_env_regex``, ``test_job_regex``...), read for both CI systems: one idea of "deploy
+job", "test job" and "rollback", configured once.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
 from pytest_devops_policy.knowledge.ci.config import ClassifierConfig
 from pytest_devops_policy.knowledge.ci.gitlab import classify_gl_job
 from pytest_devops_policy.knowledge.ci.jobs import JobClass
+from pytest_devops_policy.options import GhaOptions
 
 __all__ = ["explain_gl_job", "gl_classifier_config", "gl_job_class", "stage_order"]
 
 
 def gl_classifier_config(context: Context | None = None) -> ClassifierConfig:
-    return ClassifierConfig.from_settings({})
+    """The run's classifier (the catalog defaults without a context)."""
+    if context is None:
+        return ClassifierConfig.from_settings({})
+    return ClassifierConfig.from_options(context.options(GhaOptions))
 
 
 def gl_job_class(job: GitLabJob, context: Context) -> JobClass:

@@ -5,8 +5,8 @@ A category is covered by GitLab's templates (``include: template: Jobs/SAST.gitl
 or ``Security/…``, ``.latest`` variants too; ``Auto-DevOps.gitlab-ci.yml`` covers all), by
 a CI/CD catalog component (``…/components/sast/sast@2``...), or by a job running a scanner:
 the shared classifier's ``scan_steps`` (catalog §3.3) over every job of the merged pipeline
-(local includes read). The classifier runs with its defaults,
-``ClassifierConfig.from_settings({})``: GitLabOptions has no classifier settings yet.
+(local includes read), with the run's classifier knobs (``[tool.devops-policy.gha]``
+``scan_patterns``, shared by both CI systems).
 Whether the repository has Dockerfiles comes from the repository facts GHA-015 reads
 (``indexes.gitlab_repository``).
 
@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.gitlab_ci.config import Include
 from pytest_devops_policy.formats.gitlab_ci.pipeline import Pipeline
 from pytest_devops_policy.indexes.gitlab_repository import dockerfile_dirs
-from pytest_devops_policy.knowledge.ci.config import ClassifierConfig
-from pytest_devops_policy.knowledge.ci.gitlab import classify_gl_job
+from pytest_devops_policy.knowledge.ci.gl_deploys import gl_job_class
 from pytest_devops_policy.knowledge.ci.jobs import StepHit
 from pytest_devops_policy.options.gitlab_ci import GitLabOptions
 
@@ -71,11 +69,6 @@ _WANTED = {
 }
 # Scanners that read Dockerfiles rather than images: container scanning too (as GHA-015).
 _DOCKERFILE_SCANNERS = frozenset({"hadolint", "checkov", "devops-policy"})
-
-
-@cache
-def _classifier() -> ClassifierConfig:
-    return ClassifierConfig.from_settings({})
 
 
 def _from_include(inc: Include) -> frozenset[str]:
@@ -177,7 +170,7 @@ def security_scanning_included(
     for inc in gl_pipeline.includes:
         covered |= _from_include(inc)
     for job in gl_pipeline.jobs.values():
-        for hit in classify_gl_job(job, _classifier()).scan_steps:
+        for hit in gl_job_class(job, context).scan_steps:
             covered |= _scan_categories(hit)
     disabled = [c for c in wanted if _truthy(gl_pipeline.variables.get(_DISABLED[c]))]
     missing = [c for c in wanted if c not in covered or c in disabled]

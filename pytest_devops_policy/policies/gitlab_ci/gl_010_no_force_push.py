@@ -58,7 +58,7 @@ def _known(job: GitLabJob) -> dict[str, str]:
         "  stage: deploy\n"
         "  script:\n"
         "    - npm version patch --no-git-tag-version\n"
-        "    - git commit -am 'chore: bump version'\n"
+        "    - \"git commit -am 'chore: bump version'\"\n"
         "    - git push --force origin HEAD:main\n"
     ),
     use_instead=(
@@ -66,7 +66,7 @@ def _known(job: GitLabJob) -> dict[str, str]:
         "  stage: deploy\n"
         "  script:\n"
         "    - npm version patch --no-git-tag-version\n"
-        "    - git commit -am 'chore: bump version'\n"
+        "    - \"git commit -am 'chore: bump version'\"\n"
         "    - git pull --rebase origin main\n"
         "    - git push origin HEAD:main\n"
     ),
