@@ -59,6 +59,7 @@ PEER_TOOLS: Mapping[str, str] = {
     "stig": "DISA STIG",
     "dev-sec": "dev-sec baselines",
     "lynis": "Lynis",
+    "check-jsonschema": "check-jsonschema",
 }
 
 # The same key as formats.kubernetes.ANNOTATION_PREFIX; not imported so that rendering a page

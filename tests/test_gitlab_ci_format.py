@@ -140,7 +140,6 @@ a:
         ("a:\n  script: [x]\n  needs: [b]\n", "needs 'b'", 3),
         ("a: [1]\n", "must be a mapping", 1),
         ("a:\n  script: [x\n", "invalid YAML", 3),
-        ("a:\n  script: [x]\na:\n  script: [y]\n", "duplicate key", 3),
         ("a:\n  script:\n    - echo ok\n    - curl -H Accept: json\n", "holds a mapping", 4),
         (".t:\n  after_script:\n    - x: y\na:\n  extends: .t\n  script: [z]\n", "after_script", 3),
     ],
@@ -163,3 +162,22 @@ def test_recognition() -> None:
     assert is_gitlab_ci_path(Path(".gitlab-ci.yml"))
     assert is_gitlab_ci_path(Path("ci/deploy.gitlab-ci.yml"))
     assert not is_gitlab_ci_path(Path("ci/deploy.yml"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a template from a project include (freedesktop's ci-templates, GNOME's pipelines)
+        "include:\n  - project: fdo/ci-templates\n    file: templates/fedora.yml\n"
+        "img:\n  extends: .fdo.container-build@fedora\n",
+        "include:\n  - remote: https://example.com/t.yml\n"
+        "a:\n  script:\n    - !reference [.remote-setup, script]\n",
+        # an instance of a parallel:matrix job
+        "build:\n  script: [make]\n  parallel:\n    matrix:\n      - ARCH: [x86_64]\n"
+        'test:\n  needs: ["build: [x86_64]"]\n  script: [make check]\n',
+        # GitLab keeps the last of two equal keys (GL-014 reports it)
+        "a:\n  script: [x]\na:\n  script: [y]\n",
+    ],
+)
+def test_what_gitlab_accepts_is_no_parse_error(tmp_path: Path, text: str) -> None:
+    assert _parse(tmp_path, {".gitlab-ci.yml": text}) is not None

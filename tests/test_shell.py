@@ -623,3 +623,10 @@ def test_fallback_joins_line_continuations_and_keeps_line_numbers() -> None:
     commands = [(c.words, c.line) for c in parse_script(script).commands]
     assert (("gh", "api", "--method", "DELETE", "r"), 1) in commands
     assert (("echo", "after"), 4) in commands
+
+
+def test_a_second_elif_is_read() -> None:
+    """bashlex gives the second ``elif`` of a chain as a list of nodes (a real GNOME script
+    crashed the classifier with it): its clause's commands are still read."""
+    text = "if a; then\n  b\nelif c; then\n  d\nelif e; then\n  f\nfi\n"
+    assert names(text) == ["a", "b", "c", "d", "e", "f"]

@@ -813,7 +813,13 @@ class _Builder:
             self._command(node, pipe or (self._next_pipeline(), False, 0))
             return
         if kind == "reservedword":
-            self._mark(node.word, node.pos[0])
+            if isinstance(node.word, str):
+                self._mark(node.word, node.pos[0])
+                return
+            # bashlex quirk: a second `elif` holds its keyword and clause as a list of nodes
+            for child in node.word:
+                if hasattr(child, "kind"):
+                    self._visit(child, None)
             return
         if kind == "operator":
             self._mark(node.op, node.pos[0])

@@ -91,6 +91,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GL-010", "no-force-push", "gl_job"),
     ("GL-011", "dependency-caching", "gl_job"),
     ("GL-013", "staging-before-production", "gl_job"),
+    ("GL-014", "schema-valid", "gl_pipeline"),
     ("HOST-001", "ssh-root-login-disabled", "host"),
     ("HOST-002", "ssh-password-auth-disabled", "host"),
     ("HOST-003", "ssh-hardened-options", "host"),

@@ -98,10 +98,25 @@ class Config:
     includes: list[Include] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file read (relpaths), root first
     unresolved: list[tuple[Origin, str]] = field(default_factory=list)  # notes
+    # The file's own document as written (no includes, references unresolved) and its
+    # ``spec:`` header: what GitLab's schema validates (GL-014).
+    document: Node | None = None
+    header: Node | None = None
+    duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every include was read: a template or job the file names must then be in it."""
+        return all(i.kind == "local" and not i.problem for i in self.includes)
 
 
-def load_node(text: str, relpath: str) -> tuple[Node | None, Node | None]:
-    """The configuration document of a file and its ``spec:`` header document, if any."""
+def load_node(
+    text: str, relpath: str, duplicates: list[tuple[str, int]] | None = None
+) -> tuple[Node | None, Node | None]:
+    """The configuration document of a file and its ``spec:`` header document, if any.
+    Duplicate keys are appended to ``duplicates`` (dotted path, line): GitLab's YAML
+    parser (Ruby's Psych) keeps the last value without a word, so they are no parse error
+    (GL-014 reports them)."""
     from pytest_devops_policy.formats.gitlab_ci.tree import from_document
 
     docs = load_documents(text, yaml11=False, keep_tags=frozenset({"!reference"}))
@@ -119,10 +134,8 @@ def load_node(text: str, relpath: str) -> tuple[Node | None, Node | None]:
     if not docs:
         return None, header
     doc = docs[0]
-    if doc.duplicate_keys:
-        path, line = doc.duplicate_keys[0]
-        shown = ".".join(str(p) for p in path)
-        raise ParseError(f"duplicate key '{shown}'", line)
+    if duplicates is not None:
+        duplicates.extend((".".join(str(p) for p in path), n) for path, n in doc.duplicate_keys)
     return from_document(doc, relpath), header
 
 
@@ -271,16 +284,19 @@ def build_config(
     it holds no document. ``repo_root`` (absolute) is where local includes are read from;
     ``None`` records them unread. ``strict``: a reference or template that names nothing is
     a parse error (a root pipeline); otherwise it is recorded (a file that others include).
-    Returns the configuration and the file's ``spec:`` header."""
-    node, header = load_node(text, relpath)
+    Returns the configuration and the file's ``spec:`` header. With an include that was not
+    read (project, remote, template, component), a missing name may come from it: recorded,
+    never an error."""
+    duplicates: list[tuple[str, int]] = []
+    node, header = load_node(text, relpath, duplicates)
     if node is None:
         return None, header
+    config = Config(node, files=[relpath], document=node, header=header, duplicate_keys=duplicates)
     if not isinstance(node.value, dict):
-        return Config(node, files=[relpath]), header
-    config = Config(node, files=[relpath])
+        return config, header
     seen = {relpath}
     merged = _with_includes(node, config, repo_root, read or _read_file, seen)
-    config.root = _resolve_refs(merged, strict, config.unresolved)
+    config.root = _resolve_refs(merged, strict and config.complete, config.unresolved)
     return config, header
 
 

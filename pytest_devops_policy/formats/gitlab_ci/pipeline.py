@@ -9,6 +9,7 @@ written in that file. Hidden jobs (``.name``) are templates, never subjects.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -446,6 +447,7 @@ def parse(source: Source, *, root_config: bool = True) -> PipelineFile:
     pipeline = Pipeline(source, config, line, col)
     defaults = _defaults(nodes)
     cache: dict[str, tuple[Node, tuple[str, ...]]] = {}
+    strict = root_config and config.complete
     own: list[GitLabJob] = []
     for name, node in nodes.items():
         if name in GLOBAL_KEYWORDS or name.startswith("."):
@@ -458,7 +460,7 @@ def parse(source: Source, *, root_config: bool = True) -> PipelineFile:
                     node.origin.col,
                 )
             continue
-        expanded, missing = _expand(name, nodes, root_config, cache)
+        expanded, missing = _expand(name, nodes, strict, cache)
         expanded = _apply_defaults(expanded, defaults)
         _check_scripts(name, expanded, source.relpath)
         raw, origins = flatten(expanded)
@@ -467,7 +469,7 @@ def parse(source: Source, *, root_config: bool = True) -> PipelineFile:
         pipeline.jobs[name] = job
         if node.origin.file == source.relpath:
             own.append(job)
-    _check_needs(pipeline, root_config)
+    _check_needs(pipeline, strict)
     subjects: list[Subject[Any]] = [pipeline, *own]
     notes = [
         ("pipeline", "GL-UNRESOLVED", origin.line, message)
@@ -518,15 +520,20 @@ def _first_key(root: Node, file: str) -> tuple[int, int]:
     return root.origin.line, root.origin.col
 
 
+_MATRIX_INSTANCE = re.compile(r": \[[^\]]*\]$")
+
+
 def _check_needs(pipeline: Pipeline, strict: bool) -> None:
     """A ``needs:`` naming a job that is not in the pipeline is an error in GitLab, unless
     the need is ``optional: true``. Not checked when an include was not read (the job may
     come from it)."""
-    if not strict or any(i.kind != "local" or i.problem for i in pipeline.includes):
+    if not strict:
         return
     for job in pipeline.jobs.values():
         for i, need in enumerate(job.needs or ()):
-            if need.local and not need.optional and need.job not in pipeline.jobs:
+            # "build: [linux, amd64]": one instance of a parallel:matrix job
+            base = _MATRIX_INSTANCE.sub("", need.job)
+            if need.local and not need.optional and base not in pipeline.jobs:
                 line, col = job.locate(("needs", i)) or (job.line, job.col)
                 raise ParseError(
                     f"job '{job.name}' needs '{need.job}', which is not a job of the pipeline",

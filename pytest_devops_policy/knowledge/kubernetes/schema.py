@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -24,6 +23,8 @@ from typing import Any
 # Imported with this module, not lazily: the validators cached below hold their
 # classes, which must stay the ones every later call uses.
 import jsonschema
+
+from pytest_devops_policy.knowledge.schema_errors import SchemaError, describe
 
 __all__ = [
     "DEFAULT_VERSION",
@@ -38,14 +39,6 @@ DEFAULT_VERSION = "1.35"
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 # kubernetes-validate names files <kind>-<group without domain>-<version>.json.
 _GROUP_DOMAIN = re.compile(r"^([^./]*)(?:\.[^/]*)?/")
-
-
-@dataclass(frozen=True)
-class SchemaError:
-    """One schema violation: where (a key path inside the object) and what."""
-
-    path: tuple[str | int, ...]
-    message: str
 
 
 @lru_cache(maxsize=1)
@@ -196,70 +189,6 @@ def validator_for(version: str, strict: bool, api_version: str, kind: str) -> An
     return jsonschema.Draft202012Validator(linked)
 
 
-def _type_name(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, Mapping):
-        return "mapping"
-    return type(value).__name__
-
-
-def _expected(types: object) -> str:
-    names = [t for t in (types if isinstance(types, list) else [types]) if t != "null"]
-    words = {"object": "a mapping", "array": "a list", "integer": "an integer"}
-    return " or ".join(words.get(str(t), f"a {t}") for t in names) or "null"
-
-
-def _describe(error: Any) -> Iterator[SchemaError]:
-    """Our message for a jsonschema error. Values are named by type, not quoted:
-    a mistyped field may hold a credential."""
-    path = tuple(error.absolute_path)
-    validator = error.validator
-    if validator == "additionalProperties":
-        known = set(error.schema.get("properties", {}))
-        instance = error.instance if isinstance(error.instance, Mapping) else {}
-        for key in instance:
-            if key not in known:
-                yield SchemaError((*path, key), f"unknown field {key!r}")
-        return
-    if validator == "type":
-        expected = _expected(error.validator_value)
-        got = _type_name(error.instance)
-        hint = ""
-        if isinstance(error.instance, str) and expected in ("a boolean", "an integer"):
-            hint = " (quoted in YAML: the API does not convert it)"
-        yield SchemaError(path, f"expected {expected}, got a {got}{hint}")
-        return
-    if validator == "enum":
-        allowed = ", ".join(repr(v) for v in error.validator_value if v is not None)
-        value = error.instance if isinstance(error.instance, str) else _type_name(error.instance)
-        yield SchemaError(path, f"{value!r} is not one of {allowed}")
-        return
-    if validator == "required":
-        missing = [
-            k
-            for k in error.validator_value
-            if not (isinstance(error.instance, Mapping) and k in error.instance)
-        ]
-        for key in missing:
-            yield SchemaError(path, f"missing required field {key!r}")
-        return
-    if validator in ("oneOf", "anyOf"):
-        yield SchemaError(path, f"a {_type_name(error.instance)} is not valid here")
-        return
-    yield SchemaError(path, str(error.message)[:200])
-
-
 def schema_errors(obj: Mapping[str, Any], version: str, strict: bool) -> list[SchemaError] | None:
     """Every schema violation of ``obj``; None when no schema ships for its kind."""
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
@@ -270,5 +199,5 @@ def schema_errors(obj: Mapping[str, Any], version: str, strict: bool) -> list[Sc
         return None
     found: list[SchemaError] = []
     for error in validator.iter_errors(obj):
-        found.extend(_describe(error))
+        found.extend(describe(error, hint_quoted=" (quoted in YAML: the API does not convert it)"))
     return sorted(found, key=lambda e: [str(p) for p in e.path])

@@ -21,17 +21,11 @@ from pytest_devops_policy.knowledge.kubernetes.schema import (
     schema_errors,
     supported_versions,
 )
+from pytest_devops_policy.knowledge.schema_errors import dotted
 from pytest_devops_policy.options import K8sOptions
 
 MAX_REPORTED = 20
 _TEMPLATE_MARK = re.compile(r"\{\{|\$\{")
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(object)"
 
 
 def _duplicates(k8s_object: K8sObject) -> Iterator[Violation]:
@@ -41,7 +35,7 @@ def _duplicates(k8s_object: K8sObject) -> Iterator[Violation]:
             continue  # another item of the same List document
         inner = tuple(path[len(base) :])
         yield Violation(
-            f"duplicate key {_dotted(inner)} (line {line}): YAML clients disagree on which "
+            f"duplicate key {dotted(inner)} (line {line}): YAML clients disagree on which "
             "value wins, and strict field validation rejects the object",
             line=line,
         )
@@ -138,12 +132,12 @@ def schema_valid(k8s_object: K8sObject, context: Context) -> Iterator[Violation 
         pos = k8s_object.locate(error.path)
         line = k8s_object.source.line_text(pos[0]) if pos else ""
         if _TEMPLATE_MARK.search(line):
-            yield Unknown(f"{_dotted(error.path)} is a template expression: {line.strip()}")
+            yield Unknown(f"{dotted(error.path)} is a template expression: {line.strip()}")
         else:
             real.append(error)
     errors = real
     for error in errors[:MAX_REPORTED]:
-        yield Violation(f"{_dotted(error.path)}: {error.message}", path=error.path)
+        yield Violation(f"{dotted(error.path)}: {error.message}", path=error.path)
     if len(errors) > MAX_REPORTED:
         yield Violation(
             f"… and {len(errors) - MAX_REPORTED} more schema errors", path=errors[MAX_REPORTED].path
