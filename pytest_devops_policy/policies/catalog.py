@@ -86,6 +86,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GL-003", "security-scanning-included", "gl_pipeline"),
     ("GL-004", "deploy-has-rollback", "gl_job"),
     ("GL-005", "deploy-resource-group", "gl_job"),
+    ("GL-006", "job-timeout-bounded", "gl_job"),
     ("GL-008", "no-hardcoded-secrets", "gl_pipeline"),
     ("GL-009", "no-ci-token-exfiltration", "gl_job"),
     ("GL-010", "no-force-push", "gl_job"),
