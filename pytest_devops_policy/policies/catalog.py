@@ -91,6 +91,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("GL-009", "no-ci-token-exfiltration", "gl_job"),
     ("GL-010", "no-force-push", "gl_job"),
     ("GL-011", "dependency-caching", "gl_job"),
+    ("GL-012", "no-duplicate-pipelines", "gl_pipeline"),
     ("GL-013", "staging-before-production", "gl_job"),
     ("HOST-001", "ssh-root-login-disabled", "host"),
     ("HOST-002", "ssh-password-auth-disabled", "host"),
