@@ -39,6 +39,7 @@ _CLASSIFIER = (
     "GL-003",
     "GL-004",
     "GL-005",
+    "GL-006",
     "GL-013",
 )
 # The security-scan categories of the job classifier (catalog §3.3).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from pytest_devops_policy.options.spec import KindOptions, option
+from pytest_devops_policy.options.spec import KindOptions, option, positive_int
 
 __all__ = ["DEFAULT_CI_CONFIG_PATH", "GitLabOptions"]
 
@@ -17,6 +17,10 @@ def _strings(value: object) -> tuple[str, ...]:
     if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
         raise ValueError("must be a list of strings")
     return tuple(v.strip() for v in items if v.strip())
+
+
+def _optional_minutes(value: object) -> int | None:
+    return None if value is None else positive_int(value)
 
 
 def _config_path(value: object) -> str:
@@ -63,4 +67,28 @@ class GitLabOptions(KindOptions):
         policies=("GL-009",),
         parse=_strings,
         type_text="list of string",
+    )
+    # -- gl6: GL-006 (job-timeout-bounded), GL-012 (no-duplicate-pipelines)
+    assume_project_timeout_minutes: int | None = option(
+        None,
+        "The project's job timeout (Settings > CI/CD > General pipelines; GitLab's default is "
+        "60), which jobs without a 'timeout' get. Unset: such jobs fail GL-006, since the file "
+        "cannot show it; set: it is judged like a timeout the job sets.",
+        policies=("GL-006",),
+        parse=_optional_minutes,
+        type_text="integer (minutes)",
+    )
+    ci_job_timeout_max: int = option(
+        10,
+        "The longest timeout a CI job (not a deploy or release job) may have, in minutes.",
+        policies=("GL-006",),
+        parse=positive_int,
+        type_text="integer (minutes)",
+    )
+    deploy_job_timeout_max: int = option(
+        30,
+        "The longest timeout a deploy job may have, in minutes.",
+        policies=("GL-006",),
+        parse=positive_int,
+        type_text="integer (minutes)",
     )
