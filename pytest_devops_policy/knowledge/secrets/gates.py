@@ -27,12 +27,20 @@ def entropy(value: str) -> float:
     return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
 
 
+_REFERENCES = re.compile(
+    r"\$\{\{.*?\}\}|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^()]*\)|\$\[\[.*?\]\]"
+)
+
+
 def credential_shaped(key: str, value: str) -> bool:
     """The SECRET-009 value gate for a secret-named key: long enough and not prose, a
     path or a URL, and mixed letters and digits or random-looking (or a well-known
     credential variable)."""
     v = value.strip()
     if len(v) < MIN_LENGTH or any(ch.isspace() for ch in v) or _POINTER_VALUE.match(v):
+        return False
+    # "${REPO_TOKEN}:@": references with a little glue; what is written is no credential
+    if len(_REFERENCES.sub("", v)) < MIN_LENGTH:
         return False
     mixed = any(ch.isalpha() for ch in v) and any(ch.isdigit() for ch in v)
     return mixed or entropy(v) >= MIN_ENTROPY or is_known_secret_name(key)

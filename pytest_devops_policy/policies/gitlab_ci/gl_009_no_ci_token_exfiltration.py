@@ -20,6 +20,10 @@ Decisions where the catalog is silent:
 * A destination held in a variable the file gives a literal value (``variables:`` of the
   job, then of the pipeline) is judged by that value; any other variable -> UNKNOWN.
 * ``nc -l`` listens: it sends nothing anywhere.
+* A secret-like variable that is not a GitLab credential, sent to the service its name
+  names (``$COVERITY_SCAN_TOKEN`` to ``scan.coverity.com``), is where it belongs: no
+  finding. A host named ``gitlab.*`` is probably a GitLab instance (maybe this one, whose
+  name the file cannot show): UNKNOWN, until it is listed in ``gl.allowed_hosts``.
 """
 
 from __future__ import annotations
@@ -195,6 +199,19 @@ def _resolved(word: str, var: str, tail: str, job: GitLabJob) -> _Dest:
     return _Dest(word, None, var)
 
 
+# Host labels that say nothing about whose service it is.
+_GENERIC_LABELS = frozenset({"www", "api", "com", "org", "net", "io", "dev", "app", "cloud"})
+
+
+def _own_service(name: str, host: str) -> bool:
+    """A secret-like variable sent to the service its name names is used, not leaked:
+    ``$COVERITY_SCAN_TOKEN`` to ``scan.coverity.com``, ``$SENTRY_AUTH_TOKEN`` to
+    ``sentry.io``. (GitLab's own credentials are judged by the host alone.)"""
+    words = {w for w in re.split(r"[_\-]+", name.lower()) if len(w) >= 3}
+    labels = {label for label in host.lower().split(".") if len(label) >= 3}
+    return bool(words & (labels - _GENERIC_LABELS))
+
+
 def _allowed(host: str, patterns: Sequence[str]) -> bool:
     if host in _LOOPBACK:
         return True
@@ -237,6 +254,17 @@ def _findings(
         for dest in map(lambda w: _resolve(w, job), dests):
             if dest.host is None and dest.variable in _INSTANCE:
                 continue
+            if dest.host is not None:
+                mine = [n for n in sent if n in named or not _own_service(n, dest.host)]
+                if not mine:
+                    continue  # $COVERITY_SCAN_TOKEN to scan.coverity.com: where it belongs
+                what = ", ".join(f"${n}" for n in mine)
+                if dest.host.startswith("gitlab.") and not _allowed(dest.host, opts.allowed_hosts):
+                    yield Unknown(
+                        f"{where}: '{cmd.name}' sends {what} to '{dest.host}', which looks like "
+                        "a GitLab instance: if it is this one, add it to gl.allowed_hosts"
+                    )
+                    continue
             if dest.host is None:
                 yield Unknown(
                     f"{where}: '{cmd.name}' sends {what} to ${dest.variable}, whose value is "

@@ -70,7 +70,7 @@ def schema_valid(gl_pipeline: Pipeline) -> Iterator[Violation]:
             "the earlier one without a warning",
             line=line,
         )
-    errors = schema_errors(config.document, config.header)
+    errors = schema_errors(config.document, config.header, config.root)
     for error, origin in errors[:MAX_REPORTED]:
         yield Violation(
             f"{dotted(error.path, '(file)')}: {error.message}", line=origin.line, col=origin.col
