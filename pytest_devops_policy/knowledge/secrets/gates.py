@@ -28,7 +28,7 @@ def entropy(value: str) -> float:
 
 
 _REFERENCES = re.compile(
-    r"\$\{\{.*?\}\}|\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^()]*\)|\$\[\[.*?\]\]"
+    r"\$\{\{.*?\}\}|\$\{[^{}]*\}|\$[A-Z_][A-Z0-9_]*\b|\$\([^()]*\)|\$\[\[.*?\]\]"
 )
 
 
@@ -39,7 +39,8 @@ def credential_shaped(key: str, value: str) -> bool:
     v = value.strip()
     if len(v) < MIN_LENGTH or any(ch.isspace() for ch in v) or _POINTER_VALUE.match(v):
         return False
-    # "${REPO_TOKEN}:@": references with a little glue; what is written is no credential
+    # "${REPO_TOKEN}:@": references (env-style names: "P4$$w0rd" is no reference) with a
+    # little glue; what is written is no credential
     if len(_REFERENCES.sub("", v)) < MIN_LENGTH:
         return False
     mixed = any(ch.isalpha() for ch in v) and any(ch.isdigit() for ch in v)
