@@ -95,6 +95,9 @@ class DevopsPolicy:
         self.baseline_files: set[str] = set()
         self.tracks_files = self.baseline is not None or bool(settings.baseline_write)
         self.baseline_counts: Counter[str] = Counter()
+        base = settings.merge_base
+        if base is not None and self.baseline is None:
+            self.notes.append(f"waivers read at {base.short} (the merge-base with {base.ref})")
         self.tally = Tally()
         self.scan = ScanTally()
         self.notes: list[str] = []

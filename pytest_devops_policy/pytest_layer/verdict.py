@@ -194,7 +194,7 @@ class Verdict:
         notes: list[str] = []
         # The baseline is decided after the waivers: it matches what they leave.
         entries = self.baseline_entries(state.baseline)
-        keys = self.keys()
+        keys = self.keys() if entries else []  # (hashing costs: only when there are entries)
         listed = tuple(i for i, k in enumerate(keys) if k in entries)
         fixed = tuple(e for k, e in entries.items() if k not in set(keys))
         new = len(remaining) - len(listed)
