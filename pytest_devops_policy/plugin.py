@@ -6,6 +6,7 @@ registered when ``--devops-policy`` (or ``devops_policy = true``) is given.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -218,6 +219,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="GitHub Actions job summary and ::error annotations: 'auto' (default) when "
         "GITHUB_ACTIONS=true (pyproject github)",
     )
+    # -- branch baseline (issue 22) --
+    group.addoption(
+        "--devops-policy-baseline",
+        metavar="PATH",
+        help="a findings baseline: failures listed there xfail, a listed finding that is "
+        "gone fails the run until its entry is removed (pyproject baseline)",
+    )
+    group.addoption(
+        "--devops-policy-baseline-write",
+        metavar="PATH",
+        help="write the run's failing findings to a baseline file; an existing one only "
+        "loses the entries this run shows fixed (add new ones with "
+        "--devops-policy-baseline-add)",
+    )
+    group.addoption(
+        "--devops-policy-baseline-add",
+        action="store_true",
+        help="with --devops-policy-baseline-write: also add the new failing findings",
+    )
+    group.addoption(
+        "--devops-policy-baseline-ref",
+        metavar="REF",
+        help="read the baseline and the waivers as they were at the merge-base of HEAD and "
+        "REF (git), so a pull request cannot accept its own findings (pyproject "
+        "baseline_ref)",
+    )
     parser.addini(
         "devops_policy",
         type="bool",
@@ -350,10 +377,16 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistLedger(state), "devops_policy_xdist")
     _register_hosts(config, state)
-    if state.pending is not None:  # a report format (or GitHub's job summary) is asked for
+    if state.pending is not None and settings.reports.wanted(os.environ):
+        # a report format (or GitHub's job summary) is asked for
         from pytest_devops_policy.pytest_layer.reports import ReportRun
 
         config.pluginmanager.register(ReportRun(state), "devops_policy_reports")
+    if settings.baseline_write:  # branch baseline (issue 22)
+        from pytest_devops_policy.pytest_layer.baseline import BaselineWrite
+
+        writer = BaselineWrite(state, state.baseline_written)
+        config.pluginmanager.register(writer, "devops_policy_baseline_write")
 
 
 def _register_hosts(config: pytest.Config, state: object) -> None:
@@ -419,6 +452,7 @@ _REGISTERED = (
     "devops_policy_selection",
     "devops_policy_reports",
     "devops_policy_hosts",
+    "devops_policy_baseline_write",
 )
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from pytest_devops_policy import kinds, tomlfile
 from pytest_devops_policy.api import Severity
+from pytest_devops_policy.gitbase import GitError, MergeBase, merge_base
 from pytest_devops_policy.options import DockerOptions, OptionError, Options, split_flat
 from pytest_devops_policy.reports import FORMATS
 from pytest_devops_policy.reports.model import ReportSettings
@@ -43,6 +44,9 @@ TOP_LEVEL_KEYS = (
     "report_suppressed",
     "github",
     *(f.name for f in FORMATS),
+    # branch baseline (issue 22)
+    "baseline",
+    "baseline_ref",
 )
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 
@@ -70,6 +74,14 @@ class Settings:
     jobs: int = 1
     today: dt.date = field(default_factory=dt.date.today)
     reports: ReportSettings = field(default_factory=ReportSettings)
+    # -- branch baseline (issue 22): the findings baseline and where it is read from --
+    baseline: str = ""  # the baseline file read (absolute path); "" for none
+    baseline_shown: str = ""  # the path as the user gave it (reasons quote it)
+    baseline_write: str = ""  # --devops-policy-baseline-write (absolute path)
+    baseline_write_shown: str = ""
+    baseline_add: bool = False  # the rewrite also adds new failures
+    # --devops-policy-baseline-ref: the baseline and the waivers as at the merge-base
+    merge_base: MergeBase | None = None
 
     def selects(self, policy_id: str, name: str) -> bool:
         """``select`` narrows (empty = everything); ``ignore`` removes."""
@@ -168,6 +180,9 @@ def build(config: pytest.Config) -> Settings:
     ignore = _split(opt("devops_policy_ignore")) + tuple(_table_list(table, "ignore"))
     today = _today(opt("devops_policy_today") or table.get("today"), config_path)
     waivers = config_waivers(raw.get("waivers", []), config_path or "pyproject.toml")
+    base = _merge_base(config, table, config_path)
+    if base is not None and config_path:
+        waivers = _base_waivers(base, config_path)
     return Settings(
         enabled=enabled,
         only=bool(opt("devops_policy_only")),
@@ -201,7 +216,75 @@ def build(config: pytest.Config) -> Settings:
         config_path=config_path,
         today=today,
         reports=_reports(config, table, config_path),
+        **_baseline(config, table, config_path),
+        merge_base=base,
     )
+
+
+# -- branch baseline (issue 22) -------------------------------------------------------------
+
+
+def _merge_base(
+    config: pytest.Config, table: Mapping[str, Any], config_path: str | None
+) -> MergeBase | None:
+    """``--devops-policy-baseline-ref`` (pyproject ``baseline_ref``): the merge-base of HEAD
+    and the ref; not a repository or an unknown ref is a usage error."""
+    cli = config.getoption("devops_policy_baseline_ref")
+    ref = cli or table.get("baseline_ref")
+    if ref is None or ref == "":
+        return None
+    if not isinstance(ref, str):
+        _usage(config_path, None, f"baseline_ref must be a string, not {ref!r}", "baseline_ref")
+    try:
+        return merge_base(str(config.rootpath), ref.strip())
+    except GitError as exc:
+        raise pytest.UsageError(f"--devops-policy-baseline-ref: {exc}") from None
+
+
+def _base_waivers(base: MergeBase, config_path: str) -> list[Waiver]:
+    """The ``[[tool.devops-policy.waivers]]`` of the config file as it was at the merge-base
+    (none when the file did not exist there): a pull request cannot waive its own findings."""
+    text = base.text(config_path)
+    if text is None:
+        return []
+    try:
+        data = tomlfile.loads(text)
+    except tomlfile.TOMLDecodeError:
+        return []  # the base's config was broken: it waived nothing
+    if os.path.basename(config_path) == "pyproject.toml" or "tool" in data:
+        data = data.get("tool", {}).get("devops-policy", {})
+    entries = data.get("waivers", []) if isinstance(data, dict) else []
+    return config_waivers(entries, config_path, text=text)
+
+
+def _baseline(
+    config: pytest.Config, table: Mapping[str, Any], config_path: str | None
+) -> dict[str, Any]:
+    """The baseline read and written: a path on the command line is relative to the current
+    directory, in the config file to the file's directory."""
+    opt = config.getoption
+    out: dict[str, Any] = {}
+    cli = opt("devops_policy_baseline")
+    value = cli or table.get("baseline")
+    if value is not None and value != "":
+        if not isinstance(value, str):
+            _usage(config_path, None, f"baseline must be a path, not {value!r}", "baseline")
+        if cli or not config_path:
+            base = str(config.invocation_params.dir)
+        else:
+            base = os.path.dirname(config_path)
+        out["baseline"] = os.path.join(base, value)
+        out["baseline_shown"] = value
+    write = opt("devops_policy_baseline_write")
+    if write:
+        out["baseline_write"] = os.path.join(str(config.invocation_params.dir), write)
+        out["baseline_write_shown"] = write
+    out["baseline_add"] = bool(opt("devops_policy_baseline_add"))
+    if out["baseline_add"] and not write:
+        raise pytest.UsageError(
+            "--devops-policy-baseline-add needs --devops-policy-baseline-write=PATH"
+        )
+    return out
 
 
 def _reports(config: pytest.Config, table: Mapping[str, Any], path: str | None) -> ReportSettings:

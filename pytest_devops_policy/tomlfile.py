@@ -10,7 +10,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["TOMLDecodeError", "load"]
+__all__ = ["TOMLDecodeError", "load", "loads"]
 
 TOMLDecodeError = tomllib.TOMLDecodeError
 
@@ -18,3 +18,7 @@ TOMLDecodeError = tomllib.TOMLDecodeError
 def load(path: str) -> dict[str, Any]:
     with open(path, "rb") as fh:
         return tomllib.load(fh)
+
+
+def loads(text: str) -> dict[str, Any]:
+    return tomllib.loads(text)

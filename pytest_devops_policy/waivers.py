@@ -270,18 +270,21 @@ def annotation_waiver(ids_csv: str, attrs: Mapping[str, str], relpath: str, line
     )
 
 
-def config_waivers(entries: Any, config_path: str) -> list[Waiver]:
-    """``[[tool.devops-policy.waivers]]`` entries, each with the line of its table header."""
+def config_waivers(entries: Any, config_path: str, text: str | None = None) -> list[Waiver]:
+    """``[[tool.devops-policy.waivers]]`` entries, each with the line of its table header
+    (in ``text`` when given: the file as it was at a merge-base, not as it is on disk)."""
     if not entries:
         return []
     if not isinstance(entries, list):
         entries = [entries]
     header_lines: list[int] = []
     try:
-        with open(config_path, encoding="utf-8") as fh:
-            for n, text in enumerate(fh, start=1):
-                if re.match(r"\s*\[\[\s*tool\.devops-policy\.waivers\s*\]\]", text):
-                    header_lines.append(n)
+        if text is None:
+            with open(config_path, encoding="utf-8") as fh:
+                text = fh.read()
+        for n, row in enumerate(text.splitlines(), start=1):
+            if re.match(r"\s*\[\[\s*tool\.devops-policy\.waivers\s*\]\]", row):
+                header_lines.append(n)
     except OSError:
         pass
     name = os.path.basename(config_path)

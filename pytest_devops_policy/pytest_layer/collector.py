@@ -7,6 +7,7 @@ plain ``pytest`` run never calls them, never imports a parser and pays nothing.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Generator
 from functools import cached_property
 from pathlib import Path
@@ -85,6 +86,18 @@ class DevopsPolicy:
         self.ledger.declare(list(settings.waivers))
         self.secrets_baseline = _secrets_baseline(str(config.rootpath), settings)
         self.ledger.declare(list(self.secrets_baseline.waivers.values()))
+        # The findings baseline (issue 22): the one read, and the files this run judged
+        # (None when no baseline is read or written: nothing to track).
+        from pytest_devops_policy.pytest_layer import baseline
+
+        self.baseline = baseline.load_read(settings)
+        self.baseline_written = baseline.load_written(settings)
+        self.baseline_files: set[str] = set()
+        self.tracks_files = self.baseline is not None or bool(settings.baseline_write)
+        self.baseline_counts: Counter[str] = Counter()
+        base = settings.merge_base
+        if base is not None and self.baseline is None:
+            self.notes.append(f"waivers read at {base.short} (the merge-base with {base.ref})")
         self.tally = Tally()
         self.scan = ScanTally()
         self.notes: list[str] = []
@@ -95,7 +108,7 @@ class DevopsPolicy:
         # nodeid -> the record of what the item judged, until its call report takes it
         # (reports/model.py); None when no report format is asked for: items record nothing.
         self.pending: dict[str, dict[str, Any]] | None = (
-            {} if settings.reports.wanted(os.environ) else None
+            {} if settings.reports.wanted(os.environ) or settings.baseline_write else None
         )
         from pytest_devops_policy.options import SecretsOptions
 
@@ -237,6 +250,10 @@ class DevopsPolicy:
                 session, path=Path(self.settings.config_path), state=self
             )
             items[:0] = list(holder.collect())
+        if self.baseline is not None:
+            from pytest_devops_policy.pytest_layer.baseline import stale_items
+
+            stale_items(self, session, items)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.analyser.cache.forget()
@@ -266,6 +283,10 @@ class DevopsPolicy:
         props = _policy_props(report)
         if props is None:
             return
+        if self.baseline is not None:
+            from pytest_devops_policy.pytest_layer.baseline import count
+
+            count(self.baseline_counts, report.user_properties)
         if "policy_id" not in props:  # a resource item: one tally entry per verdict
             self._tally_verdicts(report)
             return
@@ -274,7 +295,10 @@ class DevopsPolicy:
         elif report.failed:
             outcome = "failed"
         elif hasattr(report, "wasxfail"):
-            outcome = "waived" if "waiver_status" in props else "below-threshold"
+            if props.get("baseline_status") == "baselined":
+                outcome = "baselined"
+            else:
+                outcome = "waived" if "waiver_status" in props else "below-threshold"
         else:
             outcome = "skipped"
         self.tally.add(props, outcome)
@@ -341,6 +365,10 @@ class DevopsPolicy:
                 self.settings.strict_waivers,
                 self.scan,
             ):
+                terminalreporter.line(line)
+            from pytest_devops_policy.pytest_layer.baseline import summary
+
+            for line in summary(self.baseline, self.baseline_counts):
                 terminalreporter.line(line)
         for note in self.notes:
             terminalreporter.line(f"note: {note}")

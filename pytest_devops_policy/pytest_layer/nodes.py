@@ -20,6 +20,7 @@ from _pytest._io import TerminalWriter
 
 from pytest_devops_policy import kinds
 from pytest_devops_policy.api import Policy
+from pytest_devops_policy.baseline import Entry
 from pytest_devops_policy.engine.analysis import FileResult, Outcome
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.formats.secrets import LABEL as SECRETS_LABEL
@@ -30,6 +31,7 @@ from pytest_devops_policy.options import K8sOptions
 from pytest_devops_policy.pytest_layer import records
 from pytest_devops_policy.pytest_layer.render import FailureText, excerpt
 from pytest_devops_policy.pytest_layer.verdict import (
+    BASELINED,
     BELOW,
     ERROR,
     FAILED,
@@ -393,6 +395,8 @@ class PolicyFile(_FileBase):
             return
         if not result.recognised:
             return  # not this kind's file after all (YAML that is app config): not counted
+        if state.tracks_files:
+            state.baseline_files.add(relpath)  # judged: its missing verdicts are stale
         redactor = Redactor(result.secrets)
         state.scan.add(
             result.kind or self.kind,  # app-config YAML read only for secrets: "secrets"
@@ -417,6 +421,10 @@ class PolicyFile(_FileBase):
             return
         source = Source(path, relpath, file_text_now)
         inline = inline_waivers(source, kind.format.comments(source))
+        if state.settings.merge_base is not None:
+            from pytest_devops_policy.pytest_layer.baseline import honoured_inline
+
+            inline = honoured_inline(state, source, kind.format, inline)
         # Only failing items read the lines again; the text is not kept.
         file_text = FileText(path, relpath, state.recent, fmt.lone_cr_newline)
         file_waivers = FileWaivers(relpath, file_text, inline, state.settings.waivers)
@@ -569,10 +577,28 @@ class PolicyItem(_Base):
         )
 
 
+def fixed_text(verdict: Verdict, judged: Judged, shown: str) -> FailureText:
+    """A verdict's baseline entries whose findings are gone: the ratchet's XPASS(strict)."""
+    relpath = verdict.scope.file_text.relpath
+    clean = verdict.scope.redactor
+    lines = [
+        clean(f"XPASS(strict) {verdict.policy.id} {line}", newlines=False)
+        for line in judged.fixed_lines(shown)
+    ]
+    return FailureText(
+        [lines[0], f"  --> {relpath}", *lines[1:]],
+        [],
+        [f"{relpath}: {x}" for x in lines],
+        verdict.policy.id,
+    )
+
+
 def report_verdict(item: _Base, verdict: Verdict, judged: Judged, kind: str, label: str) -> None:
     """One verdict as one item's outcome: its waiver properties, its record for the
-    reports, then pass, fail, skip (Unknown) or xfail (waived, below the threshold)."""
+    reports, then pass, fail, skip (Unknown) or xfail (waived, below the threshold,
+    baselined); a baseline entry found fixed fails it whatever its status."""
     item.user_properties.extend(judged.waiver_props)
+    item.user_properties.extend(judged.baseline_props)
     status = judged.status
     if item.state.pending is not None:
         scope = verdict.scope
@@ -583,16 +609,22 @@ def report_verdict(item: _Base, verdict: Verdict, judged: Judged, kind: str, lab
             scope.result.line,
             [records.verdict_record(verdict, judged)],
         )
-    if status == PASSED:
+    fixed: list[FailureText] = []
+    if judged.fixed:
+        baseline = item.state.baseline
+        fixed.append(fixed_text(verdict, judged, baseline.shown if baseline else ""))
+    if status == PASSED and not fixed:
         return
     if status == ERROR:
         raise PolicyError(judged.reason)
     if status == UNKNOWN:
         _skip_here(judged.reason, item.redactor)
-    if status in (WAIVED, BELOW):
+    if status in (WAIVED, BELOW, BASELINED, PASSED):
+        if fixed:
+            raise PolicyFailed(fixed, fixed[0].short[0], item._where, verdict.line)
         pytest.xfail(judged.reason)
     assert judged.text is not None
-    raise PolicyFailed(judged.text, judged.reason, item._where, judged.line)
+    raise PolicyFailed([judged.text, *fixed], judged.reason, item._where, judged.line)
 
 
 @dataclass(frozen=True)
@@ -667,6 +699,7 @@ class ResourceItem(_Base):
         unknowns: list[str] = []
         passed = False
         recorded: list[list[Any]] | None = [] if state.pending is not None else None
+        fixed: list[FailureText] = []  # the baseline's entries found fixed (XPASS(strict))
         for v in self.selected:
             j = v.judge(state)
             pid = v.policy.id
@@ -676,6 +709,10 @@ class ResourceItem(_Base):
             props.append((pid, j.status))
             props.append((keys.severity, str(v.severity)))
             props.extend(keys.shared)
+            props.extend((f"{pid}.{key}", value) for key, value in j.baseline_props)
+            if j.fixed:
+                baseline = state.baseline
+                fixed.append(fixed_text(v, j, baseline.shown if baseline else ""))
             if j.status == PASSED:
                 passed = True
                 continue
@@ -693,15 +730,22 @@ class ResourceItem(_Base):
             self._record(
                 self.kind, scope.result.label, scope.file_text.relpath, self.line, recorded
             )
-        if failed:
-            self._fail(failed)
+        if failed or fixed:
+            self._fail(failed, fixed)
         if passed or not self.selected:
             return
         if xfails:
             pytest.xfail("; ".join(xfails))
         _skip_here("; ".join(unknowns), self.redactor)
 
-    def _fail(self, failed: list[tuple[Verdict, Judged]]) -> NoReturn:
+    def _fail(
+        self, failed: list[tuple[Verdict, Judged]], fixed: Sequence[FailureText] = ()
+    ) -> NoReturn:
+        if not failed:
+            crash = fixed[0].short[0]
+            if len(fixed) > 1:
+                crash += f" (+{len(fixed) - 1} more fixed)"
+            raise PolicyFailed(list(fixed), crash, self._where, self.line)
         failed.sort(key=lambda vj: (-vj[0].severity, vj[1].line, vj[0].policy.id))
         texts: list[FailureText] = []
         for v, j in failed:
@@ -714,7 +758,9 @@ class ResourceItem(_Base):
         crash = first.reason if first.status == FAILED else texts[0].short[0]
         if len(failed) > 1:
             crash += f" (+{len(failed) - 1} more: {', '.join(v.policy.id for v, _ in failed[1:])})"
-        raise PolicyFailed(texts, crash, self._where, first.line)
+        if fixed:
+            crash += f" (+{len(fixed)} fixed in the baseline)"
+        raise PolicyFailed([*texts, *fixed], crash, self._where, first.line)
 
 
 class ParseErrorItem(_Base):
@@ -865,3 +911,68 @@ class ConfigWaivers(_FileBase):
                 yield WaiverErrorItem.from_parent(
                     self, name=f"WAIVER-INVALID-{w.line or i}", waiver=w, kind="config"
                 )
+
+
+class BaselineFile(_FileBase):
+    """The findings baseline file: holds the item for its stale entries (issue 22)."""
+
+    entries: list[Entry]
+
+    @classmethod
+    def from_parent(  # type: ignore[override]
+        cls, parent: pytest.Collector, *, path: Path, state: DevopsPolicy, entries: list[Entry]
+    ) -> Self:
+        node: Self = super().from_parent(parent, path=path, state=state)
+        node.entries = entries
+        return node
+
+    def collect(self) -> Iterator[pytest.Item]:
+        yield BaselineStaleItem.from_parent(self, name="stale", entries=self.entries)
+
+
+class BaselineStaleItem(_Base):
+    """Baseline entries whose file or resource is gone: no verdict can XPASS for them, so
+    they fail here, on full runs only (a partial run did not judge everything)."""
+
+    policy_id = "BASELINE-STALE"
+
+    def __init__(self, *, entries: list[Entry], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.entries = entries
+        self.relpath = _file_node(self).relfspath
+        self._setup_item(
+            "config",
+            "medium",
+            _props("BASELINE-STALE", "baseline-stale", "medium", "config", "", self.relpath, 1),
+        )
+
+    def runtest(self) -> None:
+        state = self.state
+        baseline = state.baseline
+        shown = baseline.shown if baseline is not None else self.relpath
+        if not state._full_run():
+            _skip_here(
+                f"{len(self.entries)} baseline entries name files or resources this partial "
+                "run did not judge; a full run checks them",
+                self.redactor,
+            )
+        self.user_properties.append(("baseline", shown))
+        self.user_properties.append(("baseline_fixed", str(len(self.entries))))
+        lines = [
+            f"fixed: remove this entry from the baseline {shown} ({e.describe()}: "
+            + ("the file is gone)" if e.file not in state.baseline_files else "it is gone)")
+            for e in self.entries
+        ]
+        n = len(self.entries)
+        head = (
+            f"XPASS(strict) {n} {'entry' if n == 1 else 'entries'} of the baseline {shown} "
+            f"{'names' if n == 1 else 'name'} a file or resource that no longer exists"
+        )
+        text = FailureText(
+            [head, *(f"  {x}" for x in lines)],
+            [],
+            [f"{shown}: {x}" for x in lines],
+            "BASELINE-STALE",
+        )
+        self._record_one("config", self.relpath, "failed", "medium", 1, head, head)
+        raise PolicyFailed(text, head, self._where, 1)

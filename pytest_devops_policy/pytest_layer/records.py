@@ -9,10 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pytest_devops_policy.fingerprint import finding_key, numbered
-from pytest_devops_policy.pytest_layer.verdict import BELOW, FAILED, WAIVED, Judged, Verdict
+from pytest_devops_policy.fingerprint import finding_key
+from pytest_devops_policy.pytest_layer.verdict import (
+    BASELINED,
+    BELOW,
+    FAILED,
+    WAIVED,
+    Judged,
+    Verdict,
+)
 
-_WITH_FINDINGS = frozenset({FAILED, WAIVED, BELOW})
+_WITH_FINDINGS = frozenset({FAILED, WAIVED, BELOW, BASELINED})
 _WAIVER_KEYS = ("reason", "expires", "owner", "ticket", "source", "status")
 
 
@@ -58,19 +65,19 @@ def verdict_record(v: Verdict, j: Judged) -> list[Any]:
     scope = v.scope
     pid = v.policy.id
     findings: list[list[Any]] = []
+    listed: list[list[Any]] = []  # findings the baseline lists, besides ``findings``
     if j.status in _WITH_FINDINGS and v.findings:
         relpath, label = scope.file_text.relpath, scope.result.label
         clean = scope.redactor.with_secrets(v.outcome.secrets)
         lines = scope.file_text
-        for f in v.findings:
+        split = j.status != BASELINED and bool(j.baselined)
+        for i, (f, key) in enumerate(zip(v.findings, v.keys(), strict=True)):
             message = clean(f.message, newlines=False)
             severity = str(f.severity)
-            findings.append(
-                finding(pid, relpath, label, lines, f.line, f.col, severity, message, f.secret)
-            )
-        for row, key in zip(findings, numbered([row[6] for row in findings]), strict=True):
-            row[6] = key
-    return [
+            row = finding(pid, relpath, label, lines, f.line, f.col, severity, message, f.secret)
+            row[6] = key  # numbered over all the verdict's findings (Verdict.keys)
+            (listed if split and i in j.baselined else findings).append(row)
+    record = [
         pid,
         j.status,
         str(v.severity),
@@ -79,3 +86,6 @@ def verdict_record(v: Verdict, j: Judged) -> list[Any]:
         findings,
         waivers_of(j.waiver_props),
     ]
+    if listed or j.fixed:  # the baseline's part, only when it has one (issue 22)
+        record.append({"baselined": listed, "fixed": [e.describe() for e in j.fixed]})
+    return record

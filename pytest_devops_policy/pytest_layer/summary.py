@@ -166,7 +166,9 @@ def render(
     lines = [
         *(scan.lines() if scan is not None else []),
         f"items: {total} ({o['passed']} passed, {o['failed']} failed, {o['waived']} waived, "
-        f"{o['below-threshold']} below threshold, {o['skipped']} skipped)",
+        f"{o['below-threshold']} below threshold, {o['skipped']} skipped"
+        + (f", {o['baselined']} baselined" if o["baselined"] else "")
+        + ")",
     ]
     if o["failed"]:
         lines.append(f"failed by severity: {_join(tally.failed_by_severity, SEVERITY_ORDER)}")

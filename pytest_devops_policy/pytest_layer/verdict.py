@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_devops_policy.api import Policy, Severity
+from pytest_devops_policy.baseline import Baseline, Entry
 from pytest_devops_policy.engine.analysis import Outcome, ResourceResult
 from pytest_devops_policy.engine.evaluate import UNKNOWN_PREFIX, ResolvedViolation
+from pytest_devops_policy.fingerprint import finding_key, numbered
 from pytest_devops_policy.masking import Redactor
 from pytest_devops_policy.model import FileText
 from pytest_devops_policy.pytest_layer.render import FailureText, finding_text, one_line
@@ -24,13 +26,14 @@ if TYPE_CHECKING:
     from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
 
 # What a judged verdict is; the names are those of the summary and the JUnit properties.
-PASSED, FAILED, WAIVED, BELOW, UNKNOWN, ERROR = (
+PASSED, FAILED, WAIVED, BELOW, UNKNOWN, ERROR, BASELINED = (
     "passed",
     "failed",
     "waived",
     "below-threshold",
     "unknown",
     "error",
+    "baselined",
 )
 
 
@@ -54,6 +57,17 @@ class Judged:
     text: FailureText | None = None  # failures only
     line: int = 0
     waiver_props: tuple[tuple[str, str], ...] = ()
+    # The findings baseline (issue 22): which of the verdict's findings (indexes into
+    # ``Verdict.findings``) it lists, and its entries of this verdict that are gone (fixed).
+    baselined: tuple[int, ...] = ()
+    fixed: tuple[Entry, ...] = ()
+    baseline_props: tuple[tuple[str, str], ...] = ()
+
+    def fixed_lines(self, shown: str) -> list[str]:
+        return [
+            f"fixed: remove this entry from the baseline {shown} ({e.describe()})"
+            for e in self.fixed
+        ]
 
 
 def waiver_props(w: Waiver, status: str) -> tuple[tuple[str, str], ...]:
@@ -70,7 +84,16 @@ def waiver_props(w: Waiver, status: str) -> tuple[tuple[str, str], ...]:
 class Verdict:
     """A policy's outcome on a resource, with its waiver decision made at collection."""
 
-    __slots__ = ("decision", "findings", "line", "outcome", "policy", "scope", "severity")
+    __slots__ = (
+        "_keys",
+        "decision",
+        "findings",
+        "line",
+        "outcome",
+        "policy",
+        "scope",
+        "severity",
+    )
 
     def __init__(self, policy: Policy, outcome: Outcome, scope: ResourceScope, state: DevopsPolicy):
         self.policy = policy
@@ -86,6 +109,28 @@ class Verdict:
             max(v.severity for v in self.findings) if self.findings else policy.severity
         )
         self.line: int = self.findings[0].line if self.findings else scope.result.line
+        self._keys: list[str] | None = None
+
+    def keys(self) -> list[str]:
+        """The finding key (fingerprint.py) of each of ``findings``: what SARIF, the JSON
+        report and the baseline match on. Equal keys in one verdict are numbered."""
+        if self._keys is None:
+            scope, pid = self.scope, self.policy.id
+            relpath, label = scope.file_text.relpath, scope.result.label
+            clean = scope.redactor.with_secrets(self.outcome.secrets)
+            self._keys = numbered(
+                [
+                    finding_key(pid, relpath, label, clean(f.message, newlines=False), f.secret)
+                    for f in self.findings
+                ]
+            )
+        return self._keys
+
+    def baseline_entries(self, baseline: Baseline | None) -> dict[str, Entry]:
+        if baseline is None:
+            return {}
+        scope = self.scope
+        return dict(baseline.of(scope.file_text.relpath, scope.result.label, self.policy.id))
 
     def _decide(self, state: DevopsPolicy) -> Decision[ResolvedViolation]:
         policy, scope = self.policy, self.scope
@@ -119,7 +164,7 @@ class Verdict:
             if outcome.unknowns:
                 reason = UNKNOWN_PREFIX + "; ".join(dict.fromkeys(outcome.unknowns))
                 return Judged(UNKNOWN, scope.redactor(reason, newlines=False), line=self.line)
-            return Judged(PASSED, line=self.line)
+            return self._passed(state.baseline)
         policy, settings = self.policy, state.settings
         for w in decision.considered:
             state.ledger.consider(w)
@@ -135,14 +180,45 @@ class Verdict:
                 details.append(f"owner={w.owner}")
             details.append(f"expires={w.expires.isoformat() if w.expires else 'never'}")
             reason = f"waived by {w.source} ({' '.join(details)}): " + summary
+            # A waived finding needs no baseline entry: the entry is gone like a fix.
+            fixed = tuple(self.baseline_entries(state.baseline).values())
             return Judged(
                 WAIVED,
                 scope.redactor(reason, newlines=False),
                 line=self.line,
                 waiver_props=waiver_props(w, "applied"),
+                fixed=fixed,
+                baseline_props=_baseline_props(state.baseline, "", 0, len(fixed), 0),
             )
         remaining = self.findings
         notes: list[str] = []
+        # The baseline is decided after the waivers: it matches what they leave.
+        entries = self.baseline_entries(state.baseline)
+        keys = self.keys() if entries else []  # (hashing costs: only when there are entries)
+        listed = tuple(i for i, k in enumerate(keys) if k in entries)
+        fixed = tuple(e for k, e in entries.items() if k not in set(keys))
+        new = len(remaining) - len(listed)
+        if state.baseline is not None and listed:
+            shown = state.baseline.shown
+            if not new:
+                reason = f"in baseline {shown}: " + one_line(policy, relpath, remaining, secrets)
+                return Judged(
+                    BASELINED,
+                    scope.redactor(reason, newlines=False),
+                    line=self.line,
+                    baselined=listed,
+                    fixed=fixed,
+                    baseline_props=_baseline_props(
+                        state.baseline, BASELINED, len(listed), len(fixed), 0
+                    ),
+                )
+            remaining = [f for i, f in enumerate(remaining) if i not in listed]
+            notes.append(f"{len(listed)} other finding(s) in baseline {shown}")
+        bprops = (
+            _baseline_props(state.baseline, FAILED, len(listed), len(fixed), new)
+            if state.baseline is not None
+            else ()
+        )
         if decision.used:
             notes.append(
                 f"{len(outcome.violations) - len(remaining)} other finding(s) waived "
@@ -157,11 +233,52 @@ class Verdict:
         crash = one_line(policy, relpath, remaining, secrets)
         if self.severity < settings.fail_on and not decision.expired:
             reason = f"below --devops-policy-fail-on={settings.fail_on}: " + crash
-            return Judged(BELOW, reason, line=self.line, waiver_props=tuple(props))
+            if bprops:  # below the threshold: not new failures, still findings
+                bprops = _baseline_props(state.baseline, BELOW, len(listed), len(fixed), 0)
+            return Judged(
+                BELOW,
+                reason,
+                line=self.line,
+                waiver_props=tuple(props),
+                baselined=listed,
+                fixed=fixed,
+                baseline_props=bprops,
+            )
         text = finding_text(
             policy, scope.file_text.source, remaining, secrets, notes, outcome.detail
         )
         if decision.expired:
             crash += f" (waiver expired on {decision.expired[0].expires})"
         crash = secrets(crash, newlines=False)
-        return Judged(FAILED, crash, text, remaining[0].line, tuple(props))
+        if listed and state.baseline is not None:
+            crash += f" ({len(listed)} more in baseline {state.baseline.shown})"
+        return Judged(FAILED, crash, text, remaining[0].line, tuple(props), listed, fixed, bprops)
+
+    def _passed(self, baseline: Baseline | None) -> Judged:
+        """No finding: every baseline entry of the verdict is fixed."""
+        fixed = tuple(self.baseline_entries(baseline).values())
+        if not fixed:
+            return Judged(PASSED, line=self.line)
+        return Judged(
+            PASSED,
+            line=self.line,
+            fixed=fixed,
+            baseline_props=_baseline_props(baseline, "", 0, len(fixed), 0),
+        )
+
+
+def _baseline_props(
+    baseline: Baseline | None, status: str, listed: int, fixed: int, new: int
+) -> tuple[tuple[str, str], ...]:
+    """The JUnit properties of a verdict the baseline concerns; the summary counts them."""
+    if baseline is None:
+        return ()
+    props = [("baseline", baseline.shown)]
+    if status:
+        props.append(("baseline_status", status))
+    props.extend(
+        (f"baseline_{name}", str(n))
+        for name, n in (("baselined", listed), ("fixed", fixed), ("new", new))
+        if n
+    )
+    return tuple(props)

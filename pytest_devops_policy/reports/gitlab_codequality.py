@@ -50,6 +50,8 @@ def _why(v: VerdictRecord) -> str:
         w = v.waiver
         said = f"waived by {w.source}: {w.reason}" if w is not None else "waived"
         return f" ({said})"
+    if v.status == "baselined":
+        return f" ({v.reason.split(': ', 1)[0]})"
     return " (below the fail-on threshold)"
 
 
@@ -82,7 +84,7 @@ def issues(results: RunResults, checkout: str | None = None) -> tuple[list[dict[
     head = repo_root.prefix(results.root, checkout)
     statuses = set(FAILING)
     if results.settings.include_suppressed:
-        statuses |= {"waived", "below-threshold"}
+        statuses |= {"waived", "below-threshold", "baselined"}
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     nowhere = 0

@@ -12,7 +12,12 @@ import json
 import os
 from typing import Any
 
-from pytest_devops_policy.reports.model import RunResults, VerdictRecord, WaiverRecord
+from pytest_devops_policy.reports.model import (
+    FindingRecord,
+    RunResults,
+    VerdictRecord,
+    WaiverRecord,
+)
 
 SCHEMA = "pytest-devops-policy/report"
 SCHEMA_VERSION = 1
@@ -26,6 +31,18 @@ def _waiver(w: WaiverRecord) -> dict[str, Any]:
         "expires": w.expires or None,
         "ticket": w.ticket or None,
         "status": w.status,
+    }
+
+
+def _finding(f: FindingRecord) -> dict[str, Any]:
+    return {
+        "line": f.line,
+        "column": f.col,
+        "end_line": f.end_line,
+        "end_column": f.end_col,
+        "severity": f.severity,
+        "message": f.message,
+        "fingerprint": f.fingerprint,
     }
 
 
@@ -47,18 +64,11 @@ def _result(results: RunResults, item: Any, v: VerdictRecord) -> dict[str, Any]:
         "status": v.status,
         "reason": v.reason,
         "messages": [f.message for f in v.findings],
-        "findings": [
-            {
-                "line": f.line,
-                "column": f.col,
-                "end_line": f.end_line,
-                "end_column": f.end_col,
-                "severity": f.severity,
-                "message": f.message,
-                "fingerprint": f.fingerprint,
-            }
-            for f in v.findings
-        ],
+        "findings": [_finding(f) for f in v.findings],
+        # the findings baseline (issue 22): a failing verdict's findings it lists, and its
+        # entries whose findings are gone
+        "baselined_findings": [_finding(f) for f in v.baselined],
+        "baseline_fixed": list(v.fixed),
         "waiver": _waiver(applied) if applied is not None else None,
         "expired_waivers": [_waiver(w) for w in v.waivers if w.status == "expired"],
         "controls": list(policy.controls),

@@ -21,7 +21,16 @@ from pytest_devops_policy.waivers import describe
 
 WIRE_VERSION = 1
 # A verdict's status; the names are the JUnit properties' and the summary's.
-STATUSES = ("passed", "failed", "waived", "below-threshold", "unknown", "error", "skipped")
+STATUSES = (
+    "passed",
+    "failed",
+    "waived",
+    "below-threshold",
+    "unknown",
+    "error",
+    "skipped",
+    "baselined",
+)
 SEVERITIES = ("critical", "high", "medium", "low")
 
 
@@ -60,6 +69,10 @@ class VerdictRecord:
     reason: str  # masked: the xfail/skip/crash line
     findings: tuple[FindingRecord, ...] = ()
     waivers: tuple[WaiverRecord, ...] = ()
+    # The findings baseline (issue 22): findings it lists besides ``findings`` (a failing
+    # verdict whose other findings are baselined), and its entries found fixed.
+    baselined: tuple[FindingRecord, ...] = ()
+    fixed: tuple[str, ...] = ()
 
     @property
     def waiver(self) -> WaiverRecord | None:
@@ -263,7 +276,7 @@ def finding_wire(f: FindingRecord) -> list[Any]:
 
 
 def verdict_wire(v: VerdictRecord) -> list[Any]:
-    return [
+    wire = [
         v.policy_id,
         v.status,
         v.severity,
@@ -272,6 +285,16 @@ def verdict_wire(v: VerdictRecord) -> list[Any]:
         [finding_wire(f) for f in v.findings],
         [[w.source, w.reason, w.owner, w.expires, w.ticket, w.status] for w in v.waivers],
     ]
+    if v.baselined or v.fixed:
+        wire.append({"baselined": [finding_wire(f) for f in v.baselined], "fixed": list(v.fixed)})
+    return wire
+
+
+def _findings(rows: Sequence[Sequence[Any]]) -> tuple[FindingRecord, ...]:
+    return tuple(
+        FindingRecord(int(a), int(b), int(c), int(d), str(s), str(m), str(fp))
+        for a, b, c, d, s, m, fp in rows
+    )
 
 
 def item_wire(
@@ -289,7 +312,8 @@ def item_wire(
 
 def item_from_wire(nodeid: str, outcome: str, data: Mapping[str, Any]) -> ItemRecord:
     verdicts = []
-    for pid, status, severity, line, reason, findings, waivers in data["verdicts"]:
+    for pid, status, severity, line, reason, findings, waivers, *more in data["verdicts"]:
+        extra = more[0] if more and isinstance(more[0], Mapping) else {}
         verdicts.append(
             VerdictRecord(
                 str(pid),
@@ -297,11 +321,10 @@ def item_from_wire(nodeid: str, outcome: str, data: Mapping[str, Any]) -> ItemRe
                 str(severity),
                 int(line),
                 str(reason),
-                tuple(
-                    FindingRecord(int(a), int(b), int(c), int(d), str(s), str(m), str(fp))
-                    for a, b, c, d, s, m, fp in findings
-                ),
+                _findings(findings),
                 tuple(WaiverRecord(*(str(x) for x in w)) for w in waivers),
+                _findings(extra.get("baselined", ())),
+                tuple(str(x) for x in extra.get("fixed", ())),
             )
         )
     return ItemRecord(

@@ -58,7 +58,7 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 _RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _REPORTED = frozenset({"failed", "error"})
-_SUPPRESSED = frozenset({"waived", "below-threshold"})
+_SUPPRESSED = frozenset({"waived", "below-threshold", "baselined"})
 
 
 def _severity(*candidates: str) -> str:
@@ -177,9 +177,21 @@ def _suppression(results: RunResults, item: ItemRecord, v: VerdictRecord) -> dic
         # an inline comment or annotation sits in the scanned file; pyproject's does not
         in_source = bool(source) and source.rpartition(":")[0] == item.file
         kind, justification = ("inSource" if in_source else "external"), _justification(v)
+    elif v.status == "baselined" or v.baselined:
+        kind, justification = "external", _in_baseline(v.reason)
     else:
         kind, justification = "external", f"below --devops-policy-fail-on={results.fail_on}"
     return {"kind": kind, "status": "accepted", "justification": justification}
+
+
+def _in_baseline(reason: str) -> str:
+    """ "in baseline PATH", from a baselined verdict's reason ("in baseline PATH: ...") or a
+    failing one's ("... (2 more in baseline PATH)")."""
+    at = reason.rfind("in baseline ")
+    if at < 0:
+        return "in baseline"
+    text = reason[at:]
+    return text.split(": ", 1)[0].removesuffix(")") if ": " in text else text.removesuffix(")")
 
 
 class _Candidate:
@@ -209,6 +221,8 @@ def _candidates(results: RunResults) -> tuple[list[_Candidate], int]:
             if suppressed and not include:
                 left_out += max(1, len(v.findings))
                 continue
+            if v.baselined and not include:
+                left_out += len(v.baselined)  # a failing verdict's baselined findings
             policy = results.policy(v.policy_id)
             kind = item.kind or policy.kind
             base = _bag(
@@ -227,7 +241,15 @@ def _candidates(results: RunResults) -> tuple[list[_Candidate], int]:
                 key = finding_key(v.policy_id, item.file, item.resource, v.reason)
                 line = max(1, v.line or item.line)
                 spots = [(line, 1, line, 0, v.severity, "", key)]
-            for line, col, end_line, end_col, severity, message, fingerprint in spots:
+            marked = [suppressed] * len(spots)
+            if include and v.baselined and not suppressed:
+                spots.extend(
+                    (f.line, f.col, f.end_line, f.end_col, f.severity, f.message, f.fingerprint)
+                    for f in v.baselined
+                )
+                marked.extend([True] * len(v.baselined))
+            for spot, suppressed in zip(spots, marked, strict=True):
+                line, col, end_line, end_col, severity, message, fingerprint = spot
                 sev = _severity(severity, v.severity, policy.severity)
                 line, col = max(1, line), max(1, col)
                 region: dict[str, int] = {
