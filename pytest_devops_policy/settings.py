@@ -43,6 +43,8 @@ TOP_LEVEL_KEYS = (
     "report_suppressed",
     "github",
     *(f.name for f in FORMATS),
+    # branch changed (issue 22): changed-files mode
+    "changed",
 )
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 
@@ -70,6 +72,10 @@ class Settings:
     jobs: int = 1
     today: dt.date = field(default_factory=dt.date.today)
     reports: ReportSettings = field(default_factory=ReportSettings)
+    # -- branch changed (issue 22) --
+    # Judge only the files changed since the merge-base with this git ref, and their
+    # dependents (pytest_layer/changed.py); None: every file.
+    changed: str | None = None
 
     def selects(self, policy_id: str, name: str) -> bool:
         """``select`` narrows (empty = everything); ``ignore`` removes."""
@@ -201,7 +207,22 @@ def build(config: pytest.Config) -> Settings:
         config_path=config_path,
         today=today,
         reports=_reports(config, table, config_path),
+        changed=_changed(opt("devops_policy_changed"), table.get("changed"), config_path),
     )
+
+
+def _changed(cli: object, value: object, config_path: str | None) -> str | None:
+    """A git ref (branch, tag, sha) to compare with; checked against git at start-up."""
+    if cli is not None:
+        text = str(cli).strip()
+        if not text:
+            raise pytest.UsageError("--devops-policy-changed needs a git ref (e.g. origin/main)")
+        return text
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        _usage(config_path, None, f"changed must be a git ref, not {value!r}", "changed")
+    return value.strip()
 
 
 def _reports(config: pytest.Config, table: Mapping[str, Any], path: str | None) -> ReportSettings:

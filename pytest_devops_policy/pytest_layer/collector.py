@@ -101,6 +101,12 @@ class DevopsPolicy:
 
         self._secret_dirs = discovery.secrets_dot_dirs(settings.options.of(SecretsOptions).include)
         self._markers: dict[str, pytest.MarkDecorator] = {}
+        # --devops-policy-changed: the files judged (None: all); a partial run.
+        from pytest_devops_policy.pytest_layer.changed import from_settings
+
+        self.changed = from_settings(str(config.rootpath), settings.changed, self.analyser.context)
+        if self.changed is not None:
+            config.stash[PARTIAL_RUN] = True
 
     # -- shared state for nodes --------------------------------------------------------
 
@@ -162,8 +168,14 @@ class DevopsPolicy:
             if name in self._secret_dirs and not self._user_ignored(collection_path, config):
                 return False  # .docker/config.json, .aws/credentials: read for secrets
             return None
-        if self.settings.only and self.analyser.cache.classify(collection_path) is None:
-            return True  # --devops-policy-only: never import the user's Python tests
+        if not self.settings.only and self.changed is None:
+            return None
+        kind = self.analyser.cache.classify(collection_path)
+        if kind is None:
+            # --devops-policy-only: never import the user's Python tests
+            return True if self.settings.only else None
+        if self.changed is not None and not self.changed.wants(str(collection_path), kind):
+            return True  # neither changed nor reading a changed file: not even parsed
         return None
 
     @staticmethod
@@ -194,7 +206,8 @@ class DevopsPolicy:
             # Its files, then its repository's node (repo-level policies, catalog §3.1).
             from pytest_devops_policy.pytest_layer.repository import repository_node
 
-            if report.passed:
+            changed = self.changed
+            if report.passed and (changed is None or changed.wants_repository(str(collector.path))):
                 report.result.append(repository_node(collector, self))
         return report
 
@@ -332,8 +345,10 @@ class DevopsPolicy:
         )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.tally.outcomes or self.ledger.declared or self.scan.files:
+        if self.tally.outcomes or self.ledger.declared or self.scan.files or self.changed:
             terminalreporter.section("devops-policy summary")
+            if self.changed is not None:
+                terminalreporter.line(self.changed.summary())
             for line in render(
                 self.tally,
                 self.ledger,
@@ -353,6 +368,12 @@ class DevopsPolicy:
             workeroutput[LEDGER_OUTPUT] = self.ledger.to_json()
             workeroutput[SCAN_OUTPUT] = self.scan.to_json()
             return
+        if (
+            self.changed is not None
+            and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+            and not session.testscollected
+        ):
+            session.exitstatus = pytest.ExitCode.OK  # a change that touches nothing checked
         unused = self.settings.strict_waivers and self.ledger.unused(self._full_run())
         if unused and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
