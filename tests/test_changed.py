@@ -461,3 +461,11 @@ def test_partial_run_does_not_report_unused_waivers(pytester: pytest.Pytester) -
     full.stdout.fnmatch_lines(["waivers: * 1 unused*"])
     result = pytester.runpytest(*ONLY, CHANGED, "--devops-policy-select=TF-001")
     result.stdout.fnmatch_lines(["waivers: * 0 unused*"])
+
+
+def test_under_xdist_the_summary_names_what_workers_pulled_in(pytester: pytest.Pytester) -> None:
+    root = pytester.path
+    repo(root, {"web/deploy.yaml": k8s("deploy", "web"), "web/svc.yaml": k8s("svc", "web")})
+    (root / "web/svc.yaml").write_text(k8s("svc", "web") + "# edited\n")
+    line = summary(pytester, "-n", "2")
+    assert "1 more pulled in: web/deploy.yaml (same Kubernetes unit as web/svc.yaml)" in line

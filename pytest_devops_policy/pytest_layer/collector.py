@@ -26,6 +26,7 @@ from pytest_devops_policy.settings import Settings
 
 LEDGER_OUTPUT = "devops_policy_ledger"
 SCAN_OUTPUT = "devops_policy_scan"
+CHANGED_OUTPUT = "devops_policy_changed"  # what a worker pulled in (--devops-policy-changed)
 # Set by a plugin that narrows the run without deselecting (the pre-commit hook collects
 # only the changed files' directories): waivers of files left out are not "unused".
 PARTIAL_RUN = pytest.StashKey[bool]()
@@ -367,6 +368,8 @@ class DevopsPolicy:
         if workeroutput is not None:  # an xdist worker: hand the ledger to the controller
             workeroutput[LEDGER_OUTPUT] = self.ledger.to_json()
             workeroutput[SCAN_OUTPUT] = self.scan.to_json()
+            if self.changed is not None:
+                workeroutput[CHANGED_OUTPUT] = dict(self.changed.pulled)
             return
         if (
             self.changed is not None
@@ -468,3 +471,6 @@ class XdistLedger:
         scan = output.get(SCAN_OUTPUT)
         if scan:
             self.state.scan.merge(scan)
+        pulled = output.get(CHANGED_OUTPUT)
+        if pulled and self.state.changed is not None:  # each worker collected every file
+            self.state.changed.pulled.update(pulled)
