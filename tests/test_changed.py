@@ -469,3 +469,17 @@ def test_under_xdist_the_summary_names_what_workers_pulled_in(pytester: pytest.P
     (root / "web/svc.yaml").write_text(k8s("svc", "web") + "# edited\n")
     line = summary(pytester, "-n", "2")
     assert "1 more pulled in: web/deploy.yaml (same Kubernetes unit as web/svc.yaml)" in line
+
+
+def test_changed_settings_or_conftest_judge_what_they_govern(pytester: pytest.Pytester) -> None:
+    root = pytester.path
+    files = {f"d{i}/main.tf": BUCKET.replace("NAME", f"b{i}") for i in range(2)}
+    files["pyproject.toml"] = "[tool.devops-policy]\n"
+    files["d1/conftest.py"] = ""
+    repo(root, files)
+    (root / "d1/conftest.py").write_text("# new hooks\n")
+    assert collected(pytester, CHANGED)[0] == {"d1/main.tf"}
+    assert "d1/main.tf (d1/conftest.py changed)" in summary(pytester)
+    (root / "pyproject.toml").write_text('[tool.devops-policy]\nignore = ["TF-002"]\n')
+    assert collected(pytester, CHANGED)[0] >= {"d0/main.tf", "d1/main.tf"}
+    assert "(the settings in pyproject.toml changed)" in summary(pytester)

@@ -10,7 +10,9 @@ A file is *changed* when git says so (``gitchanges``). Another file is *pulled i
   file, is shaped by a changed kustomization, or is a directory unit that lost a manifest
   (``k8s_run.scope_inputs``: names and kustomizations only, no manifest parsed);
 * it is a repository (``.github::repository``) whose facts a change touches: a
-  dependency-update config, or a package manifest added or removed (``facts_change``).
+  dependency-update config, or a package manifest added or removed (``facts_change``);
+* the settings file (``[tool.devops-policy]``: knobs, waivers) changed, which may change any
+  verdict, or a ``conftest.py`` above it did (its policies and hooks).
 
 Files neither changed nor pulled in are left out before anything parses them:
 ``pytest_ignore_collect`` answers for files, the repository node is not made. Computing a
@@ -38,7 +40,9 @@ __all__ = ["ChangedSelection", "from_settings"]
 SHOWN = 10  # pulled-in files named in the summary; the rest are counted
 
 
-def from_settings(rootdir: str, ref: str | None, context: Context) -> ChangedSelection | None:
+def from_settings(
+    rootdir: str, ref: str | None, context: Context, config_path: str | None = None
+) -> ChangedSelection | None:
     """The selection of a run given ``--devops-policy-changed`` (None without it); git's
     complaint is one usage error."""
     if not ref:
@@ -47,7 +51,10 @@ def from_settings(rootdir: str, ref: str | None, context: Context) -> ChangedSel
         changes = read_changes(rootdir, ref)
     except ChangesError as exc:
         raise pytest.UsageError(f"--devops-policy-changed: {exc}") from None
-    return ChangedSelection(changes, context)
+    selection = ChangedSelection(changes, context)
+    if config_path and os.path.normpath(os.path.abspath(config_path)) in changes.paths:
+        selection.settings_changed = context.cache.relpath(config_path)
+    return selection
 
 
 @dataclass
@@ -57,6 +64,8 @@ class ChangedSelection:
     # path -> why it is judged though unchanged, in the order found
     pulled: dict[str, str] = field(default_factory=dict)
     _decided: dict[str, bool] = field(default_factory=dict)
+    # The settings file, when it changed: every verdict may change (a knob, a waiver).
+    settings_changed: str = ""
 
     def _rel(self, path: str) -> str:
         return self.context.cache.relpath(path)
@@ -72,7 +81,16 @@ class ChangedSelection:
                 self.pulled[norm] = why
         return hit
 
+    def _why_settings(self, path: str) -> str | None:
+        if self.settings_changed:
+            return f"the settings in {self.settings_changed} changed"
+        policies = self._conftest(path)
+        return f"{self._rel(policies)} changed" if policies else None
+
     def _why(self, path: str, kind: Kind) -> str | None:
+        why = self._why_settings(path)
+        if why:
+            return why
         fmt = kind.format
         try:
             deps = fmt.dependencies(path, self.context)
@@ -85,6 +103,15 @@ class ChangedSelection:
         if why is None and kind.name == "kubernetes":
             why = self._k8s(path)
         return why
+
+    def _conftest(self, path: str) -> str | None:
+        """A changed ``conftest.py`` whose scope holds ``path`` (its policies and hooks)."""
+        for changed in sorted(self.changes.paths):
+            if os.path.basename(changed) == "conftest.py":
+                here = os.path.dirname(changed)
+                if path.startswith(here.rstrip(os.sep) + os.sep):
+                    return changed
+        return None
 
     def _dependency(self, deps: list[str]) -> str | None:
         changes = self.changes
@@ -127,7 +154,9 @@ class ChangedSelection:
         if hit is not None:
             return hit
         root = os.path.dirname(norm)
-        why = self._dependency(REPOSITORY.dependencies(norm, self.context))
+        why = self._why_settings(norm) or self._dependency(
+            REPOSITORY.dependencies(norm, self.context)
+        )
         if why is None:
             changes = self.changes
             for changed in sorted(changes.paths):

@@ -105,7 +105,9 @@ class DevopsPolicy:
         # --devops-policy-changed: the files judged (None: all); a partial run.
         from pytest_devops_policy.pytest_layer.changed import from_settings
 
-        self.changed = from_settings(str(config.rootpath), settings.changed, self.analyser.context)
+        self.changed = from_settings(
+            str(config.rootpath), settings.changed, self.analyser.context, settings.config_path
+        )
         if self.changed is not None:
             config.stash[PARTIAL_RUN] = True
 
