@@ -251,6 +251,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="enable the infrastructure policy checks (same as --devops-policy)",
     )
+    # -- branch changed (issue 22) --
+    group.addoption(
+        "--devops-policy-changed",
+        metavar="REF",
+        help="judge only the files changed since the merge-base of HEAD and REF (committed, "
+        "staged, unstaged and untracked), plus the files whose results depend on them "
+        "(pyproject changed)",
+    )
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:

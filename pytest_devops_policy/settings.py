@@ -47,6 +47,8 @@ TOP_LEVEL_KEYS = (
     # branch baseline (issue 22)
     "baseline",
     "baseline_ref",
+    # branch changed (issue 22): changed-files mode
+    "changed",
 )
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 
@@ -82,6 +84,10 @@ class Settings:
     baseline_add: bool = False  # the rewrite also adds new failures
     # --devops-policy-baseline-ref: the baseline and the waivers as at the merge-base
     merge_base: MergeBase | None = None
+    # -- branch changed (issue 22) --
+    # Judge only the files changed since the merge-base with this git ref, and their
+    # dependents (pytest_layer/changed.py); None: every file.
+    changed: str | None = None
 
     def selects(self, policy_id: str, name: str) -> bool:
         """``select`` narrows (empty = everything); ``ignore`` removes."""
@@ -218,6 +224,7 @@ def build(config: pytest.Config) -> Settings:
         reports=_reports(config, table, config_path),
         **_baseline(config, table, config_path),
         merge_base=base,
+        changed=_changed(opt("devops_policy_changed"), table.get("changed"), config_path),
     )
 
 
@@ -285,6 +292,20 @@ def _baseline(
             "--devops-policy-baseline-add needs --devops-policy-baseline-write=PATH"
         )
     return out
+
+
+def _changed(cli: object, value: object, config_path: str | None) -> str | None:
+    """A git ref (branch, tag, sha) to compare with; checked against git at start-up."""
+    if cli is not None:
+        text = str(cli).strip()
+        if not text:
+            raise pytest.UsageError("--devops-policy-changed needs a git ref (e.g. origin/main)")
+        return text
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        _usage(config_path, None, f"changed must be a git ref, not {value!r}", "changed")
+    return value.strip()
 
 
 def _reports(config: pytest.Config, table: Mapping[str, Any], path: str | None) -> ReportSettings:

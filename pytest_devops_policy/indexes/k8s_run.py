@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,10 +33,12 @@ from pytest_devops_policy.safefile import read_text
 __all__ = [
     "K8sRun",
     "K8sUnits",
+    "ScopeInputs",
     "adjust",
     "cache_token",
     "index_for",
     "run_index",
+    "scope_inputs",
     "the_run",
     "unit_indexes",
 ]
@@ -113,27 +115,58 @@ def prime(context: Context, reverse: bool) -> None:
         _file_facts(context.cache, path)
 
 
+class _UnitIndexes(Mapping[Unit, K8sIndex]):
+    """Each unit's index, built when first asked for: a run that judges a few manifests
+    (``--devops-policy-changed``) reads the facts of their units' files only."""
+
+    def __init__(
+        self,
+        cache: ParseCache,
+        units: UnitMap,
+        rendered: dict[str, _FileFacts],
+        default_ns: str | None,
+    ) -> None:
+        self._cache = cache
+        self._units = units
+        self._rendered = rendered
+        self._default_ns = default_ns
+        self._built: dict[Unit, K8sIndex] = {}
+
+    def _facts(self, path: str) -> _FileFacts:
+        hit = self._rendered.get(os.path.normpath(path))
+        if hit is not None:
+            return hit
+        facts = _file_facts(self._cache, path)
+        return (path, self._cache.relpath(path), facts, facts_digest(facts))
+
+    def __getitem__(self, unit: Unit) -> K8sIndex:
+        hit = self._built.get(unit)
+        if hit is None:
+            members = self._units.members[unit]  # KeyError: not a unit of the run
+            hit = self._built[unit] = K8sIndex.build(
+                unit,
+                ((*self._facts(path), namespace) for path, namespace in members),
+                self._default_ns,
+            )
+        return hit
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self._units.members)
+
+    def __len__(self) -> int:
+        return len(self._units.members)
+
+
 def _build(cache: ParseCache, key: tuple[str | None, bool, tuple[str, ...]]) -> K8sUnits:
     default_ns, render, unit_roots = key
     run = the_run(cache)
-    files: dict[str, _FileFacts] = {}
-    for path in run.manifests:
-        facts = _file_facts(cache, path)
-        files[os.path.normpath(path)] = (path, cache.relpath(path), facts, facts_digest(facts))
+    rendered: dict[str, _FileFacts] = {}
     charts: dict[str, str] = {}
     if render:
-        rendered, charts = _rendered_facts(cache)
-        files.update((os.path.normpath(f[0]), f) for f in rendered)
+        found, charts = _rendered_facts(cache)
+        rendered = {os.path.normpath(f[0]): f for f in found}
     units = group_units(run.manifests, run.kustomize, cache.relpath, unit_roots, charts)
-    indexes = {
-        unit: K8sIndex.build(
-            unit,
-            ((*files[os.path.normpath(path)], namespace) for path, namespace in members),
-            default_ns,
-        )
-        for unit, members in units.members.items()
-    }
-    return K8sUnits(units, indexes, default_ns)
+    return K8sUnits(units, _UnitIndexes(cache, units, rendered, default_ns), default_ns)
 
 
 def _default_namespace(options: K8sOptions) -> str | None:
@@ -238,4 +271,79 @@ def cache_token(path: str, context: Context) -> str:
             str(_default_namespace(context.options(K8sOptions))),
             *(view.facts_digest for view in index.units),
         )
+    )
+
+
+@dataclass(frozen=True)
+class ScopeInputs:
+    """What a file's Kubernetes index is built from, found without parsing a manifest
+    (``--devops-policy-changed``): the files its units apply (narrowed by ``k8s.scope``),
+    the kustomizations that shape them, and the directories whose manifests a directory
+    unit applies (``trees``: with their subdirectories, ``k8s.unit_roots``)."""
+
+    files: frozenset[str]
+    kustomizations: frozenset[str]
+    directories: frozenset[str]
+    trees: frozenset[str]
+
+
+def _grouped(cache: ParseCache, unit_roots: tuple[str, ...]) -> UnitMap:
+    run = the_run(cache)
+    return group_units(run.manifests, run.kustomize, cache.relpath, unit_roots)
+
+
+def _kustomizations_of(kustomize: KustomizeMap, root: str) -> set[str]:
+    """The kustomization files a root kustomization reaches (itself included)."""
+    by_dir = {k.directory: k for k in kustomize.kustomizations}
+    by_path = {k.path: k for k in kustomize.kustomizations}
+    seen: set[str] = set()
+    queue = [by_path[root]] if root in by_path else []
+    while queue:
+        k = queue.pop()
+        if k.path in seen:
+            continue
+        seen.add(k.path)
+        queue.extend(by_dir[r] for r in k.resources if r in by_dir)
+    return seen
+
+
+def scope_inputs(path: str, context: Context) -> ScopeInputs:
+    """The inputs of the index ``index_for(path)`` gives, from file names and kustomizations
+    only (no manifest is parsed)."""
+    options = context.options(K8sOptions)
+    cache = context.cache
+    units_map = cache.memo(_grouped, tuple(options.unit_roots))
+    kustomize = the_run(cache).kustomize
+    norm = os.path.normpath(path)
+    units = tuple(units_map.units_of(path)) or (directory_unit(path, cache.relpath),)
+    files: set[str] = {norm}
+    kustomizations: set[str] = set()
+    directories: set[str] = set()
+    trees: set[str] = set()
+    owner = kustomize.patch(path)
+    if owner is not None:
+        kustomizations.add(owner)
+    by_root = {"kustomize:" + ku.root.path: ku for ku in kustomize.units}
+    for unit in units:
+        kind, _, where = unit.key.partition(":")
+        files.update(os.path.normpath(m) for m, _ in units_map.members.get(unit, ()))
+        if kind == "kustomize" and unit.key in by_root:
+            files.update(os.path.normpath(f) for f in by_root[unit.key].files)
+            kustomizations |= _kustomizations_of(kustomize, where)
+        elif kind == "dir":
+            directories.add(where)
+        elif kind == "tree":
+            trees.add(where)
+    if options.scope == "file":
+        files, directories, trees = {norm}, set(), set()
+    elif options.scope == "dir":
+        here = os.path.dirname(norm)
+        files = {f for f in files if os.path.dirname(f) == here}
+        directories = {d for d in directories if d == here}
+        trees = {t for t in trees if here == t or here.startswith(t.rstrip(os.sep) + os.sep)}
+        if trees:  # narrowed to the file's own directory
+            directories.add(here)
+            trees = set()
+    return ScopeInputs(
+        frozenset(files), frozenset(kustomizations), frozenset(directories), frozenset(trees)
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 
 from pytest_devops_policy import discovery, safefile
 from pytest_devops_policy.discovery import Excludes
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_ENTRIES",
     "Excludes",
     "describe",
+    "facts_change",
     "fixture_of",
     "repository_root",
 ]
@@ -211,3 +213,27 @@ def describe(root: str, excludes: Excludes | None = None) -> str:
     if fixture is not None:
         facts["fixture"] = fixture
     return json.dumps(facts, sort_keys=True, indent=1, ensure_ascii=False)
+
+
+def facts_change(root: str, path: str, listed: bool, listings: Collection[str] = ()) -> str | None:
+    """Why a changed ``path`` changes the facts of the repository at ``root`` (None: it
+    does not), for ``--devops-policy-changed``. ``listed``: the path was added or removed
+    (the walk reads names), not only edited; ``listings``: the directories whose entries
+    changed. The workflows are the format's dependencies."""
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    if rel.startswith("../") or rel == "..":
+        return None
+    if rel in CONFIG_FILES or rel == "package.json":
+        return "a dependency-update config" if rel != "package.json" else "reads its renovate key"
+    if not listed:
+        return None
+    parts = rel.split("/")
+    name = parts[-1]
+    if any(_skip_dir(p) for p in parts[:-1]) or any(p in _TEST_DIRS for p in parts[:-2]):
+        return None  # the walk does not go there
+    top = os.path.join(root, parts[0])
+    if len(parts) > 1 and root in listings and top in listings and not parts[0].startswith("."):
+        return "a top-level directory appeared or went"
+    if name in ("action.yml", "action.yaml") or ecosystem_of(name) is not None:
+        return "a package manifest"
+    return None

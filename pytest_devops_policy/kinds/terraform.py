@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pytest_devops_policy.context import Context
+from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.formats.comments import hcl_comments
 from pytest_devops_policy.kinds.base import FormatDefaults
 from pytest_devops_policy.model import ParsedFile, Source, Subject
@@ -82,24 +82,16 @@ class TerraformFormat(FormatDefaults):
         return index_for(subject, context.cache)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
-        from pytest_devops_policy.indexes.terraform import dependencies, var_file_paths
-        from pytest_devops_policy.indexes.terraform_blocks import settings_dependencies
-        from pytest_devops_policy.indexes.terraform_calls import call_dependencies
-        from pytest_devops_policy.options import TfOptions
+        from pytest_devops_policy.indexes.terraform import var_file_paths
 
         if _is_plan(path, None):
             return []  # a plan holds its resolved values: nothing else is read
-        # The whole module directory: a variable in another file changes a verdict here;
-        # so does a -var-file (tf.var_files).
         options = context.options(TfOptions)
+        # A -var-file (tf.var_files) decides values here too.
         var_files = var_file_paths(options, context.cache.rootdir)
-        # ... and the modules its local calls create (their files, nested calls included).
-        calls = (
-            call_dependencies(os.path.dirname(path), context.cache.rootdir)
-            if options.module_calls
-            else []
-        )
-        return [*dependencies(path), *settings_dependencies(path), *var_files, *calls]
+        # The rest is the same for every file of a module: found once per directory.
+        key = (os.path.dirname(path), options.module_calls)
+        return [*context.cache.memo(_module_dependencies, key), *var_files]
 
     def cache_token(self, path: str, context: Context) -> str:
         # tf.require_cloudtrail: a root module's TF-022 item depends on every .tf file of
@@ -109,6 +101,20 @@ class TerraformFormat(FormatDefaults):
         from pytest_devops_policy.indexes.terraform_trails import cache_token
 
         return cache_token(path, context.cache)
+
+
+def _module_dependencies(cache: ParseCache, key: tuple[str, bool]) -> tuple[str, ...]:
+    """What the files of a module directory depend on (the same for each of its files)."""
+    from pytest_devops_policy.indexes.terraform import dependencies
+    from pytest_devops_policy.indexes.terraform_blocks import settings_dependencies
+    from pytest_devops_policy.indexes.terraform_calls import call_dependencies
+
+    directory, module_calls = key
+    path = os.path.join(directory, "_")  # these readers take a file and read its directory
+    # The whole module directory: a variable in another file changes a verdict here;
+    # and the modules its local calls create (their files, nested calls included).
+    calls = call_dependencies(directory, cache.rootdir) if module_calls else []
+    return (*dependencies(path), *settings_dependencies(path), *calls)
 
 
 def _with_overrides(parsed: TfFile, context: Context) -> TfFile:

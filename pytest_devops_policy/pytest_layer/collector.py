@@ -27,6 +27,7 @@ from pytest_devops_policy.settings import Settings
 
 LEDGER_OUTPUT = "devops_policy_ledger"
 SCAN_OUTPUT = "devops_policy_scan"
+CHANGED_OUTPUT = "devops_policy_changed"  # what a worker pulled in (--devops-policy-changed)
 # Set by a plugin that narrows the run without deselecting (the pre-commit hook collects
 # only the changed files' directories): waivers of files left out are not "unused".
 PARTIAL_RUN = pytest.StashKey[bool]()
@@ -114,6 +115,14 @@ class DevopsPolicy:
 
         self._secret_dirs = discovery.secrets_dot_dirs(settings.options.of(SecretsOptions).include)
         self._markers: dict[str, pytest.MarkDecorator] = {}
+        # --devops-policy-changed: the files judged (None: all); a partial run.
+        from pytest_devops_policy.pytest_layer.changed import from_settings
+
+        self.changed = from_settings(
+            str(config.rootpath), settings.changed, self.analyser.context, settings.config_path
+        )
+        if self.changed is not None:
+            config.stash[PARTIAL_RUN] = True
 
     # -- shared state for nodes --------------------------------------------------------
 
@@ -175,8 +184,14 @@ class DevopsPolicy:
             if name in self._secret_dirs and not self._user_ignored(collection_path, config):
                 return False  # .docker/config.json, .aws/credentials: read for secrets
             return None
-        if self.settings.only and self.analyser.cache.classify(collection_path) is None:
-            return True  # --devops-policy-only: never import the user's Python tests
+        if not self.settings.only and self.changed is None:
+            return None
+        kind = self.analyser.cache.classify(collection_path)
+        if kind is None:
+            # --devops-policy-only: never import the user's Python tests
+            return True if self.settings.only else None
+        if self.changed is not None and not self.changed.wants(str(collection_path), kind):
+            return True  # neither changed nor reading a changed file: not even parsed
         return None
 
     @staticmethod
@@ -207,7 +222,8 @@ class DevopsPolicy:
             # Its files, then its repository's node (repo-level policies, catalog §3.1).
             from pytest_devops_policy.pytest_layer.repository import repository_node
 
-            if report.passed:
+            changed = self.changed
+            if report.passed and (changed is None or changed.wants_repository(str(collector.path))):
                 report.result.append(repository_node(collector, self))
         return report
 
@@ -356,8 +372,10 @@ class DevopsPolicy:
         )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.tally.outcomes or self.ledger.declared or self.scan.files:
+        if self.tally.outcomes or self.ledger.declared or self.scan.files or self.changed:
             terminalreporter.section("devops-policy summary")
+            if self.changed is not None:
+                terminalreporter.line(self.changed.summary())
             for line in render(
                 self.tally,
                 self.ledger,
@@ -380,7 +398,15 @@ class DevopsPolicy:
         if workeroutput is not None:  # an xdist worker: hand the ledger to the controller
             workeroutput[LEDGER_OUTPUT] = self.ledger.to_json()
             workeroutput[SCAN_OUTPUT] = self.scan.to_json()
+            if self.changed is not None:
+                workeroutput[CHANGED_OUTPUT] = dict(self.changed.pulled)
             return
+        if (
+            self.changed is not None
+            and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+            and not session.testscollected
+        ):
+            session.exitstatus = pytest.ExitCode.OK  # a change that touches nothing checked
         unused = self.settings.strict_waivers and self.ledger.unused(self._full_run())
         if unused and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -475,3 +501,6 @@ class XdistLedger:
         scan = output.get(SCAN_OUTPUT)
         if scan:
             self.state.scan.merge(scan)
+        pulled = output.get(CHANGED_OUTPUT)
+        if pulled and self.state.changed is not None:  # each worker collected every file
+            self.state.changed.pulled.update(pulled)

@@ -104,6 +104,9 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
         state.notes.append("--devops-policy-jobs needs fork(), which this platform lacks")
         return None
     files = candidates(analyser.cache.roots, config, analyser.cache.classify)
+    changed = state.changed
+    if changed is not None:  # children must not analyse what the run leaves out
+        files = [(p, k) for p, k in files if changed.wants(str(p), kinds.by_name(k))]
     if len(files) < 2:
         return None
     try:
