@@ -1,8 +1,10 @@
-"""Files as they were at the merge-base of HEAD and a ref (``--devops-policy-baseline-ref``).
+"""The merge-base of HEAD and a ref, and files as they were there (issue 22).
 
-A pull request must not accept its own new findings: the baseline and the waivers are read
-from the commit the branch started from, not from the branch. git runs as a subprocess
-with a list argv (never a shell); nothing here writes to the repository.
+``--devops-policy-baseline-ref``: a pull request must not accept its own new findings, so
+the baseline and the waivers are read from the commit the branch started from.
+``--devops-policy-changed`` (``gitchanges.py``) diffs against the same commit. git runs as
+a subprocess with a list argv (never a shell), never prompts and never takes the index lock;
+nothing here writes to the repository.
 """
 
 from __future__ import annotations
@@ -16,17 +18,28 @@ class GitError(Exception):
     """Not a git repository, no git, or an unknown ref: a usage error for the caller."""
 
 
-def _git(cwd: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+# A caller's GIT_DIR or GIT_WORK_TREE would point git at another repository.
+_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
+
+
+def run_git(cwd: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in _ENV_DROP}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # a status read must not take the index lock
     try:
         return subprocess.run(
             ["git", "-c", "core.quotepath=off", *args],
             cwd=cwd,
+            input=stdin.encode("utf-8", "surrogateescape") if stdin is not None else b"",
             capture_output=True,
+            env=env,
             check=False,
-            stdin=subprocess.DEVNULL,
         )
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
+
+
+_git = run_git
 
 
 @dataclass

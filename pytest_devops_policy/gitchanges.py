@@ -21,13 +21,13 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pytest_devops_policy.gitbase import GitError, merge_base
+from pytest_devops_policy.gitbase import run_git as _git
+
 __all__ = ["Changes", "ChangesError", "read_changes"]
 
-# git must never ask for anything (a pager, credentials) nor read the user's diff drivers.
-_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
 
-
-class ChangesError(Exception):
+class ChangesError(GitError):
     """The changes cannot be read: not a repository, an unknown ref, no merge-base."""
 
 
@@ -45,48 +45,8 @@ class Changes:
         return self.base[:7]
 
 
-def _git(top: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items() if k not in _ENV_DROP}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    env["GIT_OPTIONAL_LOCKS"] = "0"  # a status read must not take the index lock
-    return subprocess.run(
-        ["git", "-c", "core.quotepath=off", *args],
-        cwd=top,
-        input=stdin.encode("utf-8", "surrogateescape") if stdin is not None else None,
-        capture_output=True,
-        env=env,
-        check=False,
-    )
-
-
 def _text(raw: bytes) -> str:
     return os.fsdecode(raw)
-
-
-def _toplevel(directory: str) -> str:
-    try:
-        done = _git(directory, "rev-parse", "--show-toplevel")
-    except OSError as exc:  # no git binary
-        raise ChangesError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        raise ChangesError(f"{directory} is not inside a git repository")
-    return _text(done.stdout).strip()
-
-
-def _commit(top: str, ref: str) -> str:
-    if not ref or ref.startswith("-"):
-        raise ChangesError(f"{ref!r} is not a git ref")
-    done = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if done.returncode != 0:
-        raise ChangesError(f"unknown git ref {ref!r} (fetch it first, e.g. git fetch origin)")
-    return _text(done.stdout).strip()
-
-
-def _merge_base(top: str, ref: str, commit: str) -> str:
-    done = _git(top, "merge-base", "HEAD", commit)
-    if done.returncode != 0:
-        raise ChangesError(f"HEAD and {ref!r} have no merge-base (no common history)")
-    return _text(done.stdout).strip()
 
 
 def _name_status(raw: bytes) -> list[tuple[str, list[str]]]:
@@ -148,10 +108,12 @@ def _listings(top: str, base: str, added: Sequence[str], removed: Sequence[str])
 
 def read_changes(directory: str, ref: str) -> Changes:
     """The changes of the repository holding ``directory`` since its merge-base with ``ref``."""
-    real_top = _toplevel(directory)
-    top = _spelled_top(directory, real_top)
-    commit = _commit(top, ref)
-    base = _merge_base(top, ref, commit)
+    try:
+        found = merge_base(directory, ref)
+    except GitError as exc:
+        raise ChangesError(str(exc)) from None
+    top = _spelled_top(directory, found.top)
+    base = found.commit
     entries: list[tuple[str, list[str]]] = []
     for what, args in (
         ("diff", ["diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "HEAD"]),

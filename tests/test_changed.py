@@ -401,7 +401,7 @@ def test_unknown_ref_is_a_usage_error(pytester: pytest.Pytester) -> None:
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         result.stderr.fnmatch_lines(["*--devops-policy-changed: *"])
     result = pytester.runpytest(*ONLY, "--devops-policy-changed=no-such-branch")
-    result.stderr.fnmatch_lines(["*unknown git ref 'no-such-branch'*"])
+    result.stderr.fnmatch_lines(["*unknown ref 'no-such-branch'*"])
 
 
 def test_pyproject_key(pytester: pytest.Pytester) -> None:
