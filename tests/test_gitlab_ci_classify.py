@@ -8,7 +8,7 @@ from pytest_devops_policy.knowledge.ci.gitlab import classify_gl_job, gl_job_fac
 from pytest_devops_policy.model import Source
 
 PIPELINE = """\
-stages: [test, deploy, release]
+stages: [test, deploy, release, prod-rollout]
 unit:
   stage: test
   script: [pytest -q]
@@ -26,6 +26,9 @@ stop-review:
 publish:
   stage: release
   script: [echo publishing]
+roll:
+  stage: prod-rollout
+  script: [./rollout.sh]
 docs:
   stage: test
   script: ['echo "kubectl apply is documented here"']
@@ -48,7 +51,10 @@ def test_deploy_production_test_and_the_stage_rule() -> None:
     assert jobs["unit"].is_test and not jobs["unit"].is_deploy
     assert jobs["deploy-prod"].is_deploy and jobs["deploy-prod"].is_production
     assert jobs["deploy-prod"].deploy_steps[0].auto_rollback  # helm --atomic rolls back
-    assert jobs["publish"].is_deploy  # stage 'release' (§4.1)
-    assert "stage 'release'" in jobs["publish"].deploy_reasons[0]
+    # stage 'release': a release job, as the word alone makes one for GitHub jobs
+    assert jobs["publish"].is_release and not jobs["publish"].is_deploy
+    assert "stage 'release'" in jobs["publish"].release_reasons[-1]
+    assert jobs["roll"].is_deploy  # stage 'prod-rollout' names a deployment (§4.1)
+    assert "stage 'prod-rollout'" in jobs["roll"].deploy_reasons[0]
     assert not jobs["docs"].is_deploy  # an echo is not a deploy
     assert not jobs["stop-review"].is_production  # tearing an environment down
