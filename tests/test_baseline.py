@@ -403,6 +403,28 @@ def test_a_pull_request_cannot_waive_its_own_new_finding(repo: pytest.Pytester) 
     )
 
 
+def test_a_pull_request_cannot_waive_by_annotation(repo: pytest.Pytester) -> None:
+    annotated = _deploy("api").replace(
+        "  labels:\n",
+        "  annotations:\n"
+        '    devops-policy.io/ignore: "ACME-001"\n'
+        '    devops-policy.io/ignore-reason: "owned by the platform team"\n'
+        "  labels:\n",
+        1,
+    )
+    _write(repo, "api.yaml", annotated)
+    _run(repo).assert_outcomes(xfailed=2)  # the working tree's annotation waives it
+    result = _run(repo, "--devops-policy-baseline-ref=main")
+    result.assert_outcomes(xfailed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*api.yaml:*: annotation waiver ACME-001 is not in this file at *"]
+    )
+    _git(repo.path, "add", "-A")
+    _git(repo.path, "commit", "-qm", "annotated")
+    _git(repo.path, "branch", "-q", "-f", "main")  # now main has the annotation
+    _run(repo, "--devops-policy-baseline-ref=main").assert_outcomes(xfailed=2)
+
+
 def test_baseline_missing_at_the_merge_base_is_empty(repo: pytest.Pytester) -> None:
     _git(repo.path, "rm", "-q", "--cached", "bl.json")
     _git(repo.path, "commit", "-qm", "untrack")

@@ -196,6 +196,9 @@ def test_kind_markers_and_annotation_prefix_match_the_plugin() -> None:
     for kind, marker in KIND_MARKERS.items():
         assert docs.kind_marker(kind) == marker
     assert docs._ANNOTATION_PREFIX == ANNOTATION_PREFIX
+    from pytest_devops_policy.pytest_layer.baseline import ANNOTATION_KEY
+
+    assert ANNOTATION_KEY == ANNOTATION_PREFIX + "ignore"
 
 
 def test_builtin_references_are_all_readable() -> None:

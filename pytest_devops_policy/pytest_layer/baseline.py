@@ -103,6 +103,31 @@ def honoured_inline(
     return kept
 
 
+# formats.kubernetes.ANNOTATION_PREFIX + "ignore", not imported: judging a Dockerfile must not
+# load the Kubernetes reader (a test keeps the spellings equal).
+ANNOTATION_KEY = "devops-policy.io/ignore"
+
+
+def honoured_annotations(state: DevopsPolicy, path: str, waivers: list[Waiver]) -> list[Waiver]:
+    """With a merge-base, a Kubernetes annotation waiver counts only when the file held it
+    there: its ``devops-policy.io/ignore`` key, its ids and its reason, as written."""
+    base = state.settings.merge_base
+    if base is None or not waivers:
+        return waivers
+    text = base.text(path) or ""
+    kept = []
+    for w in waivers:
+        written = ANNOTATION_KEY in text and all(i in text for i in w.ids)
+        if not w.valid or (written and (w.reason or "") in text):
+            kept.append(w)
+        else:
+            state.notes.append(
+                f"{w.source}: annotation waiver {','.join(w.ids)} is not in this file at "
+                f"{base.short} (the merge-base with {base.ref}): not honoured"
+            )
+    return kept
+
+
 def _inside(path: str, roots: Iterable[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 

@@ -472,6 +472,10 @@ class PolicyFile(_FileBase):
                 annotation_waiver(ids, attrs, relpath, resource.line)
                 for ids, attrs in resource.annotations
             ]
+            if annotations and state.settings.merge_base is not None:
+                from pytest_devops_policy.pytest_layer.baseline import honoured_annotations
+
+                annotations = honoured_annotations(state, file_text.path, annotations)
             state.ledger.declare(annotations)
             for w in annotations:
                 if not w.valid:
