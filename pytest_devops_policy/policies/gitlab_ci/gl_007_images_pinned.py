@@ -22,6 +22,8 @@ from pytest_devops_policy.formats.images import is_valid_digest, parse_image
 from pytest_devops_policy.knowledge.ci.gl_variables import UNSET, Expansion, expand_variables
 
 _Path = tuple[PathPart, ...]
+# GitLab's hosted macOS runners take `image:` as the name of a VM image they provide.
+_MACOS_VM = re.compile(r"^macos-\d+(?:-xcode-\d+)?$")
 
 # Predefined variables (when the file does not set them) with a value of known shape:
 # registry hosts and image paths, which hold no tag, and ids that make a fixed tag.
@@ -137,6 +139,8 @@ def images_pinned(gl_job: GitLabJob) -> Iterator[Violation | Unknown]:
         text = str(value).strip()
         if not text:
             continue  # no image named: the runner's default image, outside the file
+        if what == "image" and _MACOS_VM.match(text):
+            continue  # a hosted macOS runner's VM image (macos-14-xcode-15), no container
         label = f"job '{gl_job.name}': {what.split(' ')[0]} '{text}'"
         if " " in what:
             label += f" {what.split(' ', 1)[1]}"
