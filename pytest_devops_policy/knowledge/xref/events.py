@@ -267,7 +267,10 @@ _WORKSPACE = re.compile(
 def join_path(cwd: str | None, path: str) -> str | None:
     """``path`` seen from ``cwd``, repository-relative and normalised (``.`` is the root).
     Absolute paths outside the workspace stay absolute; None when ``cwd`` is unknown."""
-    path = _WORKSPACE.sub(".", path.strip(), count=1)
+    path = path.strip()
+    rooted = _WORKSPACE.match(path)
+    if rooted:  # the workspace is the root, wherever the script is
+        return posixpath.normpath("." + path[rooted.end() :])
     if path.startswith("/"):
         return posixpath.normpath(path)
     if cwd is None:
