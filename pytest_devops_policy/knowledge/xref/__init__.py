@@ -1,0 +1,1 @@
+"""Cross-artifact links (catalog §9): the facts XREF policies read."""
