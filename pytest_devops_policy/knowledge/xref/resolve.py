@@ -136,16 +136,17 @@ def matrix_combinations(
     if not axes:
         combos = [dict(e) for e in includes]
     else:
-        originals = [dict(c) for c in combos]
+        # An include entry extends every original combination whose original values it
+        # does not overwrite (values added by earlier entries may be); else it is a new one.
+        originals = [(c, dict(c)) for c in combos]
         for entry in includes:
             merged = False
-            for combo, original in zip(combos, originals, strict=True):
-                if all(k not in axes or original.get(k) == v for k, v in entry.items()):
+            for combo, original in originals:
+                if all(k not in axes or original[k] == v for k, v in entry.items()):
                     combo.update(entry)
                     merged = True
             if not merged:
                 combos.append(dict(entry))
-                originals.append({})
     total = len(combos)
     return combos[:cap], total
 
