@@ -25,6 +25,7 @@ from pytest_devops_policy.indexes.kubernetes import (
     file_facts,
     kustomize_map,
     run_files,
+    walk_run,
 )
 from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.options import K8sOptions
@@ -38,6 +39,7 @@ __all__ = [
     "cache_token",
     "index_for",
     "run_index",
+    "run_paths",
     "scope_inputs",
     "the_run",
     "unit_indexes",
@@ -58,8 +60,17 @@ def _read_text(path: str) -> str | None:
     return read_text(path)
 
 
+def _walk(cache: ParseCache, _: None) -> list[str]:
+    return walk_run(cache.roots)
+
+
+def run_paths(cache: ParseCache) -> list[str]:
+    """Every file under the run's roots (``walk_run``), walked once per run."""
+    return cache.memo(_walk, None)
+
+
 def _find(cache: ParseCache, _: None) -> K8sRun:
-    manifests, kustomizations, charts = run_files(cache.roots, cache.classify)
+    manifests, kustomizations, charts = run_files(cache.roots, cache.classify, run_paths(cache))
     return K8sRun(manifests, kustomize_map(kustomizations, _read_text), charts)
 
 

@@ -71,6 +71,7 @@ __all__ = [
     "kustomize_map",
     "pdb_selects",
     "run_files",
+    "walk_run",
 ]
 
 FACTS_VERSION = 2
@@ -280,19 +281,57 @@ def _masked(node: Any) -> Any:
 _NORECURSE = ("build", "dist")
 
 
+def walk_run(roots: Iterable[str]) -> list[str]:
+    """Every file under ``roots`` as collection walks them: pytest's default
+    ``norecursedirs`` (dot-directories, build, dist), the discovery skip list, no symlink
+    loops and no symlinks out of the scanned paths. Walked once per run (``k8s_run.run_paths``)
+    and shared by the run-wide indexes that classify files (Kubernetes, cross-artifact)."""
+    found: list[str] = []
+    seen_dirs: set[str] = set()
+    real_roots = [os.path.realpath(r) for r in roots]
+
+    def inside(real: str) -> bool:  # symlinks out of the scanned paths are not followed
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots)
+
+    for root in roots:
+        root = os.path.abspath(root)
+        if os.path.isfile(root):
+            found.append(root)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            real = os.path.realpath(dirpath)
+            if real in seen_dirs or not inside(real):
+                dirnames[:] = []
+                continue
+            seen_dirs.add(real)
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if d not in discovery.SKIP_DIRS
+                and not d.startswith(".")
+                and d not in _NORECURSE
+                and not d.endswith(".egg")
+            )
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                if inside(os.path.realpath(path)):
+                    found.append(path)
+    return found
+
+
 def run_files(
-    roots: Iterable[str], classify: Callable[[PurePath], kinds.Kind | None] = kinds.classify
+    roots: Iterable[str],
+    classify: Callable[[PurePath], kinds.Kind | None] = kinds.classify,
+    paths: Iterable[str] | None = None,
 ) -> tuple[list[str], list[str], list[str]]:
     """(Kubernetes candidate files, kustomization files, Helm chart directories)
-    under ``roots``, sorted.
+    under ``roots`` (or among ``paths``, what ``walk_run(roots)`` gave), sorted.
 
-    Mirrors collection: the discovery name rules, pytest's default
-    ``norecursedirs`` (dot-directories, build, dist), no symlink loops.
+    Mirrors collection: the discovery name rules and ``walk_run``'s directory rules.
     """
     manifests: set[str] = set()
     kustomizations: set[str] = set()
     charts: set[str] = set()
-    seen_dirs: set[str] = set()
     helm = discovery.HelmCharts()
 
     def _manifest(path: Path) -> bool:
@@ -314,34 +353,8 @@ def run_files(
             if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_BYTES:
                 manifests.add(path)
 
-    real_roots = [os.path.realpath(r) for r in roots]
-
-    def inside(real: str) -> bool:  # symlinks out of the scanned paths are not followed
-        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots)
-
-    for root in roots:
-        root = os.path.abspath(root)
-        if os.path.isfile(root):
-            visit_file(root)
-            continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-            real = os.path.realpath(dirpath)
-            if real in seen_dirs or not inside(real):
-                dirnames[:] = []
-                continue
-            seen_dirs.add(real)
-            dirnames[:] = sorted(
-                d
-                for d in dirnames
-                if d not in discovery.SKIP_DIRS
-                and not d.startswith(".")
-                and d not in _NORECURSE
-                and not d.endswith(".egg")
-            )
-            for name in filenames:
-                path = os.path.join(dirpath, name)
-                if inside(os.path.realpath(path)):
-                    visit_file(path)
+    for path in walk_run(roots) if paths is None else paths:
+        visit_file(path)
     # Vendored subcharts render as part of their parent.
     top = {c for c in charts if not any(c.startswith(o + os.sep) for o in charts if o != c)}
     return sorted(manifests), sorted(kustomizations), sorted(top)
