@@ -354,3 +354,14 @@ def test_list_render_counts_the_family() -> None:
     text = render_list([_xref_policy(), _plain_policy()], 2, False)
     assert "cross-artifact (github-actions)" in text
     assert "2 policies (cross-artifact 1, kubernetes 1)" in text
+
+
+@pytest.mark.parametrize("items", ["policy", "resource"])
+def test_a_directory_named_xref_is_a_keyword_of_all_its_verdicts(
+    pytester: pytest.Pytester, items: str
+) -> None:
+    _repo(pytester)
+    (pytester.path / "deploy").rename(pytester.path / "xref")
+    _, report = _run(pytester, items, "-k", "xref")
+    kept = {(n.replace("deploy/", "xref/", 1), p) for n, p in EXPECTED if n != JOB}
+    assert set(_verdicts(report)) == kept | {(JOB, "XREF-901")}

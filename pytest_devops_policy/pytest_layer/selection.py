@@ -133,7 +133,9 @@ def _shared(item: ResourceItem) -> tuple[frozenset[str], tuple[Mark, ...]]:
     """What ``-k`` and ``-m`` see of the item as pytest reads it, less the severities and
     ``xref``: a verdict is matched with its own only. Computed once per item."""
     if item.match_base is None:
-        names = frozenset(KeywordMatcher.from_item(item)._names - _OWN)
+        # A directory or file named like one (xref/, high.yaml) still matches them all.
+        own = _OWN - {node.name for node in item.listchain()}
+        names = frozenset(KeywordMatcher.from_item(item)._names - own)
         marks = tuple(m for m in item.iter_markers() if m.name not in _OWN)
         item.match_base = (names, marks)
     return item.match_base
