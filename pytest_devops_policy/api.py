@@ -17,14 +17,19 @@ from typing import Any
 from pytest_devops_policy.kinds import KINDS
 
 __all__ = [
+    "CROSS_ARTIFACT",
     "SUBJECT_KINDS",
+    "XREF_MARKER",
+    "XREF_PREFIX",
     "NotApplicable",
     "Policy",
     "Severity",
     "Unknown",
     "Violation",
     "get_policy",
+    "is_cross_artifact",
     "policy",
+    "report_kind",
 ]
 
 
@@ -168,6 +173,27 @@ class Policy:
                     "policies must yield Violation or Unknown"
                 )
         return out
+
+
+# Cross-artifact policies (catalog §9): a policy of an anchor's kind (its first parameter
+# is the anchor's subject, so its items, node ids, waivers, cache and selection are that
+# kind's) which judges links to artifacts of other kinds. The id prefix alone says so.
+XREF_PREFIX = "XREF-"
+XREF_MARKER = "xref"
+CROSS_ARTIFACT = "cross-artifact"  # the kind reports give its verdicts
+
+
+def is_cross_artifact(policy: Policy | str) -> bool:
+    """Whether a policy (or a bare policy id: the report records carry ids only) is a
+    cross-artifact XREF policy. The id prefix decides, for built-in and plugin policies
+    alike, so every layer (markers, JUnit, reports, docs) answers the same."""
+    return (policy if isinstance(policy, str) else policy.id).startswith(XREF_PREFIX)
+
+
+def report_kind(policy: Policy) -> str:
+    """The kind reports and JUnit give a policy's verdicts: ``cross-artifact`` for an XREF
+    policy, otherwise its own kind (the anchor's kind stays ``policy.kind``)."""
+    return CROSS_ARTIFACT if is_cross_artifact(policy) else policy.kind
 
 
 _ATTR = "__devops_policy__"

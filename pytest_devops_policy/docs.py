@@ -20,7 +20,13 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from pytest_devops_policy.api import _ID_RE, Policy
+from pytest_devops_policy.api import (
+    _ID_RE,
+    CROSS_ARTIFACT,
+    XREF_MARKER,
+    Policy,
+    is_cross_artifact,
+)
 from pytest_devops_policy.controls import framework_of
 from pytest_devops_policy.kinds import KINDS, Kind, by_name, judges
 from pytest_devops_policy.options import declared
@@ -163,11 +169,23 @@ def _borrowed(policy: Policy) -> list[tuple[str, str]]:
     ]
 
 
+CROSS_ARTIFACT_TITLE = "Cross-artifact"
+
+
+def _kind_line(policy: Policy) -> str:
+    marker = kind_marker(policy.kind)
+    if is_cross_artifact(policy):  # items, node ids and waivers are its anchor kind's
+        return (
+            f"- **Kind:** {CROSS_ARTIFACT_TITLE} (anchored on {kind_title(policy.kind)}; "
+            f"pytest markers `{XREF_MARKER}` and `{marker}`)"
+        )
+    return f"- **Kind:** {kind_title(policy.kind)} (pytest marker `{marker}`)"
+
+
 def _facts(policy: Policy) -> list[str]:
     sev = str(policy.severity)
-    marker = kind_marker(policy.kind)
     return [
-        f"- **Kind:** {kind_title(policy.kind)} (pytest marker `{marker}`)",
+        _kind_line(policy),
         f"- **Severity:** {sev} (pytest marker `{sev}`)",
         f"- **Node id:** `{node_id_example(policy)}`; `-k {policy.id}` or `-k {policy.name}` "
         "selects its items",
@@ -491,10 +509,15 @@ def _page_name(policy: Policy) -> str:
 def render_index(policies: Iterable[Policy]) -> str:
     """``README.md`` of the pages directory: one table row per policy, sorted by id."""
     chosen = _unique(policies)
+    xref = [p for p in chosen if is_cross_artifact(p)]
     counts: dict[str, int] = {}
     for p in chosen:
-        counts[p.kind] = counts.get(p.kind, 0) + 1
-    summary = ", ".join(f"{kind_title(k)} {n}" for k, n in sorted(counts.items()))
+        kind = CROSS_ARTIFACT if is_cross_artifact(p) else p.kind
+        counts[kind] = counts.get(kind, 0) + 1
+    summary = ", ".join(
+        f"{CROSS_ARTIFACT_TITLE if k == CROSS_ARTIFACT else kind_title(k)} {n}"
+        for k, n in sorted(counts.items())
+    )
     out = [
         "# Policies",
         "",
@@ -508,10 +531,28 @@ def render_index(policies: Iterable[Policy]) -> str:
         "|---|---|---|---|---|",
     ]
     for p in chosen:
-        out.append(
-            f"| [{p.id}]({_page_name(p)}) | {p.name} | {p.severity} | {kind_title(p.kind)} "
-            f"| {_cell(p.title)} |"
-        )
+        if not is_cross_artifact(p):
+            out.append(
+                f"| [{p.id}]({_page_name(p)}) | {p.name} | {p.severity} | {kind_title(p.kind)} "
+                f"| {_cell(p.title)} |"
+            )
+    if xref:  # their own section: each judges links between kinds, anchored on one of them
+        out += [
+            "",
+            f"## {CROSS_ARTIFACT_TITLE}",
+            "",
+            "Policies that judge links between artifacts of different kinds (catalog §9). "
+            "Each item belongs to its anchor: node ids, waivers and selection are the "
+            f"anchor kind's, and the marker `{XREF_MARKER}` selects them all.",
+            "",
+            "| Id | Name | Severity | Anchored on | Title |",
+            "|---|---|---|---|---|",
+            *(
+                f"| [{p.id}]({_page_name(p)}) | {p.name} | {p.severity} | "
+                f"{kind_title(p.kind)} | {_cell(p.title)} |"
+                for p in xref
+            ),
+        ]
     return "\n".join(out) + "\n"
 
 

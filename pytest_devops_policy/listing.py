@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from pytest_devops_policy.api import Policy
+from pytest_devops_policy.api import Policy, is_cross_artifact, report_kind
 from pytest_devops_policy.masking import escape_controls
 
 COLUMNS = ("ID", "NAME", "SEVERITY", "KIND", "CONTROLS")
+
+
+def _kind(policy: Policy) -> str:
+    # An XREF policy is listed as cross-artifact, with the anchor kind its items belong to.
+    return f"{report_kind(policy)} ({policy.kind})" if is_cross_artifact(policy) else policy.kind
 
 
 def _cells(policy: Policy) -> tuple[str, ...]:
@@ -24,7 +29,7 @@ def _cells(policy: Policy) -> tuple[str, ...]:
             policy.id,
             policy.name,
             str(policy.severity),
-            policy.kind,
+            _kind(policy),
             ", ".join(policy.controls) or "-",
         )
     )
@@ -38,7 +43,7 @@ def render(chosen: Sequence[Policy], total: int, narrowed: bool) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1]
         for r in rows
     ]
-    kinds = Counter(p.kind for p in chosen)
+    kinds = Counter(report_kind(p) for p in chosen)
     by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
     count = f"{len(chosen)} {'policy' if len(chosen) == 1 else 'policies'}"
     count += f" ({by_kind})" if by_kind else ""

@@ -350,6 +350,12 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         if kind.name != kind.marker:  # the spelling JUnit and the summary use works too
             config.addinivalue_line("markers", f"{kind.name}: same as {kind.marker}")
+    from pytest_devops_policy.api import XREF_MARKER
+
+    config.addinivalue_line(
+        "markers",
+        f"{XREF_MARKER}: a devops-policy cross-artifact check (XREF-*), besides its anchor's kind",
+    )
     enabled = (
         config.getoption("devops_policy")
         or config.getoption("devops_policy_only")

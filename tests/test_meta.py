@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_devops_policy.api import SUBJECT_KINDS, Severity
+from pytest_devops_policy.api import SUBJECT_KINDS, XREF_PREFIX, Severity
 from pytest_devops_policy.kinds import KINDS
 from pytest_devops_policy.options import declared
 from pytest_devops_policy.policies import KIND_PACKAGES, builtin_policies
@@ -38,7 +38,8 @@ def test_ids_and_names_are_unique() -> None:
 
 @pytest.mark.parametrize("policy", builtin_policies(), ids=lambda p: p.id)
 def test_metadata_is_complete(policy) -> None:  # type: ignore[no-untyped-def]
-    assert policy.id.startswith(CATALOG_PREFIX[policy.kind] + "-")
+    # A cross-artifact policy is of its anchor's kind, whatever that kind's prefix.
+    assert policy.id.startswith((CATALOG_PREFIX[policy.kind] + "-", XREF_PREFIX))
     assert policy.subject in SUBJECT_KINDS
     assert isinstance(policy.severity, Severity)
     for field in ("title", "rationale", "remediation", "example", "use_instead"):

@@ -337,7 +337,7 @@ class DevopsPolicy:
                     "policy_id": key,
                     "policy_name": values.get(f"{key}.name", ""),
                     "severity": values.get(f"{key}.severity", ""),
-                    "kind": kind,
+                    "kind": values.get(f"{key}.kind", kind),  # an XREF verdict's own
                     "file": values.get("file", ""),
                     "line": values.get(f"{key}.line", values.get("line", "")),
                 },

@@ -19,7 +19,13 @@ from _pytest._code.code import ExceptionInfo, ReprFileLocation, TerminalRepr
 from _pytest._io import TerminalWriter
 
 from pytest_devops_policy import kinds
-from pytest_devops_policy.api import Policy
+from pytest_devops_policy.api import (
+    CROSS_ARTIFACT,
+    XREF_MARKER,
+    Policy,
+    is_cross_artifact,
+    report_kind,
+)
 from pytest_devops_policy.baseline import Entry
 from pytest_devops_policy.engine.analysis import FileResult, Outcome
 from pytest_devops_policy.engine.registry import PolicySet
@@ -126,15 +132,16 @@ class _Base(pytest.Item):
     # crash/xfail/skip reasons, JUnit properties) goes through it.
     redactor: Redactor = Redactor()
 
-    def _setup_item(self, kind: str, severity: str, props: list[tuple[str, object]]) -> None:
+    def _setup_item(
+        self, kind: str, severity: str, props: list[tuple[str, object]], xref: bool = False
+    ) -> None:
         # A host's items have no file node: they are handed the state before this.
         state = self.state = self.__dict__.get("state") or _file_node(self).state
         self.add_marker(state.marker("devops_policy"))
         self.add_marker(state.marker(severity))
-        if kind in KIND_MARKERS:
-            self.add_marker(state.marker(KIND_MARKERS[kind]))
-            if kind != KIND_MARKERS[kind]:  # -m github-actions, as JUnit spells the kind
-                self.add_marker(state.marker(kind))
+        _kind_markers(self, state, kind)
+        if xref:  # a cross-artifact verdict: -m xref, besides its anchor's kind
+            self.add_marker(state.marker(XREF_MARKER))
         self.user_properties = [(name, self._clean_prop(value)) for name, value in props]
 
     def _clean_prop(self, value: object) -> object:
@@ -202,6 +209,13 @@ class _Base(pytest.Item):
     @property
     def ihook(self) -> Any:
         return _file_node(self).ihook
+
+
+def _kind_markers(item: pytest.Item, state: DevopsPolicy, kind: str) -> None:
+    if kind in KIND_MARKERS:
+        item.add_marker(state.marker(KIND_MARKERS[kind]))
+        if kind != KIND_MARKERS[kind]:  # -m github-actions, as JUnit spells the kind
+            item.add_marker(state.marker(kind))
 
 
 def _file_node(node: pytest.Item | pytest.Collector) -> _FileBase:
@@ -557,18 +571,19 @@ class PolicyItem(_Base):
         self.severity = verdict.severity
         self.line = verdict.line
         self._setup_item(
-            policy.kind,
+            policy.kind,  # the anchor's kind markers; JUnit's kind is the report kind
             str(self.severity),
             _props(
                 policy.id,
                 policy.name,
                 str(self.severity),
-                policy.kind,
+                report_kind(policy),
                 parent.result.label,
                 parent.scope.file_text.relpath,
                 self.line,
                 policy.controls,
             ),
+            xref=is_cross_artifact(policy),
         )
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
@@ -651,6 +666,8 @@ def _keys_of(pid: str, name: str, controls: tuple[str, ...]) -> _VerdictKeys:
     shared = [(f"{pid}.name", name)]
     if controls:
         shared.append((f"{pid}.controls", ",".join(controls)))
+    if is_cross_artifact(pid):  # the item's ``kind`` is the anchor's; this verdict's differs
+        shared.append((f"{pid}.kind", CROSS_ARTIFACT))
     return _VerdictKeys(f"{pid}.severity", f"{pid}.line", f"{pid}.reason", tuple(shared))
 
 
@@ -679,12 +696,13 @@ class ResourceItem(_Base):
         self.match_base: tuple[frozenset[str], tuple[Any, ...]] | None = None
         self.line = result.line
         self.add_marker(state.marker("devops_policy"))
-        if kind in KIND_MARKERS:
-            self.add_marker(state.marker(KIND_MARKERS[kind]))
-            if kind != KIND_MARKERS[kind]:
-                self.add_marker(state.marker(kind))
+        _kind_markers(self, state, kind)
         for severity in sorted({str(v.severity) for v in self.verdicts}):
             self.add_marker(state.marker(severity))
+        # Like the severities, matched verdict by verdict (selection.py): -m xref keeps only
+        # the XREF verdicts of the item, -m "not xref" only the others.
+        if any(is_cross_artifact(v.policy) for v in self.verdicts):
+            self.add_marker(state.marker(XREF_MARKER))
         self.user_properties = [
             ("resource", self._clean_prop(result.label)),
             ("kind", kind),

@@ -31,6 +31,7 @@ POLICIES_OUTPUT = "devops_policy_policies"
 
 
 def policy_info(policy: Policy) -> PolicyInfo:
+    from pytest_devops_policy.api import report_kind
     from pytest_devops_policy.docs import render_page
     from pytest_devops_policy.pytest_layer.render import is_builtin
 
@@ -43,7 +44,7 @@ def policy_info(policy: Policy) -> PolicyInfo:
         name=policy.name,
         title=policy.title,
         severity=str(policy.severity),
-        kind=policy.kind,
+        kind=report_kind(policy),  # cross-artifact for an XREF policy (SARIF tags, controls)
         controls=tuple(policy.controls),
         references=tuple(policy.references),
         rationale=policy.rationale,

@@ -20,7 +20,7 @@ from _pytest.mark import KeywordMatcher, MarkMatcher, _parse_expression
 from _pytest.mark.expression import Expression
 from _pytest.mark.structures import Mark
 
-from pytest_devops_policy.api import Severity
+from pytest_devops_policy.api import XREF_MARKER, Severity, is_cross_artifact
 from pytest_devops_policy.pytest_layer.nodes import ResourceItem
 from pytest_devops_policy.pytest_layer.verdict import Verdict
 
@@ -76,6 +76,9 @@ class VerdictSelection:
 
 
 _SEVERITIES = frozenset(str(s) for s in Severity)
+# Markers a verdict carries on its own, not every verdict of its item: its severity, and
+# ``xref`` for a cross-artifact verdict.
+_OWN = _SEVERITIES | {XREF_MARKER}
 _POLICY_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
 
 
@@ -112,22 +115,27 @@ def _selects(
         return False
     severity = str(verdict.severity)
     names, marks = _shared(item)
-    if kexpr is not None and not kexpr.evaluate(
-        KeywordMatcher(names | {policy.id, policy.name, severity})
-    ):
-        return False
+    xref = is_cross_artifact(policy)
+    if kexpr is not None:
+        words = names | {policy.id, policy.name, severity}
+        if not kexpr.evaluate(KeywordMatcher(words | {XREF_MARKER} if xref else words)):
+            return False
     if mexpr is not None:
         own = [*marks, getattr(pytest.mark, severity).mark]
+        if xref:
+            own.append(getattr(pytest.mark, XREF_MARKER).mark)
         if not mexpr.evaluate(MarkMatcher.from_markers(own)):
             return False
     return True
 
 
 def _shared(item: ResourceItem) -> tuple[frozenset[str], tuple[Mark, ...]]:
-    """What ``-k`` and ``-m`` see of the item as pytest reads it, less the severities: a
-    verdict is matched with its own severity only. Computed once per item."""
+    """What ``-k`` and ``-m`` see of the item as pytest reads it, less the severities and
+    ``xref``: a verdict is matched with its own only. Computed once per item."""
     if item.match_base is None:
-        names = frozenset(KeywordMatcher.from_item(item)._names - _SEVERITIES)
-        marks = tuple(m for m in item.iter_markers() if m.name not in _SEVERITIES)
+        # A directory or file named like one (xref/, high.yaml) still matches them all.
+        own = _OWN - {node.name for node in item.listchain()}
+        names = frozenset(KeywordMatcher.from_item(item)._names - own)
+        marks = tuple(m for m in item.iter_markers() if m.name not in _OWN)
         item.match_base = (names, marks)
     return item.match_base

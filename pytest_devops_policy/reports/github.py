@@ -202,7 +202,7 @@ def _head(results: RunResults, counts: Counter[str]) -> list[str]:
     for item, v in results.verdicts():
         if v.status in FAILING:
             by_severity[v.severity] += 1
-            by_kind[item.kind or results.policy(v.policy_id).kind or "other"] += 1
+            by_kind[results.kind_of(item, v) or "other"] += 1
     if failing:
         out += ["### Failing by severity", ""]
         order = [*SEVERITIES, *sorted(set(by_severity) - set(SEVERITIES))]

@@ -56,7 +56,7 @@ def _result(results: RunResults, item: Any, v: VerdictRecord) -> dict[str, Any]:
         "policy_id": v.policy_id,
         "policy_name": policy.name,
         "severity": v.severity,
-        "kind": item.kind or policy.kind,
+        "kind": results.kind_of(item, v),
         "resource": item.resource,
         "file": item.file,
         "line": first.line if first else v.line,

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_devops_policy.api import CROSS_ARTIFACT, is_cross_artifact
 from pytest_devops_policy.waivers import describe
 
 WIRE_VERSION = 1
@@ -259,6 +260,14 @@ class RunResults:
 
     def counts(self) -> Counter[str]:
         return Counter(v.status for _, v in self.verdicts())
+
+    def kind_of(self, item: ItemRecord, v: VerdictRecord) -> str:
+        """The kind a verdict is reported under: ``cross-artifact`` for an XREF policy's (its
+        item is of the anchor's kind, and may hold other policies' verdicts), otherwise its
+        item's kind, or its policy's."""
+        if is_cross_artifact(v.policy_id):
+            return CROSS_ARTIFACT
+        return item.kind or self.policy(v.policy_id).kind
 
     def policy(self, policy_id: str) -> PolicyInfo:
         """The policy's metadata; an id no report shipped gets a bare stand-in."""

@@ -224,7 +224,7 @@ def _candidates(results: RunResults) -> tuple[list[_Candidate], int]:
             if v.baselined and not include:
                 left_out += len(v.baselined)  # a failing verdict's baselined findings
             policy = results.policy(v.policy_id)
-            kind = item.kind or policy.kind
+            kind = results.kind_of(item, v)
             base = _bag(
                 nodeid=item.nodeid,
                 resource=item.resource,
