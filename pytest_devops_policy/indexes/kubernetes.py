@@ -363,7 +363,8 @@ def run_files(
 # -- the index -------------------------------------------------------------------
 
 
-def _digest(parts: Iterable[str]) -> str:
+def digest(parts: Iterable[str]) -> str:
+    """One digest of several strings (length-prefixed, so the split points count)."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         data = part.encode("utf-8", "surrogatepass")
@@ -372,7 +373,10 @@ def _digest(parts: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-def facts_digest(facts: list[dict[str, Any]]) -> str:
+_digest = digest
+
+
+def facts_digest(facts: Any) -> str:
     """What a file contributes, as one digest (computed once per file, used by each unit)."""
     return _digest([json.dumps(facts, sort_keys=True, default=str)])
 

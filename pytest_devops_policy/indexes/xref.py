@@ -23,7 +23,6 @@ those files and directories (changed mode's dependencies).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import Any
 
 from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.indexes.k8s_run import run_paths, the_run
+from pytest_devops_policy.indexes.kubernetes import digest, facts_digest
 from pytest_devops_policy.indexes.xref_facts import (
     FACTS_VERSION,
     dockerfile_facts,
@@ -359,19 +359,6 @@ def _name_keys(relpath: str) -> set[str]:
     return {k for k in keys if k}
 
 
-def _digest(parts: Iterable[str]) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def _facts_digest(facts: object) -> str:
-    return _digest([json.dumps(facts, sort_keys=True, default=str)])
-
-
 def _content_digest(path: str) -> str:
     data = read_bytes(path)
     return "absent" if data is None else hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -401,7 +388,7 @@ class XrefIndex:
         for path in self.manifests:
             relpath = cache.relpath(path)
             facts = cache.facts(path, "kubernetes", "xref.k8s", k8s_facts)
-            digests.append(f"k8s:{relpath}={_facts_digest(facts)}")
+            digests.append(f"k8s:{relpath}={facts_digest(facts)}")
             for fact in facts if isinstance(facts, list) else ():
                 obj = _object(_map(fact), path, relpath)
                 if isinstance(obj, Workload):
@@ -414,7 +401,7 @@ class XrefIndex:
         for path in self.dockerfile_paths:
             relpath = cache.relpath(path)
             dfacts = cache.facts(path, "dockerfile", "xref.dockerfile", dockerfile_facts)
-            digests.append(f"docker:{relpath}={_facts_digest(dfacts)}")
+            digests.append(f"docker:{relpath}={facts_digest(dfacts)}")
             df = _dockerfile(dfacts, path, relpath) if isinstance(dfacts, Mapping) else None
             if df is None:
                 continue
@@ -429,7 +416,7 @@ class XrefIndex:
             for patch in k.patches:
                 digests.append(f"patch:{cache.relpath(patch)}={_content_digest(patch)}")
         digests.extend(f"unknown:{u.path}|{u.reference}|{u.reason}" for u in self._unknown)
-        self.token = _digest(digests)
+        self.token = digest(digests)
         self._kustomized: dict[str, KustomizeSummary] = {}
 
     # -- Kubernetes
