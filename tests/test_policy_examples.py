@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pytest_devops_policy.api import Policy, Violation
+from pytest_devops_policy.api import Policy, Violation, is_cross_artifact
 from pytest_devops_policy.hosts.probe import FileStat, parse_stat
 from pytest_devops_policy.kinds import KINDS
 from pytest_devops_policy.policies import builtin_by_id, builtin_policies
@@ -43,7 +43,7 @@ CASES = [pytest.param(p, id=p.id) for p in POLICIES]
 
 def _write(policy: Policy, text: str, root: Path) -> Path:
     assert text.strip(), f"{policy.id} has no text here"
-    if policy.subject == "repository":
+    if policy.subject == "repository" or is_cross_artifact(policy):
         return _write_tree(policy, text, root)
     path = root / EXAMPLE_NAMES.get(policy.id, EXAMPLE_FILES[policy.kind])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,8 +52,9 @@ def _write(policy: Policy, text: str, root: Path) -> Path:
 
 
 def _write_tree(policy: Policy, text: str, root: Path) -> Path:
-    """A repo-level example is a small repository: YAML documents (``---``), each opening
-    with a ``# <path>`` comment naming its file (the kind's example file without one)."""
+    """A repo-level or cross-artifact example is a small repository: YAML documents
+    (``---``), each opening with a ``# <path>`` comment naming its file (the kind's example
+    file without one)."""
     first: Path | None = None
     for chunk in text.split("\n---\n"):
         head = chunk.split("\n", 1)[0]

@@ -48,11 +48,15 @@ class GitHubActionsFormat(FormatDefaults):
         return index_for(subject, context.cache)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
-        from pytest_devops_policy.indexes.workflows import dependencies
+        from pytest_devops_policy.indexes.workflows import dependencies, repository_root
+        from pytest_devops_policy.indexes.xref_builds import build_inputs
 
         # The repository's workflows (a called reusable workflow decides a verdict here)
-        # and the local actions they use.
-        return dependencies(path, context.cache)
+        # and the local actions they use; the Dockerfiles and contexts its builds name
+        # (XREF-005).
+        cache = context.cache
+        builds = build_inputs(path, repository_root(path, cache.rootdir), cache)
+        return [*dependencies(path, cache), *builds]
 
 
 FORMAT = GitHubActionsFormat()

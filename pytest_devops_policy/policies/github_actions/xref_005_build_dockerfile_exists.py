@@ -1,0 +1,175 @@
+"""XREF-005: the Dockerfile, build context and target stage a workflow builds exist.
+
+The first cross-artifact policy (catalog §9.3): anchored on the job that builds, it reads the
+job's build events (``knowledge.xref.gha_events``: ``docker build``/``buildx``/``podman``/
+``buildah``, kaniko, ``docker/build-push-action``) and checks them against the repository:
+
+* the Dockerfile (``-f`` relative to the step's directory; the default ``<context>/Dockerfile``;
+  build-push-action's ``file`` relative to the workspace) is a file of the repository;
+* the context directory exists;
+* ``--target``/``target:`` names a stage of that Dockerfile (case-insensitive).
+
+Each failure stops the build at once. UNKNOWN rather than FAIL (§9.1: no noise from guessing):
+a path holding a template token (``${{ }}``, ``$VAR``), an absolute path, an unknown working
+directory, a Git-URL or stdin context; and a missing path the job may have created itself:
+after ``actions/download-artifact``, a cache restore, a second checkout, any other action,
+or a command that names the path's first directory (``mkdir build``, ``git clone ... src``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from pytest_devops_policy.api import Severity, Unknown, Violation, policy
+from pytest_devops_policy.context import Context
+from pytest_devops_policy.formats.github_actions.workflow import Job, Step
+from pytest_devops_policy.indexes.xref_builds import path_kind, repository_of, stage_names
+from pytest_devops_policy.knowledge.xref.events import BuildEvent
+from pytest_devops_policy.knowledge.xref.gha_events import job_events
+
+# Actions that only set up the runner or log in: they write nothing the build reads.
+_INERT_ACTIONS = re.compile(
+    r"^(?:actions/checkout|actions/setup-[\w-]+|docker/(?:setup-[\w-]+|login-action|"
+    r"metadata-action)|aws-actions/(?:configure-aws-credentials|amazon-ecr-login)|"
+    r"google-github-actions/(?:auth|setup-gcloud)|azure/login)$",
+    re.I,
+)
+_TOKEN = re.compile(r"\$")
+
+
+def _builds(job: Job) -> list[BuildEvent]:
+    return [
+        e
+        for e in job_events(job)
+        if isinstance(e, BuildEvent) and e.context_kind in ("path", "git")
+    ]
+
+
+def _applies(job: Job) -> bool:
+    return bool(_builds(job))
+
+
+def _may_create(job: Job, before: int, rel: str) -> str | None:
+    """Why a missing ``rel`` may have been made by the job's steps before step ``before``."""
+    first = rel.split("/", 1)[0]
+    word = re.compile(rf"(?<![\w.-]){re.escape(first)}(?![\w-])")
+    steps: list[Step] = job.steps[:before]
+    for step in steps:
+        if step.uses is not None:
+            name = f"{step.uses.owner}/{step.uses.repo}".strip("/")
+            if step.uses.is_local or not _INERT_ACTIONS.match(name):
+                return f"{step.label} ({step.uses.raw}) may write it"
+            if name.lower() == "actions/checkout" and (
+                step.with_.get("path") or step.with_.get("repository")
+            ):
+                return f"{step.label} checks out another tree"
+        elif step.run and word.search(step.run):
+            return f"{step.label} names '{first}'"
+    return None
+
+
+@policy(
+    id="XREF-005",
+    name="build-dockerfile-exists",
+    title="Workflow builds name a Dockerfile, context and target that exist",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "A build step whose Dockerfile was moved or renamed, whose context directory is "
+        "gone, or whose --target names a stage the Dockerfile no longer has fails on the "
+        "runner, after checkout and setup, and only on the branch that deploys. Each side "
+        "looks fine alone: the workflow is valid YAML, the Dockerfile is valid."
+    ),
+    remediation=(
+        "Point -f/file: at the Dockerfile's current path (relative to the step's working "
+        "directory for docker build, to the workspace for docker/build-push-action), the "
+        "context at an existing directory, and --target at a stage name the Dockerfile "
+        "declares (FROM ... AS <name>)."
+    ),
+    controls=("NIST-800-53-CM-3", "SLSA-Build-L2-scripted"),
+    references=(
+        "https://docs.docker.com/reference/cli/docker/buildx/build/",
+        "https://github.com/docker/build-push-action#inputs",
+    ),
+    applies=_applies,
+    example=(
+        "# .github/workflows/ci.yml\n"
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: docker build -f docker/api.Dockerfile --target prod -t api .\n"
+        "---\n"
+        "# docker/api.Dockerfile\n"
+        "FROM python:3.12-slim AS build\n"
+        "FROM python:3.12-slim AS runtime\n"
+    ),
+    use_instead=(
+        "# .github/workflows/ci.yml\n"
+        "on: push\n"
+        "jobs:\n"
+        "  build:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: docker build -f docker/api.Dockerfile --target runtime -t api .\n"
+        "---\n"
+        "# docker/api.Dockerfile\n"
+        "FROM python:3.12-slim AS build\n"
+        "FROM python:3.12-slim AS runtime\n"
+    ),
+)
+def build_dockerfile_exists(job: Job, context: Context) -> Iterator[Violation | Unknown]:
+    root = repository_of(job.workflow.source.path, context.cache)
+    for build in _builds(job):
+        index = build.origin.step
+        where = job.steps[index].label if index is not None else f"job '{job.id}'"
+        ctx = build.context_path
+        dockerfile = build.dockerfile_path
+        written = [p for p in (build.context, build.dockerfile) if p]
+        if ctx is None or dockerfile is None or any(_TOKEN.search(p) for p in written):
+            yield Unknown(
+                f"{where} builds with a context or Dockerfile known only at run time "
+                f"({', '.join(written) or 'unknown'})"
+            )
+            continue
+        if posixpath.isabs(ctx) or posixpath.isabs(dockerfile) or ".." in f"{ctx}/{dockerfile}":
+            yield Unknown(f"{where} builds from outside the repository ({ctx}, {dockerfile})")
+            continue
+        before = build.origin.step if build.origin.step is not None else len(job.steps)
+        missing = []
+        if path_kind(root, ctx) != "dir":
+            missing.append((ctx, "context directory"))
+        if path_kind(root, dockerfile) != "file":
+            missing.append((dockerfile, "Dockerfile"))
+        for rel, what in missing:
+            why = _may_create(job, before, rel)
+            if why is not None:
+                yield Unknown(f"{where}: the {what} {rel} is not in the repository, but {why}")
+                continue
+            fix = "fix -f/file:" if what == "Dockerfile" else "fix the context path"
+            yield Violation(
+                f"{where} ({build.tool}) builds with the {what} {rel}, which is not in the "
+                f"repository: the build fails at once. Fix: {fix}, or restore {rel}",
+                path=build.origin.path,
+            )
+        if missing or not build.target:
+            continue
+        names = stage_names(root, dockerfile, context.cache)
+        if names is None:
+            continue  # a Dockerfile that does not parse: its own PARSE-ERROR says so
+        if _TOKEN.search(build.target):
+            yield Unknown(f"{where} builds the target {build.target}, known only at run time")
+        elif build.target.lower() not in {n.lower() for n, _ in names}:
+            stages = ", ".join(f"{n} ({dockerfile}:{line})" for n, line in names)
+            stages = stages or "none (no FROM ... AS <name>)"
+            yield Violation(
+                f"{where} ({build.tool}) builds --target {build.target}, which is not a "
+                f"stage of {dockerfile} (its named stages: {stages}): the build fails at "
+                "once. Fix: name one of those stages, or add FROM ... AS "
+                f"{build.target}",
+                path=build.origin.path,
+            )
