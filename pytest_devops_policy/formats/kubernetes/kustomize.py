@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pytest_devops_policy.formats.yamlload import load_documents
 from pytest_devops_policy.model import ParseError
@@ -33,6 +34,8 @@ __all__ = [
     "KustomizeMap",
     "KustomizeUnit",
     "is_kustomization_name",
+    "kustomization_from",
+    "load_kustomization",
     "read_kustomization",
 ]
 
@@ -75,15 +78,24 @@ def _helm_charts(value: object) -> list[str]:
     return [f"helm chart {n}" for n in names if isinstance(n, str) and n]
 
 
-def read_kustomization(path: str, text: str) -> Kustomization | None:
-    """The facts of one kustomization file; None when it is not one (or is broken)."""
+def load_kustomization(text: str) -> Mapping[str, Any] | None:
+    """A kustomization file's mapping; None when it is broken or not a mapping."""
     try:
         docs = load_documents(text, yaml11=True)
     except ParseError:
         return None
     data = docs[0].value if docs else None
-    if not isinstance(data, Mapping):
-        return None
+    return data if isinstance(data, Mapping) else None
+
+
+def read_kustomization(path: str, text: str) -> Kustomization | None:
+    """The facts of one kustomization file; None when it is not one (or is broken)."""
+    data = load_kustomization(text)
+    return kustomization_from(path, data) if data is not None else None
+
+
+def kustomization_from(path: str, data: Mapping[str, Any]) -> Kustomization:
+    """The facts of a kustomization already loaded (``load_kustomization``)."""
     base = os.path.dirname(path)
     refs = _strings(data.get("resources")) + _strings(data.get("bases"))
     refs += _strings(data.get("components"))

@@ -17,8 +17,9 @@ its bases:
   written (the part before the tag or digest), in containers and initContainers;
 * ``commonLabels`` / ``labels[].pairs`` on ``metadata.labels`` (selectors of ``set image -l``).
 
-Reading the kustomization file reuses formats/kubernetes/kustomize.py (``read_kustomization``:
-resources, bases, components, namespace, remote references); the other keys are read here.
+The kustomization file is loaded once (formats/kubernetes/kustomize.py ``load_kustomization``);
+``kustomization_from`` reads resources, bases, components, namespace and remote references from
+it, and the other keys are read here.
 
 What cannot be done statically is recorded in ``unknown_sources`` with a reason, and the
 kinds it may contribute (None: any kind), so "not found" can become UNKNOWN instead of FAIL:
@@ -44,7 +45,8 @@ from pytest_devops_policy.formats.images import parse_image
 from pytest_devops_policy.formats.kubernetes.kustomize import (
     KUSTOMIZATION_NAMES,
     Kustomization,
-    read_kustomization,
+    kustomization_from,
+    load_kustomization,
 )
 from pytest_devops_policy.formats.kubernetes.objects import K8sObject, as_mapping
 from pytest_devops_policy.formats.kubernetes.objects import parse as parse_manifest
@@ -215,11 +217,11 @@ class _Builder:
         if found is None:
             return None
         path, text = found
-        k = read_kustomization(path, text)
-        raw = _raw(text)
-        if k is None or raw is None:
+        raw = load_kustomization(text)
+        if raw is None:
             self._unknown(path, path, "the kustomization cannot be read")
             return []
+        k = kustomization_from(path, raw)  # one YAML load for both readings
         works: list[_Work] = []
         for ref in k.resources:
             works.extend(self._resource(k, ref, depth, active | {directory}))
@@ -372,15 +374,6 @@ def _kinds(target: Mapping[str, Any] | None) -> set[str] | None:
 
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _raw(text: str) -> Mapping[str, Any] | None:
-    try:
-        docs = load_documents(text, yaml11=True)
-    except ParseError:
-        return None
-    value = docs[0].value if docs else None
-    return value if isinstance(value, Mapping) else None
 
 
 _IDENTITY = frozenset({"apiVersion", "kind", "metadata"})
