@@ -415,7 +415,11 @@ def subject_params() -> tuple[str, ...]:
 
 
 def option_classes() -> tuple[type[KindOptions], ...]:
-    return tuple(k.options for k in KINDS)
+    """Every kind's options, and the cross-artifact family's (``[tool.devops-policy.xref]``:
+    not a kind of file, but a table of the same sort)."""
+    from pytest_devops_policy.options.xref import XrefOptions
+
+    return (*(k.options for k in KINDS), XrefOptions)
 
 
 def classify(path: PurePath) -> Kind | None:

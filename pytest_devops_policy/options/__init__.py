@@ -29,6 +29,7 @@ from pytest_devops_policy.options.kubernetes import K8sOptions
 from pytest_devops_policy.options.secrets import SecretsOptions
 from pytest_devops_policy.options.spec import KindOptions, NoOptions, OptionError, option
 from pytest_devops_policy.options.terraform import TfOptions
+from pytest_devops_policy.options.xref import XrefOptions
 
 __all__ = [
     "DockerOptions",
@@ -43,6 +44,7 @@ __all__ = [
     "Options",
     "SecretsOptions",
     "TfOptions",
+    "XrefOptions",
     "declared",
     "option",
 ]

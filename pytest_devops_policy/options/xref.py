@@ -1,0 +1,93 @@
+"""Cross-artifact options: ``[tool.devops-policy.xref]`` (catalog §9.5, issue 23).
+
+XREF is not a kind of file but a family of policies anchored on other kinds' subjects, so
+its table is declared here, beside the kinds', and registered by ``kinds.option_classes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar, Literal
+
+from pytest_devops_policy.options.spec import KindOptions, option
+
+__all__ = ["CONFIDENCE_LEVELS", "XrefOptions", "confidence_rank"]
+
+# Strongest first (catalog §9.2-4).
+CONFIDENCE_LEVELS = ("declared", "high", "medium", "low")
+
+
+def confidence_rank(level: str) -> int:
+    """0 for ``declared`` … 3 for ``low``: a link is trusted when its rank is <= the
+    threshold's."""
+    return CONFIDENCE_LEVELS.index(level)
+
+
+def _image_map(value: object) -> Mapping[str, str]:
+    """``{"ghcr.io/acme/web" = "services/web/Dockerfile#runtime"}``."""
+    if not isinstance(value, Mapping):
+        raise ValueError('must be a table of "repository" = "path/Dockerfile[#stage]"')
+    out: dict[str, str] = {}
+    for key, target in value.items():
+        if not isinstance(target, str) or not target.strip() or not str(key).strip():
+            raise ValueError(f"{key!r} must map to a path/Dockerfile[#stage] string")
+        if target.strip().startswith(("/", "..")):
+            raise ValueError(f"{key!r}: {target!r} must be a path inside the repository")
+        out[str(key).strip()] = target.strip().removeprefix("./")
+    return MappingProxyType(out)
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
+        raise ValueError("must be a list of strings")
+    return tuple(v.strip() for v in items if v.strip())
+
+
+def _ratio(value: object) -> float:
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise ValueError("must be a number between 0 and 1") from None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1:
+        return float(value)
+    raise ValueError("must be a number between 0 and 1")
+
+
+def _repository(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be owner/name")
+    text = value.strip()
+    if text and (text.count("/") != 1 or not all(text.split("/"))):
+        raise ValueError("must be owner/name")
+    return text
+
+
+@dataclass(frozen=True)
+class XrefOptions(KindOptions):
+    TABLE: ClassVar[str] = "xref"
+
+    min_link_confidence: Literal["declared", "high", "medium", "low"] = option(
+        "medium",
+        "The weakest image-to-Dockerfile link a finding may rest on (declared > high > "
+        "medium > low). A policy whose link is weaker reports UNKNOWN ('linked by name "
+        "only'), never FAIL.",
+    )
+    image_map: Mapping[str, str] = option(
+        MappingProxyType({}),
+        "Declared links: image repository -> the Dockerfile that builds it, with an optional "
+        'stage (`{"ghcr.io/acme/web" = "services/web/Dockerfile#runtime"}`). The strongest '
+        "link; use it to correct a guessed one.",
+        parse=_image_map,
+        type_text="table of repository = path[#stage]",
+    )
+    github_repository: str = option(
+        "",
+        "This repository's owner/name on GitHub, for `${{ github.repository }}` in image "
+        "refs and Terraform's github_repository_environment. Empty: read from .git/config's "
+        "origin remote (a file read; no git call, no network).",
+        parse=_repository,
+    )
