@@ -67,7 +67,9 @@ class Violation:
     pin a source line directly, which is what line-oriented formats such as
     Dockerfiles use. ``severity`` overrides the policy's severity for this one
     finding. ``secret`` is a value that must never be printed: every report
-    masks it, including the source excerpt.
+    masks it, including the source excerpt. ``links`` are the cross-artifact links the
+    finding rests on, each ``"path:line -> path:line"`` (repository-relative; XREF policies,
+    JUnit property ``links``).
     """
 
     message: str
@@ -76,6 +78,7 @@ class Violation:
     col: int | None = None
     severity: Severity | None = None
     secret: str | None = None
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
