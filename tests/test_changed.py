@@ -483,3 +483,23 @@ def test_changed_settings_or_conftest_judge_what_they_govern(pytester: pytest.Py
     (root / "pyproject.toml").write_text('[tool.devops-policy]\nignore = ["TF-002"]\n')
     assert collected(pytester, CHANGED)[0] >= {"d0/main.tf", "d1/main.tf"}
     assert "(the settings in pyproject.toml changed)" in summary(pytester)
+
+
+def test_cross_artifact_anchors_follow_the_files_they_link_to(pytester: pytest.Pytester) -> None:
+    root = pytester.path
+    deploy = WORKFLOW.replace("run: make", "run: kubectl apply -f k8s/")
+    repo(
+        root,
+        {
+            ".github/workflows/deploy.yml": deploy,
+            ".github/workflows/ci.yml": WORKFLOW,
+            "k8s/web.yaml": k8s("deploy", "web"),
+        },
+    )
+    (root / "k8s/web.yaml").write_text(k8s("deploy", "web2"))
+    files, _ = collected(pytester, CHANGED)
+    # The workflow that deploys may link to the manifest; the one that runs make cannot.
+    assert files == {"k8s/web.yaml", ".github/workflows/deploy.yml"}
+    assert "links to k8s/web.yaml (cross-artifact)" in summary(pytester)
+    files, _ = collected(pytester, CHANGED, "--devops-policy-ignore=XREF")
+    assert files == {"k8s/web.yaml"}

@@ -142,6 +142,12 @@ class Analyser:
         token = self._token(fmt, path)
         if deps is None or token is None:
             return None
+        if kind in policies.xref_kinds:
+            from pytest_devops_policy.indexes import xref_inputs
+
+            if xref_inputs.relevant(kind, data):
+                # Its cross-artifact verdicts read other files: a change to one re-judges it.
+                token = [*token, xref_inputs.run_token(self.cache, kind)]
         return self.results.key(variant or kind, relpath, data, policies, deps, token)
 
     def prepare(self, formats: list[Format], reverse: bool = False) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from pytest_devops_policy import kinds
-from pytest_devops_policy.api import Policy, get_policy
+from pytest_devops_policy.api import Policy, get_policy, is_cross_artifact
 from pytest_devops_policy.waivers import spec_matches
 
 
@@ -32,6 +33,12 @@ class PolicySet:
 
     def kinds(self) -> set[str]:
         return {p.kind for p in self.policies}
+
+    @cached_property
+    def xref_kinds(self) -> frozenset[str]:
+        """The kinds that anchor a selected cross-artifact policy (their cached results
+        then depend on the linked files: ``indexes.xref_inputs``)."""
+        return frozenset(p.kind for p in self.policies if is_cross_artifact(p.id))
 
     def reads(self, kind: str) -> bool:
         """Are a ``kind`` file's contents needed: its own policies are selected, or the

@@ -11,6 +11,9 @@ A file is *changed* when git says so (``gitchanges``). Another file is *pulled i
   (``k8s_run.scope_inputs``: names and kustomizations only, no manifest parsed);
 * it is a repository (``.github::repository``) whose facts a change touches: a
   dependency-update config, or a package manifest added or removed (``facts_change``);
+* it anchors cross-artifact verdicts (a workflow that builds or deploys, a workload) and a
+  file of a kind they may link to changed (``xref_inputs.linked_kinds``: the result cache
+  keys them on the same files);
 * the settings file (``[tool.devops-policy]``: knobs, waivers) changed, which may change any
   verdict, or a ``conftest.py`` above it did (its policies and hooks).
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 import pytest
@@ -41,17 +45,22 @@ SHOWN = 10  # pulled-in files named in the summary; the rest are counted
 
 
 def from_settings(
-    rootdir: str, ref: str | None, context: Context, config_path: str | None = None
+    rootdir: str,
+    ref: str | None,
+    context: Context,
+    config_path: str | None = None,
+    xref_kinds: frozenset[str] = frozenset(),
 ) -> ChangedSelection | None:
     """The selection of a run given ``--devops-policy-changed`` (None without it); git's
-    complaint is one usage error."""
+    complaint is one usage error. ``xref_kinds``: the kinds that anchor a selected
+    cross-artifact policy."""
     if not ref:
         return None
     try:
         changes = read_changes(rootdir, ref)
     except ChangesError as exc:
         raise pytest.UsageError(f"--devops-policy-changed: {exc}") from None
-    selection = ChangedSelection(changes, context)
+    selection = ChangedSelection(changes, context, xref_kinds=xref_kinds)
     if config_path and os.path.normpath(os.path.abspath(config_path)) in changes.paths:
         selection.settings_changed = context.cache.relpath(config_path)
     return selection
@@ -66,6 +75,7 @@ class ChangedSelection:
     _decided: dict[str, bool] = field(default_factory=dict)
     # The settings file, when it changed: every verdict may change (a knob, a waiver).
     settings_changed: str = ""
+    xref_kinds: frozenset[str] = frozenset()
 
     def _rel(self, path: str) -> str:
         return self.context.cache.relpath(path)
@@ -102,7 +112,33 @@ class ChangedSelection:
         why = self._dependency(deps)
         if why is None and kind.name == "kubernetes":
             why = self._k8s(path)
+        if why is None and kind.name in self.xref_kinds:
+            why = self._xref(path, kind.name)
         return why
+
+    def _xref(self, path: str, anchor: str) -> str | None:
+        """A changed file that this file's cross-artifact verdicts may read."""
+        from pytest_devops_policy.indexes.xref_inputs import is_link_source, linked_kinds, relevant
+        from pytest_devops_policy.safefile import read_bytes
+
+        cache = self.context.cache
+        wanted = linked_kinds(anchor)
+        changed = [
+            p
+            for p in sorted(self.changes.paths)
+            if p != path
+            and (
+                (
+                    (k := cache.classify(PurePath(p))) is not None
+                    and k.name in wanted
+                    and is_link_source(k.name, p)
+                )
+                or os.path.basename(p) in _KUSTOMIZATIONS
+            )
+        ]
+        if not changed or not relevant(anchor, read_bytes(path) or b""):
+            return None
+        return f"links to {self._rel(changed[0])} (cross-artifact)"
 
     def _conftest(self, path: str) -> str | None:
         """A changed ``conftest.py`` whose scope holds ``path`` (its policies and hooks)."""
@@ -181,6 +217,9 @@ class ChangedSelection:
         more = len(self.pulled) - SHOWN
         tail = f", and {more} more" if more > 0 else ""
         return f"{line}; {len(self.pulled)} more pulled in: {', '.join(shown)}{tail}"
+
+
+_KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def _manifest_name(path: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pytest_devops_policy import discovery
+from pytest_devops_policy import discovery, kinds
 from pytest_devops_policy.engine.analyser import Analyser, Shard
 from pytest_devops_policy.engine.budget import Budget
 from pytest_devops_policy.engine.registry import PolicyConflict, PolicySet, build_policy_set
@@ -119,7 +119,11 @@ class DevopsPolicy:
         from pytest_devops_policy.pytest_layer.changed import from_settings
 
         self.changed = from_settings(
-            str(config.rootpath), settings.changed, self.analyser.context, settings.config_path
+            str(config.rootpath),
+            settings.changed,
+            self.analyser.context,
+            settings.config_path,
+            _xref_kinds(settings) if settings.changed else frozenset(),
         )
         if self.changed is not None:
             config.stash[PARTIAL_RUN] = True
@@ -504,3 +508,18 @@ class XdistLedger:
         pulled = output.get(CHANGED_OUTPUT)
         if pulled and self.state.changed is not None:  # each worker collected every file
             self.state.changed.pulled.update(pulled)
+
+
+def _xref_kinds(settings: Settings) -> frozenset[str]:
+    """The kinds that anchor a selected built-in cross-artifact policy (changed mode pulls
+    their files in when a file they link to changed). Read from the catalog: no module is
+    imported."""
+    from pytest_devops_policy.api import is_cross_artifact
+    from pytest_devops_policy.policies.catalog import CATALOG
+
+    found: set[str] = set()
+    for pid, name, subject in CATALOG:
+        kind = kinds.kind_of_subject(subject)
+        if kind is not None and is_cross_artifact(pid) and settings.selects(pid, name):
+            found.add(kind.name)
+    return frozenset(found)
