@@ -7,6 +7,7 @@ only becomes active when a ``pytest_devops_policy_add_policies`` hook returns it
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import inspect
 import re
@@ -26,6 +27,7 @@ __all__ = [
     "Severity",
     "Unknown",
     "Violation",
+    "also_anchored",
     "get_policy",
     "is_cross_artifact",
     "policy",
@@ -136,6 +138,10 @@ class Policy:
     reads: tuple[str, ...] = ()
     needs_root: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
+    # Another anchor of a policy declared once (``also_anchored``): the same id and
+    # metadata on a second kind's subject (an XREF policy on GitHub and GitLab jobs). The
+    # docs, the list and the reports show the policy once, from its primary function.
+    primary: bool = field(default=True, compare=False)
 
     @property
     def origin(self) -> str:
@@ -278,6 +284,56 @@ def policy(
             reads=tuple(reads),
             needs_root=tuple(needs_root),
             profiles=tuple(profiles),
+        )
+        setattr(func, _ATTR, meta)
+        return func
+
+    return decorate
+
+
+def also_anchored(
+    of: Callable[..., Any],
+    *,
+    applies: Callable[..., bool] | None = None,
+    detail: Callable[[Any, Any], str | None] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare ``func`` as a second anchor of the policy ``of``: the same id, name, severity
+    and texts, judged on another kind's subject (its first parameter, as for ``@policy``).
+
+    A cross-artifact policy anchors where the fix belongs; for a CI job that is a GitHub
+    Actions job or a GitLab CI job, and the two functions share the decision logic. Each
+    anchor is a policy of its kind (items, node ids, waivers, cache); the id is one policy
+    in the docs, the list, selection and the reports.
+    """
+    primary = get_policy(of)
+    if primary is None:
+        raise TypeError(f"also_anchored: {of!r} is not a policy")
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        params = list(inspect.signature(func).parameters)
+        subject = params[0] if params else ""
+        subject_kind = SUBJECT_KINDS.get(subject)
+        if subject_kind is None or len(params) > 2:
+            raise TypeError(
+                f"policy {primary.id}: {func.__qualname__} must take (subject) or "
+                "(subject, context) with a known subject"
+            )
+        if subject == primary.subject:
+            raise TypeError(f"policy {primary.id}: a second anchor needs another subject")
+        meta = dataclasses.replace(
+            primary,
+            subject=subject,
+            kind=subject_kind,
+            func=func,
+            wants_context=len(params) == 2,
+            applies=applies,
+            applies_wants_context=(
+                applies is not None and len(inspect.signature(applies).parameters) >= 2
+            ),
+            detail=detail,
+            example="",
+            use_instead="",
+            primary=False,
         )
         setattr(func, _ATTR, meta)
         return func

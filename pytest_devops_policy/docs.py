@@ -14,6 +14,7 @@ built-in or custom, without a checkout.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 import textwrap
@@ -23,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from pytest_devops_policy.api import (
     _ID_RE,
     CROSS_ARTIFACT,
+    SUBJECT_KINDS,
     XREF_MARKER,
     Policy,
     is_cross_artifact,
@@ -172,23 +174,41 @@ def _borrowed(policy: Policy) -> list[tuple[str, str]]:
 CROSS_ARTIFACT_TITLE = "Cross-artifact"
 
 
+def _anchors(policy: Policy) -> list[Policy]:
+    """The policy on each subject it anchors on: a built-in's rows in the catalog (no
+    module is imported), else the policy itself."""
+    from pytest_devops_policy.policies.catalog import CATALOG
+
+    subjects = [subject for pid, _, subject in CATALOG if pid == policy.id]
+    if policy.subject not in subjects:
+        return [policy]
+    return [
+        policy
+        if s == policy.subject
+        else dataclasses.replace(policy.resolved(), subject=s, kind=SUBJECT_KINDS[s])
+        for s in subjects
+    ]
+
+
 def _kind_line(policy: Policy) -> str:
-    marker = kind_marker(policy.kind)
+    anchors = _anchors(policy)
+    markers = " and ".join(f"`{kind_marker(a.kind)}`" for a in anchors)
     if is_cross_artifact(policy):  # items, node ids and waivers are its anchor kind's
+        where = " and ".join(kind_title(a.kind) for a in anchors)
         return (
-            f"- **Kind:** {CROSS_ARTIFACT_TITLE} (anchored on {kind_title(policy.kind)}; "
-            f"pytest markers `{XREF_MARKER}` and `{marker}`)"
+            f"- **Kind:** {CROSS_ARTIFACT_TITLE} (anchored on {where}; "
+            f"pytest markers `{XREF_MARKER}` and {markers})"
         )
-    return f"- **Kind:** {kind_title(policy.kind)} (pytest marker `{marker}`)"
+    return f"- **Kind:** {kind_title(policy.kind)} (pytest marker {markers})"
 
 
 def _facts(policy: Policy) -> list[str]:
     sev = str(policy.severity)
+    ids = "`, `".join(node_id_example(a) for a in _anchors(policy))
     return [
         _kind_line(policy),
         f"- **Severity:** {sev} (pytest marker `{sev}`)",
-        f"- **Node id:** `{node_id_example(policy)}`; `-k {policy.id}` or `-k {policy.name}` "
-        "selects its items",
+        f"- **Node id:** `{ids}`; `-k {policy.id}` or `-k {policy.name}` selects its items",
         *(f"- **Also judges:** {what}, `{n}`" for what, n in _borrowed(policy)),
         f"- **Leave it out:** `--devops-policy-ignore={policy.id}`, or "
         f'`ignore = ["{policy.id}"]` in `[tool.devops-policy]`',
@@ -493,8 +513,11 @@ def render_page(policy: Policy) -> str:
 
 
 def _unique(policies: Iterable[Policy]) -> list[Policy]:
+    """One policy per id: its primary function (``api.also_anchored`` adds the others)."""
     by_id: dict[str, Policy] = {}
     for p in policies:
+        if not p.primary:
+            continue
         other = by_id.get(p.id)
         if other is not None and other.resolved().func is not p.resolved().func:
             raise ValueError(f"two policies share the id {p.id}: {other.origin} and {p.origin}")

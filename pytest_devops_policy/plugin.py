@@ -283,7 +283,8 @@ def _known(config: pytest.Config) -> Sequence[Policy]:
     from pytest_devops_policy.settings import Settings
 
     results = config.hook.pytest_devops_policy_add_policies(config=config)
-    return build_policy_set(results, Settings()).policies
+    # One row per policy: a policy anchored on several kinds shows its primary function.
+    return [p for p in build_policy_set(results, Settings()).policies if p.primary]
 
 
 def list_policies(config: pytest.Config) -> int:

@@ -26,6 +26,8 @@ class ResolvedViolation:
     # Lines of the entries that enclose the finding (its container, step, job...): a waiver
     # on or above one of them covers the finding too.
     anchors: tuple[int, ...] = ()
+    # Cross-artifact links the finding rests on (``Violation.links``): JUnit ``links``.
+    links: tuple[str, ...] = ()
 
 
 @dataclass
@@ -74,6 +76,7 @@ def resolve(policy: Policy, subject: Subject[Any], v: Violation) -> ResolvedViol
         severity=v.severity or policy.severity,
         secret=v.secret,
         anchors=anchors,
+        links=tuple(v.links),
     )
 
 

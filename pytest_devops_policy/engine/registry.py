@@ -50,7 +50,10 @@ class PolicySet:
 def build_policy_set(
     hook_results: Iterable[Iterable[object] | None], settings: Selection
 ) -> PolicySet:
-    seen: dict[str, Policy] = {}
+    # One policy per (id, subject): an id may anchor on several kinds' subjects
+    # (``api.also_anchored``), with one metadata.
+    seen: dict[tuple[str, str], Policy] = {}
+    first: dict[str, Policy] = {}  # id -> the first policy seen with it
     for result in hook_results:
         for obj in result or ():
             meta = get_policy(obj)
@@ -59,7 +62,7 @@ def build_policy_set(
                     f"pytest_devops_policy_add_policies returned {obj!r}, "
                     "which is not decorated with @policy"
                 )
-            other = seen.get(meta.id)
+            other = seen.get((meta.id, meta.subject))
             if other is not None:
                 # The same function offered twice is harmless (a lazily loaded built-in is
                 # compared by its real function, loaded only here, for a clash).
@@ -68,9 +71,19 @@ def build_policy_set(
                 raise PolicyConflict(
                     f"duplicate policy id {meta.id}: defined by {other.origin} and by {meta.origin}"
                 )
-            seen[meta.id] = meta
+            twin = first.setdefault(meta.id, meta)
+            # Two anchors of one policy: one primary, the others declared with
+            # ``also_anchored`` (so two unrelated policies cannot share an id by accident).
+            if twin is not meta and (twin.name != meta.name or twin.primary == meta.primary):
+                raise PolicyConflict(
+                    f"duplicate policy id {meta.id}: defined by {twin.origin} and by {meta.origin}"
+                )
+            seen[(meta.id, meta.subject)] = meta
     chosen = tuple(
-        sorted((p for p in seen.values() if settings.selects(p.id, p.name)), key=lambda p: p.id)
+        sorted(
+            (p for p in seen.values() if settings.selects(p.id, p.name)),
+            key=lambda p: (p.id, p.subject),
+        )
     )
     grouped: dict[str, list[Policy]] = {}
     for p in chosen:

@@ -527,7 +527,7 @@ def settings_key(options: Any, extra: Iterable[str] = ()) -> str:
     return _digest(json.dumps(options, sort_keys=True, default=repr), *extra)
 
 
-FORMAT_VERSION = 7  # bump when the entry or pack shape changes: old entries become misses
+FORMAT_VERSION = 8  # bump when the entry or pack shape changes: old entries become misses
 
 
 # --------------------------------------------------------------------------- the codec
@@ -563,7 +563,15 @@ def to_json(result: FileResult, text: str) -> dict[str, Any]:
                     at = text.find(v.secret)
                     span = [at, len(v.secret)] if at >= 0 else None
                 violations.append(
-                    [clean(v.message), v.line, v.col, int(v.severity), span, list(v.anchors)]
+                    [
+                        clean(v.message),
+                        v.line,
+                        v.col,
+                        int(v.severity),
+                        span,
+                        list(v.anchors),
+                        [clean(link) for link in v.links],
+                    ]
                 )
             error = clean(o.error) if o.error is not None else None
             detail = clean(o.detail) if o.detail is not None else None
@@ -614,7 +622,7 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
         parsed_outcomes = []
         for policy_id, violations, unknowns, err, detail in outcomes:
             resolved = []
-            for message, vline, vcol, severity, span, anchors in violations:
+            for message, vline, vcol, severity, span, anchors, links in violations:
                 secret = text[span[0] : span[0] + span[1]] if span else None
                 resolved.append(
                     ResolvedViolation(
@@ -624,6 +632,7 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
                         Severity(severity),
                         secret,
                         tuple(int(n) for n in anchors),
+                        tuple(str(link) for link in links),
                     )
                 )
             parsed_outcomes.append(

@@ -31,8 +31,15 @@ def builtin_policies() -> tuple[Policy, ...]:
                 meta = get_policy(value)
                 if meta is not None and meta.func.__module__ == module.__name__:
                     found.append(meta)
-    return tuple(sorted(found, key=lambda p: p.id))
+    # By id, each policy's primary function before its other anchors (``also_anchored``).
+    return tuple(sorted(found, key=lambda p: (p.id, not p.primary, p.subject)))
 
 
 def builtin_by_id() -> dict[str, Policy]:
-    return {p.id: p for p in builtin_policies()}
+    """Each built-in by id: its primary function (the one its docs and metadata come from)."""
+    return {p.id: p for p in builtin_policies() if p.primary}
+
+
+def builtin_anchors(policy_id: str) -> tuple[Policy, ...]:
+    """Every function of one built-in policy: the primary, then its other anchors."""
+    return tuple(p for p in builtin_policies() if p.id == policy_id)

@@ -25,7 +25,9 @@ from pytest_devops_policy.kinds import by_name
 
 __all__ = ["CATALOG", "LazyPolicy", "lazy_builtin_policies", "module_name"]
 
-# (id, name, subject) of every built-in; the module is policies/<kind>/<id>_<name>.py.
+# (id, name, subject) of every built-in; the module is policies/<kind>/<id>_<name>.py. A
+# policy with several anchors (``api.also_anchored``) has one row per anchor, the primary
+# first.
 CATALOG: tuple[tuple[str, str, str], ...] = (
     ("DOCKER-001", "final-stage-non-root-user", "dockerfile"),
     ("DOCKER-002", "multi-stage-build", "dockerfile"),
@@ -196,7 +198,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
-_KNOWN = frozenset({"id", "name", "subject", "kind", "func"})
+_KNOWN = frozenset({"id", "name", "subject", "kind", "func", "primary"})
 # What needs the module: the other fields, and the methods that read them (the dataclass's
 # __eq__/__hash__/__repr__ are looked up on the type; LazyPolicy overrides them below).
 _DEFERRED = frozenset(_FIELDS) - _KNOWN | {"origin", "evaluate", "applies_to"}
@@ -225,7 +227,7 @@ class LazyPolicy(Policy):
     does not hold; then the object turns into the module's ``Policy`` (same fields, same
     class), so later reads cost nothing extra."""
 
-    def __init__(self, policy_id: str, name: str, subject: str) -> None:
+    def __init__(self, policy_id: str, name: str, subject: str, primary: bool = True) -> None:
         module = module_name(policy_id, name, subject)
         set_ = object.__setattr__
         set_(self, "id", policy_id)
@@ -233,6 +235,7 @@ class LazyPolicy(Policy):
         set_(self, "subject", subject)
         set_(self, "kind", SUBJECT_KINDS[subject])
         set_(self, "func", _stand_in(self))
+        set_(self, "primary", primary)
         set_(self, "_module", module)
 
     def __getattribute__(self, attr: str) -> Any:
@@ -272,7 +275,14 @@ def _stand_in(policy: LazyPolicy) -> Callable[..., Any]:
 
 @cache
 def lazy_builtin_policies() -> tuple[Policy, ...]:
-    return tuple(LazyPolicy(*row) for row in CATALOG)
+    # A policy anchored on several subjects has a row per anchor; the first is its
+    # primary (``api.also_anchored``).
+    seen: set[str] = set()
+    out: list[Policy] = []
+    for pid, name, subject in CATALOG:
+        out.append(LazyPolicy(pid, name, subject, primary=pid not in seen))
+        seen.add(pid)
+    return tuple(out)
 
 
 def catalog_rows(policies: tuple[Policy, ...]) -> list[str]:

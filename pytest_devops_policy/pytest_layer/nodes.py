@@ -612,12 +612,25 @@ def fixed_text(verdict: Verdict, judged: Judged, shown: str) -> FailureText:
     )
 
 
+def verdict_links(verdict: Verdict) -> str:
+    """The ``path:line -> path:line`` links of a verdict's findings, comma-separated, each
+    once (masked like the messages)."""
+    seen = dict.fromkeys(link for f in verdict.outcome.violations for link in f.links)
+    if not seen:
+        return ""
+    clean = verdict.scope.redactor.with_secrets(verdict.outcome.secrets)
+    return clean(", ".join(seen), newlines=False)
+
+
 def report_verdict(item: _Base, verdict: Verdict, judged: Judged, kind: str, label: str) -> None:
     """One verdict as one item's outcome: its waiver properties, its record for the
     reports, then pass, fail, skip (Unknown) or xfail (waived, below the threshold,
     baselined); a baseline entry found fixed fails it whatever its status."""
     item.user_properties.extend(judged.waiver_props)
     item.user_properties.extend(judged.baseline_props)
+    links = verdict_links(verdict)
+    if links:  # the cross-artifact links its findings rest on (catalog §9.1)
+        item.user_properties.append(("links", links))
     status = judged.status
     if item.state.pending is not None:
         scope = verdict.scope
@@ -732,6 +745,9 @@ class ResourceItem(_Base):
             props.append((keys.severity, str(v.severity)))
             props.extend(keys.shared)
             props.extend((f"{pid}.{key}", value) for key, value in j.baseline_props)
+            links = verdict_links(v)
+            if links:
+                props.append((f"{pid}.links", links))
             if j.fixed:
                 baseline = state.baseline
                 fixed.append(fixed_text(v, j, baseline.shown if baseline else ""))
