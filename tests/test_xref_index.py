@@ -383,18 +383,24 @@ def test_token_follows_linked_files_only(repo: Path) -> None:
     assert xref_token(_cache(repo)) not in (before, changed)
 
 
-def test_second_build_in_the_run_parses_nothing(
+def test_the_index_parses_each_file_once_and_only_when_asked(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed = _count_parses(monkeypatch)
     cache = _cache(repo)
     first = xref_index(cache)
+    assert parsed == []  # built in parts, on first use
+    first.dockerfile("services/web-app/Dockerfile")
+    assert len(parsed) == 1
+    first.workloads("Deployment", "web")
+    xref_token(cache)  # reads every fact
     count = len(parsed)
     assert count >= 6  # every manifest and Dockerfile, once
     assert len(set(parsed)) == count
     assert xref_index(cache) is first
     xref_token(cache)
     xref_inputs(cache)
+    first.dockerfiles()
     assert len(parsed) == count
 
 

@@ -365,7 +365,13 @@ def _content_digest(path: str) -> str:
 
 
 class XrefIndex:
-    """The cross-artifact facts of one run (see the module docstring)."""
+    """The cross-artifact facts of one run (see the module docstring).
+
+    Built in parts, each on first use: the Kubernetes facts of every manifest when a policy
+    first asks for workloads or Services, a Dockerfile's facts when a policy asks for that
+    Dockerfile. A policy that finds no link for its subject then reads (and parses) nothing
+    else, and a cold run pays only for the links it follows.
+    """
 
     def __init__(self, cache: ParseCache) -> None:
         self._cache = cache
@@ -381,14 +387,33 @@ class XrefIndex:
                 if (kind := cache.classify(PurePath(p))) is not None and kind.name == "dockerfile"
             )
         )
+        self._relpaths = {cache.relpath(p): p for p in self.dockerfile_paths}
+        # Names the §9.2-4 heuristic links, from the paths alone.
+        self._by_key: dict[str, list[str]] = {}
+        for relpath in self._relpaths:
+            for key in _name_keys(relpath):
+                self._by_key.setdefault(key, []).append(relpath)
+        self._k8s_built = False
+        self._k8s_digests: list[str] = []
         self._workloads: list[Workload] = []
         self._services: list[Service] = []
         self._by_name: dict[tuple[str, str | None], list[Workload]] = {}
-        digests: list[str] = [f"v{FACTS_VERSION}"]
+        self._dockerfiles: dict[str, DockerfileFacts | None] = {}
+        self._docker_digests: dict[str, str] = {}
+        self._unknown = tuple(self._find_unknown())
+        self._kustomized: dict[str, KustomizeSummary] = {}
+        self._token: str | None = None
+
+    def _k8s(self) -> None:
+        """The Kubernetes facts of every manifest of the run (once)."""
+        if self._k8s_built:
+            return
+        self._k8s_built = True
+        cache = self._cache
         for path in self.manifests:
             relpath = cache.relpath(path)
             facts = cache.facts(path, "kubernetes", "xref.k8s", k8s_facts)
-            digests.append(f"k8s:{relpath}={facts_digest(facts)}")
+            self._k8s_digests.append(f"k8s:{relpath}={facts_digest(facts)}")
             for fact in facts if isinstance(facts, list) else ():
                 obj = _object(_map(fact), path, relpath)
                 if isinstance(obj, Workload):
@@ -396,34 +421,49 @@ class XrefIndex:
                     self._by_name.setdefault((obj.kind, obj.name), []).append(obj)
                 elif isinstance(obj, Service):
                     self._services.append(obj)
-        self._dockerfiles: dict[str, DockerfileFacts] = {}
-        self._by_key: dict[str, list[DockerfileFacts]] = {}
-        for path in self.dockerfile_paths:
-            relpath = cache.relpath(path)
-            dfacts = cache.facts(path, "dockerfile", "xref.dockerfile", dockerfile_facts)
-            digests.append(f"docker:{relpath}={facts_digest(dfacts)}")
-            df = _dockerfile(dfacts, path, relpath) if isinstance(dfacts, Mapping) else None
-            if df is None:
-                continue
-            self._dockerfiles[relpath] = df
-            for key in _name_keys(relpath):
-                self._by_key.setdefault(key, []).append(df)
-        self._unknown = tuple(self._find_unknown())
-        # Kustomizations and their patches are read as text (their build is lazy): their
-        # contents count, as do the unknown sources.
-        for k in run.kustomize.kustomizations:
-            digests.append(f"kustomization:{cache.relpath(k.path)}={_content_digest(k.path)}")
-            for patch in k.patches:
-                digests.append(f"patch:{cache.relpath(patch)}={_content_digest(patch)}")
-        digests.extend(f"unknown:{u.path}|{u.reference}|{u.reason}" for u in self._unknown)
-        self.token = digest(digests)
-        self._kustomized: dict[str, KustomizeSummary] = {}
+
+    def _docker(self, relpath: str) -> DockerfileFacts | None:
+        """The facts of one Dockerfile of the run (once); None: not one, or no stage."""
+        if relpath in self._dockerfiles:
+            return self._dockerfiles[relpath]
+        path = self._relpaths.get(relpath)
+        found = None
+        if path is not None:
+            dfacts = self._cache.facts(path, "dockerfile", "xref.dockerfile", dockerfile_facts)
+            self._docker_digests[relpath] = f"docker:{relpath}={facts_digest(dfacts)}"
+            found = _dockerfile(dfacts, path, relpath) if isinstance(dfacts, Mapping) else None
+        self._dockerfiles[relpath] = found
+        return found
+
+    @property
+    def token(self) -> str:
+        """A digest of every fact of the index (reads all of them; the result cache keys
+        anchors on ``xref_inputs.run_token`` instead, which parses nothing)."""
+        if self._token is None:
+            self._k8s()
+            for relpath in self._relpaths:
+                self._docker(relpath)
+            digests = [f"v{FACTS_VERSION}", *self._k8s_digests]
+            digests += [self._docker_digests[r] for r in self._relpaths]
+            cache = self._cache
+            # Kustomizations and their patches are read as text (their build is lazy):
+            # their contents count, as do the unknown sources.
+            for k in self._kustomize_map.kustomizations:
+                digests.append(f"kustomization:{cache.relpath(k.path)}={_content_digest(k.path)}")
+                for patch in k.patches:
+                    digests.append(f"patch:{cache.relpath(patch)}={_content_digest(patch)}")
+            digests.extend(f"unknown:{u.path}|{u.reference}|{u.reason}" for u in self._unknown)
+            self._token = digest(digests)
+        return self._token
 
     # -- Kubernetes
 
     @property
     def has_kubernetes(self) -> bool:
         """Workloads or Services in the run, or sources that may hold some."""
+        if self.kustomizations or self.charts:
+            return True
+        self._k8s()
         return bool(self._workloads or self._services or self.kustomizations or self.charts)
 
     def workloads(
@@ -431,6 +471,7 @@ class XrefIndex:
     ) -> list[Workload]:
         """Workloads of ``kind`` named ``name`` as written (None: any kind / any name) in
         ``namespace`` as written (None: any namespace)."""
+        self._k8s()
         if kind is not None and name is not None:
             found: Iterable[Workload] = self._by_name.get((kind, name), ())
         else:
@@ -442,10 +483,12 @@ class XrefIndex:
         return [w for w in found if namespace is None or w.namespace == namespace]
 
     def services(self, namespace: str | None = None) -> list[Service]:
+        self._k8s()
         return [s for s in self._services if namespace is None or s.namespace == namespace]
 
     def services_selecting(self, workload: Workload) -> list[Service]:
         """Services in the workload's namespace (as written) whose selector matches its pods."""
+        self._k8s()
         return [
             s for s in self._services if s.namespace == workload.namespace and s.selects(workload)
         ]
@@ -510,31 +553,37 @@ class XrefIndex:
 
     @property
     def has_dockerfiles(self) -> bool:
-        return bool(self._dockerfiles)
+        return any(self._docker(r) is not None for r in self._relpaths)
 
     def dockerfile(self, relpath: str) -> DockerfileFacts | None:
         """The facts of the Dockerfile at ``relpath`` (relative to the rootdir, ``./`` and
         ``a/../`` forms accepted); None when the run has no such Dockerfile."""
         key = os.path.normpath(relpath).replace(os.sep, "/")
-        return self._dockerfiles.get(key)
+        return self._docker(key)
 
     def dockerfiles(self) -> list[DockerfileFacts]:
-        return list(self._dockerfiles.values())
+        """Every Dockerfile of the run (reads them all)."""
+        return [d for r in self._relpaths if (d := self._docker(r)) is not None]
 
     def dockerfiles_named(self, name: str) -> list[DockerfileFacts]:
         """Dockerfiles the §9.2-4 name heuristic (low confidence) links to an image whose
         last path segment is ``name``: the directory name or the file name's suffix or
         prefix. A root ``Dockerfile`` links to the Git repository's name, which the caller
         knows: ``dockerfile("Dockerfile")``."""
-        return list(self._by_key.get(name.lower(), ()))
+        return [d for r in self._by_key.get(name.lower(), ()) if (d := self._docker(r)) is not None]
 
     def declared_dockerfiles(self, repository: str) -> list[DockerfileFacts]:
-        """Dockerfiles whose ``# devops-policy: image=`` names ``repository`` (as written)."""
-        return [
-            d
-            for d in self._dockerfiles.values()
-            if any(e.get("image") == repository for e in d.declared_images)
-        ]
+        """Dockerfiles whose ``# devops-policy: image=`` names ``repository`` (as written).
+        Only files whose bytes hold the pragma are parsed."""
+        found = []
+        for relpath, path in self._relpaths.items():
+            data = read_bytes(path)
+            if data is None or b"devops-policy" not in data:
+                continue
+            d = self._docker(relpath)
+            if d is not None and any(e.get("image") == repository for e in d.declared_images):
+                found.append(d)
+        return found
 
     # -- what the index cannot see
 
