@@ -9,12 +9,19 @@ as content-keyed facts, so a warm run does not parse the workflow to list them.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
+from pytest_devops_policy.api import Unknown, Violation
 from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.model import ParsedFile, ParseError
 
-__all__ = ["build_inputs", "path_kind", "repository_of", "stage_names"]
+if TYPE_CHECKING:
+    from pytest_devops_policy.knowledge.xref.events import BuildEvent
+
+__all__ = ["build_inputs", "judge_builds", "path_kind", "repository_of", "stage_names"]
 
 # Every build reader of knowledge.xref names one of these words.
 _BUILDS = re.compile(r"build|bud\b|kaniko|executor")
@@ -22,26 +29,34 @@ _BUILDS = re.compile(r"build|bud\b|kaniko|executor")
 
 def _paths(parsed: ParsedFile | ParseError) -> list[str]:
     from pytest_devops_policy.formats.github_actions.workflow import Job
-    from pytest_devops_policy.knowledge.xref.events import BuildEvent
+    from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
+    from pytest_devops_policy.knowledge.xref.events import BuildEvent, Event
     from pytest_devops_policy.knowledge.xref.gha_events import job_events
+    from pytest_devops_policy.knowledge.xref.gl_events import gitlab_job_events
 
     if isinstance(parsed, ParseError) or not _BUILDS.search(parsed.source.text):
         return []  # most workflows build no image: no script is read for them
     out: list[str] = []
     for subject in parsed.subjects:
-        if not isinstance(subject, Job):
+        events: list[Event]
+        if isinstance(subject, Job):
+            events = job_events(subject)
+        elif isinstance(subject, GitLabJob):
+            events = gitlab_job_events(subject)
+        else:
             continue
-        for event in job_events(subject):
+        for event in events:
             if isinstance(event, BuildEvent):
                 out += [p for p in (event.context_path, event.dockerfile_path) if p]
     return sorted({p for p in out if "$" not in p and not os.path.isabs(p)})
 
 
-def build_inputs(path: str, root: str, cache: ParseCache) -> list[str]:
-    """Absolute paths (under the repository ``root``) that the workflow's builds read."""
-    from pytest_devops_policy.formats.github_actions.workflow import KIND
-
-    rels = cache.facts(path, KIND, "xref.builds", _paths)
+def build_inputs(
+    path: str, root: str, cache: ParseCache, kind: str = "github-actions"
+) -> list[str]:
+    """Absolute paths (under the repository ``root``) that a workflow's or a GitLab CI
+    file's builds read."""
+    rels = cache.facts(path, kind, "xref.builds", _paths)
     return [os.path.normpath(os.path.join(root, rel)) for rel in rels if ".." not in rel]
 
 
@@ -70,3 +85,68 @@ def stage_names(root: str, rel: str, cache: ParseCache) -> list[tuple[str, int]]
         return None
     stages = facts.get("stages", [])
     return [(str(s["name"]), int(s.get("line") or 1)) for s in stages if s.get("name")]
+
+
+_TOKEN = re.compile(r"\$")
+
+
+def judge_builds(
+    builds: Sequence[BuildEvent],
+    root: str,
+    cache: ParseCache,
+    where: Callable[[BuildEvent], str],
+    may_create: Callable[[BuildEvent, str], str | None],
+) -> Iterator[Violation | Unknown]:
+    """XREF-005 on a job's build events, for any CI system: ``where`` names a build's step
+    or script line, ``may_create`` says why a missing path may have been made by the job
+    before that build (None: nothing could have)."""
+    for build in builds:
+        at = where(build)
+        ctx = build.context_path
+        dockerfile = build.dockerfile_path
+        written = [p for p in (build.context, build.dockerfile) if p]
+        if ctx is None or dockerfile is None or any(_TOKEN.search(p) for p in written):
+            yield Unknown(
+                f"{at} builds with a context or Dockerfile known only at run time "
+                f"({', '.join(written) or 'unknown'})"
+            )
+            continue
+        if posixpath.isabs(ctx) or posixpath.isabs(dockerfile) or ".." in f"{ctx}/{dockerfile}":
+            yield Unknown(f"{at} builds from outside the repository ({ctx}, {dockerfile})")
+            continue
+        missing = []
+        if path_kind(root, ctx) != "dir":
+            missing.append((ctx, "context directory"))
+        if path_kind(root, dockerfile) != "file":
+            missing.append((dockerfile, "Dockerfile"))
+        link = f"{build.origin.file}:{build.origin.line}"
+        for rel, what in missing:
+            why = may_create(build, rel)
+            if why is not None:
+                yield Unknown(f"{at}: the {what} {rel} is not in the repository, but {why}")
+                continue
+            fix = "fix -f/file:" if what == "Dockerfile" else "fix the context path"
+            yield Violation(
+                f"{at} ({build.tool}) builds with the {what} {rel}, which is not in the "
+                f"repository: the build fails at once. Fix: {fix}, or restore {rel}",
+                path=build.origin.path,
+                links=(f"{link} -> {rel}",),
+            )
+        if missing or not build.target:
+            continue
+        names = stage_names(root, dockerfile, cache)
+        if names is None:
+            continue  # a Dockerfile that does not parse: its own PARSE-ERROR says so
+        if _TOKEN.search(build.target):
+            yield Unknown(f"{at} builds the target {build.target}, known only at run time")
+        elif build.target.lower() not in {n.lower() for n, _ in names}:
+            stages = ", ".join(f"{n} ({dockerfile}:{line})" for n, line in names)
+            stages = stages or "none (no FROM ... AS <name>)"
+            yield Violation(
+                f"{at} ({build.tool}) builds --target {build.target}, which is not a "
+                f"stage of {dockerfile} (its named stages: {stages}): the build fails at "
+                "once. Fix: name one of those stages, or add FROM ... AS "
+                f"{build.target}",
+                path=build.origin.path,
+                links=(f"{link} -> {dockerfile}:1",),
+            )

@@ -18,14 +18,13 @@ or a command that names the path's first directory (``mkdir build``, ``git clone
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.github_actions.workflow import Job, Step
-from pytest_devops_policy.indexes.xref_builds import path_kind, repository_of, stage_names
+from pytest_devops_policy.indexes.xref_builds import judge_builds, repository_of
 from pytest_devops_policy.knowledge.xref.events import BuildEvent
 from pytest_devops_policy.knowledge.xref.gha_events import job_events
 
@@ -36,7 +35,6 @@ _INERT_ACTIONS = re.compile(
     r"google-github-actions/(?:auth|setup-gcloud)|azure/login)$",
     re.I,
 )
-_TOKEN = re.compile(r"\$")
 
 
 def _builds(job: Job) -> list[BuildEvent]:
@@ -124,52 +122,13 @@ def _may_create(job: Job, before: int, rel: str) -> str | None:
 )
 def build_dockerfile_exists(job: Job, context: Context) -> Iterator[Violation | Unknown]:
     root = repository_of(job.workflow.source.path, context.cache)
-    for build in _builds(job):
+
+    def where(build: BuildEvent) -> str:
         index = build.origin.step
-        where = job.steps[index].label if index is not None else f"job '{job.id}'"
-        ctx = build.context_path
-        dockerfile = build.dockerfile_path
-        written = [p for p in (build.context, build.dockerfile) if p]
-        if ctx is None or dockerfile is None or any(_TOKEN.search(p) for p in written):
-            yield Unknown(
-                f"{where} builds with a context or Dockerfile known only at run time "
-                f"({', '.join(written) or 'unknown'})"
-            )
-            continue
-        if posixpath.isabs(ctx) or posixpath.isabs(dockerfile) or ".." in f"{ctx}/{dockerfile}":
-            yield Unknown(f"{where} builds from outside the repository ({ctx}, {dockerfile})")
-            continue
+        return job.steps[index].label if index is not None else f"job '{job.id}'"
+
+    def may_create(build: BuildEvent, rel: str) -> str | None:
         before = build.origin.step if build.origin.step is not None else len(job.steps)
-        missing = []
-        if path_kind(root, ctx) != "dir":
-            missing.append((ctx, "context directory"))
-        if path_kind(root, dockerfile) != "file":
-            missing.append((dockerfile, "Dockerfile"))
-        for rel, what in missing:
-            why = _may_create(job, before, rel)
-            if why is not None:
-                yield Unknown(f"{where}: the {what} {rel} is not in the repository, but {why}")
-                continue
-            fix = "fix -f/file:" if what == "Dockerfile" else "fix the context path"
-            yield Violation(
-                f"{where} ({build.tool}) builds with the {what} {rel}, which is not in the "
-                f"repository: the build fails at once. Fix: {fix}, or restore {rel}",
-                path=build.origin.path,
-            )
-        if missing or not build.target:
-            continue
-        names = stage_names(root, dockerfile, context.cache)
-        if names is None:
-            continue  # a Dockerfile that does not parse: its own PARSE-ERROR says so
-        if _TOKEN.search(build.target):
-            yield Unknown(f"{where} builds the target {build.target}, known only at run time")
-        elif build.target.lower() not in {n.lower() for n, _ in names}:
-            stages = ", ".join(f"{n} ({dockerfile}:{line})" for n, line in names)
-            stages = stages or "none (no FROM ... AS <name>)"
-            yield Violation(
-                f"{where} ({build.tool}) builds --target {build.target}, which is not a "
-                f"stage of {dockerfile} (its named stages: {stages}): the build fails at "
-                "once. Fix: name one of those stages, or add FROM ... AS "
-                f"{build.target}",
-                path=build.origin.path,
-            )
+        return _may_create(job, before, rel)
+
+    yield from judge_builds(_builds(job), root, context.cache, where, may_create)
