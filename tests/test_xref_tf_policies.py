@@ -100,6 +100,11 @@ def test_registries_of_ecr_and_gar() -> None:
     assert [r for r, _ in found] == [gar]
     assert registries_of(parse_ref("europe-docker.pkg.dev/acme-prod/images/shop:1"), facts) == []
     assert registries_of(parse_ref("us-docker.pkg.dev/other/images/shop:1"), facts) == []
+    # project = "" (a variable's empty default): the provider's project, not compared
+    blank = TfFacts(gar=(GarRepository(W, "images", "us", "", "DOCKER", True),))
+    assert [s for _, s in registries_of(parse_ref("us-docker.pkg.dev/p/images/a:1"), blank)] == [
+        True
+    ]
 
 
 def _env(

@@ -138,7 +138,8 @@ def classify_tag(tag: Templated | None, shape: RunShape, unique: Sequence[str]) 
 
 
 def _literal(fact: Fact) -> str | None:
-    return fact if isinstance(fact, str) else None
+    # An empty string (a variable defaulting to "") leaves the provider's value: unknown.
+    return fact if isinstance(fact, str) and fact else None
 
 
 def _segments(path: Templated) -> list[Templated]:
