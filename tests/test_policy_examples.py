@@ -31,7 +31,11 @@ EXAMPLE_FILES = {k.name: k.example_file for k in KINDS if k.example_file}
 
 POLICIES = builtin_policies()
 # Opt-in policies judge their examples with the option that turns them on.
-SETTINGS: dict[str, dict[str, Any]] = {"SECRET-010": {"secrets.entropy": True}}
+SETTINGS: dict[str, dict[str, Any]] = {
+    "SECRET-010": {"secrets.entropy": True},
+    # The example tree has no .git/config: the repository is named instead.
+    "XREF-004": {"xref.github_repository": "acme/shop"},
+}
 # File-class policies judge files by their names: their examples are written under one.
 EXAMPLE_NAMES: dict[str, str] = {
     "SECRET-012": ".npmrc",

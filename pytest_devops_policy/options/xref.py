@@ -91,3 +91,21 @@ class XrefOptions(KindOptions):
         "origin remote (a file read; no git call, no network).",
         parse=_repository,
     )
+    run_unique_tokens: tuple[str, ...] = option(
+        (
+            "github.sha",
+            "github.run_id",
+            "github.run_number",
+            "GITHUB_SHA",
+            "GITHUB_RUN_ID",
+            "CI_COMMIT_SHA",
+            "CI_PIPELINE_ID",
+            "CI_JOB_ID",
+        ),
+        "Template tokens whose value is new on every pipeline run: a pushed tag holding one "
+        "never collides in a registry with immutable tags. Names as written inside "
+        "`${{ }}` (github.sha) or after `$` (CI_COMMIT_SHA); a tag built from other tokens "
+        "is UNKNOWN.",
+        policies=("XREF-007",),
+        parse=_strings,
+    )

@@ -194,7 +194,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-028", "modules-and-providers-pinned", "tf_block"),
     ("TF-029", "branch-protection-as-code", "tf_resource"),
     ("TF-030", "certificates-auto-renew", "tf_resource"),
+    ("XREF-004", "deploy-environment-protected", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),
+    ("XREF-007", "pushed-tag-accepted-by-registry", "job"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
