@@ -159,9 +159,10 @@ def _gha_tags(
         if not written.has_tokens:
             out.append((tag, written, "high"))
             continue
+        # As written first: a literal repository with a token tag is a direct match.
+        out.append((tag, written, "high"))
         values = resolver.resolve(tag, step, shell=shell).values
         out += _refs([v for v in values if v.text != tag], "medium")
-        out.append((tag, written, "high"))  # tokens left as written may still match
     return out
 
 
