@@ -51,6 +51,7 @@ __all__ = [
     "ImageLink",
     "RunBuild",
     "image_links",
+    "indexed_workload",
     "pick",
     "run_builds",
     "trusted",
@@ -423,6 +424,13 @@ def image_links(
             seen.add(key)
             out.append(link)
     return out
+
+
+def indexed_workload(k8s_object: Any, context: Context) -> Workload | None:
+    """The index's ``Workload`` for a ``K8sObject`` being judged (same file and line)."""
+    rel = context.cache.relpath(k8s_object.source.path)
+    found = xref_index(context.cache).workloads(k8s_object.kind_name, k8s_object.name)
+    return next((w for w in found if w.relpath == rel and w.line == k8s_object.line), None)
 
 
 def trusted(link: ImageLink, context: Context) -> bool:

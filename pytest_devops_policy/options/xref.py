@@ -109,3 +109,10 @@ class XrefOptions(KindOptions):
         policies=("XREF-007",),
         parse=_strings,
     )
+    port_env_names: tuple[str, ...] = option(
+        ("PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT"),
+        "Container environment variables that set the port the application listens on "
+        "(12-factor): a literal value there replaces the image's EXPOSE ports.",
+        policies=("XREF-009",),
+        parse=_strings,
+    )

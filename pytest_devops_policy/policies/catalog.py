@@ -198,6 +198,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("XREF-004", "deploy-environment-protected", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),
     ("XREF-007", "pushed-tag-accepted-by-registry", "job"),
+    ("XREF-009", "pod-ports-match-image", "k8s_object"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))

@@ -25,8 +25,7 @@ from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import image_matches, is_root_user
 from pytest_devops_policy.formats.images import parse_image
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, is_true
-from pytest_devops_policy.indexes.xref import Workload, xref_index
-from pytest_devops_policy.indexes.xref_links import ImageLink, image_links, pick
+from pytest_devops_policy.indexes.xref_links import ImageLink, image_links, indexed_workload, pick
 from pytest_devops_policy.options import DockerOptions
 
 # The user of base images when a Dockerfile has no USER (their image config's User).
@@ -91,15 +90,9 @@ def _scoped(k8s_object: K8sObject) -> list[Container]:
     return [c for c in k8s_object.containers() if _in_scope(c)]
 
 
-def _workload(k8s_object: K8sObject, context: Context) -> Workload | None:
-    rel = context.cache.relpath(k8s_object.source.path)
-    found = xref_index(context.cache).workloads(k8s_object.kind_name, k8s_object.name)
-    return next((w for w in found if w.relpath == rel and w.line == k8s_object.line), None)
-
-
 def _links(c: Container, k8s_object: K8sObject, context: Context) -> list[ImageLink]:
     assert c.image is not None
-    return image_links(c.image, context, _workload(k8s_object, context), c.name)
+    return image_links(c.image, context, indexed_workload(k8s_object, context), c.name)
 
 
 def _applies(k8s_object: K8sObject, context: Context) -> bool:
