@@ -4,21 +4,25 @@ The listening ports E of a container come from its linked Dockerfile (catalog §
 
 * a port variable of ``xref.port_env_names`` set to a literal in the container's ``env``
   (12-factor: the app listens there): E = {that value};
-* else a literal ``--port N``, ``-p N``, ``--bind HOST:N``, ``-b :N``, ``--listen :N`` on the
-  effective command line (the container's ``command``/``args`` over the image's ENTRYPOINT/
-  CMD): E = {N};
+* else the literal ports of the effective command line's port flags (the container's
+  ``command``/``args`` over the image's ENTRYPOINT/CMD): ``--port N``, ``-p N``, ``--bind
+  HOST:N``, ``-b :N``, ``--listen :N``, and any long flag naming a port or listen address
+  (``--grpc-port=N``, ``--port-metrics=N``: a program may listen on several);
 * else the shipped stage's EXPOSE ports, plus the literal port variables of its ``ENV``.
 
 FAIL (medium) when a liveness/readiness/startup probe port (numeric, or named: that
-container's ``containerPort``) or a selecting Service's ``targetPort`` is outside E. A
-numeric ``targetPort`` is judged only for a one-container pod (with several it may reach
-another container). FAIL (low) when the ``containerPort``s and E are disjoint (documentation
-drift: ``containerPort`` is informational). N/A: E empty, no link. UNKNOWN: a weak link,
-Dockerfiles that disagree on E, a port from a ``valueFrom`` or an unresolved EXPOSE.
+container's ``containerPort``) or a selecting Service's ``targetPort`` is outside E. Only
+Services in the workload's directory count (a repository of samples holds many unrelated
+apps in one namespace), and a numeric ``targetPort`` is judged only for a one-container pod
+(with several it may reach another container). FAIL (low) when the ``containerPort``s and
+E are disjoint (documentation drift: ``containerPort`` is informational). N/A: E empty, no
+link. UNKNOWN: a weak link, Dockerfiles that disagree on E, a port from a ``valueFrom`` or an
+unresolved EXPOSE.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +43,7 @@ from pytest_devops_policy.options.xref import XrefOptions
 _PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
 _HANDLERS = ("httpGet", "tcpSocket", "grpc")
 _PORT_FLAGS = frozenset({"--port", "-p", "--bind", "-b", "--listen", "--http-port"})
+_PORTISH = re.compile(r"(?:^|[-_])(?:port|listen|bind|addr|address)(?:[-_]|$)")
 _ADDRESS = re.compile(r"^(?:[\w.\-]*|\[[0-9a-fA-F:]*\]):(\d{1,5})$")
 _EFFECT = {
     "readinessProbe": "the pod never becomes Ready and gets no traffic",
@@ -80,21 +85,28 @@ def _port(value: object) -> int | None:
     return None
 
 
-def _flag_port(argv: Sequence[str]) -> int | None:
-    """The last literal ``--port N`` (or ``--port=N``, ``-b :N``...) of a command line."""
-    found: int | None = None
+def _port_flag(flag: str) -> bool:
+    """``--port``, ``-p``, ``--bind``, and any long flag naming a port or listen address
+    (``--grpc-port``, ``--port-metrics``, ``--listen-addr``): a program may listen on each."""
+    return flag in _PORT_FLAGS or (flag.startswith("--") and _PORTISH.search(flag[2:]) is not None)
+
+
+def _flag_ports(argv: Sequence[str]) -> set[int]:
+    """Every literal port a command line's port flags give (``--port N``, ``--port=N``,
+    ``-b :N``, ``--grpc-port=N``...)."""
+    found: set[int] = set()
     for i, word in enumerate(argv):
         flag, eq, value = word.partition("=")
         if not eq:
             if word not in _PORT_FLAGS or i + 1 >= len(argv):
                 continue
             flag, value = word, argv[i + 1]
-        if flag not in _PORT_FLAGS:
+        if not _port_flag(flag):
             continue
         address = _ADDRESS.match(value)
         port = _port(address.group(1) if address else value)
         if port is not None:
-            found = port
+            found.add(port)
     return found
 
 
@@ -131,14 +143,15 @@ def _listening(link: ImageLink, c: Container, names: Sequence[str], where: str) 
     command, args = _words(c.get("command")), _words(c.get("args"))
     entry = command if command is not None else _argv(stage.entrypoint)
     cmd = args if args is not None else (None if command is not None else _argv(stage.cmd))
-    port = _flag_port([*(entry or ()), *(cmd or ())])
-    if port is not None:
+    flagged = _flag_ports([*(entry or ()), *(cmd or ())])
+    if flagged:
+        listen = ", ".join(str(p) for p in sorted(flagged))
         source = (
             f"{where} command/args"
             if command is not None or args is not None
             else f"{df}:{(stage.cmd or stage.entrypoint or {}).get('line', stage.line)}"
         )
-        return Listening(frozenset({port}), f"{source} listens on {port}", source.split(" ")[0])
+        return Listening(frozenset(flagged), f"{source} listens on {listen}", source.split(" ")[0])
     ports: set[int] = set()
     shown: list[str] = []
     lines: list[str] = []
@@ -196,7 +209,13 @@ def _links(c: Container, k8s_object: K8sObject, context: Context) -> list[ImageL
 def _applies(k8s_object: K8sObject, context: Context) -> bool:
     if not k8s_object.is_workload or k8s_object.pod_spec_problem is not None:
         return False
-    return any(_links(c, k8s_object, context) for c in k8s_object.containers())
+    # N/A when no linked image says where it listens (no EXPOSE, port flag or PORT).
+    names = context.options(XrefOptions).port_env_names
+    for c in k8s_object.containers():
+        links = _links(c, k8s_object, context)
+        if any(_listening(link, c, names, "").ports or _env_port(c, names) for link in links):
+            return True
+    return False
 
 
 def _line(k8s_object: K8sObject, path: Sequence[Any]) -> int:
@@ -289,7 +308,16 @@ def pod_ports_match_image(k8s_object: K8sObject, context: Context) -> Iterator[V
     names = context.options(XrefOptions).port_env_names
     containers = [c for c in k8s_object.containers() if c.kind != "init"]
     workload = indexed_workload(k8s_object, context)
-    services = xref_index(context.cache).services_selecting(workload) if workload else []
+    services = []
+    if workload is not None:
+        # A repository of samples holds many apps in one namespace: only a Service beside
+        # the workload is taken to belong to it.
+        here = posixpath.dirname(workload.relpath)
+        services = [
+            svc
+            for svc in xref_index(context.cache).services_selecting(workload)
+            if posixpath.dirname(svc.relpath) == here
+        ]
     for c in containers:
         links = _links(c, k8s_object, context)
         where = f"{manifest}:{_line(k8s_object, c.path)} {c.ref}"
