@@ -320,7 +320,7 @@ def _declared(
                 f"{workload.relpath}:{workload.line}",
                 {},
             )
-    for df in index.dockerfiles():
+    for df in _declaring_dockerfiles(context.cache):
         for entry in df.declared_images:
             image = entry.get("image")
             if isinstance(image, str) and _same(parse_ref(image), ref):
@@ -333,6 +333,37 @@ def _declared(
                     f"{df.relpath}:{line}",
                     {},
                 )
+
+
+def _declaring(cache: ParseCache, _: None) -> tuple[DockerfileFacts, ...]:
+    """The run's Dockerfiles with a ``# devops-policy: image=`` comment (only files whose
+    bytes hold the word are parsed)."""
+    from pytest_devops_policy.safefile import read_bytes
+
+    index = xref_index(cache)
+    found = []
+    for path in index.dockerfile_paths:
+        data = read_bytes(path)
+        if data is None or b"devops-policy" not in data:
+            continue
+        df = index.dockerfile(cache.relpath(path))
+        if df is not None and df.declared_images:
+            found.append(df)
+    return tuple(found)
+
+
+def _declaring_dockerfiles(cache: ParseCache) -> tuple[DockerfileFacts, ...]:
+    return cache.memo(_declaring, None)
+
+
+def _in_house_images(cache: ParseCache, _: None) -> frozenset[str]:
+    """The repositories of the manifests' in-house images (once per run)."""
+    return frozenset(
+        str(parse_ref(c.image).repository.text)
+        for w in xref_index(cache).workloads()
+        for c in w.containers
+        if isinstance(c.image, str) and _in_house(c.image)
+    )
 
 
 def _built(index: XrefIndex, ref: ImageRef, cache: ParseCache) -> Iterator[ImageLink]:
@@ -374,16 +405,11 @@ def _named(index: XrefIndex, ref: ImageRef, cache: ParseCache) -> Iterator[Image
         repo = _github_repository(cache)
         if repo and repo.rsplit("/", 1)[-1].lower() == last.lower():
             yield _low(root, f"linked by name only (Dockerfile, the repository {repo})")
-    dockerfiles = index.dockerfiles()
-    if len(dockerfiles) == 1:
-        images = {
-            str(parse_ref(c.image).repository.text)
-            for w in index.workloads()
-            for c in w.containers
-            if isinstance(c.image, str) and _in_house(c.image)
-        }
-        if images == {str(ref.repository.text)}:
-            df = dockerfiles[0]
+    if len(index.dockerfile_paths) == 1:
+        images = cache.memo(_in_house_images, None)
+        only = index.dockerfile(cache.relpath(index.dockerfile_paths[0]))
+        if only is not None and images == {str(ref.repository.text)}:
+            df = only
             yield _low(
                 df,
                 f"linked by name only ({df.relpath}: the only Dockerfile, and the only "
@@ -408,7 +434,7 @@ def image_links(
     ref = parse_ref(image)
     cache = context.cache
     index = xref_index(cache)
-    if not index.has_dockerfiles:
+    if not index.dockerfile_paths:
         return []
     found = [
         *_declared(index, ref, context, workload, container),
