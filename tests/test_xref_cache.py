@@ -85,3 +85,33 @@ def test_only_workflows_that_can_link_carry_the_token() -> None:
     assert relevant("gitlab-ci", b"deploy:\n  environment: production\n")
     assert not relevant("github-actions", b"steps:\n  - run: pytest -q\n")
     assert relevant("kubernetes", b"kind: Service\n")
+
+
+def test_workload_inputs_hold_the_building_workflows(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.context import ParseCache
+    from pytest_devops_policy.indexes.xref_inputs import input_paths, run_token
+    from pytest_devops_policy.options import Options
+
+    root = Path(str(tmp_path))
+    wf = root / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "build.yml").write_text("jobs: {b: {steps: [{run: docker build -t a .}]}}\n")
+    (wf / "lint.yml").write_text("jobs: {l: {steps: [{run: ruff check}]}}\n")
+    (root / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (root / "web.yaml").write_text("kind: Deployment\n")
+
+    def cache() -> ParseCache:
+        options = Options.from_flat({}, kinds.option_classes())
+        return ParseCache(str(root), [str(root)], options=options)
+
+    rel = {Path(p).relative_to(root).as_posix() for p in input_paths(cache(), "kubernetes")}
+    assert {".github/workflows/build.yml", "Dockerfile"} <= rel
+    assert not {".github/workflows/lint.yml", "web.yaml"} & rel
+    jobs = {Path(p).relative_to(root).as_posix() for p in input_paths(cache(), "github-actions")}
+    assert "web.yaml" in jobs
+    before = run_token(cache(), "kubernetes")
+    (wf / "build.yml").write_text("jobs: {b: {steps: [{run: docker build -t b .}]}}\n")
+    assert run_token(cache(), "kubernetes") != before

@@ -34,7 +34,6 @@ from typing import Any
 
 from pytest_devops_policy.api import Unknown
 from pytest_devops_policy.context import Context, ParseCache
-from pytest_devops_policy.indexes.k8s_run import run_paths
 from pytest_devops_policy.indexes.xref import (
     DockerfileFacts,
     StageFacts,
@@ -42,6 +41,7 @@ from pytest_devops_policy.indexes.xref import (
     XrefIndex,
     xref_index,
 )
+from pytest_devops_policy.indexes.xref_inputs import run_files
 from pytest_devops_policy.knowledge.xref.refs import ImageRef, parse_ref, same_repository
 from pytest_devops_policy.knowledge.xref.templated import Templated
 from pytest_devops_policy.options.xref import XrefOptions, confidence_rank
@@ -196,18 +196,6 @@ def _dockerfile_rel(cache: ParseCache, root: str, build: Any) -> str | None:
     return cache.relpath(os.path.normpath(os.path.join(root, rel)))
 
 
-def _workflow_paths(cache: ParseCache) -> list[str]:
-    """The run's files (``run_paths`` skips dot-directories) plus the workflows directly in
-    ``<root>/.github/workflows`` of each directory root, as collection finds them."""
-    from pytest_devops_policy.indexes.workflows import workflow_files
-
-    paths = list(run_paths(cache))
-    for root in cache.roots:
-        if os.path.isdir(root):
-            paths += workflow_files(os.path.abspath(root))
-    return list(dict.fromkeys(paths))
-
-
 def _scan(cache: ParseCache, _: None) -> _RunScan:
     from pytest_devops_policy.formats.github_actions.workflow import Job
     from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
@@ -219,7 +207,7 @@ def _scan(cache: ParseCache, _: None) -> _RunScan:
     builds: list[RunBuild] = []
     deploying: set[str] = set()
     repo = _github_repository(cache)
-    for path in _workflow_paths(cache):
+    for path in run_files(cache):
         kind = cache.classify(PurePath(path))
         if kind is None or kind.name not in ("github-actions", "gitlab-ci"):
             continue

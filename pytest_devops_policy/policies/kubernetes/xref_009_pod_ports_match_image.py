@@ -31,7 +31,8 @@ from typing import Any
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject
-from pytest_devops_policy.indexes.xref import xref_index
+from pytest_devops_policy.indexes.kubernetes import Entry
+from pytest_devops_policy.indexes.xref import Service
 from pytest_devops_policy.indexes.xref_links import (
     ImageLink,
     image_links,
@@ -223,6 +224,26 @@ def _line(k8s_object: K8sObject, path: Sequence[Any]) -> int:
     return found[0] if found else k8s_object.line
 
 
+def _service(entry: Entry) -> Service:
+    """A Service of the Kubernetes index as the cross-artifact index shows one (its ports'
+    lines are the Service's: the index keeps values, not positions)."""
+    ports = []
+    for p in entry.spec.get("ports") or ():
+        if isinstance(p, Mapping):
+            # An unset targetPort is the port (the API server defaults it so).
+            ports.append({"targetPort": p.get("targetPort", p.get("port")), "line": entry.line})
+    return Service(
+        name=entry.name,
+        namespace=entry.namespace,
+        labels=entry.labels,
+        selector=None,
+        ports=tuple(ports),
+        path=entry.path,
+        relpath=entry.relpath,
+        line=entry.line,
+    )
+
+
 @policy(
     id="XREF-009",
     name="pod-ports-match-image",
@@ -308,15 +329,17 @@ def pod_ports_match_image(k8s_object: K8sObject, context: Context) -> Iterator[V
     names = context.options(XrefOptions).port_env_names
     containers = [c for c in k8s_object.containers() if c.kind != "init"]
     workload = indexed_workload(k8s_object, context)
-    services = []
+    services: list[Service] = []
     if workload is not None:
-        # A repository of samples holds many apps in one namespace: only a Service beside
+        # The Services of the workload's deployment unit (the Kubernetes index, in
+        # k8s.scope; its facts are in the file's cache key) that certainly select it. A
+        # repository of samples holds many apps in one namespace: only a Service beside
         # the workload is taken to belong to it.
         here = posixpath.dirname(workload.relpath)
         services = [
-            svc
-            for svc in xref_index(context.cache).services_selecting(workload)
-            if posixpath.dirname(svc.relpath) == here
+            _service(e)
+            for e in context.index(k8s_object).services_selecting(k8s_object)
+            if posixpath.dirname(e.relpath) == here
         ]
     for c in containers:
         links = _links(c, k8s_object, context)
