@@ -192,6 +192,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-028", "modules-and-providers-pinned", "tf_block"),
     ("TF-029", "branch-protection-as-code", "tf_resource"),
     ("TF-030", "certificates-auto-renew", "tf_resource"),
+    ("XREF-002", "deployed-image-is-pushed", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),
 )
 
