@@ -323,3 +323,71 @@ jobs:
         {"k8s/web.yaml": manifest},
     )
     assert _run(tmp_path, wf) == (0, False)
+
+
+CONDITIONAL = f"""\
+on: [push, pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          push: ${{{{ github.event_name != 'pull_request' }}}}
+          tags: ghcr.io/acme/app:{SHA}
+  deploy:
+    needs: build
+    if: GUARD
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl set image deployment/web web=ghcr.io/acme/app:{SHA}
+"""
+
+
+@pytest.mark.parametrize(
+    ("guard", "want"),
+    [
+        ("github.event_name != 'pull_request'", (0, False)),  # the same test guards both
+        ("github.ref == 'refs/heads/main' && github.event_name != 'pull_request'", (0, False)),
+        ("github.ref == 'refs/heads/main'", (0, True)),  # a PR may still deploy: unknown
+    ],
+)
+def test_a_push_condition_the_deploy_shares(tmp_path: Path, guard: str, want: object) -> None:
+    wf = _repo(tmp_path, CONDITIONAL.replace("GUARD", guard))
+    assert _run(tmp_path, wf) == want
+
+
+def test_an_edit_the_readers_do_not_see_skips_the_manifest(tmp_path: Path) -> None:
+    manifest = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/app:latest
+"""
+    steps = {
+        "plain": "",
+        "perl": f"      - run: perl -pi -e 's/latest/{SHA}/' k8s/web.yaml\n",
+        "action": "      - uses: cschleiden/replace-tokens@v1\n",
+    }
+    for name, step in steps.items():
+        root = tmp_path / name
+        root.mkdir()
+        wf = _repo(
+            root,
+            f"""\
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker build -t ghcr.io/acme/app:{SHA} . && docker push ghcr.io/acme/app:{SHA}
+{step}      - run: kubectl apply -f k8s/
+""",
+            {"k8s/web.yaml": manifest},
+        )
+        assert _run(root, wf) == ((1, False) if name == "plain" else (0, False)), name

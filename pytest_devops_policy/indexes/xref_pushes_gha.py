@@ -446,6 +446,8 @@ def _applied(
 
     if event.images or _downloads_before(gha.job, event.origin.step):
         return []  # azure/k8s-deploy substitutes its `images` into the manifests
+    if _may_edit(gha.job, event.origin):
+        return []  # the files applied may not be the files in the repository
     rewrites = [e for e in gha.events[:i] if isinstance(e, Rewrite)]
     index = xref_index(cache)
     prefix = cache.relpath(root)
@@ -576,10 +578,14 @@ def judge_job(
         mine = jobs[job.id]
         root = repository_of(job.workflow.source.path, cache)
         deployed, digests = deploy_refs(mine, cache, root)
-        facts = replace(mine.facts, offers=tuple(sorted((*mine.facts.offers, *digests),
-                                                       key=lambda o: o.pos)))  # fmt: skip
+        offers = sorted((*mine.facts.offers, *digests), key=lambda o: o.pos)
+        facts = replace(mine.facts, offers=tuple(_settled(mine, offers, job)))
         closure = job.needs_closure
-        before = [jobs[j].facts for j in jobs if j in closure]
+        before = [
+            replace(jobs[j].facts, offers=tuple(_settled(jobs[j], jobs[j].facts.offers, job)))
+            for j in jobs
+            if j in closure
+        ]
         after = [jobs[j].facts for j in jobs if j != job.id and job.id in jobs[j].job.needs_closure]
         parallel = [
             jobs[j].facts
@@ -630,3 +636,93 @@ def _elsewhere(workflow: Workflow, cache: ParseCache, repository: str | None) ->
         for gha in workflow_jobs(parsed.workflow, cache, repository).values():
             out += [o for o in gha.facts.offers if o.kind != "cluster-daemon"]
     return out
+
+
+_EVENT_TEST = re.compile(r"^github\.event_name\s*(==|!=)\s*'([\w-]+)'$")
+
+
+def _bare(text: str) -> str:
+    text = text.strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    return " ".join(text.split())
+
+
+def _holds(condition: str, deploy: Job) -> bool:
+    """Whether a push decided by ``condition`` surely runs when ``deploy`` runs: the deploy
+    job (or a job it needs) is guarded by the same test, or the workflow's triggers decide
+    an ``github.event_name`` test (``!= 'pull_request'`` in a push-only workflow)."""
+    cond = _bare(condition)
+    jobs = deploy.workflow.jobs
+    guards = [deploy.if_, *(jobs[j].if_ for j in deploy.needs_closure if j in jobs)]
+    for guard in guards:
+        if guard and cond in [c.strip("() ") for c in _bare(guard).split("&&")]:
+            return True
+    m = _EVENT_TEST.match(cond)
+    if m is None:
+        return False
+    names = set(deploy.workflow.on.names)
+    if m.group(1) == "!=":
+        return m.group(2) not in names
+    return names == {m.group(2)}
+
+
+def _settled(gha: GhaJob, offers: Sequence[Offer], deploy: Job) -> list[Offer]:
+    """``offers`` with the expression-decided pushes that surely run made certain."""
+    out = []
+    for offer in offers:
+        mine = offer.origin.file == gha.job.source.relpath and offer.origin.job == gha.job.id
+        index = offer.origin.step
+        step = gha.job.steps[index] if mine and index is not None else None
+        raw = step.with_.get("push") if offer.maybe and step is not None else None
+        if isinstance(raw, str) and _holds(raw, deploy):
+            offer = replace(offer, maybe=False)
+        out.append(offer)
+    return out
+
+
+# Programs that may write a manifest before it is applied (besides sed/yq/envsubst, which
+# are read as rewrites).
+_EDITORS = frozenset(
+    {"perl", "awk", "gawk", "python", "python3", "ruby", "node", "cp", "mv", "tee", "rsync",
+     "install", "ln", "jsonnet", "ytt", "cue", "kpt", "kustomize", "helm", "envsubst", "j2",
+     "jinja2", "gomplate", "mustache", "dd", "printf", "cat", "echo", "kapp", "kompose"}
+)  # fmt: skip
+
+
+def _may_edit(job: Job, apply: Origin) -> bool:
+    """Whether a step before the apply may have changed the files it reads in a way the
+    rewrite readers do not see: an action that is not known to be inert, a script, or an
+    editor (``perl -pi``, ``cp``, a template tool, a redirect)."""
+    if apply.step is None:
+        return True
+    for step in job.steps[: apply.step + 1]:
+        if step.uses is not None:
+            if step.uses.is_local or (
+                step.uses.is_remote and not _INERT_ACTIONS.match(step.uses.slug)
+            ):
+                return True
+            continue
+        if not step.run:
+            continue
+        for n, cmd in enumerate(script_commands(step.run)):
+            if step.index == apply.step and n >= apply.command:
+                break
+            words = [cmd.shown(w) for w in cmd.command.words]
+            name = words[0].rsplit("/", 1)[-1] if words else ""
+            writes = [
+                r
+                for r in cmd.command.redirects
+                if r.op in (">", ">>", ">|")
+                and not r.target.startswith("/dev/")
+                and "GITHUB_" not in r.target
+            ]
+            if writes:
+                return True
+            if name == "kustomize" and words[1:2] == ["build"]:
+                continue  # renders to stdout; the apply reads the build itself
+            if name in _EDITORS and name not in ("cat", "echo", "printf"):
+                return True
+            if _opaque_command(words) is not None:
+                return True
+    return False
