@@ -64,6 +64,13 @@ def test_version_equal(a: str, b: str, want: bool | None) -> None:
         ("./kustomize edit set image a=b", False),
         ("kubectl apply -f k8s", False),
         ("echo hello", False),
+        ("docker buildx bake --push", True),
+        ("kind load image-archive app.tar", True),
+        ("minikube image load app.tar", True),
+        ("minikube image build -t app .", True),
+        ("k3d image import app.tar -c dev", True),
+        ("k3s ctr images import app.tar", True),
+        ("kind load docker-image app:dev", False),
     ],
 )
 def test_opaque_commands(command: str, opaque: bool) -> None:

@@ -257,6 +257,9 @@ def _opaque_command(words: Sequence[str]) -> str | None:
     name = program.rsplit("/", 1)[-1]
     args = [w for w in words[1:] if not w.startswith("-")]
     shown = " ".join(words[:3])
+    side = _side_channel(name, args, words)
+    if side is not None:
+        return side
     if name in ("docker", "podman") and args[:1] == ["compose"]:
         return f"{shown} (may push)" if _PUSHY_WORD.search(" ".join(args[1:])) else None
     if name in _KNOWN:
@@ -290,6 +293,27 @@ def _opaque_command(words: Sequence[str]) -> str | None:
         return None
     if name in _BUILD_TOOLS and any(_PUSHY_WORD.search(a) for a in args):
         return f"{name} {' '.join(a for a in args if _PUSHY_WORD.search(a))}"
+    return None
+
+
+_ARCHIVE = re.compile(r"\.(?:tar|tgz|tar\.gz|oci)$|^-$")
+
+
+def _side_channel(name: str, args: Sequence[str], words: Sequence[str]) -> str | None:
+    """Commands that push or load images the event readers do not name: ``buildx bake``
+    (its file says what is pushed), image archives loaded into a local cluster, builds
+    straight into the cluster's containerd."""
+    if name in ("docker", "podman") and (args[:2] == ["buildx", "bake"] or args[:1] == ["bake"]):
+        return f"{name} buildx bake (its bake file may push)"
+    if name == "kind" and args[:2] == ["load", "image-archive"]:
+        return "kind load image-archive (the archive's images are not read)"
+    local = name in ("minikube", "k3d") and args[:1] == ["image"]
+    if local and (args[1:2] == ["build"] or any(_ARCHIVE.search(a) for a in args[2:])):
+        return f"{name} image {' '.join(args[1:3])} (the images are not read)"
+    if name in ("ctr", "microk8s", "k3s") and "import" in args:
+        return f"{name} ... import (the archive's images are not read)"
+    if name == "nerdctl" and any("k8s.io" in w for w in words):
+        return "nerdctl in the k8s.io namespace (the cluster's own image store)"
     return None
 
 
