@@ -194,6 +194,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-028", "modules-and-providers-pinned", "tf_block"),
     ("TF-029", "branch-protection-as-code", "tf_resource"),
     ("TF-030", "certificates-auto-renew", "tf_resource"),
+    ("XREF-002", "deployed-image-is-pushed", "job"),
     ("XREF-003", "nonroot-pod-needs-numeric-image-user", "k8s_object"),
     ("XREF-004", "deploy-environment-protected", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),
