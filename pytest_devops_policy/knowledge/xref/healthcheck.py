@@ -114,9 +114,7 @@ def _targets(commands: Iterable[Command]) -> list[HealthTarget]:
     return seen
 
 
-def healthcheck_targets(
-    words: Sequence[str] | None, text: str | None = None
-) -> list[HealthTarget]:
+def healthcheck_targets(words: Sequence[str] | None, text: str | None = None) -> list[HealthTarget]:
     """The local targets of a HEALTHCHECK CMD: exec-form ``words`` or shell-form ``text``."""
     if words is not None:
         return _targets(parse_argv(list(words)).commands) if words else []

@@ -226,9 +226,9 @@ def flag_setting(word: str, nxt: str | None = None) -> tuple[str, int | Decimal 
         return "percent", Decimal(100) / int(value) if _FRACTION.match(value) else None
     m = _NODE_FLAG.match(word)
     if m:
-        value = m.group(1) if m.group(1) is not None else nxt
-        if value is not None and value.isascii() and value.isdigit():
-            return "node", int(value) << 20
+        mib: str | None = m.group(1) if m.group(1) is not None else nxt
+        if mib is not None and mib.isascii() and mib.isdigit():
+            return "node", int(mib) << 20
         return "node", None
     return None
 
