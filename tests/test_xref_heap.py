@@ -274,6 +274,9 @@ def test_env_from_may_override_an_image_env_setting_but_not_a_command_line() -> 
     pod = _pod(env_from=True, command=["java", "-Xmx1g", "Main"])
     assert _max(effective_heaps(pod, None))[0] == GiB
     assert effective_heaps(_pod(env_from=True), None) == []  # no setting: nothing to judge
+    # An explicit env entry wins over envFrom.
+    pod = _pod([("JAVA_TOOL_OPTIONS", "-Xmx1g")], env_from=True)
+    assert _max(effective_heaps(pod, None)) == (GiB, "env JAVA_TOOL_OPTIONS")
 
 
 def test_kubernetes_dependent_variables() -> None:

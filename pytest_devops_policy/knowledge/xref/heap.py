@@ -290,10 +290,17 @@ class _Env:
             if not env_from_doubt:
                 return []
             return [Doubt(runtime, name, got, Origin("envFrom", "", False), strong=False)]
+        out: list[HeapFlag | Doubt]
         if got.value is None:
             reason = "its value is not a literal"
-            return [Doubt(runtime, name, reason, got.origin, strong=True)]
-        return _option_string(got.value, got.origin)
+            out = [Doubt(runtime, name, reason, got.origin, strong=True)]
+        else:
+            out = _option_string(got.value, got.origin)
+        if got.origin.image and self.env_from and env_from_doubt:
+            # The pod's envFrom replaces an image ENV of the same name, unseen.
+            hidden = Doubt(runtime, name, "envFrom may set it", Origin("envFrom", "", False), False)
+            out.append(hidden)
+        return out
 
 
 def _k8s_expand(word: str, env: Mapping[str, EnvEntry]) -> str | None:
@@ -534,9 +541,11 @@ def effective_heaps(container: ContainerSide, image: ImageSide | None) -> list[H
         cmdline.extend(_orphans(argv))
 
     heaps: list[Heap] = []
+    # envFrom may hide any name; only the common ones count as doubts (a ConfigMap that
+    # sets JDK_JAVA_OPTIONS or _JAVA_OPTIONS next to an explicit env setting is rare).
     jvm = [
         *env.options("JAVA_TOOL_OPTIONS"),
-        *env.options("JDK_JAVA_OPTIONS"),
+        *env.options("JDK_JAVA_OPTIONS", env_from_doubt=False),
         *cmdline,
         *env.options("_JAVA_OPTIONS", env_from_doubt=False),
     ]
