@@ -1,5 +1,5 @@
-"""The pod side of the image-anchored XREF policies (XREF-008, XREF-011): the index's record
-of a Kubernetes object, the Dockerfile links of its containers, and ``file:line`` texts.
+"""The pod side of the image-anchored XREF policies (XREF-008, XREF-011): the Dockerfile
+links of a workload's containers, and ``file:line`` texts.
 
 The anchor object is read as parsed (its env, command, probes, limits with their lines);
 the index supplies the workload record that declared links (the pod annotation) hang on.
@@ -11,17 +11,9 @@ from collections.abc import Sequence
 
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject
-from pytest_devops_policy.indexes.xref import Workload, xref_index
-from pytest_devops_policy.indexes.xref_links import ImageLink, image_links
+from pytest_devops_policy.indexes.xref_links import ImageLink, image_links, indexed_workload
 
-__all__ = ["container_links", "link_note", "manifest_at", "workload_of"]
-
-
-def workload_of(k8s_object: K8sObject, context: Context) -> Workload | None:
-    """The index's record of the anchor object (same file, same line)."""
-    rel = context.cache.relpath(k8s_object.source.path)
-    found = xref_index(context.cache).workloads(k8s_object.kind_name, k8s_object.name)
-    return next((w for w in found if w.relpath == rel and w.line == k8s_object.line), None)
+__all__ = ["container_links", "link_note", "manifest_at"]
 
 
 def container_links(c: Container, k8s_object: K8sObject, context: Context) -> list[ImageLink]:
@@ -29,7 +21,7 @@ def container_links(c: Container, k8s_object: K8sObject, context: Context) -> li
     image or Dockerfiles)."""
     if c.image is None:
         return []
-    return image_links(c.image, context, workload_of(k8s_object, context), c.name)
+    return image_links(c.image, context, indexed_workload(k8s_object, context), c.name)
 
 
 def manifest_at(k8s_object: K8sObject, context: Context, path: Sequence[str | int]) -> str:
