@@ -79,6 +79,7 @@ class Container:
     command: tuple[str, ...] | None
     args: tuple[str, ...] | None
     memory_limit: Any
+    env_from: bool = False  # envFrom: names the index cannot see may be set
 
     @property
     def ref(self) -> str:
@@ -138,7 +139,7 @@ class StageFacts:
     user: Mapping[str, Any] | None  # effective USER (DOCKER-001/025); None: no USER
     root_image: Mapping[str, Any]  # text, resolved: the image the chain starts FROM
     expose: tuple[Mapping[str, Any], ...]  # port, port_end, protocol, resolved, line
-    healthcheck: Mapping[str, Any] | None  # none | argv, shell, line
+    healthcheck: Mapping[str, Any] | None  # none | argv, shell, line, targets
     env: Mapping[str, Mapping[str, Any]]  # ENV_NAMES -> value, resolved, line
     entrypoint: Mapping[str, Any] | None  # argv, shell, line
     cmd: Mapping[str, Any] | None
@@ -268,6 +269,7 @@ def _container(c: Mapping[str, Any]) -> Container:
         command=tuple(command) if isinstance(command, list) else None,
         args=tuple(args) if isinstance(args, list) else None,
         memory_limit=c.get("memory_limit"),
+        env_from=bool(c.get("env_from")),
     )
 
 

@@ -116,3 +116,14 @@ class XrefOptions(KindOptions):
         policies=("XREF-009",),
         parse=_strings,
     )
+    heap_warn_ratio: float = option(
+        0.8,
+        "XREF-008 reports a low-severity finding when the heap maximum (-Xmx, "
+        "-XX:MaxHeapSize, --max-old-space-size, or -XX:MaxRAMPercentage as a fraction) is "
+        "above this fraction of the container's limits.memory; at or above the whole "
+        "limit it FAILs. The rest of the limit is for metaspace, thread stacks, code cache "
+        "and native buffers.",
+        policies=("XREF-008",),
+        parse=_ratio,
+        type_text="number in (0, 1]",
+    )

@@ -199,7 +199,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("XREF-004", "deploy-environment-protected", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),
     ("XREF-007", "pushed-tag-accepted-by-registry", "job"),
+    ("XREF-008", "heap-fits-memory-limit", "k8s_object"),
     ("XREF-009", "pod-ports-match-image", "k8s_object"),
+    ("XREF-011", "probe-matches-healthcheck", "k8s_object"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
