@@ -36,6 +36,7 @@ from pytest_devops_policy.indexes.xref_facts import (
     FACTS_VERSION,
     dockerfile_facts,
     k8s_facts,
+    object_facts,
 )
 from pytest_devops_policy.knowledge.xref.kustomize import KustomizeBuild, build_kustomization
 from pytest_devops_policy.safefile import read_bytes, read_text
@@ -306,6 +307,13 @@ def _object(fact: Mapping[str, Any], path: str, relpath: str) -> Workload | Serv
         )
     except (KeyError, TypeError, ValueError):  # a corrupt cached fact: leave it out
         return None
+
+
+def workload_of(k8s_object: Any, relpath: str) -> Workload | None:
+    """A ``K8sObject``'s facts as the index holds them (None: not a workload)."""
+    fact = object_facts(k8s_object)
+    obj = _object(fact, k8s_object.source.path, relpath) if fact is not None else None
+    return obj if isinstance(obj, Workload) else None
 
 
 def _stage(s: Mapping[str, Any]) -> StageFacts:

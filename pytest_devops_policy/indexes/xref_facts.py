@@ -239,23 +239,29 @@ def k8s_facts(parsed: ParsedFile | ParseError) -> list[dict[str, Any]]:
         return []
     out: list[dict[str, Any]] = []
     for subject in parsed.subjects:
-        if not isinstance(subject, K8sObject):
-            continue
-        kind = subject.kind_name
-        is_workload = kind in WORKLOAD_KINDS and subject.is_workload
-        if not is_workload and not (kind == "Service" and subject.group == ""):
-            continue
-        fact: dict[str, Any] = {
-            "kind": kind,
-            "apiVersion": subject.api_version,
-            "name": subject.name,
-            "namespace": subject.namespace,
-            "labels": _labels(subject.labels),
-            "line": subject.line,
-        }
-        fact.update(_workload(subject) if is_workload else _service(subject))
-        out.append(fact)
+        if isinstance(subject, K8sObject):
+            fact = object_facts(subject)
+            if fact is not None:
+                out.append(fact)
     return out
+
+
+def object_facts(subject: K8sObject) -> dict[str, Any] | None:
+    """The facts of one workload or core Service (None: another kind of object)."""
+    kind = subject.kind_name
+    is_workload = kind in WORKLOAD_KINDS and subject.is_workload
+    if not is_workload and not (kind == "Service" and subject.group == ""):
+        return None
+    fact: dict[str, Any] = {
+        "kind": kind,
+        "apiVersion": subject.api_version,
+        "name": subject.name,
+        "namespace": subject.namespace,
+        "labels": _labels(subject.labels),
+        "line": subject.line,
+    }
+    fact.update(_workload(subject) if is_workload else _service(subject))
+    return fact
 
 
 # -- Dockerfiles ------------------------------------------------------------------

@@ -272,13 +272,9 @@ def _same(a: ImageRef, b: ImageRef) -> bool:
 
 
 def _declared(
-    index: XrefIndex,
-    ref: ImageRef,
-    context: Context,
-    workload: Workload | None,
-    container: str | None,
+    index: XrefIndex, ref: ImageRef, cache: ParseCache, options: XrefOptions
 ) -> Iterator[ImageLink]:
-    image_map = context.options(XrefOptions).image_map
+    image_map = options.image_map
     for key, target in image_map.items():
         if not _same(parse_ref(key), ref):
             continue
@@ -294,6 +290,24 @@ def _declared(
                 IMAGE_MAP_SOURCE,
                 {},
             )
+    for df in _declaring_dockerfiles(cache):
+        for entry in df.declared_images:
+            image = entry.get("image")
+            if isinstance(image, str) and _same(parse_ref(image), ref):
+                line = entry.get("line", 1)
+                yield ImageLink(
+                    df,
+                    df.shipped,
+                    "declared",
+                    f"declared by '# devops-policy: image={image}' ({df.relpath}:{line})",
+                    f"{df.relpath}:{line}",
+                    {},
+                )
+
+
+def _annotated(
+    index: XrefIndex, workload: Workload | None, container: str | None
+) -> Iterator[ImageLink]:
     if workload is not None and container is not None and container in workload.dockerfile_links:
         target = workload.dockerfile_links[container]
         path, stage_name = _split_target(target)
@@ -308,19 +322,6 @@ def _declared(
                 f"{workload.relpath}:{workload.line}",
                 {},
             )
-    for df in _declaring_dockerfiles(context.cache):
-        for entry in df.declared_images:
-            image = entry.get("image")
-            if isinstance(image, str) and _same(parse_ref(image), ref):
-                line = entry.get("line", 1)
-                yield ImageLink(
-                    df,
-                    df.shipped,
-                    "declared",
-                    f"declared by '# devops-policy: image={image}' ({df.relpath}:{line})",
-                    f"{df.relpath}:{line}",
-                    {},
-                )
 
 
 def _declaring(cache: ParseCache, _: None) -> tuple[DockerfileFacts, ...]:
@@ -419,15 +420,15 @@ def image_links(
     link per Dockerfile: its strongest evidence."""
     if not image or not image.strip():
         return []
-    ref = parse_ref(image)
     cache = context.cache
     index = xref_index(cache)
     if not index.dockerfile_paths:
         return []
+    # What depends on the image alone is found once per run and image; the annotation
+    # depends on the workload.
     found = [
-        *_declared(index, ref, context, workload, container),
-        *_built(index, ref, cache),
-        *_named(index, ref, cache),
+        *_annotated(index, workload, container),
+        *cache.memo(_links_of_image, (image, context.options(XrefOptions))),
     ]
     found.sort(key=lambda link: confidence_rank(link.confidence))  # stable: order kept
     seen: set[str] = set()
@@ -440,11 +441,27 @@ def image_links(
     return out
 
 
+def _links_of_image(cache: ParseCache, key: tuple[str, XrefOptions]) -> tuple[ImageLink, ...]:
+    image, options = key
+    ref = parse_ref(image)
+    index = xref_index(cache)
+    return (
+        *_declared(index, ref, cache, options),
+        *_built(index, ref, cache),
+        *_named(index, ref, cache),
+    )
+
+
 def indexed_workload(k8s_object: Any, context: Context) -> Workload | None:
-    """The index's ``Workload`` for a ``K8sObject`` being judged (same file and line)."""
-    rel = context.cache.relpath(k8s_object.source.path)
-    found = xref_index(context.cache).workloads(k8s_object.kind_name, k8s_object.name)
-    return next((w for w in found if w.relpath == rel and w.line == k8s_object.line), None)
+    """The ``Workload`` the index would hold for a ``K8sObject`` being judged, read from the
+    object itself (once per object): judging one workload never reads the others."""
+    from pytest_devops_policy.indexes.xref import workload_of
+
+    return context.cache.memo_on(
+        k8s_object,
+        lambda: workload_of(k8s_object, context.cache.relpath(k8s_object.source.path)),
+        "xref.workload",
+    )
 
 
 def trusted(link: ImageLink, context: Context) -> bool:
