@@ -426,10 +426,8 @@ def image_links(
         return []
     # What depends on the image alone is found once per run and image; the annotation
     # depends on the workload.
-    found = [
-        *_annotated(index, workload, container),
-        *cache.memo(_links_of_image, (image, context.options(XrefOptions))),
-    ]
+    mapped, others = cache.memo(_links_of_image, image)
+    found = [*mapped, *_annotated(index, workload, container), *others]
     found.sort(key=lambda link: confidence_rank(link.confidence))  # stable: order kept
     seen: set[str] = set()
     out: list[ImageLink] = []
@@ -441,15 +439,18 @@ def image_links(
     return out
 
 
-def _links_of_image(cache: ParseCache, key: tuple[str, XrefOptions]) -> tuple[ImageLink, ...]:
-    image, options = key
+def _links_of_image(
+    cache: ParseCache, image: str
+) -> tuple[tuple[ImageLink, ...], tuple[ImageLink, ...]]:
+    """(the image_map's links, the other links that depend on the image alone)."""
+    options = cache.options.of(XrefOptions)  # the run's: the same for every image
     ref = parse_ref(image)
     index = xref_index(cache)
-    return (
-        *_declared(index, ref, cache, options),
-        *_built(index, ref, cache),
-        *_named(index, ref, cache),
-    )
+    declared = list(_declared(index, ref, cache, options))
+    mapped = [lk for lk in declared if lk.source == IMAGE_MAP_SOURCE]
+    others = [lk for lk in declared if lk.source != IMAGE_MAP_SOURCE]
+    others += [*_built(index, ref, cache), *_named(index, ref, cache)]
+    return tuple(mapped), tuple(others)
 
 
 def indexed_workload(k8s_object: Any, context: Context) -> Workload | None:
