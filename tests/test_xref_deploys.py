@@ -165,3 +165,18 @@ def test_namespace_mismatch_found_through_a_glob(tmp_path: Path) -> None:
     )
     result = actual(wf, apply_namespace_consistent, rootdir=tmp_path)
     assert result.violations == {(7, "XREF-006")}
+
+
+@pytest.mark.parametrize(
+    ("name", "image", "hit"),
+    [
+        ("app", "app", True),
+        ("app", "app:1.0", True),
+        ("app", "app@sha256:abc", True),
+        ("gcr.io/PROJECT_ID/IMAGE:TAG", "gcr.io/PROJECT_ID/IMAGE:TAG", True),  # starter workflow
+        ("app", "app-worker:1", False),
+        ("acme/web", "ghcr.io/acme/web:1", False),
+    ],
+)
+def test_kustomize_image_names_match_as_kustomize_does(name: str, image: str, hit: bool) -> None:
+    assert xd.kustomize_matches(name, image) is hit

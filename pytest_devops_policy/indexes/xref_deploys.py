@@ -25,6 +25,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -50,6 +51,7 @@ __all__ = [
     "Settings",
     "check_namespaces",
     "check_targets",
+    "kustomize_matches",
     "namespace_events",
     "target_events",
 ]
@@ -67,6 +69,7 @@ WORKLOAD_KINDS = frozenset(
 )  # fmt: skip
 _INDEXED = WORKLOAD_KINDS | {"Service"}
 _MANIFEST_EXT = (".yaml", ".yml", ".json")
+_FOR_DELETE = re.compile(r"--for[=\s]+['\"]?delete\b")
 _UNSET_CONFIRM = "explicit object name in the command (high confidence)"
 
 
@@ -88,8 +91,11 @@ class JobView:
     when a template token remains). ``may_create(rel, origin)``: why a repository path that
     is not there may have been made by the job before ``origin`` (None: nothing did).
     ``where(origin)``: ``file:line`` of the command; ``label(origin)``: the step, for
-    messages. ``edits_kustomizations``: the job runs ``kustomize edit`` commands other than
-    ``set image`` (namespace, prefixes...), which no event records."""
+    messages. ``written(rel, origin)``: why a repository path may have been overwritten by
+    the job before ``origin`` (``> file``, ``tee``, ``cp``). ``edits_kustomizations``: the
+    job runs ``kustomize edit`` commands other than ``set image`` (namespace, prefixes...),
+    which no event records. ``opaque``: steps that may create cluster objects no event
+    shows (scripts, deploy tools, actions): an object missing from the index may be theirs."""
 
     events: Sequence[Event]
     root: str
@@ -98,6 +104,8 @@ class JobView:
     where: Callable[[Origin], str]
     label: Callable[[Origin], str]
     edits_kustomizations: bool = False
+    written: Callable[[str, Origin], str | None] = lambda rel, origin: None
+    opaque: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,7 +234,7 @@ class _Reader:
             self._path(event, position, rel, out)
 
     def _path(self, event: DeployEvent, position: int, rel: str, out: Applied) -> None:
-        why = self.rewritten(position, [rel])
+        why = self.rewritten(position, [rel]) or self.view.written(rel, event.origin)
         if why is not None:
             out.unknown.append(f"{rel} ({why})")
             return
@@ -281,7 +289,10 @@ class _Reader:
             made = self.view.may_create(rel, event.origin)
             out.unknown.append(f"kustomization {rel} ({made or 'no kustomization.yaml there'})")
             return
-        why = self.rewritten(position, [self.rel(f) for f in summary.files])
+        files = [self.rel(f) for f in summary.files]
+        why = self.rewritten(position, files) or next(
+            (w for f in files if (w := self.view.written(f, event.origin)) is not None), None
+        )
         if why is None and self.view.edits_kustomizations:
             why = "the job runs kustomize edit"
         if why is not None:
@@ -468,6 +479,8 @@ class _Targets:
                 self.kustomize_edit(e)
 
     def lookup(self, position: int, e: DeployEvent) -> None:
+        if e.verb == "wait" and _FOR_DELETE.search(e.origin.text):
+            return  # waiting for an object to go away: it need not exist
         ns: str | None = None
         if e.namespace and not e.all_namespaces:
             ns = self.reader.word(e.namespace, e.origin)
@@ -570,6 +583,8 @@ class _Targets:
             if u.kinds is None or kind in u.kinds
         ]
         applied = self.job_applies()
+        if not self.settings.manifests_complete:
+            hiding += [f"{o}, which may create it" for o in self.view.opaque]
         if hiding or applied.unknown:
             shown = "; ".join([*hiding, *applied.unknown][:3])
             self.unknown(
@@ -687,8 +702,9 @@ class _Targets:
             if name is None:
                 self.unknown(e.origin, f"the image name {written} is known only at run time")
                 continue
-            names = {_image_name(i) for a, b, _ in images for i in (a, b) if i}
-            if name in names:
+            written_images = {i for a, b, _ in images for i in (a, b) if i}
+            names = {_image_name(i) for i in written_images}
+            if any(kustomize_matches(name, i) for i in written_images):
                 continue
             if any("$" in n or "{{" in n for n in names) or summary.unknown:
                 hidden = "; ".join(f"{u.reference} ({u.reason})" for u in summary.unknown[:3])
@@ -748,6 +764,16 @@ class _Targets:
                         updated.add((t.kind, name))
                 if not e.targets:
                     opaque = True
+
+
+# kustomize's image matcher: the name, then an optional tag and digest (a name written
+# with its tag, `gcr.io/p/app:TAG=...`, matches that image exactly).
+_IMAGE_TAIL = re.compile(r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?")
+
+
+def kustomize_matches(name: str, image: str) -> bool:
+    """Whether ``kustomize edit set image NAME=`` (an ``images:`` name) matches ``image``."""
+    return image.startswith(name) and _IMAGE_TAIL.fullmatch(image[len(name) :]) is not None
 
 
 def _image_name(image: str) -> str:
