@@ -644,6 +644,8 @@ class _Targets:
                 continue
             if os.path.isfile(os.path.join(self.view.root, rel)):
                 continue
+            if self.view.written(rel, e.origin) is not None:
+                continue  # the job writes it before this command
             made = self.view.may_create(rel, e.origin)
             if made is not None:
                 self.unknown(
@@ -670,6 +672,11 @@ class _Targets:
             if os.path.isfile(os.path.join(full, "Chart.yaml")):
                 return
             missing, error = f"{rel}/Chart.yaml", "Error: Chart.yaml file is missing"
+        elif chart.endswith((".tgz", ".tar.gz")):
+            self.unknown(
+                e.origin, f"the packaged chart {rel} is not in the repository (built in CI?)"
+            )
+            return
         elif explicit:
             missing, error = rel, f'Error: path "{chart}" not found'
         else:

@@ -111,16 +111,18 @@ def job_view(job: Job, context: Context) -> JobView:
             return f"job '{job.id}'"
         return job.steps[origin.step].label
 
-    def created(rel: str, origin: Origin) -> str | None:
-        before = origin.step if origin.step is not None else len(job.steps)
-        return gha_may_create(job, before, rel)
-
     def written(rel: str, origin: Origin) -> str | None:
         for path, where, fuzzy in _written_paths(job, origin):
             same = path == rel or path.startswith(rel.rstrip("/") + "/")
             if same or (fuzzy and path.rsplit("/", 1)[-1] == rel.rsplit("/", 1)[-1]):
                 return f"{where} writes {path}"
         return None
+
+    def created(rel: str, origin: Origin) -> str | None:
+        # earlier steps (any that names the path, or an action); earlier commands of
+        # the same step that write it
+        before = origin.step if origin.step is not None else len(job.steps)
+        return gha_may_create(job, before, rel) or written(rel, origin)
 
     scripts = " ".join(s.run or "" for s in job.steps)
     return JobView(
