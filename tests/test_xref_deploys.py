@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from pytest_devops_policy import kinds
+from pytest_devops_policy.api import get_policy
+from pytest_devops_policy.context import Context, ParseCache
+from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.indexes import xref_deploys as xd
 from pytest_devops_policy.indexes.xref_facts import WORKLOAD_KINDS
 from pytest_devops_policy.knowledge.xref.events import DeployEvent, Origin, Target
+from pytest_devops_policy.options import Options
 from pytest_devops_policy.options.xref import _object_globs
 from pytest_devops_policy.policies.github_actions.xref_001_deploy_target_exists import (
     deploy_target_exists,
@@ -115,15 +120,16 @@ def test_no_kubernetes_in_the_run_is_not_applicable(tmp_path: Path) -> None:
 
 
 def test_a_job_without_deploys_has_no_item(tmp_path: Path) -> None:
-    from pytest_devops_policy.formats.github_actions.workflow import Job
-    from pytest_devops_policy.policies.github_actions import xref_001_deploy_target_exists as m
-
     wf = _repo(tmp_path, "kubectl get pods -n prod", DEPLOYMENT.format(namespace=""))
-    from pytest_devops_policy.context import ParseCache
-
-    parsed = ParseCache(str(tmp_path), [str(tmp_path)]).get(str(wf), "github-actions")
-    jobs = [s for s in parsed.subjects if isinstance(s, Job)]  # type: ignore[union-attr]
-    assert jobs and not any(m._applies(j) for j in jobs)
+    cache = ParseCache(str(tmp_path), [str(tmp_path)])
+    parsed = cache.get(str(wf), "github-actions")
+    jobs = [s for s in getattr(parsed, "subjects", ()) if isinstance(s, Job)]
+    context = Context(Options.from_flat({}, kinds.option_classes()), cache)
+    assert jobs
+    for policy in (deploy_target_exists, apply_namespace_consistent):
+        meta = get_policy(policy)
+        assert meta is not None
+        assert not any(meta.applies_to(j, context) for j in jobs)
 
 
 def test_a_threshold_above_explicit_names_makes_it_unknown(tmp_path: Path) -> None:

@@ -312,7 +312,7 @@ class _Reader:
                     o.relpath,
                     o.line,
                     tuple((c.name, lines.get(c.name, o.line)) for c in o.containers if c.name),
-                    f"{summary.relpath} (kustomize)",
+                    f"kustomize build {summary.relpath}",
                     o.original_name,
                 )
             )
@@ -445,19 +445,17 @@ class _Targets:
                 r.relpath,
                 r.line,
                 tuple(
-                    (
-                        c.name,
-                        _container_lines(self.index, kind, r.original_name, r.relpath).get(
-                            c.name, r.line
-                        ),
-                    )
+                    (c.name, lines.get(c.name, r.line))
                     for c in r.containers
                     if c.name
+                    for lines in [_container_lines(self.index, kind, r.original_name, r.relpath)]
                 ),
-                "kustomize",
+                f"kustomize build {summary.relpath}",
                 r.original_name,
             )
-            for r in self.index.rendered_workloads(kind, name)
+            for root in self.index.kustomize_roots()
+            for summary in [self.index.kustomize(root)]
+            for r in summary.find(kind, name)
         ]
         rendered += [o for o in applied.objects if o.kind == kind and o.name == name]
         for o in rendered:

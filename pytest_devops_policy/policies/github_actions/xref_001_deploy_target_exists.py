@@ -24,8 +24,14 @@ from pytest_devops_policy.indexes.xref_deploys_gha import job_view, report, sett
 from pytest_devops_policy.knowledge.xref.gha_events import job_events
 
 
-def _applies(job: Job) -> bool:
-    return bool(target_events(job_events(job)))
+def _applies(job: Job, context: Context) -> bool:
+    """A job with such commands, in a run with Kubernetes manifests (else N/A: no item)."""
+    if not target_events(job_events(job)):
+        return False
+    from pytest_devops_policy.indexes.xref import xref_index  # only for deploying jobs
+
+    index = xref_index(context.cache)
+    return bool(index.has_kubernetes)
 
 
 @policy(
@@ -98,11 +104,9 @@ def _applies(job: Job) -> bool:
     ),
 )
 def deploy_target_exists(job: Job, context: Context) -> Iterator[Violation | Unknown]:
-    from pytest_devops_policy.indexes.xref import xref_index  # only for deploying jobs
+    from pytest_devops_policy.indexes.xref import xref_index
 
     index = xref_index(context.cache)
-    if not index.has_kubernetes:
-        return  # no Kubernetes objects in the run: nothing to resolve against (N/A)
     yield from report(
         check_targets(job_view(job, context), context.cache, index, settings(context))
     )

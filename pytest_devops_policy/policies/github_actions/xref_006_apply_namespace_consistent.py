@@ -23,8 +23,14 @@ from pytest_devops_policy.indexes.xref_deploys_gha import job_view, report, sett
 from pytest_devops_policy.knowledge.xref.gha_events import job_events
 
 
-def _applies(job: Job) -> bool:
-    return bool(namespace_events(job_events(job)))
+def _applies(job: Job, context: Context) -> bool:
+    """A job with such commands, in a run with Kubernetes manifests (else N/A: no item)."""
+    if not namespace_events(job_events(job)):
+        return False
+    from pytest_devops_policy.indexes.xref import xref_index  # only for deploying jobs
+
+    index = xref_index(context.cache)
+    return bool(index.manifests or index.kustomizations)
 
 
 @policy(
@@ -84,10 +90,8 @@ def _applies(job: Job) -> bool:
     ),
 )
 def apply_namespace_consistent(job: Job, context: Context) -> Iterator[Violation | Unknown]:
-    from pytest_devops_policy.indexes.xref import xref_index  # only for deploying jobs
+    from pytest_devops_policy.indexes.xref import xref_index
 
     index = xref_index(context.cache)
-    if not (index.manifests or index.kustomizations):
-        return  # no Kubernetes manifests in the run (N/A)
     view = job_view(job, context)
     yield from report(check_namespaces(view, context.cache, index, settings(context)))
