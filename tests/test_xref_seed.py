@@ -43,6 +43,7 @@ def test_xref_001_fails_on_the_container_name(seed_run: dict[str, Case]) -> None
     assert item.properties["file"] == ".github/workflows/deploy.yml"
     assert item.properties["line"] == "14"
     assert item.properties["kind"] == "cross-artifact"
+    assert ".github/workflows/deploy.yml:14 -> k8s/deployment.yaml:16" in item.properties["links"]
     assert 'unable to find container named "app"' in item.message
     assert ".github/workflows/deploy.yml:14" in item.message  # the workflow step
     assert "k8s/deployment.yaml:16" in item.message  # the Deployment's container
