@@ -51,7 +51,7 @@ def _opaque(job: Job) -> tuple[str, ...]:
             if step.uses.is_local or not _QUIET_ACTIONS.match(name):
                 out.append(f"{step.label} ({step.uses.raw})")
         elif step.run and (m := _DEPLOYERS.search(step.run)):
-            out.append(f"{step.label} ({m.group(0).strip()}...)")
+            out.append(f"{step.label} ({' '.join(m.group(0).split())}...)")
     return tuple(out)
 
 
