@@ -19,10 +19,25 @@ from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.model import ParsedFile, ParseError
 
 if TYPE_CHECKING:
+    from pytest_devops_policy.formats.github_actions.workflow import Job
     from pytest_devops_policy.knowledge.xref.events import BuildEvent
 
-__all__ = ["build_inputs", "judge_builds", "path_kind", "repository_of", "stage_names"]
+__all__ = [
+    "build_inputs",
+    "gha_may_create",
+    "judge_builds",
+    "path_kind",
+    "repository_of",
+    "stage_names",
+]
 
+# Actions that only set up the runner or log in: they write nothing the build reads.
+_INERT_ACTIONS = re.compile(
+    r"^(?:actions/checkout|actions/setup-[\w-]+|docker/(?:setup-[\w-]+|login-action|"
+    r"metadata-action)|aws-actions/(?:configure-aws-credentials|amazon-ecr-login)|"
+    r"google-github-actions/(?:auth|setup-gcloud)|azure/login)$",
+    re.I,
+)
 # Every build reader of knowledge.xref names one of these words.
 _BUILDS = re.compile(r"build|bud\b|kaniko|executor")
 
@@ -150,3 +165,22 @@ def judge_builds(
                 path=build.origin.path,
                 links=(f"{link} -> {dockerfile}:1",),
             )
+
+
+def gha_may_create(job: Job, before: int, rel: str) -> str | None:
+    """Why a missing ``rel`` may have been made by the job's steps before step ``before``."""
+    first = rel.split("/", 1)[0]
+    word = re.compile(rf"(?<![\w.-]){re.escape(first)}(?![\w-])")
+    steps = job.steps[:before]
+    for step in steps:
+        if step.uses is not None:
+            name = f"{step.uses.owner}/{step.uses.repo}".strip("/")
+            if step.uses.is_local or not _INERT_ACTIONS.match(name):
+                return f"{step.label} ({step.uses.raw}) may write it"
+            if name.lower() == "actions/checkout" and (
+                step.with_.get("path") or step.with_.get("repository")
+            ):
+                return f"{step.label} checks out another tree"
+        elif step.run and word.search(step.run):
+            return f"{step.label} names '{first}'"
+    return None

@@ -46,6 +46,15 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(v.strip() for v in items if v.strip())
 
 
+def _object_globs(value: object) -> tuple[str, ...]:
+    """``Kind/namespace/name`` globs (``*`` in any part)."""
+    globs = _strings(value)
+    for glob in globs:
+        if glob.count("/") != 2 or not all(glob.split("/")):
+            raise ValueError(f"{glob!r} must be Kind/namespace/name (globs allowed)")
+    return globs
+
+
 def _ratio(value: object) -> float:
     if isinstance(value, str):
         try:
@@ -126,4 +135,29 @@ class XrefOptions(KindOptions):
         policies=("XREF-008",),
         parse=_ratio,
         type_text="number in (0, 1]",
+    )
+    manifests_complete: bool = option(
+        False,
+        "Every Kubernetes object a workflow deploys is defined in this repository: a "
+        "`kubectl set image`/`rollout`/`scale`/`patch`/`wait` of an object the run does not "
+        "hold FAILs even in a job that applies no manifest of its own.",
+        policies=("XREF-001",),
+    )
+    external_objects: tuple[str, ...] = option(
+        (),
+        "Objects defined outside this repository, as `Kind/namespace/name` globs "
+        '(`"Deployment/*/legacy-*"`, `"*/prod/*"`): a deploy step that names one is not '
+        "reported.",
+        policies=("XREF-001",),
+        parse=_object_globs,
+        type_text="list of Kind/namespace/name globs",
+    )
+    cluster_scoped_kinds: tuple[str, ...] = option(
+        (),
+        "Kinds without a namespace, added to the built-in list (Namespace, ClusterRole, "
+        "ClusterRoleBinding, CustomResourceDefinition, PersistentVolume, StorageClass, "
+        "IngressClass, PriorityClass, webhook configurations, APIService): an apply with "
+        "`-n` ignores their namespace. Other custom kinds are assumed namespaced.",
+        policies=("XREF-006",),
+        parse=_strings,
     )
