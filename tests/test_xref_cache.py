@@ -115,3 +115,31 @@ def test_workload_inputs_hold_the_building_workflows(tmp_path: object) -> None:
     before = run_token(cache(), "kubernetes")
     (wf / "build.yml").write_text("jobs: {b: {steps: [{run: docker build -t b .}]}}\n")
     assert run_token(cache(), "kubernetes") != before
+
+
+HELM = """\
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: helm upgrade --install web ./charts/web -f charts/web/values-prod.yaml
+"""
+
+
+def test_a_warm_run_follows_the_paths_a_deploy_names(pytester: pytest.Pytester) -> None:
+    wf = pytester.path / ".github" / "workflows" / "deploy.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text(HELM, encoding="utf-8")
+    chart = pytester.path / "charts" / "web"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    run = ("--devops-policy-only", "--devops-policy-select=XREF-001", "-v")
+    first = pytester.runpytest(*run)
+    first.stdout.fnmatch_lines(["*deploy.yml::job:deploy::XREF-001 FAILED*"])
+    first.stdout.fnmatch_lines(["*values-prod.yaml*"])
+    (chart / "values-prod.yaml").write_text("replicas: 2\n")
+    pytester.runpytest(*run).assert_outcomes(passed=1)
+    (chart / "values-prod.yaml").unlink()
+    pytester.runpytest(*run).assert_outcomes(failed=1)
