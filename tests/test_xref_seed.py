@@ -48,3 +48,36 @@ def test_xref_001_fails_on_the_container_name(seed_run: dict[str, Case]) -> None
     assert ".github/workflows/deploy.yml:14" in item.message  # the workflow step
     assert "k8s/deployment.yaml:16" in item.message  # the Deployment's container
     assert "web-app" in item.message
+
+
+def test_xref_002_fails_built_but_never_pushed(seed_run: dict[str, Case]) -> None:
+    """``docker build -t app:${{ github.sha }} .`` then ``kubectl set image ...
+    app=app:${{ github.sha }}`` with no push: the nodes cannot pull it (ErrImagePull)."""
+    (item,) = _items(seed_run, "XREF-002")
+    assert item.outcome == "failed"
+    assert item.properties["file"] == ".github/workflows/deploy.yml"
+    assert "ErrImagePull" in item.message
+    assert ".github/workflows/deploy.yml:12" in item.message  # the build step
+    assert ".github/workflows/deploy.yml:14" in item.message  # the deploy step
+
+
+def test_the_other_verdicts_of_the_catalog(seed_run: dict[str, Case]) -> None:
+    """XREF-005 PASS (./Dockerfile exists); XREF-009 PASS (EXPOSE 3000, containerPort
+    3000, no probe, no Service); XREF-003 N/A (no runAsNonRoot); the rest N/A."""
+    outcomes = {
+        pid: [c.outcome for c in _items(seed_run, pid)]
+        for pid in (f"XREF-{n:03d}" for n in range(1, 12))
+    }
+    assert outcomes == {
+        "XREF-001": ["failed"],
+        "XREF-002": ["failed"],
+        "XREF-003": [],
+        "XREF-004": [],
+        "XREF-005": ["passed"],
+        "XREF-006": [],
+        "XREF-007": [],
+        "XREF-008": [],
+        "XREF-009": ["passed"],
+        "XREF-010": [],
+        "XREF-011": [],
+    }

@@ -473,8 +473,10 @@ class XrefIndex:
         """Workloads or Services in the run, or sources that may hold some."""
         if self.kustomizations or self.charts:
             return True
+        if not self.manifests:
+            return False
         self._k8s()
-        return bool(self._workloads or self._services or self.kustomizations or self.charts)
+        return bool(self._workloads or self._services)
 
     def workloads(
         self, kind: str | None = None, name: str | None = None, namespace: str | None = None

@@ -32,7 +32,7 @@ from pathlib import PurePath
 
 from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.knowledge.xref.tf_facts import TfFacts
-from pytest_devops_policy.safefile import read_text
+from pytest_devops_policy.safefile import read_bytes, read_text
 
 __all__ = ["RESOURCE_TYPES", "github_repository", "xref_terraform"]
 
@@ -45,7 +45,7 @@ RESOURCE_TYPES = (
 )
 # github_repository also finds github_repository_environment[_deployment_policy].
 _SNIFF = re.compile(
-    r"\b(?:aws_ecr_repository|google_artifact_registry_repository|github_repository)"
+    rb"\b(?:aws_ecr_repository|google_artifact_registry_repository|github_repository)"
 )
 
 
@@ -65,8 +65,8 @@ def _candidate_dirs(cache: ParseCache) -> tuple[list[str], list[str]]:
         kind = cache.classify(PurePath(path))
         if kind is None or kind.name != "terraform":
             continue
-        text = read_text(path)
-        if text is None or _SNIFF.search(text) is None:
+        data = read_bytes(path)
+        if data is None or _SNIFF.search(data) is None:
             continue
         files.append(cache.relpath(path))
         directory = os.path.dirname(path)
