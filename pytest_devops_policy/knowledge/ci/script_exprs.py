@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pytest_devops_policy.formats.github_actions.expressions import (
@@ -76,12 +77,20 @@ def _prepare(script: str) -> tuple[str, dict[str, Expression]]:
 
 def script_commands(script: str) -> Iterator[ScriptCommand]:
     """Each simple command of ``script`` (wrappers such as ``sudo`` peeled off), tokenised."""
+    return iter(_script_commands(script))
+
+
+@lru_cache(maxsize=2048)
+def _script_commands(script: str) -> tuple[ScriptCommand, ...]:
+    # Several policies (secrets, exposure, the cross-artifact events) read the same run
+    # script: it is split and tokenised once. The commands are frozen.
     text, table = _prepare(script)
+    out = []
     for seg in command_segments(text):
         parsed = parse_script(seg.text)
-        if not parsed.commands:
-            continue
-        yield ScriptCommand(seg, parsed.commands[0], table)
+        if parsed.commands:
+            out.append(ScriptCommand(seg, parsed.commands[0], table))
+    return tuple(out)
 
 
 def placeholders_in(word: str) -> bool:
