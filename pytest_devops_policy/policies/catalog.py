@@ -196,7 +196,9 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-030", "certificates-auto-renew", "tf_resource"),
     ("XREF-004", "deploy-environment-protected", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),
+    ("XREF-005", "build-dockerfile-exists", "gl_job"),
     ("XREF-007", "pushed-tag-accepted-by-registry", "job"),
+    ("XREF-007", "pushed-tag-accepted-by-registry", "gl_job"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))
