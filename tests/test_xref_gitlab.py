@@ -157,3 +157,47 @@ guarded:
     assert maybe["plain"] == [None]
     assert maybe["conditional"] == ["the script's condition on that line holds"]
     assert maybe["guarded"] == ["the tag is not in the registry yet (the job looks it up first)"]
+
+
+@pytest.mark.parametrize(
+    ("script", "values"),
+    [
+        ("docker push r/a:$TAG", ["r/a:latest"]),
+        ("TAG=$(git describe); docker push r/a:$TAG", ["r/a:${TAG}"]),
+        ("export TAG=v1\n    - docker push r/a:$TAG", ["r/a:${TAG}"]),
+        (". ./build.env\n    - docker push r/a:$TAG", ["r/a:${TAG}"]),
+        ("for TAG in a b; do docker push r/a:$TAG; done", ["r/a:${TAG}"]),
+    ],
+)
+def test_a_variable_the_script_sets_is_not_the_files(
+    tmp_path: Path, script: str, values: list[str]
+) -> None:
+    from pytest_devops_policy.knowledge.xref.gl_resolve import resolve_script
+
+    text = f"job:\n  variables:\n    TAG: latest\n  script:\n    - {script}\n"
+    job = _jobs(tmp_path, text)["job"]
+    assert [v.text for v in resolve_script("r/a:$TAG", job)] == values
+
+
+def test_a_dotenv_report_upstream_may_set_any_variable(tmp_path: Path) -> None:
+    from pytest_devops_policy.knowledge.xref.gl_resolve import shadowed
+
+    text = """\
+version:
+  stage: build
+  script: [echo TAG=v1 > build.env]
+  artifacts:
+    reports:
+      dotenv: build.env
+push:
+  stage: deploy
+  variables:
+    TAG: latest
+  script: [docker push r/a:$TAG]
+"""
+    assert shadowed(_jobs(tmp_path, text)["push"]) is None
+
+
+def test_a_ref_of_one_project_is_its_branch(tmp_path: Path) -> None:
+    text = "job:\n  only: [master@acme/shop, tags]\n  script: [make]\n"
+    assert run_shape(_jobs(tmp_path, text)["job"]) == RunShape(True, False, True)

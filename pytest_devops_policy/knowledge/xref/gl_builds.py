@@ -2,9 +2,10 @@
 (XREF-005's GitLab side).
 
 A job's build events (``gl_events.gitlab_job_events``) keep paths as written; here the
-Dockerfile, context and ``--target`` are read through the file's ``variables:``
-(``resolve.resolve_gitlab``) and ``$CI_PROJECT_DIR`` (the repository root), so
-``--dockerfile $CI_PROJECT_DIR/$DOCKERFILE`` is judged when the file sets ``DOCKERFILE``.
+Dockerfile, context and ``--target`` are read through the file's ``variables:`` (unless
+the script may set them: ``gl_resolve.resolve_script``) and ``$CI_PROJECT_DIR`` (the
+repository root), so ``--dockerfile $CI_PROJECT_DIR/$DOCKERFILE`` is judged when the file
+sets ``DOCKERFILE``.
 
 A path missing from the repository may still be there when the build runs:
 
@@ -33,7 +34,7 @@ from pytest_devops_policy.knowledge.ci.gl_deploys import waits_for
 from pytest_devops_policy.knowledge.ci.gl_variables import variable_values
 from pytest_devops_policy.knowledge.xref.events import BuildEvent, join_path
 from pytest_devops_policy.knowledge.xref.gl_events import gitlab_job_events
-from pytest_devops_policy.knowledge.xref.resolve import resolve_gitlab
+from pytest_devops_policy.knowledge.xref.gl_resolve import resolve_script
 
 __all__ = ["artifact_sources", "builds", "covers", "may_create", "where"]
 
@@ -46,9 +47,13 @@ def _resolved(text: str | None, job: GitLabJob) -> list[str | None]:
     if text is None:
         return [None]
     out: list[str | None] = []
-    for value in resolve_gitlab(text, job, script=True).values:
-        probe = join_path(".", value.text)
-        out.append(value.text if probe is not None and "$" not in probe else None)
+    for value in resolve_script(text, job):
+        text = value.text
+        probe = join_path(".", text)
+        # A value of several words (``$ARGS`` = "--build-arg X=1") is split by the shell:
+        # it is no path, and the reader took it for one.
+        split = not text.strip() or text.startswith("-") or any(c.isspace() for c in text)
+        out.append(text if probe is not None and "$" not in probe and not split else None)
     return out or [None]
 
 

@@ -1,7 +1,8 @@
 """The tags a GitLab CI job pushes, resolved, and what runs the job (XREF-007's GitLab side).
 
 Tags: every ``PushEvent`` of the job (``docker push``, kaniko ``--destination``, ``--push``
-builds), its refs read through the file's ``variables:`` (``resolve.resolve_gitlab``);
+builds), its refs read through the file's ``variables:`` (unless the job's script may set
+them: ``gl_resolve``);
 ``docker push --all-tags REPO`` stands for each tag the job built for REPO before it. A push
 in a shell conditional (``if``, ``||``, ``case``), or in a job that looks the tag up in the
 registry first (``docker manifest inspect``, ``crane``, ``skopeo``, ``regctl``, ``aws ecr
@@ -29,6 +30,7 @@ from pytest_devops_policy.knowledge.ci.gl_rules import (
     rules_run,
 )
 from pytest_devops_policy.knowledge.xref.events import BuildEvent, Event, PushEvent
+from pytest_devops_policy.knowledge.xref.gl_resolve import resolve_script
 from pytest_devops_policy.knowledge.xref.refs import parse_ref, same_repository
 from pytest_devops_policy.knowledge.xref.registry_tags import (
     PushedTag,
@@ -36,7 +38,6 @@ from pytest_devops_policy.knowledge.xref.registry_tags import (
     TagClass,
     token_name,
 )
-from pytest_devops_policy.knowledge.xref.resolve import resolve_gitlab
 from pytest_devops_policy.knowledge.xref.templated import Templated
 
 __all__ = ["pushed_tags", "run_shape"]
@@ -97,6 +98,7 @@ def _only_refs(value: Any) -> tuple[list[str], bool]:
 
 
 def _ref_hit(ref: str, sc: Scenario) -> bool | None:
+    ref = ref.split("@", 1)[0]  # ``main@group/project``: main, in that project only
     source = str(sc.values["CI_PIPELINE_SOURCE"])
     name = sc.values["CI_COMMIT_REF_NAME"]
     if ref == "branches":
@@ -160,7 +162,7 @@ def _branch_names(job: GitLabJob) -> list[str]:
     texts = [r.if_ for r in (*job.pipeline.workflow_rules, *job.rules) if r.if_]
     names = [a or b for t in texts for a, b in _QUOTED.findall(t)]
     refs = _only_refs(job.only)[0] if job.only is not None else []
-    names += [r for r in refs if r not in _SOURCES and not r.startswith("/")]
+    names += [r.split("@", 1)[0] for r in refs if r not in _SOURCES and not r.startswith("/")]
     return list(dict.fromkeys(n for n in names if n not in ("branches", "tags", "pushes")))
 
 
@@ -208,13 +210,13 @@ def pushed_tags(job: GitLabJob, events: Sequence[Event], shape: RunShape) -> lis
     for event in events:
         if isinstance(event, BuildEvent):
             for tag in event.tags:
-                built += [(v, tag) for v in resolve_gitlab(tag, job, script=True).values]
+                built += [(v, tag) for v in resolve_script(tag, job)]
             continue
         if not isinstance(event, PushEvent):
             continue
         maybe = _maybe(job, event)
         if event.all_tags is not None:
-            for repo in resolve_gitlab(event.all_tags, job, script=True).values:
+            for repo in resolve_script(event.all_tags, job):
                 target = parse_ref(repo)
                 for value, written in built:
                     ref = parse_ref(value)
@@ -224,7 +226,7 @@ def pushed_tags(job: GitLabJob, events: Sequence[Event], shape: RunShape) -> lis
                         out.append(PushedTag(ref, ref.tag, event.origin, how, fixed, maybe))
             continue
         for written in event.refs:
-            for value in resolve_gitlab(written, job, script=True).values:
+            for value in resolve_script(written, job):
                 ref = parse_ref(value)
                 if ref.digest is not None and ref.tag is None:
                     continue  # pushed by digest: no tag to collide
