@@ -85,3 +85,61 @@ def test_only_workflows_that_can_link_carry_the_token() -> None:
     assert relevant("gitlab-ci", b"deploy:\n  environment: production\n")
     assert not relevant("github-actions", b"steps:\n  - run: pytest -q\n")
     assert relevant("kubernetes", b"kind: Service\n")
+
+
+def test_workload_inputs_hold_the_building_workflows(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from pytest_devops_policy import kinds
+    from pytest_devops_policy.context import ParseCache
+    from pytest_devops_policy.indexes.xref_inputs import input_paths, run_token
+    from pytest_devops_policy.options import Options
+
+    root = Path(str(tmp_path))
+    wf = root / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "build.yml").write_text("jobs: {b: {steps: [{run: docker build -t a .}]}}\n")
+    (wf / "lint.yml").write_text("jobs: {l: {steps: [{run: ruff check}]}}\n")
+    (root / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (root / "web.yaml").write_text("kind: Deployment\n")
+
+    def cache() -> ParseCache:
+        options = Options.from_flat({}, kinds.option_classes())
+        return ParseCache(str(root), [str(root)], options=options)
+
+    rel = {Path(p).relative_to(root).as_posix() for p in input_paths(cache(), "kubernetes")}
+    assert {".github/workflows/build.yml", "Dockerfile"} <= rel
+    assert not {".github/workflows/lint.yml", "web.yaml"} & rel
+    jobs = {Path(p).relative_to(root).as_posix() for p in input_paths(cache(), "github-actions")}
+    assert "web.yaml" in jobs
+    before = run_token(cache(), "kubernetes")
+    (wf / "build.yml").write_text("jobs: {b: {steps: [{run: docker build -t b .}]}}\n")
+    assert run_token(cache(), "kubernetes") != before
+
+
+HELM = """\
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: helm upgrade --install web ./charts/web -f charts/web/values-prod.yaml
+"""
+
+
+def test_a_warm_run_follows_the_paths_a_deploy_names(pytester: pytest.Pytester) -> None:
+    wf = pytester.path / ".github" / "workflows" / "deploy.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text(HELM, encoding="utf-8")
+    chart = pytester.path / "charts" / "web"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    run = ("--devops-policy-only", "--devops-policy-select=XREF-001", "-v")
+    first = pytester.runpytest(*run)
+    first.stdout.fnmatch_lines(["*deploy.yml::job:deploy::XREF-001 FAILED*"])
+    first.stdout.fnmatch_lines(["*values-prod.yaml*"])
+    (chart / "values-prod.yaml").write_text("replicas: 2\n")
+    pytester.runpytest(*run).assert_outcomes(passed=1)
+    (chart / "values-prod.yaml").unlink()
+    pytester.runpytest(*run).assert_outcomes(failed=1)

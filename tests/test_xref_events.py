@@ -345,6 +345,11 @@ def test_paths_resolve_against_the_cwd() -> None:
          ("myreg.azurecr.io/app:{{.Run.ID}}",), True, "Dockerfile"),
         ("az acr build --image app:1 --registry myreg -f docker/Dockerfile ./src", "az-acr",
          ("myreg.azurecr.io/app:1",), True, "docker/Dockerfile"),
+        # the login server already written (GitHub's AKS starter workflow); `.` in ${{ }}
+        ("az acr build --image ${{ env.R }}.azurecr.io/app:1 --registry ${{ env.R }} .",
+         "az-acr", ("${{ env.R }}.azurecr.io/app:1",), True, "Dockerfile"),
+        ("az acr build -t myreg.azurecr.io/app:1 -r myreg .", "az-acr",
+         ("myreg.azurecr.io/app:1",), True, "Dockerfile"),
         ("ko build ./cmd/app --bare", "ko", (), True, None),
         ("ko build --local ./cmd/app", "ko", (), False, None),
         ("mvn -B package jib:build -Djib.to.image=ghcr.io/o/app:1", "jib", ("ghcr.io/o/app:1",),

@@ -36,6 +36,7 @@ from pytest_devops_policy.indexes.xref_facts import (
     FACTS_VERSION,
     dockerfile_facts,
     k8s_facts,
+    object_facts,
 )
 from pytest_devops_policy.knowledge.xref.kustomize import KustomizeBuild, build_kustomization
 from pytest_devops_policy.safefile import read_bytes, read_text
@@ -79,6 +80,7 @@ class Container:
     command: tuple[str, ...] | None
     args: tuple[str, ...] | None
     memory_limit: Any
+    env_from: bool = False  # envFrom: names the index cannot see may be set
 
     @property
     def ref(self) -> str:
@@ -138,7 +140,7 @@ class StageFacts:
     user: Mapping[str, Any] | None  # effective USER (DOCKER-001/025); None: no USER
     root_image: Mapping[str, Any]  # text, resolved: the image the chain starts FROM
     expose: tuple[Mapping[str, Any], ...]  # port, port_end, protocol, resolved, line
-    healthcheck: Mapping[str, Any] | None  # none | argv, shell, line
+    healthcheck: Mapping[str, Any] | None  # none | argv, shell, line, targets
     env: Mapping[str, Mapping[str, Any]]  # ENV_NAMES -> value, resolved, line
     entrypoint: Mapping[str, Any] | None  # argv, shell, line
     cmd: Mapping[str, Any] | None
@@ -268,6 +270,7 @@ def _container(c: Mapping[str, Any]) -> Container:
         command=tuple(command) if isinstance(command, list) else None,
         args=tuple(args) if isinstance(args, list) else None,
         memory_limit=c.get("memory_limit"),
+        env_from=bool(c.get("env_from")),
     )
 
 
@@ -304,6 +307,13 @@ def _object(fact: Mapping[str, Any], path: str, relpath: str) -> Workload | Serv
         )
     except (KeyError, TypeError, ValueError):  # a corrupt cached fact: leave it out
         return None
+
+
+def workload_of(k8s_object: Any, relpath: str) -> Workload | None:
+    """A ``K8sObject``'s facts as the index holds them (None: not a workload)."""
+    fact = object_facts(k8s_object)
+    obj = _object(fact, k8s_object.source.path, relpath) if fact is not None else None
+    return obj if isinstance(obj, Workload) else None
 
 
 def _stage(s: Mapping[str, Any]) -> StageFacts:

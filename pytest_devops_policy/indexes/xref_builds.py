@@ -1,8 +1,10 @@
-"""The repository paths a workflow's image builds read (XREF-005): their Dockerfiles and
-context directories, present or not.
+"""The repository paths a workflow's image builds and deploys name, present or not:
+Dockerfiles and build contexts (XREF-005), manifests applied with ``-f``/``-k``, local
+charts and values files (XREF-001/006).
 
 A workflow's cached verdicts depend on them: a Dockerfile that appears, moves or gains a
-stage changes XREF-005's answer, so the result cache (and changed mode) key on them. Kept
+stage changes XREF-005's answer, a values file that appears changes XREF-001's, so the result
+cache (and changed mode) key on them, beside the run-wide digest of ``xref_inputs``. Kept
 as content-keyed facts, so a warm run does not parse the workflow to list them.
 """
 
@@ -19,10 +21,12 @@ from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.model import ParsedFile, ParseError
 
 if TYPE_CHECKING:
+    from pytest_devops_policy.formats.github_actions.workflow import Job
     from pytest_devops_policy.knowledge.xref.events import BuildEvent
 
 __all__ = [
     "build_inputs",
+    "gha_may_create",
     "gitlab_root",
     "judge_builds",
     "path_kind",
@@ -30,14 +34,26 @@ __all__ = [
     "stage_names",
 ]
 
-# Every build reader of knowledge.xref names one of these words.
-_BUILDS = re.compile(r"build|bud\b|kaniko|executor")
+# Actions that only set up the runner or log in: they write nothing the build reads.
+_INERT_ACTIONS = re.compile(
+    r"^(?:actions/checkout|actions/setup-[\w-]+|docker/(?:setup-[\w-]+|login-action|"
+    r"metadata-action)|aws-actions/(?:configure-aws-credentials|amazon-ecr-login)|"
+    r"google-github-actions/(?:auth|setup-gcloud)|azure/login)$",
+    re.I,
+)
+# Every build and deploy reader of knowledge.xref names one of these words.
+_BUILDS = re.compile(r"build|bud\b|kaniko|executor|kubectl|helm|kustomize")
 
 
 def _paths(parsed: ParsedFile | ParseError) -> list[str]:
     from pytest_devops_policy.formats.github_actions.workflow import Job
     from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
-    from pytest_devops_policy.knowledge.xref.events import BuildEvent, Event
+    from pytest_devops_policy.knowledge.xref.events import (
+        BuildEvent,
+        DeployEvent,
+        Event,
+        join_path,
+    )
     from pytest_devops_policy.knowledge.xref.gha_events import job_events
     from pytest_devops_policy.knowledge.xref.gl_events import gitlab_job_events
 
@@ -55,6 +71,13 @@ def _paths(parsed: ParsedFile | ParseError) -> list[str]:
         for event in events:
             if isinstance(event, BuildEvent):
                 out += [p for p in (event.context_path, event.dockerfile_path) if p]
+            elif isinstance(event, DeployEvent):
+                # What XREF-001/006 look for on disk: -f files and directories, -k
+                # directories, a local chart (its Chart.yaml) and values files.
+                named = [*event.files, *event.kustomize_dirs, *event.values_files]
+                if event.chart and not event.chart_repo:
+                    named += [event.chart, posixpath.join(event.chart, "Chart.yaml")]
+                out += [j for n in named if n != "-" and (j := join_path(event.cwd, n))]
     return sorted({p for p in out if "$" not in p and not os.path.isabs(p)})
 
 
@@ -62,8 +85,8 @@ def build_inputs(
     path: str, root: str, cache: ParseCache, kind: str = "github-actions"
 ) -> list[str]:
     """Absolute paths (under the repository ``root``) that a workflow's or a GitLab CI
-    file's builds read."""
-    rels = cache.facts(path, kind, "xref.builds", _paths)
+    file's builds and deploys name (Dockerfiles, contexts, manifests, charts, values)."""
+    rels = cache.facts(path, kind, "xref.paths", _paths)
     return [os.path.normpath(os.path.join(root, rel)) for rel in rels if ".." not in rel]
 
 
@@ -166,3 +189,22 @@ def judge_builds(
                 path=build.origin.path,
                 links=(f"{link} -> {dockerfile}:1",),
             )
+
+
+def gha_may_create(job: Job, before: int, rel: str) -> str | None:
+    """Why a missing ``rel`` may have been made by the job's steps before step ``before``."""
+    first = rel.split("/", 1)[0]
+    word = re.compile(rf"(?<![\w.-]){re.escape(first)}(?![\w-])")
+    steps = job.steps[:before]
+    for step in steps:
+        if step.uses is not None:
+            name = f"{step.uses.owner}/{step.uses.repo}".strip("/")
+            if step.uses.is_local or not _INERT_ACTIONS.match(name):
+                return f"{step.label} ({step.uses.raw}) may write it"
+            if name.lower() == "actions/checkout" and (
+                step.with_.get("path") or step.with_.get("repository")
+            ):
+                return f"{step.label} checks out another tree"
+        elif step.run and word.search(step.run):
+            return f"{step.label} names '{first}'"
+    return None

@@ -5,13 +5,15 @@ without parsing.
 
 * ``k8s_facts``: workloads (the kinds of ``WORKLOAD_KINDS``) with their containers and
   initContainers (name, image, line, effective ``runAsNonRoot``/``runAsUser`` from
-  ``K8sObject.containers``, ports, probes, the env literals of ``ENV_NAMES``, command/args,
-  ``resources.limits.memory``), the pod's own securityContext and OS, and the
-  ``devops-policy.io/dockerfile.<container>`` link annotations; Services (selector, ports).
+  ``K8sObject.containers``, ports, probes, the env literals of ``ENV_NAMES``, whether
+  ``envFrom`` is set, command/args, ``resources.limits.memory``), the pod's own
+  securityContext and OS, and the ``devops-policy.io/dockerfile.<container>`` link
+  annotations; Services (selector, ports).
 * ``dockerfile_facts``: every stage (a build's ``--target`` picks the shipped one), each
-  with the DOCKER-001/025 effective USER, EXPOSE ports, the last HEALTHCHECK, the ENV
-  values of ``ENV_NAMES`` and the CMD/ENTRYPOINT in effect; the ``# devops-policy: image=``
-  declarations.
+  with the DOCKER-001/025 effective USER, EXPOSE ports, the last HEALTHCHECK with its local
+  targets (``knowledge.xref.healthcheck``: curl/wget URL, ``nc -z``, ``grpc_health_probe``),
+  the ENV values of ``ENV_NAMES`` and the CMD/ENTRYPOINT in effect; the
+  ``# devops-policy: image=`` declarations.
 
 Values are as written, resolved with the Dockerfile's own ARG defaults only: a value that
 needs a build arg is recorded unresolved (``resolved: false`` and the names), and a
@@ -42,7 +44,7 @@ __all__ = [
     "k8s_facts",
 ]
 
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 WORKLOAD_KINDS = frozenset(
     {
         "Deployment",
@@ -66,6 +68,7 @@ ENV_NAMES = (
     "JDK_JAVA_OPTIONS",
     "NODE_OPTIONS",
     "JAVA_OPTS",
+    "_JAVA_OPTIONS",
 )
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _DOCKERFILE_ANNOTATION = "devops-policy.io/dockerfile."
@@ -173,6 +176,7 @@ def _container(obj: K8sObject, c: Any) -> dict[str, Any]:
         "command": _words(raw.get("command")),
         "args": _words(raw.get("args")),
         "memory_limit": _scalar(limits.get("memory")),
+        "env_from": bool(_items(raw.get("envFrom"))),
     }
 
 
@@ -235,23 +239,29 @@ def k8s_facts(parsed: ParsedFile | ParseError) -> list[dict[str, Any]]:
         return []
     out: list[dict[str, Any]] = []
     for subject in parsed.subjects:
-        if not isinstance(subject, K8sObject):
-            continue
-        kind = subject.kind_name
-        is_workload = kind in WORKLOAD_KINDS and subject.is_workload
-        if not is_workload and not (kind == "Service" and subject.group == ""):
-            continue
-        fact: dict[str, Any] = {
-            "kind": kind,
-            "apiVersion": subject.api_version,
-            "name": subject.name,
-            "namespace": subject.namespace,
-            "labels": _labels(subject.labels),
-            "line": subject.line,
-        }
-        fact.update(_workload(subject) if is_workload else _service(subject))
-        out.append(fact)
+        if isinstance(subject, K8sObject):
+            fact = object_facts(subject)
+            if fact is not None:
+                out.append(fact)
     return out
+
+
+def object_facts(subject: K8sObject) -> dict[str, Any] | None:
+    """The facts of one workload or core Service (None: another kind of object)."""
+    kind = subject.kind_name
+    is_workload = kind in WORKLOAD_KINDS and subject.is_workload
+    if not is_workload and not (kind == "Service" and subject.group == ""):
+        return None
+    fact: dict[str, Any] = {
+        "kind": kind,
+        "apiVersion": subject.api_version,
+        "name": subject.name,
+        "namespace": subject.namespace,
+        "labels": _labels(subject.labels),
+        "line": subject.line,
+    }
+    fact.update(_workload(subject) if is_workload else _service(subject))
+    return fact
 
 
 # -- Dockerfiles ------------------------------------------------------------------
@@ -332,9 +342,12 @@ def _healthcheck(chain: Sequence[Stage]) -> dict[str, Any] | None:
         return None
     if last.healthcheck_none:
         return {"none": True, "line": last.line}
+    from pytest_devops_policy.knowledge.xref.healthcheck import healthcheck_targets
+
     found = _argv(last)
     assert found is not None
-    return {"none": False, **found}
+    targets = healthcheck_targets(last.exec_form, last.command)
+    return {"none": False, **found, "targets": [t.as_json() for t in targets]}
 
 
 def _env_values(df: Dockerfile, stage: Stage, chain: Sequence[Stage]) -> dict[str, Any]:

@@ -42,6 +42,7 @@ __all__ = [
     "is_link_source",
     "linked_kinds",
     "relevant",
+    "run_files",
     "run_token",
 ]
 
@@ -87,10 +88,27 @@ def is_link_source(kind: str, path: str) -> bool:
     return kind in LINKED_KINDS and (not os.path.exists(path) or _links(kind, path))
 
 
+def _run_files(cache: ParseCache, _: None) -> tuple[str, ...]:
+    from pytest_devops_policy.indexes.workflows import workflow_files
+
+    paths = list(run_paths(cache))
+    for root in cache.roots:
+        if os.path.isdir(root):
+            paths += workflow_files(os.path.abspath(root))
+    return tuple(dict.fromkeys(paths))
+
+
+def run_files(cache: ParseCache) -> tuple[str, ...]:
+    """The run's files as the cross-artifact index sees them: ``run_paths`` (which skips
+    dot-directories) plus the workflows in ``<root>/.github/workflows`` of each directory
+    root, as collection finds them (once per run)."""
+    return cache.memo(_run_files, None)
+
+
 def _inputs(cache: ParseCache, anchor: str) -> tuple[str, ...]:
     wanted = linked_kinds(anchor)
     found: set[str] = set()
-    for path in run_paths(cache):
+    for path in run_files(cache):
         kind = cache.classify(PurePath(path))
         if kind is not None and kind.name in wanted and _links(kind.name, path):
             found.add(path)

@@ -46,6 +46,15 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(v.strip() for v in items if v.strip())
 
 
+def _object_globs(value: object) -> tuple[str, ...]:
+    """``Kind/namespace/name`` globs (``*`` in any part)."""
+    globs = _strings(value)
+    for glob in globs:
+        if glob.count("/") != 2 or not all(glob.split("/")):
+            raise ValueError(f"{glob!r} must be Kind/namespace/name (globs allowed)")
+    return globs
+
+
 def _ratio(value: object) -> float:
     if isinstance(value, str):
         try:
@@ -108,5 +117,48 @@ class XrefOptions(KindOptions):
         "`${{ }}` (github.sha) or after `$` (CI_COMMIT_SHA); a tag built from other tokens "
         "is UNKNOWN.",
         policies=("XREF-007",),
+        parse=_strings,
+    )
+    port_env_names: tuple[str, ...] = option(
+        ("PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT"),
+        "Container environment variables that set the port the application listens on "
+        "(12-factor): a literal value there replaces the image's EXPOSE ports.",
+        policies=("XREF-009",),
+        parse=_strings,
+    )
+    heap_warn_ratio: float = option(
+        0.8,
+        "XREF-008 reports a low-severity finding when the heap maximum (-Xmx, "
+        "-XX:MaxHeapSize, --max-old-space-size, or -XX:MaxRAMPercentage as a fraction) is "
+        "above this fraction of the container's limits.memory; at or above the whole "
+        "limit it FAILs. The rest of the limit is for metaspace, thread stacks, code cache "
+        "and native buffers.",
+        policies=("XREF-008",),
+        parse=_ratio,
+        type_text="number in (0, 1]",
+    )
+    manifests_complete: bool = option(
+        False,
+        "Every Kubernetes object a workflow deploys is defined in this repository: a "
+        "`kubectl set image`/`rollout`/`scale`/`patch`/`wait` of an object the run does not "
+        "hold FAILs even in a job that applies no manifest of its own.",
+        policies=("XREF-001",),
+    )
+    external_objects: tuple[str, ...] = option(
+        (),
+        "Objects defined outside this repository, as `Kind/namespace/name` globs "
+        '(`"Deployment/*/legacy-*"`, `"*/prod/*"`): a deploy step that names one is not '
+        "reported.",
+        policies=("XREF-001",),
+        parse=_object_globs,
+        type_text="list of Kind/namespace/name globs",
+    )
+    cluster_scoped_kinds: tuple[str, ...] = option(
+        (),
+        "Kinds without a namespace, added to the built-in list (Namespace, ClusterRole, "
+        "ClusterRoleBinding, CustomResourceDefinition, PersistentVolume, StorageClass, "
+        "IngressClass, PriorityClass, webhook configurations, APIService): an apply with "
+        "`-n` ignores their namespace. Other custom kinds are assumed namespaced.",
+        policies=("XREF-006",),
         parse=_strings,
     )

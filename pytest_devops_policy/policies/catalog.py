@@ -194,11 +194,18 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("TF-028", "modules-and-providers-pinned", "tf_block"),
     ("TF-029", "branch-protection-as-code", "tf_resource"),
     ("TF-030", "certificates-auto-renew", "tf_resource"),
+    ("XREF-001", "deploy-target-exists", "job"),
+    ("XREF-002", "deployed-image-is-pushed", "job"),
+    ("XREF-003", "nonroot-pod-needs-numeric-image-user", "k8s_object"),
     ("XREF-004", "deploy-environment-protected", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),
     ("XREF-005", "build-dockerfile-exists", "gl_job"),
+    ("XREF-006", "apply-namespace-consistent", "job"),
     ("XREF-007", "pushed-tag-accepted-by-registry", "job"),
     ("XREF-007", "pushed-tag-accepted-by-registry", "gl_job"),
+    ("XREF-008", "heap-fits-memory-limit", "k8s_object"),
+    ("XREF-009", "pod-ports-match-image", "k8s_object"),
+    ("XREF-011", "probe-matches-healthcheck", "k8s_object"),
 )
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Policy))

@@ -335,7 +335,11 @@ def _acr_ref(registry: str | None, tag: str) -> str:
     """``az acr build -r myreg -t app:1`` pushes ``myreg.azurecr.io/app:1``."""
     if not registry:
         return tag
-    host = registry if "." in registry else f"{registry}.azurecr.io"
+    # A `.` inside `${{ env.X }}` is not a domain.
+    bare = re.sub(r"\$\{\{.*?\}\}", "", registry)
+    host = registry if "." in bare else f"{registry}.azurecr.io"
+    if tag.lower().startswith(host.lower() + "/"):
+        return tag  # already written with the login server
     return f"{host}/{tag}"
 
 

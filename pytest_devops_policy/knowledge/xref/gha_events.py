@@ -26,6 +26,7 @@ reusable workflows: their steps are not read here); every value is kept as writt
 from __future__ import annotations
 
 import csv
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,9 +55,17 @@ __all__ = ["input_flag", "input_list", "job_events", "step_cwd", "step_events"]
 _BUILD_PUSH = frozenset({"docker/build-push-action", "depot/build-push-action"})
 
 
+# Several XREF policies, the link scan and the build inputs read one job's events: they are
+# read once per job (and forgotten with it). Events are frozen, the list is not handed out.
+_EVENTS: weakref.WeakKeyDictionary[Job, tuple[Event, ...]] = weakref.WeakKeyDictionary()
+
+
 def job_events(job: Job) -> list[Event]:
     """Every event of the job's steps, in order (a reusable-workflow caller has none)."""
-    return [e for step in job.steps for e in step_events(job, step)]
+    found = _EVENTS.get(job)
+    if found is None:
+        found = _EVENTS[job] = tuple(e for step in job.steps for e in step_events(job, step))
+    return list(found)
 
 
 def _defaults_dir(raw: Any) -> str | None:

@@ -13,6 +13,7 @@ other projects, ``!reference`` tags the pipeline reader could not resolve.
 
 from __future__ import annotations
 
+import weakref
 from functools import partial
 
 from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
@@ -39,8 +40,19 @@ def _origin(
     )
 
 
+_EVENTS: weakref.WeakKeyDictionary[GitLabJob, tuple[Event, ...]] = weakref.WeakKeyDictionary()
+
+
 def gitlab_job_events(gl_job: GitLabJob) -> list[Event]:
-    """Every event of the job's script lines, in the order the runner runs them."""
+    """Every event of the job's script lines, in the order the runner runs them (read once
+    per job: several policies ask)."""
+    found = _EVENTS.get(gl_job)
+    if found is None:
+        found = _EVENTS[gl_job] = tuple(_read(gl_job))
+    return list(found)
+
+
+def _read(gl_job: GitLabJob) -> list[Event]:
     events: list[Event] = []
     cwd: str | None = "."
     for section in ("before_script", "script", "after_script"):

@@ -18,23 +18,14 @@ or a command that names the path's first directory (``mkdir build``, ``git clone
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
-from pytest_devops_policy.formats.github_actions.workflow import Job, Step
-from pytest_devops_policy.indexes.xref_builds import judge_builds, repository_of
+from pytest_devops_policy.formats.github_actions.workflow import Job
+from pytest_devops_policy.indexes.xref_builds import gha_may_create, judge_builds, repository_of
 from pytest_devops_policy.knowledge.xref.events import BuildEvent
 from pytest_devops_policy.knowledge.xref.gha_events import job_events
-
-# Actions that only set up the runner or log in: they write nothing the build reads.
-_INERT_ACTIONS = re.compile(
-    r"^(?:actions/checkout|actions/setup-[\w-]+|docker/(?:setup-[\w-]+|login-action|"
-    r"metadata-action)|aws-actions/(?:configure-aws-credentials|amazon-ecr-login)|"
-    r"google-github-actions/(?:auth|setup-gcloud)|azure/login)$",
-    re.I,
-)
 
 
 def _builds(job: Job) -> list[BuildEvent]:
@@ -47,25 +38,6 @@ def _builds(job: Job) -> list[BuildEvent]:
 
 def _applies(job: Job) -> bool:
     return bool(_builds(job))
-
-
-def _may_create(job: Job, before: int, rel: str) -> str | None:
-    """Why a missing ``rel`` may have been made by the job's steps before step ``before``."""
-    first = rel.split("/", 1)[0]
-    word = re.compile(rf"(?<![\w.-]){re.escape(first)}(?![\w-])")
-    steps: list[Step] = job.steps[:before]
-    for step in steps:
-        if step.uses is not None:
-            name = f"{step.uses.owner}/{step.uses.repo}".strip("/")
-            if step.uses.is_local or not _INERT_ACTIONS.match(name):
-                return f"{step.label} ({step.uses.raw}) may write it"
-            if name.lower() == "actions/checkout" and (
-                step.with_.get("path") or step.with_.get("repository")
-            ):
-                return f"{step.label} checks out another tree"
-        elif step.run and word.search(step.run):
-            return f"{step.label} names '{first}'"
-    return None
 
 
 @policy(
@@ -129,6 +101,6 @@ def build_dockerfile_exists(job: Job, context: Context) -> Iterator[Violation | 
 
     def may_create(build: BuildEvent, rel: str) -> str | None:
         before = build.origin.step if build.origin.step is not None else len(job.steps)
-        return _may_create(job, before, rel)
+        return gha_may_create(job, before, rel)
 
     yield from judge_builds(_builds(job), root, context.cache, where, may_create)
