@@ -111,7 +111,7 @@ def test_build_paths_resolve_through_variables(tmp_path: Path) -> None:
 def test_what_may_have_made_a_missing_context(tmp_path: Path, job: str, why: str | None) -> None:
     gl_job = _jobs(tmp_path, PIPELINE)[job]
     build = gl_builds.builds(gl_job)[0]
-    assert gl_builds.may_create(gl_job, build, "gen") == why
+    assert gl_builds.may_create(gl_job, build.origin, "gen") == why
 
 
 @pytest.mark.parametrize(

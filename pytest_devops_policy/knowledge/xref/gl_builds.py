@@ -32,7 +32,7 @@ from typing import Any
 from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
 from pytest_devops_policy.knowledge.ci.gl_deploys import waits_for
 from pytest_devops_policy.knowledge.ci.gl_variables import variable_values
-from pytest_devops_policy.knowledge.xref.events import BuildEvent, join_path
+from pytest_devops_policy.knowledge.xref.events import BuildEvent, Origin, join_path
 from pytest_devops_policy.knowledge.xref.gl_events import gitlab_job_events
 from pytest_devops_policy.knowledge.xref.gl_resolve import resolve_script
 
@@ -149,9 +149,8 @@ def _set(job: GitLabJob, name: str, values: Sequence[str]) -> bool:
     return any(d is not None and d[0].strip().lower() in values for d in found)
 
 
-def _before(job: GitLabJob, build: BuildEvent) -> Iterator[str]:
-    """The script text the runner runs before ``build`` (same job)."""
-    o = build.origin
+def _before(job: GitLabJob, o: Origin) -> Iterator[str]:
+    """The script text the runner runs before the command at ``o`` (same job)."""
     for section in ("before_script", "script", "after_script"):
         lines: tuple[str, ...] = getattr(job, section)
         for index, line in enumerate(lines):
@@ -162,13 +161,14 @@ def _before(job: GitLabJob, build: BuildEvent) -> Iterator[str]:
             yield line
 
 
-def may_create(job: GitLabJob, build: BuildEvent, rel: str) -> str | None:
-    """Why a missing ``rel`` may be there when ``build`` runs (None: nothing made it)."""
+def may_create(job: GitLabJob, origin: Origin, rel: str) -> str | None:
+    """Why a missing ``rel`` may be there when the command at ``origin`` runs (None:
+    nothing made it)."""
     if _set(job, "GIT_STRATEGY", ("none", "empty")):
         return "the job checks out nothing (GIT_STRATEGY): its files come from artifacts"
     first = rel.split("/", 1)[0]
     word = re.compile(rf"(?<![\w.-]){re.escape(first)}(?![\w-])")
-    for text in _before(job, build):
+    for text in _before(job, origin):
         if word.search(text):
             return f"an earlier script line of {job.display} names '{first}'"
     if job.unresolved_extends:

@@ -36,7 +36,7 @@ def build_dockerfile_exists_gitlab(
         return gl_builds.where(gl_job, build)
 
     def may_create(build: BuildEvent, rel: str) -> str | None:
-        return gl_builds.may_create(gl_job, build, rel)
+        return gl_builds.may_create(gl_job, build.origin, rel)
 
     root = gitlab_root(gl_job.source.path, context.cache)
     yield from judge_builds(gl_builds.builds(gl_job), root, context.cache, where, may_create)
