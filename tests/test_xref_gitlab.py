@@ -201,3 +201,32 @@ push:
 def test_a_ref_of_one_project_is_its_branch(tmp_path: Path) -> None:
     text = "job:\n  only: [master@acme/shop, tags]\n  script: [make]\n"
     assert run_shape(_jobs(tmp_path, text)["job"]) == RunShape(True, False, True)
+
+
+def test_a_deploy_job_that_builds_without_dind_may_share_the_clusters_store(
+    tmp_path: Path,
+) -> None:
+    """A shell executor on a cluster node builds into the cluster's own image store: the
+    image built in the deploy job itself is not judged missing (catalog case (e) is across
+    jobs)."""
+    from pytest_devops_policy.context import ParseCache
+    from pytest_devops_policy.indexes.xref_pushes_gl import judge_gl_job
+
+    text = """\
+deploy:
+  script:
+    - docker build -t registry.example.com/web:1 .
+    - kubectl set image deployment/web web=registry.example.com/web:1
+deploy-dind:
+  services: [docker:27-dind]
+  script:
+    - docker build -t registry.example.com/api:1 .
+    - kubectl set image deployment/api api=registry.example.com/api:1
+"""
+    jobs = _jobs(tmp_path, text)
+    cache = ParseCache(str(tmp_path))
+    shell = judge_gl_job(jobs["deploy"], cache)
+    assert [d.status for _, d in shell] == ["unknown"]
+    assert "shell executor" in shell[0][1].reason
+    dind = judge_gl_job(jobs["deploy-dind"], cache)
+    assert [(d.status, d.case) for _, d in dind] == [("fail", "a")]

@@ -197,6 +197,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("XREF-001", "deploy-target-exists", "job"),
     ("XREF-001", "deploy-target-exists", "gl_job"),
     ("XREF-002", "deployed-image-is-pushed", "job"),
+    ("XREF-002", "deployed-image-is-pushed", "gl_job"),
     ("XREF-003", "nonroot-pod-needs-numeric-image-user", "k8s_object"),
     ("XREF-004", "deploy-environment-protected", "job"),
     ("XREF-005", "build-dockerfile-exists", "job"),

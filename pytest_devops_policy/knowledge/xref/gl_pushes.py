@@ -40,7 +40,7 @@ from pytest_devops_policy.knowledge.xref.registry_tags import (
 )
 from pytest_devops_policy.knowledge.xref.templated import Templated
 
-__all__ = ["pushed_tags", "run_shape"]
+__all__ = ["push_condition", "pushed_tags", "run_shape"]
 
 _CONTROL = re.compile(r"(?:^|[;&|(\s])(?:if|case|while|until)\s|\|\|")
 _LOOKUP = re.compile(
@@ -182,7 +182,9 @@ def run_shape(job: GitLabJob) -> RunShape:
     return RunShape(branch_runs, tag_only, tag is not False)
 
 
-def _maybe(job: GitLabJob, event: PushEvent) -> str | None:
+def push_condition(job: GitLabJob, event: PushEvent) -> str | None:
+    """Why a push may not run: a shell conditional on its line, or a registry look-up in
+    the job (None: it runs whenever the line does)."""
     o = event.origin
     lines: tuple[str, ...] = getattr(job, o.section or "script", ())
     line = lines[o.index] if o.index is not None and 0 <= o.index < len(lines) else ""
@@ -214,7 +216,7 @@ def pushed_tags(job: GitLabJob, events: Sequence[Event], shape: RunShape) -> lis
             continue
         if not isinstance(event, PushEvent):
             continue
-        maybe = _maybe(job, event)
+        maybe = push_condition(job, event)
         if event.all_tags is not None:
             for repo in resolve_script(event.all_tags, job):
                 target = parse_ref(repo)
