@@ -230,3 +230,27 @@ deploy-dind:
     assert "shell executor" in shell[0][1].reason
     dind = judge_gl_job(jobs["deploy-dind"], cache)
     assert [(d.status, d.case) for _, d in dind] == [("fail", "a")]
+
+
+@pytest.mark.parametrize(("when", "status"), [("on_success", "fail"), ("manual", "unknown")])
+def test_a_race_with_a_push_is_unknown_when_a_person_starts_the_deploy(
+    tmp_path: Path, when: str, status: str
+) -> None:
+    from pytest_devops_policy.context import ParseCache
+    from pytest_devops_policy.indexes.xref_pushes_gl import judge_gl_job
+
+    text = f"""\
+build:
+  stage: deploy
+  services: [docker:27-dind]
+  script:
+    - docker build -t registry.example.com/web:1 .
+    - docker push registry.example.com/web:1
+deploy:
+  stage: deploy
+  when: {when}
+  script:
+    - kubectl set image deployment/web web=registry.example.com/web:1
+"""
+    judged = judge_gl_job(_jobs(tmp_path, text)["deploy"], ParseCache(str(tmp_path)))
+    assert [d.status for _, d in judged] == [status]

@@ -6,7 +6,7 @@ Every GitLab job runs in a fresh environment on its runner (a new container, a n
 Docker daemon, and never in the cluster's (catalog §9.3 case (e)). Order (§9.2-5): a job
 runs after every job of an earlier stage, or after its ``needs:`` only (``needs: []``: after
 none), transitively (``gl_deploys.upstream``); jobs with no order either way run in
-parallel.
+parallel (a race, case (c), unless a person starts the deploy job: ``when: manual``).
 
 Refs are read through the file's ``variables:`` unless the script may set them
 (``gl_resolve.resolve_script``). Read as opaque (may push, cannot be read): script
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob, Pipeline
@@ -37,7 +38,7 @@ from pytest_devops_policy.indexes.xref_pushes_gha import (
     _opaque_command,
     is_deploy,
 )
-from pytest_devops_policy.knowledge.ci.gl_deploys import upstream
+from pytest_devops_policy.knowledge.ci.gl_deploys import manual_gate, upstream
 from pytest_devops_policy.knowledge.ci.script_exprs import script_commands
 from pytest_devops_policy.knowledge.xref.events import (
     BuildEvent,
@@ -218,8 +219,13 @@ def judge_gl_job(job: GitLabJob, cache: ParseCache) -> list[tuple[Deployed, Deci
     parallel = [jobs[n] for n in jobs if n != job.name and n not in closure and n not in later]
     blockers = _blockers(job.pipeline)
     out: list[tuple[Deployed, Decision]] = []
+    manual, _ = manual_gate(job)
     for d in deployed:
         decision = judge(d, facts, before, after, parallel, blockers)
+        if decision is not None and decision.case == "c" and manual:
+            # A person starts the deploy, as a rule once the pipeline's pushes are done.
+            why = f"{decision.reason}, but {job.display} starts by hand (when: manual)"
+            decision = replace(decision, status="unknown", case=None, reason=why)
         if decision is not None:
             out.append((d, decision))
     return out
