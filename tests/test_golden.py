@@ -13,11 +13,21 @@ from pathlib import Path
 import host_golden
 import pytest
 
-from pytest_devops_policy.policies import builtin_by_id
+from pytest_devops_policy.api import Policy
+from pytest_devops_policy.kinds import classify
+from pytest_devops_policy.policies import builtin_anchors, builtin_by_id
 from pytest_devops_policy.testing import actual, golden_case, golden_cases
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = golden_cases(GOLDEN)
+
+
+def _anchor(primary: Policy, checked: Path) -> Policy:
+    """The anchor of a policy on several subjects (``api.also_anchored``) that judges the
+    checked file: the one of its kind (a GitLab CI case of a GitHub-anchored XREF policy)."""
+    kind = classify(checked)
+    anchors = builtin_anchors(primary.id)
+    return next((p for p in anchors if kind is not None and p.kind == kind.name), primary)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -27,6 +37,7 @@ def test_golden(case: Path) -> None:
         host_golden.check(policy, case)
         return
     golden = golden_case(case)
+    policy = _anchor(policy, golden.checked.relative_to(golden.rootdir))
     want = golden.expectations()
     got = actual(golden.checked, policy, golden.settings, golden.rootdir, [golden.path])
     if golden.passing:

@@ -29,7 +29,8 @@ from pytest_devops_policy.testing import GoldenResult, actual
 # Where an example of each kind is written, relative to the rootdir (the kinds registry).
 EXAMPLE_FILES = {k.name: k.example_file for k in KINDS if k.example_file}
 
-POLICIES = builtin_policies()
+# Each policy's examples once: from its primary anchor (``api.also_anchored``).
+POLICIES = tuple(p for p in builtin_policies() if p.primary)
 # Opt-in policies judge their examples with the option that turns them on.
 SETTINGS: dict[str, dict[str, Any]] = {
     "SECRET-010": {"secrets.entropy": True},

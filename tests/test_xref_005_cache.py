@@ -39,3 +39,17 @@ def test_a_workflow_without_builds_has_no_item(pytester: pytest.Pytester) -> Non
     wf.parent.mkdir(parents=True)
     wf.write_text(WORKFLOW.replace("docker build -f docker/api.Dockerfile", "echo"), "utf-8")
     pytester.runpytest(*RUN).assert_outcomes()
+
+
+def test_a_gitlab_job_verdict_follows_the_dockerfile(pytester: pytest.Pytester) -> None:
+    """The GitLab anchor: the pipeline file depends on the paths its builds name too."""
+    (pytester.path / ".gitlab-ci.yml").write_text(
+        "build:\n  script:\n    - docker build -f docker/api.Dockerfile --target runtime .\n",
+        encoding="utf-8",
+    )
+    first = pytester.runpytest(*RUN)
+    first.stdout.fnmatch_lines(["*.gitlab-ci.yml::job:build::XREF-005 FAILED*"])
+    dockerfile = pytester.path / "docker" / "api.Dockerfile"
+    dockerfile.parent.mkdir()
+    dockerfile.write_text("FROM alpine:3.20 AS runtime\n", encoding="utf-8")
+    pytester.runpytest(*RUN).assert_outcomes(passed=1)

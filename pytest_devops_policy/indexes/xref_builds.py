@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "build_inputs",
     "gha_may_create",
+    "gitlab_root",
     "judge_builds",
     "path_kind",
     "repository_of",
@@ -94,6 +95,15 @@ def repository_of(path: str, cache: ParseCache) -> str:
     from pytest_devops_policy.indexes.workflows import repository_root
 
     return repository_root(path, cache.rootdir)
+
+
+def gitlab_root(path: str, cache: ParseCache) -> str:
+    """The repository root of a GitLab CI file: the directory of ``.gitlab-ci.yml`` (GitLab
+    reads it at the root, ``$CI_PROJECT_DIR``), else (an included file) the nearest one
+    holding ``.git``."""
+    if os.path.basename(path) == ".gitlab-ci.yml":
+        return os.path.dirname(os.path.abspath(path))
+    return repository_of(path, cache)
 
 
 def path_kind(root: str, rel: str) -> str | None:

@@ -260,8 +260,8 @@ def judge(
         return Decision(
             "unknown",
             None,
-            f"{_at(conditional[0].origin)} pushes {deployed.written} only when an "
-            "expression says so (push: ${{ ... }})",
+            f"{_at(conditional[0].origin)} pushes {deployed.written} only when a "
+            "condition holds (a push: ${{ ... }} expression, a shell test on its line)",
             build,
             conditional[0],
         )

@@ -31,8 +31,13 @@ class GitLabCIFormat(FormatDefaults):
         return parse(source, root_config=source.relpath == config_path)
 
     def dependencies(self, path: str, context: Context) -> list[str]:
-        # The files it includes locally decide its verdicts too.
-        return included_files(path, context.cache.rootdir)
+        from pytest_devops_policy.indexes.xref_builds import build_inputs, gitlab_root
+
+        # The files it includes locally decide its verdicts too; so do the Dockerfiles and
+        # contexts its builds name (XREF-005).
+        cache = context.cache
+        builds = build_inputs(path, gitlab_root(path, cache), cache, "gitlab-ci")
+        return [*included_files(path, cache.rootdir), *builds]
 
     def cache_token(self, path: str, context: Context) -> str:
         from pytest_devops_policy.indexes import gitlab_repository

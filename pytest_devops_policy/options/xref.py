@@ -108,6 +108,7 @@ class XrefOptions(KindOptions):
             "GITHUB_SHA",
             "GITHUB_RUN_ID",
             "CI_COMMIT_SHA",
+            "CI_COMMIT_SHORT_SHA",
             "CI_PIPELINE_ID",
             "CI_JOB_ID",
         ),

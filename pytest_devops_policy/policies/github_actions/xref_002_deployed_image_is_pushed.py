@@ -18,7 +18,7 @@ action before the deploy or in a parallel job may push, a remote reusable workfl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pytest_devops_policy.api import Severity, Unknown, Violation, policy
 from pytest_devops_policy.context import Context
@@ -26,6 +26,7 @@ from pytest_devops_policy.formats.github_actions.workflow import Job
 from pytest_devops_policy.indexes.xref_builds import repository_of
 from pytest_devops_policy.indexes.xref_pushes import Decision, Deployed
 from pytest_devops_policy.indexes.xref_pushes_gha import github_repository, is_deploy, judge_job
+from pytest_devops_policy.knowledge.xref.events import Origin
 from pytest_devops_policy.knowledge.xref.gha_events import job_events
 from pytest_devops_policy.knowledge.xref.refs import parse_ref
 from pytest_devops_policy.options.xref import XrefOptions, confidence_rank
@@ -60,8 +61,7 @@ def _hub_note(written: str, resolved: str) -> str:
     return ""
 
 
-def _message(job: Job, d: Deployed, decision: Decision, confidence: str) -> str:
-    step = job.steps[d.origin.step].label if d.origin.step is not None else job.display
+def _message(step: str, display: str, d: Deployed, decision: Decision, confidence: str) -> str:
     deploy_at = f"{d.origin.file}:{d.origin.line}"
     shown = d.written if d.written == d.ref.text else f"{d.written} (= {d.ref.text})"
     source = f" (from {d.manifest})" if d.manifest else ""
@@ -91,9 +91,9 @@ def _message(job: Job, d: Deployed, decision: Decision, confidence: str) -> str:
     if decision.case == "c":
         return (
             f"{head}; it is pushed in job '{offer.origin.job if offer else '?'}' ({pushed}), "
-            f"which {job.display} does not need: the two jobs run in parallel, so the deploy "
+            f"which {display} does not need: the two jobs run in parallel, so the deploy "
             f"races the push and may hit ErrImagePull / ImagePullBackOff ({link}). Fix: add "
-            f"needs: [{offer.origin.job if offer else '?'}] to {job.display}."
+            f"needs: [{offer.origin.job if offer else '?'}] to {display}."
         )
     tags = ", ".join(r.text for o in decision.others for r in o.refs)
     return (
@@ -186,9 +186,23 @@ def _links(d: Deployed, decision: Decision) -> tuple[str, ...]:
     ),
 )
 def deployed_image_is_pushed(job: Job, context: Context) -> Iterator[Violation | Unknown]:
+    def step(origin: Origin) -> str:
+        return job.steps[origin.step].label if origin.step is not None else job.display
+
+    yield from push_verdicts(_judged(job, context), step, job.display, context)
+
+
+def push_verdicts(
+    judged: list[tuple[Deployed, Decision]],
+    step: Callable[[Origin], str],
+    display: str,
+    context: Context,
+) -> Iterator[Violation | Unknown]:
+    """XREF-002's items from ``xref_pushes.judge`` decisions, for any CI system: ``step``
+    names the command a deploy is in, ``display`` the deploy job."""
     threshold = confidence_rank(context.options(XrefOptions).min_link_confidence)
     seen: set[tuple[str, int, str]] = set()
-    for d, decision in _judged(job, context):
+    for d, decision in judged:
         key = (d.ref.text, d.origin.line, decision.status)
         if key in seen:
             continue
@@ -209,7 +223,7 @@ def deployed_image_is_pushed(job: Job, context: Context) -> Iterator[Violation |
             )
             continue
         yield Violation(
-            _message(job, d, decision, confidence),
+            _message(step(d.origin), display, d, decision, confidence),
             path=d.origin.path,
             links=_links(d, decision),
         )

@@ -45,13 +45,16 @@ def _registry(f: TagFinding) -> str:
     return f'Artifact Registry repository "{r.repository_id}" ({r.where}, {r.where.address})'
 
 
-def _fix(f: TagFinding) -> str:
+_GHA_UNIQUE = "${{ github.sha }}, metadata-action type=sha"
+
+
+def _fix(f: TagFinding, unique: str) -> str:
     if isinstance(f.registry, EcrRepository):
         return (
-            "tag with a run-unique value (${{ github.sha }}, metadata-action type=sha), or "
-            "exempt this tag with IMMUTABLE_WITH_EXCLUSION and a WILDCARD exclusion filter"
+            f"tag with a run-unique value ({unique}), or exempt this tag with "
+            "IMMUTABLE_WITH_EXCLUSION and a WILDCARD exclusion filter"
         )
-    return "tag with a run-unique value (${{ github.sha }}, metadata-action type=sha)"
+    return f"tag with a run-unique value ({unique})"
 
 
 def _rejection(f: TagFinding) -> str:
@@ -139,6 +142,12 @@ def pushed_tag_accepted_by_registry(job: Job, context: Context) -> Iterator[Viol
     pushed = pushed_tags(job, job_events(job), repo)
     unique = context.options(XrefOptions).run_unique_tokens
     findings = judge_tags(pushed, facts, run_shape(job.workflow), unique)
+    yield from tag_verdicts(findings, _GHA_UNIQUE)
+
+
+def tag_verdicts(findings: list[TagFinding], unique: str) -> Iterator[Violation | Unknown]:
+    """XREF-007's items from ``judge_tags`` findings, for any CI system: ``unique`` names
+    the run-unique tags of that system, for the fix."""
     seen: set[tuple[str, str, int]] = set()
     for f in findings:
         origin = f.pushed.origin
@@ -155,7 +164,7 @@ def pushed_tag_accepted_by_registry(job: Job, context: Context) -> Iterator[Viol
             f"{where} pushes {f.pushed.ref} ({f.pushed.how}) to {_registry(f)}, linked by "
             f"repository name (high confidence): {f.why}. The first run pushes it; every "
             f"later run pushes the same tag again and {_rejection(f)}, failing the job and "
-            f"blocking later releases and rollback builds. Fix: {_fix(f)}",
+            f"blocking later releases and rollback builds. Fix: {_fix(f, unique)}",
             path=origin.path,
             links=(link,),
         )
