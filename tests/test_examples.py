@@ -36,7 +36,14 @@ def test_insecure_fails_in_every_kind(pytester: pytest.Pytester, examples: Path)
 def test_hardened_passes(pytester: pytest.Pytester, examples: Path) -> None:
     cases = _run(pytester, "examples/hardened")
     kinds = {c.properties["kind"] for c in cases.values()}
-    assert kinds == {"dockerfile", "kubernetes", "github-actions", "terraform", "secrets"}
+    assert kinds == {
+        "dockerfile",
+        "kubernetes",
+        "github-actions",
+        "terraform",
+        "secrets",
+        "cross-artifact",
+    }
     failed = [k for k, c in cases.items() if c.outcome != "passed"]
     assert failed == []
 
