@@ -36,6 +36,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "SECRET-010": {"secrets.entropy": True},
     # The example tree has no .git/config: the repository is named instead.
     "XREF-004": {"xref.github_repository": "acme/shop"},
+    "XREF-010": {"xref.gate_deploys": True},
 }
 # File-class policies judge files by their names: their examples are written under one.
 EXAMPLE_NAMES: dict[str, str] = {

@@ -75,6 +75,36 @@ def _repository(value: object) -> str:
     return text
 
 
+_SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def _gate_policies(value: object) -> tuple[str, ...]:
+    """``K8S-002`` (a built-in Kubernetes policy) or ``K8S:<severity>`` (every one of
+    that severity), deduplicated in order."""
+    from pytest_devops_policy.policies.catalog import CATALOG  # the ids, without the modules
+
+    known = {pid for pid, _, _ in CATALOG if pid.startswith("K8S-")}
+    out: list[str] = []
+    for entry in _strings(value):
+        prefix, colon, severity = entry.partition(":")
+        if colon:
+            if prefix.strip().upper() != "K8S" or severity.strip().lower() not in _SEVERITIES:
+                raise ValueError(
+                    f"{entry!r} must be K8S:<severity> with a severity of {', '.join(_SEVERITIES)}"
+                )
+            entry = f"K8S:{severity.strip().lower()}"
+        else:
+            entry = entry.upper()
+            if entry not in known:
+                raise ValueError(
+                    f"{entry!r} is not a built-in Kubernetes policy id (K8S-001...) nor "
+                    "K8S:<severity>"
+                )
+        if entry not in out:
+            out.append(entry)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class XrefOptions(KindOptions):
     TABLE: ClassVar[str] = "xref"
@@ -161,4 +191,20 @@ class XrefOptions(KindOptions):
         "`-n` ignores their namespace. Other custom kinds are assumed namespaced.",
         policies=("XREF-006",),
         parse=_strings,
+    )
+    gate_deploys: bool = option(
+        False,
+        "Judge production deploy jobs by the Kubernetes verdicts of the manifests they apply "
+        "(XREF-010). Off by default: the gate re-reports K8S findings, which the K8S items "
+        "already report.",
+        policies=("XREF-010",),
+    )
+    gate_policies: tuple[str, ...] = option(
+        ("K8S:critical", "K8S-001", "K8S-010"),
+        "The Kubernetes policies an applied object must pass for XREF-010: a built-in id "
+        "(`K8S-002`) or `K8S:<severity>` for every K8S policy of that severity "
+        "(low, medium, high, critical).",
+        policies=("XREF-010",),
+        parse=_gate_policies,
+        type_text="list of K8S ids or K8S:<severity>",
     )

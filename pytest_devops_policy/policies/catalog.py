@@ -208,6 +208,7 @@ CATALOG: tuple[tuple[str, str, str], ...] = (
     ("XREF-007", "pushed-tag-accepted-by-registry", "gl_job"),
     ("XREF-008", "heap-fits-memory-limit", "k8s_object"),
     ("XREF-009", "pod-ports-match-image", "k8s_object"),
+    ("XREF-010", "deployed-manifests-pass-gates", "job"),
     ("XREF-011", "probe-matches-healthcheck", "k8s_object"),
 )
 
