@@ -9,6 +9,7 @@ policies only see a ``Context``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import weakref
@@ -58,6 +59,9 @@ class ParseCache:
         # The run's --ignore/--ignore-glob paths, for indexes that walk a whole tree
         # (TF-022's trail search); the plugin sets them.
         self.excludes = Excludes()
+        # The date waivers expire against (``Settings.today``; the plugin sets it): a policy
+        # that honours another policy's waivers (XREF-010) judges expiry as the run does.
+        self.today: dt.date = dt.date.today()
         self._recognise: Callable[[PurePath], kinds.Kind | None] | None = None
         self._files: dict[tuple[str, kinds.Format], ParsedFile | ParseError] = {}
         self._memo: dict[tuple[Callable[..., Any], Hashable], Any] = {}

@@ -188,3 +188,17 @@ def test_below_the_link_threshold_it_is_unknown(tmp_path: Path) -> None:
     wf = _repo(tmp_path)
     [(fails, unknowns)] = _run(tmp_path, wf, {**ON, "xref.min_link_confidence": "declared"})
     assert not fails and unknowns and "K8S-002" in unknowns[0]
+
+
+def test_a_cached_verdict_follows_the_runs_date(pytester: pytest.Pytester) -> None:
+    """The waiver's expiry is judged as of the run's date (``--devops-policy-today``),
+    and the cached XREF-010 verdict is keyed on it: a replayed audit date is honoured."""
+    waiver = (
+        '            # devops-policy: ignore[K8S-002] reason="lab cluster" expires=2027-01-31\n'
+    )
+    _repo(pytester.path, waiver=waiver)
+    pytester.makepyprojecttoml("[tool.devops-policy.xref]\ngate_deploys = true\n")
+    run = ("--devops-policy-only", "--devops-policy-select=XREF-010", "-v")
+    pytester.runpytest(*run, "--devops-policy-today=2027-01-01").assert_outcomes(passed=1)
+    pytester.runpytest(*run, "--devops-policy-today=2027-02-01").assert_outcomes(failed=1)
+    pytester.runpytest(*run, "--devops-policy-today=2027-01-01").assert_outcomes(passed=1)

@@ -84,7 +84,8 @@ def test_only_workflows_that_can_link_carry_the_token() -> None:
     assert relevant("github-actions", b"steps:\n  - run: kubectl apply -k deploy/\n")
     assert relevant("gitlab-ci", b"deploy:\n  environment: production\n")
     assert not relevant("github-actions", b"steps:\n  - run: pytest -q\n")
-    assert relevant("kubernetes", b"kind: Service\n")
+    assert relevant("kubernetes", b"kind: Deployment\nspec: {template: {spec: {containers: []}}}\n")
+    assert not relevant("kubernetes", b"kind: Service\n")
 
 
 def test_workload_inputs_hold_the_building_workflows(tmp_path: object) -> None:

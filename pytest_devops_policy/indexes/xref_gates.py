@@ -87,16 +87,10 @@ def gate_policies(entries: Iterable[str]) -> tuple[Policy, ...]:
     return tuple(out)
 
 
-def today() -> dt.date:
-    """The date waiver expiry is judged against: ``DEVOPS_POLICY_TODAY`` (audits and tests
-    replay a date), else today."""
-    value = os.environ.get("DEVOPS_POLICY_TODAY", "").strip()
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass  # the settings report a bad date; expiry is then judged as of today
-    return dt.date.today()
+def today(cache: ParseCache) -> dt.date:
+    """The date waiver expiry is judged against: the run's (``--devops-policy-today``,
+    pyproject ``today``, ``DEVOPS_POLICY_TODAY``), which the plugin gives the parse cache."""
+    return cache.today
 
 
 # -- the verdicts of one manifest file ------------------------------------------------------

@@ -10,10 +10,10 @@ of each file once per run, whatever the cache holds.
 
 * A workflow job (GitHub Actions, GitLab CI) may link to anything: Kubernetes manifests,
   kustomizations and their patches, Helm charts, Dockerfiles, other workflows, Terraform.
-* A Kubernetes workload links to Dockerfiles (its images), the workflows that build them,
-  and the kustomizations that rename them. Other manifests are not inputs here: the
-  Services and objects of its deployment units are already in the Kubernetes kind's own
-  key (``k8s_run.cache_token``), and editing one manifest then does not re-judge all.
+* A Kubernetes workload links to Dockerfiles (its images) and the workflows that build
+  them. Manifests and kustomizations are not inputs here: the Services and objects of its
+  deployment units, and how kustomize treats its file, are already in the Kubernetes kind's
+  own key (``k8s_run.cache_token``), and editing one manifest then does not re-judge all.
 
 It is deliberately coarse: any change to a linked file re-judges every anchor that could
 read it. Finer keys would need each anchor's links before its analysis, which is the
@@ -34,6 +34,7 @@ from pathlib import PurePath
 
 from pytest_devops_policy.context import ParseCache
 from pytest_devops_policy.indexes.k8s_run import run_paths, the_run
+from pytest_devops_policy.options.xref import XrefOptions
 from pytest_devops_policy.safefile import read_bytes
 
 __all__ = [
@@ -68,9 +69,12 @@ _WORKFLOW_WORDS = re.compile(
 
 def relevant(kind: str, data: bytes) -> bool:
     """Can this file's XREF verdicts depend on other files? (Workflows: only when they
-    mention a build, push, deploy or environment; other anchors: always.)"""
+    mention a build, push, deploy or environment; manifests: only when they hold a pod
+    template, whose containers link to images; other anchors: always.)"""
     if kind in ("github-actions", "gitlab-ci"):
         return _WORKFLOW_WORDS.search(data) is not None
+    if kind == "kubernetes":
+        return b"containers" in data
     return True
 
 
@@ -112,11 +116,11 @@ def _inputs(cache: ParseCache, anchor: str) -> tuple[str, ...]:
         kind = cache.classify(PurePath(path))
         if kind is not None and kind.name in wanted and _links(kind.name, path):
             found.add(path)
-    run = the_run(cache)
-    for k in run.kustomize.kustomizations:
-        found.add(k.path)
-        found.update(k.patches)
-    if "kubernetes" in wanted:
+    if "kubernetes" in wanted:  # a job's deploys read kustomizations and charts
+        run = the_run(cache)
+        for k in run.kustomize.kustomizations:
+            found.add(k.path)
+            found.update(k.patches)
         found.update(run.charts)
     found.add(os.path.join(cache.rootdir, ".git", "config"))
     return tuple(sorted(found))
@@ -143,5 +147,9 @@ def _digest(cache: ParseCache, anchor: str) -> str:
 
 def run_token(cache: ParseCache, anchor: str) -> str:
     """One digest of the bytes of every input of ``input_paths`` (once per run and anchor
-    kind)."""
-    return cache.memo(_digest, "kubernetes" if anchor == "kubernetes" else "job")
+    kind). With ``xref.gate_deploys`` on, a job's token also holds the run's date: XREF-010
+    honours the Kubernetes findings' waivers, whose expiry is judged as of that date."""
+    token = cache.memo(_digest, "kubernetes" if anchor == "kubernetes" else "job")
+    if anchor != "kubernetes" and cache.options.of(XrefOptions).gate_deploys:
+        token += f"|today={cache.today.isoformat()}"
+    return token

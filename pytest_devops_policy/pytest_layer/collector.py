@@ -78,6 +78,7 @@ class DevopsPolicy:
             Budget(settings.file_timeout, settings.file_memory),
         )
         # Tree walks of run-wide indexes (TF-022's trail search) leave out what pytest does.
+        self.analyser.cache.today = settings.today
         self.analyser.cache.excludes = discovery.run_excludes(
             config.getoption("ignore"), config.getoption("ignore_glob")
         )

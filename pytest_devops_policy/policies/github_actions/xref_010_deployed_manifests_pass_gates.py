@@ -143,6 +143,6 @@ def deployed_manifests_pass_gates(job: Job, context: Context) -> Iterator[Violat
         context,
         settings(context),
         gates,
-        today(),
+        today(context.cache),
     )
     yield from report(outcomes)
