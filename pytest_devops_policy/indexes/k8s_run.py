@@ -70,7 +70,12 @@ def run_paths(cache: ParseCache) -> list[str]:
 
 
 def _find(cache: ParseCache, _: None) -> K8sRun:
-    manifests, kustomizations, charts = run_files(cache.roots, cache.classify, run_paths(cache))
+    return run_of(cache, cache.roots, run_paths(cache))
+
+
+def run_of(cache: ParseCache, roots: list[str], paths: list[str]) -> K8sRun:
+    """The Kubernetes files among ``paths`` (walked from ``roots``)."""
+    manifests, kustomizations, charts = run_files(roots, cache.classify, paths)
     return K8sRun(manifests, kustomize_map(kustomizations, _read_text), charts)
 
 

@@ -30,7 +30,6 @@ from pathlib import PurePath
 from typing import Any
 
 from pytest_devops_policy.context import ParseCache
-from pytest_devops_policy.indexes.k8s_run import run_paths, the_run
 from pytest_devops_policy.indexes.kubernetes import digest, facts_digest
 from pytest_devops_policy.indexes.xref_facts import (
     FACTS_VERSION,
@@ -38,6 +37,7 @@ from pytest_devops_policy.indexes.xref_facts import (
     k8s_facts,
     object_facts,
 )
+from pytest_devops_policy.indexes.xref_inputs import xref_k8s_run, xref_paths
 from pytest_devops_policy.knowledge.xref.kustomize import KustomizeBuild, build_kustomization
 from pytest_devops_policy.safefile import read_bytes, read_text
 
@@ -385,7 +385,7 @@ class XrefIndex:
 
     def __init__(self, cache: ParseCache) -> None:
         self._cache = cache
-        run = the_run(cache)
+        run = xref_k8s_run(cache)
         self.manifests: tuple[str, ...] = tuple(run.manifests)
         self.charts: tuple[str, ...] = tuple(run.charts)
         self.kustomizations: tuple[str, ...] = tuple(k.path for k in run.kustomize.kustomizations)
@@ -393,7 +393,7 @@ class XrefIndex:
         self.dockerfile_paths: tuple[str, ...] = tuple(
             sorted(
                 p
-                for p in run_paths(cache)
+                for p in xref_paths(cache)
                 if (kind := cache.classify(PurePath(p))) is not None and kind.name == "dockerfile"
             )
         )

@@ -33,7 +33,7 @@ import re
 from pathlib import PurePath
 
 from pytest_devops_policy.context import ParseCache
-from pytest_devops_policy.indexes.k8s_run import run_paths, the_run
+from pytest_devops_policy.indexes.k8s_run import K8sRun, run_of, run_paths, the_run
 from pytest_devops_policy.options.xref import XrefOptions
 from pytest_devops_policy.safefile import read_bytes
 
@@ -45,6 +45,9 @@ __all__ = [
     "relevant",
     "run_files",
     "run_token",
+    "xref_k8s_run",
+    "xref_paths",
+    "xref_roots",
 ]
 
 # The kinds whose files an XREF policy may read, by the kind of its anchor.
@@ -92,20 +95,54 @@ def is_link_source(kind: str, path: str) -> bool:
     return kind in LINKED_KINDS and (not os.path.exists(path) or _links(kind, path))
 
 
+def _repository(cache: ParseCache) -> bool:
+    return cache.options.of(XrefOptions).scope == "repo"
+
+
+def xref_roots(cache: ParseCache) -> list[str]:
+    """Where the index looks (``xref.scope``): the run's roots, or the rootdir."""
+    return [cache.rootdir] if _repository(cache) else list(cache.roots)
+
+
+def _walk_repository(cache: ParseCache, _: None) -> list[str]:
+    from pytest_devops_policy.indexes.kubernetes import walk_run
+
+    return [p for p in walk_run([cache.rootdir]) if not cache.excludes.excluded(p)]
+
+
+def xref_paths(cache: ParseCache) -> list[str]:
+    """The files under ``xref_roots`` (walked once per run; the run's own walk in the
+    default scope)."""
+    if _repository(cache):
+        return cache.memo(_walk_repository, None)
+    return run_paths(cache)
+
+
+def _repository_run(cache: ParseCache, _: None) -> K8sRun:
+    return run_of(cache, xref_roots(cache), xref_paths(cache))
+
+
+def xref_k8s_run(cache: ParseCache) -> K8sRun:
+    """The Kubernetes files, kustomizations and charts the index reads (``xref.scope``)."""
+    if _repository(cache):
+        return cache.memo(_repository_run, None)
+    return the_run(cache)
+
+
 def _run_files(cache: ParseCache, _: None) -> tuple[str, ...]:
     from pytest_devops_policy.indexes.workflows import workflow_files
 
-    paths = list(run_paths(cache))
-    for root in cache.roots:
+    paths = list(xref_paths(cache))
+    for root in xref_roots(cache):
         if os.path.isdir(root):
             paths += workflow_files(os.path.abspath(root))
     return tuple(dict.fromkeys(paths))
 
 
 def run_files(cache: ParseCache) -> tuple[str, ...]:
-    """The run's files as the cross-artifact index sees them: ``run_paths`` (which skips
-    dot-directories) plus the workflows in ``<root>/.github/workflows`` of each directory
-    root, as collection finds them (once per run)."""
+    """The files the cross-artifact index sees: ``xref_paths`` (which skip dot-directories)
+    plus the workflows in ``<root>/.github/workflows`` of each root, as collection finds
+    them (once per run)."""
     return cache.memo(_run_files, None)
 
 
@@ -117,7 +154,7 @@ def _inputs(cache: ParseCache, anchor: str) -> tuple[str, ...]:
         if kind is not None and kind.name in wanted and _links(kind.name, path):
             found.add(path)
     if "kubernetes" in wanted:  # a job's deploys read kustomizations and charts
-        run = the_run(cache)
+        run = xref_k8s_run(cache)
         for k in run.kustomize.kustomizations:
             found.add(k.path)
             found.update(k.patches)

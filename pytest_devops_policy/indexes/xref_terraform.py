@@ -55,11 +55,11 @@ def xref_terraform(cache: ParseCache) -> TfFacts:
 
 
 def _candidate_dirs(cache: ParseCache) -> tuple[list[str], list[str]]:
-    from pytest_devops_policy.indexes.k8s_run import run_paths  # the run's one walk
+    from pytest_devops_policy.indexes.xref_inputs import xref_paths  # the run's one walk
 
     dirs: list[str] = []
     files: list[str] = []
-    for path in run_paths(cache):
+    for path in xref_paths(cache):
         if not path.endswith((".tf", ".tf.json")):
             continue
         kind = cache.classify(PurePath(path))

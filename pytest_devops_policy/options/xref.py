@@ -109,6 +109,13 @@ def _gate_policies(value: object) -> tuple[str, ...]:
 class XrefOptions(KindOptions):
     TABLE: ClassVar[str] = "xref"
 
+    scope: Literal["run", "repo"] = option(
+        "run",
+        "Which files the cross-artifact index reads: those of the run (the paths given to "
+        "pytest, and the workflows of each directory given), or the whole repository "
+        "(rootdir, with the usual excludes) even when fewer files are collected. 'repo' "
+        "costs a walk of the repository and a parse of the files a link needs.",
+    )
     min_link_confidence: Literal["declared", "high", "medium", "low"] = option(
         "medium",
         "The weakest image-to-Dockerfile link a finding may rest on (declared > high > "
