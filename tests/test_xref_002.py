@@ -16,7 +16,7 @@ from pytest_devops_policy.indexes.xref_pushes import (
     judge,
     version_equal,
 )
-from pytest_devops_policy.indexes.xref_pushes_gha import _opaque_command
+from pytest_devops_policy.indexes.xref_pushes_gha import opaque_command
 from pytest_devops_policy.knowledge.xref.events import Origin
 from pytest_devops_policy.knowledge.xref.templated import split_template
 from pytest_devops_policy.policies.github_actions.xref_002_deployed_image_is_pushed import (
@@ -74,7 +74,7 @@ def test_version_equal(a: str, b: str, want: bool | None) -> None:
     ],
 )
 def test_opaque_commands(command: str, opaque: bool) -> None:
-    assert (_opaque_command(command.split()) is not None) is opaque
+    assert (opaque_command(command.split()) is not None) is opaque
 
 
 # -- the decision, CI-neutral ------------------------------------------------------------

@@ -119,7 +119,7 @@ class Settings:
 # -- which events -------------------------------------------------------------------
 
 
-def _deploys(events: Iterable[Event]) -> Iterator[tuple[int, DeployEvent]]:
+def deploy_events(events: Iterable[Event]) -> Iterator[tuple[int, DeployEvent]]:
     for i, e in enumerate(events):
         if isinstance(e, DeployEvent):
             yield i, e
@@ -128,7 +128,7 @@ def _deploys(events: Iterable[Event]) -> Iterator[tuple[int, DeployEvent]]:
 def target_events(events: Sequence[Event]) -> list[DeployEvent]:
     """The events XREF-001 inspects: named objects, local Helm charts and values, and
     ``kustomize edit set image``."""
-    return [e for _, e in _deploys(events) if _names_objects(e)]
+    return [e for _, e in deploy_events(events) if _names_objects(e)]
 
 
 def _names_objects(e: DeployEvent) -> bool:
@@ -143,7 +143,7 @@ def namespace_events(events: Sequence[Event]) -> list[DeployEvent]:
     """The events XREF-006 inspects: ``-n NS`` with ``-f``/``-k``."""
     return [
         e
-        for _, e in _deploys(events)
+        for _, e in deploy_events(events)
         if e.verb in APPLY_VERBS and e.namespace and (e.files or e.kustomize_dirs)
     ]
 
@@ -173,7 +173,7 @@ class Applied:
     summaries: list[KustomizeSummary] = field(default_factory=list)
 
 
-class _Reader:
+class ManifestReader:
     """Reads the objects of -f/-k arguments through the parse cache and the index."""
 
     def __init__(self, view: JobView, cache: ParseCache, index: XrefIndex) -> None:
@@ -373,7 +373,7 @@ class _Targets:
         self.view = view
         self.index = index
         self.settings = settings
-        self.reader = _Reader(view, cache, index)
+        self.reader = ManifestReader(view, cache, index)
         self.out: list[Outcome] = []
         self._job_applies: Applied | None = None
 
@@ -392,7 +392,7 @@ class _Targets:
     def job_applies(self) -> Applied:
         if self._job_applies is None:
             total = Applied()
-            for i, e in _deploys(self.view.events):
+            for i, e in deploy_events(self.view.events):
                 if e.verb in _CREATING and (e.files or e.kustomize_dirs) and not e.dry_run:
                     part = self.reader.applied(e, i)
                     total.objects += part.objects
@@ -468,7 +468,7 @@ class _Targets:
         return every
 
     def lookups(self) -> None:
-        for i, e in _deploys(self.view.events):
+        for i, e in deploy_events(self.view.events):
             if e.verb in _LOOKUP_VERBS:
                 self.lookup(i, e)
             elif e.verb == "helm" and e.chart is not None:
@@ -739,7 +739,7 @@ class _Targets:
     def rollout_notes(self) -> None:
         updated: set[tuple[str, str]] = set()
         opaque = False
-        for _, e in _deploys(self.view.events):
+        for _, e in deploy_events(self.view.events):
             if e.verb in APPLY_VERBS or e.verb == "helm":
                 opaque = True
             if e.verb == "rollout" and e.action == "status" and not opaque and updated:
@@ -819,10 +819,10 @@ def check_namespaces(
     """XREF-006 over one job's events (see the module docstring)."""
     from pytest_devops_policy.knowledge.xref.kustomize import CLUSTER_SCOPED_KINDS
 
-    reader = _Reader(view, cache, index)
+    reader = ManifestReader(view, cache, index)
     scoped = CLUSTER_SCOPED_KINDS | set(settings.cluster_scoped_kinds)
     out: list[Outcome] = []
-    for position, e in _deploys(view.events):
+    for position, e in deploy_events(view.events):
         if e not in namespace_events([e]):
             continue
         label = view.label(e.origin)

@@ -21,7 +21,7 @@ __all__ = ["job_view", "report", "settings"]
 
 _BLOCK = re.compile(r"\brun:\s*[|>]")
 # kustomize edit commands that change names or namespaces (set image is an event).
-_EDITS = re.compile(r"kustomize\s+edit\s+(?!set\s+image)")
+EDITS = re.compile(r"kustomize\s+edit\s+(?!set\s+image)")
 
 
 # Actions that only prepare the runner or reach a cluster: they create no object.
@@ -33,7 +33,7 @@ _QUIET_ACTIONS = re.compile(
     re.I,
 )
 # Commands that may create cluster objects that no event shows.
-_DEPLOYERS = re.compile(
+DEPLOYERS = re.compile(
     r"(?:^|[\s;&|(])(?:kubectl\s+(?:[\w=-]+\s+)*(?:run|expose|autoscale)\b|skaffold\b|"
     r"tilt\b|kapp\b|helmfile\b|argocd\b|flux\b|kpt\b|kn\b|pulumi\b|terraform\b|"
     r"ansible(?:-playbook)?\b|make\b|task\b|just\b|(?:bash|sh|zsh)\s+\S|\.{0,2}/[\w./-]+\.sh\b)"
@@ -50,7 +50,7 @@ def _opaque(job: Job) -> tuple[str, ...]:
             name = f"{step.uses.owner}/{step.uses.repo}".strip("/")
             if step.uses.is_local or not _QUIET_ACTIONS.match(name):
                 out.append(f"{step.label} ({step.uses.raw})")
-        elif step.run and (m := _DEPLOYERS.search(step.run)):
+        elif step.run and (m := DEPLOYERS.search(step.run)):
             out.append(f"{step.label} ({' '.join(m.group(0).split())}...)")
     return tuple(out)
 
@@ -134,7 +134,7 @@ def job_view(job: Job, context: Context) -> JobView:
         opaque=_opaque(job),
         where=where,
         label=label,
-        edits_kustomizations=bool(_EDITS.search(scripts)),
+        edits_kustomizations=bool(EDITS.search(scripts)),
     )
 
 

@@ -20,7 +20,7 @@ from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
 from pytest_devops_policy.indexes.xref_builds import gitlab_root
 from pytest_devops_policy.indexes.xref_deploys import JobView
-from pytest_devops_policy.indexes.xref_deploys_gha import _DEPLOYERS, _EDITS
+from pytest_devops_policy.indexes.xref_deploys_gha import DEPLOYERS, EDITS
 from pytest_devops_policy.knowledge.ci.script_exprs import script_commands
 from pytest_devops_policy.knowledge.xref import gl_builds
 from pytest_devops_policy.knowledge.xref.events import Origin, join_path
@@ -41,7 +41,7 @@ def _label(job: GitLabJob, origin: Origin) -> str:
 def _opaque(job: GitLabJob) -> tuple[str, ...]:
     out = [f"{job.display} extends {t}, whose scripts are not read" for t in job.unresolved_extends]
     for section, index, line in job.scripts():
-        m = _DEPLOYERS.search(line)
+        m = DEPLOYERS.search(line)
         if m is not None:
             out.append(f"{job.display} {section}[{index}] ({' '.join(m.group(0).split())}...)")
     return tuple(out)
@@ -106,5 +106,5 @@ def gl_job_view(job: GitLabJob, context: Context) -> JobView:
         opaque=_opaque(job),
         where=lambda origin: f"{origin.file}:{origin.line}",
         label=lambda origin: _label(job, origin),
-        edits_kustomizations=bool(_EDITS.search(scripts)),
+        edits_kustomizations=bool(EDITS.search(scripts)),
     )

@@ -32,11 +32,11 @@ from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.indexes.xref_deploys import (
     Applied,
     JobView,
+    ManifestReader,
     Obj,
     Outcome,
     Settings,
-    _deploys,
-    _Reader,
+    deploy_events,
 )
 from pytest_devops_policy.knowledge.xref.events import DeployEvent, Event
 from pytest_devops_policy.waivers import FileWaivers, annotation_waiver, decide, inline_waivers
@@ -66,7 +66,7 @@ def gate_events(events: Sequence[Event]) -> list[DeployEvent]:
     """The commands XREF-010 inspects: applies of ``-f``/``-k`` paths, not dry runs."""
     return [
         e
-        for _, e in _deploys(events)
+        for _, e in deploy_events(events)
         if e.verb in _GATE_VERBS and not e.dry_run and (e.files or e.kustomize_dirs)
     ]
 
@@ -226,10 +226,10 @@ def check_gates(
 ) -> list[Outcome]:
     """XREF-010 over one production deploy job's events (see the module docstring)."""
     policies = gate_policies(gates)
-    reader = _Reader(view, cache, index)
+    reader = ManifestReader(view, cache, index)
     shown_gates = ", ".join(gates)
     out: list[Outcome] = []
-    for position, e in _deploys(view.events):
+    for position, e in deploy_events(view.events):
         if e not in gate_events([e]):
             continue
         applied = reader.applied(e, position)

@@ -241,7 +241,7 @@ def _opaque_step(job: Job, step: Step) -> list[Opaque]:
     out: list[Opaque] = []
     for n, cmd in enumerate(script_commands(step.run)):
         words = [cmd.shown(w) for w in cmd.command.words]
-        reason = _opaque_command(words)
+        reason = opaque_command(words)
         if reason is not None:
             text = " ".join(words)
             origin = _origin(job, step, "run", n, text)
@@ -249,7 +249,7 @@ def _opaque_step(job: Job, step: Step) -> list[Opaque]:
     return out
 
 
-def _opaque_command(words: Sequence[str]) -> str | None:
+def opaque_command(words: Sequence[str]) -> str | None:
     """Why a command may push an image without saying so; None when it cannot."""
     if not words:
         return None
@@ -382,14 +382,14 @@ def deploy_refs(gha: GhaJob, cache: ParseCache, root: str) -> tuple[list[Deploye
         if event.verb in _APPLY_VERBS:
             out += _applied(gha, i, event, cache, root)
         if event.verb == "kustomize-set-image":
-            at = _next_apply(gha.events, i)
+            at = next_apply(gha.events, i)
             if at is None:
                 continue  # committed for a GitOps tool, or never applied here
             pos = _pos(at.origin)
             for _, ref in event.images:
                 out += _written(gha, event, ref, pos)
             continue
-        for ref in _command_refs(event):
+        for ref in command_refs(event):
             out += _written(gha, event, ref, _pos(event.origin))
     return out, _digest_offers(gha, out)
 
@@ -402,7 +402,7 @@ def _written(gha: GhaJob, event: DeployEvent, ref: str, pos: int) -> list[Deploy
     ]
 
 
-def _command_refs(event: DeployEvent) -> list[str]:
+def command_refs(event: DeployEvent) -> list[str]:
     refs = [ref for _, ref in event.images] if event.verb != "kustomize-set-image" else []
     if event.image:
         refs.append(event.image)
@@ -428,7 +428,7 @@ def _helm_refs(pairs: Sequence[tuple[str, str]]) -> list[str]:
     return out
 
 
-def _next_apply(events: Sequence[Event], after: int) -> DeployEvent | None:
+def next_apply(events: Sequence[Event], after: int) -> DeployEvent | None:
     for event in events[after + 1 :]:
         if not isinstance(event, DeployEvent) or event.verb != "apply" or event.dry_run:
             continue
@@ -747,6 +747,6 @@ def _may_edit(job: Job, apply: Origin) -> bool:
                 continue  # renders to stdout; the apply reads the build itself
             if name in _EDITORS and name not in ("cat", "echo", "printf"):
                 return True
-            if _opaque_command(words) is not None:
+            if opaque_command(words) is not None:
                 return True
     return False

@@ -33,10 +33,10 @@ from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob, Pipeline
 from pytest_devops_policy.indexes.xref_pushes import Built, Decision, Deployed, JobFacts, Offer
 from pytest_devops_policy.indexes.xref_pushes import Opaque as OpaqueStep
 from pytest_devops_policy.indexes.xref_pushes_gha import (
-    _command_refs,
-    _next_apply,
-    _opaque_command,
+    command_refs,
     is_deploy,
+    next_apply,
+    opaque_command,
 )
 from pytest_devops_policy.knowledge.ci.gl_deploys import manual_gate, upstream
 from pytest_devops_policy.knowledge.ci.script_exprs import script_commands
@@ -141,7 +141,7 @@ def gl_job_facts(job: GitLabJob) -> JobFacts:
             offers.append(Offer("cluster-daemon", (), origin, _pos(origin)))
         for n, cmd in enumerate(script_commands(line)):
             words = [cmd.shown(w) for w in cmd.command.words]
-            reason = _opaque_command(words)
+            reason = opaque_command(words)
             if reason is not None:
                 origin = _origin(job, section, index, n, " ".join(words))
                 opaque.append(OpaqueStep(reason, origin, _pos(origin)))
@@ -157,9 +157,9 @@ def deploy_refs(job: GitLabJob) -> list[Deployed]:
         if not isinstance(event, DeployEvent) or not is_deploy(event):
             continue
         pos = _pos(event.origin)
-        refs = _command_refs(event)
+        refs = command_refs(event)
         if event.verb == "kustomize-set-image":
-            at = _next_apply(events, i)
+            at = next_apply(events, i)
             if at is None:
                 continue  # committed for a GitOps tool, or never applied here
             pos, refs = _pos(at.origin), [ref for _, ref in event.images]
