@@ -81,3 +81,25 @@ def test_the_other_verdicts_of_the_catalog(seed_run: dict[str, Case]) -> None:
         "XREF-010": [],
         "XREF-011": [],
     }
+
+
+def test_the_same_verdicts_under_xdist(pytester: pytest.Pytester) -> None:
+    """Catalog §9.4-4: two workers build the index each and give the same items and
+    outcomes as one process."""
+    pytest.importorskip("xdist")
+    for rel in SEED_FILES:
+        target = pytester.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SEED / rel, target)
+
+    def outcomes(*args: str) -> dict[str, str]:
+        junit = pytester.path / "out.xml"
+        pytester.runpytest("--devops-policy-only", f"--junitxml={junit}", *args)
+        return {
+            k: c.outcome
+            for k, c in parse_junit(junit).items()
+            if c.properties.get("kind") == "cross-artifact"
+        }
+
+    serial = outcomes("--devops-policy-items=policy")
+    assert serial and outcomes("--devops-policy-items=policy", "-n", "2") == serial
