@@ -144,3 +144,19 @@ def test_a_warm_run_follows_the_paths_a_deploy_names(pytester: pytest.Pytester) 
     pytester.runpytest(*run).assert_outcomes(passed=1)
     (chart / "values-prod.yaml").unlink()
     pytester.runpytest(*run).assert_outcomes(failed=1)
+
+
+def test_a_warm_run_follows_a_kustomize_image_rename(pytester: pytest.Pytester) -> None:
+    """XREF-003 links the base's ``storefront`` through the overlay's ``images:`` rename to
+    the image a workflow builds: editing the overlay re-judges the base manifest."""
+    import shutil
+    from pathlib import Path
+
+    case = Path(__file__).parent / "golden" / "XREF-003" / "fail_kustomize_renamed_image"
+    shutil.copytree(case, pytester.path, dirs_exist_ok=True)
+    run = ("--devops-policy-only", "--devops-policy-select=XREF-003", "-v")
+    pytester.runpytest(*run).assert_outcomes(failed=1)
+    overlay = pytester.path / "k8s" / "overlays" / "prod" / "kustomization.yaml"
+    overlay.write_text(overlay.read_text().replace("acme/storefront", "acme/other"))
+    # No link left: the base manifest did not change, its verdict did (no item).
+    pytester.runpytest(*run).assert_outcomes()

@@ -10,10 +10,10 @@ of each file once per run, whatever the cache holds.
 
 * A workflow job (GitHub Actions, GitLab CI) may link to anything: Kubernetes manifests,
   kustomizations and their patches, Helm charts, Dockerfiles, other workflows, Terraform.
-* A Kubernetes workload links to Dockerfiles (its images) and the workflows that build
-  them. Manifests and kustomizations are not inputs here: the Services and objects of its
-  deployment units, and how kustomize treats its file, are already in the Kubernetes kind's
-  own key (``k8s_run.cache_token``), and editing one manifest then does not re-judge all.
+* A Kubernetes workload links to Dockerfiles (its images), the workflows that build them,
+  and the kustomizations that rename its images. Other manifests are not inputs here: the
+  Services and objects of its deployment units are already in the Kubernetes kind's own key
+  (``k8s_run.cache_token``), and editing one manifest then does not re-judge all.
 
 It is deliberately coarse: any change to a linked file re-judges every anchor that could
 read it. Finer keys would need each anchor's links before its analysis, which is the
@@ -153,11 +153,12 @@ def _inputs(cache: ParseCache, anchor: str) -> tuple[str, ...]:
         kind = cache.classify(PurePath(path))
         if kind is not None and kind.name in wanted and _links(kind.name, path):
             found.add(path)
-    if "kubernetes" in wanted:  # a job's deploys read kustomizations and charts
-        run = xref_k8s_run(cache)
-        for k in run.kustomize.kustomizations:
-            found.add(k.path)
-            found.update(k.patches)
+    # Kustomizations rename a workload's images (its links) and shape what a job applies.
+    run = xref_k8s_run(cache)
+    for k in run.kustomize.kustomizations:
+        found.add(k.path)
+        found.update(k.patches)
+    if "kubernetes" in wanted:  # a job's deploys may also read charts
         found.update(run.charts)
     found.add(os.path.join(cache.rootdir, ".git", "config"))
     return tuple(sorted(found))

@@ -133,7 +133,7 @@ class ChangedSelection:
                     and k.name in wanted
                     and is_link_source(k.name, p)
                 )
-                or ("kubernetes" in wanted and os.path.basename(p) in _KUSTOMIZATIONS)
+                or os.path.basename(p) in _KUSTOMIZATIONS
             )
         ]
         if not changed or not relevant(anchor, read_bytes(path) or b""):

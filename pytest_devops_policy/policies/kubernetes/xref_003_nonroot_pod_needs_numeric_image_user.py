@@ -25,7 +25,8 @@ from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.dockerfile.parser import image_matches, is_root_user
 from pytest_devops_policy.formats.images import parse_image
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject, is_true
-from pytest_devops_policy.indexes.xref_links import ImageLink, image_links, indexed_workload, pick
+from pytest_devops_policy.indexes.xref_links import ImageLink, pick
+from pytest_devops_policy.indexes.xref_pods import container_links
 from pytest_devops_policy.options import DockerOptions
 
 # The user of base images when a Dockerfile has no USER (their image config's User).
@@ -92,7 +93,7 @@ def _scoped(k8s_object: K8sObject) -> list[Container]:
 
 def _links(c: Container, k8s_object: K8sObject, context: Context) -> list[ImageLink]:
     assert c.image is not None
-    return image_links(c.image, context, indexed_workload(k8s_object, context), c.name)
+    return container_links(c, k8s_object, context)
 
 
 def _applies(k8s_object: K8sObject, context: Context) -> bool:

@@ -35,10 +35,10 @@ from pytest_devops_policy.indexes.kubernetes import Entry
 from pytest_devops_policy.indexes.xref import Service
 from pytest_devops_policy.indexes.xref_links import (
     ImageLink,
-    image_links,
     indexed_workload,
     pick,
 )
+from pytest_devops_policy.indexes.xref_pods import container_links
 from pytest_devops_policy.options.xref import XrefOptions
 
 _PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
@@ -204,7 +204,7 @@ def _probe_ports(c: Container) -> Iterator[tuple[str, object, int]]:
 def _links(c: Container, k8s_object: K8sObject, context: Context) -> list[ImageLink]:
     if c.image is None or c.kind == "init":
         return []
-    return image_links(c.image, context, indexed_workload(k8s_object, context), c.name)
+    return container_links(c, k8s_object, context)
 
 
 def _applies(k8s_object: K8sObject, context: Context) -> bool:

@@ -1,0 +1,3 @@
+FROM node:22-alpine
+USER nodeuser
+CMD ["node", "server.js"]
