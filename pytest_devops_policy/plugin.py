@@ -14,6 +14,7 @@ import pytest
 
 if TYPE_CHECKING:
     from pytest_devops_policy.api import Policy
+    from pytest_devops_policy.settings import Settings
 
 SEVERITY_MARKERS = ("critical", "high", "medium", "low")
 # The active plugin of a run, for code that has the config only (tests, other plugins).
@@ -374,6 +375,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = build(config)
     if settings.select or settings.ignore:
         _check_selection(config, settings.select, settings.ignore)
+    _check_image_map(str(config.rootpath), settings)
     state = DevopsPolicy(config, settings)
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "devops_policy_collector")
@@ -444,6 +446,20 @@ def _check_selection(config: pytest.Config, select: Sequence[str], ignore: Seque
     except PolicyConflict:
         return  # reported where the policies are collected
     _unmatched(known, select, ignore)
+
+
+def _check_image_map(rootdir: str, settings: Settings) -> None:
+    """``xref.image_map`` declares links to Dockerfiles (and stages) that exist: a typo is
+    a usage error, not a declaration that links nothing."""
+    from pytest_devops_policy.options.xref import XrefOptions
+
+    if not settings.options.of(XrefOptions).image_map:
+        return
+    from pytest_devops_policy.indexes.xref_links import image_map_problems
+
+    problems = image_map_problems(rootdir, settings.options.of(XrefOptions))
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
 
 
 def _unmatched(known: Sequence[Policy], select: Sequence[str], ignore: Sequence[str]) -> None:

@@ -115,7 +115,9 @@ def test_declared_links_come_first(tmp_path: Path) -> None:
         tmp_path,
         {
             "services/web/Dockerfile": DOCKERFILE,
-            "other/Dockerfile": "# devops-policy: image=ghcr.io/acme/web\nFROM alpine\n",
+            "other/Dockerfile": (
+                "# devops-policy: image=ghcr.io/acme/web (the web tier)\nFROM alpine\n"
+            ),
             "deploy/web.yaml": (
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
                 "  annotations:\n    devops-policy.io/dockerfile.app: third/Dockerfile\n"

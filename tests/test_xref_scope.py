@@ -74,3 +74,32 @@ def test_a_bad_scope_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*RUN)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*xref.scope*"])
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        ("images/missing.Dockerfile", "there is no file images/missing.Dockerfile"),
+        ("images/app.Dockerfile#runtime", "has no stage 'runtime'"),
+    ],
+)
+def test_a_declared_link_to_nothing_is_a_usage_error(
+    pytester: pytest.Pytester, target: str, problem: str
+) -> None:
+    _repo(pytester)
+    pytester.makepyprojecttoml(
+        f'[tool.devops-policy.xref]\nimage_map = {{"ghcr.io/acme/api" = "{target}"}}\n'
+    )
+    result = pytester.runpytest(*RUN)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*xref.image_map*{problem}*"])
+
+
+def test_a_declared_link_decides(pytester: pytest.Pytester) -> None:
+    _repo(pytester)
+    pytester.makepyprojecttoml(
+        '[tool.devops-policy.xref]\nimage_map = {"ghcr.io/acme/api" = "images/app.Dockerfile"}\n'
+    )
+    result = pytester.runpytest(*RUN, "deploy", "images")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*declared in xref.image_map*"])

@@ -72,7 +72,8 @@ ENV_NAMES = (
 )
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _DOCKERFILE_ANNOTATION = "devops-policy.io/dockerfile."
-_DECLARED_IMAGE = re.compile(r"^#\s*devops-policy:\s*image\s*=\s*(\S+)\s*$", re.I)
+# ``# devops-policy: image=ghcr.io/acme/web`` (text after the repository is a remark).
+_DECLARED_IMAGE = re.compile(r"^#\s*devops-policy:\s*image\s*=\s*(\S+)(?:\s.*)?$", re.I)
 
 
 def _masked(text: str) -> str:

@@ -512,3 +512,31 @@ def pick(
         for link, v in zip(candidates, values, strict=True)
     )
     return Unknown(f"the Dockerfiles linked to this image disagree: {shown}")
+
+
+_NAMED_STAGE = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*\S+\s+AS\s+([\w.-]+)\s*$", re.I | re.M)
+
+
+def image_map_problems(rootdir: str, options: XrefOptions) -> list[str]:
+    """What is wrong with ``xref.image_map``'s targets: a Dockerfile that is not there, or
+    a ``#stage`` it does not declare. Checked at start-up (a declared link that points
+    nowhere would silently link nothing)."""
+    from pytest_devops_policy.safefile import read_text
+
+    problems = []
+    for repository, target in options.image_map.items():
+        path, stage = _split_target(target)
+        text = read_text(os.path.join(rootdir, path))
+        where = f'xref.image_map: "{repository}" = "{target}"'
+        if text is None:
+            problems.append(f"{where}: there is no file {path} under {rootdir}")
+            continue
+        stages = [m.group(1) for m in _NAMED_STAGE.finditer(text)]
+        if (
+            stage is not None
+            and not stage.isdigit()
+            and stage.lower() not in map(str.lower, stages)
+        ):
+            shown = ", ".join(stages) or "none: no FROM ... AS <name>"
+            problems.append(f"{where}: {path} has no stage {stage!r} (its stages: {shown})")
+    return problems
