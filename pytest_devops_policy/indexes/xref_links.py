@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -61,7 +61,7 @@ IMAGE_MAP_SOURCE = "pyproject.toml [tool.devops-policy.xref] image_map"
 
 # A workflow whose text names none of these builds no image (every build reader of
 # knowledge.xref is triggered by one of them): it is not parsed for links.
-_SNIFF = re.compile(r"build|\bbud\b|kaniko|executor")
+_SNIFF = re.compile(r"build|\bbud\b|kaniko|executor|set\s+image")
 _META_TAGS = re.compile(r"^\$\{\{\s*steps\.([\w-]+)\.outputs\.(?:tags|json)\s*\}\}$")
 _METADATA_ACTION = "docker/metadata-action"
 
@@ -113,6 +113,11 @@ class RunBuild:
 class _RunScan:
     builds: tuple[RunBuild, ...]
     deploying: frozenset[str]  # workflows (relpaths) with a deploy event
+    # (kind, name, container) -> (ref, "workflow:line") of each ``kubectl set image`` of
+    # the run's workflows: the image the cluster runs, whatever the manifest says.
+    set_images: Mapping[tuple[str, str, str], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict
+    )
 
 
 # -- the run's builds ---------------------------------------------------------------
@@ -206,6 +211,7 @@ def _scan(cache: ParseCache, _: None) -> _RunScan:
 
     builds: list[RunBuild] = []
     deploying: set[str] = set()
+    sets: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     repo = _github_repository(cache)
     for path in run_files(cache):
         kind = cache.classify(PurePath(path))
@@ -231,6 +237,8 @@ def _scan(cache: ParseCache, _: None) -> _RunScan:
             for event in events:
                 if isinstance(event, DeployEvent):
                     deploying.add(rel)
+                    if event.verb == "set-image":
+                        _set_images(event, f"{rel}:{event.origin.line}", sets)
                 if not isinstance(event, BuildEvent) or not event.tags:
                     continue
                 if isinstance(subject, Job):
@@ -247,7 +255,33 @@ def _scan(cache: ParseCache, _: None) -> _RunScan:
                         tags=tuple(tags),
                     )
                 )
-    return _RunScan(tuple(builds), frozenset(deploying))
+    return _RunScan(
+        tuple(builds),
+        frozenset(deploying),
+        {k: tuple(dict.fromkeys(v)) for k, v in sets.items()},
+    )
+
+
+def _set_images(
+    event: Any, source: str, sets: dict[tuple[str, str, str], list[tuple[str, str]]]
+) -> None:
+    """The literal (kind, name, container) -> ref pairs of one ``set image``."""
+    for target in event.targets:
+        if target.kind is None or not target.name or "$" in target.name:
+            continue
+        for container, ref in event.images:
+            if container and container != "*" and ref and "{{" not in container:
+                sets.setdefault((target.kind, target.name, container), []).append((ref, source))
+
+
+def set_images(
+    cache: ParseCache, kind: str, name: str | None, container: str | None
+) -> tuple[tuple[str, str], ...]:
+    """(ref, "workflow:line") of each ``kubectl set image`` of the run's workflows that
+    sets this container of ``kind/name``."""
+    if name is None or container is None:
+        return ()
+    return cache.memo(_scan, None).set_images.get((kind, name, container), ())
 
 
 def run_builds(cache: ParseCache) -> tuple[RunBuild, ...]:

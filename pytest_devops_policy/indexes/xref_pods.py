@@ -13,7 +13,12 @@ from dataclasses import replace
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.kubernetes.objects import Container, K8sObject
 from pytest_devops_policy.indexes.xref import xref_index
-from pytest_devops_policy.indexes.xref_links import ImageLink, image_links, indexed_workload
+from pytest_devops_policy.indexes.xref_links import (
+    ImageLink,
+    image_links,
+    indexed_workload,
+    set_images,
+)
 from pytest_devops_policy.options.xref import confidence_rank
 
 __all__ = ["container_links", "link_note", "manifest_at", "renamed_images"]
@@ -33,6 +38,12 @@ def container_links(c: Container, k8s_object: K8sObject, context: Context) -> li
             if link.confidence == "high":  # a declared link stays declared
                 link = replace(link, confidence="medium")
             how = f"{link.how}, after {where} renames {c.image} to {image}"
+            found.append(replace(link, how=how))
+    # A workflow that sets the container's image deploys that image, not the manifest's:
+    # a build of it links as strongly as it would link the manifest's own (§9.2-4 high).
+    for image, where in set_images(context.cache, k8s_object.kind_name, k8s_object.name, c.name):
+        for link in image_links(image, context, workload, c.name):
+            how = f"{link.how}, and {where} sets {c.name} to {image}"
             found.append(replace(link, how=how))
     found.sort(key=lambda link: confidence_rank(link.confidence))
     seen: set[str] = set()
