@@ -149,9 +149,13 @@ def run_files(cache: ParseCache) -> tuple[str, ...]:
 def _inputs(cache: ParseCache, anchor: str) -> tuple[str, ...]:
     wanted = linked_kinds(anchor)
     found: set[str] = set()
+    from pytest_devops_policy.indexes.xref_sources import is_link_source_name
+
     for path in run_files(cache):
         kind = cache.classify(PurePath(path))
-        if kind is not None and kind.name in wanted and _links(kind.name, path):
+        if (
+            kind is not None and kind.name in wanted and _links(kind.name, path)
+        ) or is_link_source_name(os.path.basename(path)):
             found.add(path)
     # Kustomizations rename a workload's images (its links) and shape what a job applies.
     run = xref_k8s_run(cache)

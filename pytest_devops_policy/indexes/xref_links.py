@@ -42,6 +42,7 @@ from pytest_devops_policy.indexes.xref import (
     xref_index,
 )
 from pytest_devops_policy.indexes.xref_inputs import run_files
+from pytest_devops_policy.indexes.xref_sources import is_link_source_name, source_builds
 from pytest_devops_policy.knowledge.xref.refs import ImageRef, parse_ref, same_repository
 from pytest_devops_policy.knowledge.xref.templated import Templated
 from pytest_devops_policy.options.xref import XrefOptions, confidence_rank
@@ -103,6 +104,7 @@ class RunBuild:
     build_args: Mapping[str, str]
     # (tag as written or resolved, its ref, "high" when as written / "medium" when resolved)
     tags: tuple[tuple[str, ImageRef, str], ...]
+    tool: str = "workflow"  # or skaffold / compose: a link-only source (§9.1)
 
     @property
     def source(self) -> str:
@@ -201,6 +203,27 @@ def _dockerfile_rel(cache: ParseCache, root: str, build: Any) -> str | None:
     return cache.relpath(os.path.normpath(os.path.join(root, rel)))
 
 
+def _source_builds(cache: ParseCache, path: str) -> list[RunBuild]:
+    """The builds of a skaffold or Compose file (link-only sources, §9.1)."""
+    text = read_text(path)
+    if text is None or not re.search(r"\b(?:artifacts|build)\s*:", text):
+        return []
+    out = []
+    for b in source_builds(cache.relpath(path), text):
+        out.append(
+            RunBuild(
+                workflow=b.source,
+                line=b.line,
+                dockerfile=b.dockerfile,
+                target=b.target,
+                build_args=dict(b.build_args),
+                tags=((b.image, parse_ref(b.image), b.confidence),),
+                tool=b.tool,
+            )
+        )
+    return out
+
+
 def _scan(cache: ParseCache, _: None) -> _RunScan:
     from pytest_devops_policy.formats.github_actions.workflow import Job
     from pytest_devops_policy.formats.gitlab_ci.pipeline import GitLabJob
@@ -214,6 +237,9 @@ def _scan(cache: ParseCache, _: None) -> _RunScan:
     sets: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     repo = _github_repository(cache)
     for path in run_files(cache):
+        if is_link_source_name(os.path.basename(path)):
+            builds += _source_builds(cache, path)
+            continue
         kind = cache.classify(PurePath(path))
         if kind is None or kind.name not in ("github-actions", "gitlab-ci"):
             continue
@@ -405,7 +431,8 @@ def _built(index: XrefIndex, ref: ImageRef, cache: ParseCache) -> Iterator[Image
                     df,
                     stage,
                     level,
-                    f"built with tag {text} by {build.source}",
+                    f"built with tag {text} by {build.source}"
+                    + (f" ({build.tool})" if build.tool != "workflow" else ""),
                     build.source,
                     dict(build.build_args),
                 )
