@@ -66,9 +66,12 @@ def test_compose_build_and_image_pairs_are_medium_links() -> None:
 
 def test_names_and_bad_files() -> None:
     assert is_link_source_name("skaffold.yaml") and is_link_source_name("skaffold-dev.yml")
-    assert is_link_source_name("docker-compose.override.yml") and is_link_source_name("compose.yaml")
+    assert is_link_source_name("docker-compose.override.yml")
+    assert is_link_source_name("compose.yaml")
     assert not is_link_source_name("values.yaml")
     assert source_builds("skaffold.yaml", "build: [unclosed") == []
     assert source_builds("skaffold.yaml", "apiVersion: v1\nkind: Pod\n") == []  # not skaffold
-    outside = "apiVersion: skaffold/v2\nbuild:\n  artifacts:\n    - image: x\n      context: ../..\n"
+    outside = (
+        "apiVersion: skaffold/v2\nbuild:\n  artifacts:\n    - image: x\n      context: ../..\n"
+    )
     assert source_builds("skaffold.yaml", outside) == []  # outside the repository
