@@ -489,13 +489,17 @@ def image_links(
     # depends on the workload.
     mapped, others = cache.memo(_links_of_image, image)
     found = [*mapped, *_annotated(index, workload, container), *others]
-    found.sort(key=lambda link: confidence_rank(link.confidence))  # stable: order kept
+    return strongest(found)
+
+
+def strongest(links: Iterable[ImageLink]) -> list[ImageLink]:
+    """One link per Dockerfile, its strongest, strongest first (a stable sort: among equals
+    the order found is kept)."""
     seen: set[str] = set()
     out: list[ImageLink] = []
-    for link in found:
-        key = link.dockerfile.relpath
-        if key not in seen:
-            seen.add(key)
+    for link in sorted(links, key=lambda link: confidence_rank(link.confidence)):
+        if link.dockerfile.relpath not in seen:
+            seen.add(link.dockerfile.relpath)
             out.append(link)
     return out
 

@@ -18,8 +18,8 @@ from pytest_devops_policy.indexes.xref_links import (
     image_links,
     indexed_workload,
     set_images,
+    strongest,
 )
-from pytest_devops_policy.options.xref import confidence_rank
 
 __all__ = ["container_links", "link_note", "manifest_at", "renamed_images"]
 
@@ -45,14 +45,7 @@ def container_links(c: Container, k8s_object: K8sObject, context: Context) -> li
         for link in image_links(image, context, workload, c.name):
             how = f"{link.how}, and {where} sets {c.name} to {image}"
             found.append(replace(link, how=how))
-    found.sort(key=lambda link: confidence_rank(link.confidence))
-    seen: set[str] = set()
-    out: list[ImageLink] = []
-    for link in found:
-        if link.dockerfile.relpath not in seen:
-            seen.add(link.dockerfile.relpath)
-            out.append(link)
-    return out
+    return strongest(found)
 
 
 def renamed_images(
