@@ -6,8 +6,9 @@ once: the ~1.5 MB definitions file per (version, strict), stripped to the
 validating keywords and with every ``$ref`` replaced by the definition itself,
 and one ``Draft202012Validator`` per (version, strict, apiVersion, kind) over
 it. A cached validation then costs about a millisecond and yields every error
-with its path. Nothing is fetched: a kind without a shipped schema (a custom
-resource) is reported as such, never guessed.
+with its path; an object ``schema_fast`` finds certainly valid (the common case)
+skips jsonschema's walk. Nothing is fetched: a kind without a shipped schema (a
+custom resource) is reported as such, never guessed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 # classes, which must stay the ones every later call uses.
 import jsonschema
 
+from pytest_devops_policy.knowledge.kubernetes.schema_fast import certainly_valid
 from pytest_devops_policy.knowledge.schema_errors import SchemaError, describe
 
 __all__ = [
@@ -197,6 +199,8 @@ def schema_errors(obj: Mapping[str, Any], version: str, strict: bool) -> list[Sc
     validator = validator_for(version, strict, api_version, kind)
     if validator is None:
         return None
+    if certainly_valid(validator.schema, obj):  # the common case, without jsonschema's walk
+        return []
     found: list[SchemaError] = []
     for error in validator.iter_errors(obj):
         found.extend(describe(error, hint_quoted=" (quoted in YAML: the API does not convert it)"))
