@@ -583,6 +583,17 @@ class _Targets:
         applied = self.job_applies()
         if not self.settings.manifests_complete:
             hiding += [f"{o}, which may create it" for o in self.view.opaque]
+            # An operator makes objects from the custom resources the job applies (a
+            # Prometheus resource becomes a StatefulSet): the name may be its.
+            from pytest_devops_policy.knowledge.kubernetes.schema import builtin_kinds
+
+            builtin = builtin_kinds()
+            hiding += [
+                f"{o.kind}/{o.name} ({o.relpath}:{o.line}), a custom resource whose "
+                "controller may create it"
+                for o in applied.objects
+                if builtin and o.kind.lower() not in builtin
+            ][:1]
         if hiding or applied.unknown:
             shown = "; ".join([*hiding, *applied.unknown][:3])
             self.unknown(

@@ -31,6 +31,7 @@ from pytest_devops_policy.knowledge.schema_errors import SchemaError, describe
 __all__ = [
     "DEFAULT_VERSION",
     "SchemaError",
+    "builtin_kinds",
     "resolve_version",
     "schema_errors",
     "supported_versions",
@@ -65,6 +66,16 @@ def supported_versions() -> tuple[str, ...]:
         if m:
             found.add((int(m.group(1)), int(m.group(2))))
     return tuple(f"{a}.{b}" for a, b in sorted(found))
+
+
+@lru_cache(maxsize=1)
+def builtin_kinds() -> frozenset[str]:
+    """The lower-case names of the kinds (and object types) Kubernetes itself defines, from
+    the shipped schema files' names; a kind not among them is a custom resource."""
+    directory = _directory(DEFAULT_VERSION, False)
+    if directory is None:
+        return frozenset()
+    return frozenset(p.name.split("-", 1)[0] for p in directory.glob("*-*.json"))
 
 
 def resolve_version(text: object) -> str | None:
