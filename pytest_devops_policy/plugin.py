@@ -455,9 +455,10 @@ def _check_image_map(rootdir: str, settings: Settings) -> None:
 
     if not settings.options.of(XrefOptions).image_map:
         return
+    from pytest_devops_policy.context import ParseCache
     from pytest_devops_policy.indexes.xref_links import image_map_problems
 
-    problems = image_map_problems(rootdir, settings.options.of(XrefOptions))
+    problems = image_map_problems(ParseCache(rootdir, [rootdir], options=settings.options))
     if problems:
         raise pytest.UsageError("\n".join(problems))
 

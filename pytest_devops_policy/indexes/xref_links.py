@@ -579,29 +579,23 @@ def pick(
     return Unknown(f"the Dockerfiles linked to this image disagree: {shown}")
 
 
-_NAMED_STAGE = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*\S+\s+AS\s+([\w.-]+)\s*$", re.I | re.M)
-
-
-def image_map_problems(rootdir: str, options: XrefOptions) -> list[str]:
+def image_map_problems(cache: ParseCache) -> list[str]:
     """What is wrong with ``xref.image_map``'s targets: a Dockerfile that is not there, or
-    a ``#stage`` it does not declare. Checked at start-up (a declared link that points
-    nowhere would silently link nothing)."""
-    from pytest_devops_policy.safefile import read_text
+    a ``#stage`` it does not declare (read with the Dockerfile parser). Checked at start-up:
+    a declared link that points nowhere would silently link nothing."""
+    from pytest_devops_policy.indexes.xref_builds import path_kind, stage_names
 
     problems = []
-    for repository, target in options.image_map.items():
+    for repository, target in cache.options.of(XrefOptions).image_map.items():
         path, stage = _split_target(target)
-        text = read_text(os.path.join(rootdir, path))
         where = f'xref.image_map: "{repository}" = "{target}"'
-        if text is None:
-            problems.append(f"{where}: there is no file {path} under {rootdir}")
+        if path_kind(cache.rootdir, path) != "file":
+            problems.append(f"{where}: there is no file {path} under {cache.rootdir}")
             continue
-        stages = [m.group(1) for m in _NAMED_STAGE.finditer(text)]
-        if (
-            stage is not None
-            and not stage.isdigit()
-            and stage.lower() not in map(str.lower, stages)
-        ):
-            shown = ", ".join(stages) or "none: no FROM ... AS <name>"
+        if stage is None or stage.isdigit():
+            continue
+        names = [n for n, _ in stage_names(cache.rootdir, path, cache) or ()]
+        if stage.lower() not in {n.lower() for n in names}:
+            shown = ", ".join(names) or "none: no FROM ... AS <name>"
             problems.append(f"{where}: {path} has no stage {stage!r} (its stages: {shown})")
     return problems
