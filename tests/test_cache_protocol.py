@@ -188,6 +188,28 @@ def test_edits_and_policy_changes_invalidate(pytester: pytest.Pytester) -> None:
     assert _outcomes(pytester.runpytest(*NO_BUILTIN, "--devops-policy-only")) == {"failed": 1}
 
 
+def test_the_built_in_code_data_and_parsers_are_part_of_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Results of an older plugin are never reused: every policy module, parser and data
+    table is hashed (not only the engine's own package), and the parsers' versions."""
+    from pytest_devops_policy.engine import resultcache
+
+    names = {
+        p.relative_to(resultcache._PACKAGE_DIR).as_posix() for p in resultcache.package_files()
+    }
+    assert "policies/kubernetes/k8s_001_run_as_non_root.py" in names
+    assert "formats/yamlload.py" in names and "engine/resultcache.py" in names
+    assert "data/kubernetes_eol.json" in names
+    assert any(n.startswith("data/terraform_modules/") and n.endswith(".tf") for n in names)
+    before = resultcache.package_digest()
+    monkeypatch.setattr(resultcache, "_file_digest", lambda path: "edited")
+    assert resultcache.package_digest() != before
+    monkeypatch.undo()
+    monkeypatch.setattr(resultcache.importlib.metadata, "version", lambda dist: "99")
+    assert resultcache.package_digest() != before
+
+
 def test_settings_are_part_of_the_key(pytester: pytest.Pytester) -> None:
     pytester.makefile(".yaml", d0=DEPLOYMENT.format(name="w0"))
     args = ("--devops-policy-only", "--devops-policy-select", "K8S-001")

@@ -32,6 +32,7 @@ import contextlib
 import gc
 import hashlib
 import hmac
+import importlib.metadata
 import inspect
 import json
 import os
@@ -49,7 +50,14 @@ from pytest_devops_policy.engine.evaluate import ResolvedViolation
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.masking import redact
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the whole plugin, not engine/
+_JUDGING_DISTRIBUTIONS = (
+    "PyYAML",
+    "tree-sitter",
+    "tree-sitter-hcl",
+    "bashlex",
+    "kubernetes-validate",
+)
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -108,11 +116,22 @@ def dependency_digest(path: str | Path) -> str:
 def package_digest() -> str:
     """The plugin's own code: any edit to a policy or parser invalidates results."""
     parts = [f"format={FORMAT_VERSION}", f"python={sys.version_info[:2]}"]
-    # The registry-module stand-ins decide verdicts like code does.
-    stand_ins = (_PACKAGE_DIR / "data" / "terraform_modules").rglob("*.tf")
-    for path in sorted([*_PACKAGE_DIR.rglob("*.py"), *stand_ins]):
+    # The parsers and schemas verdicts are made with: an upgrade of one re-judges.
+    for dist in _JUDGING_DISTRIBUTIONS:
+        try:
+            parts.append(f"{dist}={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{dist}=absent")
+    for path in package_files():
         parts.append(f"{path.relative_to(_PACKAGE_DIR).as_posix()}={_file_digest(path)}")
     return _digest(*parts)
+
+
+def package_files() -> list[Path]:
+    """The plugin's code and its data tables (end-of-life dates, registry-module
+    stand-ins), which decide verdicts like code does."""
+    data = (p for p in (_PACKAGE_DIR / "data").rglob("*") if p.is_file())
+    return sorted([*_PACKAGE_DIR.rglob("*.py"), *data])
 
 
 def _policy_origin(policy: Policy) -> str:
