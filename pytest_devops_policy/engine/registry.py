@@ -32,7 +32,16 @@ class PolicySet:
         return self.by_subject.get(key, ())
 
     def kinds(self) -> set[str]:
+        return self._kinds
+
+    @cached_property
+    def _kinds(self) -> set[str]:
         return {p.kind for p in self.policies}
+
+    @cached_property
+    def by_id(self) -> dict[str, Policy]:
+        """The policy of each id (its primary anchor's metadata is the same for all)."""
+        return {p.id: p for p in self.policies}
 
     @cached_property
     def xref_kinds(self) -> frozenset[str]:
@@ -43,7 +52,7 @@ class PolicySet:
     def reads(self, kind: str) -> bool:
         """Are a ``kind`` file's contents needed: its own policies are selected, or the
         SECRET policies, which read every collected file (catalog §6.1)."""
-        chosen = self.kinds()
+        chosen = self._kinds
         return kind in chosen or "secrets" in chosen
 
 

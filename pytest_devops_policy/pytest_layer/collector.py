@@ -38,16 +38,13 @@ def _is_policy_report(report: pytest.TestReport) -> bool:
     return bool(props) and props[0][0] in ("policy_id", "resource")
 
 
-def _policy_props(report: pytest.TestReport) -> dict[str, str] | None:
-    if not _is_policy_report(report):
-        return None
-    return {str(k): str(v) for k, v in report.user_properties}
-
-
 # A resource item's own properties; every other key without a dot is a policy id.
 _RESOURCE_KEYS = frozenset({"resource", "kind", "file", "line"})
 # A verdict's status, as the summary counts it.
 _TALLY_OUTCOME = {"unknown": "skipped", "error": "failed"}
+# The outcomes whose policy, severity and place the summary reads (summary.Tally.add).
+_TALLY_DETAILED = frozenset({"failed", "skipped"})
+_NO_PROPS: dict[str, str] = {}
 
 
 def _secrets_baseline(rootdir: str, settings: Settings) -> Baseline:
@@ -107,6 +104,9 @@ class DevopsPolicy:
         self.explained: set[str] = set()
         self.deselected = 0
         self._policies: dict[Path, PolicySet] = {}
+        # Directories whose conftest scopes offer the same policy objects share one set
+        # (built once, not once per directory); the hook results are kept to pin the ids.
+        self._policy_sets: dict[tuple[tuple[int, ...], ...], tuple[PolicySet, object]] = {}
         # nodeid -> the record of what the item judged, until its call report takes it
         # (reports/model.py); None when no report format is asked for: items record nothing.
         self.pending: dict[str, dict[str, Any]] | None = (
@@ -150,7 +150,14 @@ class DevopsPolicy:
         hit = self._policies.get(directory)
         if hit is None:
             results = ihook.pytest_devops_policy_add_policies(config=self.config)
-            hit = self._policies[directory] = build_policy_set(results, self.settings)
+            offered = tuple(tuple(map(id, r or ())) for r in results)
+            shared = self._policy_sets.get(offered)
+            if shared is None:
+                shared = self._policy_sets[offered] = (
+                    build_policy_set(results, self.settings),
+                    results,
+                )
+            hit = self._policies[directory] = shared[0]
         return hit
 
     # -- collection --------------------------------------------------------------------
@@ -285,8 +292,8 @@ class DevopsPolicy:
     # -- reporting ---------------------------------------------------------------------
 
     def policy_sets(self) -> list[PolicySet]:
-        """The policy sets this process built (one per directory with a conftest scope)."""
-        return list(self._policies.values())
+        """The policy sets this process built (one per distinct conftest scope)."""
+        return [shared for shared, _ in self._policy_sets.values()]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -301,16 +308,16 @@ class DevopsPolicy:
             self._junit_line(report)
         if report.when != "call" and (report.when != "setup" or report.passed):
             return  # the cheap test first: this runs three times per item
-        props = _policy_props(report)
-        if props is None:
+        if not _is_policy_report(report):
             return
         if self.baseline is not None:
             from pytest_devops_policy.pytest_layer.baseline import count
 
             count(self.baseline_counts, report.user_properties)
-        if "policy_id" not in props:  # a resource item: one tally entry per verdict
+        if report.user_properties[0][0] == "resource":  # one tally entry per verdict
             self._tally_verdicts(report)
             return
+        props = {str(k): str(v) for k, v in report.user_properties}
         if report.passed:
             outcome = "passed"
         elif report.failed:
@@ -328,15 +335,17 @@ class DevopsPolicy:
         """A resource item's verdicts, from its properties (the controller of an xdist run
         sees only those): ``K8S-001 = failed``, ``K8S-001.severity = high``..."""
         props = report.user_properties
-        kind = ""
-        values: dict[str, str] = {}
-        for key, value in props:
-            values[key] = str(value)
-        kind = values.get("kind", "")
+        values: dict[str, str] | None = None
         for key, value in props:
             if "." in key or key in _RESOURCE_KEYS:
                 continue
             outcome = _TALLY_OUTCOME.get(str(value), str(value))
+            if outcome not in _TALLY_DETAILED:
+                self.tally.add(_NO_PROPS, outcome)  # counted only: most verdicts pass
+                continue
+            if values is None:
+                values = {k: str(v) for k, v in props}
+            kind = values.get("kind", "")
             self.tally.add(
                 {
                     "policy_id": key,

@@ -480,7 +480,7 @@ class PolicyFile(_FileBase):
         in its dependabot.yml)."""
         state = self.state
         relpath = file_text.relpath
-        by_id = {p.id: p for p in policies.policies}
+        by_id = policies.by_id
         for resource in result.resources:
             annotations = [
                 annotation_waiver(ids, attrs, relpath, resource.line)
@@ -668,20 +668,33 @@ class _VerdictKeys:
     line: str
     reason: str
     shared: tuple[tuple[str, str], ...]
+    # All the properties of a verdict without findings, unknowns or baseline entries
+    # (most verdicts): its severity is then the policy's.
+    passed: tuple[tuple[str, str], ...]
+
+
+# policy object's id -> (the policy, its keys): a lookup per verdict, pinned so ids stay
+# unique while the run lasts.
+_KEYS_BY_POLICY: dict[int, tuple[Policy, _VerdictKeys]] = {}
 
 
 def _verdict_keys(policy: Policy) -> _VerdictKeys:
-    return _keys_of(policy.id, policy.name, tuple(policy.controls))
+    hit = _KEYS_BY_POLICY.get(id(policy))
+    if hit is None or hit[0] is not policy:
+        keys = _keys_of(policy.id, policy.name, tuple(policy.controls), str(policy.severity))
+        hit = _KEYS_BY_POLICY[id(policy)] = (policy, keys)
+    return hit[1]
 
 
 @functools.cache
-def _keys_of(pid: str, name: str, controls: tuple[str, ...]) -> _VerdictKeys:
+def _keys_of(pid: str, name: str, controls: tuple[str, ...], severity: str) -> _VerdictKeys:
     shared = [(f"{pid}.name", name)]
     if controls:
         shared.append((f"{pid}.controls", ",".join(controls)))
     if is_cross_artifact(pid):  # the item's ``kind`` is the anchor's; this verdict's differs
         shared.append((f"{pid}.kind", CROSS_ARTIFACT))
-    return _VerdictKeys(f"{pid}.severity", f"{pid}.line", f"{pid}.reason", tuple(shared))
+    passed = ((pid, PASSED), (f"{pid}.severity", severity), *shared)
+    return _VerdictKeys(f"{pid}.severity", f"{pid}.line", f"{pid}.reason", tuple(shared), passed)
 
 
 class ResourceItem(_Base):
@@ -735,7 +748,13 @@ class ResourceItem(_Base):
         passed = False
         recorded: list[list[Any]] | None = [] if state.pending is not None else None
         fixed: list[FailureText] = []  # the baseline's entries found fixed (XPASS(strict))
+        plain = recorded is None and state.baseline is None  # nothing else to note per verdict
         for v in self.selected:
+            o = v.outcome
+            if plain and not o.violations and not o.unknowns and o.error is None:
+                props.extend(_verdict_keys(v.policy).passed)  # judge() would say PASSED
+                passed = True
+                continue
             j = v.judge(state)
             pid = v.policy.id
             if recorded is not None:

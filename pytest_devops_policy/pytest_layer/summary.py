@@ -97,6 +97,7 @@ class Tally:
     secret_places: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def add(self, props: dict[str, str], outcome: str) -> None:
+        # ``props`` are read for "skipped" and "failed" only (collector._TALLY_DETAILED).
         self.outcomes[outcome] += 1
         if outcome == "skipped":
             self.skipped_by_policy[props.get("policy_id", "?")] += 1
