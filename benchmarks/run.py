@@ -7,16 +7,19 @@ and reports wall time, CPU time (user+sys, child processes included), peak RSS, 
 items and of failed items, and whether each target is met. Raw numbers, machine information
 and the targets go to a JSON file (default ``benchmarks/results/latest.json``).
 
-Cases (default: cold, warm, floor, checkov, xdist, jobs):
+Cases (default: cold, warm, floor, checkov, xdist, serial):
 
-* ``cold``: the plugin with default options, after deleting TREE/.pytest_cache;
+* ``cold``: the plugin with default options, after deleting TREE/.pytest_cache (from 200
+  files on the default analyses in one process per CPU: ``--devops-policy-jobs``);
 * ``warm``: again, keeping the cache (cold/warm shows what the cache saves);
 * ``floor``: parsing every file once with the plugin's parsers, plus bare pytest collecting
   and running as many do-nothing items from as many files (cold / floor, target <= 1.5);
 * ``checkov``: Checkov on the same tree (speed >= 10x, peak memory <= 1/3);
-* ``xdist``: the cold run with ``-n 2`` (speed-up >= 1.4x, meant for >= 5,000 files);
-* ``jobs``: the cold run with ``--devops-policy-jobs=2`` (files analysed in two processes at
-  collection; speed-up >= 1.4x, meant for >= 5,000 files);
+* ``xdist``: the cold run with ``-n 2`` (against ``serial`` when measured, else ``cold``;
+  speed-up >= 1.4x, meant for >= 5,000 files);
+* ``serial``: the cold run in one process (``--devops-policy-jobs=1``): what the default's
+  use of every CPU gains (speed-up >= 1.4x, meant for >= 5,000 files);
+* ``jobs``: the cold run with ``--devops-policy-jobs=2``, explicitly;
 * ``failures``: the ``clean`` and ``dirty`` profiles of the same tree (dirty/clean <= 2x,
   meant for >= 5,000 failing items);
 * ``linear``: the cold run at two sizes (per-file cost ratio <= 1.2).
@@ -66,13 +69,14 @@ CASES = (
     "warm",
     "floor",
     "checkov",
+    "serial",  # before xdist, which compares with it
     "xdist",
     "jobs",
     "policy-items",
     "failures",
     "linear",
 )
-DEFAULT_CASES = ("cold", "warm", "floor", "checkov", "xdist", "jobs")
+DEFAULT_CASES = ("cold", "warm", "floor", "checkov", "xdist", "serial")
 CHECKOV_FRAMEWORKS = ("dockerfile", "kubernetes", "github_actions", "terraform")
 
 
@@ -95,7 +99,13 @@ TARGETS: dict[str, Target] = {
     "checkov_speedup": Target("Checkov wall / plugin cold wall", ">=", 10.0),
     "checkov_memory": Target("plugin peak RSS / Checkov peak memory", "<=", 1 / 3, unit=""),
     "xdist_speedup": Target(
-        "plugin cold wall / plugin cold -n 2 wall", ">=", 1.4, applies="files >= 5000"
+        "plugin cold one-process wall / plugin cold -n 2 wall", ">=", 1.4, applies="files >= 5000"
+    ),
+    "serial_speedup": Target(
+        "plugin cold --devops-policy-jobs=1 wall / plugin cold wall (default: every CPU)",
+        ">=",
+        1.4,
+        applies="files >= 5000",
     ),
     "jobs_speedup": Target(
         "plugin cold wall / plugin cold --devops-policy-jobs=2 wall",
@@ -599,7 +609,16 @@ class Harness:
         result = self.repeated(
             lambda: self.plugin_run("xdist", tree, cold=True, extra=("-n", "2"), sample=True)
         )
-        result["speedup"] = self.results["cold"]["median"]["wall_s"] / result["median"]["wall_s"]
+        base = self.results.get("serial") or self.results["cold"]
+        result["speedup"] = base["median"]["wall_s"] / result["median"]["wall_s"]
+        return result
+
+    def case_serial(self, tree: Path) -> dict[str, Any]:
+        """The cold run in one process: what the default's use of every CPU saves."""
+        result = self.repeated(
+            lambda: self.plugin_run("serial", tree, cold=True, extra=("--devops-policy-jobs=1",))
+        )
+        result["speedup"] = result["median"]["wall_s"] / self.results["cold"]["median"]["wall_s"]
         return result
 
     def case_jobs(self, tree: Path) -> dict[str, Any]:
@@ -809,6 +828,10 @@ def checks(results: Mapping[str, Any], files: int) -> list[dict[str, Any]]:
     if xdist and "skipped" not in xdist:
         note = "" if files >= 5000 else f"meant for >= 5,000 files; this tree has {files:,}"
         add("xdist_speedup", xdist["speedup"], note)
+    serial = results.get("serial")
+    if serial and "skipped" not in serial:
+        note = "" if files >= 5000 else f"meant for >= 5,000 files; this tree has {files:,}"
+        add("serial_speedup", serial["speedup"], note)
     jobs = results.get("jobs")
     if jobs and "skipped" not in jobs:
         note = "" if files >= 5000 else f"meant for >= 5,000 files; this tree has {files:,}"
@@ -862,6 +885,8 @@ def table(results: Mapping[str, Any], verdicts: Sequence[Mapping[str, Any]]) -> 
             rows.append(("xdist -n 2", r["median"], note))
         elif case == "jobs":
             rows.append(("jobs=2", r["median"], f"speed-up {r['speedup']:.2f}x"))
+        elif case == "serial":
+            rows.append(("jobs=1", r["median"], f"{r['speedup']:.2f}x the cold run's wall"))
         elif case == "policy-items":
             rows.append(("items=policy", r["median"], f"{r['ratio']:.2f}x the cold run"))
         elif case == "failures":
@@ -962,7 +987,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = tree_info(tree)
     files = int(info.get("files", 0))
     cases = [c for c in CASES if c in args.cases]
-    needs_cold = {"cold", "warm", "floor", "checkov", "xdist", "jobs", "policy-items"}
+    needs_cold = {"cold", "warm", "floor", "checkov", "xdist", "jobs", "serial", "policy-items"}
     if needs_cold & set(cases) and "cold" not in cases:
         cases.insert(0, "cold")  # the other cases are ratios against it
 

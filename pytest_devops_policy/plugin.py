@@ -160,8 +160,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--devops-policy-jobs",
         metavar="N",
-        help="analyse files in N processes at collection ('auto': one per CPU; default 1). "
-        "Needs the result cache and fork (Linux, macOS); else the run is serial",
+        help="analyse files in N processes at collection ('auto': one per CPU; default: one "
+        "per CPU from 200 files on, else 1). Needs the result cache and fork (Linux, macOS); "
+        "else the run is serial",
     )
     group.addoption(
         "--devops-policy-explain",

@@ -72,8 +72,9 @@ class Settings:
     lean: bool = True  # the lean runtest protocol for policy items (protocol.py)
     # One pytest item per resource (all its verdicts) or per (resource, policy): nodes.py
     items: str = "resource"
-    # Processes that analyse files at collection (jobs.py); 1: this process alone.
-    jobs: int = 1
+    # Processes that analyse files at collection (jobs.py); 1: this process alone; 0 (not
+    # set): one per CPU when the run is big enough to gain (jobs.automatic).
+    jobs: int = 0
     today: dt.date = field(default_factory=dt.date.today)
     reports: ReportSettings = field(default_factory=ReportSettings)
     # -- branch baseline (issue 22): the findings baseline and where it is read from --
@@ -457,15 +458,24 @@ def _choice(value: object, choices: tuple[str, ...], key: str, config_path: str 
     return text
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, which containers and
+    ``taskset`` narrow), not the machine's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 def _jobs(cli: object, value: object, config_path: str | None) -> int:
-    """A positive count, or ``auto``: one per CPU (unset: 1, the serial run)."""
+    """A positive count, or ``auto``: one per CPU (unset: 0, decided by the run's size)."""
     if cli is not None:
         value = cli
     if value is None:
-        return 1
+        return 0
     text = str(value).strip().lower()
     if text == "auto":
-        return max(1, os.cpu_count() or 1)
+        return usable_cpus()
     if not isinstance(value, bool) and text.isdigit() and int(text) >= 1:
         return int(text)
     message = f"jobs must be a positive number or 'auto', not {value!r}"

@@ -172,3 +172,33 @@ def test_a_conftest_the_child_did_not_load_still_judges_its_files(
     assert runs["1"].parseoutcomes() == runs["2"].parseoutcomes()
     assert _summary(runs["1"].outlines) == _summary(runs["2"].outlines)
     assert "ACME-001" in runs["2"].stdout.str()
+
+
+@pytest.mark.parametrize("threshold", [3, 100_000])
+def test_unset_jobs_use_every_cpu_from_the_size_threshold_on(
+    pytester: pytest.Pytester, threshold: int
+) -> None:
+    from pytest_devops_policy.settings import usable_cpus
+
+    if usable_cpus() < 2:
+        pytest.skip("one usable CPU: an unset jobs setting stays serial")
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    pytester.makeconftest(
+        FORK_WATCH
+        + "\nfrom pytest_devops_policy.pytest_layer import jobs\n"
+        + f"jobs.AUTO_MIN_FILES = {threshold}\n"
+    )
+    auto = pytester.runpytest_subprocess("--devops-policy-only", "examples", "-rA")
+    forked, alive = (pytester.path / "forks.txt").read_text().split(" ", 1)
+    assert int(forked) == (usable_cpus() - 1 if threshold == 3 else 0)
+    assert alive == "[]"
+    assert not any("devops-policy-jobs" in line for line in auto.outlines)  # no note
+    shutil.rmtree(pytester.path / ".pytest_cache")
+    serial = pytester.runpytest_subprocess(
+        "--devops-policy-only", "--devops-policy-jobs=1", "examples", "-rA"
+    )
+    assert (pytester.path / "forks.txt").read_text() == "0 []"
+    assert _summary(auto.outlines) == _summary(serial.outlines)
+    assert sorted(x for x in auto.outlines if x.startswith(("PASSED", "FAILED"))) == sorted(
+        x for x in serial.outlines if x.startswith(("PASSED", "FAILED"))
+    )

@@ -1,5 +1,9 @@
 """``--devops-policy-jobs=N``: analyse files in N processes at collection.
 
+Unset, a run with at least ``AUTO_MIN_FILES`` candidate files uses one process per usable
+CPU (silently serial where jobs cannot run, or when another thread exists: forking a
+threaded process could leave a child blocked on a lock that thread held).
+
 At the start of collection the run's candidate files are listed in the order pytest will
 collect them (sorted names, depth first) and N-1 children are forked; they inherit
 everything imported so far. The Kubernetes index needs every manifest's facts: the parent
@@ -28,6 +32,7 @@ import gc
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -39,11 +44,16 @@ from pytest_devops_policy.engine.registry import build_policy_set
 from pytest_devops_policy.engine.resultcache import JOURNAL_PREFIX
 from pytest_devops_policy.model import decode
 from pytest_devops_policy.pytest_layer.nodes import read_artifact
+from pytest_devops_policy.settings import usable_cpus
 
 if TYPE_CHECKING:
     from pytest_devops_policy.pytest_layer.collector import DevopsPolicy
 
 __all__ = ["Jobs", "candidates", "start"]
+
+# Unset, jobs are used from this many candidate files on: below it a fork and the
+# children's start cost about what they save (and small runs are already fast).
+AUTO_MIN_FILES = 200
 
 # A child that finds this many files in a row already analysed (by the parent, walking the
 # other way, or by an earlier run: the cache is warm) stops: the rest is done too.
@@ -83,31 +93,39 @@ class Jobs:
 def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
     """Fork the children, or say why the run stays serial (None)."""
     jobs = state.settings.jobs
+    asked = jobs != 0  # set by the user: a run that stays serial says why
+    if not asked:
+        jobs = usable_cpus()
     config = state.config
     if jobs <= 1 or hasattr(config, "workerinput"):
         return None
     if getattr(config.option, "dist", "no") not in ("no", None) or getattr(
         config.option, "numprocesses", None
     ):
-        state.notes.append(
-            "--devops-policy-jobs is ignored under xdist (-n): its workers share the analysis"
-        )
+        if asked:
+            state.notes.append(
+                "--devops-policy-jobs is ignored under xdist (-n): its workers share the analysis"
+            )
         return None
     analyser = state.analyser
     if analyser.results is None:
-        state.notes.append(
-            "--devops-policy-jobs needs the result cache (not -p no:cacheprovider or "
-            "--devops-policy-no-cache): the files were analysed in this process"
-        )
+        if asked:
+            state.notes.append(
+                "--devops-policy-jobs needs the result cache (not -p no:cacheprovider or "
+                "--devops-policy-no-cache): the files were analysed in this process"
+            )
         return None
     if not hasattr(os, "fork"):
-        state.notes.append("--devops-policy-jobs needs fork(), which this platform lacks")
+        if asked:
+            state.notes.append("--devops-policy-jobs needs fork(), which this platform lacks")
         return None
+    if not asked and threading.active_count() > 1:
+        return None  # another plugin's thread may hold a lock a forked child would need
     files = candidates(analyser.cache.roots, config, analyser.cache.classify)
     changed = state.changed
     if changed is not None:  # children must not analyse what the run leaves out
         files = [(p, k) for p, k in files if changed.wants(str(p), kinds.by_name(k))]
-    if len(files) < 2:
+    if len(files) < (2 if asked else AUTO_MIN_FILES):
         return None
     try:
         # The kinds with policies (built without keeping it: conftests load as pytest goes).
