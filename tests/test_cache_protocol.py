@@ -210,6 +210,29 @@ def test_the_built_in_code_data_and_parsers_are_part_of_the_key(
     assert resultcache.package_digest() != before
 
 
+def test_yaml_read_only_for_secrets_is_cached_too(pytester: pytest.Pytester) -> None:
+    """App-config YAML found among manifests (judged for secrets only) was analysed again
+    on every warm run: its entry says kind "secrets" and was refused as another kind's."""
+    log = pytester.path / "fresh.log"
+    pytester.makeconftest(
+        "from pytest_devops_policy.engine import analyser\n"
+        "_fresh = analyser.Analyser._fresh\n"
+        "def _logged(self, key, path, *args):\n"
+        f"    with open({str(log)!r}, 'a') as fh:\n"
+        "        fh.write(path + '\\n')\n"
+        "    return _fresh(self, key, path, *args)\n"
+        "analyser.Analyser._fresh = _logged\n"
+    )
+    pytester.makefile(".yaml", settings="server:\n  port: 8080\n  name: web\n")
+    pytester.makefile(".yaml", d0=DEPLOYMENT.format(name="w0"))
+    cold = pytester.runpytest_subprocess("--devops-policy-only", "-rA")
+    assert sorted(Path(p).name for p in log.read_text().split()) == ["d0.yaml", "settings.yaml"]
+    log.unlink()
+    warm = pytester.runpytest_subprocess("--devops-policy-only", "-rA")
+    assert not log.exists()  # both from the cache
+    assert _outcomes(warm) == _outcomes(cold)
+
+
 def test_settings_are_part_of_the_key(pytester: pytest.Pytester) -> None:
     pytester.makefile(".yaml", d0=DEPLOYMENT.format(name="w0"))
     args = ("--devops-policy-only", "--devops-policy-select", "K8S-001")

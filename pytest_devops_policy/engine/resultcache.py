@@ -50,6 +50,7 @@ from pytest_devops_policy.engine.evaluate import ResolvedViolation
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.masking import redact
 
+READ_FOR_SECRETS = "secrets"  # the kind of a file read only for secrets (engine.analysis)
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the whole plugin, not engine/
 _JUDGING_DISTRIBUTIONS = (
     "PyYAML",
@@ -472,7 +473,9 @@ class ResultCache:
         except Exception:  # signed but unreadable (an older shape): analyse again
             self._drop(key)
             return None
-        if result.kind != kind:
+        # A YAML file that turned out not to be of its kind (app config) is judged for
+        # secrets only, and says so; any other kind would be a different file's entry.
+        if result.kind not in (kind, READ_FOR_SECRETS):
             return None
         self.hits += 1
         return result
