@@ -647,3 +647,41 @@ def test_xdist_peers_read_each_other_through_journals_then_the_pack(tmp_path: Pa
     whole = owner._line("d", '{"half":')  # type: ignore[attr-defined]
     journal.write_bytes(whole[:-3])
     assert peer.wait("d", "kubernetes", "", 0.05) is None  # type: ignore[attr-defined]
+
+
+def test_key_hints_reach_peers_of_this_run_and_never_the_pack(tmp_path: Path) -> None:
+    """A forked job names the keys it computed (jobs.py), so its parent need not compute
+    them again. A hint holds only for the run that wrote it (a later run's files may
+    differ): it is never kept in the pack, and a later run never finds one, even in a
+    journal a killed run left behind."""
+    from pytest_devops_policy.engine.registry import PolicySet
+
+    child, parent = _cache(tmp_path, shared=True), _cache(tmp_path, shared=True)
+    parent.run_id = child.run_id  # type: ignore[attr-defined]  # as fork() would have it
+    parent.polling = True  # type: ignore[attr-defined]
+    policies = PolicySet(())
+    pod, job = b"kind: Pod\n", b"kind: Job\n"
+    name = child.hint_name("kubernetes", "k8s/a.yaml", pod, policies)  # type: ignore[attr-defined]
+    assert name == parent.hint_name("kubernetes", "k8s/a.yaml", pod, policies)  # type: ignore[attr-defined]
+    assert name != parent.hint_name("kubernetes", "k8s/a.yaml", job, policies)  # type: ignore[attr-defined]
+    assert parent.hint(name) is None  # type: ignore[attr-defined]
+    child.store("k1", _result("A"), "")  # type: ignore[attr-defined]
+    child.put_hint(name, "k1")  # type: ignore[attr-defined]
+    assert parent.hint(name) == "k1"  # type: ignore[attr-defined]
+    assert not parent.has(name)  # type: ignore[attr-defined]  # not an entry
+    parent.store("k2", _result("B"), "")  # type: ignore[attr-defined]  # something to write
+    parent.close()  # type: ignore[attr-defined]
+    pack = next(tmp_path.iterdir()) / "pack"
+    assert b"hint-" not in pack.read_bytes()
+    # A later run: the child's journal is still there (a killed run), and a signed hint
+    # line is even put into the pack; neither is found.
+    pack.write_bytes(pack.read_bytes() + child._line(name, "k1") + b"\n")  # type: ignore[attr-defined]
+    later = _cache(tmp_path, shared=True)
+    again = later.hint_name("kubernetes", "k8s/a.yaml", pod, policies)  # type: ignore[attr-defined]
+    assert again != name and later.hint(again) is None  # type: ignore[attr-defined]
+    # And with the journal gone, the pack's line is not read as a hint (or an entry).
+    for journal in next(tmp_path.iterdir()).glob("journal-*"):
+        journal.unlink()
+    same = _cache(tmp_path, shared=True)
+    same.run_id = child.run_id  # type: ignore[attr-defined]
+    assert same.hint(name) is None and not same.has(name)  # type: ignore[attr-defined]

@@ -75,6 +75,8 @@ def test_jobs_judge_the_same_as_one_process(pytester: pytest.Pytester) -> None:
     assert alive == "[]"
     journals = list((pytester.path / ".pytest_cache").rglob("journal-*"))
     assert journals == []  # the child's journal is gone; its results are in the pack
+    (pack,) = (pytester.path / ".pytest_cache").rglob("pack")
+    assert b" hint-" not in pack.read_bytes()  # the keys it named held for that run only
 
 
 def test_a_warm_run_with_jobs_reads_the_cache(pytester: pytest.Pytester) -> None:

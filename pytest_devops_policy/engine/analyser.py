@@ -92,6 +92,15 @@ class Analyser:
         """The outcomes of one file. ``variant`` names a second reading of a kind's files
         (``helm-rendered``), so the cache keeps them apart."""
         results = self.results
+        if self.peers and results is not None and not variant:
+            # A forked job that analysed (or looked up) this file names its key: reading
+            # the entry costs nothing, computing the key would (its dependencies).
+            hinted = results.hint(results.hint_name(kind, relpath, data, policies))
+            if hinted is not None:
+                hit = results.load(hinted, kind, text)
+                if hit is not None:
+                    self._files_seen += 1
+                    return hit
         key = self._key(path, relpath, kind, fmt, data, policies, variant)
         if key is not None and results is not None:
             hit = self._cached(key, kind, text)
@@ -177,9 +186,12 @@ class Analyser:
         key = self._key(path, relpath, kind, fmt, data, policies, "")
         if key is None:
             return None
+        hint = results.hint_name(kind, relpath, data, policies)
         if results.has(key):
+            results.put_hint(hint, key)
             return False
         self._fresh(key, path, kind, fmt, text, policies)
+        results.put_hint(hint, key)  # after the entry: a parent that reads it finds both
         return True
 
     def _analyse(

@@ -50,6 +50,7 @@ from pytest_devops_policy.engine.evaluate import ResolvedViolation
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.masking import redact
 
+HINT_PREFIX = "hint-"  # a journal line naming a file's key (ResultCache.hint)
 READ_FOR_SECRETS = "secrets"  # the kind of a file read only for secrets (engine.analysis)
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the whole plugin, not engine/
 _JUDGING_DISTRIBUTIONS = (
@@ -242,6 +243,8 @@ class ResultCache:
         self.stores = 0
         # name -> its signed line (verified), in pack order, then journals and this run's.
         self._entries: dict[str, bytes] = {}
+        self._hints: dict[str, bytes] = {}  # key hints read from this run's journals
+        self.run_id = os.urandom(16).hex()  # shared with the jobs forked from this process
         self._used: dict[str, bytes] = {}  # what this run read or wrote, in that order
         self._loaded = False  # read lazily: an xdist controller never needs it
         self._pack_id: tuple[int, int, int] | None = None
@@ -268,9 +271,12 @@ class ResultCache:
         body = payload.encode("utf-8")
         return self._mac(name, body).hex().encode() + b" " + name.encode() + b" " + body
 
-    def _take(self, data: bytes, into: dict[str, bytes]) -> None:
+    def _take(
+        self, data: bytes, into: dict[str, bytes], hints: dict[str, bytes] | None = None
+    ) -> None:
         """Every line of ``data`` this user's key signed, into ``into`` by name (a partial,
-        corrupt or forged line is skipped: a miss, never trusted)."""
+        corrupt or forged line is skipped: a miss, never trusted). Key hints go to
+        ``hints`` when they come from this run's journals, and nowhere from a pack."""
         for line in data.split(b"\n"):
             name_end = line.find(b" ", _MAC_HEX + 1)
             if name_end < 0 or line[_MAC_HEX : _MAC_HEX + 1] != b" ":
@@ -281,6 +287,10 @@ class ResultCache:
                 continue
             mac = self._mac(name, line[name_end + 1 :]).hex().encode()
             if hmac.compare_digest(line[:_MAC_HEX], mac):
+                if name.startswith(HINT_PREFIX):
+                    if hints is not None:
+                        hints[name] = line
+                    continue
                 into[name] = line
 
     @staticmethod
@@ -324,7 +334,7 @@ class ResultCache:
                 continue
             end = data.rfind(b"\n") + 1
             self._offsets[name] = offset + end
-            self._take(data[:end], self._entries)
+            self._take(data[:end], self._entries, self._hints)
             if at_start:
                 with contextlib.suppress(OSError):
                     if time.time() - os.stat(path).st_mtime > STALE_JOURNAL_SECONDS:
@@ -344,6 +354,33 @@ class ResultCache:
                 data = data[os.write(self._journal, data) :]
         except OSError:
             self.shared = False  # peers time out and analyse themselves; the pack still works
+
+    # -- key hints: within one run, a forked job tells its parent a file's key ------------
+
+    def hint_name(self, kind: str, relpath: str, data: bytes, policies: PolicySet) -> str:
+        """What a hint is filed under: the run, the file's bytes and the policies judging
+        it. The rest of a key (dependencies, run-wide tokens) is the same for every process
+        of one run, which reads the same files; the run id (inherited by forked jobs, new
+        in every run) keeps a journal a killed run left behind from hinting at a later
+        run, whose files may differ."""
+        return HINT_PREFIX + _digest(self.run_id, self._policies_key(policies), kind, relpath, data)
+
+    def put_hint(self, name: str, key: str) -> None:
+        """Publish a file's key to the peers (never kept in the pack: a later run's files
+        may differ)."""
+        if self.shared:
+            self._append(self._line(name, key))
+
+    def hint(self, name: str) -> str | None:
+        """The key a peer computed for the file ``name`` hints at, if it published one."""
+        self._ensure_loaded()
+        line = self._hints.get(name)
+        if line is None and self.polling:
+            self._poll_journals()
+            line = self._hints.get(name)
+        if line is None:
+            return None
+        return self._body(name, line).decode("ascii", "replace")
 
     def poll(self) -> None:
         """Read what peers (xdist workers, forked jobs) published since the last poll."""

@@ -10,8 +10,11 @@ everything imported so far. The Kubernetes index needs every manifest's facts: t
 extracts them from the first manifest on, the children from the last, each publishing them
 to the result cache's journal and taking the other's (they meet in the middle, so each
 manifest is parsed about once). Then children walk the file list from its end, each taking
-every (N-1)-th file, and publish each result; the parent collects from the start as usual
-and, before analysing a file, looks in the journals. Nobody ever waits: the parent analyses
+every (N-1)-th file, and publish each result with a hint naming its key; the parent
+collects from the start as usual and, before analysing a file, looks in the journals: a
+hint (filed under the run's id, the file's bytes and its policies) spares it computing the
+key, whose dependencies (a Dockerfile's build context, a manifest's deployment unit) cost
+more than reading the entry. Nobody ever waits: the parent analyses
 whatever is not there yet, so a child that died, lagged or computed a different key (a
 ``conftest.py`` it did not load, a listing that missed an ``--ignore``) only costs time,
 never a wrong or missing result. The two ends meet where the children's analysis and the
