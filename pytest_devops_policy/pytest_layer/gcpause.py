@@ -7,7 +7,9 @@ passes were about a quarter of a cold run. So the collector is paused while item
 are collected, and everything alive after collection (and after the run loop) is
 moved to the permanent generation with ``gc.freeze()``: later passes only walk
 what the run creates after that. The cost is the cyclic garbage made during
-collection, which is kept instead of freed (a few MB on the benchmark tree).
+collection, which is kept instead of freed: the parsed models whose objects point
+back at their parents, 62 MB on the 2,000-file benchmark tree (a full pass to free
+them before freezing costs about 1 s there and lowers the peak by 10 MB).
 """
 
 from __future__ import annotations
