@@ -204,3 +204,25 @@ def test_unset_jobs_use_every_cpu_from_the_size_threshold_on(
     assert sorted(x for x in auto.outlines if x.startswith(("PASSED", "FAILED"))) == sorted(
         x for x in serial.outlines if x.startswith(("PASSED", "FAILED"))
     )
+
+
+def test_a_warm_run_on_the_same_files_forks_nothing(pytester: pytest.Pytester) -> None:
+    """After a collection the jobs ran to its end, the same files (paths, sizes, mtimes)
+    are cached: a child would only find that out, file by file."""
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    pytester.makeconftest(FORK_WATCH)
+    args = ("--devops-policy-only", "--devops-policy-jobs=2", "examples", "-rA")
+
+    def forks() -> int:
+        return int((pytester.path / "forks.txt").read_text().split(" ", 1)[0])
+
+    cold = pytester.runpytest_subprocess(*args)
+    assert forks() == 1
+    warm = pytester.runpytest_subprocess(*args)
+    assert forks() == 0
+    assert _summary(warm.outlines) == _summary(cold.outlines)
+    (pytester.path / "examples" / "new.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n"
+    )
+    pytester.runpytest_subprocess(*args)
+    assert forks() == 1  # a new file: forked again

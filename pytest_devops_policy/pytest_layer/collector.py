@@ -167,11 +167,14 @@ class DevopsPolicy:
         from pytest_devops_policy.pytest_layer import jobs
 
         running = jobs.start(self, session)
+        completed = False
         try:
-            return (yield)
+            result = yield
+            completed = True
+            return result
         finally:
             if running is not None:
-                running.stop()  # every file is collected: no job has anything left to do
+                running.stop(completed)  # every file is collected: no job has anything to do
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_ignore_collect(self, collection_path: Path, config: pytest.Config) -> bool | None:

@@ -1,6 +1,8 @@
 """``--devops-policy-jobs=N``: analyse files in N processes at collection.
 
-Unset, a run with at least ``AUTO_MIN_FILES`` candidate files uses one process per usable
+Nothing is forked when the candidate files are those of the last collection jobs ran for
+(``FINGERPRINT``): their results are cached. Unset, a run with at least ``AUTO_MIN_FILES``
+candidate files uses one process per usable
 CPU (silently serial where jobs cannot run, or when another thread exists: forking a
 threaded process could leave a child blocked on a lock that thread held).
 
@@ -32,6 +34,7 @@ import contextlib
 import faulthandler
 import fnmatch
 import gc
+import hashlib
 import os
 import signal
 import sys
@@ -63,16 +66,24 @@ AUTO_MIN_FILES = 200
 MET = 16
 
 
+# In the cache generation's directory: the files of the last collection jobs ran for
+# that ended normally (paths, sizes, mtimes). The same files again: their results are
+# cached, and a warm run forks nothing. Only this decision reads it, never a verdict.
+FINGERPRINT = "jobs-files"
+
+
 class Jobs:
     """The children of one collection."""
 
-    def __init__(self, state: DevopsPolicy, pids: list[int]) -> None:
+    def __init__(self, state: DevopsPolicy, pids: list[int], fingerprint: str = "") -> None:
         self.state = state
         self.pids = pids
+        self.fingerprint = fingerprint
 
-    def stop(self) -> None:
+    def stop(self, completed: bool = False) -> None:
         """Kill and reap every child (no zombie, none outlives collection), then drop their
-        journals: the parent has read what it used, and its pack keeps that."""
+        journals: the parent has read what it used, and its pack keeps that. After a
+        collection that ``completed``, remember its files (``FINGERPRINT``)."""
         for pid in self.pids:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
@@ -85,6 +96,9 @@ class Jobs:
         if results is None:
             return
         results.polling = False
+        if completed and self.fingerprint:
+            with contextlib.suppress(OSError):
+                (results.directory / FINGERPRINT).write_text(self.fingerprint)
         prefixes = tuple(f"{JOURNAL_PREFIX}{pid}-" for pid in self.pids)
         with contextlib.suppress(OSError):
             for name in os.listdir(results.directory):
@@ -130,6 +144,10 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
         files = [(p, k) for p, k in files if changed.wants(str(p), kinds.by_name(k))]
     if len(files) < (2 if asked else AUTO_MIN_FILES):
         return None
+    fingerprint = _fingerprint(files)
+    with contextlib.suppress(OSError):
+        if (analyser.results.directory / FINGERPRINT).read_text() == fingerprint:
+            return None  # the files of the last such run, unchanged: their results are cached
     try:
         # The kinds with policies (built without keeping it: conftests load as pytest goes).
         hook = session.gethookproxy(config.rootpath / "_")
@@ -149,7 +167,7 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
     tail = files[::-1]
     children = jobs - 1
     pids: list[int] = []
-    running = Jobs(state, pids)
+    running = Jobs(state, pids, fingerprint)
     sys.stdout.flush()  # a child must not flush a copy of the parent's buffered output
     sys.stderr.flush()
     try:
@@ -218,6 +236,20 @@ def _publish(
     fmt = kinds.by_name(kind_name).format
     text = decode(data, fmt.lone_cr_newline)
     return analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
+
+
+def _fingerprint(files: Sequence[tuple[Path, str]]) -> str:
+    """The candidate files by path, kind, size, mtime and inode: any edit, new or removed
+    file changes it (an edit that keeps all three only makes the run serial)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path, kind in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        line = f"{path}\0{kind}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def candidates(
