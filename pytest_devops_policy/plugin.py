@@ -161,8 +161,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--devops-policy-jobs",
         metavar="N",
         help="analyse files in N processes at collection ('auto': one per CPU; default: one "
-        "per CPU from 200 files on, else 1). Needs the result cache and fork (Linux, macOS); "
-        "else the run is serial",
+        "per CPU, at most 4, from 200 files on, else 1). Needs the result cache and fork "
+        "(Linux, macOS); else the run is serial",
     )
     group.addoption(
         "--devops-policy-explain",

@@ -2,9 +2,9 @@
 
 Nothing is forked when the candidate files are those of the last collection jobs ran for
 (``FINGERPRINT``): their results are cached. Unset, a run with at least ``AUTO_MIN_FILES``
-candidate files uses one process per usable
-CPU (silently serial where jobs cannot run, or when another thread exists: forking a
-threaded process could leave a child blocked on a lock that thread held).
+candidate files uses one process per usable CPU, at most ``AUTO_MAX_JOBS`` (silently
+serial where jobs cannot run, or when another thread exists: forking a threaded process
+could leave a child blocked on a lock that thread held).
 
 At the start of collection the run's candidate files are listed in the order pytest will
 collect them (sorted names, depth first) and N-1 children are forked; they inherit
@@ -60,6 +60,10 @@ __all__ = ["Jobs", "candidates", "start"]
 # Unset, jobs are used from this many candidate files on: below it a fork and the
 # children's start cost about what they save (and small runs are already fast).
 AUTO_MIN_FILES = 200
+# ...and at most this many processes: every child also walks the Kubernetes facts and
+# holds a copy-on-write image of the parent, and only 2 cores were measured. ``jobs=N``
+# or ``auto`` (one per CPU) asks for more.
+AUTO_MAX_JOBS = 4
 
 # A child that finds this many files in a row already analysed (by the parent, walking the
 # other way, or by an earlier run: the cache is warm) stops: the rest is done too.
@@ -112,7 +116,7 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
     jobs = state.settings.jobs
     asked = jobs != 0  # set by the user: a run that stays serial says why
     if not asked:
-        jobs = usable_cpus()
+        jobs = min(usable_cpus(), AUTO_MAX_JOBS)
     config = state.config
     if jobs <= 1 or hasattr(config, "workerinput"):
         return None
