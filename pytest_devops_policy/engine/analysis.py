@@ -19,7 +19,7 @@ from pytest_devops_policy.knowledge.secrets.scan import assigned_secrets, text_s
 from pytest_devops_policy.model import ParsedFile, Subject
 
 
-@dataclass
+@dataclass(slots=True)  # one per verdict, alive until the run ends: no __dict__ each
 class Outcome:
     """One policy on one resource: what the item reports."""
 

@@ -145,12 +145,12 @@ class Verdict:
         today = state.settings.today
         return decide(self.outcome.violations, whole, scoped, waivers.covers, today)
 
-    def _findings(self) -> list[ResolvedViolation]:
+    def _findings(self) -> Sequence[ResolvedViolation]:
         """What the verdict reports: the findings no waiver covers (all of them when the
         verdict is waived), the most severe first."""
         d = self.decision
         if d is None:
-            return []
+            return ()  # most verdicts: one shared empty tuple, not a list each
         found = list(d.remaining) if d.remaining else list(self.outcome.violations)
         return sorted(found, key=lambda v: (-v.severity, v.line, v.col))
 
