@@ -221,6 +221,9 @@ def test_a_warm_run_on_the_same_files_forks_nothing(pytester: pytest.Pytester) -
     warm = pytester.runpytest_subprocess(*args)
     assert forks() == 0
     assert _summary(warm.outlines) == _summary(cold.outlines)
+    # Another selection has other results (selection is not part of the cache generation).
+    pytester.runpytest_subprocess(*args, "--devops-policy-select", "K8S")
+    assert forks() == 1
     (pytester.path / "examples" / "new.yaml").write_text(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n"
     )

@@ -148,22 +148,24 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
         files = [(p, k) for p, k in files if changed.wants(str(p), kinds.by_name(k))]
     if len(files) < (2 if asked else AUTO_MIN_FILES):
         return None
-    fingerprint = _fingerprint(files)
-    with contextlib.suppress(OSError):
-        if (analyser.results.directory / FINGERPRINT).read_text() == fingerprint:
-            return None  # the files of the last such run, unchanged: their results are cached
     try:
         # The kinds with policies (built without keeping it: conftests load as pytest goes).
         hook = session.gethookproxy(config.rootpath / "_")
-        selected = build_policy_set(
+        policy_set = build_policy_set(
             hook.pytest_devops_policy_add_policies(config=config), state.settings
-        ).kinds()
+        )
+        selected = policy_set.kinds()
         reads_all = "secrets" in selected  # the SECRET policies read every collected file
         formats = list(
             {k: kinds.by_name(k).format for _, k in files if k in selected or reads_all}.values()
         )
     except Exception:  # reported where the files are collected
         return None
+    # The selection is not part of the cache generation: another one has other results.
+    fingerprint = _fingerprint(files, " ".join(sorted(p.id for p in policy_set.policies)))
+    with contextlib.suppress(OSError):
+        if (analyser.results.directory / FINGERPRINT).read_text() == fingerprint:
+            return None  # the files of the last such run, unchanged: their results are cached
     analyser.results.poll()  # read the pack once, here: children inherit it
     analyser.results.shared = True  # the parent publishes too: children skip its files
     analyser.results.polling = True
@@ -242,10 +244,12 @@ def _publish(
     return analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
 
 
-def _fingerprint(files: Sequence[tuple[Path, str]]) -> str:
-    """The candidate files by path, kind, size, mtime and inode: any edit, new or removed
-    file changes it (an edit that keeps all three only makes the run serial)."""
+def _fingerprint(files: Sequence[tuple[Path, str]], selection: str) -> str:
+    """The candidate files by path, kind, size, mtime and inode, and the policies selected:
+    any edit, new or removed file changes it (an edit that keeps all three only makes the
+    run serial)."""
     digest = hashlib.blake2b(digest_size=16)
+    digest.update(selection.encode() + b"\n")
     for path, kind in files:
         try:
             st = os.stat(path)
