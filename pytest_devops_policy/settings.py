@@ -6,8 +6,10 @@ options directly, and there are no module-level globals.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -459,12 +461,50 @@ def _choice(value: object, choices: tuple[str, ...], key: str, config_path: str 
 
 
 def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask, which containers and
-    ``taskset`` narrow), not the machine's count."""
+    """The CPUs this process may use: its affinity mask (``taskset``, cpusets), and a
+    container's CPU quota (cgroups), which leaves the mask whole: a runner limited to 2
+    CPUs on a 64-CPU host must not fork 64 jobs."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        count = max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
+        count = max(1, os.cpu_count() or 1)
+    quota = cgroup_cpu_quota()
+    return count if quota is None else max(1, min(count, math.ceil(quota)))
+
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+PROC_CGROUP = "/proc/self/cgroup"
+
+
+def cgroup_cpu_quota() -> float | None:
+    """CPUs' worth of time a cgroup quota allows this process (v2 ``cpu.max``, v1
+    ``cpu.cfs_quota_us``/``cpu.cfs_period_us``), or None: no quota, or none readable."""
+    own: list[str] = []
+    with contextlib.suppress(OSError), open(PROC_CGROUP, encoding="utf-8") as fh:
+        for line in fh:
+            fields = line.rstrip("\n").split(":", 2)
+            if len(fields) == 3 and (fields[1] == "" or "cpu" in fields[1].split(",")):
+                own.append(fields[2].strip("/"))
+    for rel in [*own, ""]:
+        for base in (CGROUP_ROOT, f"{CGROUP_ROOT}/cpu", f"{CGROUP_ROOT}/cpu,cpuacct"):
+            folder = os.path.join(base, rel) if rel else base
+            try:
+                with open(os.path.join(folder, "cpu.max"), encoding="utf-8") as fh:
+                    quota, _, period = fh.read().strip().partition(" ")
+            except OSError:
+                try:
+                    with open(os.path.join(folder, "cpu.cfs_quota_us"), encoding="utf-8") as fh:
+                        quota = fh.read().strip()
+                    with open(os.path.join(folder, "cpu.cfs_period_us"), encoding="utf-8") as fh:
+                        period = fh.read().strip()
+                except OSError:
+                    continue
+            try:
+                q, p = int(quota), int(period)
+            except ValueError:
+                return None  # "max": no quota
+            return q / p if q > 0 and p > 0 else None
+    return None
 
 
 def _jobs(cli: object, value: object, config_path: str | None) -> int:

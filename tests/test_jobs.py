@@ -229,3 +229,46 @@ def test_a_warm_run_on_the_same_files_forks_nothing(pytester: pytest.Pytester) -
     )
     pytester.runpytest_subprocess(*args)
     assert forks() == 1  # a new file: forked again
+
+
+@pytest.mark.parametrize(
+    ("proc", "files", "quota"),
+    [
+        ("0::/ci.slice\n", {"ci.slice/cpu.max": "200000 100000\n"}, 2.0),
+        ("0::/\n", {"cpu.max": "max 100000\n"}, None),
+        (
+            "4:cpu,cpuacct:/\n1:name=systemd:/\n",
+            {
+                "cpu,cpuacct/cpu.cfs_quota_us": "150000\n",
+                "cpu,cpuacct/cpu.cfs_period_us": "100000\n",
+            },
+            1.5,
+        ),
+        (
+            "4:cpu,cpuacct:/\n",
+            {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"},
+            None,
+        ),
+        ("garbage\n", {}, None),
+    ],
+)
+def test_a_container_cpu_quota_caps_the_default_jobs(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    proc: str,
+    files: dict[str, str],
+    quota: float | None,
+) -> None:
+    """A runner limited to 2 CPUs on a big host keeps its whole affinity mask; the cgroup
+    quota is what says how many jobs pay."""
+    from pytest_devops_policy import settings
+
+    (tmp_path / "cgroup").write_text(proc)
+    for rel, text in files.items():
+        (tmp_path / "fs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "fs" / rel).write_text(text)
+    monkeypatch.setattr(settings, "PROC_CGROUP", str(tmp_path / "cgroup"))
+    monkeypatch.setattr(settings, "CGROUP_ROOT", str(tmp_path / "fs"))
+    assert settings.cgroup_cpu_quota() == quota
+    monkeypatch.setattr(settings.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert settings.usable_cpus() == (64 if quota is None else 2)
