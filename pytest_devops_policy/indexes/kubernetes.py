@@ -507,7 +507,10 @@ class K8sIndex:
             [f"v{FACTS_VERSION}", unit.key, "|".join(unit.unseen), f"ns={default_namespace}"]
             + [f"{p}={d}" for p, d in sorted(self.file_digests.items())]
         )
-        self.units: tuple[K8sIndex, ...] = (self,)
+        # (self,) unless several units apply the file (``units``): not stored as (self,),
+        # which would make every index a reference cycle that only the cyclic collector,
+        # paused during collection, could free (with all its entries).
+        self._units: tuple[K8sIndex, ...] | None = None
         # Buckets so a query reads its namespace, not the whole unit: a scan per object
         # would make the cross-object policies quadratic in the size of a unit.
         self._by_ns: dict[tuple[str, str | None], list[Entry]] = {}
@@ -524,6 +527,14 @@ class K8sIndex:
         self._position = {id(e): i for i, e in enumerate(entries)}
         self._memo: dict[str, Any] = {}
         self._candidates: dict[tuple[str, str, str, str | None], _Candidates] = {}
+
+    @property
+    def units(self) -> tuple[K8sIndex, ...]:
+        return self._units if self._units is not None else (self,)
+
+    @units.setter
+    def units(self, value: tuple[K8sIndex, ...]) -> None:
+        self._units = value
 
     def memo(self, key: str, build: Callable[[K8sIndex], _T]) -> _T:
         """A value derived from this index (a lookup table a policy needs for every

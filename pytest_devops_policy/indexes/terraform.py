@@ -17,7 +17,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pytest_devops_policy.context import ParseCache
@@ -119,9 +119,11 @@ class TfModule(Evaluator):
             if var is not None:
                 var.value, var.has_value = value, True
         super().__init__(variables, local_values, data, call)
-        # (call block, resource) of every module this one's local calls create; set by
-        # build_index, read lazily by ``unlinked``.
-        self.callees: Callable[[], list[tuple[Block, TfResource]]] = list
+        # Where ``callees`` finds the modules this one's local calls create; set by
+        # build_index (when module calls are followed). A reference, not a closure over
+        # the module: a closure would make every module a reference cycle, whose files
+        # and blocks only the (paused) cyclic collector could free.
+        self.calls_cache: ParseCache | None = None
 
     def _override(
         self,
@@ -201,6 +203,14 @@ class TfModule(Evaluator):
     ) -> list[TfResource]:
         """Resources of ``types`` whose ``via`` attribute points at ``target``."""
         return links.linked(self.by_type(*types), target, via, self.resolve, attrs, name_attr)
+
+    def callees(self) -> list[tuple[Block, TfResource]]:
+        """(call block, resource) of every module this one's local calls create."""
+        if self.calls_cache is None:
+            return []
+        from pytest_devops_policy.indexes.terraform_calls import callees
+
+        return callees(self, self.calls_cache)
 
     def opaque(self, value: Value) -> bool:
         """True when the value might point anywhere (``links.is_opaque``)."""
@@ -333,9 +343,7 @@ def build_index(scope: str, cache: ParseCache) -> TfModule:
     ]
     module = TfModule(scope, files, var_files, options.vars)
     if options.module_calls:
-        from pytest_devops_policy.indexes.terraform_calls import callees
-
-        module.callees = lambda: callees(module, cache)
+        module.calls_cache = cache
     return module
 
 
