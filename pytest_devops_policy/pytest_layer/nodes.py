@@ -6,7 +6,6 @@ like ``deploy/web.yaml::Deployment/web::K8S-001``.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -673,28 +672,25 @@ class _VerdictKeys:
     passed: tuple[tuple[str, str], ...]
 
 
-# policy object's id -> (the policy, its keys): a lookup per verdict, pinned so ids stay
-# unique while the run lasts.
+# policy object's id -> (the policy, its keys): made once per policy, looked up per
+# verdict; the policy is kept so that its id is never reused while the run lasts.
 _KEYS_BY_POLICY: dict[int, tuple[Policy, _VerdictKeys]] = {}
 
 
 def _verdict_keys(policy: Policy) -> _VerdictKeys:
     hit = _KEYS_BY_POLICY.get(id(policy))
-    if hit is None or hit[0] is not policy:
-        keys = _keys_of(policy.id, policy.name, tuple(policy.controls), str(policy.severity))
-        hit = _KEYS_BY_POLICY[id(policy)] = (policy, keys)
-    return hit[1]
-
-
-@functools.cache
-def _keys_of(pid: str, name: str, controls: tuple[str, ...], severity: str) -> _VerdictKeys:
-    shared = [(f"{pid}.name", name)]
-    if controls:
-        shared.append((f"{pid}.controls", ",".join(controls)))
+    if hit is not None:
+        return hit[1]
+    pid = policy.id
+    shared = [(f"{pid}.name", policy.name)]
+    if policy.controls:
+        shared.append((f"{pid}.controls", ",".join(policy.controls)))
     if is_cross_artifact(pid):  # the item's ``kind`` is the anchor's; this verdict's differs
         shared.append((f"{pid}.kind", CROSS_ARTIFACT))
-    passed = ((pid, PASSED), (f"{pid}.severity", severity), *shared)
-    return _VerdictKeys(f"{pid}.severity", f"{pid}.line", f"{pid}.reason", tuple(shared), passed)
+    passed = ((pid, PASSED), (f"{pid}.severity", str(policy.severity)), *shared)
+    keys = _VerdictKeys(f"{pid}.severity", f"{pid}.line", f"{pid}.reason", tuple(shared), passed)
+    _KEYS_BY_POLICY[id(policy)] = (policy, keys)
+    return keys
 
 
 class ResourceItem(_Base):
