@@ -112,11 +112,16 @@ class ParseCache:
         return hit
 
     def release(self, path: str, fmt: kinds.Format) -> None:
-        self._files.pop((path, fmt), None)
+        hit = self._files.pop((path, fmt), None)
+        if isinstance(hit, ParsedFile):
+            hit.release()
 
     def forget(self) -> None:
         """Drop every parsed file and run-wide structure: once items are collected nothing
         reads them, and the run loop's reports would otherwise pile up on top of them."""
+        for hit in self._files.values():
+            if isinstance(hit, ParsedFile):
+                hit.release(final=True)
         self._files.clear()
         self._memo.clear()
         self._about.clear()

@@ -144,6 +144,17 @@ class Subject(Generic[IndexT]):
         """Waivers declared inside the subject's data (Kubernetes annotations)."""
         return ()
 
+    def release(self) -> None:
+        """The run is done with this subject: drop what it derived and keeps (memos whose
+        values point back at it). A reference cycle would outlive it: the cyclic collector
+        is paused while files are analysed. It stays usable; what it drops is recomputed."""
+
+    def dispose(self) -> None:
+        """The run is done with every parsed file (``ParseCache.forget``, after collection):
+        also drop the references that point back at this subject (a workflow's jobs), so
+        that it is freed at once rather than by the cyclic collector. Not used after."""
+        self.release()
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.label} {self.source.relpath}:{self.line}>"
 
@@ -171,3 +182,12 @@ class ParsedFile:
     # Values the format knows are secret (a Terraform plan's sensitive values): every output
     # of the file is redacted with them, like the secrets the detectors find in its text.
     known_secrets: tuple[str, ...] = ()
+
+    def release(self, final: bool = False) -> None:
+        """``Subject.release`` (``dispose`` when ``final``) for every subject of the file:
+        the parse cache drops it."""
+        for subject in self.subjects:
+            if final:
+                subject.dispose()
+            else:
+                subject.release()

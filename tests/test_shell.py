@@ -630,3 +630,23 @@ def test_a_second_elif_is_read() -> None:
     crashed the classifier with it): its clause's commands are still read."""
     text = "if a; then\n  b\nelif c; then\n  d\nelif e; then\n  f\nfi\n"
     assert names(text) == ["a", "b", "c", "d", "e", "f"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apt-get update && apt-get install -y curl",
+        "echo a; echo b\nls -l | wc -l\n",
+        "cat <<EOF > /etc/x.conf\nkey=value\nEOF\nchmod 600 /etc/x.conf",
+        "if [ -f x ]; then rm x; fi\nfor i in 1 2; do echo $i; done",
+        'docker build -t "$IMAGE:${GITHUB_SHA}" -f docker/Dockerfile .\ndocker push "$IMAGE"',
+        'x=$(curl -fsSL https://example.com/a.sh) && echo "$x"',
+    ],
+)
+def test_bashlex_trees_are_bashlex_parse(text: str) -> None:
+    # The parse without bashlex's per-call class: the same trees, positions included.
+    import bashlex
+
+    from pytest_devops_policy.knowledge.shell import _bashlex_trees
+
+    assert [t.dump() for t in _bashlex_trees(text)] == [t.dump() for t in bashlex.parse(text)]

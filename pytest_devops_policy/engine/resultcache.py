@@ -441,7 +441,11 @@ class ResultCache:
         tmp = self.directory / f".{PACK_NAME}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
         try:
             with open(tmp, "wb") as fh:
-                fh.write(b"\n".join([_pack_header(), *lines]) + b"\n")
+                # Line by line: one joined copy of every entry would raise the run's peak.
+                fh.write(_pack_header() + b"\n")
+                for line in lines:
+                    fh.write(line)
+                    fh.write(b"\n")
             os.replace(tmp, self.pack)  # readers see the whole pack or the previous one
         except OSError:
             with contextlib.suppress(OSError):
@@ -695,7 +699,13 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
                     )
                 )
             parsed_outcomes.append(
-                Outcome(str(policy_id), resolved, list(unknowns), err, detail=detail)
+                Outcome(
+                    str(policy_id),
+                    resolved or (),
+                    [str(u) for u in unknowns] or (),
+                    err,
+                    detail=detail,
+                )
             )
         result.resources.append(
             ResourceResult(

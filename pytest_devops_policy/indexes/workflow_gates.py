@@ -143,24 +143,35 @@ def can_run_after(job: Job, source: str, result: str = "failure") -> bool:
     """Can ``job`` run when ``source`` (a job it needs, at any distance) ended with ``result``
     (``failure`` or ``skipped``)? Jobs between them are skipped when their own ``if:`` cannot
     hold, and ``needs.<id>.result`` says so to the jobs after them."""
-    wf = job.workflow
-    functions = FAILED if result == "failure" else SKIPPED
-    memo: dict[str, Any] = {}
+    after = _After(job.workflow, source, result)
+    return condition_outcome(job.if_, after.lookup(job), after.functions) is not False
 
-    def res(jid: str) -> Any:
-        if jid == source:
-            return result
-        other = wf.jobs.get(jid)
-        if other is None or source not in other.needs_closure:
+
+class _After:
+    """The ``needs.<id>.result`` each job between ``source`` and a job would see (an object,
+    not mutually recursive closures: those would be a reference cycle holding the workflow)."""
+
+    def __init__(self, wf: Workflow, source: str, result: str) -> None:
+        self.wf, self.source, self.result = wf, source, result
+        self.functions = FAILED if result == "failure" else SKIPPED
+        self.memo: dict[str, Any] = {}
+
+    def res(self, jid: str) -> Any:
+        if jid == self.source:
+            return self.result
+        other = self.wf.jobs.get(jid)
+        if other is None or self.source not in other.needs_closure:
             return UNKNOWN
+        memo = self.memo
         if jid not in memo:
             memo[jid] = UNKNOWN  # no cycles (the parser rejects them), but stay safe
-            ran = condition_outcome(other.if_, lookup(other), functions)
+            ran = condition_outcome(other.if_, self.lookup(other), self.functions)
             memo[jid] = "skipped" if ran is False else UNKNOWN
         return memo[jid]
 
-    def lookup(of: Job) -> Callable[[tuple[str, ...]], Any]:
+    def lookup(self, of: Job) -> Callable[[tuple[str, ...]], Any]:
         direct = _by_lower(of)
+        res = self.res
 
         def ctx(path: tuple[str, ...]) -> Any:
             if len(path) == 3 and path[0] == "needs" and path[2] == "result":
@@ -169,8 +180,6 @@ def can_run_after(job: Job, source: str, result: str = "failure") -> bool:
             return UNKNOWN
 
         return ctx
-
-    return condition_outcome(job.if_, lookup(job), functions) is not False
 
 
 def step_runs_after_failure(step: Step) -> bool:

@@ -596,6 +596,31 @@ def _matching_paren(text: str, i: int, depth: int = 1) -> int:
     return n
 
 
+def _bashlex_trees(text: str) -> list[Any]:
+    """What ``bashlex.parse(text)`` returns, by the same steps (bashlex is pinned to 0.18),
+    without the class ``parse`` defines on every call and never uses: a class is a
+    reference cycle, so each parse left garbage that only the cyclic collector frees,
+    and it is paused while files are analysed."""
+    # deferred: building its parser costs ~150 ms, only paid with scripts
+    from bashlex import ast, parser
+
+    def end(tree: Any) -> int:  # past a heredoc, which may follow its command's end
+        finder = parser._endfinder()
+        finder.visit(tree)
+        return int(max(tree.pos[1], finder.end)) + 1
+
+    trees = [parser._parser(text).parse()]
+    index = end(trees[-1])
+    while index < len(text):
+        part = parser._parser(text[index:]).parse()
+        if not isinstance(part, ast.node):
+            break
+        ast.posshifter(index).visit(part)
+        trees.append(part)
+        index = end(part)
+    return trees
+
+
 @lru_cache(maxsize=4096)
 def _parse_cached(text: str, given: tuple[str, ...] = ()) -> Script:
     prepared = _prepare(text, given)
@@ -780,9 +805,7 @@ class _Builder:
     # -- bashlex -------------------------------------------------------------------------
 
     def from_bashlex(self) -> None:
-        import bashlex  # deferred: building its parser costs ~150 ms, only paid with RUN lines
-
-        for tree in bashlex.parse(self.text):
+        for tree in _bashlex_trees(self.text):
             self._visit(tree, None)
 
     def _next_pipeline(self) -> int:

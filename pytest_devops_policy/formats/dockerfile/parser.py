@@ -1272,7 +1272,7 @@ class Dockerfile(Subject[None]):
         self._global_default = _global_scope(self.global_args, {}, escape)
         # Derived analyses shared by the policies of one run (scopes, RUN scripts): every
         # policy evaluates the same file, so each is computed once per file.
-        self.memo: dict[Any, Any] = {}
+        self.memo: dict[Any, Any] = {}  # its RUN scripts point back here: ``release``
         self.pragma_target = self._pragma_target()
         # Items are named after the shipped stage: ``stage:runtime`` for a named stage, its
         # index (``stage:2``) for an unnamed one.
@@ -1299,6 +1299,9 @@ class Dockerfile(Subject[None]):
     @property
     def final_stage(self) -> Stage:
         return self.stages[-1]
+
+    def release(self) -> None:
+        self.memo.clear()
 
     def stage(self, ref: str | int) -> Stage | None:
         """A stage by name (case-insensitive) or index."""

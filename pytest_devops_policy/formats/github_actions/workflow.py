@@ -190,6 +190,11 @@ class Workflow(Subject["WorkflowIndex"]):
         pos = document.locate(("jobs",))
         self.jobs_line = pos[0] if pos else line
 
+    def dispose(self) -> None:
+        # Each job points back here (``Job.workflow``): without the jobs, no cycle is left.
+        self.jobs = {}
+        self._closure = {}
+
     @property
     def is_reusable(self) -> bool:
         """Callable by other workflows (``on: workflow_call``)."""
@@ -222,29 +227,30 @@ class Workflow(Subject["WorkflowIndex"]):
     def _compute_closure(self) -> None:
         state: dict[str, int] = {}  # 1 = visiting, 2 = done
         stack: list[str] = []
-
-        def visit(jid: str) -> frozenset[str]:
-            if state.get(jid) == 2:
-                return self._closure[jid]
-            if state.get(jid) == 1:
-                cycle = [*stack[stack.index(jid) :], jid]
-                job = self.jobs[jid]
-                raise ParseError(
-                    "jobs form a 'needs' cycle: " + " -> ".join(cycle), *job.needs_position()
-                )
-            state[jid] = 1
-            stack.append(jid)
-            acc: set[str] = set()
-            for dep in self.jobs[jid].needs:
-                acc.add(dep)
-                acc |= visit(dep)
-            stack.pop()
-            state[jid] = 2
-            self._closure[jid] = frozenset(acc)
-            return self._closure[jid]
-
         for jid in self.jobs:
-            visit(jid)
+            self._visit_needs(jid, state, stack)
+
+    # A method, not a closure calling itself: that would be a reference cycle holding the
+    # workflow until the cyclic collector runs (paused while files are analysed).
+    def _visit_needs(self, jid: str, state: dict[str, int], stack: list[str]) -> frozenset[str]:
+        if state.get(jid) == 2:
+            return self._closure[jid]
+        if state.get(jid) == 1:
+            cycle = [*stack[stack.index(jid) :], jid]
+            job = self.jobs[jid]
+            raise ParseError(
+                "jobs form a 'needs' cycle: " + " -> ".join(cycle), *job.needs_position()
+            )
+        state[jid] = 1
+        stack.append(jid)
+        acc: set[str] = set()
+        for dep in self.jobs[jid].needs:
+            acc.add(dep)
+            acc |= self._visit_needs(dep, state, stack)
+        stack.pop()
+        state[jid] = 2
+        self._closure[jid] = frozenset(acc)
+        return self._closure[jid]
 
 
 class Job(Subject["WorkflowIndex"]):
@@ -393,6 +399,11 @@ class WorkflowFile(ParsedFile):
 
     workflow: Workflow | None = None
     document: Document | None = None
+
+    def release(self, final: bool = False) -> None:
+        super().release(final)
+        if final and self.workflow is not None:
+            self.workflow.dispose()
 
 
 def _skipped(source: Source, reason: str) -> WorkflowFile:

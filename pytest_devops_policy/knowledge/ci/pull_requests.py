@@ -107,24 +107,34 @@ def called_actions(
     """The local composite actions the job's steps that run for ``event`` call,
     transitively (each action once per job, at most ``MAX_DEPTH`` deep). A step whose
     action cannot be read (remote, missing, JavaScript or Docker) adds nothing."""
-    seen: set[str] = set()
+    return _called(ran.steps(event), ran.where, 1, event, resolve_action, set())
 
-    def walk(
-        steps: Iterable[Step], where: Callable[[Step], str], depth: int
-    ) -> Iterator[CalledAction]:
-        for step in steps:
-            if step.uses is None or step.uses.kind != "local":
-                continue
-            action = resolve_action(step.uses)
-            if action is None or not action.is_composite or action.source.path in seen:
-                continue
-            seen.add(action.source.path)
-            called = CalledAction(ActionJob(action), f"{action.display} (called by {where(step)})")
-            yield called
-            if depth < MAX_DEPTH:
-                yield from walk(called.steps(event), _inside(called), depth + 1)
 
-    yield from walk(ran.steps(event), ran.where, 1)
+# The walks below are module functions, not closures: a closure that calls itself is a
+# reference cycle, and it would keep the workflows it saw until the cyclic collector runs.
+
+
+def _called(
+    steps: Iterable[Step],
+    where: Callable[[Step], str],
+    depth: int,
+    event: str,
+    resolve_action: Callable[[UsesRef], Action | None],
+    seen: set[str],
+) -> Iterator[CalledAction]:
+    for step in steps:
+        if step.uses is None or step.uses.kind != "local":
+            continue
+        action = resolve_action(step.uses)
+        if action is None or not action.is_composite or action.source.path in seen:
+            continue
+        seen.add(action.source.path)
+        called = CalledAction(ActionJob(action), f"{action.display} (called by {where(step)})")
+        yield called
+        if depth < MAX_DEPTH:
+            yield from _called(
+                called.steps(event), _inside(called), depth + 1, event, resolve_action, seen
+            )
 
 
 def ran_jobs(
@@ -134,26 +144,35 @@ def ran_jobs(
     remote: list[str],
 ) -> Iterator[RanJob]:
     """The jobs that run when ``event`` triggers ``wf``; remote callees go to ``remote``."""
+    return _ran(wf, wf, "", frozenset({wf.source.path}), 0, event, resolve, remote)
 
-    def walk(current: Workflow, via: str, seen: frozenset[str], depth: int) -> Iterator[RanJob]:
-        for job in current.jobs.values():
-            if not runs_on(job.if_, event):
-                continue
-            if job.uses is None:
-                yield RanJob(wf, job, via)
-                continue
-            callee = resolve(job.uses)
-            here = f"{workflow_path(current)} {job.display}"
-            if callee is None:
-                if job.uses.is_remote or not job.uses.is_local:
-                    remote.append(f"{here} calls '{job.uses.raw}'")
-                continue
-            key = callee.source.path
-            if key in seen or depth >= MAX_DEPTH:
-                continue
-            yield from walk(callee, via or here, seen | {key}, depth + 1)
 
-    yield from walk(wf, "", frozenset({wf.source.path}), 0)
+def _ran(
+    wf: Workflow,
+    current: Workflow,
+    via: str,
+    seen: frozenset[str],
+    depth: int,
+    event: str,
+    resolve: Callable[[UsesRef], Workflow | None],
+    remote: list[str],
+) -> Iterator[RanJob]:
+    for job in current.jobs.values():
+        if not runs_on(job.if_, event):
+            continue
+        if job.uses is None:
+            yield RanJob(wf, job, via)
+            continue
+        callee = resolve(job.uses)
+        here = f"{workflow_path(current)} {job.display}"
+        if callee is None:
+            if job.uses.is_remote or not job.uses.is_local:
+                remote.append(f"{here} calls '{job.uses.raw}'")
+            continue
+        key = callee.source.path
+        if key in seen or depth >= MAX_DEPTH:
+            continue
+        yield from _ran(wf, callee, via or here, seen | {key}, depth + 1, event, resolve, remote)
 
 
 def _reaches(pattern: str, directory: str) -> bool:
