@@ -25,6 +25,13 @@ from _pytest.outcomes import OutcomeException
 
 from pytest_devops_policy.pytest_layer.nodes import _Base
 
+try:  # pytest 9: a report parses its node id string into a NodeId unless handed one
+    from _pytest.nodeid import NodeId as _NodeId
+
+    NODE_ID: type | None = _NodeId
+except ImportError:  # pytest 8
+    NODE_ID = None
+
 # Marks whose meaning lives in hooks this protocol skips.
 _HOOKED_MARKS = frozenset({"skip", "skipif", "xfail", "usefixtures", "filterwarnings", "timeout"})
 
@@ -49,6 +56,10 @@ class LeanProtocol:
             return None
         ihook = item.ihook
         nodeid, location = item.nodeid, item.location
+        # The item's own NodeId: two parsed copies per item otherwise, the call report's
+        # kept until the run ends.
+        ident = getattr(item, "_id", None)
+        report_id: Any = ident if NODE_ID is not None and isinstance(ident, NODE_ID) else nodeid
         keywords: dict[str, Literal[1]] = {m.name: 1 for m in item.own_markers}
         keywords[item.name] = 1
         ihook.pytest_runtest_logstart(nodeid=nodeid, location=location)
@@ -60,9 +71,9 @@ class LeanProtocol:
             start: float,
             took: float,
             wasxfail: str | None = None,
-        ) -> None:
+        ) -> pytest.TestReport:
             rep = pytest.TestReport(
-                nodeid,
+                report_id,
                 location,
                 keywords,
                 outcome,  # type: ignore[arg-type]
@@ -77,6 +88,7 @@ class LeanProtocol:
             if wasxfail is not None:  # what the skipping plugin does for pytest.xfail()
                 rep.wasxfail = wasxfail
             ihook.pytest_runtest_logreport(report=rep)
+            return rep
 
         now = time.time()
         # No setup report: a policy item sets nothing up, and a passing setup report only
@@ -97,7 +109,10 @@ class LeanProtocol:
             outcome = "failed"
             longrepr = item.repr_failure(ExceptionInfo.from_exception(exc))
         took = time.perf_counter() - began
-        report("call", outcome, longrepr, now, took, xfail_reason)
+        call = report("call", outcome, longrepr, now, took, xfail_reason)
+        # The terminal keeps every call report to the end: it shares the item's properties
+        # (equal to its copy, and the item outlives it) instead of holding a copy.
+        call.user_properties = item.user_properties
         # Tear down what an earlier Python test left that the next item does not share
         # (pytest's standard teardown step); policy items themselves set nothing up.
         teardown_outcome, teardown_repr = "passed", None
