@@ -20,7 +20,7 @@ from pytest_devops_policy.knowledge.secrets.scan import assigned_secrets, text_s
 from pytest_devops_policy.model import ParsedFile, Subject
 
 
-@dataclass(slots=True)  # one per verdict, alive until the run ends: no __dict__ each
+@dataclass(frozen=True, slots=True)  # one per verdict, alive until the run ends: no __dict__
 class Outcome:
     """One policy on one resource: what the item reports."""
 
@@ -31,6 +31,10 @@ class Outcome:
     unknowns: Sequence[str] = ()
     error: str | None = None  # the policy raised: a short traceback
     detail: str | None = None  # how the subject was read (``Policy.detail``), when it failed
+
+    @property
+    def passed(self) -> bool:
+        return not self.violations and not self.unknowns and self.error is None
 
     @property
     def secrets(self) -> list[str]:
@@ -65,6 +69,18 @@ class FileResult:
         return [s for r in self.resources for o in r.outcomes for s in o.secrets]
 
 
+# policy id -> its passing outcome: most verdicts pass, and they all share it.
+_PASSED: dict[str, Outcome] = {}
+
+
+def passing(policy_id: str) -> Outcome:
+    """The outcome of a policy that found nothing (one object per policy id)."""
+    hit = _PASSED.get(policy_id)
+    if hit is None:
+        hit = _PASSED[policy_id] = Outcome(policy_id)
+    return hit
+
+
 def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
     try:
         finding = evaluate(policy, subject, context)
@@ -79,6 +95,8 @@ def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
             detail = policy.detail(subject, context)
         except Exception:  # an explanation must never fail the item it explains
             detail = None
+    if not finding.violations and not finding.unknowns:
+        return passing(policy.id)
     return Outcome(policy.id, finding.violations or (), finding.unknowns or (), detail=detail)
 
 

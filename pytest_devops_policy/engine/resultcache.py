@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_devops_policy.api import Policy, Severity
-from pytest_devops_policy.engine.analysis import FileResult, Outcome, ResourceResult
+from pytest_devops_policy.engine.analysis import FileResult, Outcome, ResourceResult, passing
 from pytest_devops_policy.engine.evaluate import ResolvedViolation
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.masking import redact
@@ -698,6 +698,9 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
                         tuple(str(link) for link in links),
                     )
                 )
+            if not resolved and not unknowns and err is None and detail is None:
+                parsed_outcomes.append(passing(str(policy_id)))
+                continue
             parsed_outcomes.append(
                 Outcome(
                     str(policy_id),
