@@ -117,6 +117,7 @@ TARGETS: dict[str, Target] = {
         "dirty wall / clean wall (same tree)", "<=", 2.0, applies="dirty failures >= 5000"
     ),
     "linear_ratio": Target("per-file cost, large / small size", "<=", 1.2),
+    "linear_rss": Target("peak RSS growth, MB per 1,000 files", "<=", 60.0, unit=""),
 }
 
 
@@ -674,6 +675,9 @@ class Harness:
             per_file.append(result["per_file_ms"])
             out[str(size)] = result
         out["ratio"] = per_file[-1] / per_file[0]
+        small, large = (out[str(n)]["median"].get("peak_rss_mb") for n in (sizes[0], sizes[-1]))
+        if small is not None and large is not None and sizes[-1] > sizes[0]:
+            out["rss_mb_per_1000_files"] = (large - small) / (sizes[-1] - sizes[0]) * 1000
         return out
 
     def profile_run(self, tree: Path, path: Path) -> dict[str, Any]:
@@ -843,11 +847,10 @@ def checks(results: Mapping[str, Any], files: int) -> list[dict[str, Any]]:
         add("failures_ratio", failures["ratio"], note)
     linear = results.get("linear")
     if linear:
-        add(
-            "linear_ratio",
-            linear["ratio"],
-            f"sizes {linear['sizes'][0]:,} and {linear['sizes'][-1]:,}",
-        )
+        sizes = f"sizes {linear['sizes'][0]:,} and {linear['sizes'][-1]:,}"
+        add("linear_ratio", linear["ratio"], sizes)
+        if linear.get("rss_mb_per_1000_files") is not None:
+            add("linear_rss", linear["rss_mb_per_1000_files"], sizes)
     return out
 
 
