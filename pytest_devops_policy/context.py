@@ -62,6 +62,9 @@ class ParseCache:
         # The date waivers expire against (``Settings.today``; the plugin sets it): a policy
         # that honours another policy's waivers (XREF-010) judges expiry as the run does.
         self.today: dt.date = dt.date.today()
+        # An XREF policy is selected: priming (``Format.prime``, forked jobs) extracts the
+        # cross-artifact index's facts too, so that each process extracts half of them.
+        self.prime_xref = False
         self._recognise: Callable[[PurePath], kinds.Kind | None] | None = None
         self._files: dict[tuple[str, kinds.Format], ParsedFile | ParseError] = {}
         self._memo: dict[tuple[Callable[..., Any], Hashable], Any] = {}

@@ -152,6 +152,7 @@ def _policy_origin(policy: Policy) -> str:
 # The pack of one settings generation, and the xdist journals beside it.
 PACK_NAME = "pack"
 JOURNAL_PREFIX = "journal-"
+JOURNAL_RELIST = 0.05
 # A pack (or journal) over this size is not read: a miss, never a run out of memory.
 MAX_PACK_BYTES = 256 * 1024 * 1024
 # A pack keeps at most max(this, twice the entries of the run) entries (module docstring).
@@ -251,6 +252,8 @@ class ResultCache:
         self._journal: int | None = None  # this worker's descriptor, opened on its first store
         self._journal_path: Path | None = None
         self._offsets: dict[str, int] = {}  # how far each peer journal was read
+        self._journals: list[str] = []  # the peer journals last listed, and when
+        self._listed = -1.0
         self._closed = False
         # Forked jobs run (pytest_layer/jobs.py): a missing fact may be in a peer's journal.
         self.polling = False
@@ -319,14 +322,19 @@ class ResultCache:
     def _poll_journals(self, at_start: bool = False) -> None:
         """Read what peers appended to their journals since the last poll (only whole
         lines: a writer may be in the middle of one)."""
-        try:
-            names = [n for n in os.listdir(self.directory) if n.startswith(JOURNAL_PREFIX)]
-        except OSError:
-            return
-        own = self._journal_path.name if self._journal_path is not None else None
-        for name in names:
-            if name == own:
-                continue
+        # A peer opens its journal once: once one is known, the directory is listed again
+        # at most every JOURNAL_RELIST seconds (polls come per file, and a late listing
+        # only costs a result analysed twice).
+        now = time.monotonic()
+        if at_start or not self._journals or now - self._listed >= JOURNAL_RELIST:
+            try:
+                listing = os.listdir(self.directory)
+            except OSError:
+                return
+            own = self._journal_path.name if self._journal_path is not None else None
+            self._journals = [n for n in listing if n.startswith(JOURNAL_PREFIX) and n != own]
+            self._listed = now
+        for name in self._journals:
             path = self.directory / name
             offset = self._offsets.get(name, 0)
             data = _read_from(path, offset)

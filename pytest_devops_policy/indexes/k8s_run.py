@@ -126,9 +126,15 @@ def prime(context: Context, reverse: bool) -> None:
     """Every manifest's facts, into the fact store (a forked job walks them in
     ``reverse`` while its parent walks them forward: each takes the facts the other
     published, and parses the rest)."""
-    manifests = the_run(context.cache).manifests
+    cache = context.cache
+    manifests = the_run(cache).manifests
+    xref = cache.prime_xref
+    if xref:
+        from pytest_devops_policy.indexes.xref_facts import k8s_facts
     for path in reversed(manifests) if reverse else manifests:
-        _file_facts(context.cache, path)
+        _file_facts(cache, path)
+        if xref:  # the cross-artifact index reads every manifest too: from the same parse
+            cache.facts(path, "kubernetes", "xref.k8s", k8s_facts)
 
 
 class _UnitIndexes(Mapping[Unit, K8sIndex]):

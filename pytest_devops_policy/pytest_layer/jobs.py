@@ -167,6 +167,7 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
         if (analyser.results.directory / FINGERPRINT).read_text() == fingerprint:
             return None  # the files of the last such run, unchanged: their results are cached
     analyser.results.poll()  # read the pack once, here: children inherit it
+    analyser.cache.prime_xref = bool(policy_set.xref_kinds)
     analyser.results.shared = True  # the parent publishes too: children skip its files
     analyser.results.polling = True
     analyser.peers = True
