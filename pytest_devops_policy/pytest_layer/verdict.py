@@ -99,17 +99,20 @@ class Verdict:
         self.policy = policy
         self.outcome = outcome
         self.scope = scope
+        self._keys: list[str] | None = None
+        self.decision: Decision[ResolvedViolation] | None = None
+        self.severity: Severity = policy.severity
+        self.line: int = scope.result.line
+        if not outcome.violations:  # most verdicts: nothing to decide or sort
+            self.findings: Sequence[ResolvedViolation] = ()
+            return
         # Waivers are known at collection: decide now, so that the severity an item is
         # marked, selected, reported and thresholded with is that of what it reports.
-        self.decision: Decision[ResolvedViolation] | None = None
-        if outcome.violations:
-            self.decision = self._decide(state)
+        self.decision = self._decide(state)
         self.findings = self._findings()
-        self.severity: Severity = (
-            max(v.severity for v in self.findings) if self.findings else policy.severity
-        )
-        self.line: int = self.findings[0].line if self.findings else scope.result.line
-        self._keys: list[str] | None = None
+        if self.findings:
+            self.severity = max(v.severity for v in self.findings)
+            self.line = self.findings[0].line
 
     def keys(self) -> list[str]:
         """The finding key (fingerprint.py) of each of ``findings``: what SARIF, the JSON
