@@ -101,7 +101,9 @@ _NOT_DOCKERFILE_EXTENSIONS = frozenset(
      "gif", "svg", "ico", "zip", "gz", "tgz", "tar", "xz", "bz2", "zst",
      # patches, backups and editor files
      "patch", "diff", "orig", "rej", "bak", "backup", "old", "save", "swp", "swo", "tmp",
-     "dockerignore"}
+     "dockerignore",
+     # test snapshots (aquasecurity/trivy has integration/testdata/dockerfile.json.golden)
+     "golden", "snap", "snapshot"}
 )  # fmt: skip
 
 

@@ -67,6 +67,10 @@ NOT_DOCKERFILES = [
     "Dockerfile.swp",
     "Dockerfile.prod~",
     "Dockerfile~",
+    # test snapshots
+    "dockerfile.json.golden",
+    "Dockerfile.golden",
+    "Dockerfile.snap",
     # ignore files belong to a Dockerfile but are not one
     "Dockerfile.dockerignore",
     "Dockerfile.prod.dockerignore",

@@ -284,6 +284,13 @@ def test_without_any_parser_the_error_names_the_packages(monkeypatch: pytest.Mon
         ("x = 1e3\n", 1, 5, "cannot read the number '1e3': write it with a fraction (1.0e3)"),
         ('x = "${}"\n', 1, 6, "empty interpolation '${}'"),
         ("{ a = 1 }\n", 1, 1, "unexpected token '{'"),
+        (
+            'r "a" {\n  s = [{\n    p {\n      t = 1\n    }\n  }]\n}\n',
+            3,
+            7,
+            "unexpected token '{'; expected '=' or ':'"
+            " (an object value cannot hold a nested block)",
+        ),
     ],
 )
 def test_malformed_hcl_names_the_first_problem(

@@ -685,10 +685,14 @@ def _hint(before: list[tuple[Node, str]], offset: int, src: bytes, token: str) -
         return "expected an expression"
     if prev.type == ".":
         return "expected a name"
-    if prev.type == "identifier" and owner == "ERROR":
-        return "expected '=' or '{'"  # a body item that is neither attribute nor block
     opened = _open_brackets(before)
     inner = opened[-1] if opened else ""
+    if prev.type == "identifier" and owner == "ERROR":
+        if inner == "object":  # an object element is `key = value` (or `key: value`)
+            if token == "{":
+                return "expected '=' or ':' (an object value cannot hold a nested block)"
+            return "expected '=' or ':'"
+        return "expected '=' or '{'"  # a body item that is neither attribute nor block
     if inner and inner != "block":
         return "expected " + _EXPECTED[inner]
     if token and token not in ("}", "]", ")") and src.count(b"\n", prev.end_byte, offset) == 0:
