@@ -73,8 +73,16 @@ class FileResult:
 _PASSED: dict[str, Outcome] = {}
 
 
-def passing(policy_id: str) -> Outcome:
-    """The outcome of a policy that found nothing (one object per policy id)."""
+def outcome(
+    policy_id: str,
+    violations: Sequence[ResolvedViolation] = (),
+    unknowns: Sequence[str] = (),
+    error: str | None = None,
+    detail: str | None = None,
+) -> Outcome:
+    """A policy's outcome; one shared object per policy id when it found nothing."""
+    if violations or unknowns or error is not None or detail is not None:
+        return Outcome(policy_id, violations or (), unknowns or (), error, detail)
     hit = _PASSED.get(policy_id)
     if hit is None:
         hit = _PASSED[policy_id] = Outcome(policy_id)
@@ -95,9 +103,7 @@ def _run(policy: Policy, subject: Subject[Any], context: Context) -> Outcome:
             detail = policy.detail(subject, context)
         except Exception:  # an explanation must never fail the item it explains
             detail = None
-    if not finding.violations and not finding.unknowns:
-        return passing(policy.id)
-    return Outcome(policy.id, finding.violations or (), finding.unknowns or (), detail=detail)
+    return outcome(policy.id, finding.violations, finding.unknowns, detail=detail)
 
 
 SECRETS_SUBJECT = "secrets_file"

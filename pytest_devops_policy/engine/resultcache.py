@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_devops_policy.api import Policy, Severity
-from pytest_devops_policy.engine.analysis import FileResult, Outcome, ResourceResult, passing
+from pytest_devops_policy.engine.analysis import FileResult, ResourceResult, outcome
 from pytest_devops_policy.engine.evaluate import ResolvedViolation
 from pytest_devops_policy.engine.registry import PolicySet
 from pytest_devops_policy.masking import redact
@@ -706,17 +706,8 @@ def from_json(data: Mapping[str, Any], text: str) -> FileResult:
                         tuple(str(link) for link in links),
                     )
                 )
-            if not resolved and not unknowns and err is None and detail is None:
-                parsed_outcomes.append(passing(str(policy_id)))
-                continue
             parsed_outcomes.append(
-                Outcome(
-                    str(policy_id),
-                    resolved or (),
-                    [str(u) for u in unknowns] or (),
-                    err,
-                    detail=detail,
-                )
+                outcome(str(policy_id), resolved, [str(u) for u in unknowns], err, detail)
             )
         result.resources.append(
             ResourceResult(
