@@ -373,6 +373,55 @@ def test_exitfirst_and_last_failed_work_with_the_lean_protocol(pytester: pytest.
     lf.assert_outcomes(failed=1)
 
 
+def test_the_run_loop_calls_the_lean_protocol_and_keeps_warnings(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(
+        OWNER_POLICY
+        + """
+import warnings
+
+def pytest_collection_finish(session):
+    lean = session.config.pluginmanager.get_plugin("devops_policy_protocol")
+    print("LOOP-IS-OURS", lean._loop_is_ours(session))
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "::" in report.nodeid:
+        warnings.warn("seen " + report.nodeid.rsplit("::", 1)[-1], UserWarning)
+"""
+    )
+    pytester.makefile(".yaml", d0=DEPLOYMENT.format(name="w0"))
+    pytester.makepyfile(test_p="def test_py():\n    pass\n")
+    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy", "-s", "-p", "no:randomly")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(["*LOOP-IS-OURS True*", "*warnings summary*"])
+    assert "UserWarning: seen ACME-001" in result.stdout.str()  # the policy item's
+    assert "UserWarning: seen test_py" in result.stdout.str()  # the Python test's, via the hook
+
+
+def test_a_plugin_around_the_protocol_keeps_pytests_loop(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        OWNER_POLICY
+        + """
+import pytest
+SEEN = []
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item):
+    SEEN.append(item.nodeid)
+    return (yield)
+
+def pytest_sessionfinish(session):
+    print("WRAPPED", len(SEEN))
+"""
+    )
+    for i in range(3):
+        pytester.makefile(".yaml", **{f"d{i}": DEPLOYMENT.format(name=f"w{i}")})
+    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "-s", "--maxfail=2")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*WRAPPED 2*"])
+
+
 # -- xdist ---------------------------------------------------------------------------------
 
 
