@@ -66,6 +66,9 @@ class ParseCache:
         # cross-artifact index's facts too, so that each process extracts half of them.
         self.prime_xref = False
         self._recognise: Callable[[PurePath], kinds.Kind | None] | None = None
+        # path -> its kind: collection, the jobs' listing and the run-wide indexes each ask
+        # about the same files (about 7 times each on a real repository).
+        self._kinds: dict[str, kinds.Kind | None] = {}
         self._files: dict[tuple[str, kinds.Format], ParsedFile | ParseError] = {}
         self._memo: dict[tuple[Callable[..., Any], Hashable], Any] = {}
         # Results about one parsed object live as long as it (parsed files are released).
@@ -76,10 +79,16 @@ class ParseCache:
     def classify(self, path: PurePath) -> kinds.Kind | None:
         """The kind of a file by its path, with the files the run's options add
         (``gha.workflow_dirs``): what collection and the run-wide indexes agree on."""
+        name = str(path)
+        try:
+            return self._kinds[name]
+        except KeyError:
+            pass
         recognise = self._recognise
         if recognise is None:
             recognise = self._recognise = kinds.recogniser(self.rootdir, self.options)
-        return recognise(path)
+        kind = self._kinds[name] = recognise(path)
+        return kind
 
     def relpath(self, path: str) -> str:
         try:
