@@ -70,6 +70,7 @@ CASES = (
     "floor",
     "checkov",
     "serial",  # before xdist, which compares with it
+    "bound",
     "xdist",
     "jobs",
     "policy-items",
@@ -604,6 +605,43 @@ class Harness:
         )
         return result
 
+    def phased_run(
+        self, name: str, tree: Path, cold: bool, extra: Sequence[str] = ()
+    ) -> Measurement:
+        """A plugin run with ``phases.py`` loaded: its timeline lands in ``extra["phases"]``."""
+        if cold:
+            shutil.rmtree(tree / ".pytest_cache", ignore_errors=True)
+        out = self.work / f"phases-{self._log_n + 1:02d}.json"
+        env = child_env([str(HERE), *self.pythonpath])
+        env.update(DEVOPS_POLICY_BENCH_PHASES=str(out), DEVOPS_POLICY_BENCH_T0=repr(time.time()))
+        cmd = self.pytest_cmd(tree, [*extra, "-p", "phases"])
+        m = self.run_pytest(name, cmd, tree, env)
+        try:
+            m.extra["phases"] = json.loads(out.read_text())
+        except (OSError, ValueError) as exc:
+            raise BenchError(f"{name}: phases.py wrote no timeline ({exc})") from exc
+        return m
+
+    def case_bound(self, tree: Path) -> dict[str, Any]:
+        """What this design could reach at best, from a one-process cold run and a warm run
+        with their phases timed (``bound``, below)."""
+        serial = self.repeated(
+            lambda: self.phased_run(
+                "bound-serial", tree, cold=True, extra=("--devops-policy-jobs=1",)
+            )
+        )
+        if not (tree / ".pytest_cache").is_dir():
+            self.plugin_run("warm-prime", tree, cold=True)
+        warm = self.repeated(lambda: self.phased_run("bound-warm", tree, cold=False))
+        result: dict[str, Any] = dict(bound(median_phases(serial), median_phases(warm)))
+        result.update(serial=serial, warm=warm)
+        cold = self.results["cold"]["median"]["wall_s"]
+        result["cold_over_warm_bound"] = cold / result["warm_bound_s"]
+        checkov = self.results.get("checkov")
+        if checkov and "skipped" not in checkov:
+            result["checkov_over_cold_bound"] = checkov["median"]["wall_s"] / result["cold_bound_s"]
+        return result
+
     def case_xdist(self, tree: Path) -> dict[str, Any]:
         if importlib.util.find_spec("xdist") is None:
             return {"skipped": "pytest-xdist is not installed"}
@@ -711,6 +749,39 @@ def summarize(runs: Sequence[Measurement]) -> dict[str, Any]:
         if median[key] is not None:
             median[key] = int(median[key])
     return {"median": median, "runs": raw}
+
+
+def median_phases(summary: Mapping[str, Any]) -> dict[str, float]:
+    """The median of each phase mark of a ``repeated`` set of phased runs."""
+    marks = [r["extra"]["phases"] for r in summary["runs"]]
+    return {k: statistics.median(m[k] for m in marks) for k in marks[0]}
+
+
+def bound(serial: Mapping[str, float], warm: Mapping[str, float]) -> dict[str, float]:
+    """The best cold and warm runs this design allows, from measured phases.
+
+    ``startup`` (process start to collection) and ``tail`` (the run loop, the summary
+    and exit) are the warm run's: neither depends on what collection analysed. Of a warm
+    collection, ``build`` is what is not ``analyse`` (walking, reading, items and pytest's
+    collection machinery), and the one-process cold collection minus ``build`` is the
+    ``analysis``. Analysis can be split over two processes, building items cannot (they
+    live in the process that runs them), so a cold run on two cores takes at least
+    ``startup + max(build, (analysis + build) / 2) + tail``, with no fork cost and a
+    perfect split; a warm run whose cache lookups cost nothing, ``startup + build + tail``.
+    """
+    startup = warm["collect_start"]
+    build = (warm["collect_end"] - warm["collect_start"]) - warm["analyse_s"]
+    tail = warm["end"] - warm["collect_end"]
+    analysis = (serial["collect_end"] - serial["collect_start"]) - build
+    return {
+        "startup_s": startup,
+        "build_s": build,
+        "analysis_s": analysis,
+        "tail_s": tail,
+        "warm_lookup_s": warm["analyse_s"],
+        "cold_bound_s": startup + max(build, (analysis + build) / 2) + tail,
+        "warm_bound_s": startup + build + tail,
+    }
 
 
 def checkov_counts(text: str) -> tuple[dict[str, int], dict[str, Any]]:
@@ -890,6 +961,18 @@ def table(results: Mapping[str, Any], verdicts: Sequence[Mapping[str, Any]]) -> 
             rows.append(("jobs=2", r["median"], f"speed-up {r['speedup']:.2f}x"))
         elif case == "serial":
             rows.append(("jobs=1", r["median"], f"{r['speedup']:.2f}x the cold run's wall"))
+        elif case == "bound":
+            parts = (
+                f"startup {r['startup_s']:.2f} + build {r['build_s']:.2f} + "
+                f"analysis {r['analysis_s']:.2f} + tail {r['tail_s']:.2f} s"
+            )
+            rows.append(("bound: phases", {}, parts))
+            note = ""
+            if r.get("checkov_over_cold_bound") is not None:
+                note = f"Checkov/bound {r['checkov_over_cold_bound']:.2f}x"
+            rows.append(("bound: cold", {"wall_s": r["cold_bound_s"]}, note))
+            note = f"cold/bound {r['cold_over_warm_bound']:.2f}x"
+            rows.append(("bound: warm", {"wall_s": r["warm_bound_s"]}, note))
         elif case == "policy-items":
             rows.append(("items=policy", r["median"], f"{r['ratio']:.2f}x the cold run"))
         elif case == "failures":
@@ -990,7 +1073,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = tree_info(tree)
     files = int(info.get("files", 0))
     cases = [c for c in CASES if c in args.cases]
-    needs_cold = {"cold", "warm", "floor", "checkov", "xdist", "jobs", "serial", "policy-items"}
+    needs_cold = {
+        "cold",
+        "warm",
+        "floor",
+        "checkov",
+        "xdist",
+        "jobs",
+        "serial",
+        "policy-items",
+        "bound",
+    }
     if needs_cold & set(cases) and "cold" not in cases:
         cases.insert(0, "cold")  # the other cases are ratios against it
 

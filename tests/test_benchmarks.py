@@ -163,7 +163,7 @@ def test_dirty_fails_in_every_kind_and_clean_passes(trees: dict[str, Path]) -> N
 def test_run_py_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     env = {**_env(), "DEVOPS_POLICY_BENCH_CACHE": str(tmp_path / "cache")}
-    args = ["--files", str(N_FILES), "--cases", "cold,floor", "--json", str(out)]
+    args = ["--files", str(N_FILES), "--cases", "cold,floor,bound", "--json", str(out)]
     proc = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), *args],
         env=env,
@@ -189,6 +189,15 @@ def test_run_py_end_to_end(tmp_path: Path) -> None:
     assert floor_["floor_s"] > 0
     assert [c["target"] for c in report["checks"]] == ["floor_ratio"]
     assert "floor_ratio" in report["targets"]
+    # bound: phases.py timed a one-process cold run and a warm run of the same items
+    bound = report["results"]["bound"]
+    for run in ("serial", "warm"):
+        phases = bound[run]["runs"][0]["extra"]["phases"]
+        assert 0 < phases["collect_start"] < phases["collect_end"] <= phases["end"]
+        assert bound[run]["median"]["items"] == cold["items"]
+    assert bound["warm"]["runs"][0]["extra"]["phases"]["analyse_s"] > 0
+    assert 0 < bound["warm_bound_s"] <= bound["cold_bound_s"]
+    assert "bound: cold" in proc.stdout
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +225,24 @@ def run_module() -> Iterator[ModuleType]:
 )  # fmt: skip
 def test_parse_summary(run_module: ModuleType, text: str, expected: dict[str, int] | None) -> None:
     assert run_module.parse_summary(text) == expected
+
+
+def test_bound_splits_analysis_but_not_building(run_module: ModuleType) -> None:
+    serial = {"collect_start": 0.5, "collect_end": 10.5, "end": 12.0, "analyse_s": 8.0}
+    warm = {"collect_start": 0.4, "collect_end": 3.4, "end": 5.0, "analyse_s": 1.0}
+    b = run_module.bound(serial, warm)
+    assert b["build_s"] == pytest.approx(2.0)  # 3.0 s of warm collection, 1.0 s lookups
+    assert b["analysis_s"] == pytest.approx(8.0)  # 10.0 s of cold collection, less building
+    assert b["tail_s"] == pytest.approx(1.6)
+    assert b["cold_bound_s"] == pytest.approx(0.4 + (8.0 + 2.0) / 2 + 1.6)
+    assert b["warm_bound_s"] == pytest.approx(0.4 + 2.0 + 1.6)
+    # building alone longer than half of everything: the parent's share is the bound
+    slow = run_module.bound({**serial, "collect_end": 4.0}, {**warm, "analyse_s": 0.0})
+    assert slow["cold_bound_s"] == pytest.approx(0.4 + 3.0 + 1.6)
+    median = run_module.median_phases(
+        {"runs": [{"extra": {"phases": {"end": t}}} for t in (1.0, 3.0, 2.0)]}
+    )
+    assert median == {"end": 2.0}
 
 
 def test_checkov_counts(run_module: ModuleType) -> None:
