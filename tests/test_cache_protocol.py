@@ -399,6 +399,29 @@ def pytest_runtest_logreport(report):
     assert "UserWarning: seen test_py" in result.stdout.str()  # the Python test's, via the hook
 
 
+@pytest.mark.parametrize(
+    ("args", "ours"),
+    [(("-p", "no:faulthandler"), True), (("-o", "faulthandler_timeout=30"), False)],
+)
+def test_faulthandler_settings_and_the_run_loop(
+    pytester: pytest.Pytester, args: tuple[str, ...], ours: bool
+) -> None:
+    # A per-item timeout keeps pytest's loop (its wrapper arms the timer); without the
+    # faulthandler plugin its option does not exist, which must not break the check.
+    pytester.makeconftest(
+        OWNER_POLICY
+        + """
+def pytest_collection_finish(session):
+    lean = session.config.pluginmanager.get_plugin("devops_policy_protocol")
+    print("LOOP-IS-OURS", lean._loop_is_ours(session))
+"""
+    )
+    pytester.makefile(".yaml", d0=DEPLOYMENT.format(name="w0"))
+    result = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "-s", *args)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*LOOP-IS-OURS {ours}*"])
+
+
 def test_a_plugin_around_the_protocol_keeps_pytests_loop(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         OWNER_POLICY

@@ -73,7 +73,11 @@ class LeanProtocol:
             return False
         if getattr(config.option, "dist", "no") not in ("no", None):
             return False
-        if float(config.getini("faulthandler_timeout") or 0) > 0:
+        try:
+            timeout = float(config.getini("faulthandler_timeout") or 0)
+        except ValueError:  # -p no:faulthandler: the option is not even declared
+            timeout = 0.0
+        if timeout > 0:
             return False  # its wrapper arms a timer around each item
         manager = config.pluginmanager
         for hook, known in (
