@@ -118,6 +118,9 @@ class LeanProtocol:
     def _warnings(config: pytest.Config) -> Iterator[None]:
         """The warnings plugin's per-item capture, once for the loop: what policy items
         warn reaches the warnings summary (items through the hook still get their own)."""
+        if not config.pluginmanager.has_plugin("warnings"):  # -p no:warnings: not captured
+            yield
+            return
         try:
             from _pytest.warnings import catch_warnings_for_item
         except ImportError:  # pragma: no cover - a pytest without it
