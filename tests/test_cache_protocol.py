@@ -373,17 +373,22 @@ def test_exitfirst_and_last_failed_work_with_the_lean_protocol(pytester: pytest.
     lf.assert_outcomes(failed=1)
 
 
+# A conftest hook printing whether the lean protocol's run loop takes this run.
+LOOP_IS_OURS = """
+def pytest_collection_finish(session):
+    lean = session.config.pluginmanager.get_plugin("devops_policy_protocol")
+    print("LOOP-IS-OURS", lean._loop_is_ours(session))
+"""
+
+
 def test_the_run_loop_calls_the_lean_protocol_and_keeps_warnings(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makeconftest(
         OWNER_POLICY
+        + LOOP_IS_OURS
         + """
 import warnings
-
-def pytest_collection_finish(session):
-    lean = session.config.pluginmanager.get_plugin("devops_policy_protocol")
-    print("LOOP-IS-OURS", lean._loop_is_ours(session))
 
 def pytest_runtest_logreport(report):
     if report.when == "call" and "::" in report.nodeid:
@@ -408,14 +413,7 @@ def test_faulthandler_settings_and_the_run_loop(
 ) -> None:
     # A per-item timeout keeps pytest's loop (its wrapper arms the timer); without the
     # faulthandler plugin its option does not exist, which must not break the check.
-    pytester.makeconftest(
-        OWNER_POLICY
-        + """
-def pytest_collection_finish(session):
-    lean = session.config.pluginmanager.get_plugin("devops_policy_protocol")
-    print("LOOP-IS-OURS", lean._loop_is_ours(session))
-"""
-    )
+    pytester.makeconftest(OWNER_POLICY + LOOP_IS_OURS)
     pytester.makefile(".yaml", d0=DEPLOYMENT.format(name="w0"))
     result = pytester.runpytest(*NO_BUILTIN, "--devops-policy-only", "-s", *args)
     result.assert_outcomes(failed=1)
