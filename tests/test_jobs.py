@@ -272,3 +272,118 @@ def test_a_container_cpu_quota_caps_the_default_jobs(
     assert settings.cgroup_cpu_quota() == quota
     monkeypatch.setattr(settings.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     assert settings.usable_cpus() == (64 if quota is None else 2)
+
+
+# -- claims: who analyses which unit of files ------------------------------------------
+
+
+def _files(count: int) -> list[tuple[Path, str]]:
+    return [(Path(f"/r/d{i // 3}/f{i}.yaml"), "kubernetes") for i in range(count)]
+
+
+def test_units_are_runs_of_consecutive_files() -> None:
+    from pytest_devops_policy.pytest_layer.claims import units
+
+    assert units(7, 3) == [range(0, 3), range(3, 6), range(6, 7)]
+    assert units(0, 3) == []
+
+
+def test_the_parent_takes_the_unit_it_reaches_and_skips_none_it_needs() -> None:
+    from pytest_devops_policy.pytest_layer import claims as c
+
+    claims = c.Claims(_files(10), unit_files=2)  # five units of two files
+    try:
+        assert claims.unit_of[str(claims.files[3][0])] == 1
+        assert claims.take(c.CHILD) == 0
+        assert claims.reach(0) == c.CHILD  # taken: the parent leaves it to the child
+        assert claims.reach(2) == c.PARENT  # free: the parent's now
+        assert claims.state(1) == c.SKIPPED  # passed over: the parent did not collect it
+        assert claims.take(c.CHILD) == 3  # the next free one, never one taken
+        claims.set(3, c.DONE)
+        assert claims.reach(3) == c.DONE
+        assert claims.take(c.PARENT) == 4
+        assert claims.take(c.CHILD) is None  # all taken
+    finally:
+        claims.close()
+
+
+def test_processes_never_take_the_same_unit() -> None:
+    import os
+
+    from pytest_devops_policy.pytest_layer import claims as c
+
+    claims = c.Claims(_files(3000), unit_files=1)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        taken = []
+        while (unit := claims.take(c.CHILD)) is not None:
+            taken.append(unit)
+        os.write(write, ",".join(map(str, taken)).encode())
+        os._exit(0)
+    os.close(write)
+    mine = []
+    while (unit := claims.take(c.PARENT)) is not None:
+        mine.append(unit)
+    chunks = []
+    while chunk := os.read(read, 65536):
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    claims.close()
+    theirs = [int(x) for x in b"".join(chunks).decode().split(",") if x]
+    assert sorted(mine + theirs) == list(range(3000))  # each once, none lost
+
+
+# A child that is slow (or dies after taking its first unit): the parent analyses the
+# other units ahead, or itself, and judges exactly as one process.
+SLOW_OR_DEAD_CHILD = """
+import os, time
+from pytest_devops_policy.pytest_layer import claims, jobs
+
+claims.UNIT_FILES = 1
+PARENT = os.getpid()
+_publish = jobs._publish
+_ahead = jobs.Jobs._analyse_ahead
+
+
+def publish(state, session, path, kind, keep=False):
+    if os.getpid() != PARENT:
+        if MODE == "dead":
+            os._exit(0)
+        time.sleep(0.3)
+    return _publish(state, session, path, kind, keep)
+
+
+def analyse_ahead(self, unit):
+    with open(os.path.join(str(self.state.config.rootpath), "ahead.txt"), "a") as fh:
+        fh.write(f"{unit}\\n")
+    return _ahead(self, unit)
+
+
+jobs._publish = publish
+jobs.Jobs._analyse_ahead = analyse_ahead
+"""
+
+
+@pytest.mark.parametrize("mode", ["slow", "dead"])
+def test_the_parent_works_ahead_of_a_slow_or_dead_child(
+    pytester: pytest.Pytester, mode: str
+) -> None:
+    shutil.copytree(EXAMPLES, pytester.path / "examples")
+    pytester.makeconftest(FORK_WATCH + f"\nMODE = {mode!r}\n" + SLOW_OR_DEAD_CHILD)
+    runs = {}
+    for jobs in ("1", "2"):
+        shutil.rmtree(pytester.path / ".pytest_cache", ignore_errors=True)
+        runs[jobs] = pytester.runpytest_subprocess(
+            "--devops-policy-only", f"--devops-policy-jobs={jobs}", "examples", "-rA"
+        )
+    one, two = runs["1"], runs["2"]
+    assert _summary(one.outlines) == _summary(two.outlines)
+    assert sorted(x for x in one.outlines if x.startswith(("PASSED", "FAILED"))) == sorted(
+        x for x in two.outlines if x.startswith(("PASSED", "FAILED"))
+    )
+    ahead = (pytester.path / "ahead.txt").read_text().split()
+    assert ahead  # the parent took units ahead rather than wait for the child's
+    assert len(ahead) == len(set(ahead))
+    forked, alive = (pytester.path / "forks.txt").read_text().split(" ", 1)
+    assert (int(forked), alive) == (1, "[]")

@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pytest_devops_policy.context import Context, ParseCache
 from pytest_devops_policy.engine.analysis import (
@@ -30,11 +32,19 @@ from pytest_devops_policy.kinds import Format
 from pytest_devops_policy.model import ParsedFile, ParseError, Source
 from pytest_devops_policy.options import Options, TfOptions
 
-__all__ = ["SHARD_TIMEOUT", "Analyser", "Shard"]
+__all__ = ["SHARD_TIMEOUT", "Analyser", "Peers", "Shard"]
 
 # How long a worker waits for a result its peer is analysing before it stops sharing and
 # analyses everything itself (the peer crashed or diverged).
 SHARD_TIMEOUT = 60.0
+
+
+class Peers(Protocol):
+    """The forked jobs of this run, as the analyser sees them."""
+
+    def deliver(self, path: str, look: Callable[[], str | None]) -> str | None:
+        """The key a job published for ``path`` (``look`` finds it), once there is one
+        worth waiting for; None: analyse the file here."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +77,11 @@ class Analyser:
         self.shard = shard if self.results is not None else None
         self._files_seen = 0
         # Forked jobs (pytest_layer/jobs.py) publish results to their journals: look there
-        # before analysing a file, never wait for one.
-        self.peers = False
+        # before analysing a file; they say whether one is worth waiting for.
+        self.peers: Peers | None = None
+        # What this process analysed ahead for itself while a job had the file it needed
+        # (by key): taken as is, not decoded again from the cache.
+        self._ahead: dict[str, FileResult] = {}
 
     def close(self) -> None:
         """The run is over: persist what it analysed (once, not per file)."""
@@ -92,12 +105,17 @@ class Analyser:
         """The outcomes of one file. ``variant`` names a second reading of a kind's files
         (``helm-rendered``), so the cache keeps them apart."""
         results = self.results
-        if self.peers and results is not None and not variant:
+        if self.peers is not None and results is not None and not variant:
             # A forked job that analysed (or looked up) this file names its key: reading
             # the entry costs nothing, computing the key would (its dependencies).
-            hinted = results.hint(results.hint_name(kind, relpath, data, policies))
+            name = results.hint_name(kind, relpath, data, policies)
+            hinted = results.hint(name)
+            if hinted is None:
+                hinted = self.peers.deliver(path, lambda: results.hint(name))
             if hinted is not None:
-                hit = results.load(hinted, kind, text)
+                hit = self._ahead.pop(hinted, None)
+                if hit is None:
+                    hit = results.load(hinted, kind, text)
                 if hit is not None:
                     self._files_seen += 1
                     return hit
@@ -175,10 +193,11 @@ class Analyser:
         data: bytes,
         text: str,
         policies: PolicySet,
+        keep: bool = False,
     ) -> bool | None:
         """A forked job's work on one file: analyse and store it (True) unless a peer or the
         cache already has it (False; None: not cacheable). Nothing is decoded: the parent
-        reads the entry."""
+        reads the entry. ``keep``: the parent analysing ahead keeps the result itself."""
         results = self.results
         if results is None:
             return None
@@ -190,7 +209,9 @@ class Analyser:
         if results.has(key):
             results.put_hint(hint, key)
             return False
-        self._fresh(key, path, kind, fmt, text, policies)
+        result = self._fresh(key, path, kind, fmt, text, policies)
+        if keep:
+            self._ahead[key] = result
         results.put_hint(hint, key)  # after the entry: a parent that reads it finds both
         return True
 
@@ -228,7 +249,7 @@ class Analyser:
         index = self._files_seen
         self._files_seen += 1
         hit = self.results.load(key, kind, text)
-        if hit is None and self.peers:  # a forked job may have analysed it meanwhile
+        if hit is None and self.peers is not None:  # a forked job may have analysed it meanwhile
             self.results.poll()
             hit = self.results.load(key, kind, text)
         shard = self.shard

@@ -376,8 +376,10 @@ class ResultCache:
     def put_hint(self, name: str, key: str) -> None:
         """Publish a file's key to the peers (never kept in the pack: a later run's files
         may differ)."""
+        line = self._line(name, key)
+        self._hints[name] = line  # this process's own (a parent that analysed ahead)
         if self.shared:
-            self._append(self._line(name, key))
+            self._append(line)
 
     def hint(self, name: str) -> str | None:
         """The key a peer computed for the file ``name`` hints at, if it published one."""

@@ -11,16 +11,18 @@ collect them (sorted names, depth first) and N-1 children are forked; they inher
 everything imported so far. The Kubernetes index needs every manifest's facts: the parent
 extracts them from the first manifest on, the children from the last, each publishing them
 to the result cache's journal and taking the other's (they meet in the middle, so each
-manifest is parsed about once). Then children walk the file list from its end, each taking
-every (N-1)-th file, and publish each result with a hint naming its key; the parent
-collects from the start as usual and, before analysing a file, looks in the journals: a
-hint (filed under the run's id, the file's bytes and its policies) spares it computing the
-key, whose dependencies (a Dockerfile's build context, a manifest's deployment unit) cost
-more than reading the entry. Nobody ever waits: the parent analyses
-whatever is not there yet, so a child that died, lagged or computed a different key (a
-``conftest.py`` it did not load, a listing that missed an ``--ignore``) only costs time,
-never a wrong or missing result. The two ends meet where the children's analysis and the
-parent's collection balance; a child stops when it finds ``MET`` files in a row done.
+manifest is parsed about once). Then the files are shared out in small units, in
+collection order (``claims.py``): children take the next free unit, analyse it and publish
+each result with a hint naming its key; the parent collects as usual and, before
+analysing a file, looks in the journals: a hint (filed under the run's id, the file's
+bytes and its policies) spares it computing the key, whose dependencies (a Dockerfile's
+build context, a manifest's deployment unit) cost more than reading the entry. A file no
+one has taken, the parent takes and analyses; one a child is still analysing, it does not
+wait for while free units remain: it analyses the next one ahead (and keeps the results).
+So both work near the parent's collection point and finish together. A child that died,
+lagged or computed a different key (a ``conftest.py`` it did not load, a listing that
+missed an ``--ignore``) only costs time, never a wrong or missing result: the parent
+analyses what it does not find.
 
 Children write nothing to the terminal and leave with ``os._exit`` (no pytest teardown, no
 cache or JUnit writes); the parent kills and reaps them when collection ends, however it
@@ -39,6 +41,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -49,6 +52,7 @@ from pytest_devops_policy import discovery, kinds
 from pytest_devops_policy.engine.registry import build_policy_set
 from pytest_devops_policy.engine.resultcache import JOURNAL_PREFIX
 from pytest_devops_policy.model import decode
+from pytest_devops_policy.pytest_layer.claims import CHILD, DONE, PARENT, Claims, alive
 from pytest_devops_policy.pytest_layer.nodes import read_artifact
 from pytest_devops_policy.settings import usable_cpus
 
@@ -65,9 +69,9 @@ AUTO_MIN_FILES = 200
 # or ``auto`` (one per CPU) asks for more.
 AUTO_MAX_JOBS = 4
 
-# A child that finds this many files in a row already analysed (by the parent, walking the
-# other way, or by an earlier run: the cache is warm) stops: the rest is done too.
-MET = 16
+# The parent waits this long at most for a file a child took; then it stops waiting for
+# children (one hung) and analyses what it does not find.
+WAIT_LIMIT = 60.0
 
 
 # In the cache generation's directory: the files of the last collection jobs ran for
@@ -79,23 +83,74 @@ FINGERPRINT = "jobs-files"
 class Jobs:
     """The children of one collection."""
 
-    def __init__(self, state: DevopsPolicy, pids: list[int], fingerprint: str = "") -> None:
+    def __init__(
+        self,
+        state: DevopsPolicy,
+        session: pytest.Session,
+        claims: Claims,
+        pids: list[int],
+        fingerprint: str = "",
+    ) -> None:
         self.state = state
+        self.session = session
+        self.claims = claims
         self.pids = pids
         self.fingerprint = fingerprint
+        self._ended: set[int] = set()  # reaped: never signalled again (the pid may be reused)
+
+    def deliver(self, path: str, look: Callable[[], str | None]) -> str | None:
+        """``Peers.deliver``: the key of a file a child took, once published; meanwhile the
+        parent analyses free units ahead. None: the parent analyses the file itself."""
+        claims = self.claims
+        unit = claims.unit_of.get(path)
+        if unit is None or claims.reach(unit) == PARENT:
+            return look()  # not listed, or the parent's (it may have analysed it ahead)
+        deadline = 0.0
+        while True:
+            found = look()
+            if found is not None or claims.state(unit) != CHILD:
+                return found  # a child's unit is DONE: what it did not publish is ours
+            ahead = claims.take(PARENT)
+            if ahead is not None:
+                self._analyse_ahead(ahead)
+                continue
+            if not self._children_alive():
+                return look()
+            now = time.monotonic()
+            if not deadline:
+                deadline = now + WAIT_LIMIT
+            elif now > deadline:  # a child hangs: wait for none again, analyse here
+                self.state.analyser.peers = None
+                return None
+            time.sleep(0.0005)
+
+    def _analyse_ahead(self, unit: int) -> None:
+        state, session = self.state, self.session
+        for path, kind in self.claims.files_of(unit):
+            with contextlib.suppress(Exception):  # analysed again, or reported, when collected
+                _publish(state, session, path, kind, keep=True)
+        self.claims.set(unit, DONE)
+
+    def _children_alive(self) -> bool:
+        for pid in self.pids:
+            if pid not in self._ended and not alive(pid):
+                self._ended.add(pid)
+        return len(self._ended) < len(self.pids)
 
     def stop(self, completed: bool = False) -> None:
         """Kill and reap every child (no zombie, none outlives collection), then drop their
         journals: the parent has read what it used, and its pack keeps that. After a
         collection that ``completed``, remember its files (``FINGERPRINT``)."""
-        for pid in self.pids:
+        running = [pid for pid in self.pids if pid not in self._ended]
+        for pid in running:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-        for pid in self.pids:
+        for pid in running:
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+        self.claims.close()
         analyser = self.state.analyser
-        analyser.peers = False
+        analyser.peers = None
         results = analyser.results
         if results is None:
             return
@@ -168,20 +223,22 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
             return None  # the files of the last such run, unchanged: their results are cached
     analyser.results.poll()  # read the pack once, here: children inherit it
     analyser.cache.prime_xref = bool(policy_set.xref_kinds)
+    try:
+        claims = Claims(files)
+    except OSError:
+        return None
     analyser.results.shared = True  # the parent publishes too: children skip its files
     analyser.results.polling = True
-    analyser.peers = True
-    tail = files[::-1]
-    children = jobs - 1
     pids: list[int] = []
-    running = Jobs(state, pids, fingerprint)
+    running = Jobs(state, session, claims, pids, fingerprint)
+    analyser.peers = running
     sys.stdout.flush()  # a child must not flush a copy of the parent's buffered output
     sys.stderr.flush()
     try:
-        for index in range(children):
+        for _ in range(jobs - 1):
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child; coverage never sees it exit
-                _child(state, session, formats, tail[index::children])
+                _child(state, session, formats, claims)
             pids.append(pid)
         # The Kubernetes facts, forward, while the children take them from the end.
         analyser.prepare(formats)
@@ -195,9 +252,9 @@ def _child(
     state: DevopsPolicy,
     session: pytest.Session,
     formats: list[kinds.Format],
-    share: Sequence[tuple[Path, str]],
+    claims: Claims,
 ) -> None:
-    """Analyse ``share`` and exit, whatever happens: never return into pytest."""
+    """Analyse the units it takes and exit, whatever happens: never return into pytest."""
     try:
         # The inherited heap is shared copy-on-write: the cyclic GC must not walk it (that
         # would copy every page it touches and cost as much as the parent's collections).
@@ -210,22 +267,17 @@ def _child(
         assert state.analyser.results is not None
         state.analyser.results.forked()
         state.analyser.prepare(formats, reverse=True)
-        present = 0
-        for path, kind in share:
-            try:
-                done = _publish(state, session, path, kind)
-            except Exception:  # the parent analyses this file itself
-                done = None
-            if done is not None:
-                present = 0 if done else present + 1
-            if present >= MET:
-                break
+        while (unit := claims.take(CHILD)) is not None:
+            for path, kind in claims.files_of(unit):
+                with contextlib.suppress(Exception):  # the parent analyses this file itself
+                    _publish(state, session, path, kind)
+            claims.set(unit, DONE)
     finally:
         os._exit(0)
 
 
 def _publish(
-    state: DevopsPolicy, session: pytest.Session, path: Path, kind_name: str
+    state: DevopsPolicy, session: pytest.Session, path: Path, kind_name: str, keep: bool = False
 ) -> bool | None:
     """What ``PolicyFile.collect`` would analyse of this file, with the same cache key; the
     files it turns into notes (too big, binary, UTF-16, Helm templates) are left to it
@@ -242,7 +294,8 @@ def _publish(
         return None
     fmt = kinds.by_name(kind_name).format
     text = decode(data, fmt.lone_cr_newline)
-    return analyser.publish(name, analyser.relpath(name), kind_name, fmt, data, text, policies)
+    relpath = analyser.relpath(name)
+    return analyser.publish(name, relpath, kind_name, fmt, data, text, policies, keep)
 
 
 def _fingerprint(files: Sequence[tuple[Path, str]], selection: str) -> str:
