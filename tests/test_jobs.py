@@ -288,21 +288,29 @@ def test_units_are_runs_of_consecutive_files() -> None:
     assert units(0, 3) == []
 
 
-def test_the_parent_takes_the_unit_it_reaches_and_skips_none_it_needs() -> None:
+def test_each_process_takes_its_own_units_first_near_the_parent() -> None:
     from pytest_devops_policy.pytest_layer import claims as c
 
-    claims = c.Claims(_files(10), unit_files=2)  # five units of two files
+    claims = c.Claims(_files(10), processes=2, unit_files=2)  # five units of two files
     try:
         assert claims.unit_of[str(claims.files[3][0])] == 1
-        assert claims.take(c.CHILD) == 0
-        assert claims.reach(0) == c.CHILD  # taken: the parent leaves it to the child
-        assert claims.reach(2) == c.PARENT  # free: the parent's now
-        assert claims.state(1) == c.SKIPPED  # passed over: the parent did not collect it
-        assert claims.take(c.CHILD) == 3  # the next free one, never one taken
-        claims.set(3, c.DONE)
-        assert claims.reach(3) == c.DONE
-        assert claims.take(c.PARENT) == 4
-        assert claims.take(c.CHILD) is None  # all taken
+        assert claims.mine(str(claims.files[0][0]))  # unit 0: the parent's own
+        assert not claims.mine(str(claims.files[3][0]))
+        assert claims.mine("/not/listed.yaml")  # the parent analyses what was not listed
+        claims.rank = 1  # as the child sees them
+        assert claims.mine(str(claims.files[3][0]))
+        assert claims.take(c.CHILD) == 1  # its own (odd) units first
+        claims.rank = 0
+        assert claims.reach(0) == c.PARENT  # free: the parent's now
+        assert claims.reach(1) == c.CHILD  # taken: left to the child
+        assert claims.reach(3) == c.PARENT
+        assert claims.state(2) == c.SKIPPED  # passed over: the parent did not collect it
+        claims.rank = 1
+        assert claims.take(c.CHILD) == 4  # no own unit free after the parent: any one
+        claims.set(4, c.DONE)
+        claims.rank = 0
+        assert claims.reach(4) == c.DONE
+        assert claims.take(c.PARENT) is None  # all taken
     finally:
         claims.close()
 
@@ -316,6 +324,7 @@ def test_processes_never_take_the_same_unit() -> None:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
+        claims.rank = 1
         taken = []
         while (unit := claims.take(c.CHILD)) is not None:
             taken.append(unit)

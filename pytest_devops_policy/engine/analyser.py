@@ -177,12 +177,12 @@ class Analyser:
                 token = [*token, xref_inputs.run_token(self.cache, kind)]
         return self.results.key(variant or kind, relpath, data, policies, deps, token)
 
-    def prepare(self, formats: list[Format], reverse: bool = False) -> None:
-        """What the run-wide indexes read of every file (the Kubernetes facts), now: forked
-        jobs and their parent split that work, walking the files from opposite ends."""
+    def prepare(self, formats: list[Format], mine: Callable[[str], bool]) -> None:
+        """What the run-wide indexes read of the files ``mine`` accepts (the Kubernetes
+        facts), now: forked jobs and their parent split that work."""
         for fmt in formats:
             with contextlib.suppress(Exception):  # computed again, or reported, where needed
-                fmt.prime(self.context, reverse)
+                fmt.prime(self.context, mine)
 
     def publish(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -122,16 +122,16 @@ def _file_facts(cache: ParseCache, path: str) -> list[dict[str, Any]]:
     return facts
 
 
-def prime(context: Context, reverse: bool) -> None:
-    """Every manifest's facts, into the fact store (a forked job walks them in
-    ``reverse`` while its parent walks them forward: each takes the facts the other
-    published, and parses the rest)."""
+def prime(context: Context, mine: Callable[[str], bool]) -> None:
+    """The facts of the manifests ``mine`` accepts, into the fact store (forked jobs and
+    their parent split the manifests: each takes the facts the others published when its
+    index is built, and parses the rest)."""
     cache = context.cache
     manifests = the_run(cache).manifests
     xref = cache.prime_xref
     if xref:
         from pytest_devops_policy.indexes.xref_facts import k8s_facts
-    for path in reversed(manifests) if reverse else manifests:
+    for path in filter(mine, manifests):
         _file_facts(cache, path)
         if xref:  # the cross-artifact index reads every manifest too: from the same parse
             cache.facts(path, "kubernetes", "xref.k8s", k8s_facts)

@@ -52,8 +52,8 @@ class Format(Protocol):
     ``cache_token`` the run-wide inputs (an index digest). ``comments`` are the file's real
     comments in its syntax, as (line, text): only they may hold inline waivers.
     ``keeps_parsed`` says that the index reads other parsed files, so they stay in memory.
-    ``prime`` computes, ahead of analysis, what the run-wide index reads of every file
-    (forked jobs split it: one goes through the files in reverse).
+    ``prime`` computes, ahead of analysis, what the run-wide index reads of the files
+    ``mine`` accepts (forked jobs split the files between them).
     """
 
     keeps_parsed: bool
@@ -69,7 +69,7 @@ class Format(Protocol):
 
     def cache_token(self, path: str, context: Context) -> str: ...
 
-    def prime(self, context: Context, reverse: bool) -> None: ...
+    def prime(self, context: Context, mine: Callable[[str], bool]) -> None: ...
 
     def comments(self, source: Source) -> Iterable[tuple[int, str]] | None: ...
 

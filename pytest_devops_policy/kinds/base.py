@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from pytest_devops_policy.context import Context
     from pytest_devops_policy.model import ParsedFile, Source, Subject
@@ -31,7 +31,7 @@ class FormatDefaults:
     def cache_token(self, path: str, context: Context) -> str:
         return ""
 
-    def prime(self, context: Context, reverse: bool) -> None:
+    def prime(self, context: Context, mine: Callable[[str], bool]) -> None:
         return None  # no run-wide index
 
     def comments(self, source: Source) -> Iterable[tuple[int, str]] | None:

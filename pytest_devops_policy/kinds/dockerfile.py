@@ -7,7 +7,7 @@ one whose kind the selection leaves out (issue 15).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pytest_devops_policy.context import Context
 from pytest_devops_policy.formats.comments import dockerfile_comments
@@ -30,16 +30,16 @@ class DockerfileFormat(FormatDefaults):
         # The shipped stage names the item (its name, or its index when it has none).
         return parse(source, options.of(DockerOptions).target)
 
-    def prime(self, context: Context, reverse: bool) -> None:
+    def prime(self, context: Context, mine: Callable[[str], bool]) -> None:
         # With XREF policies, every process of a forked run soon asks for the cross-artifact
-        # facts of the run's Dockerfiles: each extracts those of its half, once, up front.
+        # facts of the run's Dockerfiles: each extracts those of its share, once, up front.
         if not context.cache.prime_xref:
             return
         from pytest_devops_policy.indexes.xref import xref_index
         from pytest_devops_policy.indexes.xref_facts import dockerfile_facts
 
         paths = xref_index(context.cache).dockerfile_paths
-        for path in reversed(paths) if reverse else paths:
+        for path in filter(mine, paths):
             context.cache.facts(path, "dockerfile", "xref.dockerfile", dockerfile_facts)
 
     def dependencies(self, path: str, context: Context) -> list[str]:

@@ -7,7 +7,7 @@ every collected file, also one whose kind the selection leaves out (issue 15).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from pytest_devops_policy.context import Context
@@ -55,10 +55,10 @@ class KubernetesFormat(FormatDefaults):
 
         return k8s_run.cache_token(path, context)
 
-    def prime(self, context: Context, reverse: bool) -> None:
+    def prime(self, context: Context, mine: Callable[[str], bool]) -> None:
         from pytest_devops_policy.indexes import k8s_run
 
-        k8s_run.prime(context, reverse)
+        k8s_run.prime(context, mine)
 
 
 class HelmRenderedFormat(KubernetesFormat):

@@ -8,12 +8,13 @@ could leave a child blocked on a lock that thread held).
 
 At the start of collection the run's candidate files are listed in the order pytest will
 collect them (sorted names, depth first) and N-1 children are forked; they inherit
-everything imported so far. The Kubernetes index needs every manifest's facts: the parent
-extracts them from the first manifest on, the children from the last, each publishing them
-to the result cache's journal and taking the other's (they meet in the middle, so each
-manifest is parsed about once). Then the files are shared out in small units, in
-collection order (``claims.py``): children take the next free unit, analyse it and publish
-each result with a hint naming its key; the parent collects as usual and, before
+everything imported so far. The files are shared out in small units of consecutive files
+(``claims.py``), each process owning every N-th. The Kubernetes index needs every
+manifest's facts: each process extracts those of its own units, publishing them to the
+result cache's journal and taking the others' (so each manifest is parsed about once, and
+by the process likely to analyse it). Then units are taken near the parent's collection
+point: children take the next free unit (their own first), analyse it and publish each
+result with a hint naming its key; the parent collects as usual and, before
 analysing a file, looks in the journals: a hint (filed under the run's id, the file's
 bytes and its policies) spares it computing the key, whose dependencies (a Dockerfile's
 build context, a manifest's deployment unit) cost more than reading the entry. A file no
@@ -224,7 +225,7 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
     analyser.results.poll()  # read the pack once, here: children inherit it
     analyser.cache.prime_xref = bool(policy_set.xref_kinds)
     try:
-        claims = Claims(files)
+        claims = Claims(files, processes=jobs)
     except OSError:
         return None
     analyser.results.shared = True  # the parent publishes too: children skip its files
@@ -235,13 +236,14 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
     sys.stdout.flush()  # a child must not flush a copy of the parent's buffered output
     sys.stderr.flush()
     try:
-        for _ in range(jobs - 1):
+        for rank in range(1, jobs):
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child; coverage never sees it exit
+                claims.rank = rank
                 _child(state, session, formats, claims)
             pids.append(pid)
         # The Kubernetes facts, forward, while the children take them from the end.
-        analyser.prepare(formats)
+        analyser.prepare(formats, claims.mine)
     except BaseException:
         running.stop()
         raise
@@ -266,7 +268,7 @@ def _child(
             os.dup2(devnull, fd)
         assert state.analyser.results is not None
         state.analyser.results.forked()
-        state.analyser.prepare(formats, reverse=True)
+        state.analyser.prepare(formats, claims.mine)
         while (unit := claims.take(CHILD)) is not None:
             for path, kind in claims.files_of(unit):
                 with contextlib.suppress(Exception):  # the parent analyses this file itself
