@@ -343,13 +343,14 @@ def test_processes_never_take_the_same_unit() -> None:
     assert sorted(mine + theirs) == list(range(3000))  # each once, none lost
 
 
-# A child that is slow (or dies after taking its first unit): the parent analyses the
+# A child that is slow, dies or hangs after taking its first unit: the parent analyses the
 # other units ahead, or itself, and judges exactly as one process.
 SLOW_OR_DEAD_CHILD = """
 import os, time
 from pytest_devops_policy.pytest_layer import claims, jobs
 
 claims.UNIT_FILES = 1
+jobs.WAIT_LIMIT = 0.5
 PARENT = os.getpid()
 _publish = jobs._publish
 _ahead = jobs.Jobs._analyse_ahead
@@ -359,7 +360,7 @@ def publish(state, session, path, kind, keep=False):
     if os.getpid() != PARENT:
         if MODE == "dead":
             os._exit(0)
-        time.sleep(0.3)
+        time.sleep(3600 if MODE == "hung" else 0.3)
     return _publish(state, session, path, kind, keep)
 
 
@@ -374,8 +375,8 @@ jobs.Jobs._analyse_ahead = analyse_ahead
 """
 
 
-@pytest.mark.parametrize("mode", ["slow", "dead"])
-def test_the_parent_works_ahead_of_a_slow_or_dead_child(
+@pytest.mark.parametrize("mode", ["slow", "dead", "hung"])
+def test_the_parent_works_ahead_of_a_slow_dead_or_hung_child(
     pytester: pytest.Pytester, mode: str
 ) -> None:
     shutil.copytree(EXAMPLES, pytester.path / "examples")

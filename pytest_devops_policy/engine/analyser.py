@@ -80,8 +80,8 @@ class Analyser:
         # before analysing a file; they say whether one is worth waiting for.
         self.peers: Peers | None = None
         # What this process analysed ahead for itself while a job had the file it needed
-        # (by key): taken as is, not decoded again from the cache.
-        self._ahead: dict[str, FileResult] = {}
+        # (by key): taken as is, not decoded again from the cache; dropped with the jobs.
+        self.ahead: dict[str, FileResult] = {}
 
     def close(self) -> None:
         """The run is over: persist what it analysed (once, not per file)."""
@@ -113,7 +113,7 @@ class Analyser:
             if hinted is None:
                 hinted = self.peers.deliver(path, lambda: results.hint(name))
             if hinted is not None:
-                hit = self._ahead.pop(hinted, None)
+                hit = self.ahead.pop(hinted, None)
                 if hit is None:
                     hit = results.load(hinted, kind, text)
                 if hit is not None:
@@ -211,7 +211,7 @@ class Analyser:
             return False
         result = self._fresh(key, path, kind, fmt, text, policies)
         if keep:
-            self._ahead[key] = result
+            self.ahead[key] = result
         results.put_hint(hint, key)  # after the entry: a parent that reads it finds both
         return True
 
