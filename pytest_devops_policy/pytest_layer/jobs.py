@@ -243,7 +243,7 @@ def start(state: DevopsPolicy, session: pytest.Session) -> Jobs | None:
                 claims.rank = rank
                 _child(state, session, formats, claims)
             pids.append(pid)
-        # The Kubernetes facts, forward, while the children take them from the end.
+        # The run-wide facts of this process's own units, while the children extract theirs.
         analyser.prepare(formats, claims.mine)
     except BaseException:
         running.stop()
