@@ -161,7 +161,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--devops-policy-jobs",
         metavar="N",
         help="analyse files in N processes at collection ('auto': one per CPU; default: one "
-        "per CPU, at most 4, from 200 files on, else 1). Needs the result cache and fork "
+        "per CPU, at most 4, from 100 files on, else 1). Needs the result cache and fork "
         "(Linux, macOS); else the run is serial",
     )
     group.addoption(
