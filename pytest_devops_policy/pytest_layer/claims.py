@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["CHILD", "DONE", "FREE", "PARENT", "SKIPPED", "Claims", "alive", "units"]
+__all__ = ["CHILD", "DONE", "FREE", "PARENT", "SKIPPED", "Claims", "units"]
 
 # A unit's state.
 FREE, PARENT, CHILD, DONE, SKIPPED = 0, 1, 2, 3, 4
@@ -134,12 +134,3 @@ class Claims:
 
     def files_of(self, unit: int) -> list[tuple[Path, str]]:
         return [self.files[i] for i in self.units[unit]]
-
-
-def alive(pid: int) -> bool:
-    """Whether a forked child still runs (reaping it if it ended)."""
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return False
-    return done == 0

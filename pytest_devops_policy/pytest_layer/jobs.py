@@ -53,7 +53,7 @@ from pytest_devops_policy import discovery, kinds
 from pytest_devops_policy.engine.registry import build_policy_set
 from pytest_devops_policy.engine.resultcache import JOURNAL_PREFIX
 from pytest_devops_policy.model import decode
-from pytest_devops_policy.pytest_layer.claims import CHILD, DONE, PARENT, Claims, alive
+from pytest_devops_policy.pytest_layer.claims import CHILD, DONE, PARENT, Claims
 from pytest_devops_policy.pytest_layer.nodes import read_artifact
 from pytest_devops_policy.settings import usable_cpus
 
@@ -136,7 +136,7 @@ class Jobs:
 
     def _children_alive(self) -> bool:
         for pid in self.pids:
-            if pid not in self._ended and not alive(pid):
+            if pid not in self._ended and not _alive(pid):
                 self._ended.add(pid)
         return len(self._ended) < len(self.pids)
 
@@ -301,6 +301,15 @@ def _publish(
     text = decode(data, fmt.lone_cr_newline)
     relpath = analyser.relpath(name)
     return analyser.publish(name, relpath, kind_name, fmt, data, text, policies, keep)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a forked child still runs (reaping it if it ended)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return done == 0
 
 
 def _fingerprint(files: Sequence[tuple[Path, str]], selection: str) -> str:
